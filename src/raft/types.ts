@@ -1,0 +1,228 @@
+// The public contract of the pure Raft core. Everything the runtimes (simulator, node process) and the
+// checkers need to know about the core is here; the implementation lives beside it, one concept per file.
+//
+// Style follows etcd-io/raft: the core is a deterministic state machine. Inputs are messages, the passage of
+// time and proposals; after every input the runtime drains a `Ready` batch, makes its `persist` part durable
+// *before* sending its `messages` (when `persist.mustSync` says so), then applies `committedEntries`.
+
+/** Node ids are 1-based (S1, S2, ...), as students read them on the screen. */
+export type NodeId = number;
+
+/** `precandidate` exists only with the pre-vote extension (§9.6 of the Raft dissertation). */
+export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
+
+/** A log entry. `command` is null for a leader's no-op entry (§8); otherwise opaque text (the KV layer encodes JSON). */
+export interface Entry {
+  readonly index: number; // 1-based
+  readonly term: number;
+  readonly command: string | null;
+}
+
+/** What Figure 2 calls "persistent state on all servers", besides the log. */
+export interface HardState {
+  readonly term: number;
+  readonly votedFor: NodeId | null;
+}
+
+export interface RequestVote {
+  readonly type: 'RequestVote';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  /** Pre-vote round: asks "would you vote for me?" without anyone changing term. */
+  readonly preVote: boolean;
+}
+
+export interface RequestVoteReply {
+  readonly type: 'RequestVoteReply';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  readonly voteGranted: boolean;
+  readonly preVote: boolean;
+}
+
+export interface AppendEntries {
+  readonly type: 'AppendEntries';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  readonly prevLogIndex: number;
+  readonly prevLogTerm: number;
+  readonly entries: readonly Entry[];
+  readonly leaderCommit: number;
+  /** ReadIndex round this heartbeat belongs to (0 = none); echoed in the reply. */
+  readonly readRound: number;
+}
+
+export interface AppendEntriesReply {
+  readonly type: 'AppendEntriesReply';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  readonly success: boolean;
+  /** On success: the index of the last entry the follower now knows matches the leader's log. */
+  readonly matchIndex: number;
+  /** On failure (accelerated back-off, §5.3): term of the conflicting entry, or 0 if the follower's log is too short. */
+  readonly conflictTerm: number;
+  /** On failure: first index the follower holds for conflictTerm, or its last index + 1 if too short. */
+  readonly conflictIndex: number;
+  readonly readRound: number;
+}
+
+export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply;
+export type MessageType = Message['type'];
+
+/** Names of the deliberate mistakes a lab configuration may switch on. See planted-bugs.ts for what each breaks. */
+export type BugName =
+  | 'commit-previous-term'
+  | 'vote-not-persisted'
+  | 'no-up-to-date-check'
+  | 'ack-before-persist'
+  | 'truncate-without-conflict'
+  | 'stale-leader-reads'
+  | 'no-step-down-on-higher-term'
+  | 'double-vote';
+
+export interface RaftConfig {
+  readonly id: NodeId;
+  /** Every member of the cluster, including `id`. */
+  readonly members: readonly NodeId[];
+  /** Election timeout is drawn uniformly from [min, max) ms at each reset (§5.2). */
+  readonly electionTimeoutMs: readonly [number, number];
+  readonly heartbeatMs: number;
+  /** Seed of the core's own deterministic random source; the core never uses Math.random. */
+  readonly randomSeed: number;
+  readonly preVote?: boolean;
+  /** A leader that has not heard from a majority within an election timeout steps down (dissertation §6.2). */
+  readonly checkQuorum?: boolean;
+  /** Planted bugs; empty or absent in every non-instructor configuration. */
+  readonly bugs?: readonly BugName[];
+  /** Upper bound on entries carried by one AppendEntries (bounds message size). */
+  readonly maxEntriesPerMessage?: number;
+}
+
+/** What a restarted node recovers from its disk. */
+export interface PersistedState {
+  readonly hardState: HardState;
+  readonly entries: readonly Entry[]; // contiguous, starting at index 1
+}
+
+export interface Persist {
+  /** Present when term or vote changed and must be written. */
+  readonly hardState: HardState | null;
+  /**
+   * Entries to write. Any stored entry with index >= entries[0].index is replaced (the log is truncated there
+   * first). Empty when nothing changed.
+   */
+  readonly entries: readonly Entry[];
+  /**
+   * True when the writes above must be durable (fsync) before `messages` are sent. Always true unless a planted
+   * bug says otherwise: it is what makes Raft's promises survive a crash.
+   */
+  readonly mustSync: boolean;
+}
+
+/** A confirmed ReadIndex request: the read may be served once the state machine has applied `index`. */
+export interface ReadState {
+  readonly requestId: string;
+  readonly index: number;
+}
+
+/** A ReadIndex request that could not be served here (not leader, or leadership was lost). */
+export interface ReadFailure {
+  readonly requestId: string;
+  readonly leaderHint: NodeId | null;
+}
+
+export type EventKind =
+  | 'term-changed'
+  | 'role-changed'
+  | 'election-started'
+  | 'vote-granted'
+  | 'vote-denied'
+  | 'vote-received'
+  | 'became-leader'
+  | 'stepped-down'
+  | 'entries-appended'
+  | 'entries-truncated'
+  | 'append-rejected'
+  | 'append-accepted'
+  | 'commit-advanced'
+  | 'next-index-backed-off'
+  | 'message-ignored'
+  | 'proposal-accepted'
+  | 'proposal-rejected'
+  | 'read-confirmed'
+  | 'read-failed';
+
+/**
+ * A state change with the rule that caused it. `rule` names the paper's rule ("Figure 2, RequestVote RPC,
+ * receiver implementation 2", "§5.4.2"); `reason` says it in words with the values that made it fire, for a
+ * student reading the paper; `data` carries those values for the UI.
+ */
+export interface RaftEvent {
+  readonly kind: EventKind;
+  readonly node: NodeId;
+  readonly term: number;
+  readonly rule: string;
+  readonly reason: string;
+  readonly data: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface Ready {
+  readonly persist: Persist;
+  readonly messages: readonly Message[];
+  readonly committedEntries: readonly Entry[];
+  readonly readStates: readonly ReadState[];
+  readonly readFailures: readonly ReadFailure[];
+  readonly events: readonly RaftEvent[];
+}
+
+export interface PeerProgress {
+  readonly nextIndex: number;
+  readonly matchIndex: number;
+}
+
+export interface RaftStatus {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: number;
+  readonly votedFor: NodeId | null;
+  readonly leaderId: NodeId | null;
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  /** Absolute time (ms, the core's clock) when the election timer fires; null for a leader. */
+  readonly electionDeadlineMs: number | null;
+  /** Per peer, for a leader only. */
+  readonly progress: Readonly<Record<NodeId, PeerProgress>> | null;
+}
+
+export type ProposeResult =
+  | { readonly ok: true; readonly index: number; readonly term: number }
+  | { readonly ok: false; readonly leaderHint: NodeId | null };
+
+export interface RaftNode {
+  readonly id: NodeId;
+  /** Deliver a message from a peer. Stale, duplicated and reordered messages are tolerated. */
+  step(message: Message): void;
+  /** Tell the core the current time (ms, monotonic, never decreasing); fires expired timers. */
+  tick(nowMs: number): void;
+  /** Absolute time of the next timer the core wants `tick` called at. */
+  nextDeadlineMs(): number;
+  /** Append a client command if this node is leader (§5.3); otherwise returns a leader hint (§8). */
+  propose(command: string): ProposeResult;
+  /** Start a linearizable read (ReadIndex, dissertation §6.4); answered later in Ready.readStates/readFailures. */
+  readIndex(requestId: string): void;
+  /** True when there is something to drain. */
+  hasReady(): boolean;
+  /** Drain outputs accumulated since the last call. */
+  ready(): Ready;
+  status(): RaftStatus;
+  /** The whole in-memory log (index 1..lastLogIndex). For checkers and the UI; do not mutate. */
+  log(): readonly Entry[];
+}
