@@ -27,7 +27,16 @@ export default tseslint.config(
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
-    rules: { 'vue/multi-word-component-names': 'error' },
+    rules: {
+      'vue/multi-word-component-names': 'error',
+      // Layout of template markup is a formatter's job, not a linter's.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/html-indent': 'off',
+    },
   },
   {
     files: ['renderer/**/*.{ts,vue}'],

@@ -1,0 +1,15 @@
+// The preload exposes one typed object, `window.raftLab`, and nothing else: no raw ipcRenderer reaches the page.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_CHANNELS, type RaftLabBridge } from '../../src/protocol/bridge-frames';
+import type { LabEvent } from '../../src/protocol/events';
+
+const bridge: RaftLabBridge = {
+  invoke: (method, params) => ipcRenderer.invoke(IPC_CHANNELS.invoke, String(method), [...params]),
+  onEvents: (listener) => {
+    const handler = (_event: IpcRendererEvent, events: readonly LabEvent[]): void => listener(events);
+    ipcRenderer.on(IPC_CHANNELS.events, handler);
+    return () => ipcRenderer.off(IPC_CHANNELS.events, handler);
+  },
+};
+
+contextBridge.exposeInMainWorld('raftLab', bridge);

@@ -1,0 +1,46 @@
+// The `raft-lab` command line: headless runs, checks, benchmarks and simulations, plus web mode.
+import { UsageError } from './args';
+
+const USAGE = `usage: raft-lab <command> [options]
+
+commands:
+  web [--port P] [--nodes N]     serve the lab UI on http://127.0.0.1 (web mode)
+  check FILE                      check a history file for linearizability
+  sim [--seeds N | --seed S] [--bench]   run the deterministic simulator
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  web: async () => (await import('./web')).runWebCommand,
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`raft-lab: unknown command "${name}"\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`raft-lab ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`raft-lab: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,40 @@
+// How to start a node process on the runtime the lab itself runs on. In plain Node (web mode, CLI) that is `node`
+// with the bundled node script; inside Electron it is Electron's own binary with ELECTRON_RUN_AS_NODE, so the
+// packaged app needs no separate Node installation.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NodeLauncher {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The bundled node script, found next to this bundle (out/...) or in the project's out/node. */
+export function findNodeScript(fromUrl: string = import.meta.url): string {
+  const here = dirname(fileURLToPath(fromUrl));
+  const candidates = [
+    join(here, '..', 'node', 'raft-node.js'),
+    join(here, 'node', 'raft-node.js'),
+    resolve(here, '..', '..', 'out', 'node', 'raft-node.js'),
+    resolve(process.cwd(), 'out', 'node', 'raft-node.js'),
+  ];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) {
+    throw new Error(`raft-lab: the node script is not built (looked in ${candidates.join(', ')}); run \`npm run build\``);
+  }
+  // Inside a packaged app the script may sit in app.asar: Electron's runtime reads it from there, and loads the
+  // zeromq addon from app.asar.unpacked (see asarUnpack in electron-builder.yml).
+  return found;
+}
+
+export function defaultNodeLauncher(): NodeLauncher {
+  const script = findNodeScript();
+  const isElectron = typeof process.versions.electron === 'string';
+  return {
+    command: process.execPath,
+    args: [script],
+    env: isElectron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+  };
+}
