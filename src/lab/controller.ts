@@ -205,6 +205,7 @@ export class LabController implements LabApi {
       settings: this.settings,
       nodes: [...this.nodes.values()].map((slot) => slot.view).sort((a, b) => a.id - b.id),
       atNs: monotonicNowNs(),
+      nextSeq: this.events.nextSequence,
     };
   }
 

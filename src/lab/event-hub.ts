@@ -43,6 +43,11 @@ export class EventHub {
     }
   }
 
+  /** Seq the next published event will get. */
+  get nextSequence(): number {
+    return this.nextSeq;
+  }
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -37,6 +37,8 @@ export interface LabSnapshot {
   readonly nodes: readonly NodeView[];
   /** Shared monotonic clock of the machine, ns, when the snapshot was taken. */
   readonly atNs: number;
+  /** Seq of the next event: the snapshot already reflects every event before it. */
+  readonly nextSeq: number;
 }
 
 export type Unsubscribe = () => void;

@@ -15,6 +15,8 @@ export const useClusterStore = defineStore('cluster', () => {
   const errors = ref<string[]>([]);
   const busy = ref(false);
   const linkState = ref<'connecting' | 'open' | 'closed'>('connecting');
+  // Events before this seq are already in the last snapshot: applying them again would resurrect stopped nodes.
+  let appliedBeforeSeq = 0;
 
   const nodeList = computed(() => Object.values(nodes.value).sort((a, b) => a.id - b.id));
   const leader = computed(() => nodeList.value.find((node) => node.role === 'leader' && node.status === 'running') ?? null);
@@ -31,6 +33,7 @@ export const useClusterStore = defineStore('cluster', () => {
     phase.value = snapshot.phase;
     settings.value = snapshot.settings;
     nodes.value = Object.fromEntries(snapshot.nodes.map((node) => [node.id, node]));
+    appliedBeforeSeq = Math.max(appliedBeforeSeq, snapshot.nextSeq);
   }
 
   async function run(action: (labApi: LabApi) => Promise<unknown>): Promise<void> {
@@ -54,10 +57,12 @@ export const useClusterStore = defineStore('cluster', () => {
   }
 
   function applyEvent(event: LabEvent): void {
+    if (event.seq < appliedBeforeSeq) return;
+    appliedBeforeSeq = event.seq + 1;
     switch (event.type) {
       case 'cluster-phase':
         phase.value = event.phase;
-        if (event.phase === 'starting') nodes.value = {};
+        if (event.phase === 'starting' || event.phase === 'stopped') nodes.value = {};
         break;
       case 'node-status':
         patchNode(event.node, { status: event.status, pid: event.pid });

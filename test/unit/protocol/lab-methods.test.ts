@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS, type LabSnapshot } from '../../../src/protocol/lab-ap
 
 function recordingApi(): { api: CallableLabApi; calls: unknown[][] } {
   const calls: unknown[][] = [];
-  const snapshot: LabSnapshot = { phase: 'stopped', settings: DEFAULT_SETTINGS, nodes: [], atNs: 0 };
+  const snapshot: LabSnapshot = { phase: 'stopped', settings: DEFAULT_SETTINGS, nodes: [], atNs: 0, nextSeq: 0 };
   const api: CallableLabApi = {
     getSnapshot: async () => { calls.push(['getSnapshot']); return snapshot; },
     startCluster: async (settings) => { calls.push(['startCluster', settings]); return snapshot; },
