@@ -1,74 +1,97 @@
-// The lab controller: starts node processes, listens to them on its control socket, and turns what they report
-// into the one event stream and the cluster view that the UI, the recorder and the checkers share.
-import { randomBytes } from 'node:crypto';
+// The lab controller: starts node processes, listens to them on its control socket, breaks them on request, runs
+// clients against them, and turns what they report into the one event stream and the cluster view that the UI,
+// the recorder and the checkers share.
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zmq from 'zeromq';
-import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type NodeToLabFrame } from '../protocol/control';
+import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
 import {
-  DEFAULT_SETTINGS,
-  type ClusterPhase,
-  type ClusterSettings,
-  type LabApi,
-  type LabSnapshot,
-  type NodeStatus,
-  type NodeView,
+  DEFAULT_SETTINGS, type ClientRequest, type ClientResult, type ClusterPhase, type ClusterSettings, type LabApi,
+  type LabSnapshot, type NodeDetail, type NodeStatus, type NodeView, type PartitionGroups, type WorkloadReport,
+  type WorkloadSpec,
 } from '../protocol/lab-api';
-import type { LabEvent } from '../protocol/events';
+import type { LabEvent, UnsequencedLabEvent } from '../protocol/events';
+import type { LinkFaults } from '../protocol/link-faults';
+import type { NodeId } from '../raft/types';
 import { monotonicNowNs } from '../node/clock';
 import { EventHub } from './event-hub';
+import { FaultState } from './fault-state';
 import { defaultNodeLauncher, type NodeLauncher } from './node-launcher';
+import { NodeMirror } from './node-mirror';
 import { NodeProcess } from './node-process';
+import { validateNodeEvent } from './node-event-intake';
+import { NodeConnections } from './client/node-connections';
+import { KvClient, type KvClientContext } from './client/kv-client';
+import { Workload } from './client/workload';
+import { workloadReport } from './client/workload-report';
 
 const STOP_GRACE_MS = 2000;
-const START_DEADLINE_MS = 15_000;
+const START_DEADLINE_MS = 20_000;
+const MAX_REJECTION_REPORTS_PER_SECOND = 5;
 
 export interface LabControllerOptions {
   readonly launcher?: NodeLauncher;
-  /** Where node data directories live; a fresh temporary directory by default (removed at shutdown). */
+  /** Where node data directories live; a fresh temporary directory by default (removed at close). */
   readonly dataRoot?: string;
   /** Largest cluster allowed: 9 for the UI, up to 25 headless. */
   readonly maxNodes?: number;
+  /** Window of events kept in memory. */
+  readonly windowEvents?: number;
 }
 
 interface NodeSlot {
   view: NodeView;
   process: NodeProcess | null;
+  clientEndpoint: string | null;
+  configured: boolean;
+  readonly mirror: NodeMirror;
 }
 
 export class LabController implements LabApi {
-  readonly events = new EventHub();
+  readonly events: EventHub;
   private readonly secret = randomBytes(24).toString('hex');
-  private readonly nodes = new Map<number, NodeSlot>();
+  private readonly nodes = new Map<NodeId, NodeSlot>();
+  private readonly faults = new FaultState();
+  private readonly connections = new NodeConnections();
+  private readonly uiClient: KvClient;
+  private workload: Workload | null = null;
   private phase: ClusterPhase = 'stopped';
   private settings: ClusterSettings = DEFAULT_SETTINGS;
   private readonly ownsDataRoot: boolean;
-  private readonly dataRoot: string;
+  readonly dataRoot: string;
   private closed = false;
-  private readonly aliveWaiters = new Set<() => void>();
+  private readonly waiters = new Set<() => void>();
+  private rejectionReports = { windowStartMs: 0, count: 0 };
+  private knownLeader: NodeId | null = null;
 
   private constructor(
     private readonly control: zmq.Router,
     readonly controlEndpoint: string,
     private readonly launcher: NodeLauncher,
-    private readonly maxNodes: number,
+    readonly maxNodes: number,
     dataRoot: string | undefined,
+    windowEvents: number | undefined,
   ) {
+    this.events = new EventHub(windowEvents);
     this.ownsDataRoot = dataRoot === undefined;
     this.dataRoot = dataRoot ?? mkdtempSync(join(tmpdir(), 'raft-lab-'));
     mkdirSync(this.dataRoot, { recursive: true });
+    this.uiClient = new KvClient(this.clientContext(), `ui-${randomBytes(4).toString('hex')}`);
     void this.receiveLoop();
   }
 
   static async create(options: LabControllerOptions = {}): Promise<LabController> {
-    const control = new zmq.Router({ linger: 0, maxMessageSize: 1024 * 1024, receiveHighWaterMark: 100_000 });
+    const control = new zmq.Router({ linger: 0, maxMessageSize: 2 * 1024 * 1024, receiveHighWaterMark: 100_000 });
     await control.bind('tcp://127.0.0.1:*');
     const endpoint = control.lastEndpoint;
     if (!endpoint) throw new Error('raft-lab: control socket did not report its endpoint');
     return new LabController(control, endpoint, options.launcher ?? defaultNodeLauncher(), options.maxNodes ?? 9,
-      options.dataRoot);
+      options.dataRoot, options.windowEvents);
   }
+
+  // ---- cluster lifecycle -------------------------------------------------------------------------------------
 
   async getSnapshot(): Promise<LabSnapshot> {
     return this.snapshot();
@@ -78,14 +101,23 @@ export class LabController implements LabApi {
     this.assertOpen();
     if (this.phase !== 'stopped') await this.stopCluster();
     const settings: ClusterSettings = { ...this.settings, ...patch };
-    if (settings.nodeCount < 1 || settings.nodeCount > this.maxNodes) {
+    if (!Number.isInteger(settings.nodeCount) || settings.nodeCount < 1 || settings.nodeCount > this.maxNodes) {
       throw new Error(`node count must be between 1 and ${this.maxNodes}, got ${settings.nodeCount}`);
     }
+    if (settings.electionTimeoutMs[0] >= settings.electionTimeoutMs[1]) throw new Error('election timeout: min must be below max');
     this.settings = settings;
+    this.faults.healAll();
+    this.knownLeader = null;
     this.setPhase('starting');
+    rmSync(this.dataRoot, { recursive: true, force: true });
+    mkdirSync(this.dataRoot, { recursive: true });
     for (let id = 1; id <= settings.nodeCount; id += 1) this.spawnNode(id);
-    await this.waitUntil(() => [...this.nodes.values()].every((slot) => slot.view.status !== 'starting'),
-      START_DEADLINE_MS, 'nodes to report alive');
+    try {
+      await this.waitUntil(() => this.allConfigured(), START_DEADLINE_MS, 'all nodes to start and report in');
+    } catch (error) {
+      await this.stopCluster();
+      throw error;
+    }
     this.setPhase('running');
     return this.snapshot();
   }
@@ -93,6 +125,7 @@ export class LabController implements LabApi {
   async stopCluster(): Promise<LabSnapshot> {
     if (this.phase === 'stopped') return this.snapshot();
     this.setPhase('stopping');
+    await this.workload?.stop();
     await Promise.all([...this.nodes.values()].map(async (slot) => {
       if (slot.process) {
         this.sendToNode(slot.view.id, { type: 'shutdown' });
@@ -108,49 +141,197 @@ export class LabController implements LabApi {
     return this.events.subscribe(listener);
   }
 
-  /** Stop everything and release the sockets; the controller cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.stopCluster();
     this.closed = true;
     this.events.close();
+    this.connections.close();
     this.control.close();
     if (this.ownsDataRoot) rmSync(this.dataRoot, { recursive: true, force: true });
   }
 
   /** Last resort from a process 'exit' handler: synchronous, kills whatever still runs. */
   killAllNow(): void {
-    for (const slot of this.nodes.values()) slot.process?.signal('SIGKILL');
+    for (const slot of this.nodes.values()) {
+      slot.process?.signal('SIGCONT');
+      slot.process?.signal('SIGKILL');
+    }
   }
 
-  private spawnNode(id: number): void {
+  // ---- faults ------------------------------------------------------------------------------------------------
+
+  async crashNode(id: NodeId): Promise<void> {
+    const slot = this.requireNode(id);
+    if (!slot.process || slot.process.isExited) throw new Error(`S${id} is not running`);
+    this.publishFault('crash', [id], `S${id} crashed (SIGKILL): it loses everything not on its disk`);
+    slot.process.signal('SIGKILL');
+    await this.waitUntil(() => slot.process?.isExited ?? true, 5000, `S${id} to die`);
+  }
+
+  async restartNode(id: NodeId): Promise<void> {
+    const slot = this.requireNode(id);
+    if (slot.process && !slot.process.isExited) throw new Error(`S${id} is still running; crash or stop it first`);
+    this.publishFault('restart', [id], `S${id} restarted from its data directory`);
+    this.spawnNode(id);
+    await this.waitUntil(() => this.nodes.get(id)?.configured ?? false, START_DEADLINE_MS, `S${id} to restart`);
+  }
+
+  async pauseNode(id: NodeId): Promise<void> {
+    const slot = this.requireRunning(id);
+    if (slot.view.status === 'paused') return;
+    slot.process?.signal('SIGSTOP');
+    this.publishFault('pause', [id], `S${id} paused (SIGSTOP): frozen with all its state, timers stopped`);
+    this.updateNode(id, {}, 'paused', 'SIGSTOP');
+  }
+
+  async resumeNode(id: NodeId): Promise<void> {
+    const slot = this.requireNode(id);
+    if (slot.view.status !== 'paused') return;
+    slot.process?.signal('SIGCONT');
+    this.publishFault('resume', [id], `S${id} resumed (SIGCONT): it carries on as if no time had passed`);
+    this.updateNode(id, {}, 'running', 'SIGCONT');
+  }
+
+  async wipeNode(id: NodeId): Promise<void> {
+    const slot = this.requireNode(id);
+    if (slot.process && !slot.process.isExited) {
+      slot.process.signal('SIGKILL');
+      await this.waitUntil(() => slot.process?.isExited ?? true, 5000, `S${id} to die`);
+    }
+    rmSync(join(this.dataRoot, `node-${id}`), { recursive: true, force: true });
+    this.publishFault('wipe', [id], `S${id}'s disk was wiped: it forgot its term, vote and log`);
+  }
+
+  async setPartition(groups: PartitionGroups): Promise<void> {
+    this.assertRunning();
+    this.faults.setPartition(groups, this.memberIds());
+    const shown = groups.map((group) => `{${group.map((node) => `S${node}`).join(', ')}}`).join(' | ');
+    this.publishFault('partition', groups.flat(), `partition: ${shown} (unlisted nodes form one more group)`);
+    this.pushFaults();
+  }
+
+  async setLinkFaults(from: NodeId, to: NodeId, patch: Partial<LinkFaults>): Promise<void> {
+    this.assertRunning();
+    this.requireNode(from);
+    this.requireNode(to);
+    this.faults.setLink(from, to, patch);
+    const shown = Object.entries(patch).map(([name, value]) => `${name}=${String(value)}`).join(', ');
+    this.publishFault('link', [from, to], `link S${from}→S${to}: ${shown}`);
+    this.pushFaults();
+  }
+
+  async healAll(): Promise<void> {
+    this.faults.healAll();
+    this.publishFault('heal', this.memberIds(), 'healed: every link works again');
+    this.pushFaults();
+  }
+
+  async setTimeScale(timeScale: number): Promise<void> {
+    if (!(timeScale >= 1 && timeScale <= 100)) throw new Error(`time scale must be 1..100, got ${timeScale}`);
+    this.settings = { ...this.settings, timeScale };
+    for (const id of this.memberIds()) this.sendToNode(id, { type: 'time-scale', timeScale });
+    this.publishFault('time-scale', [], `time runs ${timeScale}x slower`);
+  }
+
+  // ---- clients -----------------------------------------------------------------------------------------------
+
+  async clientRequest(request: ClientRequest): Promise<ClientResult> {
+    this.assertRunning();
+    const callNs = monotonicNowNs();
+    const result = await this.uiClient.request(request);
+    this.events.publish({ type: 'client-op', atNs: monotonicNowNs(), client: 0, op: request.op, key: request.key,
+      status: result.status, value: result.value, servedBy: result.servedBy, latencyMs: result.latencyMs, callNs });
+    return result;
+  }
+
+  async startWorkload(spec: WorkloadSpec): Promise<void> {
+    this.assertRunning();
+    if (this.workload?.isRunning) throw new Error('a workload is already running; stop it first');
+    this.workload = new Workload(spec, this.clientContext(), (op) => {
+      this.events.publish({ type: 'client-op', atNs: monotonicNowNs(), client: op.client + 1, op: op.op, key: op.key,
+        status: op.result.status, value: op.result.value, servedBy: op.result.servedBy, latencyMs: op.result.latencyMs,
+        callNs: op.callNs });
+    });
+    this.workload.start();
+  }
+
+  async stopWorkload(): Promise<WorkloadReport> {
+    if (!this.workload) return workloadReport(null, false);
+    await this.workload.stop();
+    return workloadReport(this.workload, true);
+  }
+
+  async getWorkload(): Promise<WorkloadReport> {
+    return workloadReport(this.workload, false);
+  }
+
+  /** The workload object itself, for headless runs (chaos) that check more than the report. */
+  get currentWorkload(): Workload | null {
+    return this.workload;
+  }
+
+  clientContext(): KvClientContext {
+    return {
+      connections: this.connections,
+      liveNodes: () => [...this.nodes.values()].filter((slot) => slot.view.status === 'running' && slot.clientEndpoint)
+        .map((slot) => slot.view.id),
+      leaderGuess: () => this.knownLeader,
+      timeScale: () => this.settings.timeScale,
+    };
+  }
+
+  // ---- inspection --------------------------------------------------------------------------------------------
+
+  async getNodeDetail(id: NodeId): Promise<NodeDetail> {
+    const slot = this.requireNode(id);
+    return {
+      node: slot.view,
+      log: slot.mirror.log(),
+      progress: slot.mirror.state?.progress ?? null,
+      kv: slot.mirror.kvState(slot.view.lastApplied),
+    };
+  }
+
+  async getRecentEvents(limit: number): Promise<readonly LabEvent[]> {
+    this.events.flush();
+    return this.events.recent(limit);
+  }
+
+  nodeMirror(id: NodeId): NodeMirror | null {
+    return this.nodes.get(id)?.mirror ?? null;
+  }
+
+  // ---- node processes ----------------------------------------------------------------------------------------
+
+  private spawnNode(id: NodeId): void {
     const dataDir = join(this.dataRoot, `node-${id}`);
     mkdirSync(dataDir, { recursive: true });
-    const slot: NodeSlot = { view: initialView(id), process: null };
+    const previous = this.nodes.get(id);
+    const slot: NodeSlot = { view: previous?.view ?? initialView(id), process: null, clientEndpoint: null, configured: false,
+      mirror: previous?.mirror ?? new NodeMirror() };
     this.nodes.set(id, slot);
     slot.process = new NodeProcess({
       nodeId: id,
       launcher: this.launcher,
-      env: {
-        RAFT_LAB_NODE_ID: String(id),
-        RAFT_LAB_CONTROL: this.controlEndpoint,
-        RAFT_LAB_SECRET: this.secret,
-        RAFT_LAB_DATA_DIR: dataDir,
-      },
+      env: { RAFT_LAB_NODE_ID: String(id), RAFT_LAB_CONTROL: this.controlEndpoint, RAFT_LAB_SECRET: this.secret,
+        RAFT_LAB_DATA_DIR: dataDir },
       onExit: (code, signal, stderrTail) => this.onNodeExit(id, slot, code, signal, stderrTail),
     });
     this.updateNode(id, { pid: slot.process.pid }, 'starting', 'process spawned');
   }
 
-  private onNodeExit(id: number, slot: NodeSlot, code: number | null, signal: NodeJS.Signals | null,
+  private onNodeExit(id: NodeId, slot: NodeSlot, code: number | null, signal: NodeJS.Signals | null,
     stderrTail: readonly string[]): void {
-    if (this.nodes.get(id) !== slot) return; // an earlier incarnation
+    if (this.nodes.get(id) !== slot) return;
     const expected = this.phase === 'stopping';
     const how = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
+    slot.clientEndpoint = null;
+    if (this.knownLeader === id) this.knownLeader = null;
     this.updateNode(id, { pid: null }, expected ? 'stopped' : 'crashed', `node process ${how}`);
-    if (!expected && code !== 0 && signal === null) {
+    if (!expected && signal === null && code !== 0) {
       this.events.publish({ type: 'error', atNs: monotonicNowNs(), node: id,
-        message: `S${id} failed (${how}): ${stderrTail.slice(-5).join(' | ') || 'no output'}` });
+        message: `S${id} failed (${how}): ${stderrTail.slice(-3).join(' | ') || 'no output'}` });
     }
     this.notifyWaiters();
   }
@@ -160,34 +341,133 @@ export class LabController implements LabApi {
       for await (const [, payload] of this.control) {
         if (!payload) continue;
         const decoded = decodeNodeToLab(payload, this.secret);
-        if (decoded.ok) this.onNodeFrame(decoded.frame);
-        else this.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null,
-          message: `rejected a control frame: ${decoded.error.slice(0, 300)}` });
+        if (decoded.ok) this.onNodeFrame(decoded.value);
+        else this.reportRejection(`rejected a control frame: ${decoded.error.slice(0, 300)}`);
       }
     } catch (error) {
-      if (!this.closed) {
-        this.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null,
-          message: `control socket failed: ${(error as Error).message}` });
-      }
+      if (!this.closed) this.reportRejection(`control socket failed: ${(error as Error).message}`);
     }
   }
 
   private onNodeFrame(frame: NodeToLabFrame): void {
     const slot = this.nodes.get(frame.node);
     if (!slot || slot.process?.pid !== frame.pid) return; // a stale process, or one we did not start
+    if (frame.type === 'hello') this.onHello(slot, frame);
+    else for (const raw of frame.events) this.onNodeEvent(slot, raw);
+  }
+
+  private onHello(slot: NodeSlot, frame: Extract<NodeToLabFrame, { type: 'hello' }>): void {
     slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint };
-    this.events.publish({ type: 'node-alive', atNs: frame.atNs, node: frame.node, pid: frame.pid,
-      peerEndpoint: frame.peerEndpoint });
-    this.updateNode(frame.node, {}, 'running', 'node reported alive');
+    slot.clientEndpoint = frame.clientEndpoint;
+    this.connections.setEndpoint(frame.node, frame.clientEndpoint);
+    this.events.publish({ type: 'node-alive', atNs: frame.atNs, node: frame.node, pid: frame.pid, peerEndpoint: frame.peerEndpoint });
+    this.updateNode(frame.node, {}, 'running', frame.recovered.lastIndex > 0 || frame.recovered.term > 0
+      ? `node reported alive; recovered term ${frame.recovered.term} and ${frame.recovered.lastIndex} log entries from disk`
+      : 'node reported alive');
+    if (this.phase === 'starting') {
+      if ([...this.nodes.values()].every((other) => other.view.peerEndpoint !== null && other.process?.pid === other.view.pid)) {
+        for (const other of this.nodes.values()) this.configure(other);
+      }
+    } else {
+      this.configure(slot);
+      const members = this.memberEndpoints();
+      for (const other of this.nodes.values()) if (other !== slot) this.sendToNode(other.view.id, { type: 'peers', members });
+    }
     this.notifyWaiters();
   }
 
-  private sendToNode(id: number, frame: { type: 'shutdown' }): void {
-    const payload = encodeControlFrame({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, ...frame });
+  private configure(slot: NodeSlot): void {
+    if (slot.configured) return;
+    slot.configured = true;
+    const tables = this.faults.tables(this.memberIds());
+    this.sendToNode(slot.view.id, { type: 'configure', config: {
+      members: this.memberEndpoints(),
+      electionTimeoutMs: [this.settings.electionTimeoutMs[0], this.settings.electionTimeoutMs[1]],
+      heartbeatMs: this.settings.heartbeatMs,
+      timeScale: this.settings.timeScale,
+      preVote: this.settings.preVote,
+      checkQuorum: this.settings.checkQuorum,
+      bugs: [...this.settings.bugs],
+      randomSeed: randomInt(0, 2 ** 31),
+      faults: tables[slot.view.id] ?? { outbound: {}, blockedFrom: [] },
+    } });
+  }
+
+  private onNodeEvent(slot: NodeSlot, raw: Record<string, unknown>): void {
+    const checked = validateNodeEvent(raw, slot.view.id);
+    if (!checked.ok) {
+      this.reportRejection(checked.error);
+      return;
+    }
+    const event = checked.event;
+    if (event.type === 'node-state') {
+      slot.mirror.state = event.state;
+      const { role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex } = event.state;
+      slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex };
+      if (role === 'leader') this.knownLeader = slot.view.id;
+      else if (leaderId !== null) this.knownLeader = leaderId;
+    } else if (event.type === 'log-write') {
+      slot.mirror.writeEntries(event.entries);
+    }
+    this.events.publish(event);
+  }
+
+  private pushFaults(): void {
+    const tables = this.faults.tables(this.memberIds());
+    for (const id of this.memberIds()) {
+      const table = tables[id];
+      if (table) this.sendToNode(id, { type: 'faults', faults: table });
+    }
+  }
+
+  private sendToNode(id: NodeId, frame: DistributiveOmit<LabToNodeFrame, 'v' | 'secret'>): void {
+    const payload = encodeControlFrame({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, ...frame } as LabToNodeFrame);
     this.control.send([`node-${id}`, payload]).catch(() => undefined); // unroutable if the node is already gone
   }
 
-  private updateNode(id: number, patch: Partial<NodeView>, status: NodeStatus, reason: string): void {
+  // ---- helpers -----------------------------------------------------------------------------------------------
+
+  private memberIds(): NodeId[] {
+    return [...this.nodes.keys()].sort((a, b) => a - b);
+  }
+
+  private memberEndpoints(): Record<string, string> {
+    const members: Record<string, string> = {};
+    for (const slot of this.nodes.values()) if (slot.view.peerEndpoint) members[String(slot.view.id)] = slot.view.peerEndpoint;
+    return members;
+  }
+
+  private allConfigured(): boolean {
+    return [...this.nodes.values()].every((slot) => slot.configured || slot.view.status === 'crashed');
+  }
+
+  private publishFault(action: Extract<LabEvent, { type: 'fault' }>['action'], nodes: NodeId[], description: string): void {
+    this.events.publish({ type: 'fault', atNs: monotonicNowNs(), action, nodes, description });
+  }
+
+  private reportRejection(message: string): void {
+    // A flood of bad frames must not flood the UI: a few reports per second, the rest only counted.
+    const nowMs = performance.now();
+    if (nowMs - this.rejectionReports.windowStartMs > 1000) this.rejectionReports = { windowStartMs: nowMs, count: 0 };
+    this.rejectionReports.count += 1;
+    if (this.rejectionReports.count <= MAX_REJECTION_REPORTS_PER_SECOND) {
+      this.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null, message });
+    }
+  }
+
+  private requireNode(id: NodeId): NodeSlot {
+    const slot = this.nodes.get(id);
+    if (!slot) throw new Error(`there is no node S${id} in this cluster`);
+    return slot;
+  }
+
+  private requireRunning(id: NodeId): NodeSlot {
+    const slot = this.requireNode(id);
+    if (!slot.process || slot.process.isExited) throw new Error(`S${id} is not running`);
+    return slot;
+  }
+
+  private updateNode(id: NodeId, patch: Partial<NodeView>, status: NodeStatus, reason: string): void {
     const slot = this.nodes.get(id);
     if (!slot) return;
     slot.view = { ...slot.view, ...patch, status };
@@ -204,6 +484,8 @@ export class LabController implements LabApi {
       phase: this.phase,
       settings: this.settings,
       nodes: [...this.nodes.values()].map((slot) => slot.view).sort((a, b) => a.id - b.id),
+      blockedLinks: this.faults.blockedLinks(),
+      linkFaults: this.faults.linkFaults(),
       atNs: monotonicNowNs(),
       nextSeq: this.events.nextSequence,
     };
@@ -215,27 +497,36 @@ export class LabController implements LabApi {
       const check = (): void => {
         if (!condition()) return;
         clearTimeout(timer);
-        this.aliveWaiters.delete(check);
+        this.waiters.delete(check);
         resolve();
       };
       const timer = setTimeout(() => {
-        this.aliveWaiters.delete(check);
+        this.waiters.delete(check);
         reject(new Error(`timed out after ${deadlineMs} ms waiting for ${what}`));
       }, deadlineMs);
-      this.aliveWaiters.add(check);
+      this.waiters.add(check);
     });
   }
 
   private notifyWaiters(): void {
-    for (const waiter of [...this.aliveWaiters]) waiter();
+    for (const waiter of [...this.waiters]) waiter();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the lab controller is closed');
   }
+
+  private assertRunning(): void {
+    this.assertOpen();
+    if (this.phase !== 'running') throw new Error(`the cluster is ${this.phase}; start it first`);
+  }
 }
 
-function initialView(id: number): NodeView {
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+function initialView(id: NodeId): NodeView {
   return { id, status: 'starting', pid: null, peerEndpoint: null, role: 'follower', term: 0, votedFor: null,
     leaderId: null, commitIndex: 0, lastApplied: 0, lastLogIndex: 0 };
 }
+
+export type { UnsequencedLabEvent };

@@ -43,7 +43,7 @@ export async function connectLabLink(options: {
       for await (const [payload] of socket) {
         if (!payload) continue;
         const decoded = decodeLabToNode(payload, options.secret);
-        if (decoded.ok) options.onFrame(decoded.frame);
+        if (decoded.ok) options.onFrame(decoded.value);
         else options.onInvalidFrame(decoded.error);
       }
     } catch (error) {

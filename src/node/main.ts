@@ -1,45 +1,166 @@
 // Entry point of one Raft node process. Started by the lab (never by hand): it reads who it is from the
-// environment, binds its peer socket on loopback, reports to the lab, and exits when the lab is gone.
-import * as zmq from 'zeromq';
-import { readNodeEnvironment } from './node-env';
-import { connectLabLink } from './lab-link';
+// environment, recovers its write-ahead log, binds its peer and client sockets on loopback, reports to the lab,
+// runs Raft once the lab has told it the cluster's members, and exits when the lab is gone.
+import { readNodeEnvironment, type NodeEnvironment } from './node-env';
+import { connectLabLink, type LabLink } from './lab-link';
 import { watchParent } from './parent-watch';
 import { monotonicNowNs } from './clock';
-import { CONTROL_PROTOCOL_VERSION } from '../protocol/control';
+import { openWal, type OpenedWal } from './storage';
+import { createPeerTransport, type PeerTransport } from './transport/peer-transport';
+import { startClientServer } from './client-server';
+import { EventReporter } from './event-reporter';
+import { RaftRuntime } from './raft-runtime';
+import { ScaledClock } from './scaled-clock';
+import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig } from '../protocol/control';
+import { createRaftNode, type BugName } from '../raft';
+import { KvStateMachine } from '../kv/state-machine';
+
+/** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
+const BUGGY_UNSYNCED_HOLD_MS = 1000;
+
+class NodeProcessMain {
+  private runtime: RaftRuntime | null = null;
+  private clock: ScaledClock | null = null;
+  private reporter!: EventReporter;
+  private link!: LabLink;
+
+  constructor(private readonly env: NodeEnvironment, private opened: OpenedWal, private readonly transport: PeerTransport) {}
+
+  async connect(clientEndpoint: string): Promise<void> {
+    this.link = await connectLabLink({
+      endpoint: this.env.controlEndpoint,
+      nodeId: this.env.nodeId,
+      secret: this.env.secret,
+      onFrame: (frame) => void this.onControl(frame).catch((error: unknown) => this.fatal(error)),
+      onInvalidFrame: (error) => this.reportError(`rejected a control frame: ${error}`),
+    });
+    this.reporter = new EventReporter(this.link, this.env.nodeId, this.env.secret);
+    const { report } = this.opened;
+    if (report.tornTail) {
+      this.reportError(`recovered ${report.path}: cut a torn tail of ${report.tornTail.droppedBytes} bytes at offset ` +
+        `${report.tornTail.offset} (${report.tornTail.reason}); everything before it is intact`);
+    }
+    this.link.send({
+      v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'hello', node: this.env.nodeId, pid: process.pid,
+      peerEndpoint: this.transport.endpoint, clientEndpoint, atNs: monotonicNowNs(),
+      recovered: { term: report.term, lastIndex: report.lastIndex, tornTailBytes: report.tornTail?.droppedBytes ?? 0 },
+    });
+  }
+
+  get activeRuntime(): RaftRuntime | null {
+    return this.runtime;
+  }
+
+  reportError(message: string): void {
+    this.reporter.report({ type: 'error', atNs: monotonicNowNs(), node: this.env.nodeId, message: `S${this.env.nodeId}: ${message}`.slice(0, 4000) });
+  }
+
+  fatal(error: unknown): never {
+    const text = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`raft node ${this.env.nodeId}: fatal: ${text}\n`);
+    try {
+      this.reportError(`stopped: ${text}`);
+      this.reporter.flush();
+    } finally {
+      setTimeout(() => process.exit(1), 100);
+    }
+    throw error instanceof Error ? error : new Error(text);
+  }
+
+  private async onControl(frame: LabToNodeFrame): Promise<void> {
+    switch (frame.type) {
+      case 'shutdown':
+        await this.shutdown('the lab asked us to stop');
+        break;
+      case 'configure':
+        await this.configure(frame.config);
+        break;
+      case 'peers':
+        this.transport.setPeers(membersOf(frame.members));
+        break;
+      case 'faults':
+        this.transport.setFaults(frame.faults);
+        break;
+      case 'time-scale':
+        this.clock?.setTimeScale(frame.timeScale);
+        this.transport.setTimeScale(frame.timeScale);
+        this.runtime?.reschedule();
+        break;
+    }
+  }
+
+  private async configure(config: NodeConfig): Promise<void> {
+    if (this.runtime) return; // configured once per process; a restart is a new process
+    const bugs = config.bugs as BugName[];
+    if (bugs.includes('ack-before-persist')) {
+      await this.opened.wal.close();
+      this.opened = await openWal(this.env.dataDir, { unsyncedHoldMs: BUGGY_UNSYNCED_HOLD_MS });
+    }
+    const members = membersOf(config.members);
+    this.transport.setPeers(members);
+    this.transport.setFaults(config.faults);
+    this.transport.setTimeScale(config.timeScale);
+    const clock = new ScaledClock(config.timeScale);
+    this.clock = clock;
+    const core = createRaftNode({
+      id: this.env.nodeId,
+      members: Object.keys(members).map(Number).sort((a, b) => a - b),
+      electionTimeoutMs: config.electionTimeoutMs,
+      heartbeatMs: config.heartbeatMs,
+      randomSeed: config.randomSeed,
+      preVote: config.preVote,
+      checkQuorum: config.checkQuorum,
+      bugs,
+    }, this.opened.recovered, clock.coreNowMs());
+    this.runtime = new RaftRuntime({
+      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, kv: new KvStateMachine(),
+      reporter: this.reporter, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
+    });
+    this.runtime.start();
+  }
+
+  async shutdown(why: string): Promise<void> {
+    this.runtime?.stop();
+    this.reporter?.flush();
+    await this.opened.wal.close().catch(() => undefined);
+    process.stderr.write(`raft node ${this.env.nodeId}: exiting: ${why}\n`);
+    process.exit(0);
+  }
+}
+
+function membersOf(members: Readonly<Record<string, string>>): Record<number, string> {
+  return Object.fromEntries(Object.entries(members).map(([id, endpoint]) => [Number(id), endpoint]));
+}
 
 async function main(): Promise<void> {
   const env = readNodeEnvironment(process.env);
-  const peerSocket = new zmq.Router({ linger: 0, maxMessageSize: 4 * 1024 * 1024 });
-  await peerSocket.bind('tcp://127.0.0.1:*');
-  const peerEndpoint = peerSocket.lastEndpoint ?? '';
-
-  const exit = (code: number, why: string): never => {
-    process.stderr.write(`raft node ${env.nodeId}: exiting: ${why}\n`);
-    process.exit(code);
-  };
-  watchParent((why) => exit(0, why));
-
-  const link = await connectLabLink({
-    endpoint: env.controlEndpoint,
+  // Recover first: a corrupt log must stop the node before it says or does anything.
+  const opened = await openWal(env.dataDir);
+  let node: NodeProcessMain | null = null;
+  const transport = await createPeerTransport({
+    selfId: env.nodeId,
+    onMessage: (frame) => node?.activeRuntime?.onPeerFrame(frame),
+    onSent: (frame, fate) => node?.activeRuntime?.onSent(frame, fate),
+    onInboundBlocked: (frame) => node?.activeRuntime?.onInboundBlocked(frame),
+    onInvalidFrame: (info) => node?.reportError(`dropped an invalid peer frame (${info.bytes} bytes): ${info.error.slice(0, 300)}`),
+  });
+  node = new NodeProcessMain(env, opened, transport);
+  const mainNode = node;
+  watchParent((why) => void mainNode.shutdown(why));
+  process.once('SIGTERM', () => void mainNode.shutdown('SIGTERM'));
+  const clients = await startClientServer({
     nodeId: env.nodeId,
-    secret: env.secret,
-    onFrame: (frame) => {
-      if (frame.type === 'shutdown') exit(0, 'the lab asked us to stop');
+    onRequest: (request, reply) => {
+      const runtime = mainNode.activeRuntime;
+      if (!runtime) reply({ status: 'retry', value: null, leaderHint: null, index: null, error: 'node is starting' });
+      else runtime.handleClient(request, reply);
     },
-    onInvalidFrame: (error) => process.stderr.write(`raft node ${env.nodeId}: rejected control frame: ${error}\n`),
+    onInvalid: (error) => mainNode.reportError(`dropped an invalid client frame: ${error.slice(0, 300)}`),
   });
-  link.send({
-    v: CONTROL_PROTOCOL_VERSION,
-    secret: env.secret,
-    type: 'hello',
-    node: env.nodeId,
-    pid: process.pid,
-    peerEndpoint,
-    atNs: monotonicNowNs(),
-  });
+  await node.connect(clients.endpoint);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`raft node: fatal: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`raft node: fatal: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

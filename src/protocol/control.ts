@@ -2,6 +2,9 @@
 // lab's socket; every frame in both directions carries the per-run secret so that nothing else on the machine can
 // drive a node or impersonate one. Decoding never throws: a bad frame is reported and changes nothing.
 import { z } from 'zod';
+import { faultTableSchema } from './link-faults';
+import { decodeWithSchema, type Decoded } from './validate';
+import { isBugName } from '../raft/planted-bugs';
 
 export const CONTROL_PROTOCOL_VERSION = 1;
 export const MAX_CONTROL_FRAME_BYTES = 1024 * 1024;
@@ -16,42 +19,70 @@ export const nodeHelloSchema = z.strictObject({
   node: nodeId,
   pid: z.number().int().positive(),
   peerEndpoint: z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/),
+  /** Where KV clients reach this node. */
+  clientEndpoint: z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/),
   atNs: z.number().nonnegative(),
+  /** What the node recovered from its write-ahead log at start. */
+  recovered: z.strictObject({ term: z.number().int().nonnegative(), lastIndex: z.number().int().nonnegative(),
+    tornTailBytes: z.number().int().nonnegative() }),
 });
 
-export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema]);
+/** Events a node reports: each is validated again by the lab (as a LabEvent of this node) before it is used. */
+export const nodeEventsSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION),
+  secret,
+  type: z.literal('events'),
+  node: nodeId,
+  pid: z.number().int().positive(),
+  events: z.array(z.record(z.string(), z.unknown())).max(5000),
+});
+
+export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema]);
 export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
 
+const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
+
+/** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
+export const nodeConfigSchema = z.strictObject({
+  members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
+  electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)]),
+  heartbeatMs: z.number().int().min(5).max(30_000),
+  timeScale: z.number().min(1).max(100),
+  preVote: z.boolean(),
+  checkQuorum: z.boolean(),
+  bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(16),
+  randomSeed: z.number().int().nonnegative(),
+  faults: faultTableSchema,
+});
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+
+const base = { v: z.literal(CONTROL_PROTOCOL_VERSION), secret };
+
 export const labToNodeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('shutdown') }),
+  z.strictObject({ ...base, type: z.literal('shutdown') }),
+  z.strictObject({ ...base, type: z.literal('configure'), config: nodeConfigSchema }),
+  /** A member moved (restarted on a new port). */
+  z.strictObject({ ...base, type: z.literal('peers'), members: z.record(z.string().regex(/^\d{1,2}$/), endpoint) }),
+  z.strictObject({ ...base, type: z.literal('faults'), faults: faultTableSchema }),
+  z.strictObject({ ...base, type: z.literal('time-scale'), timeScale: z.number().min(1).max(100) }),
 ]);
 export type LabToNodeFrame = z.infer<typeof labToNodeSchema>;
 
-export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: string };
-
-function decodeJsonFrame<T>(bytes: Uint8Array, schema: z.ZodType<T>, expectedSecret: string): Decoded<T> {
-  if (bytes.byteLength > MAX_CONTROL_FRAME_BYTES) {
-    return { ok: false, error: `frame of ${bytes.byteLength} bytes exceeds ${MAX_CONTROL_FRAME_BYTES}` };
+function decodeControlFrame<T extends { secret: string }>(bytes: Uint8Array, schema: z.ZodType<T>,
+  expectedSecret: string): Decoded<T> {
+  const decoded = decodeWithSchema(bytes, schema, MAX_CONTROL_FRAME_BYTES, 'control frame');
+  if (decoded.ok && !constantTimeEqual(decoded.value.secret, expectedSecret)) {
+    return { ok: false, error: 'control frame with a wrong secret' };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (error) {
-    return { ok: false, error: `not UTF-8 JSON: ${(error as Error).message}` };
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) return { ok: false, error: `schema: ${z.prettifyError(parsed.error)}` };
-  const frameSecret = (parsed.data as { secret: string }).secret;
-  if (!constantTimeEqual(frameSecret, expectedSecret)) return { ok: false, error: 'wrong control secret' };
-  return { ok: true, frame: parsed.data };
+  return decoded;
 }
 
 export function decodeNodeToLab(bytes: Uint8Array, expectedSecret: string): Decoded<NodeToLabFrame> {
-  return decodeJsonFrame(bytes, nodeToLabSchema, expectedSecret);
+  return decodeControlFrame(bytes, nodeToLabSchema, expectedSecret);
 }
 
 export function decodeLabToNode(bytes: Uint8Array, expectedSecret: string): Decoded<LabToNodeFrame> {
-  return decodeJsonFrame(bytes, labToNodeSchema, expectedSecret);
+  return decodeControlFrame(bytes, labToNodeSchema, expectedSecret);
 }
 
 export function encodeControlFrame(frame: NodeToLabFrame | LabToNodeFrame): Buffer {

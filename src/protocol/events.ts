@@ -26,10 +26,41 @@ export const nodeStateSchema = z.object({
   commitIndex: z.number().int().nonnegative(),
   lastApplied: z.number().int().nonnegative(),
   lastLogIndex: z.number().int().nonnegative(),
+  lastLogTerm: z.number().int().nonnegative(),
+  /** When the election timer fires, on the shared clock (ns); null for a leader. For the timer arc. */
+  electionDeadlineNs: z.number().nonnegative().nullable(),
+  /** Leader only: each peer's nextIndex and matchIndex. */
+  progress: z.record(z.string().regex(/^\d{1,2}$/), z.object({ nextIndex: z.number().int().nonnegative(), matchIndex: z.number().int().nonnegative() })).nullable(),
 });
 export type NodeStateView = z.infer<typeof nodeStateSchema>;
 
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };
+
+export const messageTypeSchema = z.enum(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
+
+/** The fields of a Raft message as shown to students (entries summarised as their terms). */
+export const messageViewSchema = z.object({
+  type: messageTypeSchema,
+  from: nodeId,
+  to: nodeId,
+  term: z.number().int().nonnegative(),
+  /** Every other scalar field of the message (prevLogIndex, voteGranted, success, ...). */
+  fields: z.record(z.string().max(64), scalar),
+  /** AppendEntries: index and term of each carried entry (bounded). */
+  entries: z.array(z.object({ index: z.number().int().positive(), term: z.number().int().nonnegative() })).max(1024).optional(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+/** send: handed to the network; receive: delivered to the core; drop: lost (partition, loss, full queue, invalid). */
+export const messageDirectionSchema = z.enum(['send', 'receive', 'drop']);
+
+export const logEntryViewSchema = z.object({
+  index: z.number().int().positive(),
+  term: z.number().int().nonnegative(),
+  command: z.string().max(70_000).nullable(),
+});
+
+export const faultActionSchema = z.enum(['crash', 'restart', 'pause', 'resume', 'wipe', 'partition', 'link', 'heal', 'time-scale']);
 
 export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('cluster-phase'), phase: z.enum(['stopped', 'starting', 'running', 'stopping']) }),
@@ -38,6 +69,17 @@ export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('raft'), node: nodeId, event: raftEventViewSchema }),
   z.object({ ...common, type: z.literal('node-state'), node: nodeId, state: nodeStateSchema }),
   z.object({ ...common, type: z.literal('error'), node: nodeId.nullable(), message: z.string().max(4096) }),
+  /** A message seen by `node`: its send, its arrival, or its loss. `id` links a send to its receive. */
+  z.object({ ...common, type: z.literal('message'), node: nodeId, direction: messageDirectionSchema, id: z.string().max(64),
+    message: messageViewSchema, dropReason: z.string().max(256).nullable() }),
+  /** The node durably wrote these entries: any of its entries at index >= entries[0].index were replaced. */
+  z.object({ ...common, type: z.literal('log-write'), node: nodeId, entries: z.array(logEntryViewSchema).max(1024) }),
+  /** A fault the lab injected (for the timeline's markers). */
+  z.object({ ...common, type: z.literal('fault'), action: faultActionSchema, nodes: z.array(nodeId).max(25), description: z.string().max(1024) }),
+  /** A client operation completed (from the UI's client panel or a workload). */
+  z.object({ ...common, type: z.literal('client-op'), client: z.number().int().nonnegative(), op: z.enum(['get', 'put', 'delete', 'cas']),
+    key: z.string().max(256), status: z.enum(['ok', 'fail', 'unknown']), value: z.string().max(70_000).nullable(),
+    servedBy: nodeId.nullable(), latencyMs: z.number().nonnegative(), callNs: timeNs }),
 ]);
 
 export type LabEvent = z.infer<typeof labEventSchema>;

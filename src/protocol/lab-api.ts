@@ -1,8 +1,9 @@
 // The one interface between the UI and the lab. The renderer codes against `LabApi`; the Electron preload
 // (IPC) and the web-mode WebSocket bridge both carry exactly these methods, and the lab controller implements them.
 // Every method's parameters are validated where they cross a process boundary (see lab-methods.ts).
-import type { NodeId, Role } from '../raft/types';
+import type { BugName, NodeId, Role } from '../raft/types';
 import type { LabEvent } from './events';
+import type { LinkFaults } from './link-faults';
 
 export type NodeStatus = 'starting' | 'running' | 'paused' | 'crashed' | 'stopped';
 
@@ -27,7 +28,103 @@ export interface ClusterSettings {
   readonly heartbeatMs: number;
   /** Slow motion: every timeout and injected delay is multiplied by this (1 = real time, up to 100). */
   readonly timeScale: number;
+  /** Raft extensions (dissertation §9.6 pre-vote, §6.2 check-quorum). */
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  /** Planted bugs: instructor section only; empty for students. */
+  readonly bugs: readonly BugName[];
 }
+
+export type KvOpName = 'get' | 'put' | 'delete' | 'cas';
+
+export interface ClientRequest {
+  readonly op: KvOpName;
+  readonly key: string;
+  /** put */
+  readonly value?: string;
+  /** cas */
+  readonly from?: string;
+  readonly to?: string;
+  /** Node to send to first (the client follows leader hints from there); default: the known leader. */
+  readonly node?: NodeId;
+  /** Give up (outcome unknown for writes) after this long; default 5000 ms (times the time scale). */
+  readonly timeoutMs?: number;
+}
+
+export interface ClientResult {
+  /** ok: done; fail: definitely not applied (cas mismatch); unknown: timed out, may or may not have happened. */
+  readonly status: 'ok' | 'fail' | 'unknown';
+  /** get: the value read (null = absent); cas/put: the value now stored when known. */
+  readonly value: string | null;
+  /** Node that answered, if any. */
+  readonly servedBy: NodeId | null;
+  readonly latencyMs: number;
+  /** Why it failed or is unknown, in words. */
+  readonly error: string | null;
+  /** Log index of the write (writes only, when known). */
+  readonly index: number | null;
+}
+
+export interface WorkloadSpec {
+  /** Operations started per second across all clients. */
+  readonly ratePerSecond: number;
+  readonly clients: number;
+  readonly keys: number;
+  /** Share of each operation, e.g. {get: 0.5, put: 0.3, cas: 0.1, delete: 0.1}; normalised. */
+  readonly mix: Readonly<Partial<Record<KvOpName, number>>>;
+}
+
+export interface HistoryEntryView {
+  readonly client: number;
+  readonly op: KvOpName;
+  readonly key: string;
+  readonly value?: string | null;
+  readonly from?: string;
+  readonly to?: string;
+  readonly call: number;
+  readonly ret: number | null;
+  readonly status: 'ok' | 'fail' | 'unknown';
+}
+
+export interface WorkloadReport {
+  readonly running: boolean;
+  readonly spec: WorkloadSpec | null;
+  readonly ops: number;
+  readonly ok: number;
+  readonly fail: number;
+  readonly unknown: number;
+  /** Recorded history, newest last (bounded; `truncated` says if older operations were dropped). */
+  readonly history: readonly HistoryEntryView[];
+  readonly truncated: boolean;
+  /** null until checked. */
+  readonly verdict: LinearizabilityVerdict | null;
+}
+
+export interface LinearizabilityVerdict {
+  readonly linearizable: boolean;
+  readonly timedOut: boolean;
+  /** The smallest failing set of operations (indexes into `history`) and the key they touch. */
+  readonly violation: { readonly key: string; readonly opIndexes: readonly number[]; readonly explanation: string } | null;
+}
+
+export interface LogEntryView {
+  readonly index: number;
+  readonly term: number;
+  /** null for a leader's no-op entry; otherwise the command as text (KV commands are JSON). */
+  readonly command: string | null;
+}
+
+export interface NodeDetail {
+  readonly node: NodeView;
+  readonly log: readonly LogEntryView[];
+  /** Leader only: per peer. */
+  readonly progress: Readonly<Record<number, { readonly nextIndex: number; readonly matchIndex: number }>> | null;
+  /** The node's applied key-value state. */
+  readonly kv: Readonly<Record<string, string>>;
+}
+
+/** A partition as groups of nodes; nodes not listed form one more group. */
+export type PartitionGroups = readonly (readonly NodeId[])[];
 
 export type ClusterPhase = 'stopped' | 'starting' | 'running' | 'stopping';
 
@@ -35,6 +132,10 @@ export interface LabSnapshot {
   readonly phase: ClusterPhase;
   readonly settings: ClusterSettings;
   readonly nodes: readonly NodeView[];
+  /** Directed links currently blocked, as [from, to]. */
+  readonly blockedLinks: readonly (readonly [NodeId, NodeId])[];
+  /** Directed links with loss/delay/duplication, keyed "from->to". */
+  readonly linkFaults: Readonly<Record<string, LinkFaults>>;
   /** Shared monotonic clock of the machine, ns, when the snapshot was taken. */
   readonly atNs: number;
   /** Seq of the next event: the snapshot already reflects every event before it. */
@@ -47,6 +148,32 @@ export interface LabApi {
   getSnapshot(): Promise<LabSnapshot>;
   startCluster(settings: Partial<ClusterSettings>): Promise<LabSnapshot>;
   stopCluster(): Promise<LabSnapshot>;
+  /** SIGKILL: the process dies at once; what it had synced to disk survives. */
+  crashNode(id: NodeId): Promise<void>;
+  /** Start a crashed or stopped node again on the same data directory. */
+  restartNode(id: NodeId): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process freezes with all its state, then carries on as if nothing happened. */
+  pauseNode(id: NodeId): Promise<void>;
+  resumeNode(id: NodeId): Promise<void>;
+  /** Crash the node and delete its data directory (a disk failure); restart it with restartNode. */
+  wipeNode(id: NodeId): Promise<void>;
+  /** Cut every link between groups, both ways (replaces earlier partitions; keeps per-link loss/delay). */
+  setPartition(groups: PartitionGroups): Promise<void>;
+  /** Faults on the directed link from -> to (a blocked link is a one-way partition). */
+  setLinkFaults(from: NodeId, to: NodeId, faults: Partial<LinkFaults>): Promise<void>;
+  /** Remove every partition and link fault. */
+  healAll(): Promise<void>;
+  /** Slow motion 1x..100x, applied to every node at once. */
+  setTimeScale(timeScale: number): Promise<void>;
+  /** One KV operation through the real client library (sessions, retries, leader hints). */
+  clientRequest(request: ClientRequest): Promise<ClientResult>;
+  startWorkload(spec: WorkloadSpec): Promise<void>;
+  /** Stops the workload, waits for in-flight operations and checks the history for linearizability. */
+  stopWorkload(): Promise<WorkloadReport>;
+  getWorkload(): Promise<WorkloadReport>;
+  getNodeDetail(id: NodeId): Promise<NodeDetail>;
+  /** Recent events (bounded window), e.g. to save a session. */
+  getRecentEvents(limit: number): Promise<readonly LabEvent[]>;
   /** Events arrive in batches, in the lab's merged order. */
   subscribe(listener: (events: readonly LabEvent[]) => void): Unsubscribe;
 }
@@ -56,6 +183,9 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   electionTimeoutMs: [150, 300],
   heartbeatMs: 50,
   timeScale: 1,
+  preVote: false,
+  checkQuorum: false,
+  bugs: [],
 };
 
 export const MAX_UI_NODES = 9;

@@ -3,6 +3,12 @@
 import { z } from 'zod';
 import { MAX_HEADLESS_NODES } from './lab-api';
 import type { LabApi } from './lab-api';
+import { linkFaultsSchema } from './link-faults';
+import { isBugName } from '../raft/planted-bugs';
+
+const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
+const kvText = z.string().max(64 * 1024);
+const kvKey = z.string().min(1).max(256);
 
 export const clusterSettingsPatchSchema = z.strictObject({
   nodeCount: z.number().int().min(1).max(MAX_HEADLESS_NODES).optional(),
@@ -10,13 +16,60 @@ export const clusterSettingsPatchSchema = z.strictObject({
     .refine(([min, max]) => min < max, 'electionTimeoutMs: min must be below max').optional(),
   heartbeatMs: z.number().int().min(5).max(30_000).optional(),
   timeScale: z.number().min(1).max(100).optional(),
+  preVote: z.boolean().optional(),
+  checkQuorum: z.boolean().optional(),
+  bugs: z.array(z.string().max(64).refine(isBugName, 'unknown planted bug')).max(16).optional(),
 });
+
+export const clientRequestSchema = z.strictObject({
+  op: z.enum(['get', 'put', 'delete', 'cas']),
+  key: kvKey,
+  value: kvText.optional(),
+  from: kvText.optional(),
+  to: kvText.optional(),
+  node: nodeId.optional(),
+  timeoutMs: z.number().int().min(10).max(120_000).optional(),
+}).superRefine((request, context) => {
+  if (request.op === 'put' && request.value === undefined) context.addIssue({ code: 'custom', message: 'put needs a value' });
+  if (request.op === 'cas' && (request.from === undefined || request.to === undefined)) {
+    context.addIssue({ code: 'custom', message: 'cas needs from and to' });
+  }
+});
+
+export const workloadSpecSchema = z.strictObject({
+  ratePerSecond: z.number().min(0.1).max(5000),
+  clients: z.number().int().min(1).max(64),
+  keys: z.number().int().min(1).max(1000),
+  mix: z.strictObject({
+    get: z.number().min(0).max(1).optional(),
+    put: z.number().min(0).max(1).optional(),
+    delete: z.number().min(0).max(1).optional(),
+    cas: z.number().min(0).max(1).optional(),
+  }).refine((mix) => Object.values(mix).some((share) => (share ?? 0) > 0), 'the mix needs at least one operation'),
+});
+
+const partitionSchema = z.array(z.array(nodeId).max(MAX_HEADLESS_NODES)).min(1).max(MAX_HEADLESS_NODES);
 
 export const labMethodParams = {
   getSnapshot: z.tuple([]),
   startCluster: z.tuple([clusterSettingsPatchSchema]),
   stopCluster: z.tuple([]),
-} as const;
+  crashNode: z.tuple([nodeId]),
+  restartNode: z.tuple([nodeId]),
+  pauseNode: z.tuple([nodeId]),
+  resumeNode: z.tuple([nodeId]),
+  wipeNode: z.tuple([nodeId]),
+  setPartition: z.tuple([partitionSchema]),
+  setLinkFaults: z.tuple([nodeId, nodeId, linkFaultsSchema.partial().strict()]),
+  healAll: z.tuple([]),
+  setTimeScale: z.tuple([z.number().min(1).max(100)]),
+  clientRequest: z.tuple([clientRequestSchema]),
+  startWorkload: z.tuple([workloadSpecSchema]),
+  stopWorkload: z.tuple([]),
+  getWorkload: z.tuple([]),
+  getNodeDetail: z.tuple([nodeId]),
+  getRecentEvents: z.tuple([z.number().int().min(1).max(100_000)]),
+} as const satisfies Record<Exclude<keyof LabApi, 'subscribe'>, z.ZodType>;
 
 export type LabMethod = keyof typeof labMethodParams;
 export type CallableLabApi = Omit<LabApi, 'subscribe'>;

@@ -1,0 +1,44 @@
+// Batches a node's events to the lab: one control frame per ~10 ms or per 500 events, whichever comes first. The
+// buffer is bounded: if the lab cannot keep up, the oldest unsent events are dropped and the loss itself reported.
+import type { UnsequencedLabEvent } from '../protocol/events';
+import { CONTROL_PROTOCOL_VERSION } from '../protocol/control';
+import { monotonicNowNs } from './clock';
+import type { LabLink } from './lab-link';
+
+const FLUSH_EVERY_MS = 10;
+const FLUSH_AT_EVENTS = 500;
+const MAX_BUFFERED_EVENTS = 20_000;
+
+export class EventReporter {
+  private buffer: UnsequencedLabEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private droppedEvents = 0;
+
+  constructor(private readonly link: LabLink, private readonly nodeId: number, private readonly secret: string) {}
+
+  report(event: UnsequencedLabEvent): void {
+    if (this.buffer.length >= MAX_BUFFERED_EVENTS) {
+      this.buffer.shift();
+      this.droppedEvents += 1;
+    }
+    this.buffer.push(event);
+    if (this.buffer.length >= FLUSH_AT_EVENTS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_EVERY_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.droppedEvents > 0) {
+      const lost = this.droppedEvents;
+      this.droppedEvents = 0;
+      this.buffer.push({ type: 'error', atNs: monotonicNowNs(), node: this.nodeId,
+        message: `S${this.nodeId} dropped ${lost} events: the lab was not reading fast enough` });
+    }
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, FLUSH_AT_EVENTS);
+      this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, type: 'events', node: this.nodeId,
+        pid: process.pid, events: batch as unknown as Record<string, unknown>[] });
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// Tells when a node's visible Raft state changed, so the lab gets one node-state event per change, not per step.
+import type { NodeStateView } from '../protocol/events';
+import type { RaftNode } from '../raft/types';
+import type { ScaledClock } from './scaled-clock';
+
+export class NodeStateTracker {
+  private last = '';
+
+  constructor(private readonly core: RaftNode, private readonly clock: ScaledClock) {}
+
+  current(): NodeStateView {
+    const status = this.core.status();
+    const progress = status.progress
+      ? Object.fromEntries(Object.entries(status.progress).map(([id, p]) => [id, { nextIndex: p.nextIndex, matchIndex: p.matchIndex }]))
+      : null;
+    return {
+      role: status.role,
+      term: status.term,
+      votedFor: status.votedFor,
+      leaderId: status.leaderId,
+      commitIndex: status.commitIndex,
+      lastApplied: status.lastApplied,
+      lastLogIndex: status.lastLogIndex,
+      lastLogTerm: status.lastLogTerm,
+      electionDeadlineNs: status.electionDeadlineMs === null ? null : Math.round(this.clock.realTimeOfMs(status.electionDeadlineMs) * 1e6),
+      progress,
+    };
+  }
+
+  /** The state if it differs from the last one returned, else null. */
+  changed(): NodeStateView | null {
+    const state = this.current();
+    const key = JSON.stringify(state);
+    if (key === this.last) return null;
+    this.last = key;
+    return state;
+  }
+}

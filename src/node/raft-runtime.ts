@@ -1,0 +1,233 @@
+// Runs the pure core for real: timers from a (scaled) monotonic clock, the write-ahead log, the ZeroMQ transport
+// and the KV state machine. The one rule that makes Raft's promises survive crashes lives here: what a Ready batch
+// says to persist is durable BEFORE its messages are sent and before any client hears of the result. Batches are
+// pipelined (batch k+1 may start writing while k syncs, so one fdatasync covers both: group commit) but their
+// effects are released strictly in order.
+import type { KvStateMachine } from '../kv/state-machine';
+import type { KvApplyResult } from '../kv/result';
+import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
+import type { PeerFrame } from '../protocol/wire';
+import type { Entry, RaftNode, Ready } from '../raft/types';
+import { encodeKvCommand } from '../kv/command';
+import { monotonicNowNs } from './clock';
+import type { EventReporter } from './event-reporter';
+import type { ScaledClock } from './scaled-clock';
+import type { Wal } from './storage';
+import type { PeerTransport, SendFate } from './transport/peer-transport';
+import { toMessageView } from './message-view';
+import { NodeStateTracker } from './node-state-tracker';
+
+const MAX_PENDING_WRITES = 10_000;
+const MAX_PENDING_READS = 10_000;
+
+type Reply = (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void;
+
+interface PendingWrite { readonly term: number; readonly reply: Reply }
+interface PendingRead { readonly key: string; readonly reply: Reply; index: number | null }
+
+export interface RaftRuntimeOptions {
+  readonly nodeId: number;
+  readonly core: RaftNode;
+  readonly wal: Wal;
+  readonly transport: PeerTransport;
+  readonly clock: ScaledClock;
+  readonly kv: KvStateMachine;
+  readonly reporter: EventReporter;
+  /** The WAL failed: the node cannot keep its promises and must stop. */
+  onFatal(error: Error): void;
+}
+
+export class RaftRuntime {
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private messageCounter = 0;
+  private readonly incarnation = process.pid.toString(36);
+  private readonly pendingWrites = new Map<number, PendingWrite>();
+  private readonly pendingReads = new Map<string, PendingRead>();
+  private readonly stateTracker: NodeStateTracker;
+  private stopped = false;
+
+  constructor(private readonly o: RaftRuntimeOptions) {
+    this.stateTracker = new NodeStateTracker(o.core, o.clock);
+  }
+
+  start(): void {
+    this.drain();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  onPeerFrame(frame: PeerFrame): void {
+    if (this.stopped) return;
+    this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
+      id: frame.id, message: toMessageView(frame.msg), dropReason: null });
+    this.o.core.tick(this.o.clock.coreNowMs());
+    this.o.core.step(frame.msg);
+    this.drain();
+  }
+
+  /** Reports the fate of each frame the transport was handed (called synchronously from send). */
+  onSent(frame: PeerFrame, fate: SendFate): void {
+    const dropped = fate === 'dropped' || fate === 'blocked';
+    this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId,
+      direction: dropped ? 'drop' : 'send', id: frame.id, message: toMessageView(frame.msg),
+      dropReason: fate === 'blocked' ? 'link blocked (partition)' : fate === 'dropped' ? 'lost (injected loss or full queue)' : null });
+  }
+
+  onInboundBlocked(frame: PeerFrame): void {
+    this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'drop',
+      id: frame.id, message: toMessageView(frame.msg), dropReason: 'link blocked (partition, receiving side)' });
+  }
+
+  handleClient(request: ClientRequestFrame, reply: Reply): void {
+    if (this.stopped) return;
+    this.o.core.tick(this.o.clock.coreNowMs());
+    if (request.op === 'get') this.startRead(request, reply);
+    else this.startWrite(request, reply);
+    this.drain();
+  }
+
+  private startWrite(request: ClientRequestFrame, reply: Reply): void {
+    if (this.pendingWrites.size >= MAX_PENDING_WRITES) {
+      reply({ status: 'retry', value: null, leaderHint: null, index: null, error: 'too many writes in flight' });
+      return;
+    }
+    let command: string;
+    try {
+      command = encodeKvCommand(request.op === 'put'
+        ? { clientId: request.clientId, seq: request.seq, op: 'put', key: request.key, value: request.value ?? '' }
+        : request.op === 'delete'
+          ? { clientId: request.clientId, seq: request.seq, op: 'delete', key: request.key }
+          : { clientId: request.clientId, seq: request.seq, op: 'cas', key: request.key, from: request.from ?? '', to: request.to ?? '' });
+    } catch (error) {
+      reply({ status: 'error', value: null, leaderHint: null, index: null, error: (error as Error).message });
+      return;
+    }
+    const proposed = this.o.core.propose(command);
+    if (!proposed.ok) {
+      reply({ status: 'not-leader', value: null, leaderHint: proposed.leaderHint, index: null, error: null });
+      return;
+    }
+    this.pendingWrites.get(proposed.index)?.reply({ status: 'retry', value: null, leaderHint: null, index: null,
+      error: 'superseded' });
+    this.pendingWrites.set(proposed.index, { term: proposed.term, reply });
+  }
+
+  private startRead(request: ClientRequestFrame, reply: Reply): void {
+    if (this.pendingReads.size >= MAX_PENDING_READS || this.pendingReads.has(request.requestId)) {
+      reply({ status: 'retry', value: null, leaderHint: null, index: null, error: 'too many reads in flight' });
+      return;
+    }
+    this.pendingReads.set(request.requestId, { key: request.key, reply, index: null });
+    this.o.core.readIndex(request.requestId);
+  }
+
+  private drain(): void {
+    while (this.o.core.hasReady()) this.process(this.o.core.ready());
+    this.schedule();
+  }
+
+  private process(ready: Ready): void {
+    const atNs = monotonicNowNs();
+    for (const event of ready.events) {
+      this.o.reporter.report({ type: 'raft', atNs, node: this.o.nodeId, event: { ...event, data: { ...event.data } } });
+    }
+    const { persist } = ready;
+    const needsWrite = persist.hardState !== null || persist.entries.length > 0;
+    const written = needsWrite ? this.o.wal.write(persist) : null;
+    // Planted bug `ack-before-persist`: the core says the messages need not wait for the disk.
+    const gate = persist.mustSync && written ? written : null;
+    const previous = this.chain;
+    this.chain = (async () => {
+      await previous;
+      if (gate) await gate;
+      if (this.stopped) return;
+      if (persist.entries.length > 0) this.reportLogWrite(persist.entries);
+      for (const message of ready.messages) this.sendMessage(message);
+      this.apply(ready.committedEntries);
+      for (const readState of ready.readStates) this.confirmRead(readState.requestId, readState.index);
+      for (const failure of ready.readFailures) this.failRead(failure.requestId, failure.leaderHint);
+      this.serveReadyReads();
+      const state = this.stateTracker.changed();
+      if (state) this.o.reporter.report({ type: 'node-state', atNs: monotonicNowNs(), node: this.o.nodeId, state });
+    })().catch((error: unknown) => this.o.onFatal(error instanceof Error ? error : new Error(String(error))));
+    if (written && !gate) written.catch((error: unknown) => this.o.onFatal(error as Error));
+  }
+
+  private sendMessage(message: Ready['messages'][number]): void {
+    this.messageCounter += 1;
+    const frame: PeerFrame = { v: 1, id: `${this.o.nodeId}.${this.incarnation}-${this.messageCounter}`,
+      sentAtNs: monotonicNowNs(), msg: message };
+    this.o.transport.send(frame);
+  }
+
+  private reportLogWrite(entries: readonly Entry[]): void {
+    this.o.reporter.report({ type: 'log-write', atNs: monotonicNowNs(), node: this.o.nodeId,
+      entries: entries.slice(0, 1024).map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })) });
+  }
+
+  private apply(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      const result = this.o.kv.apply(entry.index, entry.command);
+      const pending = this.pendingWrites.get(entry.index);
+      if (!pending) continue;
+      this.pendingWrites.delete(entry.index);
+      if (pending.term !== entry.term) {
+        pending.reply({ status: 'retry', value: null, leaderHint: null, index: null,
+          error: `entry ${entry.index} was replaced by one from term ${entry.term}: leadership changed` });
+      } else {
+        pending.reply(replyFor(result, entry.index));
+      }
+    }
+  }
+
+  private confirmRead(requestId: string, index: number): void {
+    const read = this.pendingReads.get(requestId);
+    if (read) read.index = index;
+  }
+
+  private failRead(requestId: string, leaderHint: number | null): void {
+    const read = this.pendingReads.get(requestId);
+    if (!read) return;
+    this.pendingReads.delete(requestId);
+    read.reply({ status: 'not-leader', value: null, leaderHint, index: null, error: null });
+  }
+
+  /** ReadIndex, last step: answer once the state machine has caught up with the read index (§6.4). */
+  private serveReadyReads(): void {
+    for (const [requestId, read] of this.pendingReads) {
+      if (read.index === null || read.index > this.o.kv.appliedIndex) continue;
+      this.pendingReads.delete(requestId);
+      read.reply({ status: 'ok', value: this.o.kv.read(read.key), leaderHint: null, index: read.index, error: null });
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const delayMs = this.o.clock.realDelayUntilMs(this.o.core.nextDeadlineMs());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.stopped) return;
+      this.o.core.tick(this.o.clock.coreNowMs());
+      this.drain();
+    }, Math.min(delayMs, 60_000));
+  }
+
+  /** After a time-scale change the next deadline is at a different real time. */
+  reschedule(): void {
+    this.schedule();
+  }
+}
+
+function replyFor(result: KvApplyResult | null, index: number): Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'> {
+  if (result === null) return { status: 'error', value: null, leaderHint: null, index, error: 'not a client command' };
+  if (result.status === 'ok') return { status: 'ok', value: null, leaderHint: null, index, error: null };
+  if (result.status === 'fail') {
+    return { status: 'fail', value: result.value ?? null, leaderHint: null, index, error: result.reason ?? 'failed' };
+  }
+  return { status: 'error', value: null, leaderHint: null, index, error: 'a newer request of this client was already applied' };
+}

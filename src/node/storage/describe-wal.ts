@@ -1,0 +1,28 @@
+// A read-only summary of a data directory's WAL for the UI and CLI. Never changes the directory (a torn tail is
+// counted out, not cut; a corrupt file throws WalCorruptionError like openWal does).
+
+import { readIfExists } from './open-wal';
+import { replayWalBytes } from './replay';
+import { walPath } from './wal-files';
+
+export interface WalDescription {
+  /** Intact records. */
+  readonly records: number;
+  /** File size, torn tail included. 0 when there is no WAL. */
+  readonly bytes: number;
+  readonly lastIndex: number;
+  readonly term: number;
+}
+
+export async function describeWal(dir: string): Promise<WalDescription> {
+  const path = walPath(dir);
+  const bytes = await readIfExists(path);
+  if (bytes === null) return { records: 0, bytes: 0, lastIndex: 0, term: 0 };
+  const replay = replayWalBytes(bytes, path);
+  return {
+    records: replay.records,
+    bytes: bytes.length,
+    lastIndex: replay.mirror.lastIndex,
+    term: replay.mirror.hardState.term,
+  };
+}

@@ -1,0 +1,16 @@
+// The node's durable write-ahead log: one file, `raft.wal`, in the node's data directory.
+//
+//   file   = "RAFTWAL1" record*
+//   record = [u32 LE payloadBytes][u32 LE crc32c(length field ‖ payload)][JSON payload]   (record-frame.ts)
+//   payload: hard state and/or entries with "replace the log from entries[0].index" semantics (record-payload.ts)
+//
+// Recovery: a damaged last record is a torn write and is cut away (reported); damage followed by intact records is
+// corruption and opening refuses. Compaction rewrites hard state + log into a temp file, fsyncs, renames it over.
+
+export { openWal, type OpenedWal, type RecoveryReport } from './open-wal';
+export { describeWal, type WalDescription } from './describe-wal';
+export { WalCorruptionError } from './wal-errors';
+export type { Wal, WalStats } from './wal';
+export type { WalOptions } from './wal-options';
+export type { TornTail } from './replay';
+export { WAL_FILE_NAME, WAL_TEMP_FILE_NAME } from './wal-files';

@@ -1,0 +1,66 @@
+// Where the WAL lives in a node's data directory, and the one way a WAL file is ever created: written in full to a
+// temp file, fsynced, renamed over the live name, directory fsynced. So the live file always starts with a whole
+// header, and a crash during compaction leaves either the old file or the new one, plus at most a stale temp file.
+
+import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+
+export const WAL_FILE_NAME = 'raft.wal';
+export const WAL_TEMP_FILE_NAME = 'raft.wal.tmp';
+/** File header: format name and version. A file without it is not ours (or from a future version). */
+export const WAL_MAGIC = Buffer.from('RAFTWAL1', 'latin1');
+
+export function walPath(dir: string): string {
+  return join(dir, WAL_FILE_NAME);
+}
+
+export function walTempPath(dir: string): string {
+  return join(dir, WAL_TEMP_FILE_NAME);
+}
+
+/** Makes renames and creations inside `dir` durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces the WAL in `dir` atomically with the header followed by what `writeBody` writes (it gets the handle and
+ * the offset to write at, and returns the offset after its last byte). Returns the new file's size in bytes.
+ */
+export async function replaceWalFile(
+  dir: string,
+  writeBody: (handle: FileHandle, offset: number) => Promise<number>,
+): Promise<number> {
+  const tempPath = walTempPath(dir);
+  const handle = await open(tempPath, 'w');
+  let fileBytes: number;
+  try {
+    await writeFully(handle, WAL_MAGIC, 0);
+    fileBytes = await writeBody(handle, WAL_MAGIC.length);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(tempPath, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(tempPath, walPath(dir));
+  await syncDirectory(dir);
+  return fileBytes;
+}
+
+/** fs write may write fewer bytes than asked; loop until all are down. */
+export async function writeFully(handle: FileHandle, bytes: Uint8Array, offset: number): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, offset + written);
+    if (bytesWritten <= 0) throw new Error(`write to WAL made no progress at offset ${offset + written}`);
+    written += bytesWritten;
+  }
+}

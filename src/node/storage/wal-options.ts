@@ -1,0 +1,47 @@
+// Tuning knobs of a WAL, each with the bound it puts on memory or latency.
+
+export interface WalOptions {
+  /**
+   * Compact (rewrite the file as hard state + whole log) once it grows past max(this, 2 × its size right after the
+   * last compaction). The factor 2 keeps compaction amortized O(1) per byte written. Default 64 MiB.
+   */
+  readonly compactMinBytes?: number;
+  /** Most bytes written by one write syscall (one group-commit batch). Default 4 MiB. */
+  readonly maxBatchBytes?: number;
+  /** Most writes accepted but not yet on disk; further writes wait their turn (backpressure). Default 1024. */
+  readonly maxQueuedWrites?: number;
+  /** Most writes waiting behind a full queue; beyond it write() rejects: the caller has lost control. Default 65536. */
+  readonly maxWaitingWrites?: number;
+  /**
+   * How long a write with mustSync=false may stay in process memory before it is written. 0 (default) writes it at
+   * once, and the OS page cache then keeps it across a process crash (SIGKILL). A positive value models a write-back
+   * window that a crash does lose: that is what lets the `ack-before-persist` planted bug show with real SIGKILLs.
+   * A later mustSync write, close() or a full queue flushes held writes sooner.
+   */
+  readonly unsyncedHoldMs?: number;
+}
+
+export type ResolvedWalOptions = Required<WalOptions>;
+
+export const DEFAULT_WAL_OPTIONS: ResolvedWalOptions = {
+  compactMinBytes: 64 * 1024 * 1024,
+  maxBatchBytes: 4 * 1024 * 1024,
+  maxQueuedWrites: 1024,
+  maxWaitingWrites: 65536,
+  unsyncedHoldMs: 0,
+};
+
+export function resolveWalOptions(options: WalOptions): ResolvedWalOptions {
+  const resolved = { ...DEFAULT_WAL_OPTIONS, ...stripUndefined(options) };
+  for (const [name, value] of Object.entries(resolved)) {
+    const minimum = name === 'unsyncedHoldMs' ? 0 : 1;
+    if (!Number.isSafeInteger(value) || value < minimum) {
+      throw new RangeError(`WAL option ${name} must be an integer >= ${minimum}, got ${value}`);
+    }
+  }
+  return resolved;
+}
+
+function stripUndefined(options: WalOptions): WalOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}

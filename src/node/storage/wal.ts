@@ -1,0 +1,294 @@
+// The live WAL: accepts writes in call order, writes them in group-commit batches (one fdatasync covers every write
+// that queued while the previous sync was in flight), and compacts the file when it has grown enough.
+//
+// Invariant: the mirror equals (file contents) + (queue), in order. Writes are applied to the mirror when admitted
+// to the queue, so compaction can write the mirror and count every queued write as done.
+
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { Persist } from '../../raft/types';
+import type { LogMirror } from './log-mirror';
+import type { ResolvedWalOptions } from './wal-options';
+import { encodeFrames, writeSnapshotBody } from './snapshot-body';
+import { replaceWalFile, walPath, writeFully } from './wal-files';
+import { validatePersist } from './validate-persist';
+
+export interface WalStats {
+  /** Writes completed (written, and synced when they asked to be). */
+  readonly writes: number;
+  /** fdatasync calls made for writes (compactions fsync on their own and are not counted). */
+  readonly syncs: number;
+  /** Write syscalls made for writes: one per group-commit batch. */
+  readonly batches: number;
+  readonly compactions: number;
+  readonly fileBytes: number;
+  readonly lastIndex: number;
+  readonly term: number;
+}
+
+export interface Wal {
+  readonly path: string;
+  /** Resolves when the write is on disk, and durable (fdatasync) if `persist.mustSync`. Writes land in call order. */
+  write(persist: Persist): Promise<void>;
+  /** Rewrites the file as hard state + log now (it also happens on its own as the file grows). */
+  compact(): Promise<void>;
+  stats(): WalStats;
+  /** Flushes everything accepted (held unsynced writes too), then closes. Later writes reject; idempotent. */
+  close(): Promise<void>;
+}
+
+interface Settle {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface QueuedWrite {
+  readonly frames: Buffer;
+  readonly mustSync: boolean;
+  readonly settle: Settle;
+}
+
+interface WaitingWrite {
+  readonly persist: Persist;
+  readonly settle: Settle;
+}
+
+export class FileWal implements Wal {
+  readonly path: string;
+  private readonly queue: QueuedWrite[] = [];
+  private queuedSyncWrites = 0;
+  private readonly waiting: WaitingWrite[] = [];
+  private readonly compactionRequests: Settle[] = [];
+  private flusherRunning = false;
+  private flusherDone: Promise<void> = Promise.resolve();
+  private holdTimer: NodeJS.Timeout | null = null;
+  private holdExpired = false;
+  private closing = false;
+  private closed: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private compactedBytes: number;
+  private counts = { writes: 0, syncs: 0, batches: 0, compactions: 0 };
+
+  constructor(
+    private readonly dir: string,
+    private handle: FileHandle,
+    private fileBytes: number,
+    private readonly mirror: LogMirror,
+    private readonly options: ResolvedWalOptions,
+  ) {
+    this.path = walPath(dir);
+    this.compactedBytes = fileBytes;
+  }
+
+  write(persist: Persist): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error(`WAL ${this.path} is closed`));
+    if (persist.hardState === null && persist.entries.length === 0) return Promise.resolve();
+    if (this.waiting.length >= this.options.maxWaitingWrites) {
+      return Promise.reject(new Error(`WAL ${this.path}: more than ${this.options.maxWaitingWrites} writes waiting`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const settle = { resolve, reject };
+      if (this.waiting.length === 0 && this.queue.length < this.options.maxQueuedWrites) this.admit(persist, settle);
+      else this.waiting.push({ persist, settle });
+      this.kick();
+    });
+  }
+
+  compact(): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error(`WAL ${this.path} is closed`));
+    return new Promise<void>((resolve, reject) => {
+      this.compactionRequests.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  stats(): WalStats {
+    return {
+      ...this.counts,
+      fileBytes: this.fileBytes,
+      lastIndex: this.mirror.lastIndex,
+      term: this.mirror.hardState.term,
+    };
+  }
+
+  close(): Promise<void> {
+    // Idempotent: shutdown paths may race; every caller gets the one close.
+    this.closed ??= this.closeOnce();
+    return this.closed;
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.closing = true; // from here on every queued write is due
+    while (true) {
+      if (this.flusherRunning) await this.flusherDone;
+      else if (this.failure === null && this.hasWork()) this.kick();
+      else break;
+    }
+    this.clearHoldTimer();
+    await this.handle.close();
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private hasWork(): boolean {
+    return this.queue.length > 0 || this.waiting.length > 0 || this.compactionRequests.length > 0;
+  }
+
+  /** Validates, encodes and applies to the mirror, in call order; a refused write leaves the mirror unchanged. */
+  private admit(persist: Persist, settle: Settle): void {
+    let frames: Buffer;
+    try {
+      validatePersist(persist, this.mirror);
+      frames = encodeFrames(persist.hardState, persist.entries);
+    } catch (error) {
+      settle.reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (persist.hardState !== null) this.mirror.setHardState(persist.hardState);
+    this.mirror.replaceFrom(persist.entries);
+    this.queue.push({ frames, mustSync: persist.mustSync, settle });
+    if (persist.mustSync) this.queuedSyncWrites++;
+  }
+
+  private admitWaiting(): void {
+    while (this.waiting.length > 0 && this.queue.length < this.options.maxQueuedWrites) {
+      const next = this.waiting.shift()!;
+      this.admit(next.persist, next.settle);
+    }
+  }
+
+  private kick(): void {
+    if (this.flusherRunning) return;
+    this.flusherRunning = true;
+    this.flusherDone = this.flushLoop();
+  }
+
+  /** The only code that touches the file after open: one loop at a time, so file operations never overlap. */
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.failure === null) {
+        if (this.compactionDue()) await this.compactNow();
+        else if (this.queue.length === 0) break;
+        else if (this.flushDue()) await this.writeBatch();
+        else {
+          this.armHoldTimer();
+          break;
+        }
+      }
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    } finally {
+      // Cleared with no await after the loop's last check, so a write arriving later always finds it false and kicks.
+      this.flusherRunning = false;
+    }
+    if (this.failure !== null) this.failEverything(this.failure);
+    if (this.queue.length === 0) {
+      this.clearHoldTimer();
+      this.holdExpired = false;
+    }
+  }
+
+  private compactionDue(): boolean {
+    if (this.compactionRequests.length > 0) return true;
+    const thresholdBytes = Math.max(this.options.compactMinBytes, 2 * this.compactedBytes);
+    return this.queue.length > 0 && this.fileBytes >= thresholdBytes;
+  }
+
+  private flushDue(): boolean {
+    return (
+      this.options.unsyncedHoldMs === 0 ||
+      this.queuedSyncWrites > 0 ||
+      this.holdExpired ||
+      this.closing ||
+      this.queue.length >= this.options.maxQueuedWrites ||
+      this.waiting.length > 0
+    );
+  }
+
+  private async writeBatch(): Promise<void> {
+    let batchBytes = 0;
+    let batchLength = 0;
+    for (const queued of this.queue) {
+      if (batchLength > 0 && batchBytes + queued.frames.length > this.options.maxBatchBytes) break;
+      batchBytes += queued.frames.length;
+      batchLength++;
+    }
+    const batch = this.queue.splice(0, batchLength);
+    const mustSync = batch.some((queued) => queued.mustSync);
+    if (mustSync) this.queuedSyncWrites -= batch.filter((queued) => queued.mustSync).length;
+    this.admitWaiting(); // room was made: waiting writes join the queue and ride the next batch
+    const bytes = batch.length === 1 ? batch[0]!.frames : Buffer.concat(batch.map((queued) => queued.frames));
+    try {
+      await writeFully(this.handle, bytes, this.fileBytes);
+      this.fileBytes += bytes.length;
+      if (mustSync) {
+        await this.handle.datasync();
+        this.counts.syncs++;
+      }
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const queued of batch) queued.settle.reject(failure);
+      throw failure;
+    }
+    this.counts.batches++;
+    this.counts.writes += batch.length;
+    for (const queued of batch) queued.settle.resolve();
+  }
+
+  /**
+   * Writes the mirror to a fresh file and renames it over the live one. Every queued write is in the mirror, so the
+   * new file covers them all: they complete here (durably) instead of being appended.
+   */
+  private async compactNow(): Promise<void> {
+    const requests = this.compactionRequests.splice(0);
+    const absorbed = this.queue.splice(0);
+    this.queuedSyncWrites = 0;
+    // Copy now: writes admitted while the compaction runs change the mirror, and they stay queued for the new file.
+    const hardState = this.mirror.hardState;
+    const entries = this.mirror.entries.slice();
+    this.admitWaiting();
+    try {
+      const fileBytes = await replaceWalFile(this.dir, (handle, offset) =>
+        writeSnapshotBody(handle, offset, hardState, entries),
+      );
+      await this.handle.close();
+      this.handle = await open(this.path, 'r+');
+      this.fileBytes = fileBytes;
+      this.compactedBytes = fileBytes;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const settle of [...requests, ...absorbed.map((queued) => queued.settle)]) settle.reject(failure);
+      throw failure;
+    }
+    this.counts.compactions++;
+    this.counts.writes += absorbed.length;
+    for (const settle of [...absorbed.map((queued) => queued.settle), ...requests]) settle.resolve();
+  }
+
+  private armHoldTimer(): void {
+    if (this.holdTimer !== null) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      this.holdExpired = true;
+      this.kick();
+    }, this.options.unsyncedHoldMs);
+  }
+
+  private clearHoldTimer(): void {
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+  }
+
+  /**
+   * After a failed write or fsync the file's state is unknown (and a retried fsync can report success for lost
+   * pages), so the WAL stops: every pending and later operation rejects; the node must restart and recover.
+   */
+  private failEverything(failure: Error): void {
+    this.clearHoldTimer();
+    for (const queued of this.queue.splice(0)) queued.settle.reject(failure);
+    for (const waiting of this.waiting.splice(0)) waiting.settle.reject(failure);
+    for (const request of this.compactionRequests.splice(0)) request.reject(failure);
+    this.queuedSyncWrites = 0;
+  }
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeWal, openWal, WalCorruptionError, WAL_FILE_NAME } from '../../../src/node/storage';
+import { encodeFrame } from '../../../src/node/storage/record-frame';
+import { entry, makeTempDir, removeDir } from './wal-test-support';
+
+let root: string;
+let fullFile: Buffer;
+let middleStart: number;
+let middleEnd: number;
+
+beforeAll(async () => {
+  root = await makeTempDir('corrupt');
+  const source = join(root, 'source');
+  const { wal } = await openWal(source);
+  await wal.write({ hardState: { term: 1, votedFor: 2 }, entries: [entry(1, 1)], mustSync: true });
+  middleStart = wal.stats().fileBytes;
+  await wal.write({ hardState: null, entries: [entry(2, 1, 'committed, must not vanish')], mustSync: true });
+  middleEnd = wal.stats().fileBytes;
+  await wal.write({ hardState: null, entries: [entry(3, 1)], mustSync: true });
+  await wal.close();
+  fullFile = await readFile(join(source, WAL_FILE_NAME));
+});
+afterAll(async () => {
+  await removeDir(root);
+});
+
+async function expectRefusal(name: string, damaged: Buffer, offset: number, context: string): Promise<void> {
+  const dir = join(root, name);
+  await mkdir(dir);
+  const path = join(dir, WAL_FILE_NAME);
+  await writeFile(path, damaged);
+  const error: unknown = await openWal(dir).then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  expect(error, context).toBeInstanceOf(WalCorruptionError);
+  const corruption = error as WalCorruptionError;
+  expect(corruption.message, context).toContain(path);
+  expect(corruption.message, context).toContain(`offset ${offset}`);
+  expect(corruption.offset, context).toBe(offset);
+  expect((await readFile(path)).equals(damaged), `${context}: file must be left untouched`).toBe(true);
+  await expect(describeWal(dir), context).rejects.toBeInstanceOf(WalCorruptionError);
+  await removeDir(dir);
+}
+
+describe('corruption in the middle', () => {
+  it('a flipped byte anywhere in a middle record throws WalCorruptionError naming file and offset', async () => {
+    for (let position = middleStart; position < middleEnd; position++) {
+      const damaged = Buffer.from(fullFile);
+      damaged[position] = damaged[position]! ^ 0x01;
+      await expectRefusal(`flip-${position}`, damaged, middleStart, `flipped byte at ${position}`);
+    }
+  });
+
+  it('a zeroed middle record is corruption, not a torn tail', async () => {
+    const damaged = Buffer.from(fullFile);
+    damaged.fill(0, middleStart, middleEnd);
+    await expectRefusal('zeroed', damaged, middleStart, 'zeroed middle record');
+  });
+
+  it('an intact record whose content is impossible (a gap in the log) is refused', async () => {
+    const gap = encodeFrame('{"i":9,"e":[[1,"x"]]}');
+    const damaged = Buffer.concat([fullFile, gap]);
+    await expectRefusal('gap', damaged, fullFile.length, 'record with a gap');
+  });
+
+  it('a file without the header is refused at offset 0', async () => {
+    const damaged = Buffer.from(fullFile);
+    damaged[0] = 0x78;
+    await expectRefusal('header', damaged, 0, 'bad header');
+  });
+});

@@ -1,0 +1,85 @@
+// decodePeerFrame is the first code that touches bytes from another process: it must accept every valid frame
+// unchanged and reject everything else with a readable error, without ever throwing.
+import { describe, expect, it } from 'vitest';
+import { decodePeerFrame, encodePeerFrame, MAX_COMMAND_CHARS, MAX_PEER_FRAME_BYTES, type PeerFrame } from '../../../src/protocol/wire';
+import type { Message } from '../../../src/raft/types';
+import { seededRandom, testSeed } from './transport-harness';
+
+const oneOfEach: Message[] = [
+  { type: 'RequestVote', from: 1, to: 2, term: 3, lastLogIndex: 7, lastLogTerm: 2, preVote: true },
+  { type: 'RequestVoteReply', from: 2, to: 1, term: 3, voteGranted: false, preVote: false },
+  {
+    type: 'AppendEntries', from: 25, to: 1, term: 4, prevLogIndex: 6, prevLogTerm: 3, leaderCommit: 5, readRound: 9,
+    entries: [{ index: 7, term: 4, command: null }, { index: 8, term: 4, command: '{"op":"put","k":"é","v":"🚀"}' }],
+  },
+  { type: 'AppendEntriesReply', from: 1, to: 25, term: 4, success: false, matchIndex: 0, conflictTerm: 3, conflictIndex: 5, readRound: 9 },
+];
+
+const frameOf = (msg: Message): PeerFrame => ({ v: 1, id: `${msg.from}-1042`, sentAtNs: 123_456_789_012, msg });
+const bytesOfJson = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+const mustReject = (buf: Buffer): string => {
+  const result = decodePeerFrame(buf);
+  if (result.ok) throw new Error(`accepted ${buf.toString('utf8').slice(0, 200)}`);
+  return result.error;
+};
+
+describe('encodePeerFrame / decodePeerFrame', () => {
+  it.each(oneOfEach.map((msg) => [msg.type, msg] as const))('round-trips a %s unchanged', (_type, msg) => {
+    const frame = frameOf(msg);
+    expect(decodePeerFrame(encodePeerFrame(frame))).toEqual({ ok: true, frame });
+  });
+
+  it('rejects bytes that are not UTF-8', () => {
+    expect(mustReject(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))).toMatch(/not valid UTF-8/);
+  });
+
+  it('rejects text that is not JSON, including a truncated frame', () => {
+    expect(mustReject(Buffer.from('hello'))).toMatch(/not valid JSON/);
+    const whole = encodePeerFrame(frameOf(oneOfEach[2] as Message));
+    expect(mustReject(whole.subarray(0, whole.length - 5))).toMatch(/not valid JSON/);
+  });
+
+  it('rejects frames over the size limit before parsing them', () => {
+    const huge = Buffer.alloc(MAX_PEER_FRAME_BYTES + 1, 0x20);
+    expect(mustReject(huge)).toMatch(new RegExp(`${MAX_PEER_FRAME_BYTES + 1} bytes exceeds the limit of ${MAX_PEER_FRAME_BYTES}`));
+  });
+
+  it('names the offending field when the schema does not match', () => {
+    const good = frameOf(oneOfEach[0] as Message);
+    const cases: [unknown, RegExp][] = [
+      [{ ...good, v: 2 }, /v:/],
+      [{ ...good, id: '' }, /id:/],
+      [{ ...good, sentAtNs: -1 }, /sentAtNs:/],
+      [{ ...good, msg: { ...good.msg, term: -1 } }, /msg\.term:/],
+      [{ ...good, msg: { ...good.msg, term: 1.5 } }, /msg\.term:/],
+      [{ ...good, msg: { ...good.msg, from: 0 } }, /msg\.from:/],
+      [{ ...good, msg: { ...good.msg, to: 26 } }, /msg\.to:/],
+      [{ ...good, msg: { ...good.msg, type: 'InstallSnapshot' } }, /msg\.type:/],
+      [{ ...good, msg: { ...good.msg, smuggled: true } }, /msg:.*smuggled/],
+      [{ ...good, msg: { type: 'RequestVote', from: 1, to: 2 } }, /msg\.term:/],
+      [[good], /\(root\)/],
+      [null, /\(root\)/],
+    ];
+    for (const [value, expected] of cases) expect(mustReject(bytesOfJson(value))).toMatch(expected);
+  });
+
+  it('caps the size of a command', () => {
+    const entries = [{ index: 1, term: 1, command: 'x'.repeat(MAX_COMMAND_CHARS + 1) }];
+    const frame = frameOf({ ...(oneOfEach[2] as Message & { type: 'AppendEntries' }), entries });
+    expect(mustReject(encodePeerFrame(frame))).toMatch(/msg\.entries\.0\.command:/);
+  });
+
+  it('never throws on random bytes or random JSON-ish text', () => {
+    const seed = testSeed('decodePeerFrame fuzz');
+    const random = seededRandom(seed);
+    const alphabet = '{}[]":,0123456789-.eEtruefalsnl vmsgidtypeRequestVote\\';
+    for (let round = 0; round < 2000; round += 1) {
+      const length = Math.floor(random() * 300);
+      const buf = round % 2 === 0
+        ? Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)))
+        : Buffer.from(Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)] ?? ' ').join(''));
+      const result = decodePeerFrame(buf);
+      expect(result.ok, `seed=${seed} round=${round}`).toBe(false);
+    }
+  });
+});
