@@ -5,7 +5,9 @@ const USAGE = `usage: raft-lab <command> [options]
 
 commands:
   web [--port P] [--nodes N]     serve the lab UI on http://127.0.0.1 (web mode)
-  check FILE                      check a history file for linearizability
+  chaos --nodes N --seconds S --clients C --keys K --faults kill,pause,partition,loss --seed X --history FILE [--data-dir DIR]
+                                  real processes, a workload and random faults; checks linearizability and lost writes
+  check FILE                      check a history file for linearizability (exit 0 ok, 1 not, 2 malformed)
   sim [--seeds N | --seed S] [--bench]   run the deterministic simulator
 `;
 
@@ -13,6 +15,12 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   web: async () => (await import('./web')).runWebCommand,
+  chaos: async () => (await import('./chaos')).runChaosCommand,
+  check: async () => {
+    const { runCheckCommand } = await import('./check');
+    return (argv) => runCheckCommand(argv, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+  },
+  sim: async () => (await import('./sim')).runSimCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -1,0 +1,94 @@
+// `raft-lab chaos`: real node processes, a real client workload and a seeded random fault schedule; afterwards the
+// cluster is healed, every client's last operation completes, the history is written and checked. Exit 0 only if
+// every check passed; the last line on stdout is one JSON summary.
+import { writeFileSync } from 'node:fs';
+import { formatHistory } from '../check/history';
+import { checkLinearizability } from '../check/linearizability';
+import { LabController } from '../lab/controller';
+import { installShutdownHooks } from '../lab/shutdown-hooks';
+import { seededRandom } from '../lab/seeded-random';
+import { isFaultKind, runFaultSchedule, type FaultKind } from '../lab/chaos/fault-schedule';
+import { countLostWrites } from '../lab/chaos/lost-writes';
+import { waitForConvergence, waitForLeader } from '../lab/cluster-waits';
+import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
+import { parseFlags, UsageError } from './args';
+
+const SETTLE_DEADLINE_MS = 30_000;
+
+export async function runChaosCommand(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseFlags(argv, {
+    nodes: 'number', seconds: 'number', clients: 'number', keys: 'number', faults: 'string', seed: 'number',
+    history: 'string', 'data-dir': 'string', rate: 'number',
+  });
+  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
+  const nodes = integerFlag(flags.nodes ?? 5, 'nodes', 1, MAX_HEADLESS_NODES);
+  const seconds = flags.seconds ?? 20;
+  if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]');
+  const clients = integerFlag(flags.clients ?? 4, 'clients', 1, 64);
+  const keys = integerFlag(flags.keys ?? 5, 'keys', 1, 1000);
+  const seed = integerFlag(flags.seed ?? Math.floor(Math.random() * 2 ** 31), 'seed', 0, 2 ** 31);
+  const kinds = (flags.faults ?? 'kill,pause,partition,loss').split(',').filter((name) => name !== '');
+  const unknownKinds = kinds.filter((name) => !isFaultKind(name));
+  if (unknownKinds.length > 0) throw new UsageError(`unknown fault kind(s): ${unknownKinds.join(', ')} (known: kill, pause, partition, loss)`);
+  if (!flags.history) throw new UsageError('--history FILE is required');
+  const historyFile = flags.history;
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, ...(flags['data-dir'] ? { dataRoot: flags['data-dir'] } : {}), windowEvents: 5000 });
+  installShutdownHooks(() => controller.close(), () => controller.killAllNow());
+  let elections = 0;
+  controller.subscribe((events) => {
+    for (const event of events) if (event.type === 'raft' && event.event.kind === 'became-leader') elections += 1;
+  });
+  try {
+    log(`chaos: seed ${seed}, ${nodes} nodes, ${clients} clients, ${keys} keys, ${seconds} s, faults ${kinds.join(',') || 'none'}`);
+    await controller.startCluster({ nodeCount: nodes });
+    await waitForLeader(controller, SETTLE_DEADLINE_MS);
+    await controller.startWorkload({ ratePerSecond: flags.rate ?? 40 * clients, clients, keys, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 } });
+    const random = seededRandom(seed);
+    const faults = await runFaultSchedule({ controller, kinds: kinds as FaultKind[], nodes: Array.from({ length: nodes }, (_, i) => i + 1),
+      random, untilMs: performance.now() + seconds * 1000, log });
+    log('chaos: healing the cluster and letting every client finish');
+    await controller.healAll();
+    await restoreAll(controller);
+    await waitForLeader(controller, SETTLE_DEADLINE_MS);
+    await controller.stopWorkload();
+    const workload = controller.currentWorkload;
+    if (!workload) throw new Error('the workload vanished');
+    const ops = workload.history.ops();
+    writeFileSync(historyFile, formatHistory(ops));
+    log(`chaos: ${ops.length} operations written to ${historyFile}; checking`);
+    const maxAcked = Math.max(0, ...workload.acknowledgedWrites.map((write) => write.index ?? 0));
+    const committedLog = await waitForConvergence(controller, maxAcked, SETTLE_DEADLINE_MS);
+    const lostWrites = countLostWrites(workload.acknowledgedWrites, committedLog);
+    for (const example of lostWrites.examples) log(`LOST: ${example}`);
+    const verdict = checkLinearizability(ops, { timeoutMs: 60_000 });
+    if (verdict.violation) {
+      log(`NOT LINEARIZABLE on key ${verdict.violation.key}: ${verdict.violation.explanation}`);
+      for (const op of verdict.violation.ops) log(`  ${JSON.stringify(op)}`);
+    }
+    if (verdict.timedOut) log('the linearizability check ran out of time: undecided');
+    const count = (status: string): number => ops.filter((op) => op.status === status).length;
+    const summary = { ops: ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'), linearizable: verdict.ok,
+      lostAcknowledgedWrites: lostWrites.lost, elections, faults, seed };
+    const passed = verdict.ok && lostWrites.lost === 0;
+    log(passed ? 'chaos: every check passed' : `chaos: FAILED (replay the schedule with --seed ${seed})`);
+    log(JSON.stringify(summary));
+    return passed ? 0 : 1;
+  } finally {
+    await controller.close();
+  }
+}
+
+async function restoreAll(controller: LabController): Promise<void> {
+  const snapshot = await controller.getSnapshot();
+  for (const node of snapshot.nodes) {
+    if (node.status === 'paused') await controller.resumeNode(node.id);
+    if (node.status === 'crashed') await controller.restartNode(node.id);
+  }
+}
+
+function integerFlag(value: number, name: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}]`);
+  return value;
+}

@@ -1,0 +1,96 @@
+// The chaos run's faults: one at a time, drawn from the allowed kinds with a seeded PRNG, each undone before the
+// next starts, so that the cluster keeps a chance to make progress between faults.
+import type { NodeId } from '../../raft/types';
+import type { LabController } from '../controller';
+
+export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export function isFaultKind(name: string): name is FaultKind {
+  return (FAULT_KINDS as readonly string[]).includes(name);
+}
+
+export interface FaultCounts { kill: number; pause: number; partition: number; loss: number }
+
+const FAULT_MIN_MS = 400;
+const FAULT_SPREAD_MS = 1200;
+const GAP_MIN_MS = 300;
+const GAP_SPREAD_MS = 700;
+
+export async function runFaultSchedule(options: {
+  controller: LabController;
+  kinds: readonly FaultKind[];
+  nodes: readonly NodeId[];
+  random: () => number;
+  untilMs: number;
+  log: (line: string) => void;
+}): Promise<FaultCounts> {
+  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0 };
+  const { controller, random } = options;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  while (performance.now() < options.untilMs && options.kinds.length > 0) {
+    await sleep(GAP_MIN_MS + random() * GAP_SPREAD_MS);
+    if (performance.now() >= options.untilMs) break;
+    const kind = pick(options.kinds);
+    const durationMs = FAULT_MIN_MS + random() * FAULT_SPREAD_MS;
+    const node = await pickTarget(controller, options.nodes, random);
+    counts[kind] += 1;
+    try {
+      await applyFor(kind, node, durationMs, options);
+    } catch (error) {
+      options.log(`fault ${kind} on S${node} could not be applied: ${(error as Error).message}`);
+    }
+  }
+  return counts;
+}
+
+async function applyFor(kind: FaultKind, node: NodeId, durationMs: number, o: Parameters<typeof runFaultSchedule>[0]): Promise<void> {
+  const { controller, random } = o;
+  switch (kind) {
+    case 'kill':
+      o.log(`kill -9 S${node} for ${Math.round(durationMs)} ms`);
+      await controller.crashNode(node);
+      await sleep(durationMs);
+      await controller.restartNode(node);
+      return;
+    case 'pause':
+      o.log(`pause S${node} for ${Math.round(durationMs)} ms`);
+      await controller.pauseNode(node);
+      await sleep(durationMs);
+      await controller.resumeNode(node);
+      return;
+    case 'partition': {
+      const shuffled = [...o.nodes].sort(() => random() - 0.5);
+      const minoritySize = Math.max(1, Math.floor(random() * Math.ceil(o.nodes.length / 2)));
+      const group = shuffled.slice(0, minoritySize);
+      o.log(`partition {S${group.join(', S')}} from the rest for ${Math.round(durationMs)} ms`);
+      await controller.setPartition([group]);
+      await sleep(durationMs);
+      await controller.healAll();
+      return;
+    }
+    case 'loss': {
+      const lossy = o.nodes.filter(() => random() < 0.5);
+      const dropProbability = 0.2 + random() * 0.3;
+      o.log(`${Math.round(dropProbability * 100)}% loss on links from S${lossy.join(', S') || node} for ${Math.round(durationMs)} ms`);
+      for (const from of lossy.length > 0 ? lossy : [node]) {
+        for (const to of o.nodes) if (to !== from) await controller.setLinkFaults(from, to, { dropProbability, duplicateProbability: 0.05, jitterMs: 5 });
+      }
+      await sleep(durationMs);
+      await controller.healAll();
+      return;
+    }
+  }
+}
+
+/** The leader half the time (the interesting case), any node otherwise. */
+async function pickTarget(controller: LabController, nodes: readonly NodeId[], random: () => number): Promise<NodeId> {
+  const snapshot = await controller.getSnapshot();
+  const leader = snapshot.nodes.find((node) => node.role === 'leader' && node.status === 'running');
+  if (leader && random() < 0.5) return leader.id;
+  return nodes[Math.floor(random() * nodes.length)] ?? 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,46 @@
+// Waiting for the cluster to reach a state, always with a deadline and a message that says what did not happen.
+import type { LogEntryView } from '../protocol/lab-api';
+import type { NodeId } from '../raft/types';
+import type { LabController } from './controller';
+
+const POLL_MS = 25;
+
+export async function waitForLeader(controller: LabController, deadlineMs: number): Promise<NodeId> {
+  const until = performance.now() + deadlineMs;
+  while (performance.now() < until) {
+    const snapshot = await controller.getSnapshot();
+    const leaders = snapshot.nodes.filter((node) => node.role === 'leader' && node.status === 'running');
+    const top = leaders.sort((a, b) => b.term - a.term)[0];
+    if (top && snapshot.nodes.every((node) => node.status !== 'running' || node.term <= top.term)) return top.id;
+    await sleep(POLL_MS);
+  }
+  throw new Error(`no leader was elected within ${deadlineMs} ms`);
+}
+
+/**
+ * Waits until every running node has committed and applied at least `minCommit` and all agree on the commit index;
+ * returns the committed log of the most complete mirror.
+ */
+export async function waitForConvergence(controller: LabController, minCommit: number, deadlineMs: number): Promise<LogEntryView[]> {
+  const until = performance.now() + deadlineMs;
+  let last = '';
+  while (performance.now() < until) {
+    const snapshot = await controller.getSnapshot();
+    const running = snapshot.nodes.filter((node) => node.status === 'running');
+    const commits = new Set(running.map((node) => node.commitIndex));
+    last = running.map((node) => `S${node.id}: commit ${node.commitIndex}, applied ${node.lastApplied}`).join('; ');
+    const [commit] = [...commits];
+    if (commits.size === 1 && commit !== undefined && commit >= minCommit && running.every((node) => node.lastApplied >= commit)) {
+      for (const node of running) {
+        const mirror = controller.nodeMirror(node.id);
+        if (mirror?.isComplete && mirror.log().length >= commit) return mirror.log().slice(0, commit) as LogEntryView[];
+      }
+    }
+    await sleep(POLL_MS);
+  }
+  throw new Error(`the cluster did not converge on a commit index >= ${minCommit} within ${deadlineMs} ms (${last})`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
