@@ -9,6 +9,8 @@ commands:
                                   real processes, a workload and random faults; checks linearizability and lost writes
   check FILE                      check a history file for linearizability (exit 0 ok, 1 not, 2 malformed)
   sim [--seeds N | --seed S] [--bench]   run the deterministic simulator
+  bench --nodes N --clients C --seconds S [--vs-etcd]   write throughput and latency (fsync on)
+  failover --trials T             kill the leader T times; time until the next acknowledged write
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -21,6 +23,8 @@ const commands: Record<string, () => Promise<Command>> = {
     return (argv) => runCheckCommand(argv, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
   },
   sim: async () => (await import('./sim')).runSimCommand,
+  bench: async () => (await import('./bench')).runBenchCommand,
+  failover: async () => (await import('./failover')).runFailoverCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -359,6 +359,7 @@ export class LabController implements LabApi {
   private onHello(slot: NodeSlot, frame: Extract<NodeToLabFrame, { type: 'hello' }>): void {
     slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint };
     slot.clientEndpoint = frame.clientEndpoint;
+    slot.mirror.truncateTo(frame.recovered.lastIndex);
     this.connections.setEndpoint(frame.node, frame.clientEndpoint);
     this.events.publish({ type: 'node-alive', atNs: frame.atNs, node: frame.node, pid: frame.pid, peerEndpoint: frame.peerEndpoint });
     this.updateNode(frame.node, {}, 'running', frame.recovered.lastIndex > 0 || frame.recovered.term > 0

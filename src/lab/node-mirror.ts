@@ -31,6 +31,16 @@ export class NodeMirror {
     }
   }
 
+  /** The node restarted with `lastIndex` entries on disk: forget anything past them (it re-reports the rest). */
+  truncateTo(lastIndex: number): void {
+    if (lastIndex < this.firstIndex) {
+      this.entries = [];
+      this.firstIndex = 1;
+      return;
+    }
+    this.entries.length = Math.min(this.entries.length, lastIndex - this.firstIndex + 1);
+  }
+
   log(): readonly LogEntryView[] {
     return this.entries;
   }

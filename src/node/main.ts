@@ -17,6 +17,7 @@ import { KvStateMachine } from '../kv/state-machine';
 
 /** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
 const BUGGY_UNSYNCED_HOLD_MS = 1000;
+const RECOVERED_LOG_CHUNK = 1024;
 
 class NodeProcessMain {
   private runtime: RaftRuntime | null = null;
@@ -45,6 +46,16 @@ class NodeProcessMain {
       peerEndpoint: this.transport.endpoint, clientEndpoint, atNs: monotonicNowNs(),
       recovered: { term: report.term, lastIndex: report.lastIndex, tornTailBytes: report.tornTail?.droppedBytes ?? 0 },
     });
+    this.reportRecoveredLog();
+  }
+
+  /** The lab (and the UI) learn a restarted node's log from it: what it recovered is its log now. */
+  private reportRecoveredLog(): void {
+    const entries = this.opened.recovered.entries;
+    for (let start = 0; start < entries.length; start += RECOVERED_LOG_CHUNK) {
+      this.reporter.report({ type: 'log-write', atNs: monotonicNowNs(), node: this.env.nodeId,
+        entries: entries.slice(start, start + RECOVERED_LOG_CHUNK).map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })) });
+    }
   }
 
   get activeRuntime(): RaftRuntime | null {

@@ -6,16 +6,22 @@ import type { NodeId } from '../../raft/types';
 
 const MAX_IN_FLIGHT = 20_000;
 
+interface Outgoing {
+  readonly requestId: string;
+  readonly payload: Buffer;
+}
+
 interface Connection {
   readonly endpoint: string;
   readonly socket: zmq.Dealer;
-  readonly queue: Buffer[];
+  readonly queue: Outgoing[];
   pumping: boolean;
 }
 
 export class NodeConnections {
   private readonly connections = new Map<NodeId, Connection>();
   private readonly waiting = new Map<string, (reply: ClientReplyFrame) => void>();
+  private readonly failures = new Map<string, () => void>();
   private closed = false;
   invalidReplies = 0;
 
@@ -24,7 +30,9 @@ export class NodeConnections {
     const existing = this.connections.get(id);
     if (existing?.endpoint === endpoint) return;
     existing?.socket.close();
-    const socket = new zmq.Dealer({ linger: 0, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000, immediate: true });
+    // immediate + sendTimeout 0: a request to a node that is down fails at once instead of waiting for it, so the
+    // client moves on to another node without losing a whole attempt timeout.
+    const socket = new zmq.Dealer({ linger: 0, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000, immediate: true, sendTimeout: 0 });
     socket.connect(endpoint);
     const connection: Connection = { endpoint, socket, queue: [], pumping: false };
     this.connections.set(id, connection);
@@ -36,17 +44,17 @@ export class NodeConnections {
     const connection = this.connections.get(id);
     if (!connection || this.closed || this.waiting.size >= MAX_IN_FLIGHT) return null;
     return new Promise<ClientReplyFrame | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(frame.requestId);
-        resolve(null);
-      }, timeoutMs);
-      this.waiting.set(frame.requestId, (reply) => {
+      const settle = (reply: ClientReplyFrame | null): void => {
         clearTimeout(timer);
         this.waiting.delete(frame.requestId);
+        this.failures.delete(frame.requestId);
         resolve(reply);
-      });
-      if (connection.queue.length >= 10_000) connection.queue.shift();
-      connection.queue.push(Buffer.from(JSON.stringify(frame)));
+      };
+      const timer = setTimeout(() => settle(null), timeoutMs);
+      this.waiting.set(frame.requestId, settle);
+      this.failures.set(frame.requestId, () => settle(null));
+      if (connection.queue.length >= 10_000) this.fail(connection.queue.shift());
+      connection.queue.push({ requestId: frame.requestId, payload: Buffer.from(JSON.stringify(frame)) });
       void this.pump(connection);
     });
   }
@@ -63,13 +71,22 @@ export class NodeConnections {
     try {
       while (connection.queue.length > 0 && !this.closed) {
         const next = connection.queue.shift();
-        if (next) await connection.socket.send(next);
+        if (!next) continue;
+        try {
+          await connection.socket.send(next.payload);
+        } catch {
+          this.fail(next); // not connected (node down) or the socket was replaced: fail fast
+        }
       }
-    } catch {
-      // The socket was closed (endpoint changed): waiting requests time out and are retried elsewhere.
     } finally {
       connection.pumping = false;
     }
+  }
+
+  private fail(outgoing: Outgoing | undefined): void {
+    if (!outgoing) return;
+    const resolve = this.failures.get(outgoing.requestId);
+    resolve?.();
   }
 
   private async receive(connection: Connection): Promise<void> {

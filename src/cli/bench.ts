@@ -1,0 +1,52 @@
+// `raft-lab bench --nodes N --clients C --seconds S [--vs-etcd]`: write throughput and latency over real processes
+// with fsync on; with --vs-etcd, etcd with the same node count, durability and concurrency in the same run.
+import { LabController } from '../lab/controller';
+import { installShutdownHooks } from '../lab/shutdown-hooks';
+import { benchRaftLab } from '../lab/bench/raft-bench';
+import { benchEtcd, findEtcd } from '../lab/bench/etcd-bench';
+import { formatMs } from '../lab/bench/latency-stats';
+import type { LoadResult } from '../lab/bench/closed-loop';
+import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
+import { parseFlags, UsageError } from './args';
+
+export async function runBenchCommand(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseFlags(argv, { nodes: 'number', clients: 'number', seconds: 'number', keys: 'number', 'vs-etcd': 'boolean' });
+  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
+  const nodes = flags.nodes ?? 3;
+  const clients = flags.clients ?? 1;
+  const seconds = flags.seconds ?? 10;
+  const keys = flags.keys ?? 100;
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_HEADLESS_NODES) throw new UsageError(`--nodes must be 1..${MAX_HEADLESS_NODES}`);
+  if (!Number.isInteger(clients) || clients < 1 || clients > 1024) throw new UsageError('--clients must be 1..1024');
+  if (!(seconds > 0 && seconds <= 600)) throw new UsageError('--seconds must be in (0, 600]');
+  const etcd = flags['vs-etcd'] ? findEtcd() : null;
+  if (flags['vs-etcd'] && !etcd) throw new UsageError('--vs-etcd needs an `etcd` binary on PATH (Debian: apt-get install etcd-server)');
+
+  const options = { nodes, clients, seconds, keys };
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  print(`bench: ${nodes} nodes, ${clients} clients, ${seconds} s of puts (64-byte values), fsync on`);
+  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000 });
+  installShutdownHooks(() => controller.close(), () => controller.killAllNow());
+  let raft: LoadResult;
+  try {
+    raft = await benchRaftLab(controller, options);
+  } finally {
+    await controller.close();
+  }
+  print(describe('raft-lab', raft));
+  const summary: Record<string, unknown> = { nodes, clients, seconds, raftLab: raft };
+  if (etcd) {
+    const etcdResult = await benchEtcd(etcd, options);
+    print(describe('etcd', etcdResult));
+    const ratio = raft.opsPerSecond / etcdResult.opsPerSecond;
+    print(`throughput ratio raft-lab / etcd: ${ratio.toFixed(2)}`);
+    Object.assign(summary, { etcd: etcdResult, throughputRatio: ratio });
+  }
+  print(JSON.stringify(summary));
+  return 0;
+}
+
+function describe(name: string, result: LoadResult): string {
+  return `${name.padEnd(9)} ${result.opsPerSecond.toFixed(0).padStart(7)} writes/s  p50 ${formatMs(result.latency.p50Ms)}  ` +
+    `p99 ${formatMs(result.latency.p99Ms)}  max ${formatMs(result.latency.maxMs)}  (${result.latency.count} ok, ${result.errors} failed)`;
+}

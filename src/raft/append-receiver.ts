@@ -1,0 +1,130 @@
+// Follower side of AppendEntries (Figure 2, AppendEntries RPC, receiver implementation 1-5).
+// Term checks (receiver 1, All Servers 2) happened before dispatch: here the message is of the current term.
+
+import { assert } from './assert';
+import { advanceFollowerCommit } from './commit';
+import { RULE, describeEntries, indexRange } from './reasons';
+import { becomeFollower } from './roles';
+import { emit, hasBug, isCorrectRaft, resetElectionTimer, send, type NodeState } from './state';
+import type { AppendEntries, Entry } from './types';
+
+export function handleAppendEntries(s: NodeState, message: AppendEntries): void {
+  assert(message.term === s.term, `AppendEntries of term ${message.term} dispatched in term ${s.term}`);
+  if (!acceptLeader(s, message)) return;
+  validateEntries(message);
+  const conflict = checkConsistency(s, message);
+  if (conflict !== null) {
+    reply(s, message, { success: false, matchIndex: 0, ...conflict });
+    return;
+  }
+  const lastNewIndex = message.prevLogIndex + message.entries.length;
+  storeEntries(s, message);
+  emit(s, 'append-accepted', RULE.appendReceiver2,
+    `log matches the leader at prevLogIndex ${message.prevLogIndex} (term ${message.prevLogTerm}); ` +
+    `${message.entries.length === 0 ? 'heartbeat' : describeEntries(message.entries)} accepted, matchIndex = ${lastNewIndex}`,
+    { from: message.from, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm, entries: message.entries.length, matchIndex: lastNewIndex });
+  advanceFollowerCommit(s, message.leaderCommit, lastNewIndex);
+  reply(s, message, { success: true, matchIndex: lastNewIndex, conflictTerm: 0, conflictIndex: 0 });
+}
+
+/** The sender is the leader of our term: candidates give up (Candidates 3) and the election timer restarts. */
+function acceptLeader(s: NodeState, message: AppendEntries): boolean {
+  if (s.role === 'leader') {
+    // Two leaders in one term: impossible by Election Safety, reachable only with planted bugs.
+    assert(!isCorrectRaft(s), `two leaders in term ${s.term}: S${s.config.id} and S${message.from}`);
+    emit(s, 'message-ignored', RULE.electionSafety,
+      `AppendEntries from S${message.from} claims leadership of term ${s.term}, but S${s.config.id} leads it: Election Safety is broken`,
+      { from: message.from });
+    return false;
+  }
+  if (s.role !== 'follower') {
+    becomeFollower(s, s.term, message.from, RULE.candidateSeesLeader,
+      `AppendEntries from S${message.from} shows it won the election of term ${s.term}`);
+  }
+  assert(s.leaderId === null || s.leaderId === message.from || !isCorrectRaft(s),
+    `two leaders in term ${s.term}: S${s.leaderId ?? 0} and S${message.from}`);
+  s.leaderId = message.from;
+  s.lastLeaderContactMs = s.nowMs;
+  resetElectionTimer(s);
+  return true;
+}
+
+function validateEntries(message: AppendEntries): void {
+  let previousTerm = message.prevLogTerm;
+  message.entries.forEach((entry, offset) => {
+    assert(entry.index === message.prevLogIndex + 1 + offset, `AppendEntries entry ${offset} has index ${entry.index}, expected ${message.prevLogIndex + 1 + offset}`);
+    assert(entry.term >= previousTerm && entry.term <= message.term, `AppendEntries entry ${entry.index} has term ${entry.term} outside [${previousTerm}, ${message.term}]`);
+    previousTerm = entry.term;
+  });
+}
+
+/** Receiver 2 with the accelerated back-off hint (§5.3): null when the log contains prevLogIndex with prevLogTerm. */
+function checkConsistency(
+  s: NodeState, message: AppendEntries,
+): { conflictTerm: number; conflictIndex: number } | null {
+  const lastIndex = s.log.lastIndex();
+  const { prevLogIndex, prevLogTerm } = message;
+  if (prevLogIndex > lastIndex) {
+    emit(s, 'append-rejected', RULE.appendReceiver2,
+      `log has no entry at prevLogIndex ${prevLogIndex}: it ends at ${lastIndex}; hint: conflictIndex ${lastIndex + 1}`,
+      { from: message.from, prevLogIndex, prevLogTerm, lastLogIndex: lastIndex, conflictTerm: 0, conflictIndex: lastIndex + 1 });
+    return { conflictTerm: 0, conflictIndex: lastIndex + 1 };
+  }
+  const ourTerm = s.log.termAt(prevLogIndex);
+  if (ourTerm === prevLogTerm) return null;
+  const conflictIndex = s.log.firstIndexWithTermAtLeast(ourTerm);
+  emit(s, 'append-rejected', RULE.appendReceiver2,
+    `entry at prevLogIndex ${prevLogIndex} has term ${ourTerm}, not prevLogTerm ${prevLogTerm}; hint: term ${ourTerm} starts at index ${conflictIndex}`,
+    { from: message.from, prevLogIndex, prevLogTerm, ourTerm, conflictTerm: ourTerm, conflictIndex });
+  return { conflictTerm: ourTerm, conflictIndex };
+}
+
+/**
+ * Receivers 3 and 4: skip entries we already hold with the same term, truncate only at a real conflict (same index,
+ * different term), append the rest. A stale or duplicated AppendEntries therefore never shortens the log.
+ */
+function storeEntries(s: NodeState, message: AppendEntries): void {
+  const entries = message.entries;
+  if (hasBug(s, 'truncate-without-conflict') && entries.length > 0 && s.log.lastIndex() > message.prevLogIndex) {
+    // Planted bug: truncate-without-conflict — drops everything after prevLogIndex, even when nothing conflicts.
+    truncate(s, message.prevLogIndex + 1, `AppendEntries from S${message.from} starts after prevLogIndex ${message.prevLogIndex}`);
+  }
+  const firstNew = entries.findIndex((entry) => !holds(s, entry));
+  if (firstNew < 0) return;
+  const first = entries[firstNew];
+  assert(first !== undefined, 'firstNew points at an entry');
+  if (first.index <= s.log.lastIndex()) {
+    truncate(s, first.index,
+      `conflict at index ${first.index}: our entry has term ${s.log.termAt(first.index)}, the leader's has term ${first.term}`);
+  }
+  const appended = entries.slice(firstNew);
+  for (const entry of appended) s.log.append(entry);
+  emit(s, 'entries-appended', RULE.appendReceiver4,
+    `appended ${describeEntries(appended)} from leader S${message.from}`,
+    { from: message.from, firstIndex: first.index, lastIndex: s.log.lastIndex() });
+}
+
+function holds(s: NodeState, entry: Entry): boolean {
+  return entry.index <= s.log.lastIndex() && s.log.termAt(entry.index) === entry.term;
+}
+
+function truncate(s: NodeState, fromIndex: number, why: string): void {
+  const lastIndex = s.log.lastIndex();
+  const committedLost = fromIndex <= s.commitIndex;
+  // Truncating a committed entry breaks State Machine Safety: only planted bugs can get here.
+  assert(!committedLost || !isCorrectRaft(s), `S${s.config.id} truncating committed entries ${fromIndex}..${s.commitIndex}`);
+  s.log.truncateFrom(fromIndex);
+  emit(s, 'entries-truncated', RULE.appendReceiver3,
+    `deleted entries ${indexRange(fromIndex, lastIndex)}: ${why}` +
+    (committedLost ? ` — SAFETY VIOLATION: entries up to ${s.commitIndex} were already committed` : ''),
+    { firstIndex: fromIndex, lastIndex, committedLost });
+}
+
+function reply(
+  s: NodeState, message: AppendEntries,
+  result: { success: boolean; matchIndex: number; conflictTerm: number; conflictIndex: number },
+): void {
+  send(s, {
+    type: 'AppendEntriesReply', from: s.config.id, to: message.from, term: s.term, ...result, readRound: message.readRound,
+  });
+}

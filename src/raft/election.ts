@@ -1,0 +1,182 @@
+// Leader election (§5.2, §5.4.1) and its pre-vote extension (dissertation §9.6): starting elections, deciding
+// votes, counting them and taking office. Term checks (All Servers 2, RequestVote receiver 1) happen before dispatch.
+
+import { assert } from './assert';
+import { maybeAdvanceLeaderCommit } from './commit';
+import { createProgress } from './progress';
+import { isMajority } from './quorum';
+import { RULE, nodeList, nodeName } from './reasons';
+import { broadcastAppend } from './replication';
+import { becomeFollower, changeRole, setTerm } from './roles';
+import { emit, hasBug, heardFromLeaderRecently, resetElectionTimer, send, type NodeState } from './state';
+import type { NodeId, RequestVote, RequestVoteReply } from './types';
+
+/** Followers 2 / Candidates 4: the election timer fired. */
+export function onElectionTimeout(s: NodeState): void {
+  assert(s.role !== 'leader', 'a leader has no election timer');
+  if (s.config.preVote) startPreVote(s);
+  else startElection(s, `election timeout elapsed at ${s.nowMs} ms without hearing from a leader or granting a vote`);
+}
+
+function startPreVote(s: NodeState): void {
+  const proposedTerm = s.term + 1;
+  changeRole(s, 'precandidate', RULE.preVote, `election timeout elapsed at ${s.nowMs} ms: first ask whether peers would vote in term ${proposedTerm}`);
+  s.leaderId = null;
+  s.votes = new Map([[s.config.id, true]]);
+  resetElectionTimer(s);
+  emit(s, 'election-started', RULE.preVote,
+    `pre-vote for term ${proposedTerm} (our term stays ${s.term}): log last term ${s.log.lastTerm()}, last index ${s.log.lastIndex()}`,
+    { preVote: true, proposedTerm, lastLogTerm: s.log.lastTerm(), lastLogIndex: s.log.lastIndex() });
+  if (isMajority(1, s.config.members.length)) {
+    startElection(s, 'a single-server cluster wins its own pre-vote');
+    return;
+  }
+  requestVotes(s, proposedTerm, true);
+}
+
+function startElection(s: NodeState, why: string): void {
+  setTerm(s, s.term + 1, RULE.candidateStart, `starting an election: ${why}`);
+  s.votedFor = s.config.id;
+  changeRole(s, 'candidate', RULE.candidateStart, why);
+  s.leaderId = null;
+  s.votes = new Map([[s.config.id, true]]);
+  resetElectionTimer(s);
+  emit(s, 'election-started', RULE.candidateStart,
+    `S${s.config.id} votes for itself in term ${s.term} and asks for votes: log last term ${s.log.lastTerm()}, last index ${s.log.lastIndex()}`,
+    { preVote: false, lastLogTerm: s.log.lastTerm(), lastLogIndex: s.log.lastIndex() });
+  if (isMajority(1, s.config.members.length)) {
+    becomeLeader(s);
+    return;
+  }
+  requestVotes(s, s.term, false);
+}
+
+function requestVotes(s: NodeState, term: number, preVote: boolean): void {
+  for (const peer of s.config.peers) {
+    send(s, {
+      type: 'RequestVote', from: s.config.id, to: peer, term,
+      lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(), preVote,
+    });
+  }
+}
+
+/** §5.4.1: later last term wins; with equal last terms, the longer log is at least as up-to-date. */
+export function isLogUpToDate(
+  candidateLastTerm: number, candidateLastIndex: number, ourLastTerm: number, ourLastIndex: number,
+): boolean {
+  if (candidateLastTerm !== ourLastTerm) return candidateLastTerm > ourLastTerm;
+  return candidateLastIndex >= ourLastIndex;
+}
+
+export function handleRequestVote(s: NodeState, request: RequestVote): void {
+  if (request.preVote) decidePreVote(s, request);
+  else decideVote(s, request);
+}
+
+function logComparison(s: NodeState, request: RequestVote): { upToDate: boolean; text: string } {
+  const upToDate = isLogUpToDate(request.lastLogTerm, request.lastLogIndex, s.log.lastTerm(), s.log.lastIndex());
+  const text = `its log (last term ${request.lastLogTerm}, last index ${request.lastLogIndex}) is ` +
+    `${upToDate ? 'at least as' : 'less'} up-to-date ${upToDate ? 'as' : 'than'} ours (${s.log.lastTerm()}, ${s.log.lastIndex()})`;
+  return { upToDate, text };
+}
+
+/** RequestVote receiver 2: one vote per term (votedFor), only for a candidate whose log is up-to-date. */
+function decideVote(s: NodeState, request: RequestVote): void {
+  assert(request.term === s.term, `RequestVote of term ${request.term} dispatched in term ${s.term}`);
+  const { upToDate, text } = logComparison(s, request);
+  const data = { candidate: request.from, votedFor: s.votedFor, lastLogTerm: request.lastLogTerm, lastLogIndex: request.lastLogIndex, ourLastLogTerm: s.log.lastTerm(), ourLastLogIndex: s.log.lastIndex() };
+  const votedOther = s.votedFor !== null && s.votedFor !== request.from;
+  // Planted bug: double-vote — a follower ignores the vote it already cast in this term.
+  if (votedOther && !(hasBug(s, 'double-vote') && s.role === 'follower')) {
+    deny(s, request, `already voted for ${nodeName(s.votedFor)} in term ${s.term}`, data);
+    return;
+  }
+  // Planted bug: no-up-to-date-check — skips the election restriction of §5.4.1.
+  if (!upToDate && !hasBug(s, 'no-up-to-date-check')) {
+    deny(s, request, text, data);
+    return;
+  }
+  s.votedFor = request.from;
+  resetElectionTimer(s);
+  emit(s, 'vote-granted', RULE.voteReceiver2, `granted vote to S${request.from} in term ${s.term}: ${text}`, data);
+  replyVote(s, request, s.term, true);
+}
+
+/** Pre-vote (§9.6): would we vote? Nobody changes term; a server that recently heard from a leader says no. */
+function decidePreVote(s: NodeState, request: RequestVote): void {
+  const { upToDate, text } = logComparison(s, request);
+  const data = { candidate: request.from, proposedTerm: request.term, preVote: true, lastLogTerm: request.lastLogTerm, lastLogIndex: request.lastLogIndex };
+  if (request.term <= s.term) {
+    deny(s, request, `pre-vote for term ${request.term} is not newer than our term ${s.term}`, data);
+  } else if (heardFromLeaderRecently(s)) {
+    deny(s, request, `we heard from leader ${nodeName(s.leaderId)} less than the minimum election timeout (${s.config.electionTimeoutMinMs} ms) ago`, data);
+  } else if (!upToDate && !hasBug(s, 'no-up-to-date-check')) {
+    deny(s, request, text, data);
+  } else {
+    emit(s, 'vote-granted', RULE.preVote, `would vote for S${request.from} in term ${request.term} (pre-vote, our term stays ${s.term}): ${text}`, data);
+    // A granted pre-vote carries the proposed term so the pre-candidate can tell it from a stale one.
+    replyVote(s, request, request.term, true);
+  }
+}
+
+function deny(s: NodeState, request: RequestVote, why: string, data: Record<string, string | number | boolean | null>): void {
+  emit(s, 'vote-denied', request.preVote ? RULE.preVote : RULE.voteReceiver2,
+    `denied ${request.preVote ? 'pre-vote' : 'vote'} to S${request.from} for term ${request.term}: ${why}`, data);
+  replyVote(s, request, s.term, false);
+}
+
+function replyVote(s: NodeState, request: RequestVote, term: number, granted: boolean): void {
+  send(s, { type: 'RequestVoteReply', from: s.config.id, to: request.from, term, voteGranted: granted, preVote: request.preVote });
+}
+
+export function handleRequestVoteReply(s: NodeState, reply: RequestVoteReply): void {
+  const expectedRole = reply.preVote ? 'precandidate' : 'candidate';
+  const expectedTerm = reply.preVote && reply.voteGranted ? s.term + 1 : s.term;
+  if (s.role !== expectedRole || reply.term !== expectedTerm) {
+    emit(s, 'message-ignored', RULE.staleReply,
+      `${reply.preVote ? 'pre-vote' : 'vote'} reply from S${reply.from} (term ${reply.term}) ignored: S${s.config.id} is ${s.role} in term ${s.term}, no such election is running`,
+      { from: reply.from, replyTerm: reply.term, role: s.role });
+    return;
+  }
+  if (s.votes.has(reply.from)) return; // duplicate: each server answers once per election
+  s.votes.set(reply.from, reply.voteGranted);
+  const granted = votersWith(s, true);
+  const rejected = votersWith(s, false);
+  emit(s, 'vote-received', reply.preVote ? RULE.preVote : RULE.candidateWins,
+    `S${reply.from} ${reply.voteGranted ? 'granted' : 'denied'} its ${reply.preVote ? 'pre-vote' : 'vote'}: ` +
+    `granted by ${nodeList(granted)} (${granted.length} of ${s.config.members.length}, majority ${s.config.quorum})`,
+    { from: reply.from, granted: reply.voteGranted, votesGranted: granted.length, votesDenied: rejected.length, quorum: s.config.quorum });
+  if (granted.length >= s.config.quorum) {
+    if (reply.preVote) startElection(s, `pre-vote won: ${nodeList(granted)} would vote for us`);
+    else becomeLeader(s);
+  } else if (reply.preVote && rejected.length >= s.config.quorum) {
+    becomeFollower(s, s.term, null, RULE.preVote, `pre-vote lost: ${nodeList(rejected)} would not vote for us`);
+  }
+}
+
+function votersWith(s: NodeState, granted: boolean): NodeId[] {
+  return [...s.votes].filter(([, vote]) => vote === granted).map(([voter]) => voter).sort((a, b) => a - b);
+}
+
+/** Candidates 2 and §8: take office, initialize nextIndex/matchIndex, append a no-op, and assert authority. */
+function becomeLeader(s: NodeState): void {
+  assert(s.role === 'candidate' && s.votedFor === s.config.id, `S${s.config.id} becomes leader as ${s.role} having voted for ${nodeName(s.votedFor)}`);
+  const voters = votersWith(s, true);
+  changeRole(s, 'leader', RULE.candidateWins, `votes from a majority: ${nodeList(voters)}`);
+  s.leaderId = s.config.id;
+  s.votes.clear();
+  s.progress = new Map(s.config.peers.map((peer) => [peer, createProgress(s.log.lastIndex(), s.nowMs)]));
+  s.reads.awaitingCommit = [];
+  s.reads.pending = [];
+  emit(s, 'became-leader', RULE.candidateWins,
+    `S${s.config.id} won the election of term ${s.term} with votes from ${nodeList(voters)} (majority ${s.config.quorum} of ${s.config.members.length})`,
+    { voters: nodeList(voters), lastLogIndex: s.log.lastIndex() });
+  const noOpIndex = s.log.lastIndex() + 1;
+  s.log.append({ index: noOpIndex, term: s.term, command: null });
+  emit(s, 'entries-appended', RULE.leaderNoOp,
+    `appended no-op entry ${noOpIndex} (term ${s.term}) so that entries of earlier terms can commit with it`,
+    { firstIndex: noOpIndex, lastIndex: noOpIndex });
+  s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
+  maybeAdvanceLeaderCommit(s);
+  broadcastAppend(s);
+}

@@ -1,0 +1,200 @@
+// One Raft server as a deterministic state machine (the etcd-io/raft shape): inputs are messages (step), time
+// (tick) and client requests (propose, readIndex); outputs accumulate until the runtime drains them with ready().
+
+import { assert, assertIndex } from './assert';
+import { handleAppendEntries } from './append-receiver';
+import { maybeAdvanceLeaderCommit } from './commit';
+import { resolveConfig } from './config';
+import { handleRequestVote, handleRequestVoteReply, onElectionTimeout } from './election';
+import { progressSnapshot } from './progress';
+import { createRandom } from './random';
+import { RaftLog } from './raft-log';
+import { createReadRequests, requestRead } from './read-only';
+import { RULE, nodeList } from './reasons';
+import { broadcastAppend, handleAppendEntriesReply } from './replication';
+import { becomeFollower } from './roles';
+import { checkInvariants } from './invariants';
+import { emit, hasBug, type NodeState } from './state';
+import { reconcileTerm } from './terms';
+import type {
+  HardState, Message, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, Ready, Entry,
+} from './types';
+
+/** Backpressure: a leader refuses proposals while this many entries are uncommitted (bounds the log's growth). */
+export const MAX_UNCOMMITTED_ENTRIES = 10_000;
+
+export function createRaftNode(config: RaftConfig, persisted: PersistedState | null, nowMs: number): RaftNode {
+  return new Node(config, persisted, nowMs);
+}
+
+class Node implements RaftNode {
+  readonly id: number;
+  private readonly s: NodeState;
+
+  constructor(config: RaftConfig, persisted: PersistedState | null, nowMs: number) {
+    assert(Number.isFinite(nowMs), `nowMs must be finite, got ${nowMs}`);
+    const resolved = resolveConfig(config);
+    const hardState = persisted?.hardState ?? { term: 0, votedFor: null };
+    validateRecovered(hardState, persisted?.entries ?? [], resolved.members);
+    this.id = resolved.id;
+    this.s = {
+      config: resolved, random: createRandom(resolved.randomSeed, resolved.id),
+      log: new RaftLog(persisted?.entries ?? []),
+      out: { messages: [], events: [], readStates: [], readFailures: [], droppedMessages: 0 },
+      term: hardState.term, votedFor: hardState.votedFor, role: 'follower', leaderId: null,
+      commitIndex: 0, lastApplied: 0, nowMs, electionDeadlineMs: nowMs, heartbeatDeadlineMs: nowMs,
+      lastLeaderContactMs: null, votes: new Map(), progress: new Map(), reads: createReadRequests(),
+      broadcastPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
+    };
+    this.s.electionDeadlineMs = nowMs + this.s.random.intInRange(resolved.electionTimeoutMinMs, resolved.electionTimeoutMaxMs);
+    checkInvariants(this.s);
+  }
+
+  step(message: Message): void {
+    const s = this.s;
+    assert(message.to === s.config.id, `S${s.config.id} was handed a message for S${message.to}`);
+    assert(message.from !== s.config.id && s.config.members.includes(message.from), `S${s.config.id} got a message from non-peer S${message.from}`);
+    assertIndex(message.term, 'message term');
+    const current = reconcileTerm(s, message);
+    if (current !== null) this.dispatch(current);
+    checkInvariants(s);
+  }
+
+  tick(nowMs: number): void {
+    const s = this.s;
+    assert(Number.isFinite(nowMs) && nowMs >= s.nowMs, `time went backwards: ${s.nowMs} -> ${nowMs}`);
+    s.nowMs = nowMs;
+    if (s.role === 'leader') this.tickLeader();
+    else if (nowMs >= s.electionDeadlineMs) onElectionTimeout(s);
+    checkInvariants(s);
+  }
+
+  nextDeadlineMs(): number {
+    return this.s.role === 'leader' ? this.s.heartbeatDeadlineMs : this.s.electionDeadlineMs;
+  }
+
+  propose(command: string): ProposeResult {
+    const s = this.s;
+    if (s.role !== 'leader') {
+      emit(s, 'proposal-rejected', RULE.redirect, `S${s.config.id} is ${s.role}, not leader; redirect the client to ${s.leaderId === null ? 'an unknown leader' : `S${s.leaderId}`}`,
+        { leaderHint: s.leaderId });
+      return { ok: false, leaderHint: s.leaderId };
+    }
+    if (s.log.lastIndex() - s.commitIndex >= MAX_UNCOMMITTED_ENTRIES) {
+      emit(s, 'proposal-rejected', RULE.leaderAppend, `${MAX_UNCOMMITTED_ENTRIES} entries are still uncommitted; retry once the followers catch up`,
+        { leaderHint: s.config.id, uncommitted: s.log.lastIndex() - s.commitIndex });
+      return { ok: false, leaderHint: s.config.id };
+    }
+    const entry: Entry = { index: s.log.lastIndex() + 1, term: s.term, command };
+    s.log.append(entry);
+    emit(s, 'proposal-accepted', RULE.leaderAppend, `appended client command as entry ${entry.index} (term ${entry.term}); replicating it to ${nodeList(s.config.peers)}`,
+      { index: entry.index, command });
+    maybeAdvanceLeaderCommit(s); // a single-server cluster commits at once
+    s.broadcastPending = true;
+    checkInvariants(s);
+    return { ok: true, index: entry.index, term: entry.term };
+  }
+
+  readIndex(requestId: string): void {
+    requestRead(this.s, requestId);
+    checkInvariants(this.s);
+  }
+
+  hasReady(): boolean {
+    const s = this.s;
+    const out = s.out;
+    return (s.role === 'leader' && s.broadcastPending) || out.messages.length > 0 || out.events.length > 0
+      || out.readStates.length > 0 || out.readFailures.length > 0 || s.log.hasUnstable()
+      || this.hardStateToPersist() !== null || this.appliableIndex() > s.lastApplied;
+  }
+
+  ready(): Ready {
+    const s = this.s;
+    if (s.role === 'leader' && s.broadcastPending) broadcastAppend(s);
+    const hardState = this.hardStateToPersist();
+    if (hardState !== null) s.persistedHardState = hardState;
+    const entries = s.log.takeUnstable();
+    const appliable = this.appliableIndex();
+    const committedEntries = appliable > s.lastApplied ? s.log.slice(s.lastApplied + 1, appliable) : [];
+    s.lastApplied = Math.max(s.lastApplied, appliable);
+    const out = s.out;
+    const ready: Ready = {
+      persist: { hardState, entries, mustSync: this.mustSync(hardState, entries) },
+      messages: out.messages, committedEntries, readStates: out.readStates, readFailures: out.readFailures, events: out.events,
+    };
+    s.out = { messages: [], events: [], readStates: [], readFailures: [], droppedMessages: 0 };
+    return ready;
+  }
+
+  status(): RaftStatus {
+    const s = this.s;
+    return {
+      id: s.config.id, role: s.role, term: s.term, votedFor: s.votedFor, leaderId: s.leaderId,
+      commitIndex: s.commitIndex, lastApplied: s.lastApplied,
+      lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(),
+      electionDeadlineMs: s.role === 'leader' ? null : s.electionDeadlineMs,
+      progress: s.role === 'leader' ? progressSnapshot(s.progress) : null,
+    };
+  }
+
+  log(): readonly Entry[] {
+    return this.s.log.view();
+  }
+
+  private dispatch(message: Message): void {
+    switch (message.type) {
+      case 'RequestVote': return handleRequestVote(this.s, message);
+      case 'RequestVoteReply': return handleRequestVoteReply(this.s, message);
+      case 'AppendEntries': return handleAppendEntries(this.s, message);
+      case 'AppendEntriesReply': return handleAppendEntriesReply(this.s, message);
+    }
+  }
+
+  /** Leaders 1 (heartbeats) and, with check-quorum, stepping down when a majority has gone silent (§6.2). */
+  private tickLeader(): void {
+    const s = this.s;
+    if (s.config.checkQuorum) {
+      const silentFor = s.config.electionTimeoutMinMs;
+      const active = [s.config.id, ...[...s.progress].filter(([, pr]) => s.nowMs - pr.lastHeardMs < silentFor).map(([peer]) => peer)];
+      if (active.length < s.config.quorum) {
+        becomeFollower(s, s.term, null, RULE.checkQuorum,
+          `only ${nodeList(active)} answered in the last ${silentFor} ms, fewer than a majority (${s.config.quorum})`);
+        return;
+      }
+    }
+    if (s.nowMs < s.heartbeatDeadlineMs) return;
+    s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
+    broadcastAppend(s);
+  }
+
+  private hardStateToPersist(): HardState | null {
+    const s = this.s;
+    const current = maskHardState(hasBug(s, 'vote-not-persisted'), { term: s.term, votedFor: s.votedFor });
+    const last = s.persistedHardState;
+    return current.term === last.term && current.votedFor === last.votedFor ? null : current;
+  }
+
+  /** Entries up to here may be handed out; past the log end only when a planted bug truncated committed entries. */
+  private appliableIndex(): number {
+    return Math.min(this.s.commitIndex, this.s.log.lastIndex());
+  }
+
+  private mustSync(hardState: HardState | null, entries: readonly Entry[]): boolean {
+    if (hardState !== null) return true;
+    if (entries.length === 0) return false;
+    // Planted bug: ack-before-persist — a follower's new entries are acknowledged before they are durable.
+    return !(hasBug(this.s, 'ack-before-persist') && this.s.role !== 'leader');
+  }
+}
+
+/** Planted bug: vote-not-persisted — what reaches the disk never holds a vote. */
+function maskHardState(voteNotPersisted: boolean, hardState: HardState): HardState {
+  return voteNotPersisted ? { term: hardState.term, votedFor: null } : { term: hardState.term, votedFor: hardState.votedFor };
+}
+
+function validateRecovered(hardState: HardState, entries: readonly Entry[], members: readonly number[]): void {
+  assertIndex(hardState.term, 'persisted term');
+  assert(hardState.votedFor === null || members.includes(hardState.votedFor), `persisted votedFor S${hardState.votedFor ?? 0} is not a member`);
+  const last = entries[entries.length - 1];
+  assert(last === undefined || last.term <= hardState.term, `persisted log has term ${last?.term ?? 0} beyond persisted term ${hardState.term}`);
+}

@@ -1,0 +1,101 @@
+// Leader side of log replication (Figure 2, Rules for Servers, Leaders 1-3; §5.3): sending AppendEntries from each
+// follower's nextIndex, and using the replies to advance matchIndex or back nextIndex off.
+
+import { assert } from './assert';
+import { maybeAdvanceLeaderCommit } from './commit';
+import { acknowledgeReadRound, confirmReads } from './read-only';
+import { RULE } from './reasons';
+import { emit, isCorrectRaft, peerProgress, send, type NodeState } from './state';
+import type { AppendEntriesReply, NodeId } from './types';
+
+/** AppendEntries to one follower with entries from its nextIndex (at most maxEntriesPerMessage); empty = heartbeat. */
+export function sendAppend(s: NodeState, peer: NodeId): void {
+  assert(s.role === 'leader', `S${s.config.id} sends AppendEntries as ${s.role}`);
+  const progress = peerProgress(s, peer);
+  const prevLogIndex = progress.nextIndex - 1;
+  const lastToSend = Math.min(s.log.lastIndex(), prevLogIndex + s.config.maxEntriesPerMessage);
+  send(s, {
+    type: 'AppendEntries', from: s.config.id, to: peer, term: s.term,
+    prevLogIndex, prevLogTerm: s.log.termAt(prevLogIndex),
+    entries: s.log.slice(progress.nextIndex, lastToSend),
+    leaderCommit: s.commitIndex, readRound: s.reads.round,
+  });
+}
+
+export function broadcastAppend(s: NodeState): void {
+  s.broadcastPending = false;
+  for (const peer of s.config.peers) sendAppend(s, peer);
+}
+
+/** A reply of the current term reached the leader (higher and lower terms were handled by the caller). */
+export function handleAppendEntriesReply(s: NodeState, reply: AppendEntriesReply): void {
+  assert(reply.term === s.term, `reply of term ${reply.term} dispatched in term ${s.term}`);
+  if (s.role !== 'leader') {
+    emit(s, 'message-ignored', RULE.staleReply, `AppendEntries reply from S${reply.from} ignored: S${s.config.id} is no longer leader`, { from: reply.from });
+    return;
+  }
+  const progress = peerProgress(s, reply.from);
+  progress.lastHeardMs = s.nowMs;
+  acknowledgeReadRound(s, progress, reply.readRound);
+  if (reply.success) onAppendSucceeded(s, reply);
+  else onAppendRejected(s, reply);
+  confirmReads(s);
+}
+
+function onAppendSucceeded(s: NodeState, reply: AppendEntriesReply): void {
+  const progress = peerProgress(s, reply.from);
+  const lastIndex = s.log.lastIndex();
+  if (reply.matchIndex < progress.matchIndex) {
+    emit(s, 'message-ignored', RULE.reorderedReply,
+      `success reply from S${reply.from} with matchIndex ${reply.matchIndex} arrived after one with ${progress.matchIndex} (reordered): matchIndex never moves backwards`,
+      { from: reply.from, replyMatchIndex: reply.matchIndex, matchIndex: progress.matchIndex });
+    return;
+  }
+  if (reply.matchIndex === progress.matchIndex) return; // heartbeat ack or duplicate: nothing new
+  // The leader's log only grows during its term, so a follower can only have matched what this leader sent.
+  assert(reply.matchIndex <= lastIndex || !isCorrectRaft(s), `S${reply.from} matched ${reply.matchIndex} beyond leader's last index ${lastIndex}`);
+  progress.matchIndex = Math.min(reply.matchIndex, lastIndex);
+  progress.nextIndex = Math.max(progress.nextIndex, progress.matchIndex + 1);
+  emit(s, 'append-accepted', RULE.leaderReplicate,
+    `S${reply.from} stores our log up to index ${progress.matchIndex}: matchIndex = ${progress.matchIndex}, nextIndex = ${progress.nextIndex}`,
+    { from: reply.from, matchIndex: progress.matchIndex, nextIndex: progress.nextIndex });
+  maybeAdvanceLeaderCommit(s);
+  // Catching up a follower that is far behind: send the next batch now rather than at the next heartbeat.
+  if (progress.matchIndex < lastIndex) sendAppend(s, reply.from);
+}
+
+function onAppendRejected(s: NodeState, reply: AppendEntriesReply): void {
+  const progress = peerProgress(s, reply.from);
+  if (reply.conflictIndex === 0) return; // rejected for its term, not the log (only reachable with planted bugs)
+  const target = backOffTarget(s, reply.conflictTerm, reply.conflictIndex);
+  const nextIndex = Math.min(Math.max(target, progress.matchIndex + 1), s.log.lastIndex() + 1);
+  if (nextIndex >= progress.nextIndex) {
+    emit(s, 'message-ignored', RULE.reorderedReply,
+      `rejection from S${reply.from} is stale: it points at nextIndex ${nextIndex}, but nextIndex is already ${progress.nextIndex}`,
+      { from: reply.from, conflictTerm: reply.conflictTerm, conflictIndex: reply.conflictIndex, nextIndex: progress.nextIndex });
+    return;
+  }
+  const previous = progress.nextIndex;
+  progress.nextIndex = nextIndex;
+  emit(s, 'next-index-backed-off', RULE.leaderBackOff,
+    `S${reply.from} rejected AppendEntries (${describeConflict(reply)}): nextIndex ${previous} -> ${nextIndex}`,
+    { from: reply.from, conflictTerm: reply.conflictTerm, conflictIndex: reply.conflictIndex, previousNextIndex: previous, nextIndex });
+  sendAppend(s, reply.from);
+}
+
+/**
+ * Accelerated back-off (end of §5.3, as in 6.5840): a follower with a too-short log says how long it is; otherwise it
+ * names the conflicting term. If the leader has entries of that term, it resumes after its last one; if not, it
+ * skips the follower's whole run of that term.
+ */
+function backOffTarget(s: NodeState, conflictTerm: number, conflictIndex: number): number {
+  if (conflictTerm === 0) return conflictIndex;
+  const lastOfTerm = s.log.lastIndexOfTerm(conflictTerm);
+  return lastOfTerm > 0 ? lastOfTerm + 1 : conflictIndex;
+}
+
+function describeConflict(reply: AppendEntriesReply): string {
+  return reply.conflictTerm === 0
+    ? `its log is too short: it ends at index ${reply.conflictIndex - 1}`
+    : `its entry there has term ${reply.conflictTerm}, whose first index is ${reply.conflictIndex}`;
+}

@@ -1,0 +1,107 @@
+// The mutable state of one Raft server and the bounded buffers its outputs wait in until the runtime drains a
+// Ready. Everything else in the core is functions over this state, grouped by concept (election, replication, ...).
+
+import { assert } from './assert';
+import type { ResolvedConfig } from './config';
+import type { Progress } from './progress';
+import type { Random } from './random';
+import type { RaftLog } from './raft-log';
+import { RULE } from './reasons';
+import type { ReadRequests } from './read-only';
+import type {
+  BugName, EventKind, HardState, Message, NodeId, RaftEvent, ReadFailure, ReadState, Role,
+} from './types';
+
+/** Bounds on what may accumulate between two ready() calls (a runtime drains after every input). */
+export const MAX_PENDING_MESSAGES = 10_000;
+export const MAX_PENDING_EVENTS = 100_000;
+export const MAX_PENDING_READ_RESULTS = 10_000;
+
+export interface Outbox {
+  messages: Message[];
+  events: RaftEvent[];
+  readStates: ReadState[];
+  readFailures: ReadFailure[];
+  /** Messages dropped because `messages` was full since the last ready(); Raft retries them like lost ones. */
+  droppedMessages: number;
+}
+
+export interface NodeState {
+  readonly config: ResolvedConfig;
+  readonly random: Random;
+  readonly log: RaftLog;
+  out: Outbox;
+  // Persistent state on all servers (Figure 2); the log is above.
+  term: number;
+  votedFor: NodeId | null;
+  // Volatile state on all servers.
+  role: Role;
+  leaderId: NodeId | null;
+  commitIndex: number;
+  /** Highest index handed out in Ready.committedEntries. */
+  lastApplied: number;
+  nowMs: number;
+  electionDeadlineMs: number;
+  heartbeatDeadlineMs: number;
+  /** Last time a valid AppendEntries from a current leader arrived (pre-vote and leader stickiness). */
+  lastLeaderContactMs: number | null;
+  /** Votes (or pre-votes) received in the current election round: voter -> granted. */
+  votes: Map<NodeId, boolean>;
+  // Volatile state on leaders.
+  progress: Map<NodeId, Progress>;
+  reads: ReadRequests;
+  /** A proposal or read arrived: send AppendEntries to every peer when the runtime next drains (coalesces). */
+  broadcastPending: boolean;
+  /** Hard state as last handed to the runtime to persist. */
+  persistedHardState: HardState;
+}
+
+export function hasBug(s: NodeState, bug: BugName): boolean {
+  return s.config.bugs.has(bug);
+}
+
+/** True when no planted bug is on: only then may a broken safety invariant be asserted (bugs break them on purpose). */
+export function isCorrectRaft(s: NodeState): boolean {
+  return s.config.bugs.size === 0;
+}
+
+export function emit(
+  s: NodeState, kind: EventKind, rule: string, reason: string, data: RaftEvent['data'] = {},
+): void {
+  assert(s.out.events.length < MAX_PENDING_EVENTS, `more than ${MAX_PENDING_EVENTS} events pending: the runtime must drain ready() after each input`);
+  s.out.events.push({ kind, node: s.config.id, term: s.term, rule, reason, data });
+}
+
+export function send(s: NodeState, message: Message): void {
+  assert(message.from === s.config.id, `node S${s.config.id} sending a message from S${message.from}`);
+  assert(message.to !== s.config.id, `node S${s.config.id} sending ${message.type} to itself`);
+  if (s.out.messages.length < MAX_PENDING_MESSAGES) {
+    s.out.messages.push(message);
+    return;
+  }
+  if (s.out.droppedMessages === 0) {
+    emit(s, 'message-ignored', RULE.boundedOutput,
+      `outgoing buffer full (${MAX_PENDING_MESSAGES} messages): dropping ${message.type} to S${message.to}; Raft retries lost messages`,
+      { type: message.type, to: message.to, limit: MAX_PENDING_MESSAGES });
+  }
+  s.out.droppedMessages += 1;
+}
+
+/** Draws a fresh randomized election timeout in [min, max) (§5.2) from now. */
+export function resetElectionTimer(s: NodeState): void {
+  const { electionTimeoutMinMs, electionTimeoutMaxMs } = s.config;
+  s.electionDeadlineMs = s.nowMs + s.random.intInRange(electionTimeoutMinMs, electionTimeoutMaxMs);
+}
+
+/** Heard from a leader within the minimum election timeout (a leader counts itself). */
+export function heardFromLeaderRecently(s: NodeState): boolean {
+  if (s.role === 'leader') return true;
+  if (s.leaderId === null || s.lastLeaderContactMs === null) return false;
+  return s.nowMs - s.lastLeaderContactMs < s.config.electionTimeoutMinMs;
+}
+
+export function peerProgress(s: NodeState, peer: NodeId): Progress {
+  const progress = s.progress.get(peer);
+  assert(progress !== undefined, `leader S${s.config.id} has no progress for S${peer}`);
+  return progress;
+}

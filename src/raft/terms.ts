@@ -1,0 +1,68 @@
+// Term reconciliation done before any handler runs (Figure 2, "All Servers" 2 and each RPC's receiver 1), plus the
+// two exceptions of the extensions: pre-vote messages never change anyone's term, and with check-quorum a server
+// that recently heard from its leader ignores vote requests (leader stickiness).
+
+import { RULE } from './reasons';
+import { becomeFollower } from './roles';
+import { emit, hasBug, heardFromLeaderRecently, send, type NodeState } from './state';
+import type { Message } from './types';
+
+/**
+ * Returns the message to dispatch to its handler, or null when it was fully handled here. A message from a newer
+ * term makes this server a follower of that term first.
+ */
+export function reconcileTerm(s: NodeState, message: Message): Message | null {
+  if (message.term > s.term) return onNewerTerm(s, message);
+  if (message.term < s.term) {
+    onOlderTerm(s, message);
+    return null;
+  }
+  return message;
+}
+
+function onNewerTerm(s: NodeState, message: Message): Message | null {
+  const isReply = message.type === 'RequestVoteReply' || message.type === 'AppendEntriesReply';
+  if (message.type === 'RequestVote') {
+    if (s.config.checkQuorum && heardFromLeaderRecently(s)) {
+      emit(s, 'message-ignored', RULE.leaderStickiness,
+        `${message.preVote ? 'pre-vote' : 'vote'} request from S${message.from} for term ${message.term} ignored: ` +
+        `we heard from leader S${s.leaderId ?? s.config.id} less than ${s.config.electionTimeoutMinMs} ms ago`,
+        { from: message.from, requestTerm: message.term, leaderId: s.leaderId });
+      return null;
+    }
+    if (message.preVote) return message;
+  }
+  if (message.type === 'RequestVoteReply' && message.preVote && message.voteGranted) return message;
+  if (isReply && s.role === 'leader' && hasBug(s, 'no-step-down-on-higher-term')) {
+    // Planted bug: no-step-down-on-higher-term — the leader treats a newer term in a reply as its own.
+    return { ...message, term: s.term };
+  }
+  const leaderId = message.type === 'AppendEntries' ? message.from : null;
+  becomeFollower(s, message.term, leaderId, RULE.allServersHigherTerm,
+    `${message.type} from S${message.from} carries term ${message.term} > currentTerm ${s.term}`);
+  return message;
+}
+
+function onOlderTerm(s: NodeState, message: Message): void {
+  const why = `term ${message.term} < currentTerm ${s.term}`;
+  switch (message.type) {
+    case 'RequestVote':
+      emit(s, 'vote-denied', RULE.voteReceiver1, `denied ${message.preVote ? 'pre-vote' : 'vote'} to S${message.from}: ${why}`,
+        { candidate: message.from, requestTerm: message.term, preVote: message.preVote });
+      send(s, { type: 'RequestVoteReply', from: s.config.id, to: message.from, term: s.term, voteGranted: false, preVote: message.preVote });
+      return;
+    case 'AppendEntries':
+      emit(s, 'append-rejected', RULE.appendReceiver1, `rejected AppendEntries from S${message.from}: ${why}; it is not the current leader`,
+        { from: message.from, requestTerm: message.term, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm });
+      send(s, {
+        type: 'AppendEntriesReply', from: s.config.id, to: message.from, term: s.term, success: false,
+        matchIndex: 0, conflictTerm: 0, conflictIndex: 0, readRound: message.readRound,
+      });
+      return;
+    case 'RequestVoteReply':
+    case 'AppendEntriesReply':
+      emit(s, 'message-ignored', RULE.staleReply, `${message.type} from S${message.from} ignored: ${why}`,
+        { from: message.from, type: message.type, replyTerm: message.term });
+      return;
+  }
+}

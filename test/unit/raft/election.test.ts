@@ -1,0 +1,264 @@
+// Leader election: Figure 2 (RequestVote RPC, Rules for Servers) and §5.2, §5.4.1 of the Raft paper.
+
+import { describe, expect, it } from 'vitest';
+import { createRaftNode, isLogUpToDate } from '../../../src/raft';
+import { Cluster, nodeConfig, persisted } from './cluster';
+import { appendEntries, appendReply, drain, makeLeader, messagesOf, newNode, requestVote, timeOut, voteReply } from './messages';
+
+describe('§5.2 leader election', () => {
+  it('If election timeout elapses without receiving AppendEntries from current leader or granting vote: convert to candidate', () => {
+    const node = newNode(1, persisted(2, null, [1, 2]));
+    const deadline = node.nextDeadlineMs();
+    node.tick(deadline - 1);
+    expect(node.status().role).toBe('follower');
+    node.tick(deadline);
+    const ready = drain(node);
+    expect(node.status()).toMatchObject({ role: 'candidate', term: 3, votedFor: 1 });
+    expect(messagesOf(ready, 'RequestVote')).toEqual([
+      requestVote(1, 2, 3, 2, 2), requestVote(1, 3, 3, 2, 2),
+    ]);
+    expect(ready.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['term-changed', 'role-changed', 'election-started']));
+  });
+
+  it('On conversion to candidate: increment currentTerm, vote for self, and persist both before asking for votes', () => {
+    const node = newNode(1);
+    timeOut(node);
+    const ready = drain(node);
+    expect(ready.persist.hardState).toEqual({ term: 1, votedFor: 1 });
+    expect(ready.persist.mustSync).toBe(true);
+  });
+
+  it('Election timeouts are chosen randomly from a fixed interval [min, max), drawn anew at each reset', () => {
+    const node = createRaftNode({ ...nodeConfig(1, [1, 2, 3]), electionTimeoutMs: [150, 300] }, null, 0);
+    const timeouts = new Set<number>();
+    let now = 0;
+    for (let i = 0; i < 200; i++) {
+      const deadline = node.nextDeadlineMs();
+      const timeoutMs = deadline - now;
+      expect(timeoutMs).toBeGreaterThanOrEqual(150);
+      expect(timeoutMs).toBeLessThan(300);
+      timeouts.add(timeoutMs);
+      now = deadline;
+      node.tick(now); // starts an election, which resets the timer (Candidates 4)
+      drain(node);
+    }
+    expect(timeouts.size).toBeGreaterThan(50);
+  });
+
+  it('Servers configured with the same seed still draw different timeouts (the node id is mixed in)', () => {
+    const deadlines = [1, 2, 3, 4, 5].map((id) => newNode(id, null, { favourite: null, members: [1, 2, 3, 4, 5] }).nextDeadlineMs());
+    expect(new Set(deadlines).size).toBeGreaterThan(1);
+  });
+
+  it('The election timer is reset when granting a vote, but not when denying one', () => {
+    const node = newNode(2, persisted(1, null, [1]));
+    node.tick(50);
+    const before = node.nextDeadlineMs();
+    node.step(requestVote(3, 2, 2, 0, 0)); // log behind: denied
+    expect(node.nextDeadlineMs()).toBe(before);
+    node.step(requestVote(1, 2, 2, 1, 1));
+    expect(node.status().votedFor).toBe(1);
+    expect(node.nextDeadlineMs()).toBeGreaterThanOrEqual(50 + 300);
+  });
+
+  it('The election timer is reset on a valid AppendEntries from the current leader, not on a stale one', () => {
+    const node = newNode(2, persisted(2, null, []));
+    node.tick(200);
+    node.step(appendEntries(1, 2, 1, 0, 0)); // stale term 1
+    const stale = node.nextDeadlineMs();
+    expect(stale).toBeLessThan(200 + 300);
+    node.step(appendEntries(1, 2, 2, 0, 0));
+    expect(node.nextDeadlineMs()).toBeGreaterThanOrEqual(200 + 300);
+    expect(node.status().leaderId).toBe(1);
+  });
+
+  it('Candidates (§5.2): if election timeout elapses, start new election', () => {
+    const node = newNode(1);
+    timeOut(node);
+    expect(node.status().term).toBe(1);
+    drain(node);
+    timeOut(node);
+    const ready = drain(node);
+    expect(node.status()).toMatchObject({ role: 'candidate', term: 2, votedFor: 1 });
+    expect(messagesOf(ready, 'RequestVote').map((m) => m.term)).toEqual([2, 2]);
+  });
+
+  it('If votes received from majority of servers: become leader', () => {
+    const node = newNode(1, null, { members: [1, 2, 3, 4, 5] });
+    timeOut(node);
+    node.step(voteReply(2, 1, 1, true));
+    expect(node.status().role).toBe('candidate');
+    node.step(voteReply(3, 1, 1, false));
+    node.step(voteReply(4, 1, 1, true));
+    expect(node.status().role).toBe('leader');
+    const events = drain(node).events;
+    const won = events.find((e) => e.kind === 'became-leader');
+    expect(won?.reason).toContain('S1, S2, S4');
+  });
+
+  it('A duplicated vote is counted once', () => {
+    const node = newNode(1, null, { members: [1, 2, 3, 4, 5] });
+    timeOut(node);
+    node.step(voteReply(2, 1, 1, true));
+    node.step(voteReply(2, 1, 1, true));
+    expect(node.status().role).toBe('candidate');
+  });
+
+  it('A single-server cluster elects itself as soon as its election timer fires', () => {
+    const node = newNode(1, null, { members: [1] });
+    timeOut(node);
+    const ready = drain(node);
+    expect(node.status().role).toBe('leader');
+    expect(ready.messages).toEqual([]);
+    expect(ready.committedEntries).toEqual([{ index: 1, term: 1, command: null }]);
+  });
+
+  it('Upon election: send initial empty AppendEntries (heartbeat) to each server, never to itself, and append a no-op (§8)', () => {
+    const node = makeLeader(persisted(1, null, [1]));
+    const ready = drain(node);
+    const sent = messagesOf(ready, 'AppendEntries');
+    expect(sent.map((m) => m.to)).toEqual([2, 3]);
+    for (const m of sent) {
+      expect(m).toMatchObject({ term: 2, prevLogIndex: 1, prevLogTerm: 1, entries: [{ index: 2, term: 2, command: null }] });
+    }
+    expect(node.status().progress).toEqual({ 2: { nextIndex: 2, matchIndex: 0 }, 3: { nextIndex: 2, matchIndex: 0 } });
+  });
+
+  it('If AppendEntries RPC received from new leader: candidate converts to follower', () => {
+    const node = newNode(1);
+    timeOut(node);
+    node.step(appendEntries(2, 1, 1, 0, 0));
+    expect(node.status()).toMatchObject({ role: 'follower', term: 1, leaderId: 2, votedFor: 1 });
+    expect(drain(node).events.some((e) => e.kind === 'stepped-down')).toBe(true);
+  });
+
+  it('A vote reply that arrives after the election is won is ignored with a reason', () => {
+    const node = makeLeader();
+    drain(node);
+    node.step(voteReply(3, 1, 1, true));
+    const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
+    expect(ignored).toHaveLength(1);
+    expect(node.status().role).toBe('leader');
+  });
+});
+
+describe('RequestVote RPC, receiver implementation', () => {
+  it('1. Reply false if term < currentTerm', () => {
+    const node = newNode(2, persisted(5, null, []));
+    node.step(requestVote(1, 2, 4, 10, 4));
+    const ready = drain(node);
+    expect(messagesOf(ready, 'RequestVoteReply')).toEqual([voteReply(2, 1, 5, false)]);
+    expect(ready.events.find((e) => e.kind === 'vote-denied')?.rule).toContain('receiver 1');
+  });
+
+  // etcd's TestVoter, as a table: [voter log terms, candidate last index, candidate last term, granted].
+  const cases: [number[], number, number, boolean][] = [
+    [[1], 1, 1, true], // same log
+    [[1], 2, 1, true], // longer log, same last term
+    [[1, 1], 1, 1, false], // shorter log, same last term
+    [[1], 1, 2, true], // later last term, same length
+    [[1], 2, 2, true],
+    [[1, 1], 1, 2, true], // later last term wins even if shorter
+    [[2], 1, 1, false], // earlier last term
+    [[2], 2, 1, false], // earlier last term loses even if longer
+    [[2, 2], 1, 1, false],
+  ];
+  for (const [voterTerms, lastIndex, lastTerm, granted] of cases) {
+    it(`2. If votedFor is null or candidateId, and candidate's log is at least as up-to-date as receiver's log, grant vote: voter [${voterTerms.join(',')}], candidate (last term ${lastTerm}, last index ${lastIndex}) => ${granted ? 'grant' : 'deny'}`, () => {
+      const node = newNode(2, persisted(2, null, voterTerms));
+      node.step(requestVote(1, 2, 3, lastIndex, lastTerm));
+      const ready = drain(node);
+      expect(messagesOf(ready, 'RequestVoteReply')).toEqual([voteReply(2, 1, 3, granted)]);
+      expect(node.status().votedFor).toBe(granted ? 1 : null);
+      expect(isLogUpToDate(lastTerm, lastIndex, voterTerms.at(-1) ?? 0, voterTerms.length)).toBe(granted);
+    });
+  }
+
+  it('Each server votes for at most one candidate in a given term, on a first-come-first-served basis (§5.2)', () => {
+    const node = newNode(3);
+    node.step(requestVote(1, 3, 1, 0, 0));
+    node.step(requestVote(2, 3, 1, 0, 0));
+    node.step(requestVote(1, 3, 1, 0, 0)); // a retransmission from the chosen candidate is granted again
+    const replies = messagesOf(drain(node), 'RequestVoteReply');
+    expect(replies.map((r) => [r.to, r.voteGranted])).toEqual([[1, true], [2, false], [1, true]]);
+  });
+
+  it('votedFor is handed to the runtime for persistence in the same Ready as the reply, with mustSync (Figure 2: before responding)', () => {
+    const node = newNode(3);
+    node.step(requestVote(1, 3, 4, 0, 0));
+    const ready = node.ready();
+    expect(ready.persist).toEqual({ hardState: { term: 4, votedFor: 1 }, entries: [], mustSync: true });
+    expect(messagesOf(ready, 'RequestVoteReply')[0]?.voteGranted).toBe(true);
+  });
+
+  it('A restarted server remembers its vote and does not vote again in the same term', () => {
+    const c = new Cluster();
+    c.deliver(requestVote(1, 3, 1, 0, 0));
+    const first = c.take((m) => m.type === 'RequestVoteReply');
+    c.restart(3);
+    c.deliver(requestVote(2, 3, 1, 0, 0));
+    const second = c.take((m) => m.type === 'RequestVoteReply');
+    expect([...first, ...second].map((m) => m.type === 'RequestVoteReply' && m.voteGranted)).toEqual([true, false]);
+    expect(c.node(3).status()).toMatchObject({ term: 1, votedFor: 1 });
+  });
+
+  it('The vote-granted event explains the §5.4.1 comparison with the values', () => {
+    const node = newNode(3, persisted(3, null, [1, 1, 3, 3, 3, 3]));
+    node.step(requestVote(2, 3, 4, 7, 3));
+    const granted = drain(node).events.find((e) => e.kind === 'vote-granted');
+    expect(granted?.rule).toBe('Figure 2 · RequestVote RPC · receiver 2 (§5.4.1)');
+    expect(granted?.reason).toBe('granted vote to S2 in term 4: its log (last term 3, last index 7) is at least as up-to-date as ours (3, 6)');
+  });
+});
+
+describe('Rules for all servers: If RPC request or response contains term T > currentTerm: set currentTerm = T, convert to follower', () => {
+  const messages = [
+    ['RequestVote', requestVote(2, 1, 9, 0, 0)],
+    ['RequestVoteReply', voteReply(2, 1, 9, false)],
+    ['AppendEntries', appendEntries(2, 1, 9, 0, 0)],
+    ['AppendEntriesReply', appendReply(2, 1, 9, false, 0)],
+  ] as const;
+  for (const [name, message] of messages) {
+    for (const role of ['candidate', 'leader'] as const) {
+      it(`a ${role} receiving ${name} of a higher term steps down`, () => {
+        const node = role === 'leader' ? makeLeader() : newNode(1);
+        if (role === 'candidate') timeOut(node);
+        drain(node);
+        node.step(message);
+        expect(node.status()).toMatchObject({ role: 'follower', term: 9 });
+        const events = drain(node).events;
+        const stepped = events.find((e) => e.kind === 'stepped-down');
+        expect(stepped?.rule).toBe('Figure 2 · Rules for Servers · All Servers 2');
+        expect(stepped?.reason).toContain('term 9 > currentTerm');
+        expect(events.find((e) => e.kind === 'term-changed')?.data).toEqual({ from: 1, to: 9 });
+      });
+    }
+  }
+
+  it('Replies with a stale term are ignored, with a message-ignored event', () => {
+    const node = newNode(1, persisted(4, null, []));
+    timeOut(node);
+    drain(node);
+    node.step(voteReply(2, 1, 4, true));
+    node.step(voteReply(3, 1, 3, true));
+    expect(node.status().role).toBe('candidate');
+    const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
+    expect(ignored.map((e) => e.data.from)).toEqual([2, 3]);
+  });
+});
+
+describe('time is an input', () => {
+  it('Time never decreases: tick with an earlier time throws', () => {
+    const node = newNode(1);
+    node.tick(100);
+    expect(() => node.tick(99)).toThrow(/time went backwards/);
+  });
+
+  it('nextDeadlineMs is the election deadline for followers and the next heartbeat for a leader', () => {
+    const node = makeLeader();
+    expect(node.status().electionDeadlineMs).toBeNull();
+    const heartbeatAt = node.nextDeadlineMs();
+    node.tick(heartbeatAt);
+    expect(node.nextDeadlineMs()).toBe(heartbeatAt + 20);
+  });
+});

@@ -1,0 +1,99 @@
+// ReadIndex: Raft dissertation §6.4 (linearizable reads without log writes).
+
+import { describe, expect, it } from 'vitest';
+import { persisted } from './cluster';
+import { appendEntries, appendReply, drain, makeLeader, messagesOf, newNode, voteReply } from './messages';
+
+/** A leader of term 1 whose no-op (index 1) is committed. */
+function committedLeader() {
+  const node = makeLeader();
+  drain(node);
+  node.step(appendReply(2, 1, 1, true, 1));
+  drain(node);
+  expect(node.status().commitIndex).toBe(1);
+  return node;
+}
+
+describe('§6.4 ReadIndex', () => {
+  it('The leader records commitIndex as the read index and confirms it only after a majority acknowledges a heartbeat round', () => {
+    const node = committedLeader();
+    node.readIndex('r1');
+    let ready = drain(node);
+    expect(ready.readStates).toEqual([]);
+    const heartbeats = messagesOf(ready, 'AppendEntries');
+    expect(heartbeats.map((m) => [m.to, m.readRound])).toEqual([[2, 1], [3, 1]]);
+    node.step(appendReply(3, 1, 1, true, 1, { readRound: 1 }));
+    ready = drain(node);
+    expect(ready.readStates).toEqual([{ requestId: 'r1', index: 1 }]);
+    expect(ready.events.find((e) => e.kind === 'read-confirmed')?.rule).toBe('Dissertation §6.4 · ReadIndex');
+  });
+
+  it('An acknowledgement of an older round (sent before the read arrived) does not confirm it', () => {
+    const node = committedLeader();
+    node.tick(node.nextDeadlineMs()); // heartbeat of round 0 in flight
+    drain(node);
+    node.readIndex('r1');
+    drain(node);
+    node.step(appendReply(2, 1, 1, true, 1, { readRound: 0 }));
+    expect(drain(node).readStates).toEqual([]);
+    node.step(appendReply(2, 1, 1, false, 0, { conflictTerm: 0, conflictIndex: 2, readRound: 1 })); // a rejection still acknowledges the term
+    expect(drain(node).readStates).toEqual([{ requestId: 'r1', index: 1 }]);
+  });
+
+  it('A new leader waits until an entry of its current term has committed before taking a read index', () => {
+    const node = makeLeader(persisted(1, null, [1, 1]));
+    drain(node);
+    node.readIndex('early');
+    const ready = drain(node);
+    expect(messagesOf(ready, 'AppendEntries')).toEqual([]); // nothing to confirm yet
+    node.step(appendReply(2, 1, 2, true, 3, { readRound: 0 })); // no-op (index 3) commits
+    const afterCommit = drain(node);
+    const round = messagesOf(afterCommit, 'AppendEntries')[0]?.readRound ?? 0;
+    expect(round).toBeGreaterThan(0);
+    node.step(appendReply(2, 1, 2, true, 3, { readRound: round }));
+    expect(drain(node).readStates).toEqual([{ requestId: 'early', index: 3 }]);
+  });
+
+  it('On a follower or candidate the read fails with a leader hint', () => {
+    const node = newNode(2);
+    node.step(appendEntries(1, 2, 1, 0, 0));
+    node.readIndex('r');
+    const ready = drain(node);
+    expect(ready.readFailures).toEqual([{ requestId: 'r', leaderHint: 1 }]);
+    expect(ready.events.find((e) => e.kind === 'read-failed')?.reason).toContain('try S1');
+  });
+
+  it('A leader that steps down fails its pending reads, hinting at the new leader', () => {
+    const node = committedLeader();
+    node.readIndex('r1');
+    drain(node);
+    node.step(appendEntries(3, 1, 2, 1, 1));
+    const ready = drain(node);
+    expect(ready.readFailures).toEqual([{ requestId: 'r1', leaderHint: 3 }]);
+    expect(ready.readStates).toEqual([]);
+  });
+
+  it('A single-server cluster confirms a read at once', () => {
+    const node = newNode(1, null, { members: [1] });
+    node.tick(node.nextDeadlineMs());
+    node.readIndex('solo');
+    expect(drain(node).readStates).toEqual([{ requestId: 'solo', index: 1 }]);
+  });
+
+  it('Reads of one round are confirmed together, in order', () => {
+    const node = committedLeader();
+    node.readIndex('a');
+    node.readIndex('b');
+    const round = Math.max(...messagesOf(drain(node), 'AppendEntries').map((m) => m.readRound));
+    node.step(appendReply(2, 1, 1, true, 1, { readRound: round }));
+    expect(drain(node).readStates.map((r) => r.requestId)).toEqual(['a', 'b']);
+  });
+
+  it('A vote reply never confirms a read (only AppendEntries replies carry rounds)', () => {
+    const node = committedLeader();
+    node.readIndex('a');
+    drain(node);
+    node.step(voteReply(3, 1, 1, true));
+    expect(drain(node).readStates).toEqual([]);
+  });
+});
