@@ -1,16 +1,19 @@
 // `npm start`: the desktop app where Electron can run; otherwise one clear line and web mode instead.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { spawn, spawnSync } from 'node:child_process';
 
-const require = createRequire(import.meta.url);
-
+/**
+ * The electron package resolves (and on first use downloads) its binary when required. Ask in a child process so
+ * that a failed download's stack trace does not bury the one line that matters.
+ */
 function electronBinary() {
-  try {
-    const binary = require('electron'); // the path of the binary; throws when it was never downloaded
-    return typeof binary === 'string' ? { binary } : { error: 'the electron package did not give a binary path' };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
-  }
+  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('electron')))"], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (probe.status === 0 && probe.stdout) return { binary: probe.stdout };
+  const reason = (probe.stderr || probe.error?.message || 'unknown error')
+    .split('\n').find((line) => /Error:/.test(line))?.replace(/^.*?Error:\s*/, '') ?? 'the Electron binary is not installed';
+  return { error: reason.trim() };
 }
 
 function run(command, args, env = process.env) {

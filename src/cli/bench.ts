@@ -5,6 +5,7 @@ import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { benchRaftLab } from '../lab/bench/raft-bench';
 import { benchEtcd, findEtcd } from '../lab/bench/etcd-bench';
 import { formatMs } from '../lab/bench/latency-stats';
+import { measureStartup, residentMb, type StartupResult } from '../lab/bench/startup';
 import type { LoadResult } from '../lab/bench/closed-loop';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import { parseFlags, UsageError } from './args';
@@ -25,16 +26,22 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   const options = { nodes, clients, seconds, keys };
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   print(`bench: ${nodes} nodes, ${clients} clients, ${seconds} s of puts (64-byte values), fsync on`);
-  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000 });
+  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000, eventDetail: 'state' });
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());
   let raft: LoadResult;
+  let startup: StartupResult;
+  let rssAfterMb: Record<number, number | null>;
   try {
+    startup = await measureStartup(controller, nodes);
+    print(`start to elected leader: ${formatMs(startup.startToLeaderMs)}; node RSS at start: ${formatRss(startup.rssMbByNode)}`);
     raft = await benchRaftLab(controller, options);
+    rssAfterMb = Object.fromEntries((await controller.getSnapshot()).nodes.map((node) => [node.id, node.pid === null ? null : residentMb(node.pid)]));
   } finally {
     await controller.close();
   }
   print(describe('raft-lab', raft));
-  const summary: Record<string, unknown> = { nodes, clients, seconds, raftLab: raft };
+  print(`node RSS after the load: ${formatRss(rssAfterMb)}`);
+  const summary: Record<string, unknown> = { nodes, clients, seconds, startToLeaderMs: startup.startToLeaderMs, rssAfterMb, raftLab: raft };
   if (etcd) {
     const etcdResult = await benchEtcd(etcd, options);
     print(describe('etcd', etcdResult));
@@ -44,6 +51,10 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   }
   print(JSON.stringify(summary));
   return 0;
+}
+
+function formatRss(rss: Record<number, number | null>): string {
+  return Object.entries(rss).map(([id, mb]) => `S${id} ${mb === null ? 'n/a' : `${mb.toFixed(0)} MB`}`).join(', ');
 }
 
 function describe(name: string, result: LoadResult): string {

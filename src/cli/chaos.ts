@@ -7,6 +7,7 @@ import { checkLinearizability } from '../check/linearizability';
 import { LabController } from '../lab/controller';
 import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { seededRandom } from '../lab/seeded-random';
+import { EventRecorder } from '../lab/recorder';
 import { isFaultKind, runFaultSchedule, type FaultKind } from '../lab/chaos/fault-schedule';
 import { countLostWrites } from '../lab/chaos/lost-writes';
 import { waitForConvergence, waitForLeader } from '../lab/cluster-waits';
@@ -18,7 +19,7 @@ const SETTLE_DEADLINE_MS = 30_000;
 export async function runChaosCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseFlags(argv, {
     nodes: 'number', seconds: 'number', clients: 'number', keys: 'number', faults: 'string', seed: 'number',
-    history: 'string', 'data-dir': 'string', rate: 'number',
+    history: 'string', 'data-dir': 'string', rate: 'number', record: 'string',
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
   const nodes = integerFlag(flags.nodes ?? 5, 'nodes', 1, MAX_HEADLESS_NODES);
@@ -34,7 +35,8 @@ export async function runChaosCommand(argv: readonly string[]): Promise<number> 
   const historyFile = flags.history;
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, ...(flags['data-dir'] ? { dataRoot: flags['data-dir'] } : {}), windowEvents: 5000 });
+  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, ...(flags['data-dir'] ? { dataRoot: flags['data-dir'] } : {}), windowEvents: 5000, eventDetail: 'state' });
+  const recorder = flags.record ? new EventRecorder(flags.record, controller.events) : null;
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());
   let elections = 0;
   controller.subscribe((events) => {
@@ -77,6 +79,7 @@ export async function runChaosCommand(argv: readonly string[]): Promise<number> 
     return passed ? 0 : 1;
   } finally {
     await controller.close();
+    await recorder?.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { UsageError } from './args';
 const USAGE = `usage: raft-lab <command> [options]
 
 commands:
-  web [--port P] [--nodes N]     serve the lab UI on http://127.0.0.1 (web mode)
+  web [--port P] [--nodes N] [--record FILE]   serve the lab UI on http://127.0.0.1 (web mode)
   chaos --nodes N --seconds S --clients C --keys K --faults kill,pause,partition,loss --seed X --history FILE [--data-dir DIR]
                                   real processes, a workload and random faults; checks linearizability and lost writes
   check FILE                      check a history file for linearizability (exit 0 ok, 1 not, 2 malformed)

@@ -39,6 +39,8 @@ export interface LabControllerOptions {
   readonly maxNodes?: number;
   /** Window of events kept in memory. */
   readonly windowEvents?: number;
+  /** full (default): every message and rule, for the UI; state: state changes only, for headless runs. */
+  readonly eventDetail?: 'full' | 'state';
 }
 
 interface NodeSlot {
@@ -73,6 +75,7 @@ export class LabController implements LabApi {
     readonly maxNodes: number,
     dataRoot: string | undefined,
     windowEvents: number | undefined,
+    private readonly eventDetail: 'full' | 'state',
   ) {
     this.events = new EventHub(windowEvents);
     this.ownsDataRoot = dataRoot === undefined;
@@ -88,7 +91,7 @@ export class LabController implements LabApi {
     const endpoint = control.lastEndpoint;
     if (!endpoint) throw new Error('raft-lab: control socket did not report its endpoint');
     return new LabController(control, endpoint, options.launcher ?? defaultNodeLauncher(), options.maxNodes ?? 9,
-      options.dataRoot, options.windowEvents);
+      options.dataRoot, options.windowEvents, options.eventDetail ?? 'full');
   }
 
   // ---- cluster lifecycle -------------------------------------------------------------------------------------
@@ -391,6 +394,7 @@ export class LabController implements LabApi {
       bugs: [...this.settings.bugs],
       randomSeed: randomInt(0, 2 ** 31),
       faults: tables[slot.view.id] ?? { outbound: {}, blockedFrom: [] },
+      eventDetail: this.eventDetail,
     } });
   }
 

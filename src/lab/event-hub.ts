@@ -9,18 +9,25 @@ export type EventListener = (events: readonly LabEvent[]) => void;
 
 export class EventHub {
   private nextSeq = 0;
-  private readonly window: LabEvent[] = [];
+  // A ring buffer: publishing must stay O(1) at thousands of events per second with a 50,000-event window.
+  private readonly window: (LabEvent | undefined)[];
+  private windowStart = 0;
+  private windowSize = 0;
   private pending: LabEvent[] = [];
   private readonly listeners = new Set<EventListener>();
   private flushTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly windowEvents = DEFAULT_WINDOW_EVENTS) {}
+  constructor(private readonly windowEvents = DEFAULT_WINDOW_EVENTS) {
+    if (!Number.isInteger(windowEvents) || windowEvents < 1) throw new RangeError(`windowEvents must be a positive integer`);
+    this.window = new Array<LabEvent | undefined>(windowEvents);
+  }
 
   publish(event: UnsequencedLabEvent): LabEvent {
     const sequenced = { ...event, seq: this.nextSeq } as LabEvent;
     this.nextSeq += 1;
-    this.window.push(sequenced);
-    if (this.window.length > this.windowEvents) this.window.splice(0, this.window.length - this.windowEvents);
+    this.window[(this.windowStart + this.windowSize) % this.windowEvents] = sequenced;
+    if (this.windowSize < this.windowEvents) this.windowSize += 1;
+    else this.windowStart = (this.windowStart + 1) % this.windowEvents;
     this.pending.push(sequenced);
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
     return sequenced;
@@ -53,8 +60,15 @@ export class EventHub {
     return () => this.listeners.delete(listener);
   }
 
+  /** The newest `limit` events of the window, oldest first. */
   recent(limit = this.windowEvents): readonly LabEvent[] {
-    return this.window.slice(-limit);
+    const count = Math.min(limit, this.windowSize);
+    const events: LabEvent[] = [];
+    for (let i = this.windowSize - count; i < this.windowSize; i += 1) {
+      const event = this.window[(this.windowStart + i) % this.windowEvents];
+      if (event) events.push(event);
+    }
+    return events;
   }
 
   close(): void {

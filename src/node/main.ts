@@ -125,7 +125,7 @@ class NodeProcessMain {
     }, this.opened.recovered, clock.coreNowMs());
     this.runtime = new RaftRuntime({
       nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, kv: new KvStateMachine(),
-      reporter: this.reporter, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
+      reporter: this.reporter, eventDetail: config.eventDetail, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
     });
     this.runtime.start();
   }

@@ -18,6 +18,8 @@ import { toMessageView } from './message-view';
 import { NodeStateTracker } from './node-state-tracker';
 
 const MAX_PENDING_WRITES = 10_000;
+/** Raft events that happen on every heartbeat; left out when only state changes are reported. */
+const ROUTINE_EVENT_KINDS: ReadonlySet<string> = new Set(['append-accepted', 'message-ignored', 'proposal-accepted', 'read-confirmed']);
 const MAX_PENDING_READS = 10_000;
 
 type Reply = (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void;
@@ -33,6 +35,8 @@ export interface RaftRuntimeOptions {
   readonly clock: ScaledClock;
   readonly kv: KvStateMachine;
   readonly reporter: EventReporter;
+  /** Whether to report every message and every heartbeat's outcome (the UI) or only state changes. */
+  readonly eventDetail: 'full' | 'state';
   /** The WAL failed: the node cannot keep its promises and must stop. */
   onFatal(error: Error): void;
 }
@@ -46,8 +50,11 @@ export class RaftRuntime {
   private readonly pendingReads = new Map<string, PendingRead>();
   private readonly stateTracker: NodeStateTracker;
   private stopped = false;
+  private drainScheduled = false;
+  private readonly fullDetail: boolean;
 
   constructor(private readonly o: RaftRuntimeOptions) {
+    this.fullDetail = o.eventDetail === 'full';
     this.stateTracker = new NodeStateTracker(o.core, o.clock);
   }
 
@@ -62,15 +69,18 @@ export class RaftRuntime {
 
   onPeerFrame(frame: PeerFrame): void {
     if (this.stopped) return;
-    this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
-      id: frame.id, message: toMessageView(frame.msg), dropReason: null });
+    if (this.fullDetail) {
+      this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
+        id: frame.id, message: toMessageView(frame.msg), dropReason: null });
+    }
     this.o.core.tick(this.o.clock.coreNowMs());
     this.o.core.step(frame.msg);
-    this.drain();
+    this.drainSoon();
   }
 
   /** Reports the fate of each frame the transport was handed (called synchronously from send). */
   onSent(frame: PeerFrame, fate: SendFate): void {
+    if (!this.fullDetail) return;
     const dropped = fate === 'dropped' || fate === 'blocked';
     this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId,
       direction: dropped ? 'drop' : 'send', id: frame.id, message: toMessageView(frame.msg),
@@ -78,6 +88,7 @@ export class RaftRuntime {
   }
 
   onInboundBlocked(frame: PeerFrame): void {
+    if (!this.fullDetail) return;
     this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'drop',
       id: frame.id, message: toMessageView(frame.msg), dropReason: 'link blocked (partition, receiving side)' });
   }
@@ -87,7 +98,20 @@ export class RaftRuntime {
     this.o.core.tick(this.o.clock.coreNowMs());
     if (request.op === 'get') this.startRead(request, reply);
     else this.startWrite(request, reply);
-    this.drain();
+    this.drainSoon();
+  }
+
+  /**
+   * Batching: everything that arrives in one turn of the event loop (a burst of client requests, a batch of
+   * replies) is drained as one Ready, so many proposals share one AppendEntries and one fdatasync.
+   */
+  private drainSoon(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      if (!this.stopped) this.drain();
+    });
   }
 
   private startWrite(request: ClientRequestFrame, reply: Reply): void {
@@ -133,6 +157,7 @@ export class RaftRuntime {
   private process(ready: Ready): void {
     const atNs = monotonicNowNs();
     for (const event of ready.events) {
+      if (!this.fullDetail && ROUTINE_EVENT_KINDS.has(event.kind)) continue;
       this.o.reporter.report({ type: 'raft', atNs, node: this.o.nodeId, event: { ...event, data: { ...event.data } } });
     }
     const { persist } = ready;

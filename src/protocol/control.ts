@@ -53,6 +53,8 @@ export const nodeConfigSchema = z.strictObject({
   bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(16),
   randomSeed: z.number().int().nonnegative(),
   faults: faultTableSchema,
+  /** full: every message and rule (the UI); state: state changes only (headless runs, benchmarks). */
+  eventDetail: z.enum(['full', 'state']),
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 

@@ -5,7 +5,7 @@ import { waitForLeader } from '../cluster-waits';
 import { runClosedLoop, type LoadResult } from './closed-loop';
 
 export async function benchRaftLab(controller: LabController, options: { nodes: number; clients: number; seconds: number; keys: number }): Promise<LoadResult> {
-  await controller.startCluster({ nodeCount: options.nodes });
+  if ((await controller.getSnapshot()).phase !== 'running') await controller.startCluster({ nodeCount: options.nodes });
   await waitForLeader(controller, 20_000);
   const clients = Array.from({ length: options.clients }, () => new KvClient(controller.clientContext()));
   const value = 'v'.repeat(64);
