@@ -49,6 +49,8 @@ interface NodeSlot {
   clientEndpoint: string | null;
   configured: boolean;
   readonly mirror: NodeMirror;
+  /** Why the process last failed, from its own last words on stderr. */
+  lastFailure: string | null;
 }
 
 export class LabController implements LabApi {
@@ -177,7 +179,11 @@ export class LabController implements LabApi {
     if (slot.process && !slot.process.isExited) throw new Error(`S${id} is still running; crash or stop it first`);
     this.publishFault('restart', [id], `S${id} restarted from its data directory`);
     this.spawnNode(id);
-    await this.waitUntil(() => this.nodes.get(id)?.configured ?? false, START_DEADLINE_MS, `S${id} to restart`);
+    const restarted = this.requireNode(id);
+    await this.waitUntil(() => restarted.configured || (restarted.process?.isExited ?? true), START_DEADLINE_MS, `S${id} to restart`);
+    if (!restarted.configured) {
+      throw new Error(`S${id} could not restart: ${restarted.lastFailure ?? 'its process exited during start-up'}`);
+    }
   }
 
   async pauseNode(id: NodeId): Promise<void> {
@@ -312,7 +318,7 @@ export class LabController implements LabApi {
     mkdirSync(dataDir, { recursive: true });
     const previous = this.nodes.get(id);
     const slot: NodeSlot = { view: previous?.view ?? initialView(id), process: null, clientEndpoint: null, configured: false,
-      mirror: previous?.mirror ?? new NodeMirror() };
+      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null };
     this.nodes.set(id, slot);
     slot.process = new NodeProcess({
       nodeId: id,
@@ -333,6 +339,7 @@ export class LabController implements LabApi {
     if (this.knownLeader === id) this.knownLeader = null;
     this.updateNode(id, { pid: null }, expected ? 'stopped' : 'crashed', `node process ${how}`);
     if (!expected && signal === null && code !== 0) {
+      slot.lastFailure = `${how}: ${stderrTail.slice(-2).join(' | ') || 'no output'}`;
       this.events.publish({ type: 'error', atNs: monotonicNowNs(), node: id,
         message: `S${id} failed (${how}): ${stderrTail.slice(-3).join(' | ') || 'no output'}` });
     }
@@ -360,7 +367,9 @@ export class LabController implements LabApi {
   }
 
   private onHello(slot: NodeSlot, frame: Extract<NodeToLabFrame, { type: 'hello' }>): void {
-    slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint };
+    // A (re)started node is a follower with what it recovered from disk, whatever it was before it crashed.
+    slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint, role: 'follower', term: frame.recovered.term, leaderId: null,
+      commitIndex: 0, lastApplied: 0, lastLogIndex: frame.recovered.lastIndex };
     slot.clientEndpoint = frame.clientEndpoint;
     slot.mirror.truncateTo(frame.recovered.lastIndex);
     this.connections.setEndpoint(frame.node, frame.clientEndpoint);

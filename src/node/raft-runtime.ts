@@ -59,7 +59,15 @@ export class RaftRuntime {
   }
 
   start(): void {
+    // Report at once what the node recovered (term, vote, log), before any traffic changes it: the lab's view of a
+    // restarted node must not keep showing its state from before the crash.
+    this.reportStateIfChanged();
     this.drain();
+  }
+
+  private reportStateIfChanged(): void {
+    const state = this.stateTracker.changed();
+    if (state) this.o.reporter.report({ type: 'node-state', atNs: monotonicNowNs(), node: this.o.nodeId, state });
   }
 
   stop(): void {
@@ -176,8 +184,7 @@ export class RaftRuntime {
       for (const readState of ready.readStates) this.confirmRead(readState.requestId, readState.index);
       for (const failure of ready.readFailures) this.failRead(failure.requestId, failure.leaderHint);
       this.serveReadyReads();
-      const state = this.stateTracker.changed();
-      if (state) this.o.reporter.report({ type: 'node-state', atNs: monotonicNowNs(), node: this.o.nodeId, state });
+      this.reportStateIfChanged();
     })().catch((error: unknown) => this.o.onFatal(error instanceof Error ? error : new Error(String(error))));
     if (written && !gate) written.catch((error: unknown) => this.o.onFatal(error as Error));
   }

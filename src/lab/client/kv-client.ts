@@ -11,6 +11,7 @@ import type { NodeConnections } from './node-connections';
 const DEFAULT_TIMEOUT_MS = 5000;
 const ATTEMPT_TIMEOUT_MS = 600;
 const BACKOFF_MS = 20;
+const MIN_ATTEMPT_MS = 5;
 
 export interface KvClientContext {
   readonly connections: NodeConnections;
@@ -51,7 +52,10 @@ export class KvClient {
     let target: NodeId | null = request.node ?? this.context.leaderGuess() ?? this.lastServer;
     let lastError = 'no node answered';
     let sentOnce = false;
-    while (monotonicNowMs() < deadlineMs) {
+    // An attempt needs time to be answered: with less left than that, stop rather than send a request whose outcome
+    // we would never learn (and which a caller who pinned `node` did not ask to go elsewhere).
+    const minimumAttemptMs = MIN_ATTEMPT_MS * scale;
+    while (deadlineMs - monotonicNowMs() >= minimumAttemptMs) {
       target ??= this.pickNode(null);
       if (target === null) {
         lastError = 'no node is running';
