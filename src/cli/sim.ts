@@ -7,11 +7,14 @@
 //   --profile P      fault profile: mixed (default), figure8, reboots, partitions, reordering
 //   --pre-vote, --check-quorum   Raft extensions
 //   --trace N        with --seed: print the last N trace records
+//   --kv             KV clients instead of raw proposals; the history must be linearizable (default profile
+//                    partitions, 10 s); --no-invariants leaves the checking to the linearizability checker alone
 //   --bench          how many times faster than real time a 5-node cluster under client load simulates
 import { parseBugNames } from '../sim/bugs';
 import { runBench } from '../sim/bench';
 import { FAULT_PROFILES, type FaultProfileName } from '../sim/fault-schedule';
 import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../sim/fuzz';
+import { runKvSeed, type KvRunOptions } from '../sim/kv-run';
 import type { Message } from '../raft/types';
 import type { TraceRecord } from '../sim/trace';
 import { parseFlags, UsageError } from './args';
@@ -27,6 +30,8 @@ const FLAGS = {
   'pre-vote': 'boolean',
   'check-quorum': 'boolean',
   'trace': 'number',
+  'kv': 'boolean',
+  'no-invariants': 'boolean',
   'bench': 'boolean',
 } as const;
 
@@ -37,6 +42,8 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   const { flags, positional } = parseFlags(argv, FLAGS);
   if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
   if (flags.bench === true) return bench();
+  if (flags.kv === true) return kv(flags);
+  if (flags['no-invariants'] === true) throw new UsageError('--no-invariants only goes with --kv');
   const base = baseOptions(flags);
   if (flags.seed !== undefined) {
     if (flags.seeds !== undefined) throw new UsageError('use either --seed or --seeds');
@@ -49,13 +56,14 @@ export async function runSimCommand(argv: string[]): Promise<number> {
 }
 
 type Base = Omit<FuzzOptions, 'seed'>;
+type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags'];
 
-function baseOptions(flags: { seconds?: number; nodes?: number; bugs?: string; profile?: string; 'pre-vote'?: boolean; 'check-quorum'?: boolean }): Base {
-  const seconds = flags.seconds ?? 20;
+function baseOptions(flags: Flags, defaults: { seconds: number; profile: FaultProfileName } = { seconds: 20, profile: 'mixed' }): Base {
+  const seconds = flags.seconds ?? defaults.seconds;
   if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]');
   const nodes = integer('nodes', flags.nodes ?? 5);
   if (nodes < 1 || nodes > 15) throw new UsageError('--nodes must be in 1..15');
-  const profile = flags.profile ?? 'mixed';
+  const profile = flags.profile ?? defaults.profile;
   if (!(profile in FAULT_PROFILES)) throw new UsageError(`unknown --profile "${profile}"; known: ${Object.keys(FAULT_PROFILES).join(', ')}`);
   let bugs;
   try {
@@ -76,6 +84,41 @@ function baseOptions(flags: { seconds?: number; nodes?: number; bugs?: string; p
 function integer(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${value}`);
   return value;
+}
+
+function kv(flags: Flags): number {
+  if (flags['pre-vote'] === true || flags['check-quorum'] === true || flags.trace !== undefined) {
+    throw new UsageError('--kv runs take --seed/--seeds, --first-seed, --seconds, --nodes, --bugs, --profile, --no-invariants');
+  }
+  const base = baseOptions(flags, { seconds: 10, profile: 'partitions' });
+  const options = (seed: number): KvRunOptions => ({
+    seed,
+    nodes: base.nodes ?? 5,
+    seconds: base.seconds ?? 10,
+    bugs: base.bugs ?? [],
+    profile: base.profile ?? 'partitions',
+    checkInvariants: flags['no-invariants'] !== true,
+  });
+  const seeds: number[] = [];
+  if (flags.seed !== undefined) seeds.push(integer('seed', flags.seed));
+  else {
+    const count = integer('seeds', flags.seeds ?? 20);
+    if (count < 1 || count > MAX_SEEDS) throw new UsageError(`--seeds must be in 1..${MAX_SEEDS}`);
+    const first = integer('first-seed', flags['first-seed'] ?? Date.now() % 1_000_000_000);
+    for (let i = 0; i < count; i++) seeds.push(first + i);
+  }
+  let failed = 0;
+  for (const seed of seeds) {
+    const result = runKvSeed(options(seed));
+    const verdict = result.failure === null ? 'linearizable' : 'FAILED';
+    process.stdout.write(`kv seed ${seed}: ${result.history.length} operations (${result.completed} completed, ${result.retries} retries): ${verdict}\n`);
+    if (result.failure !== null) {
+      failed++;
+      process.stdout.write(`${result.failure}\n`);
+    }
+  }
+  if (seeds.length > 1) process.stdout.write(failed === 0 ? `all ${seeds.length} seeds linearizable\n` : `${failed} of ${seeds.length} seeds failed\n`);
+  return failed === 0 ? 0 : 1;
 }
 
 function replay(options: FuzzOptions, traceRecords: number): number {

@@ -56,7 +56,9 @@ function onOlderTerm(s: NodeState, message: Message): void {
         { from: message.from, requestTerm: message.term, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm });
       send(s, {
         type: 'AppendEntriesReply', from: s.config.id, to: message.from, term: s.term, success: false,
-        matchIndex: 0, conflictTerm: 0, conflictIndex: 0, readRound: message.readRound,
+        // readRound 0: this reply answers a message of an older term, so it confirms nothing about the current
+        // leader's read rounds (ReadIndex step 3); echoing the round let a stale heartbeat confirm a read.
+        matchIndex: 0, conflictTerm: 0, conflictIndex: 0, readRound: 0,
       });
       return;
     case 'RequestVoteReply':

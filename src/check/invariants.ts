@@ -1,0 +1,436 @@
+// Raft's safety properties (Figure 3 of the paper, plus durability, vote and read properties), checked
+// incrementally after every simulated step. The checker sees what a perfect observer would: each node's state
+// and log after each input, what each node applied, its durable (synced) log, every vote it granted and every
+// read it served. It keeps its own mirrors of those logs with prefix hashes, so a step costs O(entries changed)
+// plus O(nodes), not O(log length): cheap enough to run after every single event.
+
+import type { Entry, NodeId, Role } from '../raft/types';
+import { extendPrefixHash, EMPTY_PREFIX_HASH } from './invariants/log-hash';
+import { LogMirror, type LogChange } from './invariants/log-mirror';
+import { describeEntry, renderReport } from './invariants/report';
+import { InvariantViolation, type InvariantName } from './invariants/violation';
+
+export { InvariantViolation, INVARIANT_STATEMENTS, type InvariantName } from './invariants/violation';
+
+/** A node's state right after it handled one input. */
+export interface NodeSnapshot {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: number;
+  readonly commitIndex: number;
+  readonly lastLogIndex: number;
+  /**
+   * Its whole in-memory log, index 1..n, which the checker diffs against its mirror; or null, and then the log
+   * writes (Persist.entries) since the last observation, in order, each replacing the log from its first index on
+   * (cheaper: no copy of the log). Either way the result must have `lastLogIndex` entries.
+   */
+  readonly log: readonly Entry[] | null;
+  readonly writes: readonly (readonly Entry[])[];
+}
+
+export interface InvariantCheckerOptions {
+  readonly members: readonly NodeId[];
+  /** Printed in every report so that the failure replays. */
+  readonly seed: number;
+  /** Appended to every report, e.g. "replay: npm run sim -- --seed 42". */
+  readonly replayHint?: string;
+  /** Bound on ReadIndex requests remembered while awaiting an answer (oldest are forgotten first). */
+  readonly maxPendingReads?: number;
+}
+
+interface NodeTrack {
+  alive: boolean;
+  role: Role;
+  term: number;
+  commitIndex: number;
+  /** The lowest term this node may report: its last term, or after a restart the term it had persisted. */
+  termFloor: number;
+  lastApplied: number;
+  /** Term in which Leader Completeness was last verified for this node as leader (0 = never). */
+  completenessCheckedTerm: number;
+  readonly memory: LogMirror;
+  readonly durable: LogMirror;
+  /** Largest k such that the durable log matches the committed log through k. */
+  durableMatch: number;
+}
+
+const MAX_TERM = 0x20_0000; // composite (index, term) keys need term < 2^21
+const TERM_FACTOR = 0x20_0000;
+
+export class InvariantChecker {
+  private readonly members: readonly NodeId[];
+  private readonly majority: number;
+  private readonly tracks = new Map<NodeId, NodeTrack>();
+  /** Election Safety: the leader seen for each term, ever. */
+  private readonly leaderOfTerm = new Map<number, NodeId>();
+  /** Log Matching: prefix hash of the first log seen holding (index, term). */
+  private readonly prefixHashOf = new Map<number, number>();
+  /** The committed log as observed: entries, prefix hashes, and the term of the first node that reported each. */
+  private readonly committed: Entry[] = [];
+  private readonly committedHashes: number[] = [EMPTY_PREFIX_HASH];
+  private readonly committedInTerm: number[] = [0];
+  /** For Leader Completeness: the highest committed index first observed in each term. */
+  private readonly commitFrontierByTerm = new Map<number, number>();
+  /** State Machine Safety: what was applied at each index (first application). */
+  private readonly applied: (Entry | undefined)[] = [];
+  /** One vote per term: voter*2^21+term -> candidate. */
+  private readonly votes = new Map<number, NodeId>();
+  /** ReadIndex requests awaiting an answer: requestId -> committed length when the read began. */
+  private readonly pendingReads = new Map<string, number>();
+  private readonly maxPendingReads: number;
+  private nowMs = 0;
+
+  constructor(private readonly options: InvariantCheckerOptions) {
+    if (options.members.length === 0) throw new Error('InvariantChecker needs at least one member');
+    this.members = [...options.members];
+    this.majority = Math.floor(this.members.length / 2) + 1;
+    this.maxPendingReads = options.maxPendingReads ?? 10_000;
+    for (const id of this.members) {
+      this.tracks.set(id, {
+        alive: true,
+        role: 'follower',
+        term: 0,
+        commitIndex: 0,
+        termFloor: 0,
+        lastApplied: 0,
+        completenessCheckedTerm: 0,
+        memory: new LogMirror(),
+        durable: new LogMirror(),
+        durableMatch: 0,
+      });
+    }
+  }
+
+  /** Length of the committed log observed so far. */
+  get committedLength(): number {
+    return this.committed.length;
+  }
+
+  committedEntry(index: number): Entry | undefined {
+    return this.committed[index - 1];
+  }
+
+  /** Call after `node` handled an input (message, tick, proposal, restart). */
+  observeNode(snapshot: NodeSnapshot, nowMs: number, fullScan = false): void {
+    this.nowMs = nowMs;
+    const track = this.track(snapshot.id);
+    if (!track.alive) this.fail('log-well-formed', null, `S${snapshot.id} was observed while crashed`);
+    const previousRole = track.role;
+    const previousTerm = track.term;
+    this.checkTerm(track, snapshot);
+    const change = this.updateMemory(track, snapshot, fullScan);
+    if (change !== null) this.checkLogChange(snapshot, change, previousRole, previousTerm);
+    track.role = snapshot.role;
+    track.term = snapshot.term;
+    // A candidate (and so a leader) has voted for itself in its term (Figure 2, Candidates 1).
+    if ((snapshot.role === 'candidate' || snapshot.role === 'leader') && previousTerm !== snapshot.term) {
+      this.observeVote(snapshot.id, snapshot.term, snapshot.id, nowMs);
+    }
+    this.checkElectionSafety(snapshot);
+    this.checkCommit(track, snapshot);
+    if (snapshot.role === 'leader' && track.completenessCheckedTerm !== snapshot.term) {
+      this.checkLeaderCompleteness(snapshot.id, snapshot.term);
+      track.completenessCheckedTerm = snapshot.term;
+    }
+    if (track.lastApplied > track.commitIndex) {
+      this.fail('state-machine-safety', track.lastApplied,
+        `S${snapshot.id} applied index ${track.lastApplied} but its commitIndex is only ${track.commitIndex}`);
+    }
+  }
+
+  /** Entries `node` just applied to its state machine, in order. Call before observeNode for the same step. */
+  observeApplied(node: NodeId, entries: readonly Entry[], nowMs: number): void {
+    this.nowMs = nowMs;
+    const track = this.track(node);
+    for (const entry of entries) {
+      if (entry.index !== track.lastApplied + 1) {
+        this.fail('state-machine-safety', entry.index,
+          `S${node} applied index ${entry.index} right after index ${track.lastApplied}: entries must be applied in order, once`);
+      }
+      track.lastApplied = entry.index;
+      const first = this.applied[entry.index];
+      if (first === undefined) {
+        this.applied[entry.index] = entry;
+      } else if (first.term !== entry.term || first.command !== entry.command) {
+        this.fail('state-machine-safety', entry.index,
+          `S${node} applied ${describeEntry(entry)} at index ${entry.index}, but ${describeEntry(first)} was applied there before`);
+      }
+      const committed = this.committed[entry.index - 1];
+      if (committed !== undefined && (committed.term !== entry.term || committed.command !== entry.command)) {
+        this.fail('state-machine-safety', entry.index,
+          `S${node} applied ${describeEntry(entry)} at index ${entry.index}, but ${describeEntry(committed)} is committed there`);
+      }
+    }
+  }
+
+  /** The node's durable (synced) log may have changed. */
+  observeDurableLog(node: NodeId, durableLog: readonly Entry[], nowMs: number): void {
+    this.nowMs = nowMs;
+    const track = this.track(node);
+    const change = track.durable.update(durableLog);
+    if (change === null) return;
+    if (change.firstChangedIndex <= track.durableMatch) track.durableMatch = change.firstChangedIndex - 1;
+    this.refreshDurableMatch(track);
+    this.checkDurability(change.firstChangedIndex);
+  }
+
+  /** `voter` granted its (real, not pre-) vote to `candidate` in `term`. */
+  observeVote(voter: NodeId, term: number, candidate: NodeId, nowMs: number): void {
+    this.nowMs = nowMs;
+    this.track(voter);
+    if (term >= MAX_TERM) throw new Error(`term ${term} too large for the checker`);
+    const key = voter * TERM_FACTOR + term;
+    const earlier = this.votes.get(key);
+    if (earlier === undefined) this.votes.set(key, candidate);
+    else if (earlier !== candidate) {
+      this.fail('one-vote-per-term', null, `S${voter} granted its vote in term ${term} to S${earlier} and then to S${candidate}`);
+    }
+  }
+
+  nodeCrashed(node: NodeId, nowMs: number): void {
+    this.nowMs = nowMs;
+    const track = this.track(node);
+    track.alive = false;
+    track.role = 'follower';
+    track.memory.clear();
+  }
+
+  /** A crashed node came back from its disk, which holds `persistedTerm`. Follow with observeNode. */
+  nodeRestarted(node: NodeId, persistedTerm: number, nowMs: number): void {
+    this.nowMs = nowMs;
+    const track = this.track(node);
+    track.alive = true;
+    track.role = 'follower';
+    track.termFloor = persistedTerm;
+    track.term = persistedTerm;
+    track.commitIndex = 0; // volatile state (Figure 2)
+    track.lastApplied = 0;
+    track.completenessCheckedTerm = 0;
+    track.memory.clear();
+  }
+
+  /** A ReadIndex read began now (the client's request reached the cluster). */
+  readStarted(requestId: string, nowMs: number): void {
+    this.nowMs = nowMs;
+    if (this.pendingReads.size >= this.maxPendingReads) {
+      const oldest = this.pendingReads.keys().next();
+      if (!oldest.done) this.pendingReads.delete(oldest.value);
+    }
+    this.pendingReads.set(requestId, this.committed.length);
+  }
+
+  /** `node` confirmed a read at `index`: the read will see the state machine after `index`. */
+  readServed(node: NodeId, requestId: string, index: number, nowMs: number): void {
+    this.nowMs = nowMs;
+    const committedAtStart = this.pendingReads.get(requestId);
+    this.pendingReads.delete(requestId);
+    if (committedAtStart !== undefined && index < committedAtStart) {
+      this.fail('stale-read', committedAtStart,
+        `S${node} served read ${requestId} at index ${index}, but index ${committedAtStart} was already committed when the read began: the read misses committed writes`);
+    }
+  }
+
+  readFailed(requestId: string): void {
+    this.pendingReads.delete(requestId);
+  }
+
+  private updateMemory(track: NodeTrack, snapshot: NodeSnapshot, fullScan: boolean): LogChange | null {
+    let change: LogChange | null;
+    if (snapshot.log !== null) {
+      change = track.memory.update(snapshot.log, fullScan);
+    } else {
+      change = null;
+      const writes = snapshot.writes;
+      for (let i = 0; i < writes.length; i++) {
+        const next = track.memory.applySuffix(writes[i] as readonly Entry[]);
+        if (next === null) continue;
+        change = change === null ? next : {
+          firstChangedIndex: Math.min(change.firstChangedIndex, next.firstChangedIndex),
+          oldLength: change.oldLength,
+          newLength: next.newLength,
+        };
+      }
+    }
+    if (track.memory.length !== snapshot.lastLogIndex) {
+      throw new Error(`S${snapshot.id} reports lastLogIndex ${snapshot.lastLogIndex} but its log (as written) has ${track.memory.length} entries`);
+    }
+    return change;
+  }
+
+  // ---- individual properties ------------------------------------------------------------------------------
+
+  private checkTerm(track: NodeTrack, snapshot: NodeSnapshot): void {
+    if (snapshot.term < track.term || snapshot.term < track.termFloor) {
+      const floor = Math.max(track.term, track.termFloor);
+      this.fail('monotonic-term', null, `S${snapshot.id} went from term ${floor} back to term ${snapshot.term}`);
+    }
+    if (snapshot.term >= MAX_TERM) throw new Error(`term ${snapshot.term} too large for the checker`);
+  }
+
+  private checkLogChange(snapshot: NodeSnapshot, change: LogChange, previousRole: Role, previousTerm: number): void {
+    const id = snapshot.id;
+    const mirror = this.track(id).memory;
+    if (previousRole === 'leader' && snapshot.role === 'leader' && previousTerm === snapshot.term &&
+        change.firstChangedIndex <= change.oldLength) {
+      this.fail('leader-append-only', change.firstChangedIndex,
+        `S${id}, leader of term ${snapshot.term}, changed its log from index ${change.firstChangedIndex} (length ${change.oldLength} -> ${change.newLength})`);
+    }
+    for (let index = change.firstChangedIndex; index <= change.newLength; index++) {
+      const entry = mirror.entry(index) as Entry;
+      if (entry.index !== index) {
+        this.fail('log-well-formed', index, `S${id} holds an entry labelled index ${entry.index} at position ${index}`);
+      }
+      const previous = mirror.entry(index - 1);
+      if (previous !== undefined && entry.term < previous.term) {
+        this.fail('log-well-formed', index, `S${id}: term drops from ${previous.term} at index ${index - 1} to ${entry.term} at ${index}`);
+      }
+      if (entry.term > snapshot.term) {
+        this.fail('log-well-formed', index, `S${id} in term ${snapshot.term} holds an entry from the future term ${entry.term}`);
+      }
+      if (entry.term >= MAX_TERM || entry.term < 1) this.fail('log-well-formed', index, `S${id}: entry term ${entry.term} out of range`);
+      const key = index * TERM_FACTOR + entry.term;
+      const hash = mirror.prefixHash(index);
+      const known = this.prefixHashOf.get(key);
+      if (known === undefined) this.prefixHashOf.set(key, hash);
+      else if (known !== hash) {
+        this.fail('log-matching', index,
+          `S${id} holds an entry with index ${index} and term ${entry.term}, but its log up to there differs from another log that holds (index ${index}, term ${entry.term})`);
+      }
+    }
+  }
+
+  private checkElectionSafety(snapshot: NodeSnapshot): void {
+    if (snapshot.role !== 'leader') return;
+    const leader = this.leaderOfTerm.get(snapshot.term);
+    if (leader === undefined) this.leaderOfTerm.set(snapshot.term, snapshot.id);
+    else if (leader !== snapshot.id) {
+      this.fail('election-safety', null, `S${leader} and S${snapshot.id} were both leader in term ${snapshot.term}`);
+    }
+  }
+
+  private checkCommit(track: NodeTrack, snapshot: NodeSnapshot): void {
+    const id = snapshot.id;
+    const commitIndex = snapshot.commitIndex;
+    if (commitIndex < track.commitIndex) {
+      this.fail('monotonic-commit', commitIndex, `S${id}'s commitIndex went back from ${track.commitIndex} to ${commitIndex}`);
+    }
+    const mirror = track.memory;
+    if (commitIndex > mirror.length) {
+      const knew = track.commitIndex > mirror.length;
+      this.fail(knew ? 'committed-entry-lost' : 'monotonic-commit', mirror.length + 1, knew
+        ? `S${id} knew index ${track.commitIndex} committed but its log now ends at ${mirror.length}`
+        : `S${id}'s commitIndex ${commitIndex} is beyond its last log index ${mirror.length}`);
+    }
+    // Everything up to commitIndex must agree with the committed log seen so far (this also catches a node that
+    // lost or replaced an entry below its own commitIndex).
+    const overlap = Math.min(commitIndex, this.committed.length);
+    if (overlap > 0 && mirror.prefixHash(overlap) !== this.committedHashes[overlap]) {
+      const index = mirror.matchingPrefixLength((k) => this.committedHashes[k] as number, overlap) + 1;
+      this.fail('state-machine-safety', index,
+        `S${id} has index ${index} committed as ${describeEntry(mirror.entry(index))}, but ${describeEntry(this.committed[index - 1])} was committed there before`);
+    }
+    track.commitIndex = commitIndex;
+    if (commitIndex > this.committed.length) this.extendCommitted(snapshot, mirror, commitIndex);
+  }
+
+  private extendCommitted(snapshot: NodeSnapshot, mirror: LogMirror, commitIndex: number): void {
+    const firstNew = this.committed.length + 1;
+    for (let index = firstNew; index <= commitIndex; index++) {
+      const entry = mirror.entry(index) as Entry;
+      this.committed.push(entry);
+      this.committedHashes.push(mirror.prefixHash(index));
+      this.committedInTerm.push(snapshot.term);
+      const applied = this.applied[index];
+      if (applied !== undefined && (applied.term !== entry.term || applied.command !== entry.command)) {
+        this.fail('state-machine-safety', index,
+          `${describeEntry(entry)} is committed at index ${index}, but ${describeEntry(applied)} was applied there`);
+      }
+    }
+    const frontier = this.commitFrontierByTerm.get(snapshot.term) ?? 0;
+    if (commitIndex > frontier) this.commitFrontierByTerm.set(snapshot.term, commitIndex);
+    // Leaders of later terms that are already in office must hold the newly committed entries.
+    for (const [id, track] of this.tracks) {
+      if (track.alive && track.role === 'leader' && track.term > snapshot.term) this.checkLeaderHolds(id, track.term, commitIndex, snapshot.term);
+    }
+    for (const track of this.tracks.values()) this.refreshDurableMatch(track);
+    this.checkDurability(firstNew);
+  }
+
+  /** Every entry committed in a term below `term` must be in the log of the leader of `term`. */
+  private checkLeaderCompleteness(leader: NodeId, term: number): void {
+    let required = 0;
+    let requiredTerm = 0;
+    for (const [commitTerm, index] of this.commitFrontierByTerm) {
+      if (commitTerm < term && index > required) {
+        required = index;
+        requiredTerm = commitTerm;
+      }
+    }
+    if (required > 0) this.checkLeaderHolds(leader, term, required, requiredTerm);
+  }
+
+  private checkLeaderHolds(leader: NodeId, term: number, committedIndex: number, commitTerm: number): void {
+    const mirror = this.track(leader).memory;
+    const limit = Math.min(committedIndex, mirror.length);
+    const held = limit === 0 ? 0 : mirror.matchingPrefixLength((k) => this.committedHashes[k] as number, limit);
+    if (held < committedIndex) {
+      const index = held + 1;
+      this.fail('leader-completeness', index,
+        `S${leader} is leader of term ${term} but lacks ${describeEntry(this.committed[index - 1])} at index ${index}, committed by term ${commitTerm}`);
+    }
+  }
+
+  private refreshDurableMatch(track: NodeTrack): void {
+    const limit = Math.min(track.durable.length, this.committed.length);
+    if (track.durableMatch === limit) return;
+    track.durableMatch = track.durable.matchingPrefixLength((k) => this.committedHashes[k] as number, limit);
+  }
+
+  /** Each committed entry must sit in a majority of durable logs; the last committed entry is the binding one. */
+  private checkDurability(firstAffectedIndex: number): void {
+    const committedLength = this.committed.length;
+    if (committedLength === 0 || firstAffectedIndex > committedLength) return;
+    let holders = 0;
+    for (const track of this.tracks.values()) if (track.durableMatch >= committedLength) holders++;
+    if (holders >= this.majority) return;
+    // Report the lowest committed index that lost its majority.
+    const matches = [...this.tracks.values()].map((track) => track.durableMatch).sort((a, b) => b - a);
+    const index = (matches[this.majority - 1] ?? 0) + 1;
+    const count = matches.filter((match) => match >= index).length;
+    this.fail('committed-entry-lost', index,
+      `${describeEntry(this.committed[index - 1])} at index ${index} is committed but only ${count} of ${this.members.length} durable logs hold it (a majority is ${this.majority}): a crash now would lose it`);
+  }
+
+  // ---- reporting --------------------------------------------------------------------------------------------
+
+  private track(id: NodeId): NodeTrack {
+    const track = this.tracks.get(id);
+    if (track === undefined) throw new Error(`node ${id} is not a member (${this.members.join(', ')})`);
+    return track;
+  }
+
+  private fail(invariant: InvariantName, index: number | null, detail: string): never {
+    throw new InvariantViolation(invariant, this.options.seed, this.nowMs, index, detail, this.report(invariant, index, detail));
+  }
+
+  /** The readable report: property, values, seed, time, and the logs around the index at stake. */
+  report(invariant: InvariantName, index: number | null, detail: string): string {
+    return renderReport({
+      invariant, index, detail, seed: this.options.seed, timeMs: this.nowMs, replayHint: this.options.replayHint ?? null,
+      committed: (k) => this.committed[k - 1],
+      committedLength: this.committed.length,
+      nodes: [...this.tracks].map(([id, track]) => ({
+        id, alive: track.alive, role: track.role, term: track.term, commitIndex: track.commitIndex,
+        memoryEntry: (k: number) => track.memory.entry(k),
+        durableEntry: (k: number) => track.durable.entry(k),
+      })),
+    });
+  }
+}
+
+/** Exposed for tests: the prefix hash of a whole log. */
+export function prefixHashOfLog(log: readonly Entry[]): number {
+  let hash = EMPTY_PREFIX_HASH;
+  for (const entry of log) hash = extendPrefixHash(hash, entry);
+  return hash;
+}

@@ -1,0 +1,148 @@
+// Fault profiles: how often each kind of fault happens in a fuzz run, which reactive faults fire, and the cluster
+// settings a profile needs. A planted-bug test picks the profile that gives its bug the chance to bite.
+
+import type { NetworkOptions } from './network';
+
+export type FaultKind =
+  | 'crash'
+  | 'restart'
+  | 'crash-leader'
+  | 'quick-reboot'
+  | 'partition'
+  | 'isolate-leader'
+  | 'bridge'
+  | 'asymmetric'
+  | 'heal'
+  | 'network-weather';
+
+export interface FaultProfile {
+  /** A fault happens every uniform [min, max) ms. */
+  readonly intervalMs: readonly [number, number];
+  /** Relative weights of the fault kinds (absent = 0). */
+  readonly weights: Readonly<Partial<Record<FaultKind, number>>>;
+  /** A quick reboot keeps a node down this long (ms). */
+  readonly rebootDowntimeMs: readonly [number, number];
+  /** Most nodes allowed down at once (default: a minority, so the cluster can still make progress). */
+  readonly maxCrashed?: number;
+  /**
+   * Faults that react to what the cluster does, the moment it does it (the adversarial timings that random
+   * faults rarely hit): reboot a server right after it grants a vote, cut a leader off as it wins or commits.
+   */
+  readonly reactions?: {
+    readonly rebootVoter?: Reaction;
+    /**
+     * Cut a new leader off (alone, or with followers that still leave it a minority) at the very moment it wins,
+     * before its first AppendEntries leave: its no-op reaches only a minority. Heals after `durationMs`.
+     */
+    readonly isolateNewLeader?: IsolateNewLeader;
+    /** Cut a leader off (as above) right after it advances its commitIndex. */
+    readonly isolateCommittingLeader?: IsolateNewLeader;
+  };
+  /** Cluster settings this profile needs (they override the run's defaults). */
+  readonly cluster?: {
+    readonly electionTimeoutMs?: readonly [number, number];
+    readonly maxEntriesPerMessage?: number;
+    readonly deliverAcrossRestart?: boolean;
+  };
+  /** Upper bounds for the random network weather. */
+  readonly weather: {
+    readonly maxLoss: number;
+    readonly maxDuplicate: number;
+    readonly maxReorderProbability: number;
+    readonly maxReorderMs: number;
+    readonly maxLatencyMs: number;
+    /** Chance that weather turns on 6.5840's unreliable / long-reordering modes. */
+    readonly labrpcChance: number;
+  };
+}
+
+export interface Reaction {
+  readonly probability: number;
+  /** Delay between the trigger and the crash (ms). */
+  readonly delayMs: readonly [number, number];
+  /** How long the server stays down (ms); it then restarts from its disk. */
+  readonly downtimeMs: readonly [number, number];
+}
+
+export interface IsolateNewLeader {
+  readonly probability: number;
+  readonly durationMs: readonly [number, number];
+}
+
+export const FAULT_PROFILES = {
+  /** Everything, moderately: the default fuzz. */
+  mixed: {
+    intervalMs: [100, 1200],
+    weights: {
+      'crash': 2, 'restart': 3, 'crash-leader': 2, 'quick-reboot': 2, 'partition': 2, 'isolate-leader': 2,
+      'bridge': 1, 'asymmetric': 2, 'heal': 3, 'network-weather': 3,
+    },
+    rebootDowntimeMs: [0, 300],
+    weather: { maxLoss: 0.3, maxDuplicate: 0.2, maxReorderProbability: 0.4, maxReorderMs: 150, maxLatencyMs: 20, labrpcChance: 0.2 },
+  },
+  /** Leaders die soon after they take new entries (6.5840's Figure 8 test): exposes commits of old-term entries. */
+  figure8: {
+    intervalMs: [20, 400],
+    weights: { 'crash-leader': 6, 'restart': 5, 'quick-reboot': 1, 'isolate-leader': 2, 'heal': 2 },
+    rebootDowntimeMs: [0, 100],
+    weather: { maxLoss: 0, maxDuplicate: 0, maxReorderProbability: 0, maxReorderMs: 0, maxLatencyMs: 5, labrpcChance: 0 },
+  },
+  /** Frequent short reboots and elections: exposes lost votes and lost acknowledgements. */
+  reboots: {
+    intervalMs: [30, 300],
+    weights: { 'quick-reboot': 6, 'crash-leader': 2, 'restart': 3, 'isolate-leader': 1, 'heal': 1, 'partition': 1 },
+    rebootDowntimeMs: [0, 60],
+    weather: { maxLoss: 0.1, maxDuplicate: 0.1, maxReorderProbability: 0.2, maxReorderMs: 60, maxLatencyMs: 15, labrpcChance: 0 },
+  },
+  /** Partitions of every shape, no crashes. */
+  partitions: {
+    intervalMs: [150, 1500],
+    weights: { 'partition': 3, 'isolate-leader': 3, 'bridge': 2, 'asymmetric': 3, 'heal': 3, 'network-weather': 1 },
+    rebootDowntimeMs: [0, 0],
+    weather: { maxLoss: 0.1, maxDuplicate: 0.1, maxReorderProbability: 0.2, maxReorderMs: 100, maxLatencyMs: 15, labrpcChance: 0.1 },
+  },
+  /**
+   * The Figure 8 story through partitions: leaders are cut off while clients still hand them commands, so
+   * logs diverge across terms; AppendEntries carry one entry each, so a new leader re-replicates older terms'
+   * entries one at a time, and any cut-off can come while it does.
+   */
+  'figure8-partitions': {
+    intervalMs: [10, 120],
+    weights: { 'isolate-leader': 4, 'heal': 1, 'crash-leader': 1, 'restart': 2 },
+    rebootDowntimeMs: [0, 50],
+    reactions: {
+      isolateNewLeader: { probability: 0.5, durationMs: [30, 400] },
+      isolateCommittingLeader: { probability: 0.25, durationMs: [30, 400] },
+    },
+    cluster: { maxEntriesPerMessage: 1 },
+    weather: { maxLoss: 0, maxDuplicate: 0, maxReorderProbability: 0, maxReorderMs: 0, maxLatencyMs: 5, labrpcChance: 0 },
+  },
+  /** Split votes (a narrow timeout range) and voters rebooting right after they vote. */
+  'vote-reboots': {
+    intervalMs: [100, 600],
+    weights: { 'crash-leader': 2, 'restart': 3, 'partition': 1, 'heal': 1, 'network-weather': 1 },
+    rebootDowntimeMs: [0, 20],
+    reactions: { rebootVoter: { probability: 0.5, delayMs: [0, 3], downtimeMs: [0, 15] } },
+    cluster: { electionTimeoutMs: [150, 165], deliverAcrossRestart: true },
+    weather: { maxLoss: 0.05, maxDuplicate: 0.05, maxReorderProbability: 0.5, maxReorderMs: 40, maxLatencyMs: 10, labrpcChance: 0 },
+  },
+  /** Heavy duplication and reordering on an otherwise stable cluster, one node often cut off. */
+  reordering: {
+    intervalMs: [200, 1500],
+    weights: { 'network-weather': 4, 'isolate-leader': 1, 'partition': 2, 'heal': 2, 'quick-reboot': 1 },
+    rebootDowntimeMs: [0, 50],
+    weather: { maxLoss: 0.05, maxDuplicate: 0.5, maxReorderProbability: 0.8, maxReorderMs: 300, maxLatencyMs: 30, labrpcChance: 0 },
+  },
+} as const satisfies Record<string, FaultProfile>;
+
+export type FaultProfileName = keyof typeof FAULT_PROFILES;
+
+export const QUIET_NETWORK: Partial<NetworkOptions> = {
+  latency: { minMs: 1, maxMs: 3, tailProbability: 0, tailMeanMs: 0 },
+  lossProbability: 0,
+  duplicateProbability: 0,
+  reorderProbability: 0,
+  reorderMaxMs: 0,
+  unreliable: false,
+  longReordering: false,
+};

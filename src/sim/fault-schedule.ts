@@ -1,0 +1,235 @@
+// Random fault schedules for fuzzing: crashes and restarts, partitions (full, bridge, asymmetric), message loss,
+// duplication and reordering, all drawn from the run's seeded stream and played on the simulator's clock.
+// A profile sets how often each fault happens, so a planted-bug test can lean on the faults that expose its bug.
+
+import type { NodeId } from '../raft/types';
+import { QUIET_NETWORK, type FaultKind, type FaultProfile, type IsolateNewLeader, type Reaction } from './fault-profiles';
+import type { NetworkOptions } from './network';
+import type { Prng } from './prng';
+import type { Simulation } from './simulation';
+
+export {
+  FAULT_PROFILES, QUIET_NETWORK, type FaultKind, type FaultProfile, type FaultProfileName, type IsolateNewLeader, type Reaction,
+} from './fault-profiles';
+
+/** Plays random faults from `profile` on `simulation` until `untilMs` (simulated). */
+export class FaultSchedule {
+  private readonly weightTotal: number;
+  private readonly kinds: FaultKind[];
+  private readonly maxCrashed: number;
+  private stopped = false;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(
+    private readonly simulation: Simulation,
+    private readonly profile: FaultProfile,
+    private readonly random: Prng,
+    private readonly untilMs: number,
+  ) {
+    this.kinds = (Object.keys(profile.weights) as FaultKind[]).filter((kind) => (profile.weights[kind] ?? 0) > 0);
+    this.weightTotal = this.kinds.reduce((sum, kind) => sum + (profile.weights[kind] ?? 0), 0);
+    if (this.weightTotal <= 0) throw new Error('a fault profile needs at least one fault with weight > 0');
+    const members = simulation.members.length;
+    this.maxCrashed = profile.maxCrashed ?? Math.floor((members - 1) / 2);
+  }
+
+  start(): void {
+    this.scheduleNext();
+    const reactions = this.profile.reactions;
+    if (reactions !== undefined) {
+      // Trace listeners run inside the step, after the core's Ready is drained but before its messages leave:
+      // a network change here takes effect for those messages; crashes wait for a later event.
+      this.unsubscribe = this.simulation.onTrace((record) => {
+        if (record.kind !== 'raft-event' || this.stopped || this.simulation.nowMs >= this.untilMs) return;
+        const event = record.event;
+        if (event.kind === 'became-leader') {
+          if (reactions.isolateNewLeader !== undefined) this.isolateNewLeader(event.node, reactions.isolateNewLeader);
+        }
+        if (event.kind === 'commit-advanced' && reactions.isolateCommittingLeader !== undefined &&
+            this.simulation.status(event.node).role === 'leader') {
+          this.isolateNewLeader(event.node, reactions.isolateCommittingLeader);
+        }
+        if (event.kind === 'vote-granted' && reactions.rebootVoter !== undefined) this.react(event.node, reactions.rebootVoter);
+      });
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+  }
+
+  /** Partitions `leader` into a minority (alone, or with a few followers) for a while. */
+  private isolateNewLeader(leader: NodeId, reaction: IsolateNewLeader): void {
+    if (!this.random.chance(reaction.probability)) return;
+    const others = this.random.shuffled(this.simulation.members.filter((id) => id !== leader));
+    // Keep the leader's side a minority: up to floor((n-1)/2) - 1 followers go with it.
+    const maxBuddies = Math.max(0, Math.floor((this.simulation.members.length - 1) / 2) - 1);
+    const buddies = others.slice(0, this.random.int(0, maxBuddies + 1));
+    this.partition([[leader, ...buddies], others.slice(buddies.length)]);
+    const durationMs = this.random.between(reaction.durationMs[0], reaction.durationMs[1]);
+    this.simulation.schedule(durationMs, () => {
+      if (this.stopped) return;
+      this.simulation.network.heal();
+      this.simulation.noteFault('heal');
+    });
+  }
+
+  /** Crash `node` soon (never inside the step that triggered it), restart it a little later. */
+  private react(node: NodeId, reaction: Reaction): void {
+    if (!this.random.chance(reaction.probability)) return;
+    const sim = this.simulation;
+    const delayMs = this.random.between(reaction.delayMs[0], reaction.delayMs[1]);
+    const downtimeMs = this.random.between(reaction.downtimeMs[0], reaction.downtimeMs[1]);
+    sim.schedule(delayMs, () => {
+      if (this.stopped || !sim.isAlive(node)) return;
+      const crashed = sim.members.filter((id) => !sim.isAlive(id)).length;
+      if (crashed >= this.maxCrashed) return;
+      this.crash(node);
+      sim.schedule(downtimeMs, () => {
+        if (!this.stopped && !sim.isAlive(node)) this.restart(node);
+      });
+    });
+  }
+
+  private scheduleNext(): void {
+    const delayMs = this.random.between(this.profile.intervalMs[0], this.profile.intervalMs[1]);
+    if (this.simulation.nowMs + delayMs >= this.untilMs) return;
+    this.simulation.schedule(delayMs, () => {
+      if (this.stopped) return;
+      this.inject(this.pickKind());
+      this.scheduleNext();
+    });
+  }
+
+  private pickKind(): FaultKind {
+    let ticket = this.random.between(0, this.weightTotal);
+    for (const kind of this.kinds) {
+      ticket -= this.profile.weights[kind] ?? 0;
+      if (ticket < 0) return kind;
+    }
+    return this.kinds[this.kinds.length - 1] as FaultKind;
+  }
+
+  private inject(kind: FaultKind): void {
+    const sim = this.simulation;
+    const members = sim.members;
+    const alive = members.filter((id) => sim.isAlive(id));
+    const crashed = members.filter((id) => !sim.isAlive(id));
+    const leaders = sim.leaders();
+    switch (kind) {
+      case 'crash':
+        if (crashed.length < this.maxCrashed && alive.length > 0) this.crash(this.random.pick(alive));
+        break;
+      case 'crash-leader':
+        if (crashed.length < this.maxCrashed && leaders.length > 0) this.crash(this.random.pick(leaders));
+        else if (crashed.length > 0) this.restart(this.random.pick(crashed));
+        break;
+      case 'restart':
+        if (crashed.length > 0) this.restart(this.random.pick(crashed));
+        break;
+      case 'quick-reboot': {
+        if (alive.length === 0) break;
+        const victim = leaders.length > 0 && this.random.chance(0.3) ? this.random.pick(leaders) : this.random.pick(alive);
+        this.crash(victim);
+        const downtimeMs = this.random.between(this.profile.rebootDowntimeMs[0], this.profile.rebootDowntimeMs[1]);
+        sim.schedule(downtimeMs, () => {
+          if (!sim.isAlive(victim)) this.restart(victim);
+        });
+        break;
+      }
+      case 'partition': {
+        const shuffled = this.random.shuffled(members);
+        const cut = this.random.int(1, members.length);
+        this.partition([shuffled.slice(0, cut), shuffled.slice(cut)]);
+        break;
+      }
+      case 'isolate-leader': {
+        const target = leaders.length > 0 ? this.random.pick(leaders) : this.random.pick(members);
+        const rest = members.filter((id) => id !== target);
+        // Sometimes the old leader keeps one follower, so it can still "replicate" to a minority.
+        if (rest.length > 2 && this.random.chance(0.5)) {
+          const buddy = this.random.pick(rest);
+          this.partition([[target, buddy], rest.filter((id) => id !== buddy)]);
+        } else {
+          this.partition([[target], rest]);
+        }
+        break;
+      }
+      case 'bridge': {
+        if (members.length < 3) break;
+        const shuffled = this.random.shuffled(members);
+        const bridge = shuffled[0] as NodeId;
+        const others = shuffled.slice(1);
+        const cut = this.random.int(1, others.length);
+        this.partition([[bridge, ...others.slice(0, cut)], [bridge, ...others.slice(cut)]]);
+        break;
+      }
+      case 'asymmetric': {
+        const links = this.random.int(1, Math.max(2, members.length));
+        const blocked: string[] = [];
+        for (let i = 0; i < links; i++) {
+          const from = this.random.pick(members);
+          const to = this.random.pick(members.filter((id) => id !== from));
+          sim.network.setLinkBlocked(from, to, true);
+          blocked.push(`S${from}->S${to}`);
+        }
+        sim.noteFault(`block ${blocked.join(' ')}`);
+        break;
+      }
+      case 'heal':
+        sim.network.heal();
+        sim.noteFault('heal');
+        break;
+      case 'network-weather':
+        this.changeWeather();
+        break;
+    }
+  }
+
+  private crash(id: NodeId): void {
+    this.simulation.noteFault(`crash S${id}`);
+    this.simulation.crash(id);
+  }
+
+  private restart(id: NodeId): void {
+    this.simulation.noteFault(`restart S${id}`);
+    this.simulation.restart(id);
+  }
+
+  private partition(groups: NodeId[][]): void {
+    this.simulation.network.partition(groups);
+    this.simulation.noteFault(`partition ${groups.map((group) => `{${group.map((id) => `S${id}`).join(',')}}`).join(' ')}`);
+  }
+
+  private changeWeather(): void {
+    const random = this.random;
+    const weather = this.profile.weather;
+    if (random.chance(0.25)) {
+      this.simulation.network.configure(QUIET_NETWORK);
+      this.simulation.noteFault('network calm');
+      return;
+    }
+    const minLatencyMs = random.between(0.2, Math.max(0.3, weather.maxLatencyMs / 4));
+    const settings: Partial<NetworkOptions> = {
+      latency: {
+        minMs: minLatencyMs,
+        maxMs: minLatencyMs + random.between(0, weather.maxLatencyMs),
+        tailProbability: random.chance(0.3) ? 0.05 : 0,
+        tailMeanMs: 50,
+      },
+      lossProbability: random.between(0, weather.maxLoss),
+      duplicateProbability: random.between(0, weather.maxDuplicate),
+      reorderProbability: random.between(0, weather.maxReorderProbability),
+      reorderMaxMs: random.between(0, weather.maxReorderMs),
+      unreliable: random.chance(weather.labrpcChance),
+      longReordering: random.chance(weather.labrpcChance / 2),
+    };
+    this.simulation.network.configure(settings);
+    this.simulation.noteFault(
+      `network loss=${settings.lossProbability?.toFixed(2)} dup=${settings.duplicateProbability?.toFixed(2)} ` +
+      `reorder=${settings.reorderProbability?.toFixed(2)}/${settings.reorderMaxMs?.toFixed(0)}ms ` +
+      `unreliable=${settings.unreliable} longReordering=${settings.longReordering}`,
+    );
+  }
+}

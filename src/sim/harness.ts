@@ -1,0 +1,293 @@
+// A test harness with the semantics of MIT 6.5840's Raft tester (raft/config.go: one(), checkOneLeader(),
+// nCommitted(), ...), running on the deterministic simulator: every "sleep" of the lab's tests is simulated time,
+// so a lab test that takes a minute of wall time runs here in well under a second, and replays from its seed.
+//
+// Differences from the lab, all deliberate:
+//   - node i (0-based) is core NodeId i+1;
+//   - indices are raw log indices, so leaders' no-op entries (§8) occupy indices; nCommitted reports command null
+//     for them, and one() returns the index that holds the given command;
+//   - crash()/restart() concern the process and connect()/disconnect() the network, independently: a restarted node
+//     keeps its network state (6.5840's tests always connect() right after start1(), so they behave the same);
+//   - heal() brings every link up: it clears partitions and blocked links and reconnects every node.
+
+import type { BugName, NodeId } from '../raft/types';
+import { parseBugNames } from './bugs';
+import { Prng } from './prng';
+import { Simulation } from './simulation';
+
+export interface HarnessOptions {
+  nodes: number;
+  seed: number;
+  unreliable?: boolean;
+  longReordering?: boolean;
+  /** Default [150, 300]. */
+  electionTimeoutMs?: [number, number];
+  /** Default 50. */
+  heartbeatMs?: number;
+  extensions?: { preVote?: boolean; checkQuorum?: boolean };
+  /** Planted bug names; unknown names throw, listing the known ones. */
+  bugs?: string[];
+}
+
+export interface HarnessProposal {
+  index: number;
+  term: number;
+  isLeader: boolean;
+}
+
+export interface HarnessNodeState {
+  term: number;
+  role: 'follower' | 'candidate' | 'leader';
+  commitIndex: number;
+  lastLogIndex: number;
+  alive: boolean;
+}
+
+export interface Harness {
+  /** Advances simulated time; throws on any invariant breach. */
+  run(ms: number): void;
+  /** All links to and from node i (0-based). */
+  disconnect(i: number): void;
+  connect(i: number): void;
+  partition(groups: number[][]): void;
+  heal(): void;
+  crash(i: number): void;
+  /** Restarts from what node i had synced to disk; a live node is crashed first. */
+  restart(i: number): void;
+  setUnreliable(on: boolean): void;
+  setLongReordering(on: boolean): void;
+  propose(i: number, command: string): HarnessProposal;
+  state(i: number): HarnessNodeState;
+  /** Nodes that applied `index` (crashed ones included, by what they applied before); throws on disagreement. */
+  nCommitted(index: number): { count: number; command: string | null };
+  /** Retries in simulated time up to 5 s; throws if none, or two leaders in one term. */
+  checkOneLeader(): number;
+  /** Throws if a connected node believes it is leader. */
+  checkNoLeader(): void;
+  /** Throws if connected nodes disagree on the term. */
+  checkTerms(): number;
+  /** 6.5840 semantics, 10 s simulated budget. */
+  one(command: string, expectedServers: number, retry: boolean): number;
+  rpcCount(): number;
+  rpcBytes(): number;
+}
+
+/** 6.5840's tester waits 450-550 ms between leader checks, 10 times. */
+const LEADER_CHECK_ATTEMPTS = 10;
+const ONE_BUDGET_MS = 10_000;
+const ONE_AGREEMENT_WAIT_MS = 2_000;
+const ONE_POLL_MS = 20;
+const ONE_NO_LEADER_BACKOFF_MS = 50;
+/** Bound on indices the harness remembers per node (applied commands). */
+const MAX_REMEMBERED_INDEX = 10_000_000;
+
+export function createHarness(options: HarnessOptions): Harness {
+  return new SimHarness(options);
+}
+
+export class SimHarness implements Harness {
+  readonly simulation: Simulation;
+  readonly nodeCount: number;
+  /** What each node applied, index -> command, across restarts (6.5840's cfg.logs). */
+  private readonly appliedByNode: Map<number, string | null>[];
+  private readonly random: Prng;
+
+  constructor(options: HarnessOptions) {
+    if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new Error(`nodes must be a positive integer, got ${options.nodes}`);
+    if (!Number.isFinite(options.seed)) throw new Error(`seed must be a number, got ${options.seed}`);
+    const bugs: BugName[] = parseBugNames(options.bugs ?? []);
+    this.nodeCount = options.nodes;
+    this.random = new Prng(options.seed).fork('harness');
+    this.simulation = new Simulation({
+      seed: options.seed,
+      nodes: options.nodes,
+      electionTimeoutMs: options.electionTimeoutMs ?? [150, 300],
+      heartbeatMs: options.heartbeatMs ?? 50,
+      preVote: options.extensions?.preVote ?? false,
+      checkQuorum: options.extensions?.checkQuorum ?? false,
+      bugs,
+      network: { unreliable: options.unreliable ?? false, longReordering: options.longReordering ?? false },
+      traceCapacity: 2_000,
+      countBytes: true,
+    });
+    this.appliedByNode = Array.from({ length: options.nodes }, () => new Map<number, string | null>());
+    this.simulation.addListener({
+      onApply: (node, entries) => {
+        const applied = this.appliedByNode[node - 1] as Map<number, string | null>;
+        for (const entry of entries) {
+          if (entry.index > MAX_REMEMBERED_INDEX) throw new Error(`index ${entry.index} beyond the harness bound`);
+          applied.set(entry.index, entry.command);
+        }
+      },
+    });
+  }
+
+  run(ms: number): void {
+    this.simulation.runFor(ms);
+  }
+
+  disconnect(i: number): void {
+    this.simulation.network.setConnected(this.id(i), false);
+    this.simulation.noteFault(`disconnect S${this.id(i)}`);
+  }
+
+  connect(i: number): void {
+    this.simulation.network.setConnected(this.id(i), true);
+    this.simulation.noteFault(`connect S${this.id(i)}`);
+  }
+
+  partition(groups: number[][]): void {
+    const ids = groups.map((group) => group.map((i) => this.id(i)));
+    this.simulation.network.partition(ids);
+    this.simulation.noteFault(`partition ${ids.map((group) => `{${group.map((id) => `S${id}`).join(',')}}`).join(' ')}`);
+  }
+
+  heal(): void {
+    this.simulation.network.heal();
+    for (let i = 0; i < this.nodeCount; i++) this.simulation.network.setConnected(this.id(i), true);
+    this.simulation.noteFault('heal');
+  }
+
+  crash(i: number): void {
+    this.simulation.crash(this.id(i));
+  }
+
+  restart(i: number): void {
+    this.simulation.restart(this.id(i));
+  }
+
+  setUnreliable(on: boolean): void {
+    this.simulation.network.configure({ unreliable: on });
+    this.simulation.noteFault(`unreliable ${on ? 'on' : 'off'}`);
+  }
+
+  setLongReordering(on: boolean): void {
+    this.simulation.network.configure({ longReordering: on });
+    this.simulation.noteFault(`long reordering ${on ? 'on' : 'off'}`);
+  }
+
+  propose(i: number, command: string): HarnessProposal {
+    const id = this.id(i);
+    const result = this.simulation.propose(id, command);
+    if (result !== null && result.ok) return { index: result.index, term: result.term, isLeader: true };
+    return { index: -1, term: this.simulation.status(id).term, isLeader: false };
+  }
+
+  state(i: number): HarnessNodeState {
+    const id = this.id(i);
+    const status = this.simulation.status(id);
+    return {
+      term: status.term,
+      role: status.role === 'precandidate' ? 'follower' : status.role,
+      commitIndex: status.commitIndex,
+      lastLogIndex: status.lastLogIndex,
+      alive: this.simulation.isAlive(id),
+    };
+  }
+
+  nCommitted(index: number): { count: number; command: string | null } {
+    let count = 0;
+    let command: string | null = null;
+    this.appliedByNode.forEach((applied, i) => {
+      if (!applied.has(index)) return;
+      const value = applied.get(index) as string | null;
+      if (count > 0 && value !== command) {
+        throw new Error(`committed values do not match: index ${index}, ${JSON.stringify(command)}, ${JSON.stringify(value)} (node ${i})`);
+      }
+      count++;
+      command = value;
+    });
+    return { count, command };
+  }
+
+  checkOneLeader(): number {
+    for (let attempt = 0; attempt < LEADER_CHECK_ATTEMPTS; attempt++) {
+      this.run(450 + this.random.int(0, 100));
+      const leadersByTerm = new Map<number, number[]>();
+      for (let i = 0; i < this.nodeCount; i++) {
+        if (!this.participates(i)) continue;
+        const state = this.state(i);
+        if (state.role !== 'leader') continue;
+        const leaders = leadersByTerm.get(state.term) ?? [];
+        leaders.push(i);
+        leadersByTerm.set(state.term, leaders);
+      }
+      let lastTermWithLeader = -1;
+      for (const [term, leaders] of leadersByTerm) {
+        if (leaders.length > 1) throw new Error(`term ${term} has ${leaders.length} (>1) leaders: ${leaders.join(', ')}`);
+        lastTermWithLeader = Math.max(lastTermWithLeader, term);
+      }
+      if (lastTermWithLeader >= 0) return (leadersByTerm.get(lastTermWithLeader) as number[])[0] as number;
+    }
+    throw new Error(`expected one leader, got none (seed ${this.simulation.seed}, t=${this.simulation.nowMs} ms)`);
+  }
+
+  checkNoLeader(): void {
+    for (let i = 0; i < this.nodeCount; i++) {
+      if (this.participates(i) && this.state(i).role === 'leader') {
+        throw new Error(`expected no leader among connected servers, but ${i} claims to be leader`);
+      }
+    }
+  }
+
+  checkTerms(): number {
+    let term = -1;
+    for (let i = 0; i < this.nodeCount; i++) {
+      if (!this.participates(i)) continue;
+      const nodeTerm = this.state(i).term;
+      if (term === -1) term = nodeTerm;
+      else if (term !== nodeTerm) throw new Error(`servers disagree on term (${term} vs ${nodeTerm} at ${i})`);
+    }
+    return term;
+  }
+
+  one(command: string, expectedServers: number, retry: boolean): number {
+    const startMs = this.simulation.nowMs;
+    let starts = 0;
+    while (this.simulation.nowMs - startMs < ONE_BUDGET_MS) {
+      // Try all the servers, maybe one is the leader.
+      let index = -1;
+      for (let tried = 0; tried < this.nodeCount; tried++) {
+        starts = (starts + 1) % this.nodeCount;
+        if (!this.participates(starts)) continue;
+        const proposal = this.propose(starts, command);
+        if (proposal.isLeader) {
+          index = proposal.index;
+          break;
+        }
+      }
+      if (index !== -1) {
+        // Somebody claimed to be the leader and to have submitted our command; wait a while for agreement.
+        const submittedMs = this.simulation.nowMs;
+        while (this.simulation.nowMs - submittedMs < ONE_AGREEMENT_WAIT_MS) {
+          const { count, command: committed } = this.nCommitted(index);
+          if (count > 0 && count >= expectedServers && committed === command) return index;
+          this.run(ONE_POLL_MS);
+        }
+        if (!retry) throw new Error(`one(${JSON.stringify(command)}) failed to reach agreement (seed ${this.simulation.seed})`);
+      } else {
+        this.run(ONE_NO_LEADER_BACKOFF_MS);
+      }
+    }
+    throw new Error(`one(${JSON.stringify(command)}) failed to reach agreement within ${ONE_BUDGET_MS} ms (seed ${this.simulation.seed})`);
+  }
+
+  rpcCount(): number {
+    return this.simulation.stats.requestsSent;
+  }
+
+  rpcBytes(): number {
+    return this.simulation.stats.bytes;
+  }
+
+  /** 6.5840's "connected": reachable and running. */
+  private participates(i: number): boolean {
+    const id = this.id(i);
+    return this.simulation.isAlive(id) && this.simulation.network.isConnected(id);
+  }
+
+  private id(i: number): NodeId {
+    if (!Number.isInteger(i) || i < 0 || i >= this.nodeCount) throw new Error(`node index ${i} out of range 0..${this.nodeCount - 1}`);
+    return i + 1;
+  }
+}

@@ -1,0 +1,55 @@
+// One simulated server: the core currently running (null while crashed), its disk, and the bookkeeping the
+// simulator needs to drive it (incarnation, timer, last clock value given to the core).
+
+import type { Entry, NodeId, RaftNode, RaftStatus, Role } from '../raft/types';
+import { SimDisk } from './disk';
+
+export class SimNode {
+  core: RaftNode | null = null;
+  readonly disk = new SimDisk();
+  /** Bumped at every crash and restart: messages addressed to an older incarnation are dropped. */
+  incarnation = 0;
+  /** Incarnation the invariant checker last saw in full (a new core is shown to it whole once). */
+  observedIncarnation = -1;
+  /** Durable version of the disk the invariant checker last saw. */
+  observedDurableVersion = -1;
+  /** What the invariant checker is shown after each input (one object reused: this is the hot path). */
+  readonly snapshot: { id: NodeId; role: Role; term: number; commitIndex: number; lastLogIndex: number; log: readonly Entry[] | null; writes: readonly (readonly Entry[])[] };
+  /** Log writes drained in the current input (reused buffer). */
+  readonly logWrites: (readonly Entry[])[] = [];
+  /** Bumped whenever the pending timer event is replaced: stale timer events are skipped. */
+  timerGeneration = 0;
+  scheduledDeadlineMs: number | null = null;
+  lastTickMs = -1;
+  /** Consecutive ticks at one instant, to catch a core whose deadline never moves forward. */
+  ticksAtSameInstant = 0;
+  flushScheduled = false;
+  /** Status after the last input, kept while crashed (what a student last saw of it). */
+  lastStatus: RaftStatus;
+
+  constructor(readonly id: NodeId) {
+    this.snapshot = { id, role: 'follower', term: 0, commitIndex: 0, lastLogIndex: 0, log: null, writes: [] };
+    this.lastStatus = {
+      id,
+      role: 'follower',
+      term: 0,
+      votedFor: null,
+      leaderId: null,
+      commitIndex: 0,
+      lastApplied: 0,
+      lastLogIndex: 0,
+      lastLogTerm: 0,
+      electionDeadlineMs: null,
+      progress: null,
+    };
+  }
+
+  get alive(): boolean {
+    return this.core !== null;
+  }
+
+  requireCore(): RaftNode {
+    if (this.core === null) throw new Error(`S${this.id} is crashed`);
+    return this.core;
+  }
+}

@@ -1,0 +1,499 @@
+// The deterministic simulator: a cluster of pure Raft cores driven by one virtual clock and one seeded random
+// source. Everything that happens is an event in a (timeMs, sequence) ordered queue: message deliveries, core
+// timers, disk flushes and scheduled callbacks (clients, fault schedules). Same seed + same calls = the same run,
+// event for event.
+//
+// After every input to a node the runtime loop of the contract runs: drain Ready, write `persist` (synced at
+// once when mustSync, else left in the disk's volatile buffer), then send messages, then apply committed
+// entries. The invariant checker then looks at that node; any breach throws an InvariantViolation.
+
+import { createRaftNode } from '../raft';
+import type {
+  BugName, Entry, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
+  ReadState, Ready,
+} from '../raft/types';
+import { InvariantChecker, type NodeSnapshot } from '../check/invariants';
+import { EventQueue, type QueueItem } from './event-queue';
+import { jsonBytes } from './message-size';
+import { isRequest, Network, type DropReason, type NetworkOptions } from './network';
+import { Prng } from './prng';
+import { SimNode } from './sim-node';
+import { Trace, type TraceListener } from './trace';
+
+export type CreateNode = (config: RaftConfig, persisted: PersistedState | null, nowMs: number) => RaftNode;
+
+export interface SimulationOptions {
+  readonly seed: number;
+  /** Cluster size; nodes get ids 1..nodes. */
+  readonly nodes: number;
+  readonly electionTimeoutMs?: readonly [number, number];
+  readonly heartbeatMs?: number;
+  readonly preVote?: boolean;
+  readonly checkQuorum?: boolean;
+  readonly bugs?: readonly BugName[];
+  readonly maxEntriesPerMessage?: number;
+  readonly network?: Partial<NetworkOptions>;
+  /** Writes not marked mustSync reach the disk after a uniform delay in this range (ms), or at the next sync. */
+  readonly unsyncedFlushDelayMs?: readonly [number, number];
+  /** Trace records retained (default 20 000); 0 keeps none (listeners still see every record). */
+  readonly traceCapacity?: number;
+  /** Run the invariant checker after every step (default true). */
+  readonly checkInvariants?: boolean;
+  /** Shown in invariant reports, e.g. "npm run sim -- --seed 42". */
+  readonly replayHint?: string;
+  /**
+   * Deliver messages that were in flight to a node when it restarted, to the new incarnation (as a datagram
+   * network would). Default false: like 6.5840's labrpc, a restarted server never sees its predecessor's traffic.
+   */
+  readonly deliverAcrossRestart?: boolean;
+  /** Count message bytes (UTF-8 JSON length) into stats.bytes (default false: it costs a JSON.stringify per message). */
+  readonly countBytes?: boolean;
+  /** Core factory; defaults to the real core. */
+  readonly createNode?: CreateNode;
+}
+
+export interface SimulationListener {
+  onApply?(node: NodeId, entries: readonly Entry[]): void;
+  onReadState?(node: NodeId, readState: ReadState): void;
+  onReadFailure?(node: NodeId, failure: ReadFailure): void;
+  onCrash?(node: NodeId): void;
+  onRestart?(node: NodeId): void;
+}
+
+export interface MessageStats {
+  /** Messages handed to the network by cores. */
+  sent: number;
+  /** RequestVote + AppendEntries sent (6.5840 counts RPCs, i.e. requests). */
+  requestsSent: number;
+  /** JSON bytes of requests sent plus replies that made it onto the wire (as labrpc counts). */
+  bytes: number;
+  delivered: number;
+  dropped: number;
+  droppedByReason: Partial<Record<DropReason, number>>;
+}
+
+type SimEvent = QueueItem & (
+  | { readonly kind: 'deliver'; readonly message: Message; readonly messageId: number; readonly toIncarnation: number }
+  | { readonly kind: 'timer'; readonly node: NodeId; readonly generation: number }
+  | { readonly kind: 'flush'; readonly node: NodeId; readonly incarnation: number }
+  | { readonly kind: 'call'; readonly run: () => void }
+);
+
+const QUEUE_CAPACITY = 1_000_000;
+const MAX_READY_ROUNDS = 64;
+const MAX_TICKS_AT_ONE_INSTANT = 1_000;
+/** Zero-latency message storms or self-rescheduling callbacks would otherwise freeze the clock forever. */
+const MAX_EVENTS_AT_ONE_INSTANT = 1_000_000;
+/** Re-validate the checker's incremental log mirrors with a full scan this often (steps). */
+const FULL_SCAN_EVERY_STEPS = 250_000;
+
+export class Simulation {
+  readonly seed: number;
+  readonly members: readonly NodeId[];
+  readonly network: Network;
+  readonly trace: Trace;
+  readonly checker: InvariantChecker | null;
+  readonly stats: MessageStats = { sent: 0, requestsSent: 0, bytes: 0, delivered: 0, dropped: 0, droppedByReason: {} };
+  /** Indexed by NodeId (slot 0 unused): the hot paths look nodes up by id on every event. */
+  private readonly nodes: (SimNode | undefined)[] = [];
+  private readonly queue = new EventQueue<SimEvent>(QUEUE_CAPACITY);
+  private readonly restartRandom: Prng;
+  private readonly diskRandom: Prng;
+  private readonly listeners: SimulationListener[] = [];
+  private readonly createNode: CreateNode;
+  private readonly baseConfig: Omit<RaftConfig, 'id' | 'randomSeed'>;
+  private readonly flushDelayMs: readonly [number, number];
+  private readonly countBytes: boolean;
+  private readonly deliverAcrossRestart: boolean;
+  private clockMs = 0;
+  private nextMessageId = 1;
+  private steps = 0;
+  private eventsAtThisInstant = 0;
+
+  constructor(options: SimulationOptions) {
+    if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > 15) {
+      throw new Error(`a simulated cluster has 1..15 nodes, got ${options.nodes}`);
+    }
+    this.seed = options.seed;
+    this.members = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    const root = new Prng(options.seed);
+    this.restartRandom = root.fork('restart');
+    this.diskRandom = root.fork('disk');
+    this.network = new Network(this.members, options.network ?? {}, root.fork('network'));
+    this.trace = new Trace(options.traceCapacity ?? 20_000);
+    this.createNode = options.createNode ?? createRaftNode;
+    this.countBytes = options.countBytes ?? false;
+    this.deliverAcrossRestart = options.deliverAcrossRestart ?? false;
+    this.flushDelayMs = options.unsyncedFlushDelayMs ?? [20, 300];
+    if (!(this.flushDelayMs[0] >= 0 && this.flushDelayMs[1] >= this.flushDelayMs[0])) {
+      throw new Error(`unsyncedFlushDelayMs must be a range [min, max] with 0 <= min <= max`);
+    }
+    const electionTimeoutMs = options.electionTimeoutMs ?? [150, 300];
+    this.baseConfig = {
+      members: this.members,
+      electionTimeoutMs: [electionTimeoutMs[0], electionTimeoutMs[1]],
+      heartbeatMs: options.heartbeatMs ?? 50,
+      preVote: options.preVote ?? false,
+      checkQuorum: options.checkQuorum ?? false,
+      bugs: [...(options.bugs ?? [])],
+      ...(options.maxEntriesPerMessage === undefined ? {} : { maxEntriesPerMessage: options.maxEntriesPerMessage }),
+    };
+    this.checker = options.checkInvariants === false
+      ? null
+      : new InvariantChecker({ members: this.members, seed: options.seed, ...(options.replayHint === undefined ? {} : { replayHint: options.replayHint }) });
+    const coreSeeds = root.fork('core-seeds');
+    for (const id of this.members) {
+      const node = new SimNode(id);
+      this.nodes[id] = node;
+      node.core = this.createNode(this.configFor(id, coreSeeds.nextU32()), null, 0);
+    }
+    for (const id of this.members) this.afterInput(this.node(id));
+  }
+
+  get nowMs(): number {
+    return this.clockMs;
+  }
+
+  /** Events processed so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  addListener(listener: SimulationListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  onTrace(listener: TraceListener): () => void {
+    return this.trace.subscribe(listener);
+  }
+
+  // ---- time ---------------------------------------------------------------------------------------------------
+
+  /** Advances simulated time by `ms`, processing every event due on the way. */
+  runFor(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`runFor needs ms >= 0, got ${ms}`);
+    this.runUntil(this.clockMs + ms);
+  }
+
+  runUntil(timeMs: number): void {
+    if (timeMs < this.clockMs) throw new Error(`cannot run back in time from ${this.clockMs} to ${timeMs}`);
+    while (true) {
+      const next = this.queue.peekTimeMs();
+      if (next === null || next > timeMs) break;
+      this.step();
+    }
+    this.clockMs = timeMs;
+  }
+
+  /** Processes the next event (for step-by-step mode); returns false when nothing is scheduled. */
+  step(): boolean {
+    const event = this.queue.pop();
+    if (event === null) return false;
+    if (event.timeMs < this.clockMs) throw new Error(`event at ${event.timeMs} is in the past (${this.clockMs})`);
+    if (event.timeMs === this.clockMs) {
+      if (++this.eventsAtThisInstant > MAX_EVENTS_AT_ONE_INSTANT) {
+        throw new Error(`${MAX_EVENTS_AT_ONE_INSTANT} events at ${this.clockMs} ms: something reschedules itself without letting time pass`);
+      }
+    } else {
+      this.eventsAtThisInstant = 0;
+    }
+    this.clockMs = event.timeMs;
+    this.steps++;
+    switch (event.kind) {
+      case 'deliver': this.deliver(event.message, event.messageId, event.toIncarnation); break;
+      case 'timer': this.fireTimer(event.node, event.generation); break;
+      case 'flush': this.flush(event.node, event.incarnation); break;
+      case 'call': event.run(); break;
+    }
+    if (this.checker !== null && this.steps % FULL_SCAN_EVERY_STEPS === 0) this.fullCheck();
+    return true;
+  }
+
+  /** Time of the next scheduled event, or null. */
+  nextEventTimeMs(): number | null {
+    return this.queue.peekTimeMs();
+  }
+
+  /** Runs `run` at now + delayMs, in deterministic order with every other event. */
+  schedule(delayMs: number, run: () => void): void {
+    if (!(delayMs >= 0)) throw new Error(`schedule needs a delay >= 0, got ${delayMs}`);
+    this.queue.push({ kind: 'call', run, timeMs: this.clockMs + delayMs, sequence: 0 });
+  }
+
+  // ---- client and fault controls ------------------------------------------------------------------------------
+
+  /** Proposes a command at `node`; null when the node is crashed. */
+  propose(node: NodeId, command: string): ProposeResult | null {
+    const target = this.node(node);
+    if (target.core === null) return null;
+    this.advanceCoreClock(target);
+    const result = target.core.propose(command);
+    if (this.trace.active) {
+      this.trace.add({ kind: 'propose', timeMs: this.clockMs, node, command, index: result.ok ? result.index : null });
+    }
+    this.afterInput(target);
+    return result;
+  }
+
+  /** Starts a ReadIndex read at `node`; false when the node is crashed. */
+  readIndex(node: NodeId, requestId: string): boolean {
+    const target = this.node(node);
+    if (target.core === null) return false;
+    this.checker?.readStarted(requestId, this.clockMs);
+    this.advanceCoreClock(target);
+    target.core.readIndex(requestId);
+    this.afterInput(target);
+    return true;
+  }
+
+  crash(node: NodeId): void {
+    const target = this.node(node);
+    if (target.core === null) return;
+    target.core = null;
+    target.incarnation++;
+    target.scheduledDeadlineMs = null;
+    target.flushScheduled = false;
+    const lost = target.disk.dropUnsynced();
+    this.checker?.nodeCrashed(node, this.clockMs);
+    if (this.trace.active) this.trace.add({ kind: 'crash', timeMs: this.clockMs, node, unsyncedWritesLost: lost });
+    for (const listener of this.listeners) listener.onCrash?.(node);
+  }
+
+  /** Restarts `node` from its durable state (crashing it first if it is up). */
+  restart(node: NodeId): void {
+    const target = this.node(node);
+    if (target.core !== null) this.crash(node);
+    const durable = target.disk.durableState();
+    const isBlank = durable.hardState.term === 0 && durable.hardState.votedFor === null && durable.entries.length === 0;
+    target.incarnation++;
+    target.lastTickMs = -1;
+    target.ticksAtSameInstant = 0;
+    target.core = this.createNode(this.configFor(node, this.restartRandom.nextU32()), isBlank ? null : durable, this.clockMs);
+    this.checker?.nodeRestarted(node, durable.hardState.term, this.clockMs);
+    if (this.trace.active) {
+      this.trace.add({ kind: 'restart', timeMs: this.clockMs, node, persistedTerm: durable.hardState.term, persistedEntries: durable.entries.length });
+    }
+    for (const listener of this.listeners) listener.onRestart?.(node);
+    this.afterInput(target);
+  }
+
+  /** Adds a free-text fault note to the trace (partitions and the like are set on `network`). */
+  noteFault(description: string): void {
+    if (this.trace.active) this.trace.add({ kind: 'fault', timeMs: this.clockMs, description });
+  }
+
+  // ---- observation ------------------------------------------------------------------------------------------
+
+  isAlive(node: NodeId): boolean {
+    return this.node(node).alive;
+  }
+
+  /** Current status, or the last one seen before the node crashed. */
+  status(node: NodeId): RaftStatus {
+    return this.node(node).lastStatus;
+  }
+
+  /** In-memory log of a running node; empty while crashed. */
+  log(node: NodeId): readonly Entry[] {
+    const core = this.node(node).core;
+    return core === null ? [] : core.log();
+  }
+
+  durableLog(node: NodeId): readonly Entry[] {
+    return this.node(node).disk.durableEntries();
+  }
+
+  durableState(node: NodeId): PersistedState {
+    return this.node(node).disk.durableState();
+  }
+
+  /** Ids of the running nodes that currently believe they lead. */
+  leaders(): NodeId[] {
+    return this.members.filter((id) => this.node(id).alive && this.node(id).lastStatus.role === 'leader');
+  }
+
+  /** Re-checks every running node's whole log against the checker (slow; end of runs and tests). */
+  fullCheck(): void {
+    if (this.checker === null) return;
+    for (const node of this.nodes) {
+      if (node === undefined || node.core === null) continue;
+      this.checker.observeDurableLog(node.id, node.disk.durableEntries(), this.clockMs);
+      this.checker.observeNode(snapshotOf(node.lastStatus, node.core.log(), []), this.clockMs, true);
+    }
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private configFor(id: NodeId, randomSeed: number): RaftConfig {
+    return { ...this.baseConfig, id, randomSeed };
+  }
+
+  private node(id: NodeId): SimNode {
+    const node = this.nodes[id];
+    if (node === undefined) throw new Error(`no node ${id} (members ${this.members.join(', ')})`);
+    return node;
+  }
+
+  /** The core learns the current time before each input, so timers it resets are measured from now. */
+  private advanceCoreClock(node: SimNode): void {
+    if (node.lastTickMs < this.clockMs) {
+      node.lastTickMs = this.clockMs;
+      node.ticksAtSameInstant = 0;
+      (node.core as RaftNode).tick(this.clockMs);
+    }
+  }
+
+  private deliver(message: Message, messageId: number, toIncarnation: number): void {
+    this.network.inFlight--;
+    const target = this.node(message.to);
+    let reason: DropReason | null = null;
+    if (target.core === null) reason = 'receiver-down';
+    else if (target.incarnation !== toIncarnation && !this.deliverAcrossRestart) reason = 'receiver-restarted';
+    else reason = this.network.linkDownReason(message.from, message.to);
+    if (reason !== null) {
+      this.recordDrop(message, messageId, reason);
+      return;
+    }
+    this.stats.delivered++;
+    if (this.trace.active) this.trace.add({ kind: 'deliver', timeMs: this.clockMs, messageId, message });
+    this.advanceCoreClock(target);
+    (target.core as RaftNode).step(message);
+    this.afterInput(target);
+  }
+
+  private fireTimer(id: NodeId, generation: number): void {
+    const node = this.node(id);
+    if (node.core === null || generation !== node.timerGeneration) return;
+    node.scheduledDeadlineMs = null;
+    if (node.lastTickMs === this.clockMs) {
+      if (++node.ticksAtSameInstant > MAX_TICKS_AT_ONE_INSTANT) {
+        throw new Error(`S${id} asked for ${MAX_TICKS_AT_ONE_INSTANT} ticks at ${this.clockMs} ms: its nextDeadlineMs never moves past now`);
+      }
+    } else {
+      node.ticksAtSameInstant = 0;
+    }
+    node.lastTickMs = this.clockMs;
+    node.core.tick(this.clockMs);
+    this.afterInput(node);
+  }
+
+  private flush(id: NodeId, incarnation: number): void {
+    const node = this.node(id);
+    if (node.incarnation !== incarnation) return;
+    node.flushScheduled = false;
+    node.disk.sync();
+    node.observedDurableVersion = node.disk.durableVersion;
+    this.checker?.observeDurableLog(id, node.disk.durableEntries(), this.clockMs);
+  }
+
+  /** The runtime loop after any input to `node`. */
+  private afterInput(node: SimNode): void {
+    const core = node.requireCore();
+    let rounds = 0;
+    const writes = node.logWrites;
+    if (writes.length > 0) writes.length = 0; // setting length costs even when unchanged
+    while (core.hasReady()) {
+      if (++rounds > MAX_READY_ROUNDS) throw new Error(`S${node.id} still has Ready after ${MAX_READY_ROUNDS} drains`);
+      const ready = core.ready();
+      if (ready.persist.entries.length > 0) writes.push(ready.persist.entries);
+      this.handleReady(node, ready);
+    }
+    const status = core.status();
+    node.lastStatus = status;
+    if (this.checker !== null) {
+      if (node.disk.durableVersion !== node.observedDurableVersion) {
+        node.observedDurableVersion = node.disk.durableVersion;
+        this.checker.observeDurableLog(node.id, node.disk.durableEntries(), this.clockMs);
+      }
+      // A fresh core's log is whatever it recovered: the checker sees it whole once, then only the writes.
+      const fresh = node.observedIncarnation !== node.incarnation;
+      node.observedIncarnation = node.incarnation;
+      const snapshot = node.snapshot;
+      snapshot.role = status.role;
+      snapshot.term = status.term;
+      snapshot.commitIndex = status.commitIndex;
+      snapshot.lastLogIndex = status.lastLogIndex;
+      snapshot.log = fresh ? core.log() : null;
+      snapshot.writes = writes;
+      this.checker.observeNode(snapshot, this.clockMs);
+    }
+    this.scheduleTimer(node, core);
+  }
+
+  private handleReady(node: SimNode, ready: Ready): void {
+    const persist = ready.persist;
+    node.disk.write(persist);
+    if (persist.mustSync) node.disk.sync();
+    else if (node.disk.hasUnsyncedWrites && !node.flushScheduled) {
+      node.flushScheduled = true;
+      const delayMs = this.diskRandom.between(this.flushDelayMs[0], this.flushDelayMs[1]);
+      this.queue.push({ kind: 'flush', node: node.id, incarnation: node.incarnation, timeMs: this.clockMs + delayMs, sequence: 0 });
+    }
+    if (this.trace.active) for (const event of ready.events) this.trace.add({ kind: 'raft-event', timeMs: this.clockMs, event });
+    for (const message of ready.messages) this.send(node, message);
+    if (ready.committedEntries.length > 0) {
+      this.checker?.observeApplied(node.id, ready.committedEntries, this.clockMs);
+      for (const listener of this.listeners) listener.onApply?.(node.id, ready.committedEntries);
+    }
+    for (const readState of ready.readStates) {
+      this.checker?.readServed(node.id, readState.requestId, readState.index, this.clockMs);
+      for (const listener of this.listeners) listener.onReadState?.(node.id, readState);
+    }
+    for (const failure of ready.readFailures) {
+      this.checker?.readFailed(failure.requestId);
+      for (const listener of this.listeners) listener.onReadFailure?.(node.id, failure);
+    }
+  }
+
+  private send(node: SimNode, message: Message): void {
+    if (message.from !== node.id) throw new Error(`S${node.id} sent a message claiming to be from S${message.from}`);
+    const target = this.nodes[message.to];
+    if (message.to === message.from || target === undefined) throw new Error(`S${node.id} sent a message to S${message.to}`);
+    const messageId = this.nextMessageId++;
+    this.stats.sent++;
+    const request = isRequest(message);
+    if (request) this.stats.requestsSent++;
+    if (message.type === 'RequestVoteReply' && message.voteGranted && !message.preVote) {
+      this.checker?.observeVote(message.from, message.term, message.to, this.clockMs);
+    }
+    const fate = this.network.decideFate(message);
+    if (this.countBytes && (request || fate.delivered)) this.stats.bytes += jsonBytes(message);
+    if (!fate.delivered) {
+      this.recordDrop(message, messageId, fate.reason);
+      return;
+    }
+    const toIncarnation = target.incarnation;
+    for (const delayMs of fate.delaysMs) {
+      this.network.inFlight++;
+      this.queue.push({ kind: 'deliver', message, messageId, toIncarnation, timeMs: this.clockMs + delayMs, sequence: 0 });
+    }
+    if (this.trace.active) this.trace.add({ kind: 'send', timeMs: this.clockMs, messageId, message, copies: fate.delaysMs.length });
+  }
+
+  private recordDrop(message: Message, messageId: number, reason: DropReason): void {
+    this.stats.dropped++;
+    this.stats.droppedByReason[reason] = (this.stats.droppedByReason[reason] ?? 0) + 1;
+    if (this.trace.active) this.trace.add({ kind: 'drop', timeMs: this.clockMs, messageId, message, reason });
+  }
+
+  private scheduleTimer(node: SimNode, core: RaftNode): void {
+    const deadlineMs = core.nextDeadlineMs();
+    if (!Number.isFinite(deadlineMs)) {
+      node.scheduledDeadlineMs = null;
+      node.timerGeneration++;
+      return;
+    }
+    if (deadlineMs === node.scheduledDeadlineMs) return;
+    node.scheduledDeadlineMs = deadlineMs;
+    node.timerGeneration++;
+    this.queue.push({ kind: 'timer', node: node.id, generation: node.timerGeneration, timeMs: Math.max(deadlineMs, this.clockMs), sequence: 0 });
+  }
+}
+
+function snapshotOf(status: RaftStatus, log: readonly Entry[] | null, writes: readonly (readonly Entry[])[]): NodeSnapshot {
+  return { id: status.id, role: status.role, term: status.term, commitIndex: status.commitIndex, lastLogIndex: status.lastLogIndex, log, writes };
+}

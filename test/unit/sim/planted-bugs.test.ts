@@ -1,0 +1,66 @@
+// Every planted bug is caught by the checks. For each bug: randomized fault runs with the bug switched on fail
+// within 50 seeds, by the invariant that the bug breaks, and the very same seeds pass with the bug off (so it is
+// the bug that is caught, not the schedule). Each bug gets the fault profile that gives it the chance to bite:
+// a restart for lost votes, partitions and leader changes for the Figure 8 commit, reordering for truncation.
+import { describe, expect, it } from 'vitest';
+import type { InvariantName } from '../../../src/check/invariants';
+import type { BugName } from '../../../src/raft/types';
+import { KNOWN_BUGS } from '../../../src/sim/bugs';
+import type { FaultProfileName } from '../../../src/sim/fault-schedule';
+import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../../../src/sim/fuzz';
+
+const WITHIN_SEEDS = 50;
+
+interface BugCase {
+  readonly bug: BugName;
+  readonly profile: FaultProfileName;
+  readonly nodes: number;
+  /** The invariants this bug may break first. */
+  readonly caughtBy: readonly InvariantName[];
+}
+
+const CASES: readonly BugCase[] = [
+  // Figure 8: a leader commits an old-term entry by counting replicas; a later leader overwrites it.
+  { bug: 'commit-previous-term', profile: 'figure8-partitions', nodes: 3, caughtBy: ['leader-completeness', 'committed-entry-lost', 'state-machine-safety'] },
+  // A voter reboots right after voting and votes again in the same term.
+  { bug: 'vote-not-persisted', profile: 'vote-reboots', nodes: 5, caughtBy: ['one-vote-per-term', 'election-safety'] },
+  // A stale candidate wins and its log lacks committed entries.
+  { bug: 'no-up-to-date-check', profile: 'partitions', nodes: 5, caughtBy: ['leader-completeness', 'committed-entry-lost', 'state-machine-safety'] },
+  // The leader commits on acknowledgements that are not on disk yet.
+  { bug: 'ack-before-persist', profile: 'reboots', nodes: 5, caughtBy: ['committed-entry-lost'] },
+  // A reordered AppendEntries makes a follower drop entries it acknowledged.
+  { bug: 'truncate-without-conflict', profile: 'reordering', nodes: 5, caughtBy: ['committed-entry-lost', 'state-machine-safety', 'leader-completeness'] },
+  // A deposed leader answers ReadIndex without a heartbeat round.
+  { bug: 'stale-leader-reads', profile: 'partitions', nodes: 5, caughtBy: ['stale-read'] },
+  // A deposed leader ignores higher terms in replies and keeps confirming reads.
+  { bug: 'no-step-down-on-higher-term', profile: 'partitions', nodes: 5, caughtBy: ['stale-read', 'election-safety'] },
+  // A follower votes twice in one term.
+  { bug: 'double-vote', profile: 'mixed', nodes: 5, caughtBy: ['one-vote-per-term', 'election-safety'] },
+];
+
+function options(bugCase: BugCase, seed: number, bugs: readonly BugName[]): FuzzOptions {
+  return { seed, seconds: 10, nodes: bugCase.nodes, profile: bugCase.profile, bugs };
+}
+
+describe('planted bugs are caught', () => {
+  it('covers every planted bug', () => {
+    expect(CASES.map((c) => c.bug).sort()).toEqual([...KNOWN_BUGS].sort());
+  });
+
+  it.each(CASES)(`$bug is caught within ${WITHIN_SEEDS} seeds ($profile, $nodes nodes), and those seeds pass without it`, (bugCase) => {
+    let caught: FuzzResult | null = null;
+    for (let seed = 1; seed <= WITHIN_SEEDS && caught === null; seed++) {
+      const result = runFuzzSeed(options(bugCase, seed, [bugCase.bug]));
+      if (result.failure !== null) caught = result;
+    }
+    expect(caught, `${bugCase.bug} was not caught in seeds 1..${WITHIN_SEEDS}`).not.toBeNull();
+    const failure = (caught as FuzzResult).failure;
+    const seed = (caught as FuzzResult).seed;
+    expect(failure?.kind, `seed ${seed}: ${failure?.message}`).toBe('invariant');
+    expect(bugCase.caughtBy, `seed ${seed}: ${failure?.message}`).toContain(failure?.invariant);
+    for (let clean = 1; clean <= seed; clean++) {
+      const result = runFuzzSeed(options(bugCase, clean, []));
+      expect(result.failure, `seed ${clean} fails without ${bugCase.bug}: ${result.failure?.message}`).toBeNull();
+    }
+  });
+});
