@@ -36,6 +36,7 @@ export default tseslint.config(
       'vue/html-self-closing': 'off',
       'vue/html-closing-bracket-newline': 'off',
       'vue/html-indent': 'off',
+      'vue/first-attribute-linebreak': 'off',
     },
   },
   {

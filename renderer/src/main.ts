@@ -1,13 +1,34 @@
+// Boot: stores, the bridge to the lab (Electron IPC or the web-mode WebSocket), and a net under everything so that
+// no failure is silent: Vue errors, uncaught errors and rejected promises all reach the error banner.
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { connectLab } from './api/connect-lab';
-import { useClusterStore } from './stores/cluster-store';
+import { useCommandsStore } from './stores/commands-store';
+import { useLabStore } from './stores/lab-store';
 import './styles.css';
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 const app = createApp(App);
-app.use(createPinia());
-const store = useClusterStore();
-const api = connectLab((state) => { store.linkState = state; });
+const pinia = createPinia();
+app.use(pinia);
+const lab = useLabStore(pinia);
+const commands = useCommandsStore(pinia);
+
+app.config.errorHandler = (error) => commands.reportError(`The UI hit an error: ${messageOf(error)}`, 'ui');
+window.addEventListener('error', (event) => commands.reportError(`The UI hit an error: ${event.message}`, 'ui'));
+window.addEventListener('unhandledrejection', (event) => commands.reportError(`The UI hit an error: ${messageOf(event.reason)}`, 'ui'));
+
+let wasOpen = false;
+const api = connectLab((state) => {
+  lab.linkState = state;
+  // After a reconnect the lab may have moved on (faults, link tables): read its state again.
+  if (state === 'open' && wasOpen) void commands.refreshSnapshot();
+  if (state === 'open') wasOpen = true;
+});
+commands.attach(api);
 app.mount('#app');
-store.attach(api).catch((error: unknown) => store.reportError(`cannot reach the lab: ${(error as Error).message}`));
+lab.attach(api).catch((error: unknown) => commands.reportError(`Cannot reach the lab: ${messageOf(error)}`, 'bridge'));

@@ -456,7 +456,9 @@ export class LabController implements LabApi {
   }
 
   private publishFault(action: Extract<LabEvent, { type: 'fault' }>['action'], nodes: NodeId[], description: string): void {
-    this.events.publish({ type: 'fault', atNs: monotonicNowNs(), action, nodes, description });
+    const changesLinks = action === 'partition' || action === 'link' || action === 'heal';
+    this.events.publish({ type: 'fault', atNs: monotonicNowNs(), action, nodes, description,
+      ...(changesLinks ? { blockedLinks: this.faults.blockedLinks().map(([from, to]): [NodeId, NodeId] => [from, to]) } : {}) });
   }
 
   private reportRejection(message: string): void {

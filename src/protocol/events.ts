@@ -75,7 +75,9 @@ export const labEventSchema = z.discriminatedUnion('type', [
   /** The node durably wrote these entries: any of its entries at index >= entries[0].index were replaced. */
   z.object({ ...common, type: z.literal('log-write'), node: nodeId, entries: z.array(logEntryViewSchema).max(1024) }),
   /** A fault the lab injected (for the timeline's markers). */
-  z.object({ ...common, type: z.literal('fault'), action: faultActionSchema, nodes: z.array(nodeId).max(25), description: z.string().max(1024) }),
+  z.object({ ...common, type: z.literal('fault'), action: faultActionSchema, nodes: z.array(nodeId).max(25), description: z.string().max(1024),
+    /** Every directed link blocked after this fault (partitions, one-way links), when the fault changed them. */
+    blockedLinks: z.array(z.tuple([nodeId, nodeId])).max(625).optional() }),
   /** A client operation completed (from the UI's client panel or a workload). */
   z.object({ ...common, type: z.literal('client-op'), client: z.number().int().nonnegative(), op: z.enum(['get', 'put', 'delete', 'cas']),
     key: z.string().max(256), status: z.enum(['ok', 'fail', 'unknown']), value: z.string().max(70_000).nullable(),

@@ -1,6 +1,7 @@
 // Picks the bridge: the Electron preload's `window.raftLab` when present, else the web-mode WebSocket.
 import type { RaftLabBridge } from '../../../src/protocol/bridge-frames';
 import type { LabApi } from '../../../src/protocol/lab-api';
+import { createBenchLabApi } from './bench-lab-api';
 import { createRemoteLabApi } from './remote-lab-api';
 import { createWebSocketTransport, type LinkState } from './websocket-transport';
 
@@ -15,7 +16,19 @@ export function connectLab(onLinkState: (state: LinkState, detail: string) => vo
     onLinkState('open', 'connected to the lab (desktop app)');
     return createRemoteLabApi(window.raftLab);
   }
-  const token = new URL(window.location.href).searchParams.get('token') ?? '';
+  const params = new URL(window.location.href).searchParams;
+  // The renderer benchmark (test/bench/renderer-bench.ts): synthetic events generated in the page, no lab.
+  if (params.get('bench') === '1') {
+    onLinkState('open', 'benchmark: synthetic events, no lab');
+    return createBenchLabApi({ eventsPerSecond: boundedNumber(params.get('rate'), 2000, 1, 20_000),
+      nodes: boundedNumber(params.get('nodes'), 9, 1, 9) });
+  }
+  const token = params.get('token') ?? '';
   const wsUrl = `ws://${window.location.host}/api?token=${encodeURIComponent(token)}`;
   return createRemoteLabApi(createWebSocketTransport(wsUrl, onLinkState));
+}
+
+function boundedNumber(text: string | null, fallback: number, min: number, max: number): number {
+  const value = Number(text ?? fallback);
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }

@@ -1,7 +1,8 @@
 // The renderer's LabApi: the same object whichever bridge carries it (Electron IPC or the web-mode WebSocket).
-import type { ClusterSettings, LabApi, LabSnapshot } from '../../../src/protocol/lab-api';
+// Built from the method table, so a method added to the LabApi cannot be forgotten here.
+import type { LabApi } from '../../../src/protocol/lab-api';
 import type { LabEvent } from '../../../src/protocol/events';
-import type { LabMethod } from '../../../src/protocol/lab-methods';
+import { labMethodParams, type CallableLabApi, type LabMethod } from '../../../src/protocol/lab-methods';
 
 export interface LabTransport {
   invoke(method: LabMethod, params: readonly unknown[]): Promise<unknown>;
@@ -9,10 +10,11 @@ export interface LabTransport {
 }
 
 export function createRemoteLabApi(transport: LabTransport): LabApi {
-  return {
-    getSnapshot: async () => (await transport.invoke('getSnapshot', [])) as LabSnapshot,
-    startCluster: async (settings: Partial<ClusterSettings>) => (await transport.invoke('startCluster', [settings])) as LabSnapshot,
-    stopCluster: async () => (await transport.invoke('stopCluster', [])) as LabSnapshot,
-    subscribe: (listener) => transport.onEvents(listener),
-  };
+  const methods = Object.fromEntries(
+    (Object.keys(labMethodParams) as LabMethod[]).map((method) => [
+      method,
+      (...params: unknown[]) => transport.invoke(method, params),
+    ]),
+  ) as unknown as CallableLabApi;
+  return { ...methods, subscribe: (listener) => transport.onEvents(listener) };
 }

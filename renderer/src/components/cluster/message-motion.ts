@@ -1,0 +1,121 @@
+// Turns the messages of a LabView into sprites to draw at one instant: where along its link each message is, and how
+// it looks. Real delivery on 127.0.0.1 takes well under a millisecond, so a message is shown travelling for at least a
+// fraction of the (time-scaled) heartbeat interval: in slow motion students watch it cross; a drop stays visible as an
+// X for a moment. Everything is a function of (view, nowNs), so scrubbing the timeline replays the same motion.
+import type { ClusterSettings } from '../../../../src/protocol/lab-api';
+import type { MessageView } from '../../../../src/protocol/events';
+import type { NodeId } from '../../../../src/raft/types';
+import type { LabView } from '../../model/lab-view';
+
+/** Upper bound on sprites drawn at once: beyond this the picture is noise and the frame rate suffers. */
+export const MAX_SPRITES = 160;
+/** A message in flight waits here (fraction of the way) until its arrival or loss is known. */
+const IN_FLIGHT_PARK = 0.9;
+const NS_PER_MS = 1_000_000;
+
+export interface MotionTiming {
+  /** How long a message is shown crossing its link. */
+  readonly travelNs: number;
+  /** How long a dropped message's X stays on screen after the loss. */
+  readonly dropLingerNs: number;
+}
+
+export type MessageVerdict = 'granted' | 'denied' | null;
+
+/** How a message looks: fixed for its whole life, so it is worked out once per message, not once per frame. */
+export interface MessageLook {
+  readonly message: MessageView;
+  /** V: RequestVote, A: AppendEntries. */
+  readonly letter: 'V' | 'A';
+  readonly isReply: boolean;
+  /** Replies: vote granted / append succeeded, or not. */
+  readonly verdict: MessageVerdict;
+  readonly preVote: boolean;
+  readonly entryCount: number;
+  /** Its fields in one line, for the tooltip. */
+  readonly summary: string;
+}
+
+export interface MessageSprite {
+  readonly id: string;
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly look: MessageLook;
+  readonly dropped: boolean;
+  readonly inFlight: boolean;
+  /** 0 at the sender's rim, 1 at the receiver's. */
+  readonly progress: number;
+}
+
+export function motionTiming(settings: Pick<ClusterSettings, 'heartbeatMs' | 'timeScale'>): MotionTiming {
+  const scaledHeartbeatNs = settings.heartbeatMs * Math.max(1, settings.timeScale) * NS_PER_MS;
+  return { travelNs: Math.max(0.6 * scaledHeartbeatNs, 15 * NS_PER_MS), dropLingerNs: Math.max(scaledHeartbeatNs, 300 * NS_PER_MS) };
+}
+
+function verdictOf(message: MessageView): MessageVerdict {
+  const flag = message.type === 'RequestVoteReply' ? message.fields['voteGranted']
+    : message.type === 'AppendEntriesReply' ? message.fields['success'] : undefined;
+  if (flag === true) return 'granted';
+  if (flag === false) return 'denied';
+  return null;
+}
+
+// Keyed by the model's message object, which stays the same from send to arrival; collected with it.
+const looks = new WeakMap<MessageView, MessageLook>();
+
+export function messageLook(message: MessageView): MessageLook {
+  const cached = looks.get(message);
+  if (cached) return cached;
+  const verdict = verdictOf(message);
+  const preVote = message.fields['preVote'] === true;
+  const entryCount = message.entries?.length ?? 0;
+  const look: MessageLook = {
+    message,
+    letter: message.type.startsWith('RequestVote') ? 'V' : 'A',
+    isReply: message.type.endsWith('Reply'),
+    verdict,
+    preVote,
+    entryCount,
+    summary: `${message.type}${preVote ? ' (pre-vote)' : ''} S${message.from}→S${message.to}, term ${message.term}` +
+      `${entryCount > 0 ? `, ${entryCount} entries` : ''}${verdict === null ? '' : `: ${verdict}`}`,
+  };
+  looks.set(message, look);
+  return look;
+}
+
+function sprite(id: string, message: MessageView, progress: number, dropped: boolean, inFlight: boolean): MessageSprite {
+  return { id, from: message.from, to: message.to, look: messageLook(message), dropped, inFlight, progress };
+}
+
+/** The messages visible at `nowNs`, newest first, at most MAX_SPRITES. */
+export function messageSprites(view: Pick<LabView, 'inFlight' | 'recentOutcomes'>, nowNs: number, timing: MotionTiming): MessageSprite[] {
+  const sprites: MessageSprite[] = [];
+  for (let i = view.inFlight.length - 1; i >= 0 && sprites.length < MAX_SPRITES; i -= 1) {
+    const flight = view.inFlight[i];
+    if (!flight || flight.sentAtNs > nowNs) continue;
+    const progress = Math.min(IN_FLIGHT_PARK, (nowNs - flight.sentAtNs) / timing.travelNs);
+    sprites.push(sprite(flight.id, flight.message, progress, false, true));
+  }
+  for (let i = view.recentOutcomes.length - 1; i >= 0 && sprites.length < MAX_SPRITES; i -= 1) {
+    const outcome = view.recentOutcomes[i];
+    if (!outcome || outcome.sentAtNs > nowNs) continue;
+    const elapsedNs = nowNs - outcome.sentAtNs;
+    if (outcome.fate === 'delivered') {
+      const durationNs = Math.max(timing.travelNs, outcome.endedAtNs - outcome.sentAtNs);
+      if (elapsedNs < durationNs) sprites.push(sprite(outcome.id, outcome.message, elapsedNs / durationNs, false, false));
+      continue;
+    }
+    const visibleUntilNs = Math.max(outcome.sentAtNs + timing.travelNs / 2, outcome.endedAtNs) + timing.dropLingerNs;
+    if (nowNs < visibleUntilNs) sprites.push(sprite(outcome.id, outcome.message, Math.min(0.5, elapsedNs / timing.travelNs), true, false));
+  }
+  return sprites;
+}
+
+/** Share of the election timeout still to run (1 = just reset, 0 = firing), against the largest possible timeout. */
+export function electionTimerFraction(deadlineNs: number | null, nowNs: number,
+  settings: Pick<ClusterSettings, 'electionTimeoutMs' | 'timeScale'>): number | null {
+  if (deadlineNs === null) return null;
+  const totalNs = settings.electionTimeoutMs[1] * Math.max(1, settings.timeScale) * NS_PER_MS;
+  if (totalNs <= 0) return null;
+  return Math.min(1, Math.max(0, (deadlineNs - nowNs) / totalNs));
+}

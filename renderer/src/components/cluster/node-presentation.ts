@@ -1,0 +1,42 @@
+// How a server's role and process status are named on screen and in the public test attributes. Pre-candidates
+// (pre-vote extension) have not started an election and have not changed term, so they count as followers there.
+import type { NodeStatus } from '../../../../src/protocol/lab-api';
+import type { Role } from '../../../../src/raft/types';
+
+export type UiRole = 'follower' | 'candidate' | 'leader';
+export type UiStatus = 'running' | 'crashed' | 'paused';
+
+export function uiRole(role: Role): UiRole {
+  return role === 'precandidate' ? 'follower' : role;
+}
+
+/**
+ * The role a server has now. A dead or restarting process has none yet: its last role is stale (a crashed leader
+ * leads nobody) and it comes back as a follower, so it counts as one.
+ */
+export function currentRole(role: Role, status: NodeStatus): UiRole {
+  return status === 'crashed' || status === 'stopped' || status === 'starting' ? 'follower' : uiRole(role);
+}
+
+/** A process being started counts as running (it is, or is about to be); a stopped one as crashed (it is gone). */
+export function uiStatus(status: NodeStatus): UiStatus {
+  if (status === 'paused') return 'paused';
+  if (status === 'crashed' || status === 'stopped') return 'crashed';
+  return 'running';
+}
+
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  follower: 'follower',
+  precandidate: 'pre-candidate',
+  candidate: 'candidate',
+  leader: 'leader',
+};
+
+export const STATUS_LABELS: Readonly<Record<NodeStatus, string>> = {
+  starting: 'starting…',
+  running: 'running',
+  paused: 'paused',
+  crashed: 'crashed',
+  stopped: 'stopped',
+};
+

@@ -1,0 +1,86 @@
+// Which log indices the logs view shows and what is marked on each row. All rows share the same columns, so that
+// entries at the same index line up and students can compare logs at a glance (as in the Raft paper's figures).
+import type { LogEntryView } from '../../../../src/protocol/lab-api';
+import type { LabView, NodeViewState } from '../../model/lab-view';
+
+/** Boxes per row; older entries are summarised as a count (a long-running cluster must not freeze the view). */
+export const MAX_LOG_COLUMNS = 40;
+
+export interface ColumnRange {
+  /** First index shown (>= 1). */
+  readonly first: number;
+  /** Last index shown; first > last when every log is empty and no marker needs a column. */
+  readonly last: number;
+}
+
+export interface FollowerMarks {
+  readonly nextIndex: number;
+  readonly matchIndex: number;
+}
+
+export function columnRange(view: Pick<LabView, 'nodes' | 'leaderId'>, maxColumns: number = MAX_LOG_COLUMNS): ColumnRange {
+  let last = 0;
+  for (const node of Object.values(view.nodes)) {
+    last = Math.max(last, node.lastLogIndex, node.log.at(-1)?.index ?? 0);
+  }
+  // A leader's nextIndex may point one past its last entry: give that marker a column.
+  const leader = view.leaderId === null ? undefined : view.nodes[view.leaderId];
+  for (const progress of Object.values(leader?.progress ?? {})) last = Math.max(last, progress.nextIndex);
+  return { first: Math.max(1, last - maxColumns + 1), last };
+}
+
+/** The leader's nextIndex/matchIndex for `nodeId`, if there is a leader and it is not `nodeId`. */
+export function followerMarks(view: Pick<LabView, 'nodes' | 'leaderId'>, nodeId: number): FollowerMarks | null {
+  if (view.leaderId === null || view.leaderId === nodeId) return null;
+  return view.nodes[view.leaderId]?.progress?.[nodeId] ?? null;
+}
+
+/** What a log row draws of a node: few fields, so that a heartbeat (which moves the election deadline) does not redraw it. */
+export type LogRowNode = Pick<NodeViewState, 'id' | 'status' | 'role' | 'log' | 'commitIndex' | 'lastApplied' | 'lastLogIndex'>;
+
+export function logRowNode(node: NodeViewState): LogRowNode {
+  const { id, status, role, log, commitIndex, lastApplied, lastLogIndex } = node;
+  return { id, status, role, log, commitIndex, lastApplied, lastLogIndex };
+}
+
+export interface LogCell {
+  readonly index: number;
+  readonly entry: LogEntryView | null;
+  readonly committed: boolean;
+  readonly applied: boolean;
+}
+
+/** One cell per column of `range` for `node`'s log: the entry at that index (or none) and its state. */
+export function logCells(node: Pick<NodeViewState, 'log' | 'commitIndex' | 'lastApplied'>, range: ColumnRange): LogCell[] {
+  const byIndex = new Map<number, LogEntryView>();
+  for (let i = node.log.length - 1; i >= 0; i -= 1) {
+    const entry = node.log[i];
+    if (!entry || entry.index < range.first) break;
+    byIndex.set(entry.index, entry);
+  }
+  const cells: LogCell[] = [];
+  for (let index = range.first; index <= range.last; index += 1) {
+    const entry = byIndex.get(index) ?? null;
+    cells.push({ index, entry, committed: entry !== null && index <= node.commitIndex, applied: entry !== null && index <= node.lastApplied });
+  }
+  return cells;
+}
+
+/** A KV command as students read it: `put x = 1`; the leader's no-op as `no-op`; anything else verbatim. */
+export function describeCommand(command: string | null): string {
+  if (command === null) return 'no-op (a new leader\'s first entry, §8)';
+  try {
+    const parsed: unknown = JSON.parse(command);
+    if (typeof parsed === 'object' && parsed !== null && 'op' in parsed) {
+      const fields = parsed as Record<string, unknown>;
+      const op = String(fields['op']);
+      const key = typeof fields['key'] === 'string' ? fields['key'] : '';
+      if (op === 'put') return `put ${key} = ${String(fields['value'])}`;
+      if (op === 'cas') return `cas ${key}: ${String(fields['from'])} → ${String(fields['to'])}`;
+      return `${op} ${key}`.trim();
+    }
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return command.length > 120 ? `${command.slice(0, 119)}…` : command;
+}

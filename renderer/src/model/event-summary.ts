@@ -1,0 +1,118 @@
+// One line of words per event, for the event log, its search and the timeline's tooltips. Raft events carry their
+// reason and the Figure 2 rule; the rest are summarised from their fields.
+import type { LabEvent, MessageView } from '../../../src/protocol/events';
+import type { NodeId } from '../../../src/raft/types';
+
+/** Term an event belongs to, when it has one. */
+export function eventTerm(event: LabEvent): number | null {
+  switch (event.type) {
+    case 'raft':
+      return event.event.term;
+    case 'node-state':
+      return event.state.term;
+    case 'message':
+      return event.message.term;
+    case 'log-write':
+      return event.entries[event.entries.length - 1]?.term ?? null;
+    default:
+      return null;
+  }
+}
+
+/** Nodes an event is about (for the node filter). */
+export function eventNodes(event: LabEvent): readonly NodeId[] {
+  switch (event.type) {
+    case 'fault':
+      return event.nodes;
+    case 'client-op':
+      return event.servedBy === null ? [] : [event.servedBy];
+    case 'error':
+      return event.node === null ? [] : [event.node];
+    case 'cluster-phase':
+      return [];
+    default:
+      return [event.node];
+  }
+}
+
+/** Figure 2 rule of a Raft event; empty for others. */
+export function eventRule(event: LabEvent): string {
+  return event.type === 'raft' ? event.event.rule : '';
+}
+
+export function messageSummary(message: MessageView): string {
+  const f = message.fields;
+  const head = `${message.type} S${message.from}→S${message.to} t${message.term}`;
+  switch (message.type) {
+    case 'RequestVote':
+      return `${head} last=(${String(f['lastLogIndex'])}, t${String(f['lastLogTerm'])})${f['preVote'] === true ? ' pre-vote' : ''}`;
+    case 'RequestVoteReply':
+      return `${head} ${f['voteGranted'] === true ? 'granted' : 'denied'}${f['preVote'] === true ? ' (pre-vote)' : ''}`;
+    case 'AppendEntries': {
+      const entries = message.entries ?? [];
+      const first = entries[0];
+      const last = entries[entries.length - 1];
+      const carried = first && last ? ` entries ${first.index}..${last.index}` : ' heartbeat';
+      return `${head} prev=(${String(f['prevLogIndex'])}, t${String(f['prevLogTerm'])})${carried} commit=${String(f['leaderCommit'])}`;
+    }
+    case 'AppendEntriesReply':
+      return f['success'] === true
+        ? `${head} success match=${String(f['matchIndex'])}`
+        : `${head} rejected conflict=(${String(f['conflictIndex'])}, t${String(f['conflictTerm'])})`;
+  }
+}
+
+const summaryCache = new WeakMap<LabEvent, string>();
+
+/** The event in words (cached: the log's search reads it for every event in the window). */
+export function eventSummary(event: LabEvent): string {
+  const cached = summaryCache.get(event);
+  if (cached !== undefined) return cached;
+  const text = summarise(event);
+  summaryCache.set(event, text);
+  return text;
+}
+
+function summarise(event: LabEvent): string {
+  switch (event.type) {
+    case 'cluster-phase':
+      return `cluster ${event.phase}`;
+    case 'node-status':
+      return `${event.status}${event.pid === null ? '' : ` (pid ${event.pid})`}${event.reason ? `: ${event.reason}` : ''}`;
+    case 'node-alive':
+      return `alive, pid ${event.pid}, peers reach it at ${event.peerEndpoint}`;
+    case 'raft':
+      return `${event.event.kind}: ${event.event.reason}`;
+    case 'node-state': {
+      const s = event.state;
+      const leader = s.leaderId === null ? '' : ` leader S${s.leaderId}`;
+      const vote = s.votedFor === null ? '' : ` voted S${s.votedFor}`;
+      return `${s.role} t${s.term}${vote}${leader} commit=${s.commitIndex} applied=${s.lastApplied} last=(${s.lastLogIndex}, t${s.lastLogTerm})`;
+    }
+    case 'error':
+      return `error: ${event.message}`;
+    case 'message': {
+      const verb = event.direction === 'send' ? 'sent' : event.direction === 'receive' ? 'received' : 'dropped';
+      const reason = event.dropReason === null ? '' : ` — ${event.dropReason}`;
+      return `${verb} ${messageSummary(event.message)}${reason}`;
+    }
+    case 'log-write': {
+      const first = event.entries[0];
+      const last = event.entries[event.entries.length - 1];
+      if (!first || !last) return 'wrote no entries';
+      return first === last ? `wrote entry ${first.index} (t${first.term})` : `wrote entries ${first.index}..${last.index} (t${first.term}..t${last.term})`;
+    }
+    case 'fault':
+      return `${event.action}: ${event.description}`;
+    case 'client-op': {
+      const value = event.value === null ? '' : ` = ${event.value}`;
+      const by = event.servedBy === null ? '' : ` by S${event.servedBy}`;
+      return `client ${event.client} ${event.op} ${event.key}${value} → ${event.status}${by} (${event.latencyMs.toFixed(1)} ms)`;
+    }
+  }
+}
+
+/** Time of an event relative to `originNs`, in ms, as the log prints it. */
+export function relativeMs(atNs: number, originNs: number): string {
+  return ((atNs - originNs) / 1e6).toFixed(1);
+}

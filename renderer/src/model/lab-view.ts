@@ -1,0 +1,84 @@
+// What the UI draws: the whole lab at one moment, rebuilt from the event stream. Live, it is the newest moment;
+// while scrubbing the timeline or replaying a saved session, it is the moment under the cursor. Every view reads
+// this and nothing else, so scrubbing and replay need no special cases in the views.
+import type { ClusterPhase, ClusterSettings, LogEntryView, NodeView } from '../../../src/protocol/lab-api';
+import type { LabEvent, MessageView, RaftEventView } from '../../../src/protocol/events';
+import type { NodeId } from '../../../src/raft/types';
+
+export interface NodeViewState extends NodeView {
+  /** The node's log as of this moment (from log-write events). */
+  readonly log: readonly LogEntryView[];
+  readonly lastLogTerm: number;
+  /** Leader only. */
+  readonly progress: Readonly<Record<number, { readonly nextIndex: number; readonly matchIndex: number }>> | null;
+  /** Election timer deadline on the shared clock (ns); null for a leader or when unknown. */
+  readonly electionDeadlineNs: number | null;
+  /** Applied KV state, derived from the committed, applied prefix of the log. */
+  readonly kv: Readonly<Record<string, string>>;
+  /** The newest Raft event of this node (its reason is shown under the card). */
+  readonly lastEvent: RaftEventView | null;
+}
+
+/** A message that was sent and has not (yet) arrived or been dropped, for drawing it in flight. */
+export interface MessageInFlight {
+  readonly id: string;
+  readonly message: MessageView;
+  readonly sentAtNs: number;
+}
+
+/** A message whose fate is known, kept briefly so the cluster view can animate its arrival or loss. */
+export interface MessageOutcome {
+  readonly id: string;
+  readonly message: MessageView;
+  readonly sentAtNs: number;
+  readonly endedAtNs: number;
+  readonly fate: 'delivered' | 'dropped';
+  readonly dropReason: string | null;
+}
+
+export interface LabView {
+  /** The moment shown: the shared monotonic clock, ns. */
+  readonly atNs: number;
+  /** Seq of the last event applied. -1 before any event. */
+  readonly seq: number;
+  readonly phase: ClusterPhase;
+  readonly settings: ClusterSettings;
+  readonly nodes: Readonly<Record<number, NodeViewState>>;
+  readonly inFlight: readonly MessageInFlight[];
+  readonly recentOutcomes: readonly MessageOutcome[];
+  /** Directed links blocked by partitions, as [from, to]. */
+  readonly blockedLinks: readonly (readonly [NodeId, NodeId])[];
+  /** Leader of the highest term seen, if any node is leader now. */
+  readonly leaderId: NodeId | null;
+  /** The newest faults the lab injected, newest last (bounded). Optional so hand-built fixtures stay short. */
+  readonly recentFaults?: readonly FaultNote[];
+  /** The newest error events, newest last (bounded). */
+  readonly recentErrors?: readonly ErrorNote[];
+  /** The newest completed client operations, newest last (bounded). */
+  readonly recentClientOps?: readonly ClientOpNote[];
+}
+
+export type FaultAction = Extract<LabEvent, { type: 'fault' }>['action'];
+
+/** A fault the lab injected: what, on which nodes, in words. */
+export interface FaultNote {
+  readonly seq: number;
+  readonly atNs: number;
+  readonly action: FaultAction;
+  readonly nodes: readonly NodeId[];
+  readonly description: string;
+}
+
+export interface ErrorNote {
+  readonly seq: number;
+  readonly atNs: number;
+  readonly node: NodeId | null;
+  readonly message: string;
+}
+
+export type ClientOpNote = Extract<LabEvent, { type: 'client-op' }>;
+
+/** Where the views look: the live edge, or a past event (scrubbing), in a live lab or a loaded recording. */
+export type ViewCursor = { readonly mode: 'live' } | { readonly mode: 'at'; readonly seq: number };
+
+export type { LabEvent };

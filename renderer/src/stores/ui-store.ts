@@ -1,0 +1,87 @@
+// How the lab is shown, as opposed to what it shows: theme, presentation mode, the open tab, the selected server,
+// the help overlay, and the settings the next cluster will start with. Nothing here talks to the lab.
+import { defineStore } from 'pinia';
+import { ref, watch } from 'vue';
+import { DEFAULT_SETTINGS, MAX_UI_NODES, type ClusterSettings } from '../../../src/protocol/lab-api';
+
+export type Theme = 'light' | 'dark';
+export type ToolTab = 'events' | 'faults' | 'client' | 'settings';
+export const TOOL_TABS: readonly ToolTab[] = ['events', 'faults', 'client', 'settings'];
+
+const THEME_KEY = 'raft-lab.theme';
+const PRESENTATION_KEY = 'raft-lab.presentation';
+
+function readStored(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null; // storage can be disabled; the defaults then apply
+  }
+}
+
+function writeStored(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // Not persisting a preference is harmless.
+  }
+}
+
+function initialTheme(): Theme {
+  const stored = readStored(THEME_KEY);
+  if (stored === 'light' || stored === 'dark') return stored;
+  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export function clampNodeCount(count: number): number {
+  if (!Number.isFinite(count)) return DEFAULT_SETTINGS.nodeCount;
+  return Math.min(MAX_UI_NODES, Math.max(1, Math.round(count)));
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const theme = ref<Theme>(initialTheme());
+  const presentation = ref(readStored(PRESENTATION_KEY) === 'true');
+  // Events first: the event log is the running commentary of the lab, and a public surface (`event-log`).
+  const activeTab = ref<ToolTab>('events');
+  const selectedNodeId = ref<number | null>(null);
+  const helpOpen = ref(false);
+  /** The timeline can be folded away to give the cluster the whole height (on small screens, projectors). */
+  const timelineOpen = ref(true);
+  /** Settings for the next start; node count is the header's cluster-size input. */
+  const settingsDraft = ref<ClusterSettings>({ ...DEFAULT_SETTINGS });
+
+  watch(theme, (value) => writeStored(THEME_KEY, value));
+  watch(presentation, (value) => writeStored(PRESENTATION_KEY, String(value)));
+
+  function toggleTheme(): void {
+    theme.value = theme.value === 'dark' ? 'light' : 'dark';
+  }
+
+  function togglePresentation(): void {
+    presentation.value = !presentation.value;
+  }
+
+  function selectNode(id: number | null): void {
+    selectedNodeId.value = id;
+  }
+
+  function toggleTimeline(): void {
+    timelineOpen.value = !timelineOpen.value;
+  }
+
+  function setHelpOpen(open: boolean): void {
+    helpOpen.value = open;
+  }
+
+  function setActiveTab(tab: ToolTab): void {
+    activeTab.value = tab;
+  }
+
+  function patchSettingsDraft(patch: Partial<ClusterSettings>): void {
+    const next = { ...settingsDraft.value, ...patch };
+    settingsDraft.value = { ...next, nodeCount: clampNodeCount(next.nodeCount) };
+  }
+
+  return { theme, presentation, activeTab, selectedNodeId, helpOpen, timelineOpen, settingsDraft, toggleTheme,
+    togglePresentation, toggleTimeline, selectNode, setHelpOpen, setActiveTab, patchSettingsDraft };
+});

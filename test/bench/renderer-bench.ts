@@ -1,0 +1,207 @@
+// Renderer benchmark: the real built renderer in Chromium, fed 2,000 synthetic events/s for 9 nodes by the in-page
+// bench lab (`?bench=1`, renderer/src/api/bench-lab-api.ts), measuring frame times (requestAnimationFrame deltas)
+// and the JS heap over time. Target: frame time p95 <= 16.7 ms, heap flat once the 50,000-event window is full.
+//
+//   npx tsx test/bench/renderer-bench.ts                 # 60 s
+//   npx tsx test/bench/renderer-bench.ts --minutes 10    # the full run
+//   options: --seconds N, --rate EVENTS_PER_S, --nodes N, --interval-seconds N, --no-build (reuse the last build),
+//            --strict (exit 1 when the p95 target is missed), --css 'STYLE' (inject a stylesheet, e.g. to hide a view)
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+
+const FRAME_TARGET_MS = 1000 / 60;
+const OUT_DIR = resolve('test-results/bench-renderer');
+const MIME: Readonly<Record<string, string>> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2' };
+
+interface Options { seconds: number; rate: number; nodes: number; intervalSeconds: number; build: boolean; strict: boolean; css: string }
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { seconds: 60, rate: 2000, nodes: 9, intervalSeconds: 10, build: true, strict: false, css: '' };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = Number(argv[i + 1]);
+    const numeric = (): number => {
+      if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number`);
+      i += 1;
+      return value;
+    };
+    if (flag === '--minutes') options.seconds = numeric() * 60;
+    else if (flag === '--seconds') options.seconds = numeric();
+    else if (flag === '--rate') options.rate = numeric();
+    else if (flag === '--nodes') options.nodes = numeric();
+    else if (flag === '--interval-seconds') options.intervalSeconds = numeric();
+    else if (flag === '--no-build') options.build = false;
+    else if (flag === '--strict') options.strict = true;
+    else if (flag === '--css') {
+      // Diagnosis: e.g. --css 'footer{display:none}' to see what one view costs.
+      options.css = argv[i + 1] ?? '';
+      i += 1;
+    }
+    else throw new Error(`unknown option ${flag}`);
+  }
+  if (options.seconds >= 300) options.intervalSeconds = Math.max(options.intervalSeconds, 60);
+  return options;
+}
+
+async function buildRenderer(): Promise<void> {
+  const { build } = await import('vite');
+  const { default: vue } = await import('@vitejs/plugin-vue');
+  await build({ root: resolve('renderer'), configFile: false, plugins: [vue()], logLevel: 'warn',
+    build: { outDir: OUT_DIR, emptyOutDir: true } });
+}
+
+function serve(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(root) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolveServe) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    resolveServe({ server, url: `http://127.0.0.1:${port}` });
+  }));
+}
+
+// In-page code is passed as text: this file is type-checked for Node, without the DOM.
+const INSTALL_FRAME_RECORDER = `(() => {
+  const state = { deltas: [], last: performance.now() };
+  globalThis.__benchFrames = state;
+  const loop = (now) => { state.deltas.push(now - state.last); state.last = now; requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+})()`;
+const TAKE_FRAMES = `(() => { const s = globalThis.__benchFrames; const d = s.deltas; s.deltas = []; return d; })()`;
+const EMITTED = `(globalThis.raftLabBench ? globalThis.raftLabBench.emitted : 0)`;
+const UI_STATE = `(() => ({
+  events: document.querySelector('[data-testid="event-count"]')?.textContent ?? null,
+  timeline: document.querySelector('[data-testid="timeline"]') !== null,
+  rows: document.querySelectorAll('[data-testid="event-row"]').length,
+}))()`;
+
+function percentile(sorted: readonly number[], share: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
+}
+
+function frameStats(deltas: readonly number[]) {
+  const sorted = [...deltas].sort((a, b) => a - b);
+  return { frames: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? NaN, over50ms: sorted.filter((d) => d > 50).length };
+}
+
+async function heap(cdp: CDPSession): Promise<{ heapMB: number; domNodes: number }> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  const domNodes = (await metrics(cdp))['Nodes'] ?? NaN;
+  return { heapMB: usage.usedSize / 1024 / 1024, domNodes };
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((metric) => [metric.name, metric.value]));
+}
+
+/** CPU the page's main thread and renderer process used per second of wall time (robust to a busy machine). */
+function cpuShare(before: Record<string, number>, after: Record<string, number>): { mainCpuPct: number; rendererCpuPct: number } {
+  const wallS = (after['Timestamp'] ?? 0) - (before['Timestamp'] ?? 0);
+  const share = (name: string): number => (((after[name] ?? 0) - (before[name] ?? 0)) / Math.max(wallS, 1e-9)) * 100;
+  return { mainCpuPct: share('ThreadTime'), rendererCpuPct: share('ProcessTime') };
+}
+
+/** The machine's load (other work competing for the CPU makes frame times meaningless). */
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
+const ms = (value: number): string => value.toFixed(1).padStart(6);
+
+async function run(options: Options): Promise<number> {
+  if (options.build || !existsSync(join(OUT_DIR, 'index.html'))) {
+    console.log('building the renderer…');
+    await buildRenderer();
+  }
+  const { server, url } = await serve(OUT_DIR);
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--disable-quic'] });
+  try {
+    const page: Page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
+    const ui = await page.waitForSelector('[data-testid="timeline"]', { timeout: 15_000 }).then(() => true, () => false);
+    if (options.css) await page.addStyleTag({ content: options.css });
+    if (!ui) console.log('WARNING: no [data-testid="timeline"] on the page: is the lab store attached and the timeline mounted?');
+    await page.evaluate(INSTALL_FRAME_RECORDER);
+    console.log(`feeding ${options.rate} events/s for ${options.nodes} nodes into the renderer for ${options.seconds} s (Chromium ${browser.version()})`);
+    console.log(`machine load average ${loadAverage()} on ${availableParallelism()} cores (frame times need an idle machine)`);
+    console.log('   t(s)  events/s  frames   p50ms   p95ms   p99ms   maxms  >50ms  main%  rend%  heapMB  domNodes  event log');
+    const all: number[] = [];
+    const samples: unknown[] = [];
+    let lastEmitted = 0;
+    const started = Date.now();
+    let cpuBefore = await metrics(cdp);
+    for (let elapsed = 0; elapsed < options.seconds;) {
+      const step = Math.min(options.intervalSeconds, options.seconds - elapsed);
+      await page.waitForTimeout(step * 1000);
+      const cpuAfter = await metrics(cdp);
+      const cpu = cpuShare(cpuBefore, cpuAfter);
+      elapsed += step;
+      const deltas = (await page.evaluate(TAKE_FRAMES)) as number[];
+      all.push(...deltas);
+      const emitted = (await page.evaluate(EMITTED)) as number;
+      const memory = await heap(cdp);
+      cpuBefore = await metrics(cdp); // after the forced GC, so the GC is not counted
+      const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
+      const stats = frameStats(deltas);
+      const rate = (emitted - lastEmitted) / step;
+      lastEmitted = emitted;
+      samples.push({ atSeconds: elapsed, eventsPerSecond: rate, ...stats, ...cpu, ...memory, eventLog: state.events, load: loadAverage() });
+      console.log(`${String(elapsed).padStart(7)}  ${rate.toFixed(0).padStart(8)}  ${String(stats.frames).padStart(6)}  ${ms(stats.p50)}  ${ms(stats.p95)}  ` +
+        `${ms(stats.p99)}  ${ms(stats.max)}  ${String(stats.over50ms).padStart(5)}  ${cpu.mainCpuPct.toFixed(0).padStart(5)}  ` +
+        `${cpu.rendererCpuPct.toFixed(0).padStart(5)}  ${memory.heapMB.toFixed(1).padStart(6)}  ` +
+        `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}`);
+    }
+    const overall = frameStats(all);
+    const cpuSamples = samples as { mainCpuPct: number; rendererCpuPct: number }[];
+    const meanMainCpuPct = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuPct, 0) / Math.max(1, cpuSamples.length);
+    const heapSamples = samples as { heapMB: number; atSeconds: number }[];
+    const heapAfterFill = heapSamples.filter((s) => s.atSeconds >= 30).map((s) => s.heapMB);
+    const heapGrowthMB = heapAfterFill.length >= 2 ? (heapAfterFill[heapAfterFill.length - 1] as number) - (heapAfterFill[0] as number) : NaN;
+    const pass = overall.p95 <= FRAME_TARGET_MS + 0.5;
+    console.log(`\nframes: ${overall.frames} over ${((Date.now() - started) / 1000).toFixed(0)} s; p50 ${overall.p50.toFixed(1)} ms, ` +
+      `p95 ${overall.p95.toFixed(1)} ms (target ${FRAME_TARGET_MS.toFixed(1)}), p99 ${overall.p99.toFixed(1)} ms, max ${overall.max.toFixed(1)} ms, ` +
+      `${overall.over50ms} frames over 50 ms`);
+    console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
+      `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
+    console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average (CPU time, not wall time: it stays meaningful on a busy machine); ` +
+      `load average at the end ${loadAverage()}`);
+    if (errors.length > 0) console.log(`page errors: ${errors.slice(0, 5).join(' | ')}`);
+    console.log(pass ? 'PASS: frame time p95 within target' : 'MISS: frame time p95 above target');
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/renderer-bench.json', JSON.stringify({ options, overall, meanMainCpuPct, heapGrowthMB, samples, errors }, null, 2));
+    return pass || !options.strict ? 0 : 1;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+run(parseOptions(process.argv.slice(2))).then((code) => process.exit(code), (error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(2);
+});

@@ -1,0 +1,62 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { mount } from '@vue/test-utils';
+import ClusterDiagram from '../../../renderer/src/components/cluster/ClusterDiagram.vue';
+import { labView, nodeState } from '../shell/lab-fixtures';
+import type { LabView } from '../../../renderer/src/model/lab-view';
+import type { MessageView } from '../../../src/protocol/events';
+
+const voteRequest: MessageView = { type: 'RequestVote', from: 1, to: 2, term: 2, fields: { lastLogIndex: 0, lastLogTerm: 0, preVote: false } };
+const voteDenied: MessageView = { type: 'RequestVoteReply', from: 3, to: 1, term: 2, fields: { voteGranted: false, preVote: false } };
+
+function diagram(view: LabView, nowNs = view.atNs) {
+  return mount(ClusterDiagram, { props: { view, nowNs, selectedNodeId: null, selectedMessageId: null } });
+}
+
+describe('ClusterDiagram', () => {
+  const nodes = [nodeState(1, { role: 'candidate', term: 2 }), nodeState(2), nodeState(3)];
+
+  it('draws each server exactly once', () => {
+    const wrapper = diagram(labView(nodes));
+    for (const id of [1, 2, 3]) expect(wrapper.findAll(`[data-testid="node-${id}"]`)).toHaveLength(1);
+  });
+
+  it('draws a message in flight as a filled V, and a denied reply as a hollow V with a cross', () => {
+    const view = labView(nodes, {
+      inFlight: [{ id: 'm1', message: voteRequest, sentAtNs: 5e9 - 1e6 }],
+      recentOutcomes: [{ id: 'm2', message: voteDenied, sentAtNs: 5e9 - 1e6, endedAtNs: 5e9 - 0.5e6, fate: 'delivered', dropReason: null }],
+    });
+    const wrapper = diagram(view);
+    const request = wrapper.get('[data-testid="message-m1"]');
+    expect(request.classes()).toEqual(expect.arrayContaining(['request', 'vote']));
+    expect(request.text()).toContain('V');
+    const reply = wrapper.get('[data-testid="message-m2"]');
+    expect(reply.classes()).toContain('reply');
+    expect(reply.find('.denied').exists()).toBe(true);
+  });
+
+  it('marks a dropped message with an X and forgets a delivered one once it has arrived', () => {
+    const view = labView(nodes, {
+      recentOutcomes: [
+        { id: 'lost', message: voteRequest, sentAtNs: 4.9e9, endedAtNs: 4.9e9, fate: 'dropped', dropReason: 'partition' },
+        { id: 'old', message: voteRequest, sentAtNs: 1e9, endedAtNs: 1.001e9, fate: 'delivered', dropReason: null },
+      ],
+    });
+    const wrapper = diagram(view);
+    expect(wrapper.get('[data-testid="message-lost"]').find('.drop-x').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="message-old"]').exists()).toBe(false);
+  });
+
+  it('draws a partition as cut links', () => {
+    const wrapper = diagram(labView(nodes, { blockedLinks: [[1, 2], [2, 1], [3, 1]] }));
+    expect(wrapper.get('[data-testid="link-1-2"]').attributes('data-cut')).toBe('cut');
+    expect(wrapper.get('[data-testid="link-1-3"]').attributes('data-cut')).toBe('one-way');
+    expect(wrapper.get('[data-testid="link-2-3"]').attributes('data-cut')).toBe('open');
+  });
+
+  it('emits the clicked message', async () => {
+    const wrapper = diagram(labView(nodes, { inFlight: [{ id: 'm1', message: voteRequest, sentAtNs: 5e9 }] }));
+    await wrapper.get('[data-testid="message-m1"]').trigger('click');
+    expect(wrapper.emitted('selectMessage')).toEqual([['m1']]);
+  });
+});

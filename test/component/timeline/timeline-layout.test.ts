@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../src/protocol/lab-api';
+import { LabHistory } from '../../../renderer/src/model/lab-history';
+import { emptyModel } from '../../../renderer/src/model/model-state';
+import { arrowTitle, layoutTimeline, type LayoutInput } from '../../../renderer/src/components/timeline/timeline-layout';
+import { describeAt } from '../../../renderer/src/components/timeline/timeline-hit';
+import { renderTimelineSvgDocument } from '../../../renderer/src/components/timeline/timeline-svg';
+import { EventStream, appendEntries } from '../model/event-builders';
+
+function inputFor(history: LabHistory, overrides: Partial<LayoutInput> = {}): LayoutInput {
+  return { timeline: history.timeline, startNs: history.startNs, endNs: history.endNs, widthPx: 1000, limitSeq: history.lastSeq,
+    edgeNs: history.endNs, cursorNs: null, originNs: history.originNs, highlightedOpKeys: new Set(), selectedMessageId: null,
+    maxArrows: 2000, staleFlightNs: 2e9, ...overrides };
+}
+
+function story(): LabHistory {
+  const stream = new EventStream().startCluster(3, 1);
+  stream.send('old', appendEntries(1, 3, 1));
+  stream.wait(100);
+  stream.send('a', appendEntries(1, 2, 1, [{ index: 1, term: 1 }]));
+  stream.wait(10);
+  stream.receive('a', appendEntries(1, 2, 1, [{ index: 1, term: 1 }]));
+  stream.drop('x', appendEntries(1, 3, 1), 3, 'link blocked (partition, receiving side)');
+  stream.wait(3000);
+  stream.add({ type: 'error', node: null, message: 'later' });
+  const history = new LabHistory(emptyModel(DEFAULT_SETTINGS, stream.events[0]!.atNs));
+  history.append(stream.events);
+  return history;
+}
+
+describe('timeline layout', () => {
+  it('describes arrows in words on hover, with a dropped message\'s reason', () => {
+    const history = story();
+    const layout = layoutTimeline(inputFor(history));
+    const titles = layout.arrowHits.map(arrowTitle);
+    expect(titles).toContainEqual(expect.stringMatching(/^AppendEntries S1→S2 t1 .* entries 1..1 .* — delivered after 10\.\d\d ms$/));
+    expect(titles).toContainEqual(expect.stringContaining('dropped: link blocked (partition, receiving side)'));
+    const hit = layout.arrowHits.find((h) => h.id === 'a')!;
+    expect(describeAt(layout, (hit.x1 + hit.x2) / 2, (hit.y1 + hit.y2) / 2)).toContain('delivered');
+  });
+
+  it('draws a message with no receive for seconds as a stub that never arrived, not a line to the edge', () => {
+    const history = story();
+    const layout = layoutTimeline(inputFor(history));
+    const old = layout.arrowHits.find((h) => h.id === 'old')!;
+    expect(old.x2 - old.x1).toBeLessThan(20);
+    expect(layout.paths.some((p) => p.styleKey === 'lost')).toBe(true);
+  });
+
+  it('at an earlier moment, later messages are not drawn and later arrivals are still in flight', () => {
+    const history = story();
+    const sendOfA = history.events.find((e) => e.type === 'message' && e.id === 'a')!;
+    const layout = layoutTimeline(inputFor(history, { limitSeq: sendOfA.seq, edgeNs: sendOfA.atNs }));
+    expect(layout.arrowHits.map((h) => [h.id, h.ended])).toEqual([['old', false], ['a', false]]);
+  });
+
+  it('exports a standalone SVG with colours resolved and text escaped', () => {
+    const stream = new EventStream().startCluster(3, 1);
+    stream.fault('partition', [3], '<S3> & "friends" cut off');
+    const history = new LabHistory(emptyModel(DEFAULT_SETTINGS, stream.events[0]!.atNs));
+    history.append(stream.events);
+    const svg = renderTimelineSvgDocument(layoutTimeline(inputFor(history)), (name) => `#${name.length}0${name.length}0${name.length}0`, 'T & co');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).not.toContain('var(--');
+    expect(svg).toContain('&lt;S3&gt; &amp; &quot;friends&quot; cut off');
+    expect(svg).toContain('<title>T &amp; co</title>');
+  });
+});

@@ -1,0 +1,72 @@
+// What the e2e specs do through the UI, in the UI's own terms (its public test ids), so each spec reads as a story.
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const SCREENSHOT_DIR = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+export interface Leader {
+  readonly id: number;
+  readonly term: number;
+}
+
+/** Starts an n-server cluster from the header and waits until every server runs. */
+export async function startCluster(page: Page, nodeCount: number): Promise<void> {
+  await page.getByTestId('cluster-size').fill(String(nodeCount));
+  await page.getByTestId('start-cluster').click();
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 30_000 });
+  for (let id = 1; id <= nodeCount; id += 1) {
+    await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'running');
+  }
+  await expect(page.getByTestId(`node-${nodeCount + 1}`)).toHaveCount(0);
+}
+
+/** Every running server that shows itself as leader, with its term (read in one go: the DOM changes under us). */
+export async function runningLeaders(page: Page): Promise<Leader[]> {
+  return page.locator('[data-testid^="node-"][data-role="leader"][data-status="running"]').evaluateAll((cards) => cards.map((card) => ({
+    id: Number(card.getAttribute('data-testid')?.replace('node-', '')),
+    term: Number(card.getAttribute('data-term')),
+  })));
+}
+
+/**
+ * Waits until exactly one running server leads in a term above `aboveTerm` (default: any), and it is not `notId`.
+ * Leaders of lower terms are allowed (an isolated old leader does not know it was replaced) only when `aboveTerm` is
+ * given; otherwise there must be exactly one leader in all.
+ */
+export async function waitForLeader(page: Page, options: { notId?: number; aboveTerm?: number; timeoutMs?: number } = {}): Promise<Leader> {
+  let leader: Leader | null = null;
+  await expect.poll(async () => {
+    const leaders = (await runningLeaders(page)).filter((found) => found.term > (options.aboveTerm ?? -1));
+    const only = leaders.length === 1 ? leaders[0] : undefined;
+    leader = only && only.id !== options.notId ? only : null;
+    return leader !== null;
+  }, { timeout: options.timeoutMs ?? 20_000, message: 'exactly one leader' }).toBe(true);
+  if (leader === null) throw new Error('no leader');
+  return leader;
+}
+
+/** Sends one request from the client box and returns the text of `client-result` once it has an answer. */
+export async function clientRequest(page: Page, op: 'put' | 'get', key: string, value = '', via: number | 'auto' = 'auto',
+  timeoutMs = 3000): Promise<string> {
+  await page.getByTestId('client-key').fill(key);
+  if (op === 'put') await page.getByTestId('client-value').fill(value);
+  await page.getByTestId('client-node').selectOption(String(via));
+  await page.getByTestId('client-timeout').fill(String(timeoutMs));
+  const result = page.getByTestId('client-result');
+  const before = Number(await result.getAttribute('data-request'));
+  await page.getByTestId(`client-${op}`).click();
+  await expect(result).toHaveAttribute('data-request', String(before + 1));
+  await expect(result).toHaveAttribute('data-state', 'done', { timeout: timeoutMs * 2 + 10_000 });
+  return (await result.textContent()) ?? '';
+}
+
+/** Attaches a screenshot to the report, and saves it for the README when SAVE_SCREENSHOTS=1. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string, target: 'page' | string = 'page'): Promise<void> {
+  const body = target === 'page' ? await page.screenshot() : await page.getByTestId(target).screenshot();
+  await testInfo.attach(name, { body, contentType: 'image/png' });
+  if (process.env['SAVE_SCREENSHOTS'] === '1') {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    writeFileSync(resolve(SCREENSHOT_DIR, `${name}.png`), body);
+  }
+}

@@ -1,0 +1,80 @@
+// The timeline as a time machine: scrubbing back shows the whole lab as it was, and a saved session replays without
+// any process.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { startLab, type RunningLab } from '../helpers/lab-process';
+
+let lab: RunningLab;
+
+test.beforeAll(async () => {
+  lab = await startLab();
+});
+
+test.afterAll(async () => {
+  await lab.stop();
+});
+
+async function leaderId(page: Page): Promise<number> {
+  const leader = page.locator('[data-testid^="node-"][data-role="leader"]');
+  await expect(leader).toHaveCount(1, { timeout: 20_000 });
+  const testId = await leader.getAttribute('data-testid');
+  return Number(testId?.replace('node-', ''));
+}
+
+test('scrubbing the timeline back shows the old leader; Live returns to now', async ({ page }, testInfo) => {
+  await page.goto(lab.url);
+  const oldLeader = await leaderId(page);
+  const oldTerm = Number(await page.getByTestId(`node-${oldLeader}`).getAttribute('data-term'));
+  const scrubber = page.getByTestId('timeline-scrubber');
+  await expect(scrubber).toBeVisible();
+  const seqWhileLeading = await scrubber.getAttribute('max');
+  expect(Number(seqWhileLeading)).toBeGreaterThan(0);
+
+  await page.getByTestId(`crash-${oldLeader}`).click();
+  await expect(page.getByTestId(`node-${oldLeader}`)).toHaveAttribute('data-status', 'crashed');
+  const newLeader = page.locator(`[data-testid^="node-"][data-role="leader"]:not([data-testid="node-${oldLeader}"])`);
+  await expect(newLeader).toHaveCount(1, { timeout: 20_000 });
+  expect(Number(await newLeader.getAttribute('data-term'))).toBeGreaterThan(oldTerm);
+
+  await scrubber.fill(String(seqWhileLeading));
+  await expect(page.getByTestId(`node-${oldLeader}`)).toHaveAttribute('data-role', 'leader');
+  await expect(page.getByTestId(`node-${oldLeader}`)).toHaveAttribute('data-status', 'running');
+  await testInfo.attach('timeline-scrubbed', { body: await page.screenshot(), contentType: 'image/png' });
+
+  await page.getByTestId('timeline-live').click();
+  await expect(page.getByTestId(`node-${oldLeader}`)).toHaveAttribute('data-status', 'crashed');
+  await page.getByTestId(`restart-${oldLeader}`).click();
+  await expect(page.getByTestId(`node-${oldLeader}`)).toHaveAttribute('data-status', 'running');
+});
+
+test('a saved session loads and replays without processes', async ({ page }, testInfo) => {
+  await page.goto(lab.url);
+  await leaderId(page);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('save-session').click();
+  const saved = await (await download).path();
+  const text = readFileSync(saved, 'utf8');
+  const header = JSON.parse(text.split('\n')[0] ?? '{}') as { format?: string; version?: number };
+  expect(header).toMatchObject({ format: 'raft-lab-session', version: 1 });
+  expect(text.split('\n').filter((line) => line.trim() !== '').length).toBeGreaterThan(10);
+
+  await page.getByTestId('load-session').setInputFiles(saved);
+  await expect(page.getByTestId('replay-badge')).toBeVisible();
+  await page.getByTestId('replay-play').click();
+  // The replay ends at the end of the recording, where the cluster had a leader.
+  await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 30_000 });
+  await testInfo.attach('replay', { body: await page.screenshot(), contentType: 'image/png' });
+  await page.getByTestId('leave-replay').click();
+  await expect(page.getByTestId('replay-badge')).toHaveCount(0);
+});
+
+test('a malformed session file is refused with its line number and changes nothing', async ({ page }) => {
+  await page.goto(lab.url);
+  await leaderId(page);
+  await page.getByTestId('load-session').setInputFiles({
+    name: 'broken.ndjson', mimeType: 'application/x-ndjson',
+    buffer: Buffer.from('{"format":"raft-lab-session","version":1}\nnot json\n'),
+  });
+  await expect(page.getByTestId('session-error')).toContainText(/line \d+/);
+  await expect(page.getByTestId('replay-badge')).toHaveCount(0);
+});
