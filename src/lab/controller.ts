@@ -240,7 +240,8 @@ export class LabController implements LabApi {
     if (!(timeScale >= 1 && timeScale <= 100)) throw new Error(`time scale must be 1..100, got ${timeScale}`);
     this.settings = { ...this.settings, timeScale };
     for (const id of this.memberIds()) this.sendToNode(id, { type: 'time-scale', timeScale });
-    this.publishFault('time-scale', [], `time runs ${timeScale}x slower`);
+    this.events.publish({ type: 'fault', atNs: monotonicNowNs(), action: 'time-scale', nodes: [], timeScale,
+      description: `time runs ${timeScale}x slower` });
   }
 
   // ---- clients -----------------------------------------------------------------------------------------------
@@ -492,7 +493,8 @@ export class LabController implements LabApi {
 
   private setPhase(phase: ClusterPhase): void {
     this.phase = phase;
-    this.events.publish({ type: 'cluster-phase', atNs: monotonicNowNs(), phase });
+    this.events.publish({ type: 'cluster-phase', atNs: monotonicNowNs(), phase,
+      ...(phase === 'starting' ? { settings: { ...this.settings, electionTimeoutMs: [...this.settings.electionTimeoutMs], bugs: [...this.settings.bugs] } } : {}) });
   }
 
   private snapshot(): LabSnapshot {

@@ -1,6 +1,8 @@
 // The lab's one event stream: node processes report, the lab orders and numbers, and the UI, the recorder and the
 // checkers all consume these same records. Schemas are the single definition; types are inferred from them.
 import { z } from 'zod';
+import { isBugName } from '../raft/planted-bugs';
+import type { BugName } from '../raft/types';
 
 const nodeId = z.number().int().min(1).max(25);
 const timeNs = z.number().nonnegative();
@@ -34,6 +36,17 @@ export const nodeStateSchema = z.object({
 });
 export type NodeStateView = z.infer<typeof nodeStateSchema>;
 
+/** The settings a cluster was started with (so a recording replays at the right speed). */
+export const clusterSettingsSchema = z.object({
+  nodeCount: z.number().int().min(1).max(25),
+  electionTimeoutMs: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  heartbeatMs: z.number().int().positive(),
+  timeScale: z.number().min(1).max(100),
+  preVote: z.boolean(),
+  checkQuorum: z.boolean(),
+  bugs: z.array(z.custom<BugName>((value) => typeof value === 'string' && isBugName(value), 'unknown planted bug')).max(16),
+});
+
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };
 
 export const messageTypeSchema = z.enum(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
@@ -63,7 +76,8 @@ export const logEntryViewSchema = z.object({
 export const faultActionSchema = z.enum(['crash', 'restart', 'pause', 'resume', 'wipe', 'partition', 'link', 'heal', 'time-scale']);
 
 export const labEventSchema = z.discriminatedUnion('type', [
-  z.object({ ...common, type: z.literal('cluster-phase'), phase: z.enum(['stopped', 'starting', 'running', 'stopping']) }),
+  z.object({ ...common, type: z.literal('cluster-phase'), phase: z.enum(['stopped', 'starting', 'running', 'stopping']),
+    settings: clusterSettingsSchema.optional() }),
   z.object({ ...common, type: z.literal('node-status'), node: nodeId, status: nodeStatus, pid: z.number().int().nullable(), reason: z.string().max(1024) }),
   z.object({ ...common, type: z.literal('node-alive'), node: nodeId, pid: z.number().int().positive(), peerEndpoint: z.string().max(256) }),
   z.object({ ...common, type: z.literal('raft'), node: nodeId, event: raftEventViewSchema }),
@@ -77,7 +91,9 @@ export const labEventSchema = z.discriminatedUnion('type', [
   /** A fault the lab injected (for the timeline's markers). */
   z.object({ ...common, type: z.literal('fault'), action: faultActionSchema, nodes: z.array(nodeId).max(25), description: z.string().max(1024),
     /** Every directed link blocked after this fault (partitions, one-way links), when the fault changed them. */
-    blockedLinks: z.array(z.tuple([nodeId, nodeId])).max(625).optional() }),
+    blockedLinks: z.array(z.tuple([nodeId, nodeId])).max(625).optional(),
+    /** For a time-scale change: the new scale. */
+    timeScale: z.number().min(1).max(100).optional() }),
   /** A client operation completed (from the UI's client panel or a workload). */
   z.object({ ...common, type: z.literal('client-op'), client: z.number().int().nonnegative(), op: z.enum(['get', 'put', 'delete', 'cas']),
     key: z.string().max(256), status: z.enum(['ok', 'fail', 'unknown']), value: z.string().max(70_000).nullable(),

@@ -14,7 +14,7 @@ export function reduceLabEvent(state: ModelState, event: LabWideEvent): ModelSta
     case 'cluster-phase':
       // The lab forgets its nodes when a cluster stops and spawns fresh ones (new data directories) on start.
       if (event.phase === 'starting' || event.phase === 'stopped') {
-        const fresh = emptyModel(view.settings, view.atNs, view.seq).view;
+        const fresh = emptyModel(event.settings ?? view.settings, view.atNs, view.seq).view;
         return { view: { ...fresh, phase: event.phase, recentFaults: view.recentFaults, recentErrors: view.recentErrors,
           recentClientOps: view.recentClientOps }, kv: {}, endedBeforeSend: [] };
       }
@@ -33,6 +33,9 @@ function reduceFault(state: ModelState, event: Extract<LabEvent, { type: 'fault'
   const note = { seq: event.seq, atNs: event.atNs, action: event.action, nodes: event.nodes, description: event.description };
   let next: ModelState = { ...state, view: { ...state.view, recentFaults: appendBounded(state.view.recentFaults, note) } };
   if (event.action === 'wipe') for (const node of event.nodes) next = wipeNode(next, node);
+  if (event.action === 'time-scale' && event.timeScale !== undefined) {
+    next = { ...next, view: { ...next.view, settings: { ...next.view.settings, timeScale: event.timeScale } } };
+  }
   if (event.blockedLinks) return { ...next, view: { ...next.view, blockedLinks: event.blockedLinks } };
   // Recordings from before fault events carried their links: infer them.
   if (event.action === 'heal') next = { ...next, view: { ...next.view, blockedLinks: [] } };

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchLabCall, LabCallError, type CallableLabApi } from '../../../src/protocol/lab-methods';
+import { dispatchLabCall, LabCallError, labMethodParams, type CallableLabApi, type LabMethod } from '../../../src/protocol/lab-methods';
 import { DEFAULT_SETTINGS, type LabSnapshot } from '../../../src/protocol/lab-api';
 
 function recordingApi(): { api: CallableLabApi; calls: unknown[][] } {
   const calls: unknown[][] = [];
-  const snapshot: LabSnapshot = { phase: 'stopped', settings: DEFAULT_SETTINGS, nodes: [], atNs: 0, nextSeq: 0 };
-  const api: CallableLabApi = {
-    getSnapshot: async () => { calls.push(['getSnapshot']); return snapshot; },
-    startCluster: async (settings) => { calls.push(['startCluster', settings]); return snapshot; },
-    stopCluster: async () => { calls.push(['stopCluster']); return snapshot; },
-  };
+  const snapshot: LabSnapshot = { phase: 'stopped', settings: DEFAULT_SETTINGS, nodes: [], blockedLinks: [], linkFaults: {}, atNs: 0, nextSeq: 0 };
+  const api = Object.fromEntries((Object.keys(labMethodParams) as LabMethod[]).map((method) => [
+    method,
+    async (...params: unknown[]) => {
+      calls.push([method, ...params]);
+      return snapshot;
+    },
+  ])) as unknown as CallableLabApi;
   return { api, calls };
 }
 
@@ -31,6 +33,15 @@ describe('LabApi calls crossing a bridge are validated', () => {
     ['a time scale above 100', 'startCluster', [{ timeScale: 1000 }]],
     ['parameters that are not an array', 'getSnapshot', { a: 1 }],
     ['extra parameters', 'stopCluster', [1]],
+    ['a node id out of range', 'crashNode', [0]],
+    ['a partition naming a node twice as a string', 'setPartition', [[['1']]]],
+    ['a put without a value', 'clientRequest', [{ op: 'put', key: 'x' }]],
+    ['a cas without from', 'clientRequest', [{ op: 'cas', key: 'x', to: '2' }]],
+    ['an over-long key', 'clientRequest', [{ op: 'get', key: 'k'.repeat(257) }]],
+    ['a link fault probability above 1', 'setLinkFaults', [1, 2, { dropProbability: 2 }]],
+    ['an unknown link fault field', 'setLinkFaults', [1, 2, { teleport: true }]],
+    ['an unknown planted bug', 'startCluster', [{ bugs: ['rm-rf'] }]],
+    ['a workload with an empty mix', 'startWorkload', [{ ratePerSecond: 10, clients: 1, keys: 1, mix: {} }]],
   ])('rejects %s with a clear error and calls nothing', async (_what, method, params) => {
     const { api, calls } = recordingApi();
     await expect(dispatchLabCall(api, method, params)).rejects.toBeInstanceOf(LabCallError);
