@@ -1,6 +1,9 @@
 // Builders for realistic LabEvent streams (what the lab sends for a small cluster), numbered in order.
 import type { LabEvent, MessageView, NodeStateView, UnsequencedLabEvent } from '../../../src/protocol/events';
 import { DEFAULT_SETTINGS, type LabSnapshot } from '../../../src/protocol/lab-api';
+import { seededRandom } from '../../../src/lab/seeded-random';
+
+export { seededRandom };
 
 export class EventStream {
   readonly events: LabEvent[] = [];
@@ -113,17 +116,6 @@ export function snapshotOf(overrides: Partial<LabSnapshot> = {}): LabSnapshot {
     ...overrides };
 }
 
-/** Deterministic PRNG (mulberry32) so a failing random test reproduces from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A long, varied stream: elections, replication with KV commands, messages with drops, faults. */
 export function randomStream(seed: number, count: number, nodes = 5): EventStream {

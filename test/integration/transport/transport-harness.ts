@@ -5,18 +5,10 @@ import type { InvalidFrameInfo } from '../../../src/node/transport/inbound-recei
 import { monotonicNowNs } from '../../../src/node/clock';
 import type { PeerFrame } from '../../../src/protocol/wire';
 import type { AppendEntries, Message, NodeId } from '../../../src/raft/types';
+import { seededRandom } from '../../../src/lab/seeded-random';
 
-/** mulberry32: tiny, fast, good enough to make fault decisions replayable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+
 
 /** TEST_SEED replays a run; otherwise a fresh seed, printed so a failure can be replayed. */
 export function testSeed(testName: string): number {

@@ -3,17 +3,10 @@
 
 import type { Entry, NodeId } from '../../../src/raft';
 import { Cluster, type ClusterOptions } from './cluster';
+import { seededRandom } from '../../../src/lab/seeded-random';
 
-export function testRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
+export const testRandom = seededRandom;
+
 
 export interface FuzzResult {
   readonly violation: string | null;
