@@ -158,6 +158,9 @@ function votersWith(s: NodeState, granted: boolean): NodeId[] {
   return [...s.votes].filter(([, vote]) => vote === granted).map(([voter]) => voter).sort((a, b) => a - b);
 }
 
+/** Read rounds a leader may start in one term before its rounds could reach the next term's (2^24: days of reads). */
+const READ_ROUNDS_PER_TERM = 2 ** 24;
+
 /** Candidates 2 and §8: take office, initialize nextIndex/matchIndex, append a no-op, and assert authority. */
 function becomeLeader(s: NodeState): void {
   assert(s.role === 'candidate' && s.votedFor === s.config.id, `S${s.config.id} becomes leader as ${s.role} having voted for ${nodeName(s.votedFor)}`);
@@ -168,6 +171,9 @@ function becomeLeader(s: NodeState): void {
   s.progress = new Map(s.config.peers.map((peer) => [peer, createProgress(s.log.lastIndex(), s.nowMs)]));
   s.reads.awaitingCommit = [];
   s.reads.pending = [];
+  // Read rounds live in memory and restart from 0 after a crash. Starting each leadership's rounds above every round
+  // of any earlier term (terms only grow) means a delayed reply from a past incarnation can never confirm a read.
+  s.reads.round = Math.max(s.reads.round, s.term * READ_ROUNDS_PER_TERM);
   emit(s, 'became-leader', RULE.candidateWins,
     `S${s.config.id} won the election of term ${s.term} with votes from ${nodeList(voters)} (majority ${s.config.quorum} of ${s.config.members.length})`,
     { voters: nodeList(voters), lastLogIndex: s.log.lastIndex() });

@@ -56,9 +56,9 @@ function onOlderTerm(s: NodeState, message: Message): void {
         { from: message.from, requestTerm: message.term, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm });
       send(s, {
         type: 'AppendEntriesReply', from: s.config.id, to: message.from, term: s.term, success: false,
-        // readRound 0: this reply answers a message of an older term, so it confirms nothing about the current
-        // leader's read rounds (ReadIndex step 3); echoing the round let a stale heartbeat confirm a read.
-        matchIndex: 0, conflictTerm: 0, conflictIndex: 0, readRound: 0,
+        // Echoing the round is harmless: a current leader steps down on this reply's higher term, and a leader that
+        // restarted into this term started its rounds above every round of older terms (see becomeLeader).
+        matchIndex: 0, conflictTerm: 0, conflictIndex: 0, readRound: message.readRound,
       });
       return;
     case 'RequestVoteReply':

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { persisted } from './cluster';
 import { appendEntries, appendReply, drain, makeLeader, messagesOf, newNode, voteReply } from './messages';
 
+/** Read rounds of a term-1 leader start above every round of term 0 (see becomeLeader). */
+const ROUND_BASE = 2 ** 24;
+
 /** A leader of term 1 whose no-op (index 1) is committed. */
 function committedLeader() {
   const node = makeLeader();
@@ -21,8 +24,8 @@ describe('§6.4 ReadIndex', () => {
     let ready = drain(node);
     expect(ready.readStates).toEqual([]);
     const heartbeats = messagesOf(ready, 'AppendEntries');
-    expect(heartbeats.map((m) => [m.to, m.readRound])).toEqual([[2, 1], [3, 1]]);
-    node.step(appendReply(3, 1, 1, true, 1, { readRound: 1 }));
+    expect(heartbeats.map((m) => [m.to, m.readRound])).toEqual([[2, ROUND_BASE + 1], [3, ROUND_BASE + 1]]);
+    node.step(appendReply(3, 1, 1, true, 1, { readRound: ROUND_BASE + 1 }));
     ready = drain(node);
     expect(ready.readStates).toEqual([{ requestId: 'r1', index: 1 }]);
     expect(ready.events.find((e) => e.kind === 'read-confirmed')?.rule).toBe('Dissertation §6.4 · ReadIndex');
@@ -30,13 +33,13 @@ describe('§6.4 ReadIndex', () => {
 
   it('An acknowledgement of an older round (sent before the read arrived) does not confirm it', () => {
     const node = committedLeader();
-    node.tick(node.nextDeadlineMs()); // heartbeat of round 0 in flight
+    node.tick(node.nextDeadlineMs()); // heartbeat of the term's first round in flight
     drain(node);
     node.readIndex('r1');
     drain(node);
-    node.step(appendReply(2, 1, 1, true, 1, { readRound: 0 }));
+    node.step(appendReply(2, 1, 1, true, 1, { readRound: ROUND_BASE }));
     expect(drain(node).readStates).toEqual([]);
-    node.step(appendReply(2, 1, 1, false, 0, { conflictTerm: 0, conflictIndex: 2, readRound: 1 })); // a rejection still acknowledges the term
+    node.step(appendReply(2, 1, 1, false, 0, { conflictTerm: 0, conflictIndex: 2, readRound: ROUND_BASE + 1 })); // a rejection still acknowledges the term
     expect(drain(node).readStates).toEqual([{ requestId: 'r1', index: 1 }]);
   });
 
@@ -52,6 +55,21 @@ describe('§6.4 ReadIndex', () => {
     expect(round).toBeGreaterThan(0);
     node.step(appendReply(2, 1, 2, true, 3, { readRound: round }));
     expect(drain(node).readStates).toEqual([{ requestId: 'early', index: 3 }]);
+  });
+
+  it('A delayed reply from before a crash cannot confirm a read of the restarted leader (rounds restart above older terms)', () => {
+    // Term 2 leader restarted from disk: its in-memory rounds are gone, but it starts them above term 1's.
+    const node = makeLeader(persisted(1, null, [1]));
+    drain(node);
+    node.step(appendReply(2, 1, 2, true, 2, { readRound: 0 }));
+    expect(node.status().commitIndex).toBe(2);
+    drain(node);
+    node.readIndex('r1');
+    drain(node);
+    // The previous incarnation (term 1) had reached round 7; its reply arrives late, stamped with our term.
+    node.step(appendReply(2, 1, 2, true, 2, { readRound: ROUND_BASE * 1 + 7 }));
+    node.step(appendReply(3, 1, 2, true, 2, { readRound: ROUND_BASE * 1 + 7 }));
+    expect(drain(node).readStates).toEqual([]);
   });
 
   it('On a follower or candidate the read fails with a leader hint', () => {
