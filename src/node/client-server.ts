@@ -1,9 +1,13 @@
 // Where KV clients reach a node: a ROUTER socket on loopback. Every request is validated; a bad one gets an error
-// reply (when it can be addressed) and changes nothing. Replies go out through a bounded queue.
+// reply (when it can be addressed) and changes nothing. Replies wait in ZeroMQ's bounded queue (high-water mark).
 import * as zmq from 'zeromq';
 import { decodeClientRequest, MAX_CLIENT_FRAME_BYTES, type ClientReplyFrame, type ClientRequestFrame } from '../protocol/client';
 
+/** Replies waiting in ZeroMQ for one client, at most; more are dropped (the client times out and retries). */
 const MAX_QUEUED_REPLIES = 10_000;
+
+// The client went away (unroutable) or the socket closed: nothing to do; the client times out or retries.
+const ignore = (): void => undefined;
 
 export interface ClientServer {
   readonly endpoint: string;
@@ -15,33 +19,17 @@ export async function startClientServer(options: {
   onRequest(request: ClientRequestFrame, reply: (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void): void;
   onInvalid(error: string): void;
 }): Promise<ClientServer> {
-  const socket = new zmq.Router({ linger: 0, maxMessageSize: MAX_CLIENT_FRAME_BYTES * 2, sendHighWaterMark: 10_000 });
+  const socket = new zmq.Router({ linger: 0, maxMessageSize: MAX_CLIENT_FRAME_BYTES * 2, sendHighWaterMark: MAX_QUEUED_REPLIES });
   await socket.bind('tcp://127.0.0.1:*');
-  const queue: Buffer[][] = [];
-  let pumping = false;
+  // A ROUTER never blocks a send: a reply to a client that is gone, or beyond the high-water mark (the bound on
+  // replies waiting for one client), is dropped by ZeroMQ. So with sendTimeout 0 every send completes inside the
+  // call, and replies need no queue of our own and no awaited send each (~20 µs of CPU per reply, measured).
+  socket.sendTimeout = 0;
   let closed = false;
 
-  const pump = async (): Promise<void> => {
-    if (pumping) return;
-    pumping = true;
-    try {
-      while (queue.length > 0 && !closed) {
-        const next = queue.shift();
-        if (next) await socket.send(next);
-      }
-    } catch {
-      // Unroutable: the client went away. Nothing to do; it will time out or retry.
-    } finally {
-      pumping = false;
-      if (queue.length > 0 && !closed) void pump();
-    }
-  };
-
   const send = (routingId: Buffer, frame: ClientReplyFrame): void => {
-    if (closed) return;
-    if (queue.length >= MAX_QUEUED_REPLIES) queue.shift();
-    queue.push([routingId, Buffer.from(JSON.stringify(frame))]);
-    void pump();
+    if (closed || socket.closed) return;
+    socket.send([routingId, Buffer.from(JSON.stringify(frame))]).then(ignore, ignore);
   };
 
   void (async () => {

@@ -1,4 +1,7 @@
 // Tells when a node's visible Raft state changed, so the lab gets one node-state event per change, not per step.
+// The commit and applied indexes shown are capped at the node's durable log: a leader's core counts its own
+// entries before they are on disk (see raft-runtime.ts), and the lab must never show as committed an entry that a
+// crash of the leader could still take back.
 import type { NodeStateView } from '../protocol/events';
 import type { RaftNode } from '../raft/types';
 import type { ScaledClock } from './scaled-clock';
@@ -6,10 +9,11 @@ import type { ScaledClock } from './scaled-clock';
 export class NodeStateTracker {
   private last = '';
 
-  constructor(private readonly core: RaftNode, private readonly clock: ScaledClock) {}
+  constructor(private readonly core: RaftNode, private readonly clock: ScaledClock, private readonly durableIndex: () => number) {}
 
   current(): NodeStateView {
     const status = this.core.status();
+    const durableIndex = this.durableIndex();
     const progress = status.progress
       ? Object.fromEntries(Object.entries(status.progress).map(([id, p]) => [id, { nextIndex: p.nextIndex, matchIndex: p.matchIndex }]))
       : null;
@@ -18,8 +22,8 @@ export class NodeStateTracker {
       term: status.term,
       votedFor: status.votedFor,
       leaderId: status.leaderId,
-      commitIndex: status.commitIndex,
-      lastApplied: status.lastApplied,
+      commitIndex: Math.min(status.commitIndex, durableIndex),
+      lastApplied: Math.min(status.lastApplied, durableIndex),
       lastLogIndex: status.lastLogIndex,
       lastLogTerm: status.lastLogTerm,
       electionDeadlineNs: status.electionDeadlineMs === null ? null : Math.round(this.clock.realTimeOfMs(status.electionDeadlineMs) * 1e6),

@@ -3,6 +3,13 @@
 // says to persist is durable BEFORE its messages are sent and before any client hears of the result. Batches are
 // pipelined (batch k+1 may start writing while k syncs, so one fdatasync covers both: group commit) but their
 // effects are released strictly in order.
+//
+// One exception to "durable before sent", the one the dissertation allows (§10.2.1): a leader's AppendEntries go out
+// while its own write of the same entries is still in flight, so followers write in parallel with it. That is safe
+// because nothing that depends on the leader's copy being durable leaves the process earlier: client replies and
+// applied state wait in the chain for the leader's write, and a message goes early only if the commit index it
+// carries covers nothing beyond the leader's durable log (DurablePrefix). The core counts the leader itself as
+// soon as it appends; the runtime makes sure that count is never acted on before the entry is durable.
 import type { KvStateMachine } from '../kv/state-machine';
 import type { KvApplyResult } from '../kv/result';
 import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
@@ -16,6 +23,7 @@ import type { Wal } from './storage';
 import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
 import { NodeStateTracker } from './node-state-tracker';
+import { DurablePrefix } from './durable-prefix';
 
 const MAX_PENDING_WRITES = 10_000;
 /** Raft events that happen on every heartbeat; left out when only state changes are reported. */
@@ -52,10 +60,14 @@ export class RaftRuntime {
   private stopped = false;
   private drainScheduled = false;
   private readonly fullDetail: boolean;
+  private readonly durable: DurablePrefix;
+  /** Ready batches whose messages wait in the chain; while any do, later messages wait too (per-peer order). */
+  private heldMessageBatches = 0;
 
   constructor(private readonly o: RaftRuntimeOptions) {
     this.fullDetail = o.eventDetail === 'full';
-    this.stateTracker = new NodeStateTracker(o.core, o.clock);
+    this.durable = new DurablePrefix(o.core.status().lastLogIndex);
+    this.stateTracker = new NodeStateTracker(o.core, o.clock, () => this.durable.index);
   }
 
   start(): void {
@@ -168,7 +180,14 @@ export class RaftRuntime {
       if (!this.fullDetail && ROUTINE_EVENT_KINDS.has(event.kind)) continue;
       this.o.reporter.report({ type: 'raft', atNs, node: this.o.nodeId, event: { ...event, data: { ...event.data } } });
     }
-    const { persist } = ready;
+    const { persist, messages } = ready;
+    const first = persist.entries[0];
+    const last = persist.entries[persist.entries.length - 1];
+    const issued = first && last ? this.durable.issued(first.index, last.index) : null;
+    const sentEarly = messages.length > 0 && this.maySendBeforeDurable(ready);
+    // Followers can start on these before the WAL has even encoded our copy.
+    if (sentEarly) for (const message of messages) this.sendMessage(message);
+    else if (messages.length > 0) this.heldMessageBatches += 1;
     const needsWrite = persist.hardState !== null || persist.entries.length > 0;
     const written = needsWrite ? this.o.wal.write(persist) : null;
     // Planted bug `ack-before-persist`: the core says the messages need not wait for the disk.
@@ -177,9 +196,13 @@ export class RaftRuntime {
     this.chain = (async () => {
       await previous;
       if (gate) await gate;
+      if (issued) this.durable.completed(issued);
       if (this.stopped) return;
       if (persist.entries.length > 0) this.reportLogWrite(persist.entries);
-      for (const message of ready.messages) this.sendMessage(message);
+      if (!sentEarly && messages.length > 0) {
+        for (const message of messages) this.sendMessage(message);
+        this.heldMessageBatches -= 1;
+      }
       this.apply(ready.committedEntries);
       for (const readState of ready.readStates) this.confirmRead(readState.requestId, readState.index);
       for (const failure of ready.readFailures) this.failRead(failure.requestId, failure.leaderHint);
@@ -187,6 +210,21 @@ export class RaftRuntime {
       this.reportStateIfChanged();
     })().catch((error: unknown) => this.o.onFatal(error instanceof Error ? error : new Error(String(error))));
     if (written && !gate) written.catch((error: unknown) => this.o.onFatal(error as Error));
+  }
+
+  /**
+   * Whether this batch's messages may go out now, before its write is durable: only a leader's AppendEntries (new
+   * entries for the followers to write in parallel, heartbeats), only when no earlier batch's messages still wait,
+   * never with a term or vote change to persist, and only if each carries a commit index within the durable log.
+   */
+  private maySendBeforeDurable(ready: Ready): boolean {
+    if (this.heldMessageBatches > 0 || ready.persist.hardState !== null) return false;
+    if (!ready.persist.mustSync && ready.persist.entries.length > 0) return false; // planted bug: keep its path as is
+    const durableIndex = this.durable.index;
+    for (const message of ready.messages) {
+      if (message.type !== 'AppendEntries' || message.leaderCommit > durableIndex) return false;
+    }
+    return true;
   }
 
   private sendMessage(message: Ready['messages'][number]): void {

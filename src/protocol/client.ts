@@ -1,12 +1,15 @@
 // KV client <-> node frames. A client sends to any node; a node that is not the leader answers with a hint.
 // Decoding never throws: a bad frame gets an error reply (when it has an id) and changes nothing.
 import { z } from 'zod';
-import { decodeWithSchema, type Decoded } from './validate';
+import { decodeJsonBytes, decodeWithSchema, type Decoded } from './validate';
+import { isCount, isIntIn, isObjectWithKeys, isStringOfLength } from './wire';
 
 export const MAX_CLIENT_FRAME_BYTES = 128 * 1024;
 
-const kvKey = z.string().min(1).max(256);
-const kvValue = z.string().max(64 * 1024);
+const KEY_MAX = 256;
+const VALUE_MAX = 64 * 1024;
+const kvKey = z.string().min(1).max(KEY_MAX);
+const kvValue = z.string().max(VALUE_MAX);
 
 export const clientRequestFrameSchema = z.strictObject({
   v: z.literal(1),
@@ -35,10 +38,46 @@ export const clientReplyFrameSchema = z.strictObject({
 });
 export type ClientReplyFrame = z.infer<typeof clientReplyFrameSchema>;
 
+// Every write crosses both decoders, so each first tries a hand-written check of the same rules (as for peer frames,
+// see wire.ts); what it does not accept goes to the schema, which explains the rejection.
+
 export function decodeClientRequest(bytes: Uint8Array): Decoded<ClientRequestFrame> {
+  const json = decodeJsonBytes(bytes, MAX_CLIENT_FRAME_BYTES);
+  if (json.ok && isClientRequestFrame(json.value)) return { ok: true, value: json.value };
   return decodeWithSchema(bytes, clientRequestFrameSchema, MAX_CLIENT_FRAME_BYTES, 'client request');
 }
 
 export function decodeClientReply(bytes: Uint8Array): Decoded<ClientReplyFrame> {
+  const json = decodeJsonBytes(bytes, MAX_CLIENT_FRAME_BYTES);
+  if (json.ok && isClientReplyFrame(json.value)) return { ok: true, value: json.value };
   return decodeWithSchema(bytes, clientReplyFrameSchema, MAX_CLIENT_FRAME_BYTES, 'client reply');
+}
+
+const OPS: ReadonlySet<unknown> = new Set(clientRequestFrameSchema.shape.op.options);
+const STATUSES: ReadonlySet<unknown> = new Set(clientReplyFrameSchema.shape.status.options);
+const REQUEST_OPTIONAL_KEYS = ['value', 'from', 'to'] as const;
+
+/** True only for values clientRequestFrameSchema accepts unchanged. */
+export function isClientRequestFrame(value: unknown): value is ClientRequestFrame {
+  if (typeof value !== 'object' || value === null) return false;
+  let keyCount = 6;
+  for (const key of REQUEST_OPTIONAL_KEYS) {
+    const optional = (value as Readonly<Record<string, unknown>>)[key];
+    if (optional === undefined) continue;
+    if (!isStringOfLength(optional, 0, VALUE_MAX)) return false;
+    keyCount += 1;
+  }
+  if (!isObjectWithKeys(value, keyCount)) return false;
+  return value['v'] === 1 && isStringOfLength(value['requestId'], 1, 64) && isStringOfLength(value['clientId'], 1, 64) &&
+    isCount(value['seq']) && OPS.has(value['op']) && isStringOfLength(value['key'], 1, KEY_MAX);
+}
+
+/** True only for values clientReplyFrameSchema accepts unchanged. */
+export function isClientReplyFrame(value: unknown): value is ClientReplyFrame {
+  if (!isObjectWithKeys(value, 8)) return false;
+  const { value: replyValue, leaderHint, index, error } = value;
+  return value['v'] === 1 && isStringOfLength(value['requestId'], 0, 64) && STATUSES.has(value['status']) &&
+    (replyValue === null || isStringOfLength(replyValue, 0, VALUE_MAX)) &&
+    (leaderHint === null || isIntIn(leaderHint, 1, 25)) && (index === null || isCount(index)) &&
+    isIntIn(value['node'], 1, 25) && (error === null || isStringOfLength(error, 0, 1024));
 }

@@ -49,7 +49,7 @@ export class KvClient {
     const deadlineMs = startedMs + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale;
     const isWrite = request.op !== 'get';
     const seq = isWrite ? ++this.seq : 0;
-    let target: NodeId | null = request.node ?? this.context.leaderGuess() ?? this.lastServer;
+    let target: NodeId | null = request.node ?? this.context.leaderGuess() ?? this.liveOrNull(this.lastServer);
     let lastError = 'no node answered';
     let sentOnce = false;
     // An attempt needs time to be answered: with less left than that, stop rather than send a request whose outcome
@@ -105,6 +105,11 @@ export class KvClient {
       case 'error':
         return { done: false, next: this.pickNode(target), error: reply.error ?? 'error', backoff: true };
     }
+  }
+
+  /** The node that answered last, unless the lab knows it is down now (a crashed leader would eat an attempt). */
+  private liveOrNull(node: NodeId | null): NodeId | null {
+    return node !== null && this.context.liveNodes().includes(node) ? node : null;
   }
 
   /** Another live node than `avoid`, round-robin. */

@@ -1,27 +1,23 @@
 // One DEALER per node's client endpoint, shared by all clients of the lab; replies are matched to requests by id.
-// Bounded: at most MAX_IN_FLIGHT requests wait for replies at once.
+// Bounded: at most MAX_IN_FLIGHT requests wait for replies at once. When the connection to a node drops (the node
+// died), the requests waiting on it fail at once: their replies can no longer come, and a client that waited out
+// its whole attempt timeout for them would add that much to every failover.
 import * as zmq from 'zeromq';
 import { decodeClientReply, type ClientReplyFrame, type ClientRequestFrame } from '../../protocol/client';
 import type { NodeId } from '../../raft/types';
 
 const MAX_IN_FLIGHT = 20_000;
 
-interface Outgoing {
-  readonly requestId: string;
-  readonly payload: Buffer;
-}
-
 interface Connection {
   readonly endpoint: string;
   readonly socket: zmq.Dealer;
-  readonly queue: Outgoing[];
-  pumping: boolean;
+  /** Requests sent on this connection that wait for a reply: id -> settle. */
+  readonly waiting: Map<string, (reply: ClientReplyFrame | null) => void>;
 }
 
 export class NodeConnections {
   private readonly connections = new Map<NodeId, Connection>();
-  private readonly waiting = new Map<string, (reply: ClientReplyFrame) => void>();
-  private readonly failures = new Map<string, () => void>();
+  private inFlight = 0;
   private closed = false;
   invalidReplies = 0;
 
@@ -29,12 +25,13 @@ export class NodeConnections {
   setEndpoint(id: NodeId, endpoint: string): void {
     const existing = this.connections.get(id);
     if (existing?.endpoint === endpoint) return;
-    existing?.socket.close();
+    if (existing) this.drop(existing);
     // immediate + sendTimeout 0: a request to a node that is down fails at once instead of waiting for it, so the
     // client moves on to another node without losing a whole attempt timeout.
     const socket = new zmq.Dealer({ linger: 0, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000, immediate: true, sendTimeout: 0 });
     socket.connect(endpoint);
-    const connection: Connection = { endpoint, socket, queue: [], pumping: false };
+    const connection: Connection = { endpoint, socket, waiting: new Map() };
+    socket.events.on('disconnect', () => this.failWaiting(connection));
     this.connections.set(id, connection);
     void this.receive(connection);
   }
@@ -42,51 +39,38 @@ export class NodeConnections {
   /** Sends and waits up to `timeoutMs` for the reply; null on timeout or when the node is unknown. */
   async request(id: NodeId, frame: ClientRequestFrame, timeoutMs: number): Promise<ClientReplyFrame | null> {
     const connection = this.connections.get(id);
-    if (!connection || this.closed || this.waiting.size >= MAX_IN_FLIGHT) return null;
+    if (!connection || this.closed || this.inFlight >= MAX_IN_FLIGHT || connection.waiting.has(frame.requestId)) return null;
     return new Promise<ClientReplyFrame | null>((resolve) => {
       const settle = (reply: ClientReplyFrame | null): void => {
+        if (connection.waiting.get(frame.requestId) !== settle) return; // settled already
         clearTimeout(timer);
-        this.waiting.delete(frame.requestId);
-        this.failures.delete(frame.requestId);
+        connection.waiting.delete(frame.requestId);
+        this.inFlight -= 1;
         resolve(reply);
       };
       const timer = setTimeout(() => settle(null), timeoutMs);
-      this.waiting.set(frame.requestId, settle);
-      this.failures.set(frame.requestId, () => settle(null));
-      if (connection.queue.length >= 10_000) this.fail(connection.queue.shift());
-      connection.queue.push({ requestId: frame.requestId, payload: Buffer.from(JSON.stringify(frame)) });
-      void this.pump(connection);
+      connection.waiting.set(frame.requestId, settle);
+      this.inFlight += 1;
+      // sendTimeout 0: the send completes (or fails) inside the call, so there is nothing to queue or await here;
+      // ZeroMQ's high-water mark bounds what waits for the node. A refused send (node down, queue full) fails fast.
+      if (connection.socket.closed) settle(null);
+      else connection.socket.send(Buffer.from(JSON.stringify(frame))).then(undefined, () => settle(null));
     });
   }
 
   close(): void {
     this.closed = true;
-    for (const connection of this.connections.values()) connection.socket.close();
+    for (const connection of this.connections.values()) this.drop(connection);
     this.connections.clear();
   }
 
-  private async pump(connection: Connection): Promise<void> {
-    if (connection.pumping) return;
-    connection.pumping = true;
-    try {
-      while (connection.queue.length > 0 && !this.closed) {
-        const next = connection.queue.shift();
-        if (!next) continue;
-        try {
-          await connection.socket.send(next.payload);
-        } catch {
-          this.fail(next); // not connected (node down) or the socket was replaced: fail fast
-        }
-      }
-    } finally {
-      connection.pumping = false;
-    }
+  private drop(connection: Connection): void {
+    connection.socket.close();
+    this.failWaiting(connection);
   }
 
-  private fail(outgoing: Outgoing | undefined): void {
-    if (!outgoing) return;
-    const resolve = this.failures.get(outgoing.requestId);
-    resolve?.();
+  private failWaiting(connection: Connection): void {
+    for (const settle of [...connection.waiting.values()]) settle(null);
   }
 
   private async receive(connection: Connection): Promise<void> {
@@ -98,7 +82,7 @@ export class NodeConnections {
           this.invalidReplies += 1;
           continue;
         }
-        this.waiting.get(decoded.value.requestId)?.(decoded.value);
+        connection.waiting.get(decoded.value.requestId)?.(decoded.value);
       }
     } catch {
       // closed

@@ -1,10 +1,12 @@
 // The sending half of one directed link: a DEALER socket connected to one peer, a bounded queue in front of it,
-// and an async pump that feeds the queue to the socket one frame at a time. The caller's `admit` is synchronous
-// and never waits: a peer that is dead (no connection) or stopped (TCP buffers full) only ever stalls its own
-// pump; once its queue is full, further frames for it are dropped.
+// and a feeder that hands the queue to the socket (synchronously while ZeroMQ has room; one parked blocking send
+// when it pushes back, see socket-feeder.ts). The caller's `admit` is synchronous and never waits: a peer that is
+// dead (no connection) or stopped (TCP buffers full) only ever stalls its own link; once its queue is full,
+// further frames for it are dropped.
 import { Dealer } from 'zeromq';
 import type { NodeId } from '../../raft/types';
 import { BoundedQueue } from './bounded-queue';
+import { sendBlocking, sendWhileWritable, useNonBlockingSends } from './socket-feeder';
 import type { PeerLinkStats } from './transport-stats';
 
 export interface OutboundLinkOptions {
@@ -93,43 +95,65 @@ export class OutboundLink {
       reconnectInterval: 100,
       reconnectMaxInterval: 1000,
     });
+    useNonBlockingSends(socket);
     socket.connect(endpoint);
     return socket;
   }
 
   private enqueueAfter(bytes: Buffer, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.delayTimers.delete(timer);
-      this.enqueueNow(bytes);
-      this.counters.queued = this.pendingFrames;
-    }, delayMs);
-    this.delayTimers.add(timer);
+    // Node's timers may fire up to a millisecond early; an injected delay is a promise of "at least".
+    const dueNs = process.hrtime.bigint() + BigInt(Math.ceil(delayMs * 1e6));
+    const arm = (waitMs: number): void => {
+      const timer = setTimeout(() => {
+        this.delayTimers.delete(timer);
+        const leftNs = dueNs - process.hrtime.bigint();
+        if (leftNs > 0n) {
+          arm(Math.max(1, Math.ceil(Number(leftNs) / 1e6)));
+          return;
+        }
+        this.enqueueNow(bytes);
+        this.counters.queued = this.pendingFrames;
+      }, waitMs);
+      this.delayTimers.add(timer);
+    };
+    arm(delayMs);
   }
 
   private enqueueNow(bytes: Buffer): void {
     // Cannot fail: admit() reserved the room (pendingFrames counts this copy until it is here).
     const stored = this.queue.push(bytes);
     if (!stored) throw new Error(`invariant: queue for S${this.peerId} overflowed a reserved slot`);
-    if (!this.pumping) {
+    if (!this.pumping) this.feed();
+  }
+
+  /** Sends at once what the socket takes; if frames are left (back-pressure), one parks in a blocking send. */
+  private feed(): void {
+    if (this.closed) return;
+    this.counters.sent += sendWhileWritable(this.socket, this.queue, this.onLost);
+    this.counters.queued = this.pendingFrames;
+    if (this.queue.length > 0 && !this.closed) {
       this.pumping = true;
-      void this.pump();
+      void this.pumpBlocked();
     }
   }
 
-  /** One send in flight at a time (zeromq.js rejects a second blocking send with EBUSY). Never throws. */
-  private async pump(): Promise<void> {
+  private readonly onLost = (): void => {
+    this.counters.sent -= 1;
+    this.counters.dropped += 1;
+  };
+
+  /** One blocking send in flight at a time (zeromq.js rejects a second one with EBUSY). Never throws. */
+  private async pumpBlocked(): Promise<void> {
     try {
       while (!this.closed) {
         const bytes = this.queue.shift();
         if (bytes === undefined) break;
         this.counters.queued = this.pendingFrames;
-        try {
-          await this.socket.send(bytes);
-          this.counters.sent += 1;
-        } catch {
-          // The socket was closed under a blocked send (retarget or close): the frame is lost, like on a network.
-          this.counters.dropped += 1;
-        }
+        if (await sendBlocking(this.socket, bytes)) this.counters.sent += 1;
+        else this.counters.dropped += 1;
+        if (this.closed) break;
+        this.counters.sent += sendWhileWritable(this.socket, this.queue, this.onLost);
+        this.counters.queued = this.pendingFrames;
       }
     } finally {
       this.pumping = false;

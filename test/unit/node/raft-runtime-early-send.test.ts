@@ -1,0 +1,177 @@
+// The leader sends AppendEntries while its own write of the entries is still in flight (dissertation §10.2.1).
+// What must still hold: no client reply, no applied entry, no reported commit and no leaderCommit sent to a
+// follower covers an entry before the leader's own copy of it is durable; followers' messages still wait for the
+// disk; and messages to a peer keep their order.
+import { describe, expect, it } from 'vitest';
+import { RaftRuntime } from '../../../src/node/raft-runtime';
+import { EventReporter } from '../../../src/node/event-reporter';
+import { ScaledClock } from '../../../src/node/scaled-clock';
+import type { LabLink } from '../../../src/node/lab-link';
+import type { Wal } from '../../../src/node/storage';
+import type { PeerTransport } from '../../../src/node/transport/peer-transport';
+import type { PeerFrame } from '../../../src/protocol/wire';
+import type { NodeToLabFrame } from '../../../src/protocol/control';
+import type { ClientReplyFrame } from '../../../src/protocol/client';
+import { KvStateMachine } from '../../../src/kv/state-machine';
+import { createRaftNode } from '../../../src/raft';
+import type { AppendEntries, Message, Persist } from '../../../src/raft/types';
+
+/** A WAL whose writes complete only when the test says so, in order. */
+class ManualWal {
+  readonly pending: { persist: Persist; resolve: () => void }[] = [];
+  lastDurableIndex = 0;
+  readonly api: Wal = {
+    path: '/nowhere',
+    write: (persist) => new Promise<void>((resolve) => {
+      this.pending.push({ persist, resolve });
+    }),
+    compact: () => Promise.resolve(),
+    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, fileBytes: 0, lastIndex: 0, term: 0 }),
+    close: () => Promise.resolve(),
+  };
+
+  async completeNext(): Promise<void> {
+    const next = this.pending.shift();
+    const last = next?.persist.entries.at(-1);
+    if (last) this.lastDurableIndex = last.index;
+    next?.resolve();
+    await settle();
+  }
+
+  async completeAll(): Promise<void> {
+    while (this.pending.length > 0) await this.completeNext();
+  }
+}
+
+/** Lets promise chains, setImmediate drains and the reporter's 10 ms flush run. */
+const settle = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function harness() {
+  let nowMs = 0;
+  const clock = new ScaledClock(1, () => nowMs);
+  const wal = new ManualWal();
+  const sent: { frame: PeerFrame; durableAtSend: number }[] = [];
+  const transport = { selfId: 1, endpoint: 'tcp://127.0.0.1:1', setPeers: () => undefined, setFaults: () => undefined,
+    setTimeScale: () => undefined, stats: () => ({ peers: {}, invalid: 0, unroutable: 0 }), close: () => Promise.resolve(),
+    send: (frame: PeerFrame) => void sent.push({ frame, durableAtSend: wal.lastDurableIndex }) } satisfies PeerTransport;
+  const labFrames: NodeToLabFrame[] = [];
+  const link: LabLink = { send: (frame) => void labFrames.push(frame), close: () => undefined };
+  const core = createRaftNode({ id: 1, members: [1, 2, 3], electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 7 }, null, 0);
+  const runtime = new RaftRuntime({ nodeId: 1, core, wal: wal.api, transport, clock, kv: new KvStateMachine(),
+    reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail: 'state', onFatal: (error) => { throw error; } });
+  const reportedCommits = (): number[] => labFrames.flatMap((frame) => frame.type === 'events' ? frame.events : [])
+    .filter((event) => event['type'] === 'node-state')
+    .map((event) => (event['state'] as { commitIndex: number }).commitIndex);
+  return {
+    wal, sent, runtime, core, reportedCommits,
+    advance(ms: number) { nowMs += ms; },
+    deliver(msg: Message) { runtime.onPeerFrame({ v: 1, id: `x-${Math.random()}`, sentAtNs: 0, msg }); },
+  };
+}
+
+const appendsTo = (sent: { frame: PeerFrame }[], peer: number): AppendEntries[] =>
+  sent.map(({ frame }) => frame.msg).filter((msg): msg is AppendEntries => msg.type === 'AppendEntries' && msg.to === peer);
+
+/** No AppendEntries ever carried a commit index beyond the leader's durable log when it was sent. */
+function expectNoEarlyCommitSent(sent: { frame: PeerFrame; durableAtSend: number }[]): void {
+  for (const { frame, durableAtSend } of sent) {
+    if (frame.msg.type === 'AppendEntries') expect(frame.msg.leaderCommit).toBeLessThanOrEqual(durableAtSend);
+  }
+}
+
+/** Per-peer order: each AppendEntries to a peer starts where the previous one ended (or repeats a heartbeat). */
+function expectPerPeerOrder(sent: { frame: PeerFrame }[]): void {
+  for (const peer of [2, 3]) {
+    let known = 0;
+    for (const msg of appendsTo(sent, peer)) {
+      expect(msg.prevLogIndex).toBeLessThanOrEqual(known);
+      known = Math.max(known, msg.prevLogIndex + msg.entries.length);
+    }
+  }
+}
+
+async function electedLeader() {
+  const h = harness();
+  h.runtime.start();
+  h.advance(400);
+  h.runtime.reschedule(); // the timer fires at once: the election timeout has passed
+  await settle(5);
+  await h.wal.completeAll(); // the candidate's term and vote are durable before it asks for votes
+  const votes = h.sent.map(({ frame }) => frame.msg).filter((msg) => msg.type === 'RequestVote');
+  expect(votes.length).toBe(2);
+  const term = votes[0]?.term ?? 0;
+  h.deliver({ type: 'RequestVoteReply', from: 2, to: 1, term, voteGranted: true, preVote: false });
+  await settle();
+  expect(h.core.status().role).toBe('leader');
+  return { ...h, term };
+}
+
+describe('leader sends AppendEntries before its own write is durable', () => {
+  it('followers get new entries at once; the client hears only after the leader\'s write', async () => {
+    const h = await electedLeader();
+    await h.wal.completeAll(); // the leader's no-op
+    const replies: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>[] = [];
+    h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'k', value: 'v' }, (reply) => replies.push(reply));
+    await settle();
+    const index = h.core.status().lastLogIndex;
+    expect(h.wal.pending.some(({ persist }) => persist.entries.some((entry) => entry.index === index))).toBe(true);
+    // Sent while the write is still pending:
+    for (const peer of [2, 3]) expect(appendsTo(h.sent, peer).some((msg) => msg.entries.some((entry) => entry.index === index))).toBe(true);
+
+    // A follower acknowledges: with the leader counting itself the core commits, but nothing may act on it yet.
+    h.deliver({ type: 'AppendEntriesReply', from: 2, to: 1, term: h.term, success: true, matchIndex: index, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    await settle(20);
+    expect(h.core.status().commitIndex).toBe(index);
+    expect(replies).toEqual([]);
+    expect(Math.max(...h.reportedCommits())).toBeLessThan(index);
+    h.advance(60);
+    h.runtime.reschedule(); // a heartbeat is due
+    await settle(5);
+
+    await h.wal.completeAll();
+    await settle(20);
+    expect(replies).toEqual([{ status: 'ok', value: null, leaderHint: null, index, error: null }]);
+    expect(Math.max(...h.reportedCommits())).toBe(index);
+    expectNoEarlyCommitSent(h.sent);
+    expectPerPeerOrder(h.sent);
+  });
+
+  it('a commit that counted the leader\'s pending write is not reported while an earlier write completes', async () => {
+    const h = await electedLeader();
+    await h.wal.completeAll();
+    const replies: string[] = [];
+    h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'a', value: '1' }, () => replies.push('r1'));
+    await settle();
+    h.runtime.handleClient({ v: 1, requestId: 'r2', clientId: 'c', seq: 2, op: 'put', key: 'b', value: '2' }, () => replies.push('r2'));
+    await settle();
+    const second = h.core.status().lastLogIndex;
+    const first = second - 1;
+    expect(h.wal.pending.length).toBe(2);
+    h.deliver({ type: 'AppendEntriesReply', from: 3, to: 1, term: h.term, success: true, matchIndex: second, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    await settle();
+    expect(h.core.status().commitIndex).toBe(second);
+    await h.wal.completeNext(); // the first write is durable, the second is not
+    await settle(20);
+    expect(Math.max(...h.reportedCommits())).toBe(first);
+    expect(replies).toEqual([]); // the commit batch waits behind the second write
+    await h.wal.completeAll();
+    await settle(20);
+    expect(replies).toEqual(['r1', 'r2']);
+    expect(Math.max(...h.reportedCommits())).toBe(second);
+    expectNoEarlyCommitSent(h.sent);
+    expectPerPeerOrder(h.sent);
+  });
+
+  it('a follower still acknowledges only what it has made durable', async () => {
+    const h = harness();
+    h.runtime.start();
+    h.deliver({ type: 'AppendEntries', from: 2, to: 1, term: 1, prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, readRound: 0,
+      entries: [{ index: 1, term: 1, command: null }] });
+    await settle(5);
+    expect(h.sent.filter(({ frame }) => frame.msg.type === 'AppendEntriesReply')).toEqual([]);
+    await h.wal.completeAll();
+    await settle();
+    const acks = h.sent.map(({ frame }) => frame.msg).filter((msg) => msg.type === 'AppendEntriesReply');
+    expect(acks).toMatchObject([{ success: true, matchIndex: 1 }]);
+  });
+});

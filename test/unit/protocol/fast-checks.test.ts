@@ -1,0 +1,146 @@
+// The hand-written checks on the hot paths (peer frames, client frames, node events) stand in for the zod schemas,
+// which stay the definition. They may be stricter than a schema (the schema then decides), never looser: here
+// thousands of valid values and mutations of them go through both, and whatever a fast check accepts the schema
+// must accept unchanged. The valid values themselves must pass the fast check, or it would never be used.
+import { describe, expect, it } from 'vitest';
+import { isPeerFrame, peerFrameSchema, type PeerFrame } from '../../../src/protocol/wire';
+import { clientReplyFrameSchema, clientRequestFrameSchema, isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
+import { labEventSchema } from '../../../src/protocol/events';
+import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
+
+/** mulberry32, so a failure can be replayed from the printed seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ODD_VALUES: unknown[] = [
+  -1, 0, 1, 1.5, 25, 26, 2 ** 53, -0, 1e308, '', 'x', 'x'.repeat(65), 'x'.repeat(257), 'x'.repeat(1025), 'x'.repeat(4097),
+  '😀'.repeat(40), null, true, false, [], {}, [1], { a: 1 }, 'AppendEntries', 'leader', 'put', 'ok', 'send', '12', '123',
+];
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every path to a value inside `value` (objects and arrays), so mutations can reach nested fields. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const out: (string | number)[][] = [prefix];
+  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
+  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));
+  return out;
+}
+
+/** A copy of `value` with one change at a random path: replaced, deleted, or given an extra key. */
+function mutate(value: Json, random: () => number): Json {
+  const copy = JSON.parse(JSON.stringify(value)) as Json;
+  const all = paths(copy);
+  const path = all[Math.floor(random() * all.length)] ?? [];
+  const odd = ODD_VALUES[Math.floor(random() * ODD_VALUES.length)] as Json;
+  if (path.length === 0) return random() < 0.5 ? odd : copy;
+  let parent: Json = copy;
+  for (const step of path.slice(0, -1)) parent = (parent as Record<string | number, Json>)[step] as Json;
+  const last = path[path.length - 1] as string | number;
+  const container = parent as Record<string | number, Json>;
+  const action = random();
+  if (action < 0.6) container[last] = odd;
+  else if (action < 0.8 && !Array.isArray(parent)) delete container[last];
+  else if (typeof container[last] === 'object' && container[last] !== null && !Array.isArray(container[last])) {
+    (container[last] as Record<string, Json>)[random() < 0.5 ? 'smuggled' : '__proto__'] = 1;
+  } else container[last] = odd;
+  return copy;
+}
+
+function fromJsonText(value: Json): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown; // as the decoders see it (JSON.parse, own __proto__ keys)
+}
+
+const peerFrames: PeerFrame[] = [
+  { v: 1, id: '1.x-1', sentAtNs: 1, msg: { type: 'RequestVote', from: 1, to: 2, term: 3, lastLogIndex: 7, lastLogTerm: 2, preVote: true } },
+  { v: 1, id: '2.x-2', sentAtNs: 0, msg: { type: 'RequestVoteReply', from: 2, to: 1, term: 3, voteGranted: false, preVote: false } },
+  { v: 1, id: '25.x-3', sentAtNs: 5e15, msg: { type: 'AppendEntries', from: 25, to: 1, term: 4, prevLogIndex: 6, prevLogTerm: 3, leaderCommit: 5, readRound: 9,
+    entries: [{ index: 7, term: 4, command: null }, { index: 8, term: 4, command: '{"op":"put","k":"é","v":"🚀"}' }] } },
+  { v: 1, id: '1.x-4', sentAtNs: 7.5, msg: { type: 'AppendEntries', from: 1, to: 3, term: 1, prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, readRound: 0, entries: [] } },
+  { v: 1, id: '1.x-5', sentAtNs: 9, msg: { type: 'AppendEntriesReply', from: 1, to: 25, term: 4, success: false, matchIndex: 0, conflictTerm: 3, conflictIndex: 5, readRound: 9 } },
+];
+
+const requests: Json[] = [
+  { v: 1, requestId: 'c-1-1-1', clientId: 'c-1', seq: 1, op: 'put', key: 'k', value: 'v' },
+  { v: 1, requestId: 'c-1-0-2', clientId: 'c-1', seq: 0, op: 'get', key: 'k' },
+  { v: 1, requestId: 'c-1-2-3', clientId: 'c-1', seq: 2, op: 'cas', key: 'k', from: '', to: 'b' },
+  { v: 1, requestId: 'c-1-3-4', clientId: 'c-1', seq: 3, op: 'delete', key: 'k' },
+];
+
+const replies: Json[] = [
+  { v: 1, requestId: 'c-1-1-1', status: 'ok', value: null, leaderHint: null, index: 12, node: 1, error: null },
+  { v: 1, requestId: '', status: 'not-leader', value: null, leaderHint: 3, index: null, node: 2, error: null },
+  { v: 1, requestId: 'r', status: 'fail', value: 'old', leaderHint: null, index: 4, node: 25, error: 'cas-mismatch' },
+];
+
+const nodeEvents: Record<string, Json>[] = [
+  { type: 'node-state', atNs: 12, node: 2, state: { role: 'leader', term: 3, votedFor: 2, leaderId: 2, commitIndex: 10, lastApplied: 10,
+    lastLogIndex: 11, lastLogTerm: 3, electionDeadlineNs: null, progress: { 1: { nextIndex: 12, matchIndex: 11 }, 3: { nextIndex: 5, matchIndex: 0 } } } },
+  { type: 'node-state', atNs: 0, node: 2, state: { role: 'follower', term: 0, votedFor: null, leaderId: null, commitIndex: 0, lastApplied: 0,
+    lastLogIndex: 0, lastLogTerm: 0, electionDeadlineNs: 123.5, progress: null } },
+  { type: 'log-write', atNs: 5, node: 2, entries: [{ index: 1, term: 1, command: null }, { index: 2, term: 1, command: '{"op":"put"}' }] },
+  { type: 'raft', atNs: 5, node: 2, event: { kind: 'commit-advanced', node: 2, term: 3, rule: '§5.3', reason: 'majority',
+    data: { from: 1, to: 2, ok: true, note: null, text: 'x' } } },
+  { type: 'message', atNs: 5, node: 2, direction: 'send', id: '2.x-9', dropReason: null,
+    message: { type: 'AppendEntries', from: 2, to: 1, term: 3, fields: { prevLogIndex: 1, entryCount: 1 }, entries: [{ index: 2, term: 3 }] } },
+  { type: 'message', atNs: 5, node: 2, direction: 'drop', id: '2.x-9', dropReason: 'lost',
+    message: { type: 'RequestVote', from: 2, to: 1, term: 3, fields: { preVote: false } } },
+  { type: 'error', atNs: 5, node: 2, message: 'S2: something' },
+];
+
+const ROUNDS = 3000;
+
+describe('fast checks agree with the schemas', () => {
+  it('peer frames', () => {
+    const random = seeded(1);
+    for (const frame of peerFrames) expect(isPeerFrame(fromJsonText(frame as unknown as Json)), frame.id).toBe(true);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const value = fromJsonText(mutate(peerFrames[round % peerFrames.length] as unknown as Json, random));
+      if (!isPeerFrame(value)) continue;
+      const parsed = peerFrameSchema.safeParse(value);
+      expect(parsed.success, JSON.stringify(value)).toBe(true);
+      expect(parsed.data).toEqual(value);
+    }
+  });
+
+  it('client requests and replies', () => {
+    const random = seeded(2);
+    for (const request of requests) expect(isClientRequestFrame(fromJsonText(request))).toBe(true);
+    for (const reply of replies) expect(isClientReplyFrame(fromJsonText(reply))).toBe(true);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const request = fromJsonText(mutate(requests[round % requests.length] ?? null, random));
+      if (isClientRequestFrame(request)) expect(clientRequestFrameSchema.safeParse(request).data, JSON.stringify(request)).toEqual(request);
+      const reply = fromJsonText(mutate(replies[round % replies.length] ?? null, random));
+      if (isClientReplyFrame(reply)) expect(clientReplyFrameSchema.safeParse(reply).data, JSON.stringify(reply)).toEqual(reply);
+    }
+  });
+
+  it('node events, and validateNodeEvent answers as the schema alone would', () => {
+    const random = seeded(3);
+    for (const event of nodeEvents.filter((candidate) => candidate['type'] !== 'error')) {
+      expect(isFrequentEventOf(fromJsonText(event) as Record<string, unknown>, 2), String(event['type'])).toBe(true);
+    }
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const raw = fromJsonText(mutate(nodeEvents[round % nodeEvents.length] as Json, random));
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
+      const record = raw as Record<string, unknown>;
+      const result = validateNodeEvent(record, 2);
+      const bySchema = labEventSchema.safeParse({ ...record, seq: 0 });
+      const schemaAccepts = bySchema.success && ['raft', 'message', 'log-write', 'node-state', 'error'].includes(bySchema.data.type) &&
+        'node' in bySchema.data && bySchema.data.node === 2;
+      expect(result.ok, JSON.stringify(raw)).toBe(schemaAccepts);
+      if (result.ok && bySchema.success) {
+        const { seq: _seq, ...expected } = bySchema.data;
+        expect(result.event).toEqual(expected);
+      }
+    }
+  });
+});
