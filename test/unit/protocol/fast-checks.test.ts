@@ -7,18 +7,9 @@ import { isPeerFrame, peerFrameSchema, type PeerFrame } from '../../../src/proto
 import { clientReplyFrameSchema, clientRequestFrameSchema, isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
 import { labEventSchema } from '../../../src/protocol/events';
 import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
+import { seededRandom } from '../../../src/lab/seeded-random';
 
-/** mulberry32, so a failure can be replayed from the printed seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 const ODD_VALUES: unknown[] = [
   -1, 0, 1, 1.5, 25, 26, 2 ** 53, -0, 1e308, '', 'x', 'x'.repeat(65), 'x'.repeat(257), 'x'.repeat(1025), 'x'.repeat(4097),
