@@ -2,12 +2,12 @@
 // and the KV state machine. The one rule that makes Raft's promises survive crashes lives here: what a Ready batch
 // says to persist is durable BEFORE its messages are sent and before any client hears of the result. Batches are
 // pipelined (batch k+1 may start writing while k syncs, so one fdatasync covers both: group commit) but their
-// effects are released strictly in order.
+// messages are released strictly in order, and their committed entries are applied strictly in order.
 //
 // One exception to "durable before sent", the one the dissertation allows (§10.2.1): a leader's AppendEntries go out
 // while its own write of the same entries is still in flight, so followers write in parallel with it. That is safe
-// because nothing that depends on the leader's copy being durable leaves the process earlier: client replies and
-// applied state wait in the chain for the leader's write, and a message goes early only if the commit index it
+// because nothing that depends on the leader's copy being durable leaves the process earlier: entries are applied
+// (and clients answered) only once they are durable here, and a message goes early only if the commit index it
 // carries covers nothing beyond the leader's durable log (DurablePrefix). The core counts the leader itself as
 // soon as it appends; the runtime makes sure that count is never acted on before the entry is durable.
 import type { KvStateMachine } from '../kv/state-machine';
@@ -23,7 +23,7 @@ import type { Wal } from './storage';
 import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
 import { NodeStateTracker } from './node-state-tracker';
-import { DurablePrefix } from './durable-prefix';
+import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 
 const MAX_PENDING_WRITES = 10_000;
 /** Raft events that happen on every heartbeat; left out when only state changes are reported. */
@@ -50,7 +50,11 @@ export interface RaftRuntimeOptions {
 }
 
 export class RaftRuntime {
+  /** Messages (and state reports) of each Ready batch, released in order once its write is durable. */
   private chain: Promise<void> = Promise.resolve();
+  /** Committed entries and reads of each batch, applied in order once durable here (see applyWhenDurable). */
+  private applyChain: Promise<void> = Promise.resolve();
+  private failed = false;
   private timer: NodeJS.Timeout | null = null;
   private messageCounter = 0;
   private readonly incarnation = process.pid.toString(36);
@@ -190,27 +194,61 @@ export class RaftRuntime {
     else if (messages.length > 0) this.heldMessageBatches += 1;
     const needsWrite = persist.hardState !== null || persist.entries.length > 0;
     const written = needsWrite ? this.o.wal.write(persist) : null;
+    if (written) {
+      // The WAL completes writes in issue order, so the durable prefix (and the log-write reports) follow the log.
+      written.then(() => {
+        if (issued) this.onDurable(persist.entries, issued);
+      }).catch(this.fail);
+    }
     // Planted bug `ack-before-persist`: the core says the messages need not wait for the disk.
     const gate = persist.mustSync && written ? written : null;
     const previous = this.chain;
     this.chain = (async () => {
       await previous;
       if (gate) await gate;
-      if (issued) this.durable.completed(issued);
       if (this.stopped) return;
-      if (persist.entries.length > 0) this.reportLogWrite(persist.entries);
       if (!sentEarly && messages.length > 0) {
         for (const message of messages) this.sendMessage(message);
         this.heldMessageBatches -= 1;
       }
+      this.reportStateIfChanged(); // after this batch's term, vote and log are durable
+    })().catch(this.fail);
+    if (ready.committedEntries.length > 0 || ready.readStates.length > 0 || ready.readFailures.length > 0) this.applyWhenDurable(ready);
+  }
+
+  /**
+   * Applies a batch's committed entries (and answers its reads) once they are durable here and every earlier batch
+   * has been applied. Not behind the message chain: a commit must not wait for the write of newer entries that
+   * happened to be issued before it (with group commit that cost a whole fdatasync per reply under load).
+   */
+  private applyWhenDurable(ready: Ready): void {
+    const lastCommitted = ready.committedEntries[ready.committedEntries.length - 1];
+    const durable = lastCommitted ? this.durable.whenDurable(lastCommitted.index) : null;
+    const previous = this.applyChain;
+    this.applyChain = (async () => {
+      await previous;
+      if (durable) await durable;
+      if (this.stopped) return;
       this.apply(ready.committedEntries);
       for (const readState of ready.readStates) this.confirmRead(readState.requestId, readState.index);
       for (const failure of ready.readFailures) this.failRead(failure.requestId, failure.leaderHint);
       this.serveReadyReads();
       this.reportStateIfChanged();
-    })().catch((error: unknown) => this.o.onFatal(error instanceof Error ? error : new Error(String(error))));
-    if (written && !gate) written.catch((error: unknown) => this.o.onFatal(error as Error));
+    })().catch(this.fail);
   }
+
+  private onDurable(entries: readonly Entry[], issued: IssuedWrite): void {
+    if (this.stopped) return;
+    this.reportLogWrite(entries);
+    this.durable.completed(issued);
+  }
+
+  /** A write failed (or an invariant broke): the node cannot keep its promises and must stop, once. */
+  private readonly fail = (error: unknown): void => {
+    if (this.failed) return;
+    this.failed = true;
+    this.o.onFatal(error instanceof Error ? error : new Error(String(error)));
+  };
 
   /**
    * Whether this batch's messages may go out now, before its write is durable: only a leader's AppendEntries (new

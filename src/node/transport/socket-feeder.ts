@@ -5,13 +5,6 @@
 // the call). Only when the socket pushes back does one frame park in a blocking send, as before.
 import type { Dealer } from 'zeromq';
 
-export interface FeedOutcome {
-  /** Frames handed to ZeroMQ. */
-  readonly sent: number;
-  /** Frames lost: the socket was closed (or replaced) under a parked send, or refused a frame it said it had room for. */
-  readonly lost: number;
-}
-
 /** Call once when the socket is made: the fast path relies on non-blocking sends. */
 export function useNonBlockingSends(socket: Dealer): void {
   socket.sendTimeout = 0;

@@ -162,6 +162,24 @@ describe('leader sends AppendEntries before its own write is durable', () => {
     expectPerPeerOrder(h.sent);
   });
 
+  it('a commit is answered once its entry is durable, without waiting for the write of a newer entry', async () => {
+    const h = await electedLeader();
+    await h.wal.completeAll();
+    const replies: string[] = [];
+    h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'a', value: '1' }, () => replies.push('r1'));
+    await settle();
+    h.runtime.handleClient({ v: 1, requestId: 'r2', clientId: 'c', seq: 2, op: 'put', key: 'b', value: '2' }, () => replies.push('r2'));
+    await settle();
+    const first = h.core.status().lastLogIndex - 1;
+    h.deliver({ type: 'AppendEntriesReply', from: 2, to: 1, term: h.term, success: true, matchIndex: first, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    await settle(5);
+    expect(replies).toEqual([]); // committed with the leader counted, but not durable here yet
+    await h.wal.completeNext();
+    await settle(5);
+    expect(h.wal.pending.length).toBe(1); // the newer entry's write is still in flight
+    expect(replies).toEqual(['r1']);
+  });
+
   it('a follower still acknowledges only what it has made durable', async () => {
     const h = harness();
     h.runtime.start();
