@@ -9,6 +9,7 @@
 //   second time (the risk the dissertation accepts for expired sessions), and the checker would flag it.
 import { KV_MAX_SESSIONS } from './limits';
 import type { KvApplyResult } from './result';
+import type { KvSession } from './snapshot';
 
 export type SessionLookup =
   | { readonly kind: 'new' }
@@ -48,6 +49,18 @@ export class ClientSessions {
     if (session === undefined) return;
     this.sessions.delete(clientId);
     this.sessions.set(clientId, session);
+  }
+
+  /** Every session, least recently used first (the order eviction follows). */
+  list(): KvSession[] {
+    return [...this.sessions].map(([clientId, session]) => ({ clientId, lastSeq: session.lastSeq, lastResult: session.lastResult }));
+  }
+
+  /** Replaces the whole table (restoring a snapshot); `sessions` least recently used first. */
+  replaceAll(sessions: readonly KvSession[]): void {
+    if (sessions.length > this.maxClients) throw new Error(`snapshot holds ${sessions.length} sessions, more than the bound ${this.maxClients}`);
+    this.sessions.clear();
+    for (const session of sessions) this.sessions.set(session.clientId, { lastSeq: session.lastSeq, lastResult: session.lastResult });
   }
 
   /** Records the result of a newly applied request; evicts the least recently used session if over the bound. */

@@ -5,6 +5,7 @@ import { decodeKvCommand, type KvCas, type KvCommand, type KvPut } from './comma
 import { KV_MAX_SESSIONS, KV_MAX_STORE_BYTES } from './limits';
 import type { KvApplyResult } from './result';
 import { ClientSessions } from './sessions';
+import { decodeKvSnapshot, encodeKvSnapshot } from './snapshot';
 import { utf8ByteLength } from './utf8';
 
 export interface KvStateMachineOptions {
@@ -83,6 +84,35 @@ export class KvStateMachine {
     const keys = [...this.values.keys()].sort();
     // Object.fromEntries defines own properties, so a key named "__proto__" is stored like any other.
     return Object.fromEntries(keys.map((key) => [key, this.values.get(key) ?? '']));
+  }
+
+  /** The whole state after entry `appliedIndex`, for log compaction (§7); see snapshot.ts for the format. */
+  takeSnapshot(): string {
+    return encodeKvSnapshot({
+      appliedIndex: this.appliedIndexValue,
+      values: [...this.values],
+      sessions: this.sessions.list(),
+      malformedCommandCount: this.malformedCommandCountValue,
+    });
+  }
+
+  /**
+   * Replaces the whole state with a snapshot's (one installed from the leader, or recovered from disk). `index` is
+   * the snapshot's lastIncludedIndex, which the data must agree with. Validates everything before changing anything:
+   * on a bad snapshot it throws and the state is untouched.
+   */
+  restoreSnapshot(index: number, data: string): void {
+    const state = decodeKvSnapshot(data);
+    if (state.appliedIndex !== index) throw new Error(`KV snapshot holds the state after entry ${state.appliedIndex}, not ${index}`);
+    let storeBytes = 0;
+    for (const [key, value] of state.values) storeBytes += utf8ByteLength(key) + utf8ByteLength(value);
+    if (storeBytes > this.maxStoreBytes) throw new Error(`KV snapshot holds ${storeBytes} bytes, more than the bound ${this.maxStoreBytes}`);
+    this.sessions.replaceAll(state.sessions);
+    this.values.clear();
+    for (const [key, value] of state.values) this.values.set(key, value);
+    this.storeBytesValue = storeBytes;
+    this.appliedIndexValue = state.appliedIndex;
+    this.malformedCommandCountValue = state.malformedCommandCount;
   }
 
   private applyCommand(command: KvCommand): KvApplyResult {
