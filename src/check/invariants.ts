@@ -19,10 +19,15 @@ export interface NodeSnapshot {
   readonly term: number;
   readonly commitIndex: number;
   readonly lastLogIndex: number;
+  /** Last index and term of its snapshot (§7; 0 and 0 without one): the compacted prefix. */
+  readonly snapshotIndex: number;
+  readonly snapshotTerm: number;
   /**
-   * Its whole in-memory log, index 1..n, which the checker diffs against its mirror; or null, and then the log
-   * writes (Persist.entries) since the last observation, in order, each replacing the log from its first index on
-   * (cheaper: no copy of the log). Either way the result must have `lastLogIndex` entries.
+   * Its whole in-memory log after the snapshot, index snapshotIndex+1..n, which the checker diffs against its
+   * mirror (required after a restart and after installing a snapshot); or null, and then the log writes
+   * (Persist.entries) since the last observation, in order, each replacing the log from its first index on
+   * (cheaper: no copy of the log). Either way the result must have `lastLogIndex` entries. The compacted prefix
+   * is committed, so the checker mirrors it with the committed log (after checking the snapshot's term).
    */
   readonly log: readonly Entry[] | null;
   readonly writes: readonly (readonly Entry[])[];
@@ -52,6 +57,9 @@ interface NodeTrack {
   readonly durable: LogMirror;
   /** Largest k such that the durable log matches the committed log through k. */
   durableMatch: number;
+  /** Snapshot index last seen in memory and on disk. */
+  snapshotIndex: number;
+  durableSnapshotIndex: number;
 }
 
 const MAX_TERM = 0x20_0000; // composite (index, term) keys need term < 2^21
@@ -97,6 +105,8 @@ export class InvariantChecker {
         memory: new LogMirror(),
         durable: new LogMirror(),
         durableMatch: 0,
+        snapshotIndex: 0,
+        durableSnapshotIndex: 0,
       });
     }
   }
@@ -128,6 +138,11 @@ export class InvariantChecker {
     }
     this.checkElectionSafety(snapshot);
     this.checkCommit(track, snapshot);
+    // After checkCommit: a leader may compact entries it committed in this very step.
+    if (snapshot.snapshotIndex !== track.snapshotIndex) {
+      this.checkSnapshot(snapshot.id, snapshot.snapshotIndex, snapshot.snapshotTerm, 'memory');
+      track.snapshotIndex = snapshot.snapshotIndex;
+    }
     if (snapshot.role === 'leader' && track.completenessCheckedTerm !== snapshot.term) {
       this.checkLeaderCompleteness(snapshot.id, snapshot.term);
       track.completenessCheckedTerm = snapshot.term;
@@ -163,12 +178,39 @@ export class InvariantChecker {
     }
   }
 
-  /** The node's durable (synced) log may have changed. */
-  observeDurableLog(node: NodeId, durableLog: readonly Entry[], nowMs: number): void {
+  /**
+   * `node` restored its state machine from a snapshot through `index` (installed from the leader, or read back at a
+   * restart). `digest` is the prefix hash (log-hash.ts) of the log the state machine applied, carried in the
+   * snapshot: State Machine Safety requires it to be the committed log's.
+   */
+  observeSnapshotApplied(node: NodeId, index: number, term: number, digest: number | null, nowMs: number): void {
     this.nowMs = nowMs;
     const track = this.track(node);
-    const change = track.durable.update(durableLog);
-    if (change === null) return;
+    if (index < track.lastApplied) {
+      this.fail('state-machine-safety', index, `S${node} restored a snapshot through index ${index} after applying up to ${track.lastApplied}: its state machine went backwards`);
+    }
+    this.checkSnapshot(node, index, term, 'state machine');
+    if (digest !== null && digest !== this.committedHashes[index]) {
+      this.fail('state-machine-safety', index,
+        `S${node} restored a snapshot through index ${index} whose state is not that of the committed entries 1..${index}: it applied a different log`);
+    }
+    track.lastApplied = index;
+  }
+
+  /** The node's durable (synced) log may have changed: `durableLog` holds the entries after its snapshot, if any. */
+  observeDurableLog(node: NodeId, durableLog: readonly Entry[], nowMs: number, snapshotIndex = 0, snapshotTerm = 0): void {
+    this.nowMs = nowMs;
+    const track = this.track(node);
+    let prefixChange: number | null = null;
+    if (snapshotIndex !== track.durableSnapshotIndex) {
+      this.checkSnapshot(node, snapshotIndex, snapshotTerm, 'disk');
+      track.durableSnapshotIndex = snapshotIndex;
+      prefixChange = this.mirrorCommittedPrefix(track.durable, snapshotIndex);
+    }
+    const suffixChange = track.durable.update(durableLog, false, snapshotIndex);
+    const firstChanged = Math.min(prefixChange ?? Infinity, suffixChange?.firstChangedIndex ?? Infinity);
+    if (firstChanged === Infinity) return;
+    const change = { firstChangedIndex: firstChanged };
     if (change.firstChangedIndex <= track.durableMatch) track.durableMatch = change.firstChangedIndex - 1;
     this.refreshDurableMatch(track);
     this.checkDurability(change.firstChangedIndex);
@@ -193,6 +235,7 @@ export class InvariantChecker {
     track.alive = false;
     track.role = 'follower';
     track.memory.clear();
+    track.snapshotIndex = 0;
   }
 
   /** A crashed node came back from its disk, which holds `persistedTerm`. Follow with observeNode. */
@@ -207,6 +250,7 @@ export class InvariantChecker {
     track.lastApplied = 0;
     track.completenessCheckedTerm = 0;
     track.memory.clear();
+    track.snapshotIndex = 0;
   }
 
   /** A ReadIndex read began now (the client's request reached the cluster). */
@@ -237,7 +281,14 @@ export class InvariantChecker {
   private updateMemory(track: NodeTrack, snapshot: NodeSnapshot, fullScan: boolean): LogChange | null {
     let change: LogChange | null;
     if (snapshot.log !== null) {
-      change = track.memory.update(snapshot.log, fullScan);
+      const oldLength = track.memory.length;
+      // Installed or recovered: the snapshot came from committed entries observed earlier.
+      this.checkSnapshot(snapshot.id, snapshot.snapshotIndex, snapshot.snapshotTerm, 'memory');
+      const prefixChange = this.mirrorCommittedPrefix(track.memory, snapshot.snapshotIndex);
+      change = track.memory.update(snapshot.log, fullScan, snapshot.snapshotIndex);
+      if (prefixChange !== null) {
+        change = { firstChangedIndex: Math.min(prefixChange, change?.firstChangedIndex ?? Infinity), oldLength, newLength: track.memory.length };
+      }
     } else {
       change = null;
       const writes = snapshot.writes;
@@ -255,6 +306,26 @@ export class InvariantChecker {
       throw new Error(`S${snapshot.id} reports lastLogIndex ${snapshot.lastLogIndex} but its log (as written) has ${track.memory.length} entries`);
     }
     return change;
+  }
+
+  /** A snapshot stands for the committed prefix: mirror it as such. Returns the first index that changed, or null. */
+  private mirrorCommittedPrefix(mirror: LogMirror, snapshotIndex: number): number | null {
+    if (snapshotIndex === 0) return null;
+    return mirror.replacePrefix(snapshotIndex, (k) => this.committed[k - 1] as Entry, (k) => this.committedHashes[k] as number);
+  }
+
+  /** A snapshot may only cover committed entries, and its (index, term) must be the committed entry's (Log Matching). */
+  private checkSnapshot(node: NodeId, index: number, term: number, where: string): void {
+    if (index === 0) return;
+    const committed = this.committed[index - 1];
+    if (committed === undefined) {
+      this.fail('state-machine-safety', index,
+        `S${node}'s snapshot (${where}) covers index ${index}, but only ${this.committed.length} entries are known to be committed: §7 compacts committed entries only`);
+    }
+    if (committed.term !== term) {
+      this.fail('log-matching', index,
+        `S${node}'s snapshot (${where}) ends at index ${index} with term ${term}, but ${describeEntry(committed)} is committed there`);
+    }
   }
 
   // ---- individual properties ------------------------------------------------------------------------------
@@ -420,7 +491,7 @@ export class InvariantChecker {
       committed: (k) => this.committed[k - 1],
       committedLength: this.committed.length,
       nodes: [...this.tracks].map(([id, track]) => ({
-        id, alive: track.alive, role: track.role, term: track.term, commitIndex: track.commitIndex,
+        id, alive: track.alive, role: track.role, term: track.term, commitIndex: track.commitIndex, snapshotIndex: track.snapshotIndex,
         memoryEntry: (k: number) => track.memory.entry(k),
         durableEntry: (k: number) => track.durable.entry(k),
       })),

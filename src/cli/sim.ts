@@ -8,7 +8,8 @@
 //   --pre-vote, --check-quorum   Raft extensions
 //   --trace N        with --seed: print the last N trace records
 //   --kv             KV clients instead of raw proposals; the history must be linearizable (default profile
-//                    partitions, 10 s); --no-invariants leaves the checking to the linearizability checker alone
+//                    partitions, 10 s); --no-invariants leaves the checking to the linearizability checker alone;
+//                    --snapshot-every N compacts the log every N applied entries (default 50, 0 = never)
 //   --bench          how many times faster than real time a 5-node cluster under client load simulates
 import { parseBugNames } from '../sim/bugs';
 import { runBench } from '../sim/bench';
@@ -32,6 +33,7 @@ const FLAGS = {
   'trace': 'number',
   'kv': 'boolean',
   'no-invariants': 'boolean',
+  'snapshot-every': 'number',
   'bench': 'boolean',
 } as const;
 
@@ -44,6 +46,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   if (flags.bench === true) return bench();
   if (flags.kv === true) return kv(flags);
   if (flags['no-invariants'] === true) throw new UsageError('--no-invariants only goes with --kv');
+  if (flags['snapshot-every'] !== undefined) throw new UsageError('--snapshot-every only goes with --kv (fuzz seeds pick their own compaction)');
   const base = baseOptions(flags);
   if (flags.seed !== undefined) {
     if (flags.seeds !== undefined) throw new UsageError('use either --seed or --seeds');
@@ -88,7 +91,7 @@ function integer(name: string, value: number): number {
 
 function kv(flags: Flags): number {
   if (flags['pre-vote'] === true || flags['check-quorum'] === true || flags.trace !== undefined) {
-    throw new UsageError('--kv runs take --seed/--seeds, --first-seed, --seconds, --nodes, --bugs, --profile, --no-invariants');
+    throw new UsageError('--kv runs take --seed/--seeds, --first-seed, --seconds, --nodes, --bugs, --profile, --no-invariants, --snapshot-every');
   }
   const base = baseOptions(flags, { seconds: 10, profile: 'partitions' });
   const options = (seed: number): KvRunOptions => ({
@@ -98,6 +101,7 @@ function kv(flags: Flags): number {
     bugs: base.bugs ?? [],
     profile: base.profile ?? 'partitions',
     checkInvariants: flags['no-invariants'] !== true,
+    ...(flags['snapshot-every'] === undefined ? {} : { snapshotEvery: integer('snapshot-every', flags['snapshot-every']) }),
   });
   const seeds: number[] = [];
   if (flags.seed !== undefined) seeds.push(integer('seed', flags.seed));
@@ -164,10 +168,11 @@ function bench(): number {
   const verdict = result.speedup >= BENCH_TARGET_SPEEDUP ? 'meets' : 'misses';
   process.stdout.write(
     `simulated ${(result.simulatedMs / 1000).toFixed(0)} s of a 5-node cluster (50 ms heartbeats, ${result.proposalsPerSecond} proposals/s, ` +
-    `invariants checked after every event) in ${result.wallMs.toFixed(0)} ms wall / ${result.cpuMs.toFixed(0)} ms CPU:\n` +
+    `log compacted every ${result.snapshotEvery} entries, invariants checked after every event) in ` +
+    `${result.wallMs.toFixed(0)} ms wall / ${result.cpuMs.toFixed(0)} ms CPU:\n` +
     `  ${result.speedup.toFixed(0)}x faster than real time (${result.cpuSpeedup.toFixed(0)}x per CPU second); ` +
     `${verdict} the ${BENCH_TARGET_SPEEDUP}x target\n` +
-    `  ${result.steps} events, ${result.messages} messages, ${result.committed} entries committed\n`,
+    `  ${result.steps} events, ${result.messages} messages, ${result.committed} entries committed, snapshot at ${result.snapshotIndex}\n`,
   );
   return 0;
 }
@@ -198,6 +203,8 @@ function describeMessage(message: Message): string {
   switch (message.type) {
     case 'AppendEntries': return `${head} prev=${message.prevLogIndex}/${message.prevLogTerm} n=${message.entries.length} commit=${message.leaderCommit}`;
     case 'AppendEntriesReply': return `${head} ${message.success ? `ok match=${message.matchIndex}` : `reject conflict=${message.conflictIndex}/${message.conflictTerm}`}`;
+    case 'InstallSnapshot': return `${head} snapshot=${message.lastIncludedIndex}/${message.lastIncludedTerm} offset=${message.offset} n=${message.data.length}${message.done ? ' done' : ''}`;
+    case 'InstallSnapshotReply': return `${head} snapshot=${message.lastIncludedIndex} stored=${message.bytesStored}${message.done ? ' done' : ''}`;
     case 'RequestVote': return `${head}${message.preVote ? ' pre' : ''} last=${message.lastLogIndex}/${message.lastLogTerm}`;
     case 'RequestVoteReply': return `${head}${message.preVote ? ' pre' : ''} ${message.voteGranted ? 'granted' : 'denied'}`;
   }

@@ -1,20 +1,20 @@
 // Follower side of AppendEntries (Figure 2, AppendEntries RPC, receiver implementation 1-5).
 // Term checks (receiver 1, All Servers 2) happened before dispatch: here the message is of the current term.
 
-import { assert } from './assert';
+import { assert, fail } from './assert';
 import { advanceFollowerCommit } from './commit';
 import { RULE, describeEntries, indexRange } from './reasons';
 import { becomeFollower } from './roles';
 import { emit, hasBug, isCorrectRaft, resetElectionTimer, send, type NodeState } from './state';
-import type { AppendEntries, Entry } from './types';
+import type { AppendEntries, Entry, InstallSnapshot } from './types';
 
 export function handleAppendEntries(s: NodeState, message: AppendEntries): void {
-  assert(message.term === s.term, `AppendEntries of term ${message.term} dispatched in term ${s.term}`);
+  if (message.term !== s.term) fail(`AppendEntries of term ${message.term} dispatched in term ${s.term}`);
   if (!acceptLeader(s, message)) return;
   validateEntries(message);
   const conflict = checkConsistency(s, message);
   if (conflict !== null) {
-    reply(s, message, { success: false, matchIndex: 0, ...conflict });
+    reply(s, message, false, 0, conflict.conflictTerm, conflict.conflictIndex);
     return;
   }
   const lastNewIndex = message.prevLogIndex + message.entries.length;
@@ -24,22 +24,25 @@ export function handleAppendEntries(s: NodeState, message: AppendEntries): void 
     `${message.entries.length === 0 ? 'heartbeat' : describeEntries(message.entries)} accepted, matchIndex = ${lastNewIndex}`,
     { from: message.from, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm, entries: message.entries.length, matchIndex: lastNewIndex });
   advanceFollowerCommit(s, message.leaderCommit, lastNewIndex);
-  reply(s, message, { success: true, matchIndex: lastNewIndex, conflictTerm: 0, conflictIndex: 0 });
+  reply(s, message, true, lastNewIndex, 0, 0);
 }
 
-/** The sender is the leader of our term: candidates give up (Candidates 3) and the election timer restarts. */
-function acceptLeader(s: NodeState, message: AppendEntries): boolean {
+/**
+ * The sender is the leader of our term: candidates give up (Candidates 3) and the election timer restarts. Shared
+ * with InstallSnapshot, which only a current leader sends too.
+ */
+export function acceptLeader(s: NodeState, message: AppendEntries | InstallSnapshot): boolean {
   if (s.role === 'leader') {
     // Two leaders in one term: impossible by Election Safety, reachable only with planted bugs.
-    assert(!isCorrectRaft(s), `two leaders in term ${s.term}: S${s.config.id} and S${message.from}`);
+    if (isCorrectRaft(s)) fail(`two leaders in term ${s.term}: S${s.config.id} and S${message.from}`);
     emit(s, 'message-ignored', RULE.electionSafety,
-      `AppendEntries from S${message.from} claims leadership of term ${s.term}, but S${s.config.id} leads it: Election Safety is broken`,
+      `${message.type} from S${message.from} claims leadership of term ${s.term}, but S${s.config.id} leads it: Election Safety is broken`,
       { from: message.from });
     return false;
   }
   if (s.role !== 'follower') {
     becomeFollower(s, s.term, message.from, RULE.candidateSeesLeader,
-      `AppendEntries from S${message.from} shows it won the election of term ${s.term}`);
+      `${message.type} from S${message.from} shows it won the election of term ${s.term}`);
   }
   assert(s.leaderId === null || s.leaderId === message.from || !isCorrectRaft(s),
     `two leaders in term ${s.term}: S${s.leaderId ?? 0} and S${message.from}`);
@@ -51,11 +54,13 @@ function acceptLeader(s: NodeState, message: AppendEntries): boolean {
 
 function validateEntries(message: AppendEntries): void {
   let previousTerm = message.prevLogTerm;
-  message.entries.forEach((entry, offset) => {
-    assert(entry.index === message.prevLogIndex + 1 + offset, `AppendEntries entry ${offset} has index ${entry.index}, expected ${message.prevLogIndex + 1 + offset}`);
-    assert(entry.term >= previousTerm && entry.term <= message.term, `AppendEntries entry ${entry.index} has term ${entry.term} outside [${previousTerm}, ${message.term}]`);
+  const entries = message.entries;
+  for (let offset = 0; offset < entries.length; offset++) {
+    const entry = entries[offset] as Entry;
+    if (entry.index !== message.prevLogIndex + 1 + offset) fail(`AppendEntries entry ${offset} has index ${entry.index}, expected ${message.prevLogIndex + 1 + offset}`);
+    if (!(entry.term >= previousTerm && entry.term <= message.term)) fail(`AppendEntries entry ${entry.index} has term ${entry.term} outside [${previousTerm}, ${message.term}]`);
     previousTerm = entry.term;
-  });
+  }
 }
 
 /** Receiver 2 with the accelerated back-off hint (§5.3): null when the log contains prevLogIndex with prevLogTerm. */
@@ -64,6 +69,9 @@ function checkConsistency(
 ): { conflictTerm: number; conflictIndex: number } | null {
   const lastIndex = s.log.lastIndex();
   const { prevLogIndex, prevLogTerm } = message;
+  // Below our snapshot everything is committed, and the leader holds every committed entry (Leader Completeness):
+  // the prefix matches; storeEntries skips the entries the snapshot covers.
+  if (prevLogIndex < s.log.snapshotIndex()) return null;
   if (prevLogIndex > lastIndex) {
     emit(s, 'append-rejected', RULE.appendReceiver2,
       `log has no entry at prevLogIndex ${prevLogIndex}: it ends at ${lastIndex}; hint: conflictIndex ${lastIndex + 1}`,
@@ -85,12 +93,14 @@ function checkConsistency(
  */
 function storeEntries(s: NodeState, message: AppendEntries): void {
   const entries = message.entries;
-  if (hasBug(s, 'truncate-without-conflict') && entries.length > 0 && s.log.lastIndex() > message.prevLogIndex) {
+  const truncateFrom = Math.max(message.prevLogIndex, s.log.snapshotIndex()) + 1;
+  if (hasBug(s, 'truncate-without-conflict') && entries.length > 0 && s.log.lastIndex() >= truncateFrom) {
     // Planted bug: truncate-without-conflict — drops everything after prevLogIndex, even when nothing conflicts.
-    truncate(s, message.prevLogIndex + 1, `AppendEntries from S${message.from} starts after prevLogIndex ${message.prevLogIndex}`);
+    truncate(s, truncateFrom, `AppendEntries from S${message.from} starts after prevLogIndex ${message.prevLogIndex}`);
   }
-  const firstNew = entries.findIndex((entry) => !holds(s, entry));
-  if (firstNew < 0) return;
+  let firstNew = 0;
+  while (firstNew < entries.length && holds(s, entries[firstNew] as Entry)) firstNew++;
+  if (firstNew === entries.length) return;
   const first = entries[firstNew];
   assert(first !== undefined, 'firstNew points at an entry');
   if (first.index <= s.log.lastIndex()) {
@@ -104,15 +114,16 @@ function storeEntries(s: NodeState, message: AppendEntries): void {
     { from: message.from, firstIndex: first.index, lastIndex: s.log.lastIndex() });
 }
 
+/** We already hold `entry`: same index and term, or it lies inside our snapshot (committed, so it matches). */
 function holds(s: NodeState, entry: Entry): boolean {
-  return entry.index <= s.log.lastIndex() && s.log.termAt(entry.index) === entry.term;
+  return entry.index <= s.log.snapshotIndex() || (entry.index <= s.log.lastIndex() && s.log.termAt(entry.index) === entry.term);
 }
 
 function truncate(s: NodeState, fromIndex: number, why: string): void {
   const lastIndex = s.log.lastIndex();
   const committedLost = fromIndex <= s.commitIndex;
   // Truncating a committed entry breaks State Machine Safety: only planted bugs can get here.
-  assert(!committedLost || !isCorrectRaft(s), `S${s.config.id} truncating committed entries ${fromIndex}..${s.commitIndex}`);
+  if (!(!committedLost || !isCorrectRaft(s))) fail(`S${s.config.id} truncating committed entries ${fromIndex}..${s.commitIndex}`);
   s.log.truncateFrom(fromIndex);
   emit(s, 'entries-truncated', RULE.appendReceiver3,
     `deleted entries ${indexRange(fromIndex, lastIndex)}: ${why}` +
@@ -121,10 +132,10 @@ function truncate(s: NodeState, fromIndex: number, why: string): void {
 }
 
 function reply(
-  s: NodeState, message: AppendEntries,
-  result: { success: boolean; matchIndex: number; conflictTerm: number; conflictIndex: number },
+  s: NodeState, message: AppendEntries, success: boolean, matchIndex: number, conflictTerm: number, conflictIndex: number,
 ): void {
   send(s, {
-    type: 'AppendEntriesReply', from: s.config.id, to: message.from, term: s.term, ...result, readRound: message.readRound,
+    type: 'AppendEntriesReply', from: s.config.id, to: message.from, term: s.term,
+    success, matchIndex, conflictTerm, conflictIndex, readRound: message.readRound,
   });
 }

@@ -1,7 +1,7 @@
 // Advancing commitIndex: on the leader by counting replicas (Figure 2, Leaders 4; only entries of the current term,
 // §5.4.2 and Figure 8), on followers from leaderCommit (AppendEntries receiver 5). commitIndex never decreases.
 
-import { assert } from './assert';
+import { fail } from './assert';
 import { majorityValue } from './quorum';
 import { onLeaderCommitAdvanced } from './read-only';
 import { RULE, indexRange, nodeList } from './reasons';
@@ -9,19 +9,27 @@ import { emit, hasBug, type NodeState } from './state';
 import type { NodeId } from './types';
 
 export function maybeAdvanceLeaderCommit(s: NodeState): void {
-  assert(s.role === 'leader', `only a leader counts replicas (S${s.config.id} is ${s.role})`);
+  if (s.role !== 'leader') fail(`only a leader counts replicas (S${s.config.id} is ${s.role})`);
   const lastIndex = s.log.lastIndex();
-  const matchIndexes = [lastIndex, ...[...s.progress.values()].map((pr) => Math.min(pr.matchIndex, lastIndex))];
+  // Most calls (one per acknowledgement) cannot commit anything: count first, collect and sort only when a
+  // majority (the leader included) holds something beyond commitIndex.
+  let beyondCommit = 1;
+  for (const pr of s.progress.values()) if (pr.matchIndex > s.commitIndex) beyondCommit++;
+  if (beyondCommit < s.config.quorum || lastIndex <= s.commitIndex) return;
+  const matchIndexes = [lastIndex];
+  for (const pr of s.progress.values()) matchIndexes.push(Math.min(pr.matchIndex, lastIndex));
   const majorityIndex = majorityValue(matchIndexes);
   if (majorityIndex <= s.commitIndex) return;
   const entryTerm = s.log.termAt(majorityIndex);
   // Planted bug: commit-previous-term — counts replicas of an older term's entry too (the Figure 8 mistake).
   if (entryTerm !== s.term && !hasBug(s, 'commit-previous-term')) return;
   const replicatedOn = replicasOf(s, majorityIndex);
+  const replicas = nodeList(replicatedOn);
+  const first = s.commitIndex + 1;
   advanceCommit(s, majorityIndex, RULE.leaderCommit,
-    `entry ${majorityIndex} (term ${entryTerm}) is stored on a majority (${nodeList(replicatedOn)}) and ` +
+    `entry ${majorityIndex} (term ${entryTerm}) is stored on a majority (${replicas}) and ` +
     `its term ${entryTerm === s.term ? 'is' : 'is NOT'} the leader's current term ${s.term}`,
-    { replicatedOn: nodeList(replicatedOn), entryTerm });
+    { replicatedOn: replicas, entryTerm, firstIndex: first, commitIndex: majorityIndex });
   onLeaderCommitAdvanced(s);
 }
 
@@ -31,18 +39,18 @@ export function advanceFollowerCommit(s: NodeState, leaderCommit: number, lastNe
   if (newCommit <= s.commitIndex) return;
   advanceCommit(s, newCommit, RULE.appendReceiver5,
     `leaderCommit ${leaderCommit} > commitIndex ${s.commitIndex}: commitIndex = min(leaderCommit ${leaderCommit}, last new entry ${lastNewIndex})`,
-    { leaderCommit, lastNewIndex });
+    { leaderCommit, lastNewIndex, firstIndex: s.commitIndex + 1, commitIndex: newCommit });
 }
 
+/** `data` carries firstIndex and commitIndex (the range committed) besides the caller's own fields. */
 function advanceCommit(
   s: NodeState, newCommit: number, rule: string, why: string, data: Record<string, string | number>,
 ): void {
-  assert(newCommit > s.commitIndex, `commitIndex must not decrease: ${s.commitIndex} -> ${newCommit}`);
-  assert(newCommit <= s.log.lastIndex(), `commitIndex ${newCommit} beyond last index ${s.log.lastIndex()}`);
+  if (!(newCommit > s.commitIndex)) fail(`commitIndex must not decrease: ${s.commitIndex} -> ${newCommit}`);
+  if (!(newCommit <= s.log.lastIndex())) fail(`commitIndex ${newCommit} beyond last index ${s.log.lastIndex()}`);
   const first = s.commitIndex + 1;
   s.commitIndex = newCommit;
-  emit(s, 'commit-advanced', rule, `committed entries ${indexRange(first, newCommit)}: ${why}`,
-    { ...data, firstIndex: first, commitIndex: newCommit });
+  emit(s, 'commit-advanced', rule, `committed entries ${indexRange(first, newCommit)}: ${why}`, data);
 }
 
 function replicasOf(s: NodeState, index: number): NodeId[] {

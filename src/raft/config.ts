@@ -6,6 +6,7 @@ import { quorumSize } from './quorum';
 import type { BugName, NodeId, RaftConfig } from './types';
 
 export const DEFAULT_MAX_ENTRIES_PER_MESSAGE = 64;
+export const DEFAULT_MAX_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
 
 export interface ResolvedConfig {
   readonly id: NodeId;
@@ -21,6 +22,7 @@ export interface ResolvedConfig {
   readonly checkQuorum: boolean;
   readonly bugs: ReadonlySet<BugName>;
   readonly maxEntriesPerMessage: number;
+  readonly maxSnapshotChunkChars: number;
 }
 
 export function resolveConfig(config: RaftConfig): ResolvedConfig {
@@ -35,6 +37,8 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
   assert(Number.isFinite(config.heartbeatMs) && config.heartbeatMs > 0, `heartbeatMs must be > 0, got ${config.heartbeatMs}`);
   const maxEntries = config.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE;
   assert(Number.isSafeInteger(maxEntries) && maxEntries >= 1, `maxEntriesPerMessage must be an integer >= 1, got ${maxEntries}`);
+  const maxChunk = config.maxSnapshotChunkChars ?? DEFAULT_MAX_SNAPSHOT_CHUNK_CHARS;
+  assert(Number.isSafeInteger(maxChunk) && maxChunk >= 1, `maxSnapshotChunkChars must be an integer >= 1, got ${maxChunk}`);
   const bugs = config.bugs ?? [];
   for (const bug of bugs) assert(isBugName(bug), `unknown planted bug "${String(bug)}"`);
   return {
@@ -50,5 +54,6 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
     checkQuorum: config.checkQuorum ?? false,
     bugs: new Set(bugs),
     maxEntriesPerMessage: maxEntries,
+    maxSnapshotChunkChars: maxChunk,
   };
 }

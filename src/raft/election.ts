@@ -1,7 +1,7 @@
 // Leader election (§5.2, §5.4.1) and its pre-vote extension (dissertation §9.6): starting elections, deciding
 // votes, counting them and taking office. Term checks (All Servers 2, RequestVote receiver 1) happen before dispatch.
 
-import { assert } from './assert';
+import { assert, fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { createProgress } from './progress';
 import { isMajority } from './quorum';
@@ -82,7 +82,7 @@ function logComparison(s: NodeState, request: RequestVote): { upToDate: boolean;
 
 /** RequestVote receiver 2: one vote per term (votedFor), only for a candidate whose log is up-to-date. */
 function decideVote(s: NodeState, request: RequestVote): void {
-  assert(request.term === s.term, `RequestVote of term ${request.term} dispatched in term ${s.term}`);
+  if (request.term !== s.term) fail(`RequestVote of term ${request.term} dispatched in term ${s.term}`);
   const { upToDate, text } = logComparison(s, request);
   const data = { candidate: request.from, votedFor: s.votedFor, lastLogTerm: request.lastLogTerm, lastLogIndex: request.lastLogIndex, ourLastLogTerm: s.log.lastTerm(), ourLastLogIndex: s.log.lastIndex() };
   const votedOther = s.votedFor !== null && s.votedFor !== request.from;
@@ -163,7 +163,7 @@ const READ_ROUNDS_PER_TERM = 2 ** 24;
 
 /** Candidates 2 and §8: take office, initialize nextIndex/matchIndex, append a no-op, and assert authority. */
 function becomeLeader(s: NodeState): void {
-  assert(s.role === 'candidate' && s.votedFor === s.config.id, `S${s.config.id} becomes leader as ${s.role} having voted for ${nodeName(s.votedFor)}`);
+  if (!(s.role === 'candidate' && s.votedFor === s.config.id)) fail(`S${s.config.id} becomes leader as ${s.role} having voted for ${nodeName(s.votedFor)}`);
   const voters = votersWith(s, true);
   changeRole(s, 'leader', RULE.candidateWins, `votes from a majority: ${nodeList(voters)}`);
   s.leaderId = s.config.id;

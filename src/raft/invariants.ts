@@ -5,10 +5,23 @@
 import { fail } from './assert';
 import { isCorrectRaft, type NodeState } from './state';
 
+/** Names the peer whose progress is broken (kept out of the hot loop above). */
+function failProgress(s: NodeState, lastIndex: number): never {
+  for (const [peer, pr] of s.progress) {
+    if (pr.nextIndex < 1 || pr.nextIndex > lastIndex + 1) fail(`S${peer} nextIndex ${pr.nextIndex} outside 1..${lastIndex + 1}`);
+    if (pr.matchIndex >= pr.nextIndex) fail(`S${peer} matchIndex ${pr.matchIndex} >= nextIndex ${pr.nextIndex}`);
+  }
+  return fail('progress broken');
+}
+
 export function checkInvariants(s: NodeState): void {
   const lastIndex = s.log.lastIndex();
+  const snapshotIndex = s.log.snapshotIndex();
   if (s.lastApplied > s.commitIndex) fail(`lastApplied ${s.lastApplied} > commitIndex ${s.commitIndex}`);
   if (s.commitIndex > lastIndex && isCorrectRaft(s)) fail(`commitIndex ${s.commitIndex} > last log index ${lastIndex}`);
+  // §7: only applied (so committed) entries are ever compacted.
+  if (snapshotIndex > s.lastApplied) fail(`snapshot index ${snapshotIndex} > lastApplied ${s.lastApplied}`);
+  if ((s.snapshot?.lastIncludedIndex ?? 0) !== snapshotIndex) fail(`snapshot ${s.snapshot?.lastIncludedIndex ?? 0} differs from the log's snapshot index ${snapshotIndex}`);
   if (s.log.lastTerm() > s.term) fail(`log holds term ${s.log.lastTerm()} beyond currentTerm ${s.term}`);
   if ((s.role === 'leader') !== (s.leaderId === s.config.id)) fail(`role ${s.role} but leaderId S${s.leaderId ?? 0}`);
   if ((s.role === 'candidate' || s.role === 'leader') && s.votedFor !== s.config.id) {
@@ -19,8 +32,7 @@ export function checkInvariants(s: NodeState): void {
     return;
   }
   if (s.progress.size !== s.config.peers.length) fail(`leader tracks ${s.progress.size} peers, cluster has ${s.config.peers.length}`);
-  for (const [peer, pr] of s.progress) {
-    if (pr.nextIndex < 1 || pr.nextIndex > lastIndex + 1) fail(`S${peer} nextIndex ${pr.nextIndex} outside 1..${lastIndex + 1}`);
-    if (pr.matchIndex >= pr.nextIndex) fail(`S${peer} matchIndex ${pr.matchIndex} >= nextIndex ${pr.nextIndex}`);
+  for (const pr of s.progress.values()) {
+    if (pr.nextIndex < 1 || pr.nextIndex > lastIndex + 1 || pr.matchIndex >= pr.nextIndex) failProgress(s, lastIndex);
   }
 }

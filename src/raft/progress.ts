@@ -13,14 +13,47 @@ export interface Progress {
   ackedReadRound: number;
   /** Leader clock (ms) when this follower last answered in the current term. */
   lastHeardMs: number;
+  /** An InstallSnapshot transfer in progress (Figure 13), or null while AppendEntries can reach the follower. */
+  snapshot: SnapshotTransfer | null;
+}
+
+/** Per-follower state of a chunked snapshot transfer: one chunk in flight at a time (bounded memory). */
+export interface SnapshotTransfer {
+  /** Which snapshot: a transfer restarts when the leader's snapshot changes. */
+  readonly lastIncludedIndex: number;
+  /** Characters the follower confirmed it holds; the next chunk starts here. */
+  ackedOffset: number;
+  /** End of the last chunk sent. */
+  sentOffset: number;
+  /** Leader clock when a chunk was last sent: a lost chunk is resent from ackedOffset after a heartbeat interval. */
+  lastSentMs: number;
 }
 
 export function createProgress(leaderLastIndex: number, nowMs: number): Progress {
-  return { nextIndex: leaderLastIndex + 1, matchIndex: 0, ackedReadRound: 0, lastHeardMs: nowMs };
+  return { nextIndex: leaderLastIndex + 1, matchIndex: 0, ackedReadRound: 0, lastHeardMs: nowMs, snapshot: null };
 }
 
-export function progressSnapshot(progress: ReadonlyMap<NodeId, Progress>): Record<NodeId, PeerProgress> {
+/**
+ * A copy of nextIndex/matchIndex per peer for status(). Runtimes ask after every input and progress rarely moves,
+ * so when nothing changed since `previous` that same (immutable) copy is returned instead of a new one.
+ */
+export function progressSnapshot(
+  progress: ReadonlyMap<NodeId, Progress>, peers: readonly NodeId[], previous: Readonly<Record<NodeId, PeerProgress>> | null = null,
+): Readonly<Record<NodeId, PeerProgress>> {
+  if (previous !== null && sameProgress(progress, peers, previous)) return previous;
   const snapshot: Record<NodeId, PeerProgress> = {};
-  for (const [peer, pr] of progress) snapshot[peer] = { nextIndex: pr.nextIndex, matchIndex: pr.matchIndex };
+  for (const peer of peers) {
+    const pr = progress.get(peer);
+    if (pr !== undefined) snapshot[peer] = { nextIndex: pr.nextIndex, matchIndex: pr.matchIndex };
+  }
   return snapshot;
+}
+
+function sameProgress(progress: ReadonlyMap<NodeId, Progress>, peers: readonly NodeId[], previous: Readonly<Record<NodeId, PeerProgress>>): boolean {
+  for (const peer of peers) {
+    const pr = progress.get(peer);
+    const seen = previous[peer];
+    if (pr === undefined || seen === undefined || seen.nextIndex !== pr.nextIndex || seen.matchIndex !== pr.matchIndex) return false;
+  }
+  return true;
 }

@@ -1,10 +1,10 @@
 // Majority arithmetic (§5.2, §5.3): everything that "a majority of servers" decides goes through here.
 
-import { assert } from './assert';
+import { fail } from './assert';
 
 /** Smallest number of servers that forms a majority of `clusterSize`. */
 export function quorumSize(clusterSize: number): number {
-  assert(Number.isInteger(clusterSize) && clusterSize >= 1, `cluster size must be >= 1, got ${clusterSize}`);
+  if (!(Number.isInteger(clusterSize) && clusterSize >= 1)) fail(`cluster size must be >= 1, got ${clusterSize}`);
   return Math.floor(clusterSize / 2) + 1;
 }
 
@@ -13,9 +13,19 @@ export function quorumSize(clusterSize: number): number {
  * index stored on a majority; with acknowledged read rounds, the highest round a majority confirmed.
  */
 export function majorityValue(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => b - a);
+  // Insertion sort (descending) of a copy: clusters are small, and this runs on every acknowledgement.
+  const sorted = values.slice();
+  for (let i = 1; i < sorted.length; i++) {
+    const value = sorted[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (sorted[j] as number) < value) {
+      sorted[j + 1] = sorted[j] as number;
+      j--;
+    }
+    sorted[j + 1] = value;
+  }
   const value = sorted[quorumSize(values.length) - 1];
-  assert(value !== undefined, `majorityValue needs at least one value`);
+  if (value === undefined) fail(`majorityValue needs at least one value`);
   return value;
 }
 

@@ -1,7 +1,7 @@
 // One Raft server as a deterministic state machine (the etcd-io/raft shape): inputs are messages (step), time
 // (tick) and client requests (propose, readIndex); outputs accumulate until the runtime drains them with ready().
 
-import { assert, assertIndex } from './assert';
+import { assert, assertIndex, fail } from './assert';
 import { handleAppendEntries } from './append-receiver';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { resolveConfig } from './config';
@@ -11,14 +11,19 @@ import { createRandom } from './random';
 import { RaftLog } from './raft-log';
 import { createReadRequests, requestRead } from './read-only';
 import { RULE, nodeList } from './reasons';
-import { broadcastAppend, handleAppendEntriesReply } from './replication';
+import { broadcastAppend, handleAppendEntriesReply, handleInstallSnapshotReply } from './replication';
+import { handleInstallSnapshot } from './snapshot-receiver';
 import { becomeFollower } from './roles';
 import { checkInvariants } from './invariants';
+import { compactLog } from './compaction';
 import { emit, hasBug, type NodeState } from './state';
 import { reconcileTerm } from './terms';
 import type {
-  HardState, Message, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, Ready, Entry,
+  HardState, Message, NodeId, PeerProgress, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, Ready, Entry, Snapshot,
 } from './types';
+
+/** Handed out for every empty list of a Ready. */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Backpressure: a leader refuses proposals while this many entries are uncommitted (bounds the log's growth). */
 export const MAX_UNCOMMITTED_ENTRIES = 10_000;
@@ -30,21 +35,29 @@ export function createRaftNode(config: RaftConfig, persisted: PersistedState | n
 class Node implements RaftNode {
   readonly id: number;
   private readonly s: NodeState;
+  /** The progress copy status() last handed out, reused while unchanged. */
+  private lastProgress: Readonly<Record<NodeId, PeerProgress>> | null = null;
+  /** The status() last handed out (immutable to callers), reused while nothing in it changed. */
+  private lastStatus: RaftStatus | null = null;
 
   constructor(config: RaftConfig, persisted: PersistedState | null, nowMs: number) {
-    assert(Number.isFinite(nowMs), `nowMs must be finite, got ${nowMs}`);
+    if (!Number.isFinite(nowMs)) fail(`nowMs must be finite, got ${nowMs}`);
     const resolved = resolveConfig(config);
     const hardState = persisted?.hardState ?? { term: 0, votedFor: null };
-    validateRecovered(hardState, persisted?.entries ?? [], resolved.members);
+    const snapshot = persisted?.snapshot ?? null;
+    validateRecovered(hardState, snapshot, persisted?.entries ?? [], resolved.members);
+    // The snapshot holds applied state (§7): it is committed, and the state machine restarts from it.
+    const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
     this.id = resolved.id;
     this.s = {
       config: resolved, random: createRandom(resolved.randomSeed, resolved.id),
-      log: new RaftLog(persisted?.entries ?? []),
+      log: new RaftLog(persisted?.entries ?? [], snapshotIndex, snapshot?.lastIncludedTerm ?? 0),
       out: { messages: [], events: [], readStates: [], readFailures: [], droppedMessages: 0 },
       term: hardState.term, votedFor: hardState.votedFor, role: 'follower', leaderId: null,
-      commitIndex: 0, lastApplied: 0, nowMs, electionDeadlineMs: nowMs, heartbeatDeadlineMs: nowMs,
+      commitIndex: snapshotIndex, lastApplied: snapshotIndex, nowMs, electionDeadlineMs: nowMs, heartbeatDeadlineMs: nowMs,
       lastLeaderContactMs: null, votes: new Map(), progress: new Map(), reads: createReadRequests(),
       broadcastPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
+      snapshot, snapshotToPersist: null, snapshotToApply: null, incomingSnapshot: null,
     };
     this.s.electionDeadlineMs = nowMs + this.s.random.intInRange(resolved.electionTimeoutMinMs, resolved.electionTimeoutMaxMs);
     checkInvariants(this.s);
@@ -52,8 +65,8 @@ class Node implements RaftNode {
 
   step(message: Message): void {
     const s = this.s;
-    assert(message.to === s.config.id, `S${s.config.id} was handed a message for S${message.to}`);
-    assert(message.from !== s.config.id && s.config.members.includes(message.from), `S${s.config.id} got a message from non-peer S${message.from}`);
+    if (message.to !== s.config.id) fail(`S${s.config.id} was handed a message for S${message.to}`);
+    if (!(message.from !== s.config.id && s.config.members.includes(message.from))) fail(`S${s.config.id} got a message from non-peer S${message.from}`);
     assertIndex(message.term, 'message term');
     const current = reconcileTerm(s, message);
     if (current !== null) this.dispatch(current);
@@ -62,7 +75,7 @@ class Node implements RaftNode {
 
   tick(nowMs: number): void {
     const s = this.s;
-    assert(Number.isFinite(nowMs) && nowMs >= s.nowMs, `time went backwards: ${s.nowMs} -> ${nowMs}`);
+    if (!(Number.isFinite(nowMs) && nowMs >= s.nowMs)) fail(`time went backwards: ${s.nowMs} -> ${nowMs}`);
     s.nowMs = nowMs;
     if (s.role === 'leader') this.tickLeader();
     else if (nowMs >= s.electionDeadlineMs) onElectionTimeout(s);
@@ -104,7 +117,7 @@ class Node implements RaftNode {
     const s = this.s;
     const out = s.out;
     return (s.role === 'leader' && s.broadcastPending) || out.messages.length > 0 || out.events.length > 0
-      || out.readStates.length > 0 || out.readFailures.length > 0 || s.log.hasUnstable()
+      || out.readStates.length > 0 || out.readFailures.length > 0 || s.log.hasUnstable() || s.snapshotToPersist !== null
       || this.hardStateToPersist() !== null || this.appliableIndex() > s.lastApplied;
   }
 
@@ -113,32 +126,67 @@ class Node implements RaftNode {
     if (s.role === 'leader' && s.broadcastPending) broadcastAppend(s);
     const hardState = this.hardStateToPersist();
     if (hardState !== null) s.persistedHardState = hardState;
+    const snapshot = s.snapshotToPersist;
+    const snapshotToApply = s.snapshotToApply;
+    s.snapshotToPersist = null;
+    s.snapshotToApply = null;
     const entries = s.log.takeUnstable();
     const appliable = this.appliableIndex();
-    const committedEntries = appliable > s.lastApplied ? s.log.slice(s.lastApplied + 1, appliable) : [];
+    const committedEntries = appliable > s.lastApplied ? s.log.slice(s.lastApplied + 1, appliable) : NONE;
     s.lastApplied = Math.max(s.lastApplied, appliable);
     const out = s.out;
+    // Buffers that stayed empty are kept (and a shared empty array handed out): a Ready per input is the hot path.
     const ready: Ready = {
-      persist: { hardState, entries, mustSync: this.mustSync(hardState, entries) },
-      messages: out.messages, committedEntries, readStates: out.readStates, readFailures: out.readFailures, events: out.events,
+      persist: { hardState, snapshot, entries: entries.length === 0 ? NONE : entries, mustSync: snapshot !== null || this.mustSync(hardState, entries) },
+      messages: out.messages.length === 0 ? NONE : out.messages,
+      snapshotToApply,
+      committedEntries,
+      readStates: out.readStates.length === 0 ? NONE : out.readStates,
+      readFailures: out.readFailures.length === 0 ? NONE : out.readFailures,
+      events: out.events.length === 0 ? NONE : out.events,
     };
-    s.out = { messages: [], events: [], readStates: [], readFailures: [], droppedMessages: 0 };
+    if (out.messages.length > 0) out.messages = [];
+    if (out.events.length > 0) out.events = [];
+    if (out.readStates.length > 0) out.readStates = [];
+    if (out.readFailures.length > 0) out.readFailures = [];
+    out.droppedMessages = 0;
     return ready;
   }
 
+  /** A fresh object only when something changed: runtimes ask after every input, and a leader's rarely does. */
   status(): RaftStatus {
     const s = this.s;
-    return {
+    const electionDeadlineMs = s.role === 'leader' ? null : s.electionDeadlineMs;
+    const progress = s.role === 'leader' ? (this.lastProgress = progressSnapshot(s.progress, s.config.peers, this.lastProgress)) : null;
+    const last = this.lastStatus;
+    if (last !== null && last.role === s.role && last.term === s.term && last.votedFor === s.votedFor && last.leaderId === s.leaderId &&
+        last.commitIndex === s.commitIndex && last.lastApplied === s.lastApplied && last.lastLogIndex === s.log.lastIndex() &&
+        last.lastLogTerm === s.log.lastTerm() && last.snapshotIndex === s.log.snapshotIndex() && last.snapshotTerm === s.log.snapshotTerm() &&
+        last.electionDeadlineMs === electionDeadlineMs &&
+        last.progress === progress) {
+      return last;
+    }
+    this.lastStatus = {
       id: s.config.id, role: s.role, term: s.term, votedFor: s.votedFor, leaderId: s.leaderId,
       commitIndex: s.commitIndex, lastApplied: s.lastApplied,
       lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(),
-      electionDeadlineMs: s.role === 'leader' ? null : s.electionDeadlineMs,
-      progress: s.role === 'leader' ? progressSnapshot(s.progress) : null,
+      snapshotIndex: s.log.snapshotIndex(), snapshotTerm: s.log.snapshotTerm(),
+      electionDeadlineMs, progress,
     };
+    return this.lastStatus;
   }
 
   log(): readonly Entry[] {
     return this.s.log.view();
+  }
+
+  snapshot(): Snapshot | null {
+    return this.s.snapshot;
+  }
+
+  compact(index: number, data: string): void {
+    compactLog(this.s, index, data);
+    checkInvariants(this.s);
   }
 
   private dispatch(message: Message): void {
@@ -147,6 +195,8 @@ class Node implements RaftNode {
       case 'RequestVoteReply': return handleRequestVoteReply(this.s, message);
       case 'AppendEntries': return handleAppendEntries(this.s, message);
       case 'AppendEntriesReply': return handleAppendEntriesReply(this.s, message);
+      case 'InstallSnapshot': return handleInstallSnapshot(this.s, message);
+      case 'InstallSnapshotReply': return handleInstallSnapshotReply(this.s, message);
     }
   }
 
@@ -164,14 +214,16 @@ class Node implements RaftNode {
     }
     if (s.nowMs < s.heartbeatDeadlineMs) return;
     s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
-    broadcastAppend(s);
+    broadcastAppend(s, true);
   }
 
   private hardStateToPersist(): HardState | null {
     const s = this.s;
-    const current = maskHardState(hasBug(s, 'vote-not-persisted'), { term: s.term, votedFor: s.votedFor });
+    // Compared before building: hasReady() asks after every input, and the hard state rarely changes.
+    // Planted bug: vote-not-persisted — what reaches the disk never holds a vote (see maskHardState).
+    const votedFor = hasBug(s, 'vote-not-persisted') ? null : s.votedFor;
     const last = s.persistedHardState;
-    return current.term === last.term && current.votedFor === last.votedFor ? null : current;
+    return s.term === last.term && votedFor === last.votedFor ? null : { term: s.term, votedFor };
   }
 
   /** Entries up to here may be handed out; past the log end only when a planted bug truncated committed entries. */
@@ -192,9 +244,18 @@ function maskHardState(voteNotPersisted: boolean, hardState: HardState): HardSta
   return voteNotPersisted ? { term: hardState.term, votedFor: null } : { term: hardState.term, votedFor: hardState.votedFor };
 }
 
-function validateRecovered(hardState: HardState, entries: readonly Entry[], members: readonly number[]): void {
+function validateRecovered(hardState: HardState, snapshot: Snapshot | null, entries: readonly Entry[], members: readonly number[]): void {
   assertIndex(hardState.term, 'persisted term');
-  assert(hardState.votedFor === null || members.includes(hardState.votedFor), `persisted votedFor S${hardState.votedFor ?? 0} is not a member`);
+  if (!(hardState.votedFor === null || members.includes(hardState.votedFor))) fail(`persisted votedFor S${hardState.votedFor ?? 0} is not a member`);
+  if (snapshot !== null) {
+    if (!(Number.isSafeInteger(snapshot.lastIncludedIndex) && snapshot.lastIncludedIndex >= 1)) fail(`persisted snapshot index ${snapshot.lastIncludedIndex} must be >= 1`);
+    assert(Number.isSafeInteger(snapshot.lastIncludedTerm) && snapshot.lastIncludedTerm >= 1 && snapshot.lastIncludedTerm <= hardState.term,
+      `persisted snapshot term ${snapshot.lastIncludedTerm} outside [1, persisted term ${hardState.term}]`);
+    assert(typeof snapshot.data === 'string', 'persisted snapshot data must be a string');
+  }
+  const first = entries[0];
+  const expectedFirst = (snapshot?.lastIncludedIndex ?? 0) + 1;
+  if (!(first === undefined || first.index === expectedFirst)) fail(`persisted log starts at index ${first?.index ?? 0}, expected ${expectedFirst} (after the snapshot)`);
   const last = entries[entries.length - 1];
-  assert(last === undefined || last.term <= hardState.term, `persisted log has term ${last?.term ?? 0} beyond persisted term ${hardState.term}`);
+  if (!(last === undefined || last.term <= hardState.term)) fail(`persisted log has term ${last?.term ?? 0} beyond persisted term ${hardState.term}`);
 }

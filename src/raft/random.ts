@@ -1,7 +1,7 @@
 // The core's only source of randomness: a small seeded PRNG (mulberry32), so that every run — and every failing
 // simulation — replays exactly from its seed. Math.random is forbidden in src/raft.
 
-import { assert } from './assert';
+import { fail } from './assert';
 
 export interface Random {
   /** Uniform integer in [minInclusive, maxExclusive). */
@@ -13,7 +13,7 @@ export interface Random {
  * election timeouts on each node, or their elections would split forever.
  */
 export function createRandom(seed: number, nodeId: number): Random {
-  assert(Number.isFinite(seed), `randomSeed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) fail(`randomSeed must be a finite number, got ${seed}`);
   let state = (Math.trunc(seed) ^ Math.imul(nodeId, 0x9e3779b1)) >>> 0;
   const nextUint32 = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -24,10 +24,10 @@ export function createRandom(seed: number, nodeId: number): Random {
   };
   return {
     intInRange(minInclusive: number, maxExclusive: number): number {
-      assert(maxExclusive > minInclusive, `empty random range [${minInclusive}, ${maxExclusive})`);
+      if (!(maxExclusive > minInclusive)) fail(`empty random range [${minInclusive}, ${maxExclusive})`);
       const span = maxExclusive - minInclusive;
       const value = minInclusive + Math.floor((nextUint32() / 0x1_0000_0000) * span);
-      assert(value >= minInclusive && value < maxExclusive, `random value ${value} outside range`);
+      if (!(value >= minInclusive && value < maxExclusive)) fail(`random value ${value} outside range`);
       return value;
     },
   };

@@ -5,7 +5,7 @@
 //   3. It confirms it is still the leader: a heartbeat round (readRound, echoed in replies) acknowledged by a majority.
 //   4. The read is served once the state machine has applied the read index (the runtime's job: ReadState).
 
-import { assert } from './assert';
+import { fail } from './assert';
 import { majorityValue } from './quorum';
 import { RULE, nodeName } from './reasons';
 import type { Progress } from './progress';
@@ -61,7 +61,7 @@ export function onLeaderCommitAdvanced(s: NodeState): void {
 export function acknowledgeReadRound(s: NodeState, progress: Progress, round: number): void {
   if (round > s.reads.round) {
     // Only possible with two leaders in one term, which only planted bugs allow.
-    assert(!isCorrectRaft(s), `a peer acknowledged read round ${round} that was never started (last ${s.reads.round})`);
+    if (isCorrectRaft(s)) fail(`a peer acknowledged read round ${round} that was never started (last ${s.reads.round})`);
     return;
   }
   progress.ackedReadRound = Math.max(progress.ackedReadRound, round);
@@ -109,7 +109,7 @@ function hasCommittedInCurrentTerm(s: NodeState): boolean {
 }
 
 function confirmRead(s: NodeState, read: PendingRead, why: string): void {
-  assert(s.out.readStates.length < MAX_PENDING_READ_RESULTS, `more than ${MAX_PENDING_READ_RESULTS} read results pending`);
+  if (!(s.out.readStates.length < MAX_PENDING_READ_RESULTS)) fail(`more than ${MAX_PENDING_READ_RESULTS} read results pending`);
   s.out.readStates.push({ requestId: read.requestId, index: read.index });
   emit(s, 'read-confirmed', RULE.readIndex,
     `read ${read.requestId} may be served once index ${read.index} is applied: ${why}`,
@@ -117,7 +117,7 @@ function confirmRead(s: NodeState, read: PendingRead, why: string): void {
 }
 
 function failRead(s: NodeState, requestId: string, why: string): void {
-  assert(s.out.readFailures.length < MAX_PENDING_READ_RESULTS, `more than ${MAX_PENDING_READ_RESULTS} read results pending`);
+  if (!(s.out.readFailures.length < MAX_PENDING_READ_RESULTS)) fail(`more than ${MAX_PENDING_READ_RESULTS} read results pending`);
   const leaderHint = s.role === 'leader' ? s.config.id : s.leaderId;
   s.out.readFailures.push({ requestId, leaderHint });
   emit(s, 'read-failed', RULE.readIndex, `read ${requestId} failed: ${why}`, { requestId, leaderHint });

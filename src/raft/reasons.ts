@@ -31,6 +31,15 @@ export const RULE = {
   checkQuorum: 'Dissertation §6.2 · leader steps down without a quorum',
   leaderStickiness: 'Dissertation §4.2.3 · ignore RequestVote within the minimum election timeout of hearing a leader',
   boundedOutput: 'Raft Lab · bounded output buffer (Raft tolerates lost messages)',
+  compaction: '§7 · Log compaction: a snapshot replaces the committed, applied prefix of the log',
+  snapshotSend: '§7 · the leader sends InstallSnapshot to a follower whose next entry was discarded',
+  snapshotReplied: 'Figure 13 · InstallSnapshot RPC · the follower stores the log up to lastIncludedIndex',
+  snapshotReceiver1: 'Figure 13 · InstallSnapshot RPC · receiver 1',
+  snapshotReceiver2: 'Figure 13 · InstallSnapshot RPC · receiver 2-4 (chunks in offset order)',
+  snapshotReceiver5: 'Figure 13 · InstallSnapshot RPC · receiver 5 (never replace a newer state)',
+  snapshotReceiver6: 'Figure 13 · InstallSnapshot RPC · receiver 6 (retain the entries that follow)',
+  snapshotReceiver7: 'Figure 13 · InstallSnapshot RPC · receiver 7-8 (discard the log, reset the state machine)',
+  snapshotCovered: '§7 · an AppendEntries entry inside the snapshot is already committed here',
 } as const;
 
 export function nodeName(id: NodeId | null): string {
@@ -38,7 +47,11 @@ export function nodeName(id: NodeId | null): string {
 }
 
 export function nodeList(ids: readonly NodeId[]): string {
-  return ids.length === 0 ? 'none' : ids.map((id) => nodeName(id)).join(', ');
+  if (ids.length === 0) return 'none';
+  // A loop rather than map/join: reasons are built for every event, so they avoid temporary arrays.
+  let text = `S${ids[0] as NodeId}`;
+  for (let i = 1; i < ids.length; i++) text += `, S${ids[i] as NodeId}`;
+  return text;
 }
 
 export function indexRange(first: number, last: number): string {

@@ -1,17 +1,27 @@
 // Leader side of log replication (Figure 2, Rules for Servers, Leaders 1-3; §5.3): sending AppendEntries from each
 // follower's nextIndex, and using the replies to advance matchIndex or back nextIndex off.
 
-import { assert } from './assert';
+import { fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { acknowledgeReadRound, confirmReads } from './read-only';
 import { RULE } from './reasons';
+import { needsSnapshot, onInstallSnapshotReply, sendSnapshotChunk } from './snapshot-sender';
 import { emit, isCorrectRaft, peerProgress, send, type NodeState } from './state';
-import type { AppendEntriesReply, NodeId } from './types';
+import type { AppendEntriesReply, InstallSnapshotReply, NodeId } from './types';
 
-/** AppendEntries to one follower with entries from its nextIndex (at most maxEntriesPerMessage); empty = heartbeat. */
-export function sendAppend(s: NodeState, peer: NodeId): void {
-  assert(s.role === 'leader', `S${s.config.id} sends AppendEntries as ${s.role}`);
+/**
+ * AppendEntries to one follower with entries from its nextIndex (at most maxEntriesPerMessage); empty = heartbeat.
+ * When those entries were compacted away (§7), the next InstallSnapshot chunk instead; `heartbeat` resends an
+ * unanswered chunk.
+ */
+export function sendAppend(s: NodeState, peer: NodeId, heartbeat = false): void {
+  if (s.role !== 'leader') fail(`S${s.config.id} sends AppendEntries as ${s.role}`);
   const progress = peerProgress(s, peer);
+  if (needsSnapshot(s, progress)) {
+    sendSnapshotChunk(s, peer, heartbeat);
+    return;
+  }
+  progress.snapshot = null;
   const prevLogIndex = progress.nextIndex - 1;
   const lastToSend = Math.min(s.log.lastIndex(), prevLogIndex + s.config.maxEntriesPerMessage);
   send(s, {
@@ -22,14 +32,19 @@ export function sendAppend(s: NodeState, peer: NodeId): void {
   });
 }
 
-export function broadcastAppend(s: NodeState): void {
+export function broadcastAppend(s: NodeState, heartbeat = false): void {
   s.broadcastPending = false;
-  for (const peer of s.config.peers) sendAppend(s, peer);
+  for (const peer of s.config.peers) sendAppend(s, peer, heartbeat);
+}
+
+/** Figure 13 reply: on success the follower stores our log through the snapshot; AppendEntries take over. */
+export function handleInstallSnapshotReply(s: NodeState, reply: InstallSnapshotReply): void {
+  if (onInstallSnapshotReply(s, reply)) sendAppend(s, reply.from);
 }
 
 /** A reply of the current term reached the leader (higher and lower terms were handled by the caller). */
 export function handleAppendEntriesReply(s: NodeState, reply: AppendEntriesReply): void {
-  assert(reply.term === s.term, `reply of term ${reply.term} dispatched in term ${s.term}`);
+  if (reply.term !== s.term) fail(`reply of term ${reply.term} dispatched in term ${s.term}`);
   if (s.role !== 'leader') {
     emit(s, 'message-ignored', RULE.staleReply, `AppendEntries reply from S${reply.from} ignored: S${s.config.id} is no longer leader`, { from: reply.from });
     return;
@@ -53,7 +68,7 @@ function onAppendSucceeded(s: NodeState, reply: AppendEntriesReply): void {
   }
   if (reply.matchIndex === progress.matchIndex) return; // heartbeat ack or duplicate: nothing new
   // The leader's log only grows during its term, so a follower can only have matched what this leader sent.
-  assert(reply.matchIndex <= lastIndex || !isCorrectRaft(s), `S${reply.from} matched ${reply.matchIndex} beyond leader's last index ${lastIndex}`);
+  if (!(reply.matchIndex <= lastIndex || !isCorrectRaft(s))) fail(`S${reply.from} matched ${reply.matchIndex} beyond leader's last index ${lastIndex}`);
   progress.matchIndex = Math.min(reply.matchIndex, lastIndex);
   progress.nextIndex = Math.max(progress.nextIndex, progress.matchIndex + 1);
   emit(s, 'append-accepted', RULE.leaderReplicate,

@@ -1,6 +1,6 @@
 // Term and role transitions shared by every handler. Becoming candidate or leader lives in election.ts.
 
-import { assert } from './assert';
+import { fail } from './assert';
 import { failAllReads } from './read-only';
 import { nodeName } from './reasons';
 import { emit, resetElectionTimer, type NodeState } from './state';
@@ -8,7 +8,7 @@ import type { NodeId, Role } from './types';
 
 /** Moves to a newer term; votedFor is cleared because the vote belongs to a term (Figure 2). */
 export function setTerm(s: NodeState, term: number, rule: string, reason: string): void {
-  assert(Number.isSafeInteger(term) && term > s.term, `term must increase: ${s.term} -> ${term}`);
+  if (!(Number.isSafeInteger(term) && term > s.term)) fail(`term must increase: ${s.term} -> ${term}`);
   const previousTerm = s.term;
   s.term = term;
   s.votedFor = null;
@@ -31,7 +31,7 @@ export function becomeFollower(
   s: NodeState, term: number, leaderId: NodeId | null, rule: string, reason: string,
 ): void {
   if (term > s.term) setTerm(s, term, rule, reason);
-  assert(term === s.term, `becomeFollower(${term}) in a later term ${s.term}`);
+  if (term !== s.term) fail(`becomeFollower(${term}) in a later term ${s.term}`);
   const previousRole = s.role;
   s.leaderId = leaderId;
   s.votes.clear();

@@ -1,7 +1,7 @@
 // The mutable state of one Raft server and the bounded buffers its outputs wait in until the runtime drains a
 // Ready. Everything else in the core is functions over this state, grouped by concept (election, replication, ...).
 
-import { assert } from './assert';
+import { fail } from './assert';
 import type { ResolvedConfig } from './config';
 import type { Progress } from './progress';
 import type { Random } from './random';
@@ -9,7 +9,7 @@ import type { RaftLog } from './raft-log';
 import { RULE } from './reasons';
 import type { ReadRequests } from './read-only';
 import type {
-  BugName, EventKind, HardState, Message, NodeId, RaftEvent, ReadFailure, ReadState, Role,
+  BugName, EventKind, HardState, Message, NodeId, RaftEvent, ReadFailure, ReadState, Role, Snapshot,
 } from './types';
 
 /** Bounds on what may accumulate between two ready() calls (a runtime drains after every input). */
@@ -54,10 +54,29 @@ export interface NodeState {
   broadcastPending: boolean;
   /** Hard state as last handed to the runtime to persist. */
   persistedHardState: HardState;
+  // Log compaction (§7, Figure 13).
+  /** The snapshot that replaced the log's prefix (taken here or installed from a leader), or null. */
+  snapshot: Snapshot | null;
+  /** A snapshot to hand to the runtime in the next Ready's persist.snapshot. */
+  snapshotToPersist: Snapshot | null;
+  /** A snapshot installed from the leader that the state machine must restore (Ready.snapshotToApply). */
+  snapshotToApply: Snapshot | null;
+  /** Chunks of a snapshot being received (Figure 13, receiver 2-5), or null. */
+  incomingSnapshot: IncomingSnapshot | null;
+}
+
+/** The reassembly buffer of an InstallSnapshot transfer: chunks in offset order. */
+export interface IncomingSnapshot {
+  readonly term: number;
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly chunks: string[];
+  length: number;
 }
 
 export function hasBug(s: NodeState, bug: BugName): boolean {
-  return s.config.bugs.has(bug);
+  const bugs = s.config.bugs;
+  return bugs.size !== 0 && bugs.has(bug); // hot path: correct Raft skips the lookup
 }
 
 /** True when no planted bug is on: only then may a broken safety invariant be asserted (bugs break them on purpose). */
@@ -68,13 +87,13 @@ export function isCorrectRaft(s: NodeState): boolean {
 export function emit(
   s: NodeState, kind: EventKind, rule: string, reason: string, data: RaftEvent['data'] = {},
 ): void {
-  assert(s.out.events.length < MAX_PENDING_EVENTS, `more than ${MAX_PENDING_EVENTS} events pending: the runtime must drain ready() after each input`);
+  if (!(s.out.events.length < MAX_PENDING_EVENTS)) fail(`more than ${MAX_PENDING_EVENTS} events pending: the runtime must drain ready() after each input`);
   s.out.events.push({ kind, node: s.config.id, term: s.term, rule, reason, data });
 }
 
 export function send(s: NodeState, message: Message): void {
-  assert(message.from === s.config.id, `node S${s.config.id} sending a message from S${message.from}`);
-  assert(message.to !== s.config.id, `node S${s.config.id} sending ${message.type} to itself`);
+  if (message.from !== s.config.id) fail(`node S${s.config.id} sending a message from S${message.from}`);
+  if (message.to === s.config.id) fail(`node S${s.config.id} sending ${message.type} to itself`);
   if (s.out.messages.length < MAX_PENDING_MESSAGES) {
     s.out.messages.push(message);
     return;
@@ -102,6 +121,6 @@ export function heardFromLeaderRecently(s: NodeState): boolean {
 
 export function peerProgress(s: NodeState, peer: NodeId): Progress {
   const progress = s.progress.get(peer);
-  assert(progress !== undefined, `leader S${s.config.id} has no progress for S${peer}`);
+  if (progress === undefined) fail(`leader S${s.config.id} has no progress for S${peer}`);
   return progress;
 }

@@ -21,7 +21,7 @@ export function reconcileTerm(s: NodeState, message: Message): Message | null {
 }
 
 function onNewerTerm(s: NodeState, message: Message): Message | null {
-  const isReply = message.type === 'RequestVoteReply' || message.type === 'AppendEntriesReply';
+  const isReply = message.type === 'RequestVoteReply' || message.type === 'AppendEntriesReply' || message.type === 'InstallSnapshotReply';
   if (message.type === 'RequestVote') {
     if (s.config.checkQuorum && heardFromLeaderRecently(s)) {
       emit(s, 'message-ignored', RULE.leaderStickiness,
@@ -37,7 +37,7 @@ function onNewerTerm(s: NodeState, message: Message): Message | null {
     // Planted bug: no-step-down-on-higher-term — the leader treats a newer term in a reply as its own.
     return { ...message, term: s.term };
   }
-  const leaderId = message.type === 'AppendEntries' ? message.from : null;
+  const leaderId = message.type === 'AppendEntries' || message.type === 'InstallSnapshot' ? message.from : null;
   becomeFollower(s, message.term, leaderId, RULE.allServersHigherTerm,
     `${message.type} from S${message.from} carries term ${message.term} > currentTerm ${s.term}`);
   return message;
@@ -61,8 +61,17 @@ function onOlderTerm(s: NodeState, message: Message): void {
         matchIndex: 0, conflictTerm: 0, conflictIndex: 0, readRound: message.readRound,
       });
       return;
+    case 'InstallSnapshot':
+      emit(s, 'message-ignored', RULE.snapshotReceiver1, `rejected InstallSnapshot from S${message.from}: ${why}; it is not the current leader`,
+        { from: message.from, requestTerm: message.term, lastIncludedIndex: message.lastIncludedIndex });
+      send(s, {
+        type: 'InstallSnapshotReply', from: s.config.id, to: message.from, term: s.term,
+        lastIncludedIndex: message.lastIncludedIndex, bytesStored: 0, done: false,
+      });
+      return;
     case 'RequestVoteReply':
     case 'AppendEntriesReply':
+    case 'InstallSnapshotReply':
       emit(s, 'message-ignored', RULE.staleReply, `${message.type} from S${message.from} ignored: ${why}`,
         { from: message.from, type: message.type, replyTerm: message.term });
       return;

@@ -72,7 +72,46 @@ export interface AppendEntriesReply {
   readonly readRound: number;
 }
 
-export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply;
+/**
+ * Log compaction (§7): the state machine's state after applying entries 1..lastIncludedIndex, which replaces them.
+ * `data` is opaque to the core (the KV layer encodes JSON).
+ */
+export interface Snapshot {
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly data: string;
+}
+
+/**
+ * Figure 13, InstallSnapshot RPC: the leader sends its snapshot to a follower whose nextIndex fell into the compacted
+ * prefix, in chunks of `data` starting at character `offset`; `done` marks the last chunk.
+ */
+export interface InstallSnapshot {
+  readonly type: 'InstallSnapshot';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly offset: number;
+  readonly data: string;
+  readonly done: boolean;
+}
+
+export interface InstallSnapshotReply {
+  readonly type: 'InstallSnapshotReply';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  /** The snapshot this answers (several may be in flight after reordering). */
+  readonly lastIncludedIndex: number;
+  /** Characters of the snapshot the follower holds so far; on the last chunk, the snapshot's whole length. */
+  readonly bytesStored: number;
+  /** True once the follower's log matches the leader's up to lastIncludedIndex (snapshot installed, or it had it). */
+  readonly done: boolean;
+}
+
+export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | InstallSnapshot | InstallSnapshotReply;
 export type MessageType = Message['type'];
 
 /** Names of the deliberate mistakes a lab configuration may switch on. See planted-bugs.ts for what each breaks. */
@@ -102,17 +141,29 @@ export interface RaftConfig {
   readonly bugs?: readonly BugName[];
   /** Upper bound on entries carried by one AppendEntries (bounds message size). */
   readonly maxEntriesPerMessage?: number;
+  /** Upper bound on snapshot characters carried by one InstallSnapshot (default 256 Ki). */
+  readonly maxSnapshotChunkChars?: number;
 }
 
 /** What a restarted node recovers from its disk. */
 export interface PersistedState {
   readonly hardState: HardState;
-  readonly entries: readonly Entry[]; // contiguous, starting at index 1
+  /** The last snapshot made durable; absent or null when the log was never compacted. */
+  readonly snapshot?: Snapshot | null;
+  /** Contiguous, starting at index (snapshot ? snapshot.lastIncludedIndex + 1 : 1). */
+  readonly entries: readonly Entry[];
 }
 
 export interface Persist {
   /** Present when term or vote changed and must be written. */
   readonly hardState: HardState | null;
+  /**
+   * A snapshot to make durable, written before `entries`: taken here (RaftNode.compact) or installed from the leader.
+   * Once it is durable the stored log may drop every entry with index <= lastIncludedIndex; when it was installed,
+   * stored entries that do not follow it (Figure 13, receiver 6-7) are dropped too: `entries` then holds the
+   * suffix to keep, and starts at lastIncludedIndex + 1 or is empty.
+   */
+  readonly snapshot: Snapshot | null;
   /**
    * Entries to write. Any stored entry with index >= entries[0].index is replaced (the log is truncated there
    * first). Empty when nothing changed.
@@ -156,7 +207,10 @@ export type EventKind =
   | 'proposal-accepted'
   | 'proposal-rejected'
   | 'read-confirmed'
-  | 'read-failed';
+  | 'read-failed'
+  | 'log-compacted'
+  | 'snapshot-sent'
+  | 'snapshot-installed';
 
 /**
  * A state change with the rule that caused it. `rule` names the paper's rule ("Figure 2, RequestVote RPC,
@@ -175,6 +229,11 @@ export interface RaftEvent {
 export interface Ready {
   readonly persist: Persist;
   readonly messages: readonly Message[];
+  /**
+   * A snapshot installed from the leader: the state machine must restore it (replacing its whole state) before it
+   * applies `committedEntries`, which then follow it (they start at lastIncludedIndex + 1).
+   */
+  readonly snapshotToApply: Snapshot | null;
   readonly committedEntries: readonly Entry[];
   readonly readStates: readonly ReadState[];
   readonly readFailures: readonly ReadFailure[];
@@ -196,6 +255,9 @@ export interface RaftStatus {
   readonly lastApplied: number;
   readonly lastLogIndex: number;
   readonly lastLogTerm: number;
+  /** Last index and term of the compacted prefix (§7); 0 and 0 when the log was never compacted. */
+  readonly snapshotIndex: number;
+  readonly snapshotTerm: number;
   /** Absolute time (ms, the core's clock) when the election timer fires; null for a leader. */
   readonly electionDeadlineMs: number | null;
   /** Per peer, for a leader only. */
@@ -223,6 +285,18 @@ export interface RaftNode {
   /** Drain outputs accumulated since the last call. */
   ready(): Ready;
   status(): RaftStatus;
-  /** The whole in-memory log (index 1..lastLogIndex). For checkers and the UI; do not mutate. */
+  /**
+   * The in-memory log after the snapshot: indexes snapshotIndex+1..lastLogIndex (the whole log when never compacted).
+   * For checkers and the UI; do not mutate.
+   */
   log(): readonly Entry[];
+  /** The current snapshot (taken here or installed), or null. */
+  snapshot(): Snapshot | null;
+  /**
+   * Log compaction (§7): the state machine has applied entries 1..index and `data` is its state; entries up to index
+   * are discarded and the snapshot appears in the next Ready's persist.snapshot. Requires snapshotIndex < index <=
+   * lastApplied (index ≤ what was handed out in committedEntries); the runtime decides when, and how many entries
+   * to keep for slow followers, by the index it picks.
+   */
+  compact(index: number, data: string): void;
 }

@@ -55,6 +55,11 @@ export interface FuzzResult {
 }
 
 const BATCH_SIZES = [1, 2, 3, 8, 64, 64] as const;
+/** Log compaction per seed (§7): 0 = never; small thresholds make lagging and restarted followers need InstallSnapshot. */
+const SNAPSHOT_EVERY = [0, 3, 5, 10, 25] as const;
+const SNAPSHOT_KEEP = [0, 0, 2, 10] as const;
+/** Small chunks split even the simulator's tiny snapshots (Figure 13's offset/done). */
+const SNAPSHOT_CHUNK_CHARS = [2, 5, 64, 256 * 1024] as const;
 const CLIENT_INTERVAL_MS: readonly [number, number] = [5, 80];
 const READ_FRACTION = 0.25;
 const RECOVERY_SETTLE_MS = 2_000;
@@ -80,6 +85,12 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
   const variation = root.fork('variation');
   const profile: FaultProfile = FAULT_PROFILES[options.profile ?? 'mixed'];
   const cluster = profile.cluster ?? {};
+  const maxEntriesPerMessage = cluster.maxEntriesPerMessage ?? variation.pick(BATCH_SIZES);
+  const deliverAcrossRestart = cluster.deliverAcrossRestart ?? variation.chance(0.5);
+  // Drawn after the older variations, so that those stay what they were for every seed.
+  const snapshotEveryEntries = variation.pick(SNAPSHOT_EVERY);
+  const snapshotKeepEntries = variation.pick(SNAPSHOT_KEEP);
+  const maxSnapshotChunkChars = variation.pick(SNAPSHOT_CHUNK_CHARS);
   const simulation = new Simulation({
     seed: options.seed,
     nodes,
@@ -89,8 +100,12 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
     network: QUIET_NETWORK,
     // Per seed: sometimes small AppendEntries batches (long catch-ups, partial acknowledgements) and messages
     // that outlive a restart of their receiver.
-    maxEntriesPerMessage: cluster.maxEntriesPerMessage ?? variation.pick(BATCH_SIZES),
-    deliverAcrossRestart: cluster.deliverAcrossRestart ?? variation.chance(0.5),
+    maxEntriesPerMessage,
+    deliverAcrossRestart,
+    // Planted-bug runs keep their logs whole: each bug is documented (and tested) against uncompacted Raft.
+    snapshotEveryEntries: (options.bugs ?? []).length > 0 ? 0 : snapshotEveryEntries,
+    snapshotKeepEntries,
+    maxSnapshotChunkChars,
     ...(cluster.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: cluster.electionTimeoutMs }),
     traceCapacity: options.traceCapacity ?? 0,
     replayHint: replay,
@@ -175,7 +190,7 @@ function currentLeader(simulation: Simulation): NodeId | null {
 }
 
 function holds(simulation: Simulation, id: NodeId, index: number, command: string): boolean {
-  return simulation.log(id)[index - 1]?.command === command;
+  return simulation.entryAt(id, index)?.command === command;
 }
 
 function applied(simulation: Simulation, id: NodeId, target: { index: number }, command: string): boolean {

@@ -8,7 +8,9 @@
 //     for them, and one() returns the index that holds the given command;
 //   - crash()/restart() concern the process and connect()/disconnect() the network, independently: a restarted node
 //     keeps its network state (6.5840's tests always connect() right after start1(), so they behave the same);
-//   - heal() brings every link up: it clears partitions and blocked links and reconnects every node.
+//   - heal() brings every link up: it clears partitions and blocked links and reconnects every node;
+//   - with snapshotEvery (3D), a node that restored a snapshot through index N counts as having applied every index
+//     up to N, with the command committed there (the invariant checker verifies the snapshot is that prefix's).
 
 import type { BugName, NodeId } from '../raft/types';
 import { parseBugNames } from './bugs';
@@ -27,6 +29,13 @@ export interface HarnessOptions {
   extensions?: { preVote?: boolean; checkQuorum?: boolean };
   /** Planted bug names; unknown names throw, listing the known ones. */
   bugs?: string[];
+  /**
+   * 6.5840 3D: every node snapshots its state machine (and compacts its log, §7) every this many applied entries;
+   * absent or 0: never. nCommitted counts a node that installed a snapshot as having applied what it covers.
+   */
+  snapshotEvery?: number;
+  /** Characters per InstallSnapshot chunk (default: the core's, 256 Ki). */
+  snapshotChunkChars?: number;
 }
 
 export interface HarnessProposal {
@@ -90,6 +99,8 @@ export class SimHarness implements Harness {
   readonly nodeCount: number;
   /** What each node applied, index -> command, across restarts (6.5840's cfg.logs). */
   private readonly appliedByNode: Map<number, string | null>[];
+  /** Per node, the highest snapshot index its state machine restored (3D). */
+  private readonly snapshotByNode: number[];
   private readonly random: Prng;
 
   constructor(options: HarnessOptions) {
@@ -109,8 +120,11 @@ export class SimHarness implements Harness {
       network: { unreliable: options.unreliable ?? false, longReordering: options.longReordering ?? false },
       traceCapacity: 2_000,
       countBytes: true,
+      ...(options.snapshotEvery === undefined ? {} : { snapshotEveryEntries: options.snapshotEvery }),
+      ...(options.snapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.snapshotChunkChars }),
     });
     this.appliedByNode = Array.from({ length: options.nodes }, () => new Map<number, string | null>());
+    this.snapshotByNode = Array.from({ length: options.nodes }, () => 0);
     this.simulation.addListener({
       onApply: (node, entries) => {
         const applied = this.appliedByNode[node - 1] as Map<number, string | null>;
@@ -118,6 +132,9 @@ export class SimHarness implements Harness {
           if (entry.index > MAX_REMEMBERED_INDEX) throw new Error(`index ${entry.index} beyond the harness bound`);
           applied.set(entry.index, entry.command);
         }
+      },
+      onSnapshot: (node, index) => {
+        this.snapshotByNode[node - 1] = Math.max(this.snapshotByNode[node - 1] as number, index);
       },
     });
   }
@@ -189,8 +206,10 @@ export class SimHarness implements Harness {
     let count = 0;
     let command: string | null = null;
     this.appliedByNode.forEach((applied, i) => {
-      if (!applied.has(index)) return;
-      const value = applied.get(index) as string | null;
+      let value: string | null;
+      if (applied.has(index)) value = applied.get(index) as string | null;
+      else if (index <= (this.snapshotByNode[i] as number)) value = this.committedCommand(index);
+      else return;
       if (count > 0 && value !== command) {
         throw new Error(`committed values do not match: index ${index}, ${JSON.stringify(command)}, ${JSON.stringify(value)} (node ${i})`);
       }
@@ -270,6 +289,13 @@ export class SimHarness implements Harness {
       }
     }
     throw new Error(`one(${JSON.stringify(command)}) failed to reach agreement within ${ONE_BUDGET_MS} ms (seed ${this.simulation.seed})`);
+  }
+
+  /** The command committed at `index` as the invariant checker observed it (a snapshot covers exactly those). */
+  private committedCommand(index: number): string | null {
+    const entry = this.simulation.checker?.committedEntry(index);
+    if (entry === undefined) throw new Error(`index ${index} is inside a snapshot but was never observed committed`);
+    return entry.command;
   }
 
   rpcCount(): number {

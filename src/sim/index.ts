@@ -1,5 +1,5 @@
 // Public surface of the deterministic simulator (free of Node-only modules; the benchmark lives in ./bench).
-export { Simulation, type SimulationOptions, type SimulationListener, type MessageStats, type CreateNode } from './simulation';
+export { Simulation, type SimulationOptions, type SimulationListener, type MessageStats, type CreateNode, type SnapshotSource } from './simulation';
 export { createHarness, SimHarness, type Harness, type HarnessOptions, type HarnessProposal, type HarnessNodeState } from './harness';
 export { Network, DEFAULT_NETWORK_OPTIONS, isRequest, type NetworkOptions, type LatencyProfile, type DropReason, type Fate } from './network';
 export { Trace, type TraceRecord, type TraceListener } from './trace';

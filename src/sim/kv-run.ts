@@ -24,7 +24,13 @@ export interface KvRunOptions {
   readonly workload?: Partial<KvWorkloadOptions>;
   /** Step budget of each per-key linearizability search (deterministic; default 5 million). */
   readonly maxStepsPerSearch?: number;
+  /** Log compaction (§7): KV snapshot every this many applied entries (default 50; 0 = never). */
+  readonly snapshotEvery?: number;
 }
+
+export const DEFAULT_KV_SNAPSHOT_EVERY = 50;
+/** Entries kept behind each snapshot so that briefly lagging followers still catch up by AppendEntries. */
+const KV_SNAPSHOT_KEEP = 10;
 
 export interface KvRunResult {
   readonly seed: number;
@@ -46,6 +52,7 @@ export function kvReplayCommand(options: KvRunOptions): string {
   if (options.profile !== undefined && options.profile !== 'partitions') parts.push(`--profile ${options.profile}`);
   if (options.bugs !== undefined && options.bugs.length > 0) parts.push(`--bugs ${options.bugs.join(',')}`);
   if (options.checkInvariants === false) parts.push('--no-invariants');
+  if (options.snapshotEvery !== undefined && options.snapshotEvery !== DEFAULT_KV_SNAPSHOT_EVERY) parts.push(`--snapshot-every ${options.snapshotEvery}`);
   return parts.join(' ');
 }
 
@@ -63,6 +70,8 @@ export function runKvSeed(options: KvRunOptions): KvRunResult {
     traceCapacity: 0,
     checkInvariants: options.checkInvariants ?? true,
     replayHint: replay,
+    snapshotEveryEntries: options.snapshotEvery ?? DEFAULT_KV_SNAPSHOT_EVERY,
+    snapshotKeepEntries: KV_SNAPSHOT_KEEP,
     ...(cluster.maxEntriesPerMessage === undefined ? {} : { maxEntriesPerMessage: cluster.maxEntriesPerMessage }),
     ...(cluster.deliverAcrossRestart === undefined ? {} : { deliverAcrossRestart: cluster.deliverAcrossRestart }),
     ...(cluster.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: cluster.electionTimeoutMs }),

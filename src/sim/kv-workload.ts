@@ -113,7 +113,10 @@ export class KvWorkload {
       onReadFailure: (node, failure) => this.onReadFailure(node, failure),
       onCrash: (node) => this.replica(node).reset(),
       onRestart: (node) => this.replica(node).reset(),
+      onSnapshot: (node, index, data) => this.onSnapshot(node, index, data),
     });
+    // Log compaction (§7) snapshots the replica's KV state.
+    simulation.setSnapshotSource((node) => this.replica(node).stateMachine.takeSnapshot());
   }
 
   /** Clients issue operations until `untilMs`; operations in flight then keep retrying until `stop()`. */
@@ -254,6 +257,21 @@ export class KvWorkload {
         // Another entry took this index: the proposal was lost with a leader change. Retry.
         this.retryIfCurrent(waiting.client, waiting.attempt);
       }
+    }
+    this.serveReads(replica);
+  }
+
+  /** The replica's state is replaced by a snapshot (installed from the leader, or recovered at a restart). */
+  private onSnapshot(node: NodeId, index: number, data: string): void {
+    const replica = this.replica(node);
+    replica.stateMachine = new KvStateMachine();
+    replica.stateMachine.restoreSnapshot(index, data);
+    // Writes waiting for an index the snapshot covers will never be applied one by one here: their outcome is
+    // unknown to this replica, so retry them (the session makes a retry of an applied write a no-op).
+    for (const [waitingIndex, waiting] of [...replica.writesByIndex]) {
+      if (waitingIndex > index) continue;
+      replica.writesByIndex.delete(waitingIndex);
+      this.retryIfCurrent(waiting.client, waiting.attempt);
     }
     this.serveReads(replica);
   }

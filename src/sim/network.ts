@@ -63,7 +63,7 @@ export type Fate =
   | { readonly delivered: true; readonly delaysMs: readonly number[] };
 
 export function isRequest(message: Message): boolean {
-  return message.type === 'RequestVote' || message.type === 'AppendEntries';
+  return message.type === 'RequestVote' || message.type === 'AppendEntries' || message.type === 'InstallSnapshot';
 }
 
 const MAX_PARTITION_GROUPS = 30; // group membership is a 30-bit mask per node
@@ -74,6 +74,10 @@ export class Network {
   private readonly groupMask: number[];
   private readonly blocked = new Set<number>();
   inFlight = 0;
+  /** The last drawFate() result: copies to deliver (0 when dropped) and their delays. */
+  fateCopies = 0;
+  fateDelayMs = 0;
+  fateDuplicateDelayMs = 0;
 
   constructor(
     private readonly members: readonly NodeId[],
@@ -145,29 +149,42 @@ export class Network {
 
   /** Draws the fate of one message that is being sent now. */
   decideFate(message: Message): Fate {
+    const dropped = this.drawFate(message);
+    if (dropped !== null) return { delivered: false, reason: dropped };
+    return { delivered: true, delaysMs: this.fateCopies === 1 ? [this.fateDelayMs] : [this.fateDelayMs, this.fateDuplicateDelayMs] };
+  }
+
+  /**
+   * decideFate without allocating (the simulator's hot path): returns why the message is dropped, or null and then
+   * fateCopies (1, or 2 when duplicated) copies are delivered after fateDelayMs (and fateDuplicateDelayMs).
+   */
+  drawFate(message: Message): DropReason | null {
+    this.fateCopies = 0;
     const linkDown = this.linkDownReason(message.from, message.to);
-    if (linkDown !== null) return { delivered: false, reason: linkDown };
-    if (this.inFlight >= this.options.maxInFlight) return { delivered: false, reason: 'queue-full' };
+    if (linkDown !== null) return linkDown;
+    if (this.inFlight >= this.options.maxInFlight) return 'queue-full';
     const options = this.options;
     const random = this.random;
     let extraMs = 0;
     if (isRequest(message)) {
       if (options.unreliable) {
         extraMs += random.int(0, 27);
-        if (random.int(0, 1000) < 100) return { delivered: false, reason: 'unreliable-request-lost' };
+        if (random.int(0, 1000) < 100) return 'unreliable-request-lost';
       }
     } else {
-      if (options.unreliable && random.int(0, 1000) < 100) return { delivered: false, reason: 'unreliable-reply-lost' };
+      if (options.unreliable && random.int(0, 1000) < 100) return 'unreliable-reply-lost';
       if (options.longReordering && random.int(0, 900) < 600) {
         extraMs += 200 + random.int(0, 1 + random.int(0, 2000));
       }
     }
-    if (options.lossProbability > 0 && random.chance(options.lossProbability)) return { delivered: false, reason: 'lost' };
-    const first = this.latencyMs() + extraMs;
+    if (options.lossProbability > 0 && random.chance(options.lossProbability)) return 'lost';
+    this.fateDelayMs = this.latencyMs() + extraMs;
+    this.fateCopies = 1;
     if (options.duplicateProbability > 0 && random.chance(options.duplicateProbability)) {
-      return { delivered: true, delaysMs: [first, this.latencyMs() + extraMs] };
+      this.fateDuplicateDelayMs = this.latencyMs() + extraMs;
+      this.fateCopies = 2;
     }
-    return { delivered: true, delaysMs: [first] };
+    return null;
   }
 
   private latencyMs(): number {

@@ -2,6 +2,7 @@
 // simulator needs to drive it (incarnation, timer, last clock value given to the core).
 
 import type { Entry, NodeId, RaftNode, RaftStatus, Role } from '../raft/types';
+import { EMPTY_PREFIX_HASH } from '../check/invariants/log-hash';
 import { SimDisk } from './disk';
 
 export class SimNode {
@@ -14,7 +15,21 @@ export class SimNode {
   /** Durable version of the disk the invariant checker last saw. */
   observedDurableVersion = -1;
   /** What the invariant checker is shown after each input (one object reused: this is the hot path). */
-  readonly snapshot: { id: NodeId; role: Role; term: number; commitIndex: number; lastLogIndex: number; log: readonly Entry[] | null; writes: readonly (readonly Entry[])[] };
+  readonly snapshot: {
+    id: NodeId; role: Role; term: number; commitIndex: number; lastLogIndex: number; snapshotIndex: number; snapshotTerm: number;
+    log: readonly Entry[] | null; writes: readonly (readonly Entry[])[];
+  };
+  /** A snapshot was installed during the current input: the checker is shown the whole log again. */
+  installedSnapshot = false;
+  // The runtime's side of log compaction (§7).
+  /** Highest index handed to the state machine (in committedEntries or a restored snapshot). */
+  appliedIndex = 0;
+  /** Prefix hash (check/invariants/log-hash) of the entries the state machine applied: travels in snapshots. */
+  appliedDigest = EMPTY_PREFIX_HASH;
+  /** Index of the core's snapshot as far as the runtime knows. */
+  compactedIndex = 0;
+  /** State captured at an applied index, waiting until enough entries follow it to compact there (kept tail). */
+  pendingSnapshot: { readonly index: number; readonly data: string; readonly takenAtStep: number } | null = null;
   /** Log writes drained in the current input (reused buffer). */
   readonly logWrites: (readonly Entry[])[] = [];
   /** Bumped whenever the pending timer event is replaced: stale timer events are skipped. */
@@ -28,7 +43,7 @@ export class SimNode {
   lastStatus: RaftStatus;
 
   constructor(readonly id: NodeId) {
-    this.snapshot = { id, role: 'follower', term: 0, commitIndex: 0, lastLogIndex: 0, log: null, writes: [] };
+    this.snapshot = { id, role: 'follower', term: 0, commitIndex: 0, lastLogIndex: 0, snapshotIndex: 0, snapshotTerm: 0, log: null, writes: [] };
     this.lastStatus = {
       id,
       role: 'follower',
@@ -39,6 +54,8 @@ export class SimNode {
       lastApplied: 0,
       lastLogIndex: 0,
       lastLogTerm: 0,
+      snapshotIndex: 0,
+      snapshotTerm: 0,
       electionDeadlineMs: null,
       progress: null,
     };

@@ -10,14 +10,19 @@
 import { createRaftNode } from '../raft';
 import type {
   BugName, Entry, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
-  ReadState, Ready,
+  ReadState, Ready, Snapshot,
 } from '../raft/types';
 import { InvariantChecker, type NodeSnapshot } from '../check/invariants';
+import { EMPTY_PREFIX_HASH } from '../check/invariants/log-hash';
 import { EventQueue, type QueueItem } from './event-queue';
 import { jsonBytes } from './message-size';
 import { isRequest, Network, type DropReason, type NetworkOptions } from './network';
 import { Prng } from './prng';
 import { SimNode } from './sim-node';
+import { compactionPolicy, maybeCompact, recordApplied, type CompactionPolicy, type SnapshotSource } from './compaction';
+import { decodeSnapshotData } from './snapshot-data';
+
+export type { SnapshotSource } from './compaction';
 import { Trace, type TraceListener } from './trace';
 
 export type CreateNode = (config: RaftConfig, persisted: PersistedState | null, nowMs: number) => RaftNode;
@@ -50,7 +55,17 @@ export interface SimulationOptions {
   readonly countBytes?: boolean;
   /** Core factory; defaults to the real core. */
   readonly createNode?: CreateNode;
+  /**
+   * Log compaction (§7): each node snapshots its state machine every this many applied entries (0 or absent: never).
+   * The state machine's data comes from setSnapshotSource (default: empty, the digest alone).
+   */
+  readonly snapshotEveryEntries?: number;
+  /** Entries kept in the log behind a snapshot for slow followers (default 0): compaction waits until they follow it. */
+  readonly snapshotKeepEntries?: number;
+  /** Characters per InstallSnapshot chunk (core default 256 Ki). */
+  readonly maxSnapshotChunkChars?: number;
 }
+
 
 export interface SimulationListener {
   onApply?(node: NodeId, entries: readonly Entry[]): void;
@@ -58,6 +73,11 @@ export interface SimulationListener {
   onReadFailure?(node: NodeId, failure: ReadFailure): void;
   onCrash?(node: NodeId): void;
   onRestart?(node: NodeId): void;
+  /**
+   * The state machine of `node` must be replaced by this snapshot's (installed from the leader, or read back from
+   * disk at a restart, right after onRestart); applied entries then continue at index + 1.
+   */
+  onSnapshot?(node: NodeId, index: number, stateMachineData: string): void;
 }
 
 export interface MessageStats {
@@ -68,6 +88,8 @@ export interface MessageStats {
   /** JSON bytes of requests sent plus replies that made it onto the wire (as labrpc counts). */
   bytes: number;
   delivered: number;
+  /** InstallSnapshot chunks sent (§7). */
+  snapshotsSent: number;
   dropped: number;
   droppedByReason: Partial<Record<DropReason, number>>;
 }
@@ -93,7 +115,7 @@ export class Simulation {
   readonly network: Network;
   readonly trace: Trace;
   readonly checker: InvariantChecker | null;
-  readonly stats: MessageStats = { sent: 0, requestsSent: 0, bytes: 0, delivered: 0, dropped: 0, droppedByReason: {} };
+  readonly stats: MessageStats = { sent: 0, requestsSent: 0, bytes: 0, delivered: 0, snapshotsSent: 0, dropped: 0, droppedByReason: {} };
   /** Indexed by NodeId (slot 0 unused): the hot paths look nodes up by id on every event. */
   private readonly nodes: (SimNode | undefined)[] = [];
   private readonly queue = new EventQueue<SimEvent>(QUEUE_CAPACITY);
@@ -105,6 +127,8 @@ export class Simulation {
   private readonly flushDelayMs: readonly [number, number];
   private readonly countBytes: boolean;
   private readonly deliverAcrossRestart: boolean;
+  private readonly compaction: CompactionPolicy;
+  private snapshotSource: SnapshotSource = () => '';
   private clockMs = 0;
   private nextMessageId = 1;
   private steps = 0;
@@ -124,6 +148,7 @@ export class Simulation {
     this.createNode = options.createNode ?? createRaftNode;
     this.countBytes = options.countBytes ?? false;
     this.deliverAcrossRestart = options.deliverAcrossRestart ?? false;
+    this.compaction = compactionPolicy(options.snapshotEveryEntries ?? 0, options.snapshotKeepEntries ?? 0);
     this.flushDelayMs = options.unsyncedFlushDelayMs ?? [20, 300];
     if (!(this.flushDelayMs[0] >= 0 && this.flushDelayMs[1] >= this.flushDelayMs[0])) {
       throw new Error(`unsyncedFlushDelayMs must be a range [min, max] with 0 <= min <= max`);
@@ -137,6 +162,7 @@ export class Simulation {
       checkQuorum: options.checkQuorum ?? false,
       bugs: [...(options.bugs ?? [])],
       ...(options.maxEntriesPerMessage === undefined ? {} : { maxEntriesPerMessage: options.maxEntriesPerMessage }),
+      ...(options.maxSnapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.maxSnapshotChunkChars }),
     };
     this.checker = options.checkInvariants === false
       ? null
@@ -169,6 +195,11 @@ export class Simulation {
 
   onTrace(listener: TraceListener): () => void {
     return this.trace.subscribe(listener);
+  }
+
+  /** Where snapshot data comes from (the state machine the listeners run); default: no state beyond the digest. */
+  setSnapshotSource(source: SnapshotSource): void {
+    this.snapshotSource = source;
   }
 
   // ---- time ---------------------------------------------------------------------------------------------------
@@ -268,7 +299,7 @@ export class Simulation {
     const target = this.node(node);
     if (target.core !== null) this.crash(node);
     const durable = target.disk.durableState();
-    const isBlank = durable.hardState.term === 0 && durable.hardState.votedFor === null && durable.entries.length === 0;
+    const isBlank = durable.hardState.term === 0 && durable.hardState.votedFor === null && durable.entries.length === 0 && durable.snapshot === null;
     target.incarnation++;
     target.lastTickMs = -1;
     target.ticksAtSameInstant = 0;
@@ -277,7 +308,13 @@ export class Simulation {
     if (this.trace.active) {
       this.trace.add({ kind: 'restart', timeMs: this.clockMs, node, persistedTerm: durable.hardState.term, persistedEntries: durable.entries.length });
     }
+    target.appliedIndex = 0;
+    target.appliedDigest = EMPTY_PREFIX_HASH;
+    target.compactedIndex = 0;
+    target.pendingSnapshot = null;
     for (const listener of this.listeners) listener.onRestart?.(node);
+    // The core restarts with lastApplied = the snapshot's index: the state machine restarts from the snapshot.
+    if (durable.snapshot !== null && durable.snapshot !== undefined) this.restoreSnapshot(target, durable.snapshot);
     this.afterInput(target);
   }
 
@@ -297,12 +334,25 @@ export class Simulation {
     return this.node(node).lastStatus;
   }
 
-  /** In-memory log of a running node; empty while crashed. */
+  /** In-memory log of a running node after its snapshot (status().snapshotIndex); empty while crashed. */
   log(node: NodeId): readonly Entry[] {
     const core = this.node(node).core;
     return core === null ? [] : core.log();
   }
 
+  /**
+   * The entry at `index` in a running node's log; for an index inside its snapshot, the committed entry the checker
+   * observed there (a snapshot covers committed entries only). Undefined when absent or crashed.
+   */
+  entryAt(node: NodeId, index: number): Entry | undefined {
+    const core = this.node(node).core;
+    if (core === null) return undefined;
+    const snapshotIndex = this.node(node).lastStatus.snapshotIndex;
+    if (index <= snapshotIndex) return this.checker?.committedEntry(index);
+    return core.log()[index - snapshotIndex - 1];
+  }
+
+  /** The durable entries after the durable snapshot (all of them when the log was never compacted). */
   durableLog(node: NodeId): readonly Entry[] {
     return this.node(node).disk.durableEntries();
   }
@@ -321,7 +371,7 @@ export class Simulation {
     if (this.checker === null) return;
     for (const node of this.nodes) {
       if (node === undefined || node.core === null) continue;
-      this.checker.observeDurableLog(node.id, node.disk.durableEntries(), this.clockMs);
+      this.observeDurable(node);
       this.checker.observeNode(snapshotOf(node.lastStatus, node.core.log(), []), this.clockMs, true);
     }
   }
@@ -369,6 +419,10 @@ export class Simulation {
     const node = this.node(id);
     if (node.core === null || generation !== node.timerGeneration) return;
     node.scheduledDeadlineMs = null;
+    if (node.core.nextDeadlineMs() > this.clockMs) {
+      this.scheduleTimer(node, node.core); // the deadline moved later since this wake-up was queued
+      return;
+    }
     if (node.lastTickMs === this.clockMs) {
       if (++node.ticksAtSameInstant > MAX_TICKS_AT_ONE_INSTANT) {
         throw new Error(`S${id} asked for ${MAX_TICKS_AT_ONE_INSTANT} ticks at ${this.clockMs} ms: its nextDeadlineMs never moves past now`);
@@ -387,7 +441,13 @@ export class Simulation {
     node.flushScheduled = false;
     node.disk.sync();
     node.observedDurableVersion = node.disk.durableVersion;
-    this.checker?.observeDurableLog(id, node.disk.durableEntries(), this.clockMs);
+    this.observeDurable(node);
+  }
+
+  private observeDurable(node: SimNode): void {
+    if (this.checker === null) return;
+    const snapshot = node.disk.durableSnapshot();
+    this.checker.observeDurableLog(node.id, node.disk.durableEntries(), this.clockMs, snapshot?.lastIncludedIndex ?? 0, snapshot?.lastIncludedTerm ?? 0);
   }
 
   /** The runtime loop after any input to `node`. */
@@ -396,27 +456,32 @@ export class Simulation {
     let rounds = 0;
     const writes = node.logWrites;
     if (writes.length > 0) writes.length = 0; // setting length costs even when unchanged
+    node.installedSnapshot = false;
     while (core.hasReady()) {
       if (++rounds > MAX_READY_ROUNDS) throw new Error(`S${node.id} still has Ready after ${MAX_READY_ROUNDS} drains`);
       const ready = core.ready();
       if (ready.persist.entries.length > 0) writes.push(ready.persist.entries);
       this.handleReady(node, ready);
+      if (this.compaction.every > 0) maybeCompact(node, core, this.compaction, this.steps, this.snapshotSource);
     }
     const status = core.status();
     node.lastStatus = status;
     if (this.checker !== null) {
       if (node.disk.durableVersion !== node.observedDurableVersion) {
         node.observedDurableVersion = node.disk.durableVersion;
-        this.checker.observeDurableLog(node.id, node.disk.durableEntries(), this.clockMs);
+        this.observeDurable(node);
       }
-      // A fresh core's log is whatever it recovered: the checker sees it whole once, then only the writes.
-      const fresh = node.observedIncarnation !== node.incarnation;
+      // A fresh core's log is whatever it recovered: the checker sees it whole once, then only the writes (and
+      // again whole after a snapshot was installed, which may discard the log).
+      const fresh = node.observedIncarnation !== node.incarnation || node.installedSnapshot;
       node.observedIncarnation = node.incarnation;
       const snapshot = node.snapshot;
       snapshot.role = status.role;
       snapshot.term = status.term;
       snapshot.commitIndex = status.commitIndex;
       snapshot.lastLogIndex = status.lastLogIndex;
+      snapshot.snapshotIndex = status.snapshotIndex;
+      snapshot.snapshotTerm = status.snapshotTerm;
       snapshot.log = fresh ? core.log() : null;
       snapshot.writes = writes;
       this.checker.observeNode(snapshot, this.clockMs);
@@ -433,20 +498,45 @@ export class Simulation {
       const delayMs = this.diskRandom.between(this.flushDelayMs[0], this.flushDelayMs[1]);
       this.queue.push({ kind: 'flush', node: node.id, incarnation: node.incarnation, timeMs: this.clockMs + delayMs, sequence: 0 });
     }
+    // Indexed loops: for-of on the frozen empty arrays a Ready hands out takes V8's slow iterator path (this is the
+    // hottest loop of the simulator).
+    const listeners = this.listeners;
     if (this.trace.active) for (const event of ready.events) this.trace.add({ kind: 'raft-event', timeMs: this.clockMs, event });
-    for (const message of ready.messages) this.send(node, message);
-    if (ready.committedEntries.length > 0) {
-      this.checker?.observeApplied(node.id, ready.committedEntries, this.clockMs);
-      for (const listener of this.listeners) listener.onApply?.(node.id, ready.committedEntries);
+    const messages = ready.messages;
+    for (let i = 0; i < messages.length; i++) this.send(node, messages[i] as Message);
+    if (ready.snapshotToApply !== null) {
+      node.installedSnapshot = true;
+      this.restoreSnapshot(node, ready.snapshotToApply);
     }
-    for (const readState of ready.readStates) {
+    const committed = ready.committedEntries;
+    if (committed.length > 0) {
+      this.checker?.observeApplied(node.id, committed, this.clockMs);
+      recordApplied(node, committed, this.compaction.every > 0);
+      for (let i = 0; i < listeners.length; i++) listeners[i]?.onApply?.(node.id, committed);
+    }
+    const readStates = ready.readStates;
+    for (let r = 0; r < readStates.length; r++) {
+      const readState = readStates[r] as ReadState;
       this.checker?.readServed(node.id, readState.requestId, readState.index, this.clockMs);
-      for (const listener of this.listeners) listener.onReadState?.(node.id, readState);
+      for (let i = 0; i < listeners.length; i++) listeners[i]?.onReadState?.(node.id, readState);
     }
-    for (const failure of ready.readFailures) {
+    const readFailures = ready.readFailures;
+    for (let r = 0; r < readFailures.length; r++) {
+      const failure = readFailures[r] as ReadFailure;
       this.checker?.readFailed(failure.requestId);
-      for (const listener of this.listeners) listener.onReadFailure?.(node.id, failure);
+      for (let i = 0; i < listeners.length; i++) listeners[i]?.onReadFailure?.(node.id, failure);
     }
+  }
+
+  /** The state machine is replaced by a snapshot's (installed, or recovered at a restart). */
+  private restoreSnapshot(node: SimNode, snapshot: Snapshot): void {
+    const { digest, stateMachineData } = decodeSnapshotData(snapshot.data);
+    node.appliedIndex = snapshot.lastIncludedIndex;
+    node.appliedDigest = digest;
+    node.compactedIndex = snapshot.lastIncludedIndex;
+    if (node.pendingSnapshot !== null && node.pendingSnapshot.index <= snapshot.lastIncludedIndex) node.pendingSnapshot = null;
+    this.checker?.observeSnapshotApplied(node.id, snapshot.lastIncludedIndex, snapshot.lastIncludedTerm, digest, this.clockMs);
+    for (const listener of this.listeners) listener.onSnapshot?.(node.id, snapshot.lastIncludedIndex, stateMachineData);
   }
 
   private send(node: SimNode, message: Message): void {
@@ -457,21 +547,25 @@ export class Simulation {
     this.stats.sent++;
     const request = isRequest(message);
     if (request) this.stats.requestsSent++;
+    if (message.type === 'InstallSnapshot') this.stats.snapshotsSent++;
     if (message.type === 'RequestVoteReply' && message.voteGranted && !message.preVote) {
       this.checker?.observeVote(message.from, message.term, message.to, this.clockMs);
     }
-    const fate = this.network.decideFate(message);
-    if (this.countBytes && (request || fate.delivered)) this.stats.bytes += jsonBytes(message);
-    if (!fate.delivered) {
-      this.recordDrop(message, messageId, fate.reason);
+    const network = this.network;
+    const dropped = network.drawFate(message);
+    if (this.countBytes && (request || dropped === null)) this.stats.bytes += jsonBytes(message);
+    if (dropped !== null) {
+      this.recordDrop(message, messageId, dropped);
       return;
     }
     const toIncarnation = target.incarnation;
-    for (const delayMs of fate.delaysMs) {
-      this.network.inFlight++;
+    const copies = network.fateCopies;
+    for (let copy = 0; copy < copies; copy++) {
+      network.inFlight++;
+      const delayMs = copy === 0 ? network.fateDelayMs : network.fateDuplicateDelayMs;
       this.queue.push({ kind: 'deliver', message, messageId, toIncarnation, timeMs: this.clockMs + delayMs, sequence: 0 });
     }
-    if (this.trace.active) this.trace.add({ kind: 'send', timeMs: this.clockMs, messageId, message, copies: fate.delaysMs.length });
+    if (this.trace.active) this.trace.add({ kind: 'send', timeMs: this.clockMs, messageId, message, copies });
   }
 
   private recordDrop(message: Message, messageId: number, reason: DropReason): void {
@@ -487,7 +581,9 @@ export class Simulation {
       node.timerGeneration++;
       return;
     }
-    if (deadlineMs === node.scheduledDeadlineMs) return;
+    // A wake-up already pending at or before the deadline re-arms itself when it fires (fireTimer): a follower's
+    // election timer moves later on every heartbeat, and queueing an event per move would double the queue's work.
+    if (node.scheduledDeadlineMs !== null && node.scheduledDeadlineMs <= deadlineMs) return;
     node.scheduledDeadlineMs = deadlineMs;
     node.timerGeneration++;
     this.queue.push({ kind: 'timer', node: node.id, generation: node.timerGeneration, timeMs: Math.max(deadlineMs, this.clockMs), sequence: 0 });
@@ -495,5 +591,8 @@ export class Simulation {
 }
 
 function snapshotOf(status: RaftStatus, log: readonly Entry[] | null, writes: readonly (readonly Entry[])[]): NodeSnapshot {
-  return { id: status.id, role: status.role, term: status.term, commitIndex: status.commitIndex, lastLogIndex: status.lastLogIndex, log, writes };
+  return {
+    id: status.id, role: status.role, term: status.term, commitIndex: status.commitIndex, lastLogIndex: status.lastLogIndex,
+    snapshotIndex: status.snapshotIndex, snapshotTerm: status.snapshotTerm, log, writes,
+  };
 }

@@ -32,23 +32,28 @@ export class LogMirror {
     return hash;
   }
 
-  /** Brings the mirror up to date with `log`; returns what changed, or null if nothing did. */
-  update(log: readonly Entry[], fullScan = false): LogChange | null {
+  /**
+   * Brings the mirror up to date with `log`, which holds the entries after index `base` (a compacted log: the
+   * mirror's first `base` entries stand for its snapshot and must already be in place, see replacePrefix); returns
+   * what changed, or null if nothing did.
+   */
+  update(log: readonly Entry[], fullScan = false, base = 0): LogChange | null {
     const oldLength = this.entries.length;
-    const newLength = log.length;
+    if (oldLength < base) throw new Error(`mirror of length ${oldLength} lacks the snapshot prefix through ${base}`);
+    const newLength = base + log.length;
     const common = Math.min(oldLength, newLength);
-    let kept = 0;
+    let kept = base;
     if (fullScan) {
-      while (kept < common && sameEntry(this.entries[kept] as Entry, log[kept] as Entry)) kept++;
+      while (kept < common && sameEntry(this.entries[kept] as Entry, log[kept - base] as Entry)) kept++;
     } else {
       kept = common;
-      while (kept > 0 && !sameEntry(this.entries[kept - 1] as Entry, log[kept - 1] as Entry)) kept--;
+      while (kept > base && !sameEntry(this.entries[kept - 1] as Entry, log[kept - 1 - base] as Entry)) kept--;
     }
     if (kept === oldLength && kept === newLength) return null;
     this.truncate(kept);
     let hash = this.hashes[kept] as number;
     for (let i = kept; i < newLength; i++) {
-      const entry = log[i] as Entry;
+      const entry = log[i - base] as Entry;
       hash = extendPrefixHash(hash, entry);
       this.entries.push(entry);
       this.hashes.push(hash);
@@ -101,6 +106,22 @@ export class LogMirror {
       else high = middle;
     }
     return low;
+  }
+
+  /**
+   * Makes entries 1..length those of another log (the committed log, which a snapshot stands for), keeping the
+   * matching prefix; returns the first index that changed, or null.
+   */
+  replacePrefix(length: number, entryAt: (index: number) => Entry, hashAt: (index: number) => number): number | null {
+    const limit = Math.min(length, this.entries.length);
+    const matching = limit === 0 ? 0 : this.matchingPrefixLength(hashAt, limit);
+    if (matching === length) return null;
+    this.truncate(matching);
+    for (let index = matching + 1; index <= length; index++) {
+      this.entries.push(entryAt(index));
+      this.hashes.push(hashAt(index));
+    }
+    return matching + 1;
   }
 
   /** Keeps entries 1..length. Setting an array's length is slow in V8 even when unchanged, hence the guard. */

@@ -12,6 +12,8 @@ export interface ReportNode {
   readonly role: Role;
   readonly term: number;
   readonly commitIndex: number;
+  /** Last index of its in-memory snapshot (§7; 0 without one): entries up to it are shown as committed ones. */
+  readonly snapshotIndex: number;
   readonly memoryEntry: (index: number) => Entry | undefined;
   readonly durableEntry: (index: number) => Entry | undefined;
 }
@@ -40,7 +42,8 @@ export function renderReport(input: ReportInput): string {
   lines.push(`  logs around index ${center} (index:term:command; * = at or below that node's commitIndex):`);
   lines.push(`    committed  ${formatWindow(input.committed, from, to, input.committedLength)}`);
   for (const node of input.nodes) {
-    lines.push(`    S${node.id} ${node.alive ? `${node.role} t${node.term} commit=${node.commitIndex}` : 'crashed'}`);
+    const snapshot = node.snapshotIndex > 0 ? ` snapshot=${node.snapshotIndex}` : '';
+    lines.push(`    S${node.id} ${node.alive ? `${node.role} t${node.term} commit=${node.commitIndex}${snapshot}` : 'crashed'}`);
     if (node.alive) lines.push(`      memory   ${formatWindow(node.memoryEntry, from, to, node.commitIndex)}`);
     lines.push(`      durable  ${formatWindow(node.durableEntry, from, to, 0)}`);
   }

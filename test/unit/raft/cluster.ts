@@ -3,7 +3,7 @@
 
 import { createRaftNode } from '../../../src/raft';
 import type {
-  BugName, Entry, HardState, Message, NodeId, PersistedState, RaftConfig, RaftEvent, RaftNode, Ready,
+  BugName, Entry, HardState, Message, NodeId, PersistedState, RaftConfig, RaftEvent, RaftNode, Ready, Snapshot,
 } from '../../../src/raft';
 
 export interface ClusterOptions {
@@ -14,6 +14,7 @@ export interface ClusterOptions {
   readonly checkQuorum?: boolean;
   readonly bugs?: readonly BugName[];
   readonly maxEntriesPerMessage?: number;
+  readonly maxSnapshotChunkChars?: number;
   readonly seed?: number;
 }
 
@@ -77,7 +78,7 @@ export class Cluster {
       const ready = node.ready();
       this.readies.get(id)?.push(ready);
       const disk = this.disk(id);
-      disk.volatile = applyPersist(disk.volatile, ready.persist.hardState, ready.persist.entries);
+      disk.volatile = applyPersist(disk.volatile, ready.persist.hardState, ready.persist.entries, ready.persist.snapshot);
       if (ready.persist.mustSync) disk.durable = disk.volatile;
       this.network.push(...ready.messages);
       this.events.push(...ready.events);
@@ -187,6 +188,7 @@ export function nodeConfig(id: NodeId, members: readonly NodeId[], options: Clus
     id, members, electionTimeoutMs, heartbeatMs: 20, randomSeed: options.seed ?? 42,
     preVote: options.preVote ?? false, checkQuorum: options.checkQuorum ?? false,
     bugs: options.bugs ?? [], maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
+    ...(options.maxSnapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.maxSnapshotChunkChars }),
   };
 }
 
@@ -194,10 +196,25 @@ export function emptyState(): PersistedState {
   return { hardState: { term: 0, votedFor: null }, entries: [] };
 }
 
-export function applyPersist(state: PersistedState, hardState: HardState | null, entries: readonly Entry[]): PersistedState {
+/**
+ * A disk write: the snapshot first (stored entries following its last index and term are kept, any other stored
+ * log is dropped: Figure 13, receiver 6-7), then the entries replace the stored suffix from their first index.
+ */
+export function applyPersist(
+  state: PersistedState, hardState: HardState | null, entries: readonly Entry[], snapshot: Snapshot | null = null,
+): PersistedState {
+  let stored = state.entries;
+  let stateSnapshot = state.snapshot ?? null;
+  if (snapshot !== null) {
+    const base = stateSnapshot?.lastIncludedIndex ?? 0;
+    const at = stored[snapshot.lastIncludedIndex - base - 1];
+    stored = at !== undefined && at.term === snapshot.lastIncludedTerm ? stored.slice(snapshot.lastIncludedIndex - base) : [];
+    stateSnapshot = snapshot;
+  }
+  const base = stateSnapshot?.lastIncludedIndex ?? 0;
   const first = entries[0];
-  const kept = first === undefined ? state.entries : state.entries.slice(0, first.index - 1);
-  return { hardState: hardState ?? state.hardState, entries: [...kept, ...entries] };
+  const kept = first === undefined ? stored : stored.slice(0, first.index - 1 - base);
+  return { hardState: hardState ?? state.hardState, snapshot: stateSnapshot, entries: [...kept, ...entries] };
 }
 
 /** Builds a log from a list of terms: [1, 1, 2] => entries 1..3 with those terms. */

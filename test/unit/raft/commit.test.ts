@@ -87,6 +87,6 @@ describe('Applying committed entries', () => {
     const node = makeLeader();
     drain(node);
     node.tick(node.nextDeadlineMs());
-    expect(node.ready().persist).toEqual({ hardState: null, entries: [], mustSync: false });
+    expect(node.ready().persist).toEqual({ hardState: null, snapshot: null, entries: [], mustSync: false });
   });
 });

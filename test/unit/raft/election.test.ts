@@ -187,7 +187,7 @@ describe('RequestVote RPC, receiver implementation', () => {
     const node = newNode(3);
     node.step(requestVote(1, 3, 4, 0, 0));
     const ready = node.ready();
-    expect(ready.persist).toEqual({ hardState: { term: 4, votedFor: 1 }, entries: [], mustSync: true });
+    expect(ready.persist).toEqual({ hardState: { term: 4, votedFor: 1 }, snapshot: null, entries: [], mustSync: true });
     expect(messagesOf(ready, 'RequestVoteReply')[0]?.voteGranted).toBe(true);
   });
 

@@ -2,7 +2,7 @@
 
 import { createRaftNode } from '../../../src/raft';
 import type {
-  AppendEntries, AppendEntriesReply, Entry, Message, NodeId, PersistedState, RaftNode, Ready, RequestVote, RequestVoteReply,
+  AppendEntries, AppendEntriesReply, Entry, InstallSnapshot, InstallSnapshotReply, Message, NodeId, PersistedState, RaftNode, Ready, RequestVote, RequestVoteReply,
 } from '../../../src/raft';
 import { nodeConfig, type ClusterOptions } from './cluster';
 
@@ -31,6 +31,22 @@ export function appendReply(
   };
 }
 
+export function installSnapshot(
+  from: NodeId, to: NodeId, term: number, lastIncludedIndex: number, lastIncludedTerm: number,
+  data: string, options: { offset?: number; done?: boolean } = {},
+): InstallSnapshot {
+  return {
+    type: 'InstallSnapshot', from, to, term, lastIncludedIndex, lastIncludedTerm,
+    offset: options.offset ?? 0, data, done: options.done ?? true,
+  };
+}
+
+export function snapshotReply(
+  from: NodeId, to: NodeId, term: number, lastIncludedIndex: number, bytesStored: number, done: boolean,
+): InstallSnapshotReply {
+  return { type: 'InstallSnapshotReply', from, to, term, lastIncludedIndex, bytesStored, done };
+}
+
 export function entry(index: number, term: number, command: string | null = `c${index}`): Entry {
   return { index, term, command };
 }
@@ -47,10 +63,12 @@ export function drain(node: RaftNode): Ready {
   const merged: Ready = {
     persist: {
       hardState: readies.map((r) => r.persist.hardState).filter((h) => h !== null).pop() ?? null,
+      snapshot: readies.map((r) => r.persist.snapshot).filter((x) => x !== null).pop() ?? null,
       entries: readies.flatMap((r) => r.persist.entries),
       mustSync: readies.some((r) => r.persist.mustSync),
     },
     messages: readies.flatMap((r) => r.messages),
+    snapshotToApply: readies.map((r) => r.snapshotToApply).filter((x) => x !== null).pop() ?? null,
     committedEntries: readies.flatMap((r) => r.committedEntries),
     readStates: readies.flatMap((r) => r.readStates),
     readFailures: readies.flatMap((r) => r.readFailures),

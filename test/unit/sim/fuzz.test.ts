@@ -27,10 +27,12 @@ describe('randomized fault fuzz', () => {
     const failures: string[] = [];
     let committed = 0;
     let messages = 0;
+    let withInstallSnapshot = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const result = runFuzzSeed(optionsFor(seed));
       committed += result.committed;
       messages += result.messages.sent;
+      if (result.messages.snapshotsSent > 0) withInstallSnapshot++;
       if (result.failure !== null) {
         failures.push(`seed ${seed} failed (${result.failure.invariant ?? result.failure.kind}); replay: ${result.replay}\n${result.failure.message}`);
         if (failures.length >= 3) break;
@@ -40,5 +42,8 @@ describe('randomized fault fuzz', () => {
     // The runs did real work: entries committed and messages exchanged on every seed, on average.
     expect(committed / SEEDS).toBeGreaterThan(50);
     expect(messages / SEEDS).toBeGreaterThan(1000);
+    // Log compaction (§7) is on for most seeds, with thresholds small enough that lagging and restarted
+    // followers need InstallSnapshot.
+    expect(withInstallSnapshot / SEEDS).toBeGreaterThan(0.5);
   });
 });

@@ -11,7 +11,7 @@ function e(index: number, term: number, command: string | null = `x${index}`): E
 }
 
 function node(id: number, role: Role, term: number, commitIndex: number, log: readonly Entry[]): NodeSnapshot {
-  return { id, role, term, commitIndex, lastLogIndex: log.length, log, writes: [] };
+  return { id, role, term, commitIndex, lastLogIndex: log.length, snapshotIndex: 0, snapshotTerm: 0, log, writes: [] };
 }
 
 function checker(members = [1, 2, 3]): InvariantChecker {
@@ -88,7 +88,7 @@ describe('invariant checker', () => {
     c.observeNode(node(1, 'leader', 2, 0, [e(1, 2, null), e(2, 2, 'a'), e(3, 2, 'b')]), 1);
     const writes = [[e(2, 2, 'a')]]; // rewrites index 2 and drops index 3
     expectViolation('leader-append-only', () =>
-      c.observeNode({ id: 1, role: 'leader', term: 2, commitIndex: 0, lastLogIndex: 2, log: null, writes }, 2));
+      c.observeNode({ id: 1, role: 'leader', term: 2, commitIndex: 0, lastLogIndex: 2, snapshotIndex: 0, snapshotTerm: 0, log: null, writes }, 2));
   });
 
   it('Log Matching: same index and term, different prefix', () => {
@@ -214,7 +214,7 @@ describe('invariant checker', () => {
     durable(c, [1, 2, 3], log);
     c.observeNode(node(1, 'follower', 1, 2, log), 1);
     expectViolation('committed-entry-lost', () =>
-      c.observeNode({ id: 1, role: 'follower', term: 1, commitIndex: 2, lastLogIndex: 1, log: log.slice(0, 1), writes: [] }, 2));
+      c.observeNode({ id: 1, role: 'follower', term: 1, commitIndex: 2, lastLogIndex: 1, snapshotIndex: 0, snapshotTerm: 0, log: log.slice(0, 1), writes: [] }, 2));
   });
 
   it('one vote per term, even across a restart', () => {

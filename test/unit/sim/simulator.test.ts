@@ -149,7 +149,7 @@ describe('Network', () => {
 describe('SimDisk', () => {
   const entries = (from: number, to: number, term: number): Entry[] =>
     Array.from({ length: to - from + 1 }, (_, i) => ({ index: from + i, term, command: `c${from + i}` }));
-  const write = (e: Entry[], term = 1): Persist => ({ hardState: { term, votedFor: 1 }, entries: e, mustSync: false });
+  const write = (e: Entry[], term = 1): Persist => ({ hardState: { term, votedFor: 1 }, snapshot: null, entries: e, mustSync: false });
 
   it('keeps only synced writes across a crash, and replaces the suffix a write starts at', () => {
     const disk = new SimDisk();
@@ -161,7 +161,7 @@ describe('SimDisk', () => {
     expect(disk.durableState().entries.map((e) => e.term)).toEqual([1, 1, 1]);
     disk.write(write(entries(2, 2, 2), 2));
     disk.sync();
-    expect(disk.durableState()).toEqual({ hardState: { term: 2, votedFor: 1 }, entries: [...entries(1, 1, 1), ...entries(2, 2, 2)] });
+    expect(disk.durableState()).toEqual({ hardState: { term: 2, votedFor: 1 }, snapshot: null, entries: [...entries(1, 1, 1), ...entries(2, 2, 2)] });
   });
 
   it('rejects a write that would leave a gap', () => {
