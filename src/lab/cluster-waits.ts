@@ -19,7 +19,7 @@ export async function waitForLeader(controller: LabController, deadlineMs: numbe
 
 /**
  * Waits until every running node has committed and applied at least `minCommit` and all agree on the commit index;
- * returns the committed log of the most complete mirror.
+ * returns the committed log as the lab gathered it from the nodes' mirrors.
  */
 export async function waitForConvergence(controller: LabController, minCommit: number, deadlineMs: number): Promise<LogEntryView[]> {
   const until = performance.now() + deadlineMs;
@@ -31,10 +31,9 @@ export async function waitForConvergence(controller: LabController, minCommit: n
     last = running.map((node) => `S${node.id}: commit ${node.commitIndex}, applied ${node.lastApplied}`).join('; ');
     const [commit] = [...commits];
     if (commits.size === 1 && commit !== undefined && commit >= minCommit && running.every((node) => node.lastApplied >= commit)) {
-      for (const node of running) {
-        const mirror = controller.nodeMirror(node.id);
-        if (mirror?.isComplete && mirror.log().length >= commit) return mirror.log().slice(0, commit) as LogEntryView[];
-      }
+      // Gathered from every node's mirror: with log compaction no single mirror need hold it all (committed-log.ts).
+      const committed = controller.committedLog(commit);
+      if (committed !== null) return [...committed];
     }
     await sleep(POLL_MS);
   }

@@ -10,7 +10,7 @@ import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type Lab
 import {
   DEFAULT_SETTINGS, type ClientRequest, type ClientResult, type ClusterPhase, type ClusterSettings, type LabApi,
   type LabSnapshot, type NodeDetail, type NodeStatus, type NodeView, type PartitionGroups, type WorkloadReport,
-  type WorkloadSpec,
+  type WorkloadSpec, type LogEntryView,
 } from '../protocol/lab-api';
 import type { LabEvent, UnsequencedLabEvent } from '../protocol/events';
 import type { LinkFaults } from '../protocol/link-faults';
@@ -20,6 +20,7 @@ import { EventHub } from './event-hub';
 import { FaultState } from './fault-state';
 import { defaultNodeLauncher, type NodeLauncher } from './node-launcher';
 import { NodeMirror } from './node-mirror';
+import { CommittedLog } from './committed-log';
 import { NodeProcess } from './node-process';
 import { validateNodeEvent } from './node-event-intake';
 import { NodeConnections } from './client/node-connections';
@@ -57,6 +58,8 @@ export class LabController implements LabApi {
   readonly events: EventHub;
   private readonly secret = randomBytes(24).toString('hex');
   private readonly nodes = new Map<NodeId, NodeSlot>();
+  /** The cluster's committed log, gathered from the mirrors (see committed-log.ts); one per cluster run. */
+  private committed = new CommittedLog();
   private readonly faults = new FaultState();
   private readonly connections = new NodeConnections();
   private readonly uiClient: KvClient;
@@ -138,6 +141,7 @@ export class LabController implements LabApi {
       }
     }));
     this.nodes.clear();
+    this.committed = new CommittedLog();
     this.setPhase('stopped');
     return this.snapshot();
   }
@@ -299,8 +303,28 @@ export class LabController implements LabApi {
       node: slot.view,
       log: slot.mirror.log(),
       progress: slot.mirror.state?.progress ?? null,
-      kv: slot.mirror.kvState(slot.view.lastApplied),
+      kv: this.kvStateOf(slot),
     };
+  }
+
+  /**
+   * A node's applied KV state, replayed from a mirror of its log. A node whose log starts after a snapshot cannot be
+   * replayed from its own mirror; its applied entries are committed, so the cluster's committed log gives the same
+   * state (State Machine Safety).
+   */
+  private kvStateOf(slot: NodeSlot): Record<string, string> {
+    const lastApplied = slot.view.lastApplied;
+    if (slot.mirror.isComplete) return slot.mirror.kvState(lastApplied);
+    return this.committedLog(lastApplied) === null ? {} : (this.committed.kvState(lastApplied) ?? {});
+  }
+
+  /**
+   * The committed entries 1..count as the lab saw them (from any node's mirror; see committed-log.ts), or null when
+   * the lab does not hold them all (yet, or any more).
+   */
+  committedLog(count: number): readonly LogEntryView[] | null {
+    for (const slot of this.nodes.values()) this.committed.learn(slot.mirror, slot.view.commitIndex);
+    return this.committed.prefix(count);
   }
 
   async getRecentEvents(limit: number): Promise<readonly LabEvent[]> {
@@ -416,7 +440,8 @@ export class LabController implements LabApi {
     }
     const event = checked.event;
     if (event.type === 'node-state') {
-      slot.mirror.state = event.state;
+      slot.mirror.setState(event.state);
+      this.committed.learn(slot.mirror, event.state.commitIndex);
       const { role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex } = event.state;
       slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex };
       if (role === 'leader') this.knownLeader = slot.view.id;

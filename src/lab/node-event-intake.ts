@@ -5,7 +5,7 @@
 // rules. It accepts only events the schema accepts unchanged (exact key sets: the schema would strip extra keys);
 // anything else goes to the schema, which has the last word and explains a rejection
 // (test/unit/protocol/fast-checks.test.ts holds the two to each other).
-import { labEventSchema, type LabEvent, type UnsequencedLabEvent } from '../protocol/events';
+import { labEventSchema, messageTypeSchema, raftEventKindSchema, type LabEvent, type UnsequencedLabEvent } from '../protocol/events';
 import { isCount, isIntIn, isObjectWithKeys, isStringOfLength } from '../protocol/wire';
 
 const NODE_EVENT_TYPES = new Set(['raft', 'message', 'log-write', 'node-state', 'error']);
@@ -26,7 +26,8 @@ export function validateNodeEvent(raw: Record<string, unknown>, node: number): {
 type Fields = Readonly<Record<string, unknown>>;
 
 const ROLES: ReadonlySet<unknown> = new Set(['follower', 'precandidate', 'candidate', 'leader']);
-const MESSAGE_TYPES: ReadonlySet<unknown> = new Set(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
+const MESSAGE_TYPES: ReadonlySet<unknown> = new Set(messageTypeSchema.options);
+const RAFT_EVENT_KINDS: ReadonlySet<unknown> = new Set(raftEventKindSchema.options);
 const DIRECTIONS: ReadonlySet<unknown> = new Set(['send', 'receive', 'drop']);
 const PROGRESS_KEY = /^\d{1,2}$/;
 
@@ -62,7 +63,10 @@ function isProgress(value: unknown): boolean {
 }
 
 function isNodeState(value: unknown): boolean {
-  if (!isObjectWithKeys(value, 10)) return false;
+  // The snapshot fields are optional in the schema; nodes send both, and this check takes them both or neither.
+  const withSnapshot = typeof value === 'object' && value !== null && 'snapshotIndex' in value;
+  if (!isObjectWithKeys(value, withSnapshot ? 12 : 10)) return false;
+  if (withSnapshot && !(isCount(value['snapshotIndex']) && isCount(value['snapshotTerm']))) return false;
   const { electionDeadlineNs, progress } = value;
   return ROLES.has(value['role']) && isCount(value['term']) && isNodeIdOrNull(value['votedFor']) && isNodeIdOrNull(value['leaderId']) &&
     isCount(value['commitIndex']) && isCount(value['lastApplied']) && isCount(value['lastLogIndex']) && isCount(value['lastLogTerm']) &&
@@ -78,7 +82,7 @@ function isLogEntry(value: unknown): boolean {
 }
 
 function isRaftEventView(value: unknown): boolean {
-  return isObjectWithKeys(value, 6) && isStringOfLength(value['kind'], 1, 64) && isNodeId(value['node']) && isCount(value['term']) &&
+  return isObjectWithKeys(value, 6) && RAFT_EVENT_KINDS.has(value['kind']) && isNodeId(value['node']) && isCount(value['term']) &&
     isStringOfLength(value['rule'], 0, 256) && isStringOfLength(value['reason'], 0, 2048) && isScalarRecord(value['data']);
 }
 

@@ -14,6 +14,7 @@ import { ScaledClock } from './scaled-clock';
 import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig } from '../protocol/control';
 import { createRaftNode, type BugName } from '../raft';
 import { KvStateMachine } from '../kv/state-machine';
+import { NODE_SNAPSHOT_CHUNK_CHARS } from './snapshot-policy';
 
 /** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
 const BUGGY_UNSYNCED_HOLD_MS = 1000;
@@ -37,6 +38,10 @@ class NodeProcessMain {
     });
     this.reporter = new EventReporter(this.link, this.env.nodeId, this.env.secret);
     const { report } = this.opened;
+    if (report.removedSnapshotFiles.length > 0) {
+      this.reportError(`recovered ${report.path}: deleted snapshot files no record refers to (a crash while compacting): ` +
+        report.removedSnapshotFiles.join(', '));
+    }
     if (report.tornTail) {
       this.reportError(`recovered ${report.path}: cut a torn tail of ${report.tornTail.droppedBytes} bytes at offset ` +
         `${report.tornTail.offset} (${report.tornTail.reason}); everything before it is intact`);
@@ -113,6 +118,18 @@ class NodeProcessMain {
     this.transport.setTimeScale(config.timeScale);
     const clock = new ScaledClock(config.timeScale);
     this.clock = clock;
+    // The state machine starts from the recovered snapshot; the core then starts with lastApplied at its index and
+    // hands out the committed entries after it. A snapshot the KV refuses stops the node here, before it does anything.
+    const kv = new KvStateMachine();
+    const recoveredSnapshot = this.opened.recovered.snapshot;
+    if (recoveredSnapshot) {
+      try {
+        kv.restoreSnapshot(recoveredSnapshot.lastIncludedIndex, recoveredSnapshot.data);
+      } catch (error) {
+        throw new Error(`cannot restore the recovered snapshot up to entry ${recoveredSnapshot.lastIncludedIndex} from ` +
+          `${this.env.dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     const core = createRaftNode({
       id: this.env.nodeId,
       members: Object.keys(members).map(Number).sort((a, b) => a - b),
@@ -122,10 +139,12 @@ class NodeProcessMain {
       preVote: config.preVote,
       checkQuorum: config.checkQuorum,
       bugs,
+      maxSnapshotChunkChars: NODE_SNAPSHOT_CHUNK_CHARS,
     }, this.opened.recovered, clock.coreNowMs());
     this.runtime = new RaftRuntime({
-      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, kv: new KvStateMachine(),
-      reporter: this.reporter, eventDetail: config.eventDetail, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
+      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, kv,
+      reporter: this.reporter, eventDetail: config.eventDetail, snapshotPolicy: this.env.snapshotPolicy,
+      onError: (message) => this.reportError(message), onLogCompacted: collectGarbage, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
     });
     this.runtime.start();
   }
@@ -137,6 +156,15 @@ class NodeProcessMain {
     process.stderr.write(`raft node ${this.env.nodeId}: exiting: ${why}\n`);
     process.exit(0);
   }
+}
+
+/**
+ * A full garbage collection, when the node was started with --expose-gc (node-launcher.ts does); otherwise nothing.
+ * Run after each log compaction: see RaftRuntimeOptions.onLogCompacted.
+ */
+function collectGarbage(): void {
+  const gc: unknown = (globalThis as { gc?: unknown }).gc;
+  if (typeof gc === 'function') (gc as () => void)();
 }
 
 function membersOf(members: Readonly<Record<string, string>>): Record<number, string> {

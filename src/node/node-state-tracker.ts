@@ -26,6 +26,8 @@ export class NodeStateTracker {
       lastApplied: Math.min(status.lastApplied, durableIndex),
       lastLogIndex: status.lastLogIndex,
       lastLogTerm: status.lastLogTerm,
+      snapshotIndex: status.snapshotIndex,
+      snapshotTerm: status.snapshotTerm,
       electionDeadlineNs: status.electionDeadlineMs === null ? null : Math.round(this.clock.realTimeOfMs(status.electionDeadlineMs) * 1e6),
       progress,
     };

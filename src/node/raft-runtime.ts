@@ -10,11 +10,16 @@
 // (and clients answered) only once they are durable here, and a message goes early only if the commit index it
 // carries covers nothing beyond the leader's durable log (DurablePrefix). The core counts the leader itself as
 // soon as it appends; the runtime makes sure that count is never acted on before the entry is durable.
+//
+// Log compaction (§7): on the apply chain, where the KV's state is exactly that of its applied index, the runtime
+// hands the core snapshots (SnapshotPolicy decides when); the core returns them in persist.snapshot, which the WAL
+// makes durable before anything else of that batch. A snapshot installed from the leader arrives as
+// ready.snapshotToApply and replaces the KV's state on the apply chain, before that batch's committed entries.
 import type { KvStateMachine } from '../kv/state-machine';
 import type { KvApplyResult } from '../kv/result';
 import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
 import type { PeerFrame } from '../protocol/wire';
-import type { Entry, RaftNode, Ready } from '../raft/types';
+import type { Entry, RaftNode, Ready, Snapshot } from '../raft/types';
 import { encodeKvCommand } from '../kv/command';
 import { monotonicNowNs } from './clock';
 import type { EventReporter } from './event-reporter';
@@ -24,6 +29,7 @@ import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
 import { NodeStateTracker } from './node-state-tracker';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
+import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
 
 const MAX_PENDING_WRITES = 10_000;
 /** Raft events that happen on every heartbeat; left out when only state changes are reported. */
@@ -45,6 +51,16 @@ export interface RaftRuntimeOptions {
   readonly reporter: EventReporter;
   /** Whether to report every message and every heartbeat's outcome (the UI) or only state changes. */
   readonly eventDetail: 'full' | 'state';
+  /** When to compact the log. */
+  readonly snapshotPolicy: SnapshotPolicyOptions;
+  /** Something went wrong that the node survives (reported to the lab as an error). */
+  onError(message: string): void;
+  /**
+   * Called right after the log dropped a compacted prefix (a snapshot was handed to the WAL): thousands of entries
+   * just became garbage at once. main.ts runs a full GC here, which keeps the node's resident memory near its live
+   * size instead of letting V8 grow the heap first (see snapshot-policy.ts).
+   */
+  onLogCompacted?(): void;
   /** The WAL failed: the node cannot keep its promises and must stop. */
   onFatal(error: Error): void;
 }
@@ -67,10 +83,13 @@ export class RaftRuntime {
   private readonly durable: DurablePrefix;
   /** Ready batches whose messages wait in the chain; while any do, later messages wait too (per-peer order). */
   private heldMessageBatches = 0;
+  private readonly snapshots: SnapshotPolicy;
 
   constructor(private readonly o: RaftRuntimeOptions) {
     this.fullDetail = o.eventDetail === 'full';
-    this.durable = new DurablePrefix(o.core.status().lastLogIndex);
+    const status = o.core.status();
+    this.durable = new DurablePrefix(status.lastLogIndex);
+    this.snapshots = new SnapshotPolicy(o.snapshotPolicy, status.snapshotIndex);
     this.stateTracker = new NodeStateTracker(o.core, o.clock, () => this.durable.index);
   }
 
@@ -185,15 +204,14 @@ export class RaftRuntime {
       this.o.reporter.report({ type: 'raft', atNs, node: this.o.nodeId, event: { ...event, data: { ...event.data } } });
     }
     const { persist, messages } = ready;
-    const first = persist.entries[0];
-    const last = persist.entries[persist.entries.length - 1];
-    const issued = first && last ? this.durable.issued(first.index, last.index) : null;
+    const issued = this.issueDurableWrite(ready);
     const sentEarly = messages.length > 0 && this.maySendBeforeDurable(ready);
     // Followers can start on these before the WAL has even encoded our copy.
     if (sentEarly) for (const message of messages) this.sendMessage(message);
     else if (messages.length > 0) this.heldMessageBatches += 1;
-    const needsWrite = persist.hardState !== null || persist.entries.length > 0;
+    const needsWrite = persist.snapshot !== null || persist.hardState !== null || persist.entries.length > 0;
     const written = needsWrite ? this.o.wal.write(persist) : null;
+    if (persist.snapshot !== null && this.o.onLogCompacted) setImmediate(this.o.onLogCompacted);
     if (written) {
       // The WAL completes writes in issue order, so the durable prefix (and the log-write reports) follow the log.
       written.then(() => {
@@ -213,7 +231,24 @@ export class RaftRuntime {
       }
       this.reportStateIfChanged(); // after this batch's term, vote and log are durable
     })().catch(this.fail);
-    if (ready.committedEntries.length > 0 || ready.readStates.length > 0 || ready.readFailures.length > 0) this.applyWhenDurable(ready);
+    if (ready.snapshotToApply !== null || ready.committedEntries.length > 0 || ready.readStates.length > 0 ||
+      ready.readFailures.length > 0) this.applyWhenDurable(ready);
+  }
+
+  /**
+   * Tells the durable prefix what this batch's write replaces. A snapshot installed from the leader may replace the
+   * whole log after its index (Figure 13: when our entry there has another term), so the log past it counts as
+   * rewritten up to where the core's log now ends. A snapshot taken here changes no entry: only its entries count.
+   */
+  private issueDurableWrite(ready: Ready): IssuedWrite | null {
+    const installed = ready.snapshotToApply;
+    if (installed !== null) {
+      const snapshotIndex = installed.lastIncludedIndex;
+      return this.durable.issued(snapshotIndex + 1, Math.max(snapshotIndex, this.o.core.status().lastLogIndex));
+    }
+    const first = ready.persist.entries[0];
+    const last = ready.persist.entries[ready.persist.entries.length - 1];
+    return first && last ? this.durable.issued(first.index, last.index) : null;
   }
 
   /**
@@ -229,17 +264,55 @@ export class RaftRuntime {
       await previous;
       if (durable) await durable;
       if (this.stopped) return;
+      if (ready.snapshotToApply !== null) this.restoreSnapshot(ready.snapshotToApply);
       this.apply(ready.committedEntries);
       for (const readState of ready.readStates) this.confirmRead(readState.requestId, readState.index);
       for (const failure of ready.readFailures) this.failRead(failure.requestId, failure.leaderHint);
       this.serveReadyReads();
+      this.compactIfDue();
       this.reportStateIfChanged();
     })().catch(this.fail);
   }
 
+  /**
+   * The leader's snapshot replaces the KV's whole state. A bad one throws (the KV validates it and changes nothing):
+   * the node cannot go on without a state machine that matches its log, so that stops it (via fail).
+   */
+  private restoreSnapshot(snapshot: Snapshot): void {
+    const index = snapshot.lastIncludedIndex;
+    try {
+      this.o.kv.restoreSnapshot(index, snapshot.data);
+    } catch (error) {
+      throw new Error(`cannot restore the snapshot up to entry ${index}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Writes proposed here (while leader) that the snapshot covers were never applied here: whether each took
+    // effect is unknown on this node, so the client retries (its session makes a retry apply at most once).
+    for (const [pendingIndex, pending] of this.pendingWrites) {
+      if (pendingIndex > index) continue;
+      this.pendingWrites.delete(pendingIndex);
+      pending.reply({ status: 'retry', value: null, leaderHint: null, index: null,
+        error: `entry ${pendingIndex} is covered by a snapshot installed from the leader` });
+    }
+  }
+
+  /** On the apply chain: the KV's state is exactly that after kv.appliedIndex, what compact() needs. */
+  private compactIfDue(): void {
+    const kv = this.o.kv;
+    const due = this.snapshots.afterApply(kv.appliedIndex, this.o.core.status().snapshotIndex, () => kv.takeSnapshot());
+    if (due === null) return;
+    try {
+      this.o.core.compact(due.index, due.data);
+    } catch (error) {
+      // The core refused (its preconditions): the log stays as it is, which costs memory, not safety.
+      this.o.onError(`log compaction at index ${due.index} refused: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.drainSoon(); // the snapshot is in the next Ready's persist
+  }
+
   private onDurable(entries: readonly Entry[], issued: IssuedWrite): void {
     if (this.stopped) return;
-    this.reportLogWrite(entries);
+    if (entries.length > 0) this.reportLogWrite(entries); // an installed snapshot may come without entries
     this.durable.completed(issued);
   }
 

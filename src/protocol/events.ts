@@ -2,7 +2,7 @@
 // checkers all consume these same records. Schemas are the single definition; types are inferred from them.
 import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
-import type { BugName } from '../raft/types';
+import type { BugName, EventKind, MessageType } from '../raft/types';
 
 const nodeId = z.number().int().min(1).max(25);
 const timeNs = z.number().nonnegative();
@@ -10,8 +10,18 @@ const nodeStatus = z.enum(['starting', 'running', 'paused', 'crashed', 'stopped'
 
 const scalar = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]);
 
+/** Every kind of RaftEvent the core reports (src/raft/types.ts EventKind). */
+export const raftEventKindSchema = z.enum(['term-changed', 'role-changed', 'election-started', 'vote-granted', 'vote-denied',
+  'vote-received', 'became-leader', 'stepped-down', 'entries-appended', 'entries-truncated', 'append-rejected', 'append-accepted',
+  'commit-advanced', 'next-index-backed-off', 'message-ignored', 'proposal-accepted', 'proposal-rejected', 'read-confirmed',
+  'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed']);
+
+// Compile-time proof that the enums above and below list exactly the core's kinds and message types.
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const RAFT_EVENT_KINDS_MATCH: SameUnion<z.infer<typeof raftEventKindSchema>, EventKind> = true;
+
 export const raftEventViewSchema = z.object({
-  kind: z.string().min(1).max(64),
+  kind: raftEventKindSchema,
   node: nodeId,
   term: z.number().int().nonnegative(),
   rule: z.string().max(256),
@@ -29,6 +39,12 @@ export const nodeStateSchema = z.object({
   lastApplied: z.number().int().nonnegative(),
   lastLogIndex: z.number().int().nonnegative(),
   lastLogTerm: z.number().int().nonnegative(),
+  /**
+   * Last index and term of the node's snapshot (§7): its log holds snapshotIndex+1..lastLogIndex. 0 when it never
+   * compacted. Optional so that recordings from before snapshots still load; nodes always send them.
+   */
+  snapshotIndex: z.number().int().nonnegative().optional(),
+  snapshotTerm: z.number().int().nonnegative().optional(),
   /** When the election timer fires, on the shared clock (ns); null for a leader. For the timer arc. */
   electionDeadlineNs: z.number().nonnegative().nullable(),
   /** Leader only: each peer's nextIndex and matchIndex. */
@@ -49,7 +65,9 @@ export const clusterSettingsSchema = z.object({
 
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };
 
-export const messageTypeSchema = z.enum(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply']);
+export const messageTypeSchema = z.enum(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
+  'InstallSnapshot', 'InstallSnapshotReply']);
+export const MESSAGE_TYPES_MATCH: SameUnion<z.infer<typeof messageTypeSchema>, MessageType> = true;
 
 /** The fields of a Raft message as shown to students (entries summarised as their terms). */
 export const messageViewSchema = z.object({
@@ -57,7 +75,10 @@ export const messageViewSchema = z.object({
   from: nodeId,
   to: nodeId,
   term: z.number().int().nonnegative(),
-  /** Every other scalar field of the message (prevLogIndex, voteGranted, success, ...). */
+  /**
+   * Every other scalar field of the message (prevLogIndex, voteGranted, success, ...). InstallSnapshot: never its
+   * data, only `dataChars` (the chunk's length) besides offset, done, lastIncludedIndex and lastIncludedTerm.
+   */
   fields: z.record(z.string().max(64), scalar),
   /** AppendEntries: index and term of each carried entry (bounded). */
   entries: z.array(z.object({ index: z.number().int().positive(), term: z.number().int().nonnegative() })).max(1024).optional(),

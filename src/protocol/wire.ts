@@ -16,6 +16,13 @@ export const MAX_COMMAND_CHARS = 64 * 1024;
 /** Entries in one AppendEntries; the core's `maxEntriesPerMessage` should stay well below this. */
 export const MAX_ENTRIES_PER_FRAME = 10_000;
 export const MAX_MESSAGE_ID_CHARS = 64;
+/**
+ * Snapshot characters in one InstallSnapshot. JSON-encoding a character takes at most 6 bytes ("\u001f"), so a
+ * chunk of this many takes at most 3 MiB, inside MAX_PEER_FRAME_BYTES with 1 MiB to spare for the other fields.
+ */
+export const MAX_SNAPSHOT_CHUNK_CHARS = 512 * 1024;
+/** Worst-case UTF-8 bytes of one JSON-encoded string character (a control character as \uXXXX). */
+export const MAX_JSON_BYTES_PER_CHAR = 6;
 
 export const entrySchema = z.strictObject({
   index: z.int().min(1),
@@ -60,11 +67,31 @@ export const appendEntriesReplySchema = z.strictObject({
   readRound: countSchema,
 });
 
+export const installSnapshotSchema = z.strictObject({
+  type: z.literal('InstallSnapshot'),
+  ...addressing,
+  lastIncludedIndex: z.int().min(1),
+  lastIncludedTerm: countSchema,
+  offset: countSchema,
+  data: z.string().max(MAX_SNAPSHOT_CHUNK_CHARS),
+  done: z.boolean(),
+});
+
+export const installSnapshotReplySchema = z.strictObject({
+  type: z.literal('InstallSnapshotReply'),
+  ...addressing,
+  lastIncludedIndex: z.int().min(1),
+  bytesStored: countSchema,
+  done: z.boolean(),
+});
+
 export const messageSchema = z.discriminatedUnion('type', [
   requestVoteSchema,
   requestVoteReplySchema,
   appendEntriesSchema,
   appendEntriesReplySchema,
+  installSnapshotSchema,
+  installSnapshotReplySchema,
 ]);
 
 // Compile-time proof that the schema and the core's Message type describe the same values: each must be
@@ -174,6 +201,12 @@ function isMessage(msg: unknown): msg is Message {
     case 'AppendEntriesReply':
       return isObjectWithKeys(m, 9) && typeof m['success'] === 'boolean' && isCount(m['matchIndex']) && isCount(m['conflictTerm']) &&
         isCount(m['conflictIndex']) && isCount(m['readRound']);
+    case 'InstallSnapshot':
+      return isObjectWithKeys(m, 9) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) && isCount(m['lastIncludedTerm']) &&
+        isCount(m['offset']) && isStringOfLength(m['data'], 0, MAX_SNAPSHOT_CHUNK_CHARS) && typeof m['done'] === 'boolean';
+    case 'InstallSnapshotReply':
+      return isObjectWithKeys(m, 7) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) && isCount(m['bytesStored']) &&
+        typeof m['done'] === 'boolean';
     default:
       return false;
   }

@@ -11,7 +11,7 @@ import { openWal, type Wal } from './index';
 const COMMAND = JSON.stringify({ op: 'put', key: 'user:42', value: 'x'.repeat(64) });
 
 function append(index: number): Persist {
-  return { hardState: null, entries: [{ index, term: 1, command: COMMAND }], mustSync: true };
+  return { snapshot: null, hardState: null, entries: [{ index, term: 1, command: COMMAND }], mustSync: true };
 }
 
 function percentileMs(sortedMs: readonly number[], fraction: number): number {

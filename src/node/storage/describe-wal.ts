@@ -10,6 +10,8 @@ export interface WalDescription {
   readonly records: number;
   /** File size, torn tail included. 0 when there is no WAL. */
   readonly bytes: number;
+  /** Last index of the snapshot the WAL refers to (0: none); the log holds snapshotIndex + 1..lastIndex. */
+  readonly snapshotIndex: number;
   readonly lastIndex: number;
   readonly term: number;
 }
@@ -17,11 +19,12 @@ export interface WalDescription {
 export async function describeWal(dir: string): Promise<WalDescription> {
   const path = walPath(dir);
   const bytes = await readIfExists(path);
-  if (bytes === null) return { records: 0, bytes: 0, lastIndex: 0, term: 0 };
+  if (bytes === null) return { records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0 };
   const replay = replayWalBytes(bytes, path);
   return {
     records: replay.records,
     bytes: bytes.length,
+    snapshotIndex: replay.mirror.snapshotIndex,
     lastIndex: replay.mirror.lastIndex,
     term: replay.mirror.hardState.term,
   };

@@ -4,8 +4,11 @@
 //   record = [u32 LE payloadBytes][u32 LE crc32c(length field ‖ payload)][JSON payload]   (record-frame.ts)
 //   payload: hard state and/or entries with "replace the log from entries[0].index" semantics (record-payload.ts)
 //
+//   snapshots: files of their own (snapshot-<index>-<generation>.snap, snapshot-file.ts), referred to by records
+//
 // Recovery: a damaged last record is a torn write and is cut away (reported); damage followed by intact records is
-// corruption and opening refuses. Compaction rewrites hard state + log into a temp file, fsyncs, renames it over.
+// corruption and opening refuses, as it does when the snapshot the WAL refers to is missing or damaged. Compaction
+// rewrites snapshot reference + hard state + the log after the snapshot into a temp file, fsyncs, renames it over.
 
 export { openWal, type OpenedWal, type RecoveryReport } from './open-wal';
 export { describeWal, type WalDescription } from './describe-wal';
@@ -14,3 +17,4 @@ export type { Wal, WalStats } from './wal';
 export type { WalOptions } from './wal-options';
 export type { TornTail } from './replay';
 export { WAL_FILE_NAME, WAL_TEMP_FILE_NAME } from './wal-files';
+export { MAX_SNAPSHOT_BYTES, snapshotFileName, type SnapshotRef } from './snapshot-file';

@@ -1,12 +1,14 @@
-// Opening a node's data directory: replay first (refusing, untouched, on corruption), then clean up what a crash can
-// leave behind (a stale compaction temp file, a torn last record), then hand out the live WAL.
+// Opening a node's data directory: replay first and read the snapshot the WAL refers to (refusing, untouched, on
+// corruption of either), then clean up what a crash can leave behind (a stale compaction temp file, a torn last
+// record, snapshot files no record refers to), then hand out the live WAL.
 
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { PersistedState } from '../../raft/types';
+import type { PersistedState, Snapshot } from '../../raft/types';
 import { LogMirror } from './log-mirror';
 import { replayWalBytes, type ReplayResult, type TornTail } from './replay';
+import { readSnapshotFile, removeSnapshotFilesExcept } from './snapshot-file';
 import { FileWal, type Wal } from './wal';
 import { replaceWalFile, syncDirectory, walPath, walTempPath, WAL_MAGIC } from './wal-files';
 import { resolveWalOptions, type WalOptions } from './wal-options';
@@ -23,6 +25,10 @@ export interface RecoveryReport {
   readonly tornTail: TornTail | null;
   /** A compaction was interrupted by a crash; its temp file was deleted (the live file was never touched by it). */
   readonly removedTempFile: boolean;
+  /** Snapshot files deleted because no record refers to them (a crash before their record, or after a newer one). */
+  readonly removedSnapshotFiles: readonly string[];
+  /** Last index of the recovered snapshot; 0 when there is none. */
+  readonly snapshotIndex: number;
   readonly lastIndex: number;
   readonly term: number;
   readonly durationMs: number;
@@ -48,6 +54,10 @@ export async function openWal(dir: string, options: WalOptions = {}): Promise<Op
     existing === null
       ? { mirror: new LogMirror(), records: 0, validBytes: WAL_MAGIC.length, tornTail: null }
       : replayWalBytes(existing, path);
+  const ref = replay.mirror.snapshot;
+  const snapshot: Snapshot | null = ref === null ? null
+    : { lastIncludedIndex: ref.index, lastIncludedTerm: ref.term, data: await readSnapshotFile(dir, ref) };
+  const removedSnapshotFiles = await removeSnapshotFilesExcept(dir, ref);
   const removedTempFile = await removeIfExists(walTempPath(dir));
   if (existing === null) await replaceWalFile(dir, async (_handle, offset) => offset);
   const handle = await open(path, 'r+');
@@ -68,11 +78,16 @@ export async function openWal(dir: string, options: WalOptions = {}): Promise<Op
     validBytes: replay.validBytes,
     tornTail: replay.tornTail,
     removedTempFile,
+    removedSnapshotFiles,
+    snapshotIndex: replay.mirror.snapshotIndex,
     lastIndex: replay.mirror.lastIndex,
     term: replay.mirror.hardState.term,
     durationMs: performance.now() - startedMs,
   };
-  return { wal, recovered: replay.mirror.snapshot(), report };
+  const { hardState, entries } = replay.mirror.state();
+  // `snapshot` only when there is one: a WAL that never compacted recovers exactly what it did before snapshots.
+  const recovered: PersistedState = snapshot === null ? { hardState, entries } : { hardState, snapshot, entries };
+  return { wal, recovered, report };
 }
 
 async function makeDirectoryDurably(dir: string): Promise<void> {

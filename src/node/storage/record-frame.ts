@@ -31,6 +31,21 @@ export function encodeFrame(payload: string): Buffer {
   return frame;
 }
 
+/**
+ * Frames raw bytes, for snapshot files (snapshot-file.ts). Those are read front to back only, never scanned for
+ * the next intact frame, so their payloads need not be JSON. Throws RangeError like encodeFrame.
+ */
+export function encodeFrameBytes(payload: Uint8Array): Buffer {
+  if (payload.length < 1 || payload.length > MAX_FRAME_PAYLOAD_BYTES) {
+    throw new RangeError(`frame payload of ${payload.length} bytes is outside [1, ${MAX_FRAME_PAYLOAD_BYTES}]`);
+  }
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  frame.writeUInt32LE(payload.length, 0);
+  frame.set(payload, FRAME_HEADER_BYTES);
+  frame.writeUInt32LE(frameCrc(frame, 0, payload.length), 4);
+  return frame;
+}
+
 function frameCrc(bytes: Buffer, offset: number, payloadBytes: number): number {
   const payloadStart = offset + FRAME_HEADER_BYTES;
   const lengthCrc = crc32c(bytes, offset, offset + 4);

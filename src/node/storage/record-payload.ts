@@ -3,13 +3,18 @@
 //   {"h":[term,votedFor]}                      hard state only
 //   {"i":firstIndex,"e":[[term,command],...]}  entries: the stored log is cut at firstIndex, then these appended
 //   {"h":[...],"i":...,"e":[...]}              both, applied hard state first; one record, so both or neither survive
+//   {"s":[index,term,generation,bytes],...}    a snapshot (its data is in a file of its own: snapshot-file.ts),
+//                                              applied before "h" and "e": entries up to index are dropped, and
+//                                              the rest too unless the stored entry at index has that term (Fig. 13)
 //
 // Entries carry no index of their own: firstIndex + position is the index, so a record cannot describe a gapped log.
 
 import type { Entry, HardState } from '../../raft/types';
+import type { SnapshotRef } from './snapshot-file';
 
 /** What one record tells replay to do. `entries` is empty when the record carries only a hard state. */
 export interface WalRecord {
+  readonly snapshot: SnapshotRef | null;
   readonly hardState: HardState | null;
   readonly entries: readonly Entry[];
 }
@@ -21,18 +26,22 @@ const RECORD_TARGET_CHARS = 1024 * 1024;
  * Payloads for one write. Large entry batches become several records; each starts right after the previous one, so
  * replaying them in order gives the same log as one record would have (and a prefix of them gives a prefix of it).
  */
-export function encodeRecordPayloads(hardState: HardState | null, entries: readonly Entry[]): string[] {
-  const hardStateField = hardState === null ? null : `"h":[${hardState.term},${hardState.votedFor ?? 'null'}]`;
+export function encodeRecordPayloads(snapshot: SnapshotRef | null, hardState: HardState | null,
+  entries: readonly Entry[]): string[] {
+  const fields: string[] = [];
+  if (snapshot !== null) fields.push(`"s":[${snapshot.index},${snapshot.term},${snapshot.generation},${snapshot.bytes}]`);
+  if (hardState !== null) fields.push(`"h":[${hardState.term},${hardState.votedFor ?? 'null'}]`);
+  const headFields = fields.length === 0 ? null : fields.join(',');
   if (entries.length === 0) {
-    if (hardStateField === null) throw new Error('encodeRecordPayloads: nothing to encode');
-    return [`{${hardStateField}}`];
+    if (headFields === null) throw new Error('encodeRecordPayloads: nothing to encode');
+    return [`{${headFields}}`];
   }
   const payloads: string[] = [];
   let chunk: string[] = [];
   let chunkChars = 0;
   let chunkFirstIndex = entries[0]!.index;
   const flush = (): void => {
-    const prefix = payloads.length === 0 && hardStateField !== null ? `${hardStateField},` : '';
+    const prefix = payloads.length === 0 && headFields !== null ? `${headFields},` : '';
     payloads.push(`{${prefix}"i":${chunkFirstIndex},"e":[${chunk.join(',')}]}`);
     chunk = [];
     chunkChars = 0;
@@ -55,12 +64,25 @@ export function decodeRecordPayload(payload: Buffer): WalRecord {
   const parsed: unknown = JSON.parse(payload.toString('utf8'));
   if (!isPlainObject(parsed)) throw new Error('payload is not a JSON object');
   for (const key of Object.keys(parsed)) {
-    if (key !== 'h' && key !== 'i' && key !== 'e') throw new Error(`unknown field "${key}"`);
+    if (key !== 's' && key !== 'h' && key !== 'i' && key !== 'e') throw new Error(`unknown field "${key}"`);
   }
+  const snapshot = parsed.s === undefined ? null : decodeSnapshotRef(parsed.s);
   const hardState = parsed.h === undefined ? null : decodeHardState(parsed.h);
   const entries = parsed.e === undefined && parsed.i === undefined ? [] : decodeEntries(parsed.i, parsed.e);
-  if (hardState === null && entries.length === 0) throw new Error('record carries neither hard state nor entries');
-  return { hardState, entries };
+  if (snapshot === null && hardState === null && entries.length === 0) {
+    throw new Error('record carries neither snapshot, hard state nor entries');
+  }
+  return { snapshot, hardState, entries };
+}
+
+function decodeSnapshotRef(field: unknown): SnapshotRef {
+  if (!Array.isArray(field) || field.length !== 4) throw new Error('"s" is not [index, term, generation, bytes]');
+  const [index, term, generation, bytes] = field as unknown[];
+  if (!isCount(index) || index < 1) throw new Error(`snapshot index ${String(index)} is not an index >= 1`);
+  if (!isCount(term)) throw new Error(`snapshot term ${String(term)} is not a non-negative integer`);
+  if (!isCount(generation) || generation < 1) throw new Error(`snapshot generation ${String(generation)} is not >= 1`);
+  if (!isCount(bytes)) throw new Error(`snapshot length ${String(bytes)} is not a non-negative integer`);
+  return { index, term, generation, bytes };
 }
 
 function decodeHardState(field: unknown): HardState {

@@ -60,6 +60,7 @@ function endAtBadFrame(
 function applyRecord(mirror: LogMirror, payload: Buffer, path: string, offset: number): void {
   try {
     const record = decodeRecordPayload(payload);
+    if (record.snapshot !== null) mirror.setSnapshot(record.snapshot);
     if (record.hardState !== null) mirror.setHardState(record.hardState);
     mirror.replaceFrom(record.entries);
   } catch (error) {

@@ -2,10 +2,15 @@
 
 export interface WalOptions {
   /**
-   * Compact (rewrite the file as hard state + whole log) once it grows past max(this, 2 × its size right after the
-   * last compaction). The factor 2 keeps compaction amortized O(1) per byte written. Default 64 MiB.
+   * Compact (rewrite the file as snapshot reference + hard state + log) once it grows past max(this, 2 × its size
+   * right after the last compaction). The factor 2 keeps compaction amortized O(1) per byte written. Default 64 MiB.
    */
   readonly compactMinBytes?: number;
+  /**
+   * Once a snapshot has been recorded since the last compaction, compact already past max(this, 2 × the size right
+   * after the last compaction): the file is then mostly entries the snapshot replaced. Default 4 MiB.
+   */
+  readonly compactAfterSnapshotMinBytes?: number;
   /** Most bytes written by one write syscall (one group-commit batch). Default 4 MiB. */
   readonly maxBatchBytes?: number;
   /** Most writes accepted but not yet on disk; further writes wait their turn (backpressure). Default 1024. */
@@ -25,6 +30,7 @@ export type ResolvedWalOptions = Required<WalOptions>;
 
 export const DEFAULT_WAL_OPTIONS: ResolvedWalOptions = {
   compactMinBytes: 64 * 1024 * 1024,
+  compactAfterSnapshotMinBytes: 4 * 1024 * 1024,
   maxBatchBytes: 4 * 1024 * 1024,
   maxQueuedWrites: 1024,
   maxWaitingWrites: 65536,

@@ -3,6 +3,11 @@
 //
 // Invariant: the mirror equals (file contents) + (queue), in order. Writes are applied to the mirror when admitted
 // to the queue, so compaction can write the mirror and count every queued write as done.
+//
+// A write with a snapshot (Persist.snapshot) first has its snapshot file made durable (snapshot-file.ts), then its
+// record, which refers to that file, is appended like any other; files of older snapshots are deleted once that
+// record is durable. Such a write is always synced: the old file must not go while a crash could still lose the
+// reference to the new one.
 
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -10,6 +15,7 @@ import type { Persist } from '../../raft/types';
 import type { LogMirror } from './log-mirror';
 import type { ResolvedWalOptions } from './wal-options';
 import { encodeFrames, writeSnapshotBody } from './snapshot-body';
+import { MAX_SNAPSHOT_BYTES, removeSnapshotFilesExcept, writeSnapshotFile, type SnapshotRef } from './snapshot-file';
 import { replaceWalFile, walPath, writeFully } from './wal-files';
 import { validatePersist } from './validate-persist';
 
@@ -21,7 +27,13 @@ export interface WalStats {
   /** Write syscalls made for writes: one per group-commit batch. */
   readonly batches: number;
   readonly compactions: number;
+  /** Snapshot files written. */
+  readonly snapshots: number;
+  /** Deletions of superseded snapshot files that failed (harmless: openWal retries them). */
+  readonly failedSnapshotDeletes: number;
   readonly fileBytes: number;
+  /** Last index of the current snapshot (0: none); the WAL holds entries after it only. */
+  readonly snapshotIndex: number;
   readonly lastIndex: number;
   readonly term: number;
 }
@@ -30,7 +42,7 @@ export interface Wal {
   readonly path: string;
   /** Resolves when the write is on disk, and durable (fdatasync) if `persist.mustSync`. Writes land in call order. */
   write(persist: Persist): Promise<void>;
-  /** Rewrites the file as hard state + log now (it also happens on its own as the file grows). */
+  /** Rewrites the file as snapshot reference + hard state + log after it now (also happens as the file grows). */
   compact(): Promise<void>;
   stats(): WalStats;
   /** Flushes everything accepted (held unsynced writes too), then closes. Later writes reject; idempotent. */
@@ -46,6 +58,10 @@ interface QueuedWrite {
   readonly frames: Buffer;
   readonly mustSync: boolean;
   readonly settle: Settle;
+  /** The snapshot this write's record refers to, if any. */
+  readonly snapshot: SnapshotRef | null;
+  /** Its data (UTF-8) until its file is durable; then null, so the queue stops holding a copy. */
+  snapshotBytes: Buffer | null;
 }
 
 interface WaitingWrite {
@@ -67,7 +83,11 @@ export class FileWal implements Wal {
   private closed: Promise<void> | null = null;
   private failure: Error | null = null;
   private compactedBytes: number;
-  private counts = { writes: 0, syncs: 0, batches: 0, compactions: 0 };
+  /** A snapshot was recorded since the last compaction: the file's prefix is now mostly dead entries. */
+  private snapshotSinceCompaction = false;
+  /** The snapshot whose reference is durable in the WAL; every other snapshot file may go. */
+  private durableSnapshot: SnapshotRef | null;
+  private counts = { writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0 };
 
   constructor(
     private readonly dir: string,
@@ -78,12 +98,13 @@ export class FileWal implements Wal {
   ) {
     this.path = walPath(dir);
     this.compactedBytes = fileBytes;
+    this.durableSnapshot = mirror.snapshot;
   }
 
   write(persist: Persist): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new Error(`WAL ${this.path} is closed`));
-    if (persist.hardState === null && persist.entries.length === 0) return Promise.resolve();
+    if (persist.snapshot === null && persist.hardState === null && persist.entries.length === 0) return Promise.resolve();
     if (this.waiting.length >= this.options.maxWaitingWrites) {
       return Promise.reject(new Error(`WAL ${this.path}: more than ${this.options.maxWaitingWrites} writes waiting`));
     }
@@ -108,6 +129,7 @@ export class FileWal implements Wal {
     return {
       ...this.counts,
       fileBytes: this.fileBytes,
+      snapshotIndex: this.mirror.snapshotIndex,
       lastIndex: this.mirror.lastIndex,
       term: this.mirror.hardState.term,
     };
@@ -138,17 +160,29 @@ export class FileWal implements Wal {
   /** Validates, encodes and applies to the mirror, in call order; a refused write leaves the mirror unchanged. */
   private admit(persist: Persist, settle: Settle): void {
     let frames: Buffer;
+    let snapshot: SnapshotRef | null = null;
+    let snapshotBytes: Buffer | null = null;
     try {
       validatePersist(persist, this.mirror);
-      frames = encodeFrames(persist.hardState, persist.entries);
+      if (persist.snapshot !== null) {
+        snapshotBytes = Buffer.from(persist.snapshot.data, 'utf8');
+        if (snapshotBytes.length > MAX_SNAPSHOT_BYTES) {
+          throw new Error(`snapshot of ${snapshotBytes.length} bytes exceeds the bound of ${MAX_SNAPSHOT_BYTES}`);
+        }
+        snapshot = { index: persist.snapshot.lastIncludedIndex, term: persist.snapshot.lastIncludedTerm,
+          generation: (this.mirror.snapshot?.generation ?? 0) + 1, bytes: snapshotBytes.length };
+      }
+      frames = encodeFrames(snapshot, persist.hardState, persist.entries);
     } catch (error) {
       settle.reject(error instanceof Error ? error : new Error(String(error)));
       return;
     }
+    if (snapshot !== null) this.mirror.setSnapshot(snapshot);
     if (persist.hardState !== null) this.mirror.setHardState(persist.hardState);
     this.mirror.replaceFrom(persist.entries);
-    this.queue.push({ frames, mustSync: persist.mustSync, settle });
-    if (persist.mustSync) this.queuedSyncWrites++;
+    const mustSync = persist.mustSync || snapshot !== null;
+    this.queue.push({ frames, mustSync, settle, snapshot, snapshotBytes });
+    if (mustSync) this.queuedSyncWrites++;
   }
 
   private admitWaiting(): void {
@@ -170,6 +204,7 @@ export class FileWal implements Wal {
       while (this.failure === null) {
         if (this.compactionDue()) await this.compactNow();
         else if (this.queue.length === 0) break;
+        else if (this.queue[0]!.snapshotBytes !== null) await this.writeSnapshotFileOf(this.queue[0]!);
         else if (this.flushDue()) await this.writeBatch();
         else {
           this.armHoldTimer();
@@ -191,8 +226,10 @@ export class FileWal implements Wal {
 
   private compactionDue(): boolean {
     if (this.compactionRequests.length > 0) return true;
-    const thresholdBytes = Math.max(this.options.compactMinBytes, 2 * this.compactedBytes);
-    return this.queue.length > 0 && this.fileBytes >= thresholdBytes;
+    if (this.queue.length === 0) return false;
+    // After a snapshot most of the file is entries nobody needs; rewriting it is cheap then (a reference, the tail).
+    const minBytes = this.snapshotSinceCompaction ? this.options.compactAfterSnapshotMinBytes : this.options.compactMinBytes;
+    return this.fileBytes >= Math.max(minBytes, 2 * this.compactedBytes);
   }
 
   private flushDue(): boolean {
@@ -211,6 +248,8 @@ export class FileWal implements Wal {
     let batchLength = 0;
     for (const queued of this.queue) {
       if (batchLength > 0 && batchBytes + queued.frames.length > this.options.maxBatchBytes) break;
+      // A later snapshot's file must be durable before its record is written: the batch ends before it.
+      if (batchLength > 0 && queued.snapshotBytes !== null) break;
       batchBytes += queued.frames.length;
       batchLength++;
     }
@@ -233,7 +272,35 @@ export class FileWal implements Wal {
     }
     this.counts.batches++;
     this.counts.writes += batch.length;
+    let recorded: SnapshotRef | null = null;
+    for (const queued of batch) recorded = queued.snapshot ?? recorded;
+    // Old snapshot files go before the writes complete (a rare extra directory fsync), so a caller that saw its
+    // snapshot write complete also sees the directory as it will stay.
+    if (recorded !== null) {
+      this.snapshotSinceCompaction = true;
+      await this.snapshotDurable(recorded);
+    }
     for (const queued of batch) queued.settle.resolve();
+  }
+
+  /** Makes the snapshot file of `queued` durable; a failure stops the WAL before its record is written. */
+  private async writeSnapshotFileOf(queued: QueuedWrite): Promise<void> {
+    await writeSnapshotFile(this.dir, queued.snapshot!, queued.snapshotBytes!);
+    queued.snapshotBytes = null;
+    this.counts.snapshots++;
+  }
+
+  /**
+   * The WAL now durably refers to `ref`: older snapshot files are no longer needed by any crash. A failed delete
+   * loses nothing (the files are unreferenced, and openWal deletes them next time), so it does not stop the WAL.
+   */
+  private async snapshotDurable(ref: SnapshotRef): Promise<void> {
+    this.durableSnapshot = ref;
+    try {
+      await removeSnapshotFilesExcept(this.dir, ref);
+    } catch {
+      this.counts.failedSnapshotDeletes++;
+    }
   }
 
   /**
@@ -245,17 +312,22 @@ export class FileWal implements Wal {
     const absorbed = this.queue.splice(0);
     this.queuedSyncWrites = 0;
     // Copy now: writes admitted while the compaction runs change the mirror, and they stay queued for the new file.
-    const hardState = this.mirror.hardState;
-    const entries = this.mirror.entries.slice();
+    const state = this.mirror.state();
     this.admitWaiting();
+    // The new file refers to the newest snapshot; if its file is still to be written (an absorbed write), write it
+    // first. Older absorbed snapshots are superseded: no file will ever refer to them.
+    let newest: QueuedWrite | null = null;
+    for (const queued of absorbed) if (queued.snapshot !== null) newest = queued;
     try {
-      const fileBytes = await replaceWalFile(this.dir, (handle, offset) =>
-        writeSnapshotBody(handle, offset, hardState, entries),
-      );
+      if (newest !== null && newest.snapshotBytes !== null) await this.writeSnapshotFileOf(newest);
+      for (const queued of absorbed) queued.snapshotBytes = null;
+      const fileBytes = await replaceWalFile(this.dir, (handle, offset) => writeSnapshotBody(handle, offset, state));
       await this.handle.close();
       this.handle = await open(this.path, 'r+');
       this.fileBytes = fileBytes;
       this.compactedBytes = fileBytes;
+      this.snapshotSinceCompaction = false;
+      if (state.snapshot !== this.durableSnapshot && state.snapshot !== null) await this.snapshotDurable(state.snapshot);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const settle of [...requests, ...absorbed.map((queued) => queued.settle)]) settle.reject(failure);

@@ -6,6 +6,7 @@ import type { Dealer } from 'zeromq';
 import { Prng } from '../../../src/sim/prng';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { NodeId } from '../../../src/raft/types';
+import { MAX_SNAPSHOT_CHUNK_CHARS } from '../../../src/protocol/wire';
 import { isProcessAlive } from '../../helpers/lab-process';
 import { clientEndpointOf, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, isType, rawDealer, testSeed } from './cluster-harness';
 
@@ -41,6 +42,29 @@ function randomJson(prng: Prng, depth = 0): unknown {
     default: return Object.fromEntries(Array.from({ length: prng.int(0, 5) },
       () => [prng.pick(['v', 'type', 'msg', 'op', 'key', 'secret', 'node', 'events', 'requestId', 'zz']), randomJson(prng, depth + 1)]));
   }
+}
+
+/**
+ * Peer frames of the snapshot messages (§7) that are well-formed JSON but break one rule of the schema each: dropped
+ * and reported. Peer sockets only: the first is bigger than a client socket accepts at all.
+ */
+function malformedSnapshotFrames(): Buffer[] {
+  const install = { type: 'InstallSnapshot', from: 2, to: 1, term: 1, lastIncludedIndex: 5, lastIncludedTerm: 1, offset: 0,
+    data: '{"values":[]}', done: true };
+  const reply = { type: 'InstallSnapshotReply', from: 2, to: 1, term: 1, lastIncludedIndex: 5, bytesStored: 10, done: true };
+  const frame = (msg: Record<string, unknown>): Buffer => json({ v: 1, id: 'fuzz-snap', sentAtNs: 1, msg });
+  return [
+    frame({ ...install, data: 'x'.repeat(MAX_SNAPSHOT_CHUNK_CHARS + 1) }), // one character past the chunk bound
+    frame({ ...install, offset: -1 }),
+    frame({ ...install, lastIncludedIndex: 0 }),
+    frame({ ...install, data: 42 }),
+    frame({ ...install, done: 'yes' }),
+    frame({ ...install, extra: 1 }),
+    frame(Object.fromEntries(Object.entries(install).filter(([key]) => key !== 'lastIncludedTerm'))),
+    frame({ ...reply, bytesStored: 1.5 }),
+    frame({ ...reply, lastIncludedIndex: -3 }),
+    frame({ ...reply, done: null }),
+  ];
 }
 
 /** Everything except the huge frame, in a seeded order. None of it is a valid frame for any socket. */
@@ -109,11 +133,16 @@ describe('malformed frames at every socket of a running lab', () => {
     for (const node of before) {
       // Peer socket: it accepts up to 16 MiB, so even the huge frame reaches the decoder and is reported.
       const peer = rawDealer(node.peerEndpoint as string);
-      await sendAll(peer, [...fuzzPayloads(prng), huge, Buffer.alloc(PEER_MARKER_BYTES, 0x20)]);
+      await sendAll(peer, [...fuzzPayloads(prng), ...malformedSnapshotFrames(), huge, Buffer.alloc(PEER_MARKER_BYTES, 0x20)]);
       await lab.waitForEvent(startedAt, nodeError(node.id, `dropped an invalid peer frame (${PEER_MARKER_BYTES} bytes)`),
         `S${node.id} to report the last frame sent to its peer socket (seed=${seed})`);
       expect(lab.eventsSince(startedAt, nodeError(node.id, `(${HUGE_FRAME_BYTES} bytes): peer frame: frame of ${HUGE_FRAME_BYTES} bytes exceeds`)))
         .toHaveLength(1);
+      // Each malformed snapshot frame was judged by the schema and reported with the field it broke.
+      const snapshotRejections = lab.eventsSince(startedAt, nodeError(node.id, 'dropped an invalid peer frame'))
+        .filter((event) => /msg\.(data|offset|lastIncludedIndex|lastIncludedTerm|done|bytesStored)\b|Unrecognized key/.test(event.message));
+      expect(snapshotRejections.length, `S${node.id}'s reports of malformed snapshot frames (seed=${seed})`)
+        .toBeGreaterThanOrEqual(malformedSnapshotFrames().length);
 
       // Client socket: frames past its 256 KiB ceiling cost the sender its connection, so the huge one goes alone.
       const client = rawDealer(clientEndpointOf(lab.controller, node.id), { receiveTimeoutMs: CLUSTER_DEADLINE_MS });

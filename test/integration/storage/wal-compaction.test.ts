@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeWal, openWal, WAL_FILE_NAME, WAL_TEMP_FILE_NAME } from '../../../src/node/storage';
-import { entry, makeTempDir, makeWorkload, removeDir } from './wal-test-support';
+import type { Persist } from '../../../src/raft/types';
+import { applyPersist, copySnapshotFiles, entry, lastIndexOf, makeTempDir, makeWorkload, removeDir } from './wal-test-support';
 
 const SEED = 20240611;
 
@@ -25,15 +26,14 @@ describe('compaction', () => {
     expect(stats.compactions).toBe(1);
     expect(stats.fileBytes, `seed ${SEED}`).toBeLessThan(bytesBefore);
     const final = workload.states[workload.states.length - 1]!;
-    const next = entry(final.entries.length + 1, final.hardState.term + 1, 'after compaction');
-    await wal.write({ hardState: { term: next.term, votedFor: null }, entries: [next], mustSync: true });
+    const next = entry(lastIndexOf(final) + 1, final.hardState.term + 1, 'after compaction');
+    const after: Persist = { snapshot: null, hardState: { term: next.term, votedFor: null }, entries: [next], mustSync: true };
+    await wal.write(after);
     await wal.close();
 
     const { wal: reopened, recovered } = await openWal(dir);
-    expect(recovered, `seed ${SEED}`).toEqual({
-      hardState: { term: next.term, votedFor: null },
-      entries: [...final.entries, next],
-    });
+    expect(final.snapshot, `seed ${SEED}: the workload should include snapshots`).toBeDefined();
+    expect(recovered, `seed ${SEED}`).toEqual(applyPersist(final, after));
     await reopened.close();
   });
 
@@ -42,7 +42,7 @@ describe('compaction', () => {
     // A leader re-proposing at the same few indexes: lots of bytes written, little state kept.
     for (let round = 1; round <= 400; round++) {
       const base = Math.max(1, wal.stats().lastIndex - 2);
-      await wal.write({ hardState: null, entries: [entry(base, 1, `r${round}`), entry(base + 1, 1)], mustSync: false });
+      await wal.write({ snapshot: null, hardState: null, entries: [entry(base, 1, `r${round}`), entry(base + 1, 1)], mustSync: false });
     }
     const stats = wal.stats();
     expect(stats.compactions).toBeGreaterThan(0);
@@ -57,10 +57,10 @@ describe('compaction', () => {
 
   it('writes racing a compaction all land, in order', async () => {
     const { wal } = await openWal(dir);
-    await wal.write({ hardState: { term: 1, votedFor: 1 }, entries: [entry(1, 1)], mustSync: true });
+    await wal.write({ snapshot: null, hardState: { term: 1, votedFor: 1 }, entries: [entry(1, 1)], mustSync: true });
     const pending: Promise<void>[] = [];
     for (let index = 2; index <= 40; index++) {
-      pending.push(wal.write({ hardState: null, entries: [entry(index, 1)], mustSync: index % 3 === 0 }));
+      pending.push(wal.write({ snapshot: null, hardState: null, entries: [entry(index, 1)], mustSync: index % 3 === 0 }));
       if (index % 10 === 0) pending.push(wal.compact());
     }
     await Promise.all(pending);
@@ -93,6 +93,7 @@ describe('crash during compaction', () => {
       const node = join(dir, `node-${tempBytes.length}`);
       await mkdir(node);
       await writeFile(join(node, WAL_FILE_NAME), live);
+      await copySnapshotFiles(join(dir, 'source'), node);
       await writeFile(join(node, WAL_TEMP_FILE_NAME), tempBytes);
       // describeWal is read-only: it must not clean up either.
       await describeWal(node);
@@ -112,6 +113,7 @@ describe('crash during compaction', () => {
     const node = join(dir, 'renamed');
     await mkdir(node);
     await writeFile(join(node, WAL_FILE_NAME), compacted);
+    await copySnapshotFiles(join(dir, 'source'), node);
     const { wal, recovered, report } = await openWal(node);
     expect(recovered, `seed ${SEED + 1}`).toEqual(state);
     expect(report.removedTempFile).toBe(false);

@@ -14,11 +14,11 @@ beforeAll(async () => {
   root = await makeTempDir('corrupt');
   const source = join(root, 'source');
   const { wal } = await openWal(source);
-  await wal.write({ hardState: { term: 1, votedFor: 2 }, entries: [entry(1, 1)], mustSync: true });
+  await wal.write({ snapshot: null, hardState: { term: 1, votedFor: 2 }, entries: [entry(1, 1)], mustSync: true });
   middleStart = wal.stats().fileBytes;
-  await wal.write({ hardState: null, entries: [entry(2, 1, 'committed, must not vanish')], mustSync: true });
+  await wal.write({ snapshot: null, hardState: null, entries: [entry(2, 1, 'committed, must not vanish')], mustSync: true });
   middleEnd = wal.stats().fileBytes;
-  await wal.write({ hardState: null, entries: [entry(3, 1)], mustSync: true });
+  await wal.write({ snapshot: null, hardState: null, entries: [entry(3, 1)], mustSync: true });
   await wal.close();
   fullFile = await readFile(join(source, WAL_FILE_NAME));
 });

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 function append(index: number, mustSync = true): Persist {
-  return { hardState: null, entries: [entry(index, 1)], mustSync };
+  return { snapshot: null, hardState: null, entries: [entry(index, 1)], mustSync };
 }
 
 /** `writers` concurrent loops, each awaiting its own writes; indexes are taken at call time, so the log is dense. */

@@ -41,13 +41,13 @@ describe('WAL round trip', () => {
     expect(report.createdFile).toBe(true);
     expect(report.tornTail).toBeNull();
     await wal.close();
-    expect(await describeWal(nested)).toEqual({ records: 0, bytes: 8, lastIndex: 0, term: 0 });
+    expect(await describeWal(nested)).toEqual({ records: 0, bytes: 8, snapshotIndex: 0, lastIndex: 0, term: 0 });
   });
 
   it('recovers after close exactly what was written', async () => {
     const first = await openWal(dir);
-    await first.wal.write({ hardState: { term: 2, votedFor: 3 }, entries: [entry(1, 1), entry(2, 2)], mustSync: true });
-    await first.wal.write({ hardState: null, entries: [entry(3, 2, null)], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: { term: 2, votedFor: 3 }, entries: [entry(1, 1), entry(2, 2)], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: null, entries: [entry(3, 2, null)], mustSync: true });
     await first.wal.close();
 
     const second = await openWal(dir);
@@ -61,10 +61,10 @@ describe('WAL round trip', () => {
 
   it('replays "replace the stored suffix from entries[0].index" (a follower truncating a conflict)', async () => {
     const first = await openWal(dir);
-    await first.wal.write({ hardState: null, entries: [entry(1, 1), entry(2, 1), entry(3, 1), entry(4, 1)], mustSync: true });
-    await first.wal.write({ hardState: { term: 2, votedFor: null }, entries: [entry(3, 2, 'new3')], mustSync: true });
-    await first.wal.write({ hardState: null, entries: [entry(4, 2, 'new4'), entry(5, 2)], mustSync: true });
-    await first.wal.write({ hardState: null, entries: [entry(2, 2, 'again2')], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: null, entries: [entry(1, 1), entry(2, 1), entry(3, 1), entry(4, 1)], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: { term: 2, votedFor: null }, entries: [entry(3, 2, 'new3')], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: null, entries: [entry(4, 2, 'new4'), entry(5, 2)], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: null, entries: [entry(2, 2, 'again2')], mustSync: true });
     await first.wal.close();
 
     const { wal, recovered } = await openWal(dir);
@@ -75,12 +75,12 @@ describe('WAL round trip', () => {
 
   it('keeps hard-state-only records (vote then term change, no entries)', async () => {
     const first = await openWal(dir);
-    await first.wal.write({ hardState: { term: 1, votedFor: null }, entries: [], mustSync: true });
-    await first.wal.write({ hardState: { term: 1, votedFor: 2 }, entries: [], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: { term: 1, votedFor: null }, entries: [], mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: { term: 1, votedFor: 2 }, entries: [], mustSync: true });
     await first.wal.close();
     const second = await openWal(dir);
     expect(second.recovered).toEqual({ hardState: { term: 1, votedFor: 2 }, entries: [] });
-    await second.wal.write({ hardState: { term: 5, votedFor: null }, entries: [], mustSync: true });
+    await second.wal.write({ snapshot: null, hardState: { term: 5, votedFor: null }, entries: [], mustSync: true });
     await second.wal.close();
     const third = await openWal(dir);
     expect(third.recovered.hardState).toEqual({ term: 5, votedFor: null });
@@ -92,7 +92,7 @@ describe('WAL round trip', () => {
     const big = 'x'.repeat(300_000);
     const entries = Array.from({ length: 12 }, (_, i) => entry(i + 1, 1, `${i}${big}`));
     const first = await openWal(dir);
-    await first.wal.write({ hardState: { term: 1, votedFor: 1 }, entries, mustSync: true });
+    await first.wal.write({ snapshot: null, hardState: { term: 1, votedFor: 1 }, entries, mustSync: true });
     await first.wal.close();
     const description = await describeWal(dir);
     expect(description.records).toBeGreaterThan(1);
@@ -103,16 +103,16 @@ describe('WAL round trip', () => {
 
   it('refuses writes that would store an impossible log, and leaves the state unchanged', async () => {
     const { wal } = await openWal(dir);
-    await wal.write({ hardState: { term: 3, votedFor: null }, entries: [entry(1, 1)], mustSync: true });
-    await expect(wal.write({ hardState: null, entries: [entry(3, 3)], mustSync: true })).rejects.toThrow(/gap|ends at 1/);
+    await wal.write({ snapshot: null, hardState: { term: 3, votedFor: null }, entries: [entry(1, 1)], mustSync: true });
+    await expect(wal.write({ snapshot: null, hardState: null, entries: [entry(3, 3)], mustSync: true })).rejects.toThrow(/gap|ends at 1/);
     await expect(
-      wal.write({ hardState: null, entries: [entry(2, 3), entry(4, 3)], mustSync: true }),
+      wal.write({ snapshot: null, hardState: null, entries: [entry(2, 3), entry(4, 3)], mustSync: true }),
     ).rejects.toThrow(/contiguous/);
     await expect(
-      wal.write({ hardState: { term: 2, votedFor: null }, entries: [], mustSync: true }),
+      wal.write({ snapshot: null, hardState: { term: 2, votedFor: null }, entries: [], mustSync: true }),
     ).rejects.toThrow(/went back/);
     await expect(
-      wal.write({ hardState: { term: 4, votedFor: null }, entries: [entry(2, 4), entry(4, 4)], mustSync: true }),
+      wal.write({ snapshot: null, hardState: { term: 4, votedFor: null }, entries: [entry(2, 4), entry(4, 4)], mustSync: true }),
     ).rejects.toThrow(/contiguous/);
     expect(wal.stats()).toMatchObject({ lastIndex: 1, term: 3 });
     await wal.close();
@@ -125,13 +125,13 @@ describe('WAL round trip', () => {
     const { wal } = await openWal(dir);
     await Promise.all([wal.close(), wal.close()]);
     await wal.close();
-    await expect(wal.write({ hardState: { term: 1, votedFor: null }, entries: [], mustSync: true })).rejects.toThrow(
+    await expect(wal.write({ snapshot: null, hardState: { term: 1, votedFor: null }, entries: [], mustSync: true })).rejects.toThrow(
       /closed/,
     );
   });
 
   it('describeWal of a directory without a WAL is all zeros and creates nothing', async () => {
-    expect(await describeWal(join(dir, 'nothing-here'))).toEqual({ records: 0, bytes: 0, lastIndex: 0, term: 0 });
+    expect(await describeWal(join(dir, 'nothing-here'))).toEqual({ records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0 });
     await expect(readFile(join(dir, 'nothing-here', WAL_FILE_NAME))).rejects.toThrow(/ENOENT/);
   });
 });

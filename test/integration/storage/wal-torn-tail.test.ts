@@ -6,12 +6,12 @@ import type { Persist } from '../../../src/raft/types';
 import { applyPersist, EMPTY_STATE, entry, makeTempDir, removeDir } from './wal-test-support';
 
 const WRITES: readonly Persist[] = [
-  { hardState: { term: 1, votedFor: 1 }, entries: [entry(1, 1), entry(2, 1)], mustSync: true },
-  { hardState: null, entries: [entry(3, 1, 'naïve "quote"')], mustSync: true },
-  { hardState: { term: 2, votedFor: null }, entries: [entry(3, 2, 'replaced'), entry(4, 2, null)], mustSync: true },
+  { snapshot: null, hardState: { term: 1, votedFor: 1 }, entries: [entry(1, 1), entry(2, 1)], mustSync: true },
+  { snapshot: null, hardState: null, entries: [entry(3, 1, 'naïve "quote"')], mustSync: true },
+  { snapshot: null, hardState: { term: 2, votedFor: null }, entries: [entry(3, 2, 'replaced'), entry(4, 2, null)], mustSync: true },
 ];
 const STATE_BEFORE_LAST = WRITES.slice(0, -1).reduce(applyPersist, EMPTY_STATE);
-const NEXT_WRITE: Persist = { hardState: null, entries: [entry(3, 3, 'after recovery')], mustSync: true };
+const NEXT_WRITE: Persist = { snapshot: null, hardState: null, entries: [entry(3, 3, 'after recovery')], mustSync: true };
 
 let root: string;
 let fullFile: Buffer;

@@ -1,7 +1,7 @@
 // decodePeerFrame is the first code that touches bytes from another process: it must accept every valid frame
 // unchanged and reject everything else with a readable error, without ever throwing.
 import { describe, expect, it } from 'vitest';
-import { decodePeerFrame, encodePeerFrame, MAX_COMMAND_CHARS, MAX_PEER_FRAME_BYTES, type PeerFrame } from '../../../src/protocol/wire';
+import { decodePeerFrame, encodePeerFrame, MAX_COMMAND_CHARS, MAX_PEER_FRAME_BYTES, MAX_SNAPSHOT_CHUNK_CHARS, type PeerFrame } from '../../../src/protocol/wire';
 import type { Message } from '../../../src/raft/types';
 import { seededRandom, testSeed } from './transport-harness';
 
@@ -13,6 +13,9 @@ const oneOfEach: Message[] = [
     entries: [{ index: 7, term: 4, command: null }, { index: 8, term: 4, command: '{"op":"put","k":"é","v":"🚀"}' }],
   },
   { type: 'AppendEntriesReply', from: 1, to: 25, term: 4, success: false, matchIndex: 0, conflictTerm: 3, conflictIndex: 5, readRound: 9 },
+  { type: 'InstallSnapshot', from: 1, to: 2, term: 5, lastIncludedIndex: 5000, lastIncludedTerm: 4, offset: 262144,
+    data: '{"values":[["é","🚀"]],"raw":"\u0000\\"}', done: false },
+  { type: 'InstallSnapshotReply', from: 2, to: 1, term: 5, lastIncludedIndex: 5000, bytesStored: 262144, done: false },
 ];
 
 const frameOf = (msg: Message): PeerFrame => ({ v: 1, id: `${msg.from}-1042`, sentAtNs: 123_456_789_012, msg });
@@ -54,7 +57,10 @@ describe('encodePeerFrame / decodePeerFrame', () => {
       [{ ...good, msg: { ...good.msg, term: 1.5 } }, /msg\.term:/],
       [{ ...good, msg: { ...good.msg, from: 0 } }, /msg\.from:/],
       [{ ...good, msg: { ...good.msg, to: 26 } }, /msg\.to:/],
-      [{ ...good, msg: { ...good.msg, type: 'InstallSnapshot' } }, /msg\.type:/],
+      [{ ...good, msg: { ...good.msg, type: 'Gossip' } }, /msg\.type:/],
+      [frameOf({ ...(oneOfEach[4] as Message), offset: -1 } as Message), /msg\.offset:/],
+      [frameOf({ ...(oneOfEach[4] as Message), lastIncludedIndex: 0 } as Message), /msg\.lastIncludedIndex:/],
+      [frameOf({ ...(oneOfEach[5] as Message), bytesStored: 'all' } as unknown as Message), /msg\.bytesStored:/],
       [{ ...good, msg: { ...good.msg, smuggled: true } }, /msg:.*smuggled/],
       [{ ...good, msg: { type: 'RequestVote', from: 1, to: 2 } }, /msg\.term:/],
       [[good], /\(root\)/],
@@ -67,6 +73,14 @@ describe('encodePeerFrame / decodePeerFrame', () => {
     const entries = [{ index: 1, term: 1, command: 'x'.repeat(MAX_COMMAND_CHARS + 1) }];
     const frame = frameOf({ ...(oneOfEach[2] as Message & { type: 'AppendEntries' }), entries });
     expect(mustReject(encodePeerFrame(frame))).toMatch(/msg\.entries\.0\.command:/);
+  });
+
+  it('caps the size of a snapshot chunk (in characters; a bigger one fits the frame but not the schema)', () => {
+    const install = oneOfEach[4] as Message & { type: 'InstallSnapshot' };
+    const atBound = frameOf({ ...install, data: 'x'.repeat(MAX_SNAPSHOT_CHUNK_CHARS) });
+    expect(decodePeerFrame(encodePeerFrame(atBound))).toEqual({ ok: true, frame: atBound });
+    const over = frameOf({ ...install, data: 'x'.repeat(MAX_SNAPSHOT_CHUNK_CHARS + 1) });
+    expect(mustReject(encodePeerFrame(over))).toMatch(/msg\.data:/);
   });
 
   it('never throws on random bytes or random JSON-ish text', () => {

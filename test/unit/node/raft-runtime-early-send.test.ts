@@ -26,7 +26,8 @@ class ManualWal {
       this.pending.push({ persist, resolve });
     }),
     compact: () => Promise.resolve(),
-    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, fileBytes: 0, lastIndex: 0, term: 0 }),
+    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, fileBytes: 0,
+      snapshotIndex: 0, lastIndex: 0, term: 0 }),
     close: () => Promise.resolve(),
   };
 
@@ -58,7 +59,9 @@ function harness() {
   const link: LabLink = { send: (frame) => void labFrames.push(frame), close: () => undefined };
   const core = createRaftNode({ id: 1, members: [1, 2, 3], electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 7 }, null, 0);
   const runtime = new RaftRuntime({ nodeId: 1, core, wal: wal.api, transport, clock, kv: new KvStateMachine(),
-    reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail: 'state', onFatal: (error) => { throw error; } });
+    reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail: 'state',
+    snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, onError: (message) => { throw new Error(message); },
+    onFatal: (error) => { throw error; } });
   const reportedCommits = (): number[] => labFrames.flatMap((frame) => frame.type === 'events' ? frame.events : [])
     .filter((event) => event['type'] === 'node-state')
     .map((event) => (event['state'] as { commitIndex: number }).commitIndex);

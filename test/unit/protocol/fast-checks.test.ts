@@ -3,7 +3,7 @@
 // thousands of valid values and mutations of them go through both, and whatever a fast check accepts the schema
 // must accept unchanged. The valid values themselves must pass the fast check, or it would never be used.
 import { describe, expect, it } from 'vitest';
-import { isPeerFrame, peerFrameSchema, type PeerFrame } from '../../../src/protocol/wire';
+import { isPeerFrame, MAX_SNAPSHOT_CHUNK_CHARS, peerFrameSchema, type PeerFrame } from '../../../src/protocol/wire';
 import { clientReplyFrameSchema, clientRequestFrameSchema, isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
 import { labEventSchema } from '../../../src/protocol/events';
 import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
@@ -14,6 +14,8 @@ const seeded = seededRandom;
 const ODD_VALUES: unknown[] = [
   -1, 0, 1, 1.5, 25, 26, 2 ** 53, -0, 1e308, '', 'x', 'x'.repeat(65), 'x'.repeat(257), 'x'.repeat(1025), 'x'.repeat(4097),
   '😀'.repeat(40), null, true, false, [], {}, [1], { a: 1 }, 'AppendEntries', 'leader', 'put', 'ok', 'send', '12', '123',
+  'InstallSnapshot', 'InstallSnapshotReply', 'snapshot-installed', 'x'.repeat(MAX_SNAPSHOT_CHUNK_CHARS + 1),
+  '😀'.repeat(MAX_SNAPSHOT_CHUNK_CHARS / 2 + 1), // within the schema's code-point bound, past the fast check's units
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -57,6 +59,14 @@ const peerFrames: PeerFrame[] = [
     entries: [{ index: 7, term: 4, command: null }, { index: 8, term: 4, command: '{"op":"put","k":"é","v":"🚀"}' }] } },
   { v: 1, id: '1.x-4', sentAtNs: 7.5, msg: { type: 'AppendEntries', from: 1, to: 3, term: 1, prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, readRound: 0, entries: [] } },
   { v: 1, id: '1.x-5', sentAtNs: 9, msg: { type: 'AppendEntriesReply', from: 1, to: 25, term: 4, success: false, matchIndex: 0, conflictTerm: 3, conflictIndex: 5, readRound: 9 } },
+  { v: 1, id: '1.x-6', sentAtNs: 10, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 5000, lastIncludedTerm: 3,
+    offset: 262144, data: '{"values":[["é","🚀"]],"x":"\u0000"}', done: false } },
+  { v: 1, id: '1.x-7', sentAtNs: 11, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 1, lastIncludedTerm: 0,
+    offset: 0, data: '', done: true } },
+  { v: 1, id: '1.x-8', sentAtNs: 12, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 9, lastIncludedTerm: 4,
+    offset: 0, data: 'y'.repeat(MAX_SNAPSHOT_CHUNK_CHARS), done: true } },
+  { v: 1, id: '2.x-9', sentAtNs: 13, msg: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 4, lastIncludedIndex: 5000, bytesStored: 524288, done: false } },
+  { v: 1, id: '2.x-10', sentAtNs: 14, msg: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 0, lastIncludedIndex: 1, bytesStored: 0, done: true } },
 ];
 
 const requests: Json[] = [
@@ -77,6 +87,16 @@ const nodeEvents: Record<string, Json>[] = [
     lastLogIndex: 11, lastLogTerm: 3, electionDeadlineNs: null, progress: { 1: { nextIndex: 12, matchIndex: 11 }, 3: { nextIndex: 5, matchIndex: 0 } } } },
   { type: 'node-state', atNs: 0, node: 2, state: { role: 'follower', term: 0, votedFor: null, leaderId: null, commitIndex: 0, lastApplied: 0,
     lastLogIndex: 0, lastLogTerm: 0, electionDeadlineNs: 123.5, progress: null } },
+  { type: 'node-state', atNs: 7, node: 2, state: { role: 'follower', term: 4, votedFor: 1, leaderId: 1, commitIndex: 5010, lastApplied: 5008,
+    lastLogIndex: 5012, lastLogTerm: 4, snapshotIndex: 5000, snapshotTerm: 3, electionDeadlineNs: 99, progress: null } },
+  { type: 'raft', atNs: 8, node: 2, event: { kind: 'snapshot-installed', node: 2, term: 4, rule: 'Figure 13, receiver 5', reason: 'installed',
+    data: { lastIncludedIndex: 5000, lastIncludedTerm: 3 } } },
+  { type: 'raft', atNs: 8, node: 2, event: { kind: 'log-compacted', node: 2, term: 4, rule: '§7', reason: 'compacted', data: { index: 5000 } } },
+  { type: 'message', atNs: 9, node: 2, direction: 'receive', id: '1.x-6', dropReason: null,
+    message: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, fields: { lastIncludedIndex: 5000, lastIncludedTerm: 3, offset: 0,
+      dataChars: 262144, done: false } } },
+  { type: 'message', atNs: 9, node: 2, direction: 'send', id: '2.x-9', dropReason: null,
+    message: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 4, fields: { lastIncludedIndex: 5000, bytesStored: 262144, done: false } } },
   { type: 'log-write', atNs: 5, node: 2, entries: [{ index: 1, term: 1, command: null }, { index: 2, term: 1, command: '{"op":"put"}' }] },
   { type: 'raft', atNs: 5, node: 2, event: { kind: 'commit-advanced', node: 2, term: 3, rule: '§5.3', reason: 'majority',
     data: { from: 1, to: 2, ok: true, note: null, text: 'x' } } },
