@@ -5,7 +5,10 @@
 //   npx tsx test/bench/renderer-bench.ts                 # 60 s
 //   npx tsx test/bench/renderer-bench.ts --minutes 10    # the full run
 //   options: --seconds N, --rate EVENTS_PER_S, --nodes N, --interval-seconds N, --no-build (reuse the last build),
-//            --strict (exit 1 when the p95 target is missed), --css 'STYLE' (inject a stylesheet, e.g. to hide a view)
+//            --strict (exit 1 when the p95 target is missed), --css 'STYLE' (inject a stylesheet, e.g. to hide a view),
+//            --no-minify (readable function names for renderer-trace.ts --cpu),
+//            --views all,cluster,timeline (measure each arrangement of the window in turn, --seconds each; default all),
+//            --dist DIR (serve a renderer built elsewhere instead of building this one)
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,10 +20,20 @@ const OUT_DIR = resolve('test-results/bench-renderer');
 const MIME: Readonly<Record<string, string>> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
   '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2' };
 
-interface Options { seconds: number; rate: number; nodes: number; intervalSeconds: number; build: boolean; strict: boolean; css: string }
+/**
+ * What is on screen while measuring (1600x1000 window):
+ * - `all`: the window as it opens: a small cluster, the logs, the timeline, the top of the side panel;
+ * - `cluster`: timeline folded: the cluster big, the logs, and the event log in the side panel;
+ * - `timeline`: as `all`, with the timeline zoomed out to 16 s (its densest drawing: the arrow cap is reached).
+ */
+const VIEWS = ['all', 'cluster', 'timeline'] as const;
+type View = (typeof VIEWS)[number];
+
+interface Options { seconds: number; rate: number; nodes: number; intervalSeconds: number; build: boolean; strict: boolean; css: string; minify: boolean;
+  views: View[]; dist: string }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { seconds: 60, rate: 2000, nodes: 9, intervalSeconds: 10, build: true, strict: false, css: '' };
+  const options: Options = { seconds: 60, rate: 2000, nodes: 9, intervalSeconds: 10, build: true, strict: false, css: '', minify: true, views: ['all'], dist: '' };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = Number(argv[i + 1]);
@@ -36,6 +49,20 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--interval-seconds') options.intervalSeconds = numeric();
     else if (flag === '--no-build') options.build = false;
     else if (flag === '--strict') options.strict = true;
+    else if (flag === '--views') {
+      const names = (argv[i + 1] ?? '').split(',').filter(Boolean);
+      const unknown = names.filter((name) => !(VIEWS as readonly string[]).includes(name));
+      if (names.length === 0 || unknown.length > 0) throw new Error(`--views takes a list of ${VIEWS.join(', ')}`);
+      options.views = names as View[];
+      i += 1;
+    }
+    else if (flag === '--dist') {
+      // A renderer built elsewhere (e.g. the previous commit's, to compare builds at the same machine load).
+      options.dist = resolve(argv[i + 1] ?? '');
+      options.build = false;
+      i += 1;
+    }
+    else if (flag === '--no-minify') options.minify = false; // readable names in profiles (renderer-trace.ts --cpu)
     else if (flag === '--css') {
       // Diagnosis: e.g. --css 'footer{display:none}' to see what one view costs.
       options.css = argv[i + 1] ?? '';
@@ -47,11 +74,11 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
-async function buildRenderer(): Promise<void> {
+async function buildRenderer(minify: boolean): Promise<void> {
   const { build } = await import('vite');
   const { default: vue } = await import('@vitejs/plugin-vue');
   await build({ root: resolve('renderer'), configFile: false, plugins: [vue()], logLevel: 'warn',
-    build: { outDir: OUT_DIR, emptyOutDir: true } });
+    build: { outDir: OUT_DIR, emptyOutDir: true, minify } });
 }
 
 function serve(root: string): Promise<{ server: Server; url: string }> {
@@ -127,12 +154,77 @@ function loadAverage(): string {
 
 const ms = (value: number): string => value.toFixed(1).padStart(6);
 
-async function run(options: Options): Promise<number> {
-  if (options.build || !existsSync(join(OUT_DIR, 'index.html'))) {
-    console.log('building the renderer…');
-    await buildRenderer();
+/** Arranges the window as a user looking at `view` has it (see VIEWS). */
+async function showView(page: Page, view: View): Promise<void> {
+  if (view === 'cluster') {
+    await page.getByTestId('timeline-toggle').click();
+    await page.getByTestId('timeline-diagram').waitFor({ state: 'hidden' });
+  } else if (view === 'timeline') {
+    await page.getByTestId('timeline-zoom-out').click();
+    await page.getByTestId('timeline-zoom-out').click();
   }
-  const { server, url } = await serve(OUT_DIR);
+}
+
+interface ViewResult { readonly view: View; readonly overall: ReturnType<typeof frameStats>; readonly meanMainCpuPct: number;
+  readonly heapGrowthMB: number; readonly samples: readonly unknown[]; readonly load: string }
+
+async function measureView(page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
+  await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
+  const ui = await page.waitForSelector('[data-testid="timeline"]', { timeout: 15_000 }).then(() => true, () => false);
+  if (!ui) console.log('WARNING: no [data-testid="timeline"] on the page: is the lab store attached and the timeline mounted?');
+  if (options.css) await page.addStyleTag({ content: options.css });
+  await showView(page, view);
+  await page.evaluate(INSTALL_FRAME_RECORDER);
+  console.log(`\nview "${view}": machine load average ${loadAverage()} on ${availableParallelism()} cores (frame times need an idle machine)`);
+  console.log('   t(s)  events/s  frames   p50ms   p95ms   p99ms   maxms  >50ms  main%  rend%  heapMB  domNodes  event log');
+  const all: number[] = [];
+  const samples: unknown[] = [];
+  let lastEmitted = (await page.evaluate(EMITTED)) as number;
+  const started = Date.now();
+  let cpuBefore = await metrics(cdp);
+  for (let elapsed = 0; elapsed < options.seconds;) {
+    const step = Math.min(options.intervalSeconds, options.seconds - elapsed);
+    await page.waitForTimeout(step * 1000);
+    const cpuAfter = await metrics(cdp);
+    const cpu = cpuShare(cpuBefore, cpuAfter);
+    elapsed += step;
+    const deltas = (await page.evaluate(TAKE_FRAMES)) as number[];
+    all.push(...deltas);
+    const emitted = (await page.evaluate(EMITTED)) as number;
+    const memory = await heap(cdp);
+    cpuBefore = await metrics(cdp); // after the forced GC, so the GC is not counted
+    const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
+    const stats = frameStats(deltas);
+    const rate = (emitted - lastEmitted) / step;
+    lastEmitted = emitted;
+    samples.push({ atSeconds: elapsed, eventsPerSecond: rate, ...stats, ...cpu, ...memory, eventLog: state.events, load: loadAverage() });
+    console.log(`${String(elapsed).padStart(7)}  ${rate.toFixed(0).padStart(8)}  ${String(stats.frames).padStart(6)}  ${ms(stats.p50)}  ${ms(stats.p95)}  ` +
+      `${ms(stats.p99)}  ${ms(stats.max)}  ${String(stats.over50ms).padStart(5)}  ${cpu.mainCpuPct.toFixed(0).padStart(5)}  ` +
+      `${cpu.rendererCpuPct.toFixed(0).padStart(5)}  ${memory.heapMB.toFixed(1).padStart(6)}  ` +
+      `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}`);
+  }
+  const overall = frameStats(all);
+  const cpuSamples = samples as { mainCpuPct: number; rendererCpuPct: number }[];
+  const meanMainCpuPct = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuPct, 0) / Math.max(1, cpuSamples.length);
+  const heapSamples = samples as { heapMB: number; atSeconds: number }[];
+  const heapAfterFill = heapSamples.filter((s) => s.atSeconds >= 30).map((s) => s.heapMB);
+  const heapGrowthMB = heapAfterFill.length >= 2 ? (heapAfterFill[heapAfterFill.length - 1] as number) - (heapAfterFill[0] as number) : NaN;
+  console.log(`frames: ${overall.frames} over ${((Date.now() - started) / 1000).toFixed(0)} s; p50 ${overall.p50.toFixed(1)} ms, ` +
+    `p95 ${overall.p95.toFixed(1)} ms (target ${FRAME_TARGET_MS.toFixed(1)}), p99 ${overall.p99.toFixed(1)} ms, max ${overall.max.toFixed(1)} ms, ` +
+    `${overall.over50ms} frames over 50 ms`);
+  console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
+    `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
+  console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average (CPU time, not wall time: it stays meaningful on a busy machine); ` +
+    `load average at the end ${loadAverage()}`);
+  return { view, overall, meanMainCpuPct, heapGrowthMB, samples, load: loadAverage() };
+}
+
+async function run(options: Options): Promise<number> {
+  if (!options.dist && (options.build || !existsSync(join(OUT_DIR, 'index.html')))) {
+    console.log('building the renderer…');
+    await buildRenderer(options.minify);
+  }
+  const { server, url } = await serve(options.dist || OUT_DIR);
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--disable-quic'] });
@@ -142,58 +234,22 @@ async function run(options: Options): Promise<number> {
     page.on('pageerror', (error) => errors.push(error.message));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
-    const ui = await page.waitForSelector('[data-testid="timeline"]', { timeout: 15_000 }).then(() => true, () => false);
-    if (options.css) await page.addStyleTag({ content: options.css });
-    if (!ui) console.log('WARNING: no [data-testid="timeline"] on the page: is the lab store attached and the timeline mounted?');
-    await page.evaluate(INSTALL_FRAME_RECORDER);
-    console.log(`feeding ${options.rate} events/s for ${options.nodes} nodes into the renderer for ${options.seconds} s (Chromium ${browser.version()})`);
-    console.log(`machine load average ${loadAverage()} on ${availableParallelism()} cores (frame times need an idle machine)`);
-    console.log('   t(s)  events/s  frames   p50ms   p95ms   p99ms   maxms  >50ms  main%  rend%  heapMB  domNodes  event log');
-    const all: number[] = [];
-    const samples: unknown[] = [];
-    let lastEmitted = 0;
-    const started = Date.now();
-    let cpuBefore = await metrics(cdp);
-    for (let elapsed = 0; elapsed < options.seconds;) {
-      const step = Math.min(options.intervalSeconds, options.seconds - elapsed);
-      await page.waitForTimeout(step * 1000);
-      const cpuAfter = await metrics(cdp);
-      const cpu = cpuShare(cpuBefore, cpuAfter);
-      elapsed += step;
-      const deltas = (await page.evaluate(TAKE_FRAMES)) as number[];
-      all.push(...deltas);
-      const emitted = (await page.evaluate(EMITTED)) as number;
-      const memory = await heap(cdp);
-      cpuBefore = await metrics(cdp); // after the forced GC, so the GC is not counted
-      const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
-      const stats = frameStats(deltas);
-      const rate = (emitted - lastEmitted) / step;
-      lastEmitted = emitted;
-      samples.push({ atSeconds: elapsed, eventsPerSecond: rate, ...stats, ...cpu, ...memory, eventLog: state.events, load: loadAverage() });
-      console.log(`${String(elapsed).padStart(7)}  ${rate.toFixed(0).padStart(8)}  ${String(stats.frames).padStart(6)}  ${ms(stats.p50)}  ${ms(stats.p95)}  ` +
-        `${ms(stats.p99)}  ${ms(stats.max)}  ${String(stats.over50ms).padStart(5)}  ${cpu.mainCpuPct.toFixed(0).padStart(5)}  ` +
-        `${cpu.rendererCpuPct.toFixed(0).padStart(5)}  ${memory.heapMB.toFixed(1).padStart(6)}  ` +
-        `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}`);
+    console.log(`feeding ${options.rate} events/s for ${options.nodes} nodes into the renderer for ${options.seconds} s per view ` +
+      `(${options.views.join(', ')}; Chromium ${browser.version()})`);
+    const results: ViewResult[] = [];
+    for (const view of options.views) results.push(await measureView(page, cdp, url, view, options));
+    const pass = results.every((result) => result.overall.p95 <= FRAME_TARGET_MS + 0.5);
+    if (results.length > 1) {
+      console.log('\nview       frames   p50ms   p95ms   p99ms  main%  load at end');
+      for (const r of results) {
+        console.log(`${r.view.padEnd(9)}  ${String(r.overall.frames).padStart(6)}  ${ms(r.overall.p50)}  ${ms(r.overall.p95)}  ${ms(r.overall.p99)}  ` +
+          `${r.meanMainCpuPct.toFixed(0).padStart(5)}  ${r.load}`);
+      }
     }
-    const overall = frameStats(all);
-    const cpuSamples = samples as { mainCpuPct: number; rendererCpuPct: number }[];
-    const meanMainCpuPct = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuPct, 0) / Math.max(1, cpuSamples.length);
-    const heapSamples = samples as { heapMB: number; atSeconds: number }[];
-    const heapAfterFill = heapSamples.filter((s) => s.atSeconds >= 30).map((s) => s.heapMB);
-    const heapGrowthMB = heapAfterFill.length >= 2 ? (heapAfterFill[heapAfterFill.length - 1] as number) - (heapAfterFill[0] as number) : NaN;
-    const pass = overall.p95 <= FRAME_TARGET_MS + 0.5;
-    console.log(`\nframes: ${overall.frames} over ${((Date.now() - started) / 1000).toFixed(0)} s; p50 ${overall.p50.toFixed(1)} ms, ` +
-      `p95 ${overall.p95.toFixed(1)} ms (target ${FRAME_TARGET_MS.toFixed(1)}), p99 ${overall.p99.toFixed(1)} ms, max ${overall.max.toFixed(1)} ms, ` +
-      `${overall.over50ms} frames over 50 ms`);
-    console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
-      `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
-    console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average (CPU time, not wall time: it stays meaningful on a busy machine); ` +
-      `load average at the end ${loadAverage()}`);
     if (errors.length > 0) console.log(`page errors: ${errors.slice(0, 5).join(' | ')}`);
     console.log(pass ? 'PASS: frame time p95 within target' : 'MISS: frame time p95 above target');
     mkdirSync('test-results', { recursive: true });
-    writeFileSync('test-results/renderer-bench.json', JSON.stringify({ options, overall, meanMainCpuPct, heapGrowthMB, samples, errors }, null, 2));
+    writeFileSync('test-results/renderer-bench.json', JSON.stringify({ options, results, errors }, null, 2));
     return pass || !options.strict ? 0 : 1;
   } finally {
     await browser.close();

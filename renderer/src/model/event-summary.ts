@@ -59,7 +59,18 @@ export function messageSummary(message: MessageView): string {
       return f['success'] === true
         ? `${head} success match=${String(f['matchIndex'])}`
         : `${head} rejected conflict=(${String(f['conflictIndex'])}, t${String(f['conflictTerm'])})`;
+    case 'InstallSnapshot':
+      return `${head} snapshot ≤ ${String(f['lastIncludedIndex'])} (t${String(f['lastIncludedTerm'])}) offset=${String(f['offset'])} ` +
+        `${String(f['dataChars'] ?? '?')} chars${f['done'] === true ? ', last chunk' : ''}`;
+    case 'InstallSnapshotReply':
+      return `${head} ${f['done'] === true ? 'installed' : 'stored'} snapshot ≤ ${String(f['lastIncludedIndex'])}, ${String(f['bytesStored'])} chars held`;
   }
+  // A message type this UI does not know (a newer lab): its fields as they are, rather than nothing.
+  return genericSummary(head, f);
+}
+
+function genericSummary(head: string, fields: Readonly<Record<string, unknown>>): string {
+  return `${head} ${Object.entries(fields).map(([name, value]) => `${name}=${String(value)}`).join(' ')}`.trim();
 }
 
 const summaryCache = new WeakMap<LabEvent, string>();

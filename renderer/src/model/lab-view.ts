@@ -17,6 +17,12 @@ export interface NodeViewState extends NodeView {
   readonly kv: Readonly<Record<string, string>>;
   /** The newest Raft event of this node (its reason is shown under the card). */
   readonly lastEvent: RaftEventView | null;
+  /**
+   * Log compaction (§7): the last index and term the node's snapshot covers; its log proper starts after it. Absent or 0
+   * when it never compacted (and in recordings from before snapshots).
+   */
+  readonly snapshotIndex?: number;
+  readonly snapshotTerm?: number;
 }
 
 /** A message that was sent and has not (yet) arrived or been dropped, for drawing it in flight. */

@@ -57,6 +57,9 @@ export class TimelineIndex {
         if (event.event.kind === 'became-leader') {
           this.markerList.push({ seq: event.seq, atNs: event.atNs, keyNs, kind: 'leader', nodes: [event.node],
             label: `S${event.node} became leader in term ${event.event.term}` });
+        } else if (event.event.kind === 'snapshot-installed') {
+          this.markerList.push({ seq: event.seq, atNs: event.atNs, keyNs, kind: 'snapshot', nodes: [event.node],
+            label: `S${event.node}: ${event.event.reason}` });
         }
         break;
       case 'fault':

@@ -40,7 +40,8 @@ export interface LaneSegment {
   endSeq: number | null;
 }
 
-export type MarkerKind = FaultAction | 'leader';
+/** 'snapshot': a follower installed the leader's snapshot (Figure 13), a moment worth finding on the timeline. */
+export type MarkerKind = FaultAction | 'leader' | 'snapshot';
 
 export interface TimelineMarker {
   readonly seq: number;

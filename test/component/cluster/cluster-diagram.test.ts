@@ -54,6 +54,17 @@ describe('ClusterDiagram', () => {
     expect(wrapper.get('[data-testid="link-2-3"]').attributes('data-cut')).toBe('open');
   });
 
+  it('draws the election timer of a running server only, and moves it with the clock', async () => {
+    const timed = [nodeState(1, { electionDeadlineNs: 5.2e9 }), nodeState(2, { status: 'crashed', electionDeadlineNs: 5.2e9 }),
+      nodeState(3, { role: 'leader' })];
+    const wrapper = diagram(labView(timed));
+    expect(wrapper.findAll('.timer')).toHaveLength(1);
+    const before = wrapper.get('[data-testid="timer-1"]').attributes('d');
+    expect(before).toMatch(/^M /);
+    await wrapper.setProps({ nowNs: 5.1e9 });
+    expect(wrapper.get('[data-testid="timer-1"]').attributes('d')).not.toBe(before);
+  });
+
   it('emits the clicked message', async () => {
     const wrapper = diagram(labView(nodes, { inFlight: [{ id: 'm1', message: voteRequest, sentAtNs: 5e9 }] }));
     await wrapper.get('[data-testid="message-m1"]').trigger('click');

@@ -5,8 +5,8 @@ import NodeGlyph from '../../../renderer/src/components/cluster/NodeGlyph.vue';
 import { nodeState } from '../shell/lab-fixtures';
 import type { NodeViewState } from '../../../renderer/src/model/lab-view';
 
-function glyph(patch: Partial<NodeViewState>, timerFraction: number | null = null) {
-  const wrapper = mount(NodeGlyph, { props: { node: nodeState(2, patch), position: { x: 100, y: 100 }, timerFraction, selected: false } });
+function glyph(patch: Partial<NodeViewState>) {
+  const wrapper = mount(NodeGlyph, { props: { node: nodeState(2, patch), position: { x: 100, y: 100 }, selected: false } });
   return { wrapper, card: wrapper.get('[data-testid="node-2"]') };
 }
 
@@ -22,13 +22,12 @@ describe('NodeGlyph', () => {
     expect(card.text()).toContain('pre-candidate');
   });
 
-  it('a crashed server is crossed out and says "crashed"; its timer is not drawn; a crashed leader leads no more', () => {
-    const { card } = glyph({ status: 'crashed', pid: null, role: 'leader' }, 0.5);
+  it('a crashed server is crossed out and says "crashed"; a crashed leader leads no more', () => {
+    const { card } = glyph({ status: 'crashed', pid: null, role: 'leader' });
     expect(card.attributes('data-status')).toBe('crashed');
     expect(card.attributes('data-role')).toBe('follower');
     expect(card.find('.crossed').exists()).toBe(true);
     expect(card.text()).toContain('crashed');
-    expect(card.find('.timer').exists()).toBe(false);
   });
 
   it('a paused server carries a pause glyph and says "paused"', () => {
@@ -48,10 +47,6 @@ describe('NodeGlyph', () => {
     expect(card.text()).toContain('voted S3');
     expect(card.text()).toMatch(/pid \d+/);
     expect(card.text()).toContain('granted vote to 3 in term 4');
-  });
-
-  it('draws the election timer while it runs', () => {
-    expect(glyph({}, 0.5).card.find('.timer').attributes('d')).toMatch(/^M /);
   });
 
   it('selects itself on click and on Enter', async () => {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import EventLogView from '../../../renderer/src/components/events/EventLogView.vue';
@@ -105,5 +105,45 @@ describe('EventLogView', () => {
     expect(rendered).toBeGreaterThan(10);
     expect(rendered).toBeLessThan(60);
     wrapper.unmount();
+  });
+
+  describe('off screen', () => {
+    // An IntersectionObserver that reports the log out of view until the test says otherwise.
+    let report: ((visible: boolean) => void) | null = null;
+    beforeEach(() => {
+      vi.useFakeTimers();
+      vi.stubGlobal('IntersectionObserver', class {
+        constructor(private readonly callback: (entries: { isIntersecting: boolean }[]) => void) {
+          report = (visible) => this.callback([{ isIntersecting: visible }]);
+        }
+        observe(): void { report?.(false); }
+        disconnect(): void { report = null; }
+      });
+    });
+    afterEach(() => {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    });
+
+    it('takes in new events twice a second instead of every frame, and at once when it comes into view', async () => {
+      const { wrapper, store, lab } = await mountLog(story());
+      const before = seqs(wrapper).length;
+      const more = new EventStream(store.lastSeq + 1, store.history.endNs + 1e6);
+      more.fault('crash', [1], 'crashed S1 (SIGKILL)');
+      lab.emit(more.events);
+      store.flushPending();
+      await flushPromises();
+      expect(seqs(wrapper)).toHaveLength(before);
+      await vi.advanceTimersByTimeAsync(600);
+      expect(seqs(wrapper)).toHaveLength(before + 1);
+      const last = new EventStream(store.lastSeq + 1, store.history.endNs + 1e6);
+      last.fault('restart', [1], 'restarted S1');
+      lab.emit(last.events);
+      store.flushPending();
+      report?.(true);
+      await flushPromises();
+      expect(seqs(wrapper)).toHaveLength(before + 2);
+      wrapper.unmount();
+    });
   });
 });

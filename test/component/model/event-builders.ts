@@ -1,5 +1,5 @@
 // Builders for realistic LabEvent streams (what the lab sends for a small cluster), numbered in order.
-import type { LabEvent, MessageView, NodeStateView, UnsequencedLabEvent } from '../../../src/protocol/events';
+import type { LabEvent, MessageView, NodeStateView, RaftEventView, UnsequencedLabEvent } from '../../../src/protocol/events';
 import { DEFAULT_SETTINGS, type LabSnapshot } from '../../../src/protocol/lab-api';
 import { seededRandom } from '../../../src/lab/seeded-random';
 
@@ -49,7 +49,7 @@ export class EventStream {
     return this.add({ type: 'node-state', node, state: { ...nodeState(), ...patch } });
   }
 
-  raft(node: number, kind: string, term: number, reason = `${kind} happened`, rule = 'Figure 2'): LabEvent {
+  raft(node: number, kind: RaftEventView['kind'], term: number, reason = `${kind} happened`, rule = 'Figure 2'): LabEvent {
     return this.add({ type: 'raft', node, event: { kind, node, term, rule, reason, data: {} } });
   }
 

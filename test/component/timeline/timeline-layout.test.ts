@@ -66,3 +66,13 @@ describe('timeline layout', () => {
     expect(svg).toContain('<title>T &amp; co</title>');
   });
 });
+
+describe('timeline canvas styles', () => {
+  it('reads the SVG style strings the canvas paints with', async () => {
+    const { parseShapeStyle } = await import('../../../renderer/src/components/timeline/timeline-canvas');
+    expect(parseShapeStyle('stroke:#123;stroke-width:1.4;stroke-dasharray:6 3;fill:none;stroke-opacity:0.5')).toMatchObject(
+      { stroke: '#123', strokeWidth: 1.4, dash: [6, 3], fill: null, strokeOpacity: 0.5, fillOpacity: 1 });
+    expect(parseShapeStyle('fill:url(#tl-hatch)')).toMatchObject({ fill: 'url(#tl-hatch)', stroke: null, dash: [] });
+    expect(parseShapeStyle('fill:#000;font-size:12px;font-weight:600')).toMatchObject({ fontSizePx: 12, fontWeight: '600' });
+  });
+});

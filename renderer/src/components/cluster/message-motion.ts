@@ -6,6 +6,7 @@ import type { ClusterSettings } from '../../../../src/protocol/lab-api';
 import type { MessageView } from '../../../../src/protocol/events';
 import type { NodeId } from '../../../../src/raft/types';
 import type { LabView } from '../../model/lab-view';
+import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';
 
 /** Upper bound on sprites drawn at once: beyond this the picture is noise and the frame rate suffers. */
 export const MAX_SPRITES = 160;
@@ -25,8 +26,8 @@ export type MessageVerdict = 'granted' | 'denied' | null;
 /** How a message looks: fixed for its whole life, so it is worked out once per message, not once per frame. */
 export interface MessageLook {
   readonly message: MessageView;
-  /** V: RequestVote, A: AppendEntries. */
-  readonly letter: 'V' | 'A';
+  /** V: RequestVote, A: AppendEntries, S: InstallSnapshot (Figure 13), ?: a type this UI does not know. */
+  readonly letter: 'V' | 'A' | 'S' | '?';
   readonly isReply: boolean;
   /** Replies: vote granted / append succeeded, or not. */
   readonly verdict: MessageVerdict;
@@ -52,9 +53,15 @@ export function motionTiming(settings: Pick<ClusterSettings, 'heartbeatMs' | 'ti
   return { travelNs: Math.max(0.6 * scaledHeartbeatNs, 15 * NS_PER_MS), dropLingerNs: Math.max(scaledHeartbeatNs, 300 * NS_PER_MS) };
 }
 
+const LETTERS: Readonly<Record<string, MessageLook['letter']>> = {
+  RequestVote: 'V', RequestVoteReply: 'V', AppendEntries: 'A', AppendEntriesReply: 'A', InstallSnapshot: 'S', InstallSnapshotReply: 'S',
+};
+
 function verdictOf(message: MessageView): MessageVerdict {
+  // An InstallSnapshot reply is a success once the follower holds the whole snapshot; a chunk in between has no verdict.
   const flag = message.type === 'RequestVoteReply' ? message.fields['voteGranted']
-    : message.type === 'AppendEntriesReply' ? message.fields['success'] : undefined;
+    : message.type === 'AppendEntriesReply' ? message.fields['success']
+      : message.type === 'InstallSnapshotReply' && message.fields['done'] === true ? true : undefined;
   if (flag === true) return 'granted';
   if (flag === false) return 'denied';
   return null;
@@ -69,18 +76,32 @@ export function messageLook(message: MessageView): MessageLook {
   const verdict = verdictOf(message);
   const preVote = message.fields['preVote'] === true;
   const entryCount = message.entries?.length ?? 0;
+  const letter = LETTERS[message.type] ?? '?';
   const look: MessageLook = {
     message,
-    letter: message.type.startsWith('RequestVote') ? 'V' : 'A',
+    letter,
     isReply: message.type.endsWith('Reply'),
     verdict,
     preVote,
     entryCount,
     summary: `${message.type}${preVote ? ' (pre-vote)' : ''} S${message.from}→S${message.to}, term ${message.term}` +
-      `${entryCount > 0 ? `, ${entryCount} entries` : ''}${verdict === null ? '' : `: ${verdict}`}`,
+      `${entryCount > 0 ? `, ${entryCount} entries` : ''}${snapshotDetail(message)}${verdict === null ? '' : `: ${verdict}`}` +
+      `${message.type === 'InstallSnapshot' ? `. ${INSTALL_SNAPSHOT_HELP}` : ''}`,
   };
   looks.set(message, look);
   return look;
+}
+
+function snapshotDetail(message: MessageView): string {
+  const f = message.fields;
+  if (message.type === 'InstallSnapshot') {
+    return `, snapshot ≤ ${String(f['lastIncludedIndex'])} (term ${String(f['lastIncludedTerm'])}), chunk at ${String(f['offset'])}` +
+      ` of ${String(f['dataChars'] ?? '?')} characters${f['done'] === true ? ' (last)' : ''}`;
+  }
+  if (message.type === 'InstallSnapshotReply') {
+    return `, snapshot ≤ ${String(f['lastIncludedIndex'])}, ${String(f['bytesStored'])} characters held`;
+  }
+  return '';
 }
 
 function sprite(id: string, message: MessageView, progress: number, dropped: boolean, inFlight: boolean): MessageSprite {

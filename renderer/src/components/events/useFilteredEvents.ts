@@ -1,11 +1,15 @@
 // The events the log shows, kept incrementally: a new frame scans only the events it added, a trim drops from the
 // front; only a change of filter (or of the history shown) scans the whole window again.
-import { markRaw, ref, shallowRef, triggerRef, watch, type Ref } from 'vue';
+import { markRaw, onScopeDispose, ref, shallowRef, triggerRef, watch, type Ref } from 'vue';
 import type { LabEvent } from '../../../../src/protocol/events';
 import { eventMatcher, type EventFilter } from './event-filter';
 
+/** While the log is off screen, new events are scanned this often, not every frame (in one go when it comes back). */
+const OFF_SCREEN_REFRESH_MS = 500;
+
+/** `active` false (the log is off screen): new events are taken in at most every OFF_SCREEN_REFRESH_MS. */
 export function useFilteredEvents(events: Ref<readonly LabEvent[]>, revision: Ref<number>, edgeSeq: Ref<number>,
-  filter: Ref<EventFilter>) {
+  filter: Ref<EventFilter>, active: Ref<boolean> = ref(true)) {
   const matches = shallowRef<LabEvent[]>(markRaw([]));
   /** How many matches were ever appended at the end (not by a rescan): lets a scrolled-up reader keep their rows. */
   const appendedTotal = ref(0);
@@ -46,7 +50,17 @@ export function useFilteredEvents(events: Ref<readonly LabEvent[]>, revision: Re
   }
 
   watch(filter, rescan, { deep: true });
-  watch([revision, edgeSeq, events], extend);
+  let deferred: ReturnType<typeof setTimeout> | null = null;
+  const extendLater = (): void => {
+    deferred = null;
+    extend();
+  };
+  watch([revision, edgeSeq, events], () => {
+    if (active.value) extend();
+    else deferred ??= setTimeout(extendLater, OFF_SCREEN_REFRESH_MS);
+  });
+  watch(active, (now) => { if (now) extend(); });
+  onScopeDispose(() => { if (deferred !== null) clearTimeout(deferred); });
   rescan();
   return { matches, appendedTotal, rescan };
 }

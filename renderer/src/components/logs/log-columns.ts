@@ -18,6 +18,14 @@ export interface FollowerMarks {
   readonly matchIndex: number;
 }
 
+/**
+ * The first column moves in steps of a quarter of the row: appending an entry then adds one box instead of shifting
+ * every box of every row one column left (which re-laid out and repainted the whole view for each new entry).
+ */
+export function columnPage(maxColumns: number): number {
+  return Math.max(1, Math.floor(maxColumns / 4));
+}
+
 export function columnRange(view: Pick<LabView, 'nodes' | 'leaderId'>, maxColumns: number = MAX_LOG_COLUMNS): ColumnRange {
   let last = 0;
   for (const node of Object.values(view.nodes)) {
@@ -26,7 +34,8 @@ export function columnRange(view: Pick<LabView, 'nodes' | 'leaderId'>, maxColumn
   // A leader's nextIndex may point one past its last entry: give that marker a column.
   const leader = view.leaderId === null ? undefined : view.nodes[view.leaderId];
   for (const progress of Object.values(leader?.progress ?? {})) last = Math.max(last, progress.nextIndex);
-  return { first: Math.max(1, last - maxColumns + 1), last };
+  const page = columnPage(maxColumns);
+  return { first: Math.max(1, 1 + page * Math.ceil((last - maxColumns) / page)), last };
 }
 
 /** The leader's nextIndex/matchIndex for `nodeId`, if there is a leader and it is not `nodeId`. */
@@ -36,11 +45,28 @@ export function followerMarks(view: Pick<LabView, 'nodes' | 'leaderId'>, nodeId:
 }
 
 /** What a log row draws of a node: few fields, so that a heartbeat (which moves the election deadline) does not redraw it. */
-export type LogRowNode = Pick<NodeViewState, 'id' | 'status' | 'role' | 'log' | 'commitIndex' | 'lastApplied' | 'lastLogIndex'>;
+export type LogRowNode = Pick<NodeViewState, 'id' | 'status' | 'role' | 'log' | 'commitIndex' | 'lastApplied' | 'lastLogIndex'
+  | 'snapshotIndex' | 'snapshotTerm'>;
 
 export function logRowNode(node: NodeViewState): LogRowNode {
-  const { id, status, role, log, commitIndex, lastApplied, lastLogIndex } = node;
-  return { id, status, role, log, commitIndex, lastApplied, lastLogIndex };
+  const { id, status, role, log, commitIndex, lastApplied, lastLogIndex, snapshotIndex = 0, snapshotTerm = 0 } = node;
+  return { id, status, role, log, commitIndex, lastApplied, lastLogIndex, snapshotIndex, snapshotTerm };
+}
+
+/** Where a row draws the node's snapshot (§7): over the columns it covers, or before the grid when they are off the left. */
+export interface SnapshotBlock {
+  readonly lastIndex: number;
+  readonly lastTerm: number;
+  /** Grid columns it covers (1-based, inclusive); null: all of them lie before the first column shown. */
+  readonly columns: { readonly from: number; readonly to: number } | null;
+}
+
+export function snapshotBlock(node: Pick<NodeViewState, 'snapshotIndex' | 'snapshotTerm'>, range: ColumnRange): SnapshotBlock | null {
+  const lastIndex = node.snapshotIndex ?? 0;
+  if (lastIndex <= 0) return null;
+  const lastTerm = node.snapshotTerm ?? 0;
+  if (lastIndex < range.first) return { lastIndex, lastTerm, columns: null };
+  return { lastIndex, lastTerm, columns: { from: 1, to: Math.min(lastIndex, range.last) - range.first + 1 } };
 }
 
 export interface LogCell {
@@ -51,7 +77,8 @@ export interface LogCell {
 }
 
 /** One cell per column of `range` for `node`'s log: the entry at that index (or none) and its state. */
-export function logCells(node: Pick<NodeViewState, 'log' | 'commitIndex' | 'lastApplied'>, range: ColumnRange): LogCell[] {
+/** Indices covered by the node's snapshot get no cell: the snapshot block stands there instead. */
+export function logCells(node: Pick<NodeViewState, 'log' | 'commitIndex' | 'lastApplied' | 'snapshotIndex'>, range: ColumnRange): LogCell[] {
   const byIndex = new Map<number, LogEntryView>();
   for (let i = node.log.length - 1; i >= 0; i -= 1) {
     const entry = node.log[i];
@@ -59,7 +86,7 @@ export function logCells(node: Pick<NodeViewState, 'log' | 'commitIndex' | 'last
     byIndex.set(entry.index, entry);
   }
   const cells: LogCell[] = [];
-  for (let index = range.first; index <= range.last; index += 1) {
+  for (let index = Math.max(range.first, (node.snapshotIndex ?? 0) + 1); index <= range.last; index += 1) {
     const entry = byIndex.get(index) ?? null;
     cells.push({ index, entry, committed: entry !== null && index <= node.commitIndex, applied: entry !== null && index <= node.lastApplied });
   }

@@ -3,6 +3,7 @@
 // drawing is a few dozen SVG elements whatever the traffic; `hits` keeps each arrow's geometry for hover and click.
 import type { NodeId, Role } from '../../../../src/raft/types';
 import { messageSummary } from '../../model/event-summary';
+import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';
 import type { TimelineIndex } from '../../model/timeline-index';
 import type { LaneSegment, MarkerKind, TimelineArrow } from '../../model/timeline-types';
 import { AXIS_PX, CLIENT_LANE_PX, LANE_PX, axisTicks, timeScale, type TimeScale } from './timeline-scale';
@@ -58,7 +59,7 @@ export interface TimelineLayout {
 const BAND_HEIGHT_PX: Readonly<Record<Role, number>> = { follower: 6, precandidate: 10, candidate: 14, leader: 20 };
 const ROLE_WORD: Readonly<Record<Role, string>> = { follower: 'follower', precandidate: 'pre-candidate', candidate: 'candidate', leader: 'leader' };
 export const MARKER_GLYPHS: Readonly<Record<MarkerKind, string>> = {
-  crash: '✖', restart: '↻', pause: '‖', resume: '▶', wipe: '⌫', partition: '⊘', link: '⇢', heal: '✚', 'time-scale': '◷', leader: '★',
+  crash: '✖', restart: '↻', pause: '‖', resume: '▶', wipe: '⌫', partition: '⊘', link: '⇢', heal: '✚', 'time-scale': '◷', leader: '★', snapshot: '◆',
 };
 const LABEL_MIN_WIDTH_PX = 70;
 const MAX_CLIENT_OPS = 400;
@@ -206,7 +207,8 @@ export function arrowTitle(hit: ArrowHit): string {
   const stale = fate === 'in-flight' && arrow.endAtNs === null;
   const outcome = fate === 'in-flight' ? (stale ? 'in flight, or never arrived (no receive or drop was reported)' : 'in flight') : fate === 'dropped' ? `dropped: ${arrow.dropReason ?? 'no reason given'}`
     : `delivered after ${(((arrow.endAtNs as number) - arrow.sentAtNs) / 1e6).toFixed(2)} ms`;
-  return `${messageSummary(arrow.message)} — ${outcome}`;
+  const help = arrow.message.type === 'InstallSnapshot' ? ` — ${INSTALL_SNAPSHOT_HELP}` : '';
+  return `${messageSummary(arrow.message)} — ${outcome}${help}`;
 }
 
 function arrowStyle(arrow: TimelineArrow): string {
@@ -219,7 +221,12 @@ function arrowStyle(arrow: TimelineArrow): string {
       return 'rv';
     case 'RequestVoteReply':
       return 'rvr';
+    case 'InstallSnapshot':
+      return 'is';
+    case 'InstallSnapshotReply':
+      return 'isr';
   }
+  return 'other'; // a message type this UI does not know: drawn plainly rather than not at all
 }
 
 function arrowHead(x1: number, y1: number, x2: number, y2: number): string {

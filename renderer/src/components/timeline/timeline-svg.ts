@@ -33,6 +33,10 @@ export function styleFor(styleKey: string, paint: Paint): string {
     case 'aer': return `stroke:${paint('muted')};stroke-width:0.8;stroke-dasharray:2 2;fill:none`;
     case 'rv': return `stroke:${paint('candidate')};stroke-width:1.4;stroke-dasharray:6 3;fill:none`;
     case 'rvr': return `stroke:${paint('candidate')};stroke-width:0.9;stroke-dasharray:2 2;fill:none`;
+    // InstallSnapshot (Figure 13): thick, in the accent colour, so a follower catching up from a snapshot stands out.
+    case 'is': return `stroke:${paint('accent')};stroke-width:3;fill:none`;
+    case 'isr': return `stroke:${paint('accent')};stroke-width:1;stroke-dasharray:2 2;fill:none`;
+    case 'other': return `stroke:${paint('muted')};stroke-width:1;fill:none`;
     case 'lost': return `stroke:${paint('error-fg')};stroke-width:1.2;fill:none`;
     case 'drop-x': return `stroke:${paint('error-fg')};stroke-width:1.8;fill:none`;
     case 'selected': return `stroke:${paint('leader')};stroke-width:4;stroke-opacity:0.55;fill:none`;
@@ -45,17 +49,17 @@ export function styleFor(styleKey: string, paint: Paint): string {
 }
 
 /** Dense view: no dashes except on the rare RequestVote arrows; replies and heartbeats fainter instead. */
-function undense(styleKey: string, style: string): string {
-  if (styleKey.startsWith('rv')) return style;
+export function denseStyle(styleKey: string, style: string): string {
+  if (styleKey.startsWith('rv') || styleKey.startsWith('is')) return style;
   const solid = style.replace(/;stroke-dasharray:[^;]*/, '');
   return styleKey === 'aer' || styleKey.endsWith('-flight') ? `${solid};stroke-opacity:0.45` : solid;
 }
 
 function arrowColour(style: string): string {
-  return style === 'rv' || style === 'rvr' ? 'candidate' : style === 'ae' ? 'fg' : 'muted';
+  return style === 'rv' || style === 'rvr' ? 'candidate' : style === 'is' || style === 'isr' ? 'accent' : style === 'ae' ? 'fg' : 'muted';
 }
 
-const TEXT_STYLES: Readonly<Record<string, (paint: Paint) => string>> = {
+export const TEXT_STYLES: Readonly<Record<string, (paint: Paint) => string>> = {
   'lane-label': (paint) => `fill:${paint('fg')};font-size:12px;font-weight:600`,
   'band-label': (paint) => `fill:${paint('fg')};font-size:10px;fill-opacity:0.85`,
   'op-label': (paint) => `fill:${paint('error-fg')};font-size:10px`,
@@ -81,12 +85,20 @@ export function renderTimelineSvgBody(layout: TimelineLayout, paint: Paint): str
   }
   for (const path of layout.paths) {
     const style = styleFor(path.styleKey, paint);
-    out.push(`<path d="${path.d}" style="${layout.dense ? undense(path.styleKey, style) : style}"/>`);
+    out.push(`<path d="${path.d}" style="${layout.dense ? denseStyle(path.styleKey, style) : style}"/>`);
   }
   for (const text of layout.texts) {
     const style = TEXT_STYLES[text.styleKey]?.(paint) ?? '';
     out.push(`<text x="${text.x.toFixed(1)}" y="${text.y.toFixed(1)}"${text.anchor ? ` text-anchor="${text.anchor}"` : ''} style="${style}">${escapeXml(text.text)}</text>`);
   }
+  out.push(renderTimelineOverlay(layout, paint));
+  return out.join('');
+}
+
+/** Markers and the cursor: few elements with titles and test hooks, drawn over the canvas on screen. */
+export function renderTimelineOverlay(layout: TimelineLayout, paint: Paint): string {
+  const out: string[] = [];
+  const bottom = layout.heightPx - 4;
   for (const marker of layout.markers) {
     out.push(`<g data-marker="${marker.kind}"><title>${escapeXml(marker.label)}</title>` +
       `<path d="M${marker.x.toFixed(1)} ${marker.y1.toFixed(1)}V${marker.y2.toFixed(1)}" style="stroke:${paint('fg')};stroke-width:1;stroke-dasharray:2 3;stroke-opacity:0.8"/>` +

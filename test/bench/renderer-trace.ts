@@ -1,0 +1,156 @@
+// Where a frame's time goes: records a Chromium trace of the bench page (renderer-bench's in-page bench lab, 2,000
+// events/s, 9 nodes) after a warm-up, and prints per thread the busiest trace events (total wall ms per second of
+// trace), so a change can be aimed at what is actually slow (script, style, layout, paint, raster).
+//
+//   npx tsx test/bench/renderer-trace.ts                        # reuses test-results/bench-renderer (run bench:ui once)
+//   options: --warmup-seconds N (default 15), --seconds N (default 5), --rate N, --nodes N, --css 'STYLE',
+//            --top N (rows per thread), --out FILE (keep the raw trace for chrome://tracing)
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const ROOT = resolve('test-results/bench-renderer');
+const MIME: Readonly<Record<string, string>> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink', 'cc',
+  'viz', 'disabled-by-default-devtools.timeline.frame'];
+
+interface Options { warmupSeconds: number; seconds: number; rate: number; nodes: number; css: string; top: number; out: string; cpu: boolean }
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { warmupSeconds: 15, seconds: 5, rate: 2000, nodes: 9, css: '', top: 14, out: '', cpu: false };
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i];
+    const text = argv[i + 1] ?? '';
+    if (flag === '--cpu') {
+      // A V8 CPU profile instead of a trace: JS functions by self time.
+      options.cpu = true;
+      i -= 1;
+    } else if (flag === '--css') options.css = text;
+    else if (flag === '--out') options.out = text;
+    else if (flag === '--warmup-seconds') options.warmupSeconds = Number(text);
+    else if (flag === '--seconds') options.seconds = Number(text);
+    else if (flag === '--rate') options.rate = Number(text);
+    else if (flag === '--nodes') options.nodes = Number(text);
+    else if (flag === '--top') options.top = Number(text);
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+function serve(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(root) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    done({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
+  }));
+}
+
+interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly dur?: number; readonly args?: { readonly name?: string } }
+
+function summarize(events: readonly TraceEvent[], seconds: number, top: number): void {
+  const threadNames = new Map<string, string>();
+  for (const event of events) {
+    if (event.ph === 'M' && event.name === 'thread_name') threadNames.set(`${event.pid}:${event.tid}`, event.args?.name ?? '?');
+  }
+  const byThread = new Map<string, Map<string, number>>();
+  const mainFrames = events.filter((event) => event.name === 'ProxyMain::BeginMainFrame' && event.ph === 'X').length;
+  console.log(`main frames: ${(mainFrames / seconds).toFixed(1)} per second`);
+  for (const event of events) {
+    if (event.ph !== 'X' || event.dur === undefined) continue;
+    const thread = threadNames.get(`${event.pid}:${event.tid}`) ?? `${event.pid}:${event.tid}`;
+    let names = byThread.get(thread);
+    if (!names) byThread.set(thread, names = new Map());
+    names.set(event.name, (names.get(event.name) ?? 0) + event.dur / 1000);
+  }
+  for (const [thread, names] of byThread) {
+    const rows = [...names].sort((a, b) => b[1] - a[1]).slice(0, top);
+    if ((rows[0]?.[1] ?? 0) / seconds < 5) continue;
+    console.log(`\n${thread} (ms per second, nested events overlap)`);
+    for (const [name, totalMs] of rows) console.log(`  ${(totalMs / seconds).toFixed(1).padStart(7)}  ${name}`);
+  }
+}
+
+interface ProfileNode { readonly id: number; readonly children?: readonly number[]; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber: number } }
+interface CpuProfile { readonly nodes: readonly ProfileNode[]; readonly samples?: readonly number[]; readonly timeDeltas?: readonly number[] }
+
+function summarizeProfile(profile: CpuProfile, seconds: number, top: number): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i += 1) {
+    const frame = byId.get(samples[i] as number)?.callFrame;
+    if (!frame) continue;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  }
+  // Inclusive time: a function's own samples and those of everything it called (counted once per stack).
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>();
+  for (let i = 0; i < samples.length; i += 1) {
+    const seen = new Set<string>();
+    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id)?.callFrame;
+      if (!frame || !frame.url) continue;
+      const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+    }
+  }
+  console.log('JS inclusive time, ms per second');
+  for (const [key, totalMs] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(totalMs / seconds).toFixed(1).padStart(7)}  ${key}`);
+  console.log('JS self time, ms per second');
+  for (const [key, totalMs] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(totalMs / seconds).toFixed(1).padStart(7)}  ${key}`);
+}
+
+async function main(options: Options): Promise<void> {
+  if (!existsSync(join(ROOT, 'index.html'))) throw new Error('no build: run `npm run bench:ui -- --seconds 10` once first');
+  const { server, url } = await serve(ROOT);
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--disable-quic'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+    await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
+    await page.waitForSelector('[data-testid="timeline"]');
+    if (options.css) await page.addStyleTag({ content: options.css });
+    await page.waitForTimeout(options.warmupSeconds * 1000);
+    if (options.cpu) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await page.waitForTimeout(options.seconds * 1000);
+      const { profile } = await cdp.send('Profiler.stop');
+      summarizeProfile(profile, options.seconds, options.top);
+      return;
+    }
+    await browser.startTracing(page, { categories: CATEGORIES });
+    await page.waitForTimeout(options.seconds * 1000);
+    const buffer = await browser.stopTracing();
+    if (options.out) writeFileSync(options.out, buffer);
+    const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
+    console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    summarize(parsed.traceEvents, options.seconds, options.top);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(2);
+});
