@@ -23,6 +23,7 @@ import { NodeMirror } from './node-mirror';
 import { CommittedLog } from './committed-log';
 import { NodeProcess } from './node-process';
 import { validateNodeEvent } from './node-event-intake';
+import { recoveryNote } from './recovery-note';
 import { NodeConnections } from './client/node-connections';
 import { KvClient, type KvClientContext } from './client/kv-client';
 import { Workload } from './client/workload';
@@ -399,9 +400,7 @@ export class LabController implements LabApi {
     slot.mirror.truncateTo(frame.recovered.lastIndex);
     this.connections.setEndpoint(frame.node, frame.clientEndpoint);
     this.events.publish({ type: 'node-alive', atNs: frame.atNs, node: frame.node, pid: frame.pid, peerEndpoint: frame.peerEndpoint });
-    this.updateNode(frame.node, {}, 'running', frame.recovered.lastIndex > 0 || frame.recovered.term > 0
-      ? `node reported alive; recovered term ${frame.recovered.term} and ${frame.recovered.lastIndex} log entries from disk`
-      : 'node reported alive');
+    this.updateNode(frame.node, {}, 'running', recoveryNote(frame.recovered));
     if (this.phase === 'starting') {
       if ([...this.nodes.values()].every((other) => other.view.peerEndpoint !== null && other.process?.pid === other.view.pid)) {
         for (const other of this.nodes.values()) this.configure(other);

@@ -15,6 +15,7 @@ import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig } from '
 import { createRaftNode, type BugName } from '../raft';
 import { KvStateMachine } from '../kv/state-machine';
 import { NODE_SNAPSHOT_CHUNK_CHARS } from './snapshot-policy';
+import { kvStateEvent } from './kv-state-report';
 
 /** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
 const BUGGY_UNSYNCED_HOLD_MS = 1000;
@@ -49,7 +50,8 @@ class NodeProcessMain {
     this.link.send({
       v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'hello', node: this.env.nodeId, pid: process.pid,
       peerEndpoint: this.transport.endpoint, clientEndpoint, atNs: monotonicNowNs(),
-      recovered: { term: report.term, lastIndex: report.lastIndex, tornTailBytes: report.tornTail?.droppedBytes ?? 0 },
+      recovered: { term: report.term, lastIndex: report.lastIndex, snapshotIndex: report.snapshotIndex,
+        tornTailBytes: report.tornTail?.droppedBytes ?? 0 },
     });
     this.reportRecoveredLog();
   }
@@ -129,6 +131,8 @@ class NodeProcessMain {
         throw new Error(`cannot restore the recovered snapshot up to entry ${recoveredSnapshot.lastIncludedIndex} from ` +
           `${this.env.dataDir}: ${error instanceof Error ? error.message : String(error)}`);
       }
+      // The UI knows this node's KV only from entries it saw applied; the snapshot's part it must be told.
+      this.reporter.report(kvStateEvent(this.env.nodeId, monotonicNowNs(), recoveredSnapshot.lastIncludedIndex, kv.snapshotData()));
     }
     const core = createRaftNode({
       id: this.env.nodeId,

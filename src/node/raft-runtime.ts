@@ -27,6 +27,7 @@ import type { ScaledClock } from './scaled-clock';
 import type { Wal } from './storage';
 import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
+import { kvStateEvent } from './kv-state-report';
 import { NodeStateTracker } from './node-state-tracker';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
@@ -285,6 +286,8 @@ export class RaftRuntime {
     } catch (error) {
       throw new Error(`cannot restore the snapshot up to entry ${index}: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // The UI rebuilds KV from applied entries and never sees the snapshot's data: tell it the state outright.
+    this.o.reporter.report(kvStateEvent(this.o.nodeId, monotonicNowNs(), index, this.o.kv.snapshotData()));
     // Writes proposed here (while leader) that the snapshot covers were never applied here: whether each took
     // effect is unknown on this node, so the client retries (its session makes a retry apply at most once).
     for (const [pendingIndex, pending] of this.pendingWrites) {

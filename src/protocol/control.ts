@@ -24,6 +24,8 @@ export const nodeHelloSchema = z.strictObject({
   atNs: z.number().nonnegative(),
   /** What the node recovered from its write-ahead log at start. */
   recovered: z.strictObject({ term: z.number().int().nonnegative(), lastIndex: z.number().int().nonnegative(),
+    /** Last index of the recovered snapshot (0: none); entries up to it are in the snapshot, not the log. */
+    snapshotIndex: z.number().int().nonnegative().optional(),
     tornTailBytes: z.number().int().nonnegative() }),
 });
 

@@ -2,6 +2,7 @@
 // checkers all consume these same records. Schemas are the single definition; types are inferred from them.
 import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
+import { utf8ByteLength } from '../kv/utf8';
 import type { BugName, EventKind, MessageType } from '../raft/types';
 
 const nodeId = z.number().int().min(1).max(25);
@@ -94,6 +95,22 @@ export const logEntryViewSchema = z.object({
   command: z.string().max(70_000).nullable(),
 });
 
+/**
+ * Bounds of a kv-state event's entries: a lab's KV is small, but a student can fill it; past these the node sends
+ * null and the UI says the state is too large to show, rather than one event outgrowing the control channel.
+ */
+export const KV_STATE_MAX_KEYS = 1000;
+export const KV_STATE_MAX_BYTES = 256 * 1024;
+
+/** UTF-8 bytes of all keys plus values: with JSON's quoting this keeps one event well inside a 1 MiB control frame. */
+export const kvStateBytes = (entries: readonly (readonly [string, string])[]): number =>
+  entries.reduce((sum, [key, value]) => sum + utf8ByteLength(key) + utf8ByteLength(value), 0);
+
+const kvStateEntriesSchema = z.array(z.tuple([z.string().max(KV_STATE_MAX_BYTES), z.string().max(KV_STATE_MAX_BYTES)]))
+  .max(KV_STATE_MAX_KEYS)
+  .refine((entries) => kvStateBytes(entries) <= KV_STATE_MAX_BYTES, `kv-state entries exceed ${KV_STATE_MAX_BYTES} bytes`)
+  .refine((entries) => entries.every(([key], i) => i === 0 || (entries[i - 1] as [string, string])[0] < key), 'kv-state keys must be sorted and unique');
+
 export const faultActionSchema = z.enum(['crash', 'restart', 'pause', 'resume', 'wipe', 'partition', 'link', 'heal', 'time-scale']);
 
 export const labEventSchema = z.discriminatedUnion('type', [
@@ -109,6 +126,14 @@ export const labEventSchema = z.discriminatedUnion('type', [
     message: messageViewSchema, dropReason: z.string().max(256).nullable() }),
   /** The node durably wrote these entries: any of its entries at index >= entries[0].index were replaced. */
   z.object({ ...common, type: z.literal('log-write'), node: nodeId, entries: z.array(logEntryViewSchema).max(1024) }),
+  /**
+   * The node's whole KV state after entry `index`, sent after it restored a snapshot (installed from the leader, or
+   * recovered from disk at start): the UI derives KV from applied entries and never sees a snapshot's data. Keys
+   * sorted; `entries` null (with `tooLarge`) when the state exceeds the bounds above.
+   */
+  z.object({ ...common, type: z.literal('kv-state'), node: nodeId, index: z.number().int().nonnegative(),
+    entries: kvStateEntriesSchema.nullable(), tooLarge: z.boolean() })
+    .refine((event) => (event.entries === null) === event.tooLarge, 'kv-state: entries must be null exactly when tooLarge'),
   /** A fault the lab injected (for the timeline's markers). */
   z.object({ ...common, type: z.literal('fault'), action: faultActionSchema, nodes: z.array(nodeId).max(25), description: z.string().max(1024),
     /** Every directed link blocked after this fault (partitions, one-way links), when the fault changed them. */

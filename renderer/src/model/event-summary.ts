@@ -113,6 +113,10 @@ function summarise(event: LabEvent): string {
       if (!first || !last) return 'wrote no entries';
       return first === last ? `wrote entry ${first.index} (t${first.term})` : `wrote entries ${first.index}..${last.index} (t${first.term}..t${last.term})`;
     }
+    case 'kv-state':
+      return event.entries === null
+        ? `KV state after entry ${event.index}: too large to show`
+        : `KV state after entry ${event.index}: ${event.entries.length} key${event.entries.length === 1 ? '' : 's'}`;
     case 'fault':
       return `${event.action}: ${event.description}`;
     case 'client-op': {

@@ -103,7 +103,7 @@ export function positionOfIndex(log: readonly LogEntryView[], index: number): nu
 export function advanceKv(shadow: KvShadow, log: readonly LogEntryView[], lastApplied: number): KvShadow {
   let start = shadow;
   if (lastApplied < shadow.appliedIndex) {
-    if ((log[0]?.index ?? 1) !== 1) return shadow;
+    if ((log[0]?.index ?? 1) !== 1 || shadow.restoredAt !== undefined) return shadow;
     start = EMPTY_KV;
   }
   if (lastApplied === start.appliedIndex) return start;
@@ -121,5 +121,5 @@ export function advanceKv(shadow: KvShadow, log: readonly LogEntryView[], lastAp
     const command = parseKvCommand(entry.command);
     if (command !== null) work.apply(command);
   }
-  return { appliedIndex: next - 1, values: work.values, sessions: work.sessions };
+  return { ...start, appliedIndex: next - 1, values: work.values, sessions: work.sessions };
 }

@@ -23,6 +23,11 @@ export interface NodeViewState extends NodeView {
    */
   readonly snapshotIndex?: number;
   readonly snapshotTerm?: number;
+  /**
+   * Set when the node's restored KV state (a kv-state event) was too large to send: the index it was at. `kv` then
+   * holds only what entries applied after it changed, and the logs view says so. Cleared by the next full kv-state.
+   */
+  readonly kvTooLargeAt?: number;
 }
 
 /** A message that was sent and has not (yet) arrived or been dropped, for drawing it in flight. */

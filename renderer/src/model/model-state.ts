@@ -11,6 +11,11 @@ export interface KvShadow {
   readonly values: Readonly<Record<string, string>>;
   /** Last applied request seq per client id (dissertation §6.3 sessions). */
   readonly sessions: Readonly<Record<string, number>>;
+  /**
+   * Index of the kv-state event this state started from (a restored snapshot), absent when it was folded from index 1.
+   * Such a state cannot be rebuilt from the log (its prefix is in the snapshot), so a restart keeps it (advanceKv).
+   */
+  readonly restoredAt?: number;
 }
 
 export interface ModelState {
@@ -30,6 +35,9 @@ export interface BaseNodeDetail {
   readonly sessions?: Readonly<Record<string, number>>;
   /** Highest log index folded into `kv` (default: the node's lastApplied). */
   readonly appliedIndex?: number;
+  /** See KvShadow.restoredAt and NodeViewState.kvTooLargeAt. */
+  readonly restoredAt?: number;
+  readonly kvTooLargeAt?: number;
 }
 
 export const EMPTY_KV: KvShadow = Object.freeze({ appliedIndex: 0, values: Object.freeze({}), sessions: Object.freeze({}) });
@@ -59,7 +67,10 @@ export function modelFromSnapshot(snapshot: LabSnapshot, details: Readonly<Recor
   for (const node of snapshot.nodes) {
     const detail = details[node.id];
     nodes[node.id] = nodeFromView(node, detail);
-    if (detail) kv[node.id] = { appliedIndex: detail.appliedIndex ?? node.lastApplied, values: detail.kv, sessions: detail.sessions ?? {} };
+    if (detail) {
+      kv[node.id] = { appliedIndex: detail.appliedIndex ?? node.lastApplied, values: detail.kv, sessions: detail.sessions ?? {},
+        ...(detail.restoredAt === undefined ? {} : { restoredAt: detail.restoredAt }) };
+    }
   }
   const view: LabView = {
     atNs: snapshot.atNs, seq: snapshot.nextSeq - 1, phase: snapshot.phase, settings: snapshot.settings, nodes,
@@ -71,7 +82,8 @@ export function modelFromSnapshot(snapshot: LabSnapshot, details: Readonly<Recor
 
 function nodeFromView(node: NodeView, detail: BaseNodeDetail | undefined): NodeViewState {
   const log = detail?.log ?? [];
-  return { ...blankNode(node.id), ...node, log, lastLogTerm: log[log.length - 1]?.term ?? 0, kv: detail?.kv ?? {} };
+  return { ...blankNode(node.id), ...node, log, lastLogTerm: log[log.length - 1]?.term ?? 0, kv: detail?.kv ?? {},
+    ...(detail?.kvTooLargeAt === undefined ? {} : { kvTooLargeAt: detail.kvTooLargeAt }) };
 }
 
 /** Leader of the highest term among nodes that believe they lead and are not dead. */

@@ -7,7 +7,7 @@ import type { NodeViewState } from './lab-view';
 import { MAX_VIEW_LOG_ENTRIES } from './limits';
 import { EMPTY_KV, blankNode, leaderOf, type KvShadow, type ModelState } from './model-state';
 
-type NodeEvent = Extract<LabEvent, { type: 'node-status' | 'node-alive' | 'node-state' | 'raft' | 'log-write' }>;
+type NodeEvent = Extract<LabEvent, { type: 'node-status' | 'node-alive' | 'node-state' | 'raft' | 'log-write' | 'kv-state' }>;
 
 export function reduceNodeEvent(state: ModelState, event: NodeEvent): ModelState {
   const current = state.view.nodes[event.node] ?? blankNode(event.node);
@@ -28,7 +28,25 @@ export function reduceNodeEvent(state: ModelState, event: NodeEvent): ModelState
       if (last === undefined || event.entries.length === 0) return withNode(state, { ...current, log });
       return withNode(state, { ...current, log, lastLogIndex: last.index, lastLogTerm: last.term });
     }
+    case 'kv-state':
+      return restoreKv(state, current, event);
   }
+}
+
+/**
+ * A node restored a snapshot: its KV is exactly `entries` after entry `index`, whatever the view derived before.
+ * Entries applied after `index` then fold on top as usual (withNode). Client sessions are not in the event, and the ones
+ * the view knew may be newer than `index` (a restarted node re-applies entries the view saw applied before): kept, they
+ * would skip those entries, so they start empty: at worst, a retry of a command the snapshot covers shows as applied.
+ */
+function restoreKv(state: ModelState, current: NodeViewState, event: Extract<LabEvent, { type: 'kv-state' }>): ModelState {
+  const values = Object.fromEntries(event.entries ?? []);
+  const shadow: KvShadow = { appliedIndex: event.index, values, sessions: {}, restoredAt: event.index };
+  const { kvTooLargeAt: _cleared, ...rest } = current;
+  // The node applied at least up to `index`; a node-state saying so may come later (the fold must not wait for it).
+  const node: NodeViewState = { ...rest, kv: values, lastApplied: Math.max(current.lastApplied, event.index),
+    ...(event.entries === null ? { kvTooLargeAt: event.index } : {}) };
+  return withNode({ ...state, kv: { ...state.kv, [current.id]: shadow } }, node);
 }
 
 /** Raft's log rule as the node applied it: every entry at index >= entries[0].index is replaced. Keeps the tail. */
@@ -68,7 +86,8 @@ export function wipeNode(state: ModelState, id: NodeId): ModelState {
   if (current === undefined) return state;
   const kv: Record<number, KvShadow> = { ...state.kv };
   delete kv[id];
-  const node = { ...current, log: [], lastLogIndex: 0, lastLogTerm: 0, commitIndex: 0, lastApplied: 0, kv: EMPTY_KV.values };
+  const { kvTooLargeAt: _lost, ...rest } = current;
+  const node = { ...rest, log: [], lastLogIndex: 0, lastLogTerm: 0, commitIndex: 0, lastApplied: 0, kv: EMPTY_KV.values };
   const nodes = { ...state.view.nodes, [id]: node };
   return { ...state, view: { ...state.view, nodes, leaderId: leaderOf(nodes) }, kv };
 }

@@ -30,6 +30,7 @@ function reduceByType(state: ModelState, event: LabEvent): ModelState {
     case 'node-state':
     case 'raft':
     case 'log-write':
+    case 'kv-state':
       return reduceNodeEvent(state, event);
     case 'message':
       return reduceMessage(state, event);

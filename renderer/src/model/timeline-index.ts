@@ -75,6 +75,7 @@ export class TimelineIndex {
         break;
       case 'node-alive':
       case 'log-write':
+      case 'kv-state':
       case 'error':
         break;
     }

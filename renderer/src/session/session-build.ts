@@ -39,7 +39,9 @@ function baseNodesOf(state: ModelState): Record<number, BaseNodeDetail> {
   for (const node of Object.values(state.view.nodes)) {
     const shadow = state.kv[node.id];
     details[node.id] = { log: node.log, kv: shadow?.values ?? node.kv, sessions: shadow?.sessions ?? {},
-      appliedIndex: shadow?.appliedIndex ?? node.lastApplied };
+      appliedIndex: shadow?.appliedIndex ?? node.lastApplied,
+      ...(shadow?.restoredAt === undefined ? {} : { restoredAt: shadow.restoredAt }),
+      ...(node.kvTooLargeAt === undefined ? {} : { kvTooLargeAt: node.kvTooLargeAt }) };
   }
   return details;
 }

@@ -48,4 +48,8 @@ export const baseNodesSchema = z.record(z.string().regex(/^\d{1,2}$/), z.object(
   kv: z.record(z.string().max(256), z.string().max(70_000)),
   sessions: z.record(z.string().max(256), z.number().int().nonnegative()).optional(),
   appliedIndex: count.optional(),
+  /** KV restored from a kv-state event at this index (KvShadow.restoredAt); absent in sessions from before it. */
+  restoredAt: count.optional(),
+  /** The restored KV was too large to send (NodeViewState.kvTooLargeAt). */
+  kvTooLargeAt: count.optional(),
 }));

@@ -26,13 +26,26 @@ afterEach(closeAllLabs);
 
 type RaftEvent = Extract<LabEvent, { type: 'raft' }>;
 type NodeStateEvent = Extract<LabEvent, { type: 'node-state' }>;
+type KvStateEvent = Extract<LabEvent, { type: 'kv-state' }>;
+type NodeStatusEvent = Extract<LabEvent, { type: 'node-status' }>;
 
 const raftEvent = (node: NodeId, kind: RaftEvent['event']['kind']) => (event: LabEvent): event is RaftEvent =>
   event.type === 'raft' && event.node === node && event.event.kind === kind;
 const nodeState = (node: NodeId) => (event: LabEvent): event is NodeStateEvent => event.type === 'node-state' && event.node === node;
+const kvState = (node: NodeId) => (event: LabEvent): event is KvStateEvent => event.type === 'kv-state' && event.node === node;
+
+/** Every acknowledged put by the log index it was applied at: the cluster's KV after any index can be folded from it. */
+type PutsByIndex = Map<number, readonly [string, string]>;
+
+/** The KV state after entry `index` (every entry of these tests is one of our puts or a leader's no-op). */
+function kvAfter(puts: PutsByIndex, index: number): [string, string][] {
+  const state = new Map<string, string>();
+  for (const [at, [key, value]] of [...puts].sort(([a], [b]) => a - b)) if (at <= index) state.set(key, value);
+  return [...state].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** Returns the log index of the last write. */
-async function putMany(lab: ClusterLab, prefix: string, count: number, written: Map<string, string>): Promise<number> {
+async function putMany(lab: ClusterLab, prefix: string, count: number, written: Map<string, string>, puts?: PutsByIndex): Promise<number> {
   let lastIndex = 0;
   for (let i = 0; i < count; i += 1) {
     // Few keys, many writes: the log grows much faster than the state.
@@ -41,6 +54,7 @@ async function putMany(lab: ClusterLab, prefix: string, count: number, written: 
     expect(result, `put ${key}`).toMatchObject({ status: 'ok' });
     lastIndex = Math.max(lastIndex, result.index ?? 0);
     written.set(key, value);
+    if (result.index !== null && result.index !== undefined) puts?.set(result.index, [key, value]);
   }
   return lastIndex;
 }
@@ -84,13 +98,14 @@ describe('log compaction with real node processes', () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
     const leader = await lab.waitForLeader();
     const written = new Map<string, string>();
-    await putMany(lab, 'early', 5, written);
+    const puts: PutsByIndex = new Map();
+    await putMany(lab, 'early', 5, written, puts);
     const follower = (await lab.snapshot()).nodes.find((node) => node.id !== leader.id)?.id as NodeId;
     await lab.controller.crashNode(follower);
     const behindAt = (await describeWal(dataDirOf(lab, follower))).lastIndex;
 
     // The leader compacts past everything the follower has: entries alone can no longer bring it back.
-    await putMany(lab, 'missed', 3 * EVERY_ENTRIES, written);
+    await putMany(lab, 'missed', 3 * EVERY_ENTRIES, written, puts);
     await eventually(() => (reportedSnapshotIndex(lab, leader.id) > behindAt ? true : null), CLUSTER_DEADLINE_MS,
       `S${leader.id} to compact past index ${behindAt}`, () => lab.describe());
 
@@ -99,6 +114,11 @@ describe('log compaction with real node processes', () => {
     await lab.waitForEvent(restartedAt, raftEvent(leader.id, 'snapshot-sent'), `S${leader.id} to send S${follower} its snapshot`);
     const installed = await lab.waitForEvent(restartedAt, raftEvent(follower, 'snapshot-installed'), `S${follower} to install it`);
     expect(installed.event.rule).not.toBe('');
+    // The UI is told the installed state outright: the leader's KV after the snapshot's last entry.
+    const restored = await lab.waitForEvent(restartedAt, kvState(follower), `S${follower} to report its restored KV`);
+    expect(restored.index).toBeGreaterThan(behindAt);
+    expect(restored.tooLarge).toBe(false);
+    expect(restored.entries, `S${follower}'s KV after entry ${restored.index}`).toEqual(kvAfter(puts, restored.index));
     const lastWrite = await putMany(lab, 'after', 3, written);
     const caughtUp = await eventually(async () => {
       const node = await lab.node(follower);
@@ -153,15 +173,18 @@ describe('log compaction with real node processes', () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
     const leader = await lab.waitForLeader();
     const written = new Map<string, string>();
-    await putMany(lab, 'kept', 4 * EVERY_ENTRIES, written);
+    const puts: PutsByIndex = new Map();
+    await putMany(lab, 'kept', 4 * EVERY_ENTRIES, written, puts);
     const ids = (await lab.snapshot()).nodes.map((node) => node.id);
     for (const id of ids) {
       await eventually(() => (reportedSnapshotIndex(lab, id) > 0 ? true : null), CLUSTER_DEADLINE_MS, `S${id} to compact its log`);
     }
 
     for (const id of ids) await lab.controller.crashNode(id);
+    const disks = new Map<NodeId, { snapshotIndex: number; lastIndex: number }>();
     for (const id of ids) {
       const disk = await describeWal(dataDirOf(lab, id));
+      disks.set(id, disk);
       expect(disk.snapshotIndex, `S${id} has a snapshot on disk`).toBeGreaterThan(0);
       // The WAL holds only what followed the snapshot (the tail kept for followers, and what came after it).
       expect(disk.lastIndex - disk.snapshotIndex, `S${id}'s log after its snapshot`).toBeLessThanOrEqual(EVERY_ENTRIES + KEEP_ENTRIES + 5);
@@ -172,6 +195,15 @@ describe('log compaction with real node processes', () => {
     for (const id of ids) {
       const first = await lab.waitForEvent(restartedAt, nodeState(id), `S${id}'s first node-state after the restart`);
       expect(first.state.snapshotIndex, `S${id} restarted from its snapshot`).toBeGreaterThan(0);
+      // It tells the UI the state it restored from disk, and the lab names the snapshot apart from the log after it.
+      const disk = disks.get(id)!;
+      const restored = await lab.waitForEvent(restartedAt, kvState(id), `S${id} to report the KV it restored`);
+      expect(restored.index).toBe(disk.snapshotIndex);
+      expect(restored.entries, `S${id}'s KV after entry ${restored.index}`).toEqual(kvAfter(puts, disk.snapshotIndex));
+      const alive = await lab.waitForEvent(restartedAt, (event): event is NodeStatusEvent => event.type === 'node-status' &&
+        event.node === id && event.status === 'running', `S${id} to report alive`);
+      expect(alive.reason).toMatch(new RegExp(`recovered term \\d+, a snapshot up to ${disk.snapshotIndex} and ` +
+        `${disk.lastIndex - disk.snapshotIndex} log entries from disk$`));
     }
     const newLeader = await lab.waitForLeader({ minTerm: leader.term + 1 });
     for (const [key, value] of written) expect(await lab.get(key), `get ${key}`).toMatchObject({ status: 'ok', value });

@@ -43,7 +43,8 @@ function harness(members: number[], policy: SnapshotPolicyOptions) {
   const transport = { selfId: 1, endpoint: 'tcp://127.0.0.1:1', setPeers: () => undefined, setFaults: () => undefined,
     setTimeScale: () => undefined, stats: () => ({ peers: {}, invalid: 0, unroutable: 0 }), close: () => Promise.resolve(),
     send: (frame: PeerFrame) => void sent.push(frame.msg) } satisfies PeerTransport;
-  const link: LabLink = { send: () => undefined, close: () => undefined };
+  const reported: Record<string, unknown>[] = [];
+  const link: LabLink = { send: (frame) => { if (frame.type === 'events') reported.push(...frame.events); }, close: () => undefined };
   const errors: string[] = [];
   const kv = new KvStateMachine();
   const core = createRaftNode({ id: 1, members, electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 3 }, null, 0);
@@ -53,7 +54,7 @@ function harness(members: number[], policy: SnapshotPolicyOptions) {
     onLogCompacted: () => { collections += 1; }, onFatal: (error) => { throw error; } });
   runtime.start();
   return {
-    core, kv, runtime, persists, sent, errors, collections: () => collections,
+    core, kv, runtime, persists, sent, errors, reported, collections: () => collections,
     async elapse(ms: number) { nowMs += ms; runtime.reschedule(); await settle(2); },
     deliver(msg: Message) { runtime.onPeerFrame({ v: 1, id: `x-${Math.random()}`, sentAtNs: 0, msg }); },
     put(seq: number, key: string, value: string): Promise<Reply> {
@@ -106,6 +107,10 @@ describe('RaftRuntime and log compaction', () => {
     await until(() => h.kv.appliedIndex === 10, 'the snapshot to be restored');
     expect(await uncommitted).toMatchObject({ status: 'retry', error: expect.stringMatching(/covered by a snapshot/) });
     expect(h.kv.snapshotData()).toEqual(leaderKv.snapshotData());
+    // The UI is told the restored state (it never sees the snapshot's data).
+    await until(() => h.reported.some((event) => event['type'] === 'kv-state'), 'the kv-state event');
+    expect(h.reported.find((event) => event['type'] === 'kv-state')).toMatchObject({ node: 1, index: 10,
+      entries: Object.entries(leaderKv.snapshotData()), tooLarge: false });
     const written = h.persists.find((persist) => persist.snapshot !== null);
     expect(written?.snapshot).toEqual({ lastIncludedIndex: 10, lastIncludedTerm: 3, data });
     expect(h.sent.some((msg) => msg.type === 'InstallSnapshotReply' && msg.done)).toBe(true);

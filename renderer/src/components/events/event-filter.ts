@@ -11,7 +11,7 @@ export interface EventFilter {
 
 export const NO_FILTER: EventFilter = { node: null, type: null, term: null, text: '' };
 
-export const EVENT_TYPES: readonly LabEventType[] = ['raft', 'message', 'node-state', 'log-write', 'node-status', 'node-alive',
+export const EVENT_TYPES: readonly LabEventType[] = ['raft', 'message', 'node-state', 'log-write', 'kv-state', 'node-status', 'node-alive',
   'fault', 'client-op', 'cluster-phase', 'error'];
 
 export function isFiltering(filter: EventFilter): boolean {
