@@ -9,16 +9,14 @@
 //            --no-minify (readable function names for renderer-trace.ts --cpu),
 //            --views all,cluster,timeline (measure each arrangement of the window in turn, --seconds each; default all),
 //            --dist DIR (serve a renderer built elsewhere instead of building this one)
-import { createServer, type Server } from 'node:http';
+import { serveStatic } from './static-server';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 
 const FRAME_TARGET_MS = 1000 / 60;
 const OUT_DIR = resolve('test-results/bench-renderer');
-const MIME: Readonly<Record<string, string>> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2' };
 
 /**
  * What is on screen while measuring (1600x1000 window):
@@ -79,23 +77,6 @@ async function buildRenderer(minify: boolean): Promise<void> {
   const { default: vue } = await import('@vitejs/plugin-vue');
   await build({ root: resolve('renderer'), configFile: false, plugins: [vue()], logLevel: 'warn',
     build: { outDir: OUT_DIR, emptyOutDir: true, minify } });
-}
-
-function serve(root: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(root, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(root) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((resolveServe) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    resolveServe({ server, url: `http://127.0.0.1:${port}` });
-  }));
 }
 
 // In-page code is passed as text: this file is type-checked for Node, without the DOM.
@@ -224,7 +205,7 @@ async function run(options: Options): Promise<number> {
     console.log('building the renderer…');
     await buildRenderer(options.minify);
   }
-  const { server, url } = await serve(options.dist || OUT_DIR);
+  const { server, url } = await serveStatic(options.dist || OUT_DIR);
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--disable-quic'] });

@@ -5,13 +5,12 @@
 //   npx tsx test/bench/renderer-trace.ts                        # reuses test-results/bench-renderer (run bench:ui once)
 //   options: --warmup-seconds N (default 15), --seconds N (default 5), --rate N, --nodes N, --css 'STYLE',
 //            --top N (rows per thread), --out FILE (keep the raw trace for chrome://tracing)
-import { createServer, type Server } from 'node:http';
+import { serveStatic } from './static-server';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 
 const ROOT = resolve('test-results/bench-renderer');
-const MIME: Readonly<Record<string, string>> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink', 'cc',
   'viz', 'disabled-by-default-devtools.timeline.frame'];
 
@@ -36,22 +35,6 @@ function parseOptions(argv: readonly string[]): Options {
     else throw new Error(`unknown option ${flag}`);
   }
   return options;
-}
-
-function serve(root: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(root, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(root) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    done({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
-  }));
 }
 
 interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly dur?: number; readonly args?: { readonly name?: string } }
@@ -116,7 +99,7 @@ function summarizeProfile(profile: CpuProfile, seconds: number, top: number): vo
 
 async function main(options: Options): Promise<void> {
   if (!existsSync(join(ROOT, 'index.html'))) throw new Error('no build: run `npm run bench:ui -- --seconds 10` once first');
-  const { server, url } = await serve(ROOT);
+  const { server, url } = await serveStatic(ROOT);
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--disable-quic'] });

@@ -15,10 +15,10 @@
 //   file  = "RAFTSNP1" frame(header JSON {"index","term","generation","bytes"}) frame(data bytes)*
 //   frame = record-frame.ts framing (length, CRC-32C); data frames hold up to 1 MiB of the data's UTF-8 bytes each
 
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeFrameBytes, readFrame } from './record-frame';
-import { syncDirectory, writeFully } from './wal-files';
+import { syncDirectory, writeFileAtomically, writeFully } from './wal-files';
 import { WalCorruptionError } from './wal-errors';
 
 /** What the WAL stores about the current snapshot; the data itself is in the file this names. */
@@ -57,9 +57,7 @@ function headerJson(ref: SnapshotRef): string {
  */
 export async function writeSnapshotFile(dir: string, ref: SnapshotRef, encoded: Buffer): Promise<void> {
   if (encoded.length !== ref.bytes) throw new Error(`snapshot data is ${encoded.length} bytes, its reference says ${ref.bytes}`);
-  const tempPath = join(dir, SNAPSHOT_TEMP_FILE_NAME);
-  const handle = await open(tempPath, 'w');
-  try {
+  await writeFileAtomically(dir, join(dir, SNAPSHOT_TEMP_FILE_NAME), snapshotFilePath(dir, ref), async (handle) => {
     let offset = 0;
     const put = async (bytes: Buffer): Promise<void> => {
       await writeFully(handle, bytes, offset);
@@ -70,15 +68,7 @@ export async function writeSnapshotFile(dir: string, ref: SnapshotRef, encoded: 
     for (let start = 0; start < encoded.length; start += DATA_FRAME_BYTES) {
       await put(encodeFrameBytes(encoded.subarray(start, start + DATA_FRAME_BYTES)));
     }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(tempPath, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(tempPath, snapshotFilePath(dir, ref));
-  await syncDirectory(dir);
+  });
 }
 
 /**

@@ -37,12 +37,27 @@ export async function replaceWalFile(
   dir: string,
   writeBody: (handle: FileHandle, offset: number) => Promise<number>,
 ): Promise<number> {
-  const tempPath = walTempPath(dir);
-  const handle = await open(tempPath, 'w');
-  let fileBytes: number;
-  try {
+  return writeFileAtomically(dir, walTempPath(dir), walPath(dir), async (handle) => {
     await writeFully(handle, WAL_MAGIC, 0);
-    fileBytes = await writeBody(handle, WAL_MAGIC.length);
+    return writeBody(handle, WAL_MAGIC.length);
+  });
+}
+
+/**
+ * Writes a file so that a crash leaves either the old `finalPath` or the complete new one, never a mix: `write` fills
+ * a temp file, which is fsynced, renamed over `finalPath`, and the directory fsynced (so the rename is durable too).
+ * On failure the temp file is removed and the error rethrown.
+ */
+export async function writeFileAtomically<T>(
+  dir: string,
+  tempPath: string,
+  finalPath: string,
+  write: (handle: FileHandle) => Promise<T>,
+): Promise<T> {
+  const handle = await open(tempPath, 'w');
+  let result: T;
+  try {
+    result = await write(handle);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -50,9 +65,9 @@ export async function replaceWalFile(
     throw error;
   }
   await handle.close();
-  await rename(tempPath, walPath(dir));
+  await rename(tempPath, finalPath);
   await syncDirectory(dir);
-  return fileBytes;
+  return result;
 }
 
 /** fs write may write fewer bytes than asked; loop until all are down. */
