@@ -31,6 +31,8 @@ import { workloadReport } from './client/workload-report';
 
 const STOP_GRACE_MS = 2000;
 const START_DEADLINE_MS = 20_000;
+/** How long setPartition/setLinkFaults/healAll wait for the nodes to say they applied the new tables. */
+const FAULTS_APPLIED_DEADLINE_MS = 2000;
 const MAX_REJECTION_REPORTS_PER_SECOND = 5;
 
 export interface LabControllerOptions {
@@ -53,6 +55,8 @@ interface NodeSlot {
   readonly mirror: NodeMirror;
   /** Why the process last failed, from its own last words on stderr. */
   lastFailure: string | null;
+  /** Version of the last fault table this process said it applied (see pushFaults). */
+  appliedFaultsVersion: number;
 }
 
 export class LabController implements LabApi {
@@ -61,6 +65,8 @@ export class LabController implements LabApi {
   private readonly nodes = new Map<NodeId, NodeSlot>();
   /** The cluster's committed log, gathered from the mirrors (see committed-log.ts); one per cluster run. */
   private committed = new CommittedLog();
+  /** Numbers the fault tables sent to the nodes; each node echoes the last one it applied. */
+  private faultsVersion = 0;
   private readonly faults = new FaultState();
   private readonly connections = new NodeConnections();
   private readonly uiClient: KvClient;
@@ -222,7 +228,7 @@ export class LabController implements LabApi {
     this.faults.setPartition(groups, this.memberIds());
     const shown = groups.map((group) => `{${group.map((node) => `S${node}`).join(', ')}}`).join(' | ');
     this.publishFault('partition', groups.flat(), `partition: ${shown} (unlisted nodes form one more group)`);
-    this.pushFaults();
+    await this.pushFaults();
   }
 
   async setLinkFaults(from: NodeId, to: NodeId, patch: Partial<LinkFaults>): Promise<void> {
@@ -232,13 +238,13 @@ export class LabController implements LabApi {
     this.faults.setLink(from, to, patch);
     const shown = Object.entries(patch).map(([name, value]) => `${name}=${String(value)}`).join(', ');
     this.publishFault('link', [from, to], `link S${from}→S${to}: ${shown}`);
-    this.pushFaults();
+    await this.pushFaults();
   }
 
   async healAll(): Promise<void> {
     this.faults.healAll();
     this.publishFault('heal', this.memberIds(), 'healed: every link works again');
-    this.pushFaults();
+    await this.pushFaults();
   }
 
   async setTimeScale(timeScale: number): Promise<void> {
@@ -344,7 +350,7 @@ export class LabController implements LabApi {
     mkdirSync(dataDir, { recursive: true });
     const previous = this.nodes.get(id);
     const slot: NodeSlot = { view: previous?.view ?? initialView(id), process: null, clientEndpoint: null, configured: false,
-      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null };
+      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null, appliedFaultsVersion: 0 };
     this.nodes.set(id, slot);
     slot.process = new NodeProcess({
       nodeId: id,
@@ -389,7 +395,10 @@ export class LabController implements LabApi {
     const slot = this.nodes.get(frame.node);
     if (!slot || slot.process?.pid !== frame.pid) return; // a stale process, or one we did not start
     if (frame.type === 'hello') this.onHello(slot, frame);
-    else for (const raw of frame.events) this.onNodeEvent(slot, raw);
+    else if (frame.type === 'faults-applied') {
+      slot.appliedFaultsVersion = Math.max(slot.appliedFaultsVersion, frame.version);
+      this.notifyWaiters();
+    } else for (const raw of frame.events) this.onNodeEvent(slot, raw);
   }
 
   private onHello(slot: NodeSlot, frame: Extract<NodeToLabFrame, { type: 'hello' }>): void {
@@ -451,12 +460,22 @@ export class LabController implements LabApi {
     this.events.publish(event);
   }
 
-  private pushFaults(): void {
+  /**
+   * Sends every node its new fault table and resolves once each node that can answer has applied it, so a caller
+   * that partitions and then writes knows the partition is already in force. A node that cannot answer (crashed,
+   * paused, not yet configured: it gets the table with its configuration) is not waited for; one that dies
+   * meanwhile is waited for at most FAULTS_APPLIED_DEADLINE_MS.
+   */
+  private async pushFaults(): Promise<void> {
     const tables = this.faults.tables(this.memberIds());
+    const version = ++this.faultsVersion;
     for (const id of this.memberIds()) {
       const table = tables[id];
-      if (table) this.sendToNode(id, { type: 'faults', faults: table });
+      if (table) this.sendToNode(id, { type: 'faults', faults: table, version });
     }
+    const applied = (): boolean => [...this.nodes.values()].every((slot) =>
+      slot.appliedFaultsVersion >= version || !slot.configured || slot.view.status !== 'running' || (slot.process?.isExited ?? true));
+    await this.waitUntil(applied, FAULTS_APPLIED_DEADLINE_MS, 'the nodes to apply the new fault tables').catch(() => undefined);
   }
 
   private sendToNode(id: NodeId, frame: DistributiveOmit<LabToNodeFrame, 'v' | 'secret'>): void {

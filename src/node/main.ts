@@ -98,6 +98,10 @@ class NodeProcessMain {
         break;
       case 'faults':
         this.transport.setFaults(frame.faults);
+        if (frame.version !== undefined) {
+          this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'faults-applied', node: this.env.nodeId,
+            pid: process.pid, version: frame.version });
+        }
         break;
       case 'time-scale':
         this.clock?.setTimeScale(frame.timeScale);

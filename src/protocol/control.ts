@@ -39,7 +39,17 @@ export const nodeEventsSchema = z.strictObject({
   events: z.array(z.record(z.string(), z.unknown())).max(5000),
 });
 
-export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema]);
+/** The node applied the fault table the lab numbered `version` (so the lab's setPartition/healAll can wait for it). */
+export const nodeFaultsAppliedSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION),
+  secret,
+  type: z.literal('faults-applied'),
+  node: nodeId,
+  pid: z.number().int().positive(),
+  version: z.number().int().nonnegative(),
+});
+
+export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema]);
 export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
 
 const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
@@ -67,7 +77,8 @@ export const labToNodeSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('configure'), config: nodeConfigSchema }),
   /** A member moved (restarted on a new port). */
   z.strictObject({ ...base, type: z.literal('peers'), members: z.record(z.string().regex(/^\d{1,2}$/), endpoint) }),
-  z.strictObject({ ...base, type: z.literal('faults'), faults: faultTableSchema }),
+  /** `version` (absent from older labs) is echoed in a faults-applied frame once the table is in force. */
+  z.strictObject({ ...base, type: z.literal('faults'), faults: faultTableSchema, version: z.number().int().nonnegative().optional() }),
   z.strictObject({ ...base, type: z.literal('time-scale'), timeScale: z.number().min(1).max(100) }),
 ]);
 export type LabToNodeFrame = z.infer<typeof labToNodeSchema>;

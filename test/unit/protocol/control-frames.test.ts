@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { CONTROL_PROTOCOL_VERSION, decodeLabToNode, decodeNodeToLab, encodeControlFrame } from '../../../src/protocol/control';
+
+const SECRET = 'a-secret-of-sixteen-or-more';
+const bytes = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
+
+describe('control frames for fault tables', () => {
+  const table = { outbound: {}, blockedFrom: [2] };
+
+  it('a numbered fault table and its acknowledgement round-trip', () => {
+    const faults = { v: CONTROL_PROTOCOL_VERSION, secret: SECRET, type: 'faults', faults: table, version: 7 } as const;
+    expect(decodeLabToNode(encodeControlFrame(faults), SECRET)).toEqual({ ok: true, value: faults });
+    const applied = { v: CONTROL_PROTOCOL_VERSION, secret: SECRET, type: 'faults-applied', node: 3, pid: 1234, version: 7 } as const;
+    expect(decodeNodeToLab(encodeControlFrame(applied), SECRET)).toEqual({ ok: true, value: applied });
+  });
+
+  it('a table without a version (an older lab) is still accepted', () => {
+    const decoded = decodeLabToNode(bytes({ v: CONTROL_PROTOCOL_VERSION, secret: SECRET, type: 'faults', faults: table }), SECRET);
+    expect(decoded.ok).toBe(true);
+  });
+
+  it('rejects an acknowledgement with a bad version, a wrong secret or extra fields', () => {
+    const good = { v: CONTROL_PROTOCOL_VERSION, secret: SECRET, type: 'faults-applied', node: 3, pid: 1234, version: 7 };
+    for (const bad of [{ ...good, version: -1 }, { ...good, version: 1.5 }, { ...good, node: 0 }, { ...good, extra: true }]) {
+      expect(decodeNodeToLab(bytes(bad), SECRET).ok).toBe(false);
+    }
+    expect(decodeNodeToLab(bytes(good), 'another-secret-of-sixteen')).toEqual({ ok: false, error: 'control frame with a wrong secret' });
+  });
+});
