@@ -71,11 +71,13 @@ export const installSnapshotSchema = z.strictObject({
   type: z.literal('InstallSnapshot'),
   ...addressing,
   lastIncludedIndex: z.int().min(1),
-  lastIncludedTerm: countSchema,
+  lastIncludedTerm: z.int().min(1),
   offset: countSchema,
   data: z.string().max(MAX_SNAPSHOT_CHUNK_CHARS),
   done: z.boolean(),
-});
+// A snapshot holds committed entries, whose terms never exceed the sender's: refused here, before it can move our term.
+}).refine((message) => message.lastIncludedTerm <= message.term,
+  { message: 'lastIncludedTerm must not exceed term', path: ['lastIncludedTerm'] });
 
 export const installSnapshotReplySchema = z.strictObject({
   type: z.literal('InstallSnapshotReply'),
@@ -202,7 +204,8 @@ function isMessage(msg: unknown): msg is Message {
       return isObjectWithKeys(m, 9) && typeof m['success'] === 'boolean' && isCount(m['matchIndex']) && isCount(m['conflictTerm']) &&
         isCount(m['conflictIndex']) && isCount(m['readRound']);
     case 'InstallSnapshot':
-      return isObjectWithKeys(m, 9) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) && isCount(m['lastIncludedTerm']) &&
+      return isObjectWithKeys(m, 9) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) &&
+        isIntIn(m['lastIncludedTerm'], 1, m['term'] as number) &&
         isCount(m['offset']) && isStringOfLength(m['data'], 0, MAX_SNAPSHOT_CHUNK_CHARS) && typeof m['done'] === 'boolean';
     case 'InstallSnapshotReply':
       return isObjectWithKeys(m, 7) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) && isCount(m['bytesStored']) &&

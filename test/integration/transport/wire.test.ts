@@ -83,6 +83,13 @@ describe('encodePeerFrame / decodePeerFrame', () => {
     expect(mustReject(encodePeerFrame(over))).toMatch(/msg\.data:/);
   });
 
+  it('refuses a snapshot whose last term is 0 or beyond the message term (it would hold uncommitted terms)', () => {
+    const install = oneOfEach[4] as Message & { type: 'InstallSnapshot' };
+    expect(decodePeerFrame(encodePeerFrame(frameOf({ ...install, lastIncludedTerm: install.term })))).toMatchObject({ ok: true });
+    expect(mustReject(encodePeerFrame(frameOf({ ...install, lastIncludedTerm: install.term + 1 })))).toMatch(/msg\.lastIncludedTerm:.*must not exceed term/);
+    expect(mustReject(encodePeerFrame(frameOf({ ...install, lastIncludedTerm: 0 })))).toMatch(/msg\.lastIncludedTerm:/);
+  });
+
   it('never throws on random bytes or random JSON-ish text', () => {
     const seed = testSeed('decodePeerFrame fuzz');
     const random = seededRandom(seed);

@@ -61,7 +61,7 @@ const peerFrames: PeerFrame[] = [
   { v: 1, id: '1.x-5', sentAtNs: 9, msg: { type: 'AppendEntriesReply', from: 1, to: 25, term: 4, success: false, matchIndex: 0, conflictTerm: 3, conflictIndex: 5, readRound: 9 } },
   { v: 1, id: '1.x-6', sentAtNs: 10, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 5000, lastIncludedTerm: 3,
     offset: 262144, data: '{"values":[["é","🚀"]],"x":"\u0000"}', done: false } },
-  { v: 1, id: '1.x-7', sentAtNs: 11, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 1, lastIncludedTerm: 0,
+  { v: 1, id: '1.x-7', sentAtNs: 11, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 1, lastIncludedTerm: 1,
     offset: 0, data: '', done: true } },
   { v: 1, id: '1.x-8', sentAtNs: 12, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 9, lastIncludedTerm: 4,
     offset: 0, data: 'y'.repeat(MAX_SNAPSHOT_CHUNK_CHARS), done: true } },
