@@ -1,7 +1,7 @@
 // Fault profiles: how often each kind of fault happens in a fuzz run, which reactive faults fire, and the cluster
 // settings a profile needs. A planted-bug test picks the profile that gives its bug the chance to bite.
 
-import type { NetworkOptions } from './network';
+import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from './network';
 
 export type FaultKind =
   | 'crash'
@@ -137,12 +137,6 @@ export const FAULT_PROFILES = {
 
 export type FaultProfileName = keyof typeof FAULT_PROFILES;
 
-export const QUIET_NETWORK: Partial<NetworkOptions> = {
-  latency: { minMs: 1, maxMs: 3, tailProbability: 0, tailMeanMs: 0 },
-  lossProbability: 0,
-  duplicateProbability: 0,
-  reorderProbability: 0,
-  reorderMaxMs: 0,
-  unreliable: false,
-  longReordering: false,
-};
+// The default network without its in-flight bound: configuring it heals every fault and keeps the bound as set.
+const { maxInFlight: _keptAsConfigured, ...defaultBehaviour } = DEFAULT_NETWORK_OPTIONS;
+export const QUIET_NETWORK: Partial<NetworkOptions> = defaultBehaviour;

@@ -109,6 +109,18 @@ async function electedLeader() {
   return { ...h, term };
 }
 
+/** An elected leader with two puts proposed in separate batches, both writes still in flight; replies are recorded. */
+async function leaderWithTwoPendingPuts() {
+  const h = await electedLeader();
+  await h.wal.completeAll();
+  const replies: string[] = [];
+  h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'a', value: '1' }, () => replies.push('r1'));
+  await settle();
+  h.runtime.handleClient({ v: 1, requestId: 'r2', clientId: 'c', seq: 2, op: 'put', key: 'b', value: '2' }, () => replies.push('r2'));
+  await settle();
+  return { h, replies };
+}
+
 describe('leader sends AppendEntries before its own write is durable', () => {
   it('followers get new entries at once; the client hears only after the leader\'s write', async () => {
     const h = await electedLeader();
@@ -140,13 +152,7 @@ describe('leader sends AppendEntries before its own write is durable', () => {
   });
 
   it('a commit that counted the leader\'s pending write is not reported while an earlier write completes', async () => {
-    const h = await electedLeader();
-    await h.wal.completeAll();
-    const replies: string[] = [];
-    h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'a', value: '1' }, () => replies.push('r1'));
-    await settle();
-    h.runtime.handleClient({ v: 1, requestId: 'r2', clientId: 'c', seq: 2, op: 'put', key: 'b', value: '2' }, () => replies.push('r2'));
-    await settle();
+    const { h, replies } = await leaderWithTwoPendingPuts();
     const second = h.core.status().lastLogIndex;
     const first = second - 1;
     expect(h.wal.pending.length).toBe(2);
@@ -166,13 +172,7 @@ describe('leader sends AppendEntries before its own write is durable', () => {
   });
 
   it('a commit is answered once its entry is durable, without waiting for the write of a newer entry', async () => {
-    const h = await electedLeader();
-    await h.wal.completeAll();
-    const replies: string[] = [];
-    h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'a', value: '1' }, () => replies.push('r1'));
-    await settle();
-    h.runtime.handleClient({ v: 1, requestId: 'r2', clientId: 'c', seq: 2, op: 'put', key: 'b', value: '2' }, () => replies.push('r2'));
-    await settle();
+    const { h, replies } = await leaderWithTwoPendingPuts();
     const first = h.core.status().lastLogIndex - 1;
     h.deliver({ type: 'AppendEntriesReply', from: 2, to: 1, term: h.term, success: true, matchIndex: first, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
     await settle(5);
