@@ -26,7 +26,7 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   const options = { nodes, clients, seconds, keys };
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   print(`bench: ${nodes} nodes, ${clients} clients, ${seconds} s of puts (64-byte values), fsync on`);
-  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000, eventDetail: 'state' });
+  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000, eventDetail: 'quiet' });
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());
   let raft: LoadResult;
   let startup: StartupResult;

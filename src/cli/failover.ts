@@ -14,7 +14,7 @@ export async function runFailoverCommand(argv: readonly string[]): Promise<numbe
   if (!Number.isInteger(trials) || trials < 1 || trials > 10_000) throw new UsageError('--trials must be 1..10000');
   if (!Number.isInteger(nodes) || nodes < 3 || nodes > 9) throw new UsageError('--nodes must be 3..9 (a leader must be killable)');
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
-  const controller = await LabController.create({ windowEvents: 1000, eventDetail: 'state' });
+  const controller = await LabController.create({ windowEvents: 1000, eventDetail: 'quiet' });
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());
   try {
     await controller.startCluster({ nodeCount: nodes, electionTimeoutMs: [150, 300], heartbeatMs: 50 });

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zmq from 'zeromq';
-import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
+import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
 import {
   DEFAULT_SETTINGS, type ClientRequest, type ClientResult, type ClusterPhase, type ClusterSettings, type LabApi,
   type LabSnapshot, type NodeDetail, type NodeStatus, type NodeView, type PartitionGroups, type WorkloadReport,
@@ -43,8 +43,8 @@ export interface LabControllerOptions {
   readonly maxNodes?: number;
   /** Window of events kept in memory. */
   readonly windowEvents?: number;
-  /** full (default): every message and rule, for the UI; state: state changes only, for headless runs. */
-  readonly eventDetail?: 'full' | 'state';
+  /** What the nodes report (see EVENT_DETAILS); full, for the UI, by default. */
+  readonly eventDetail?: EventDetail;
 }
 
 interface NodeSlot {
@@ -87,7 +87,7 @@ export class LabController implements LabApi {
     readonly maxNodes: number,
     dataRoot: string | undefined,
     windowEvents: number | undefined,
-    private readonly eventDetail: 'full' | 'state',
+    private readonly eventDetail: EventDetail,
   ) {
     this.events = new EventHub(windowEvents);
     this.ownsDataRoot = dataRoot === undefined;

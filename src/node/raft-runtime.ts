@@ -18,6 +18,7 @@
 import type { KvStateMachine } from '../kv/state-machine';
 import type { KvApplyResult } from '../kv/result';
 import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
+import type { EventDetail } from '../protocol/control';
 import type { PeerFrame } from '../protocol/wire';
 import type { Entry, RaftNode, Ready, Snapshot } from '../raft/types';
 import { encodeKvCommand } from '../kv/command';
@@ -50,8 +51,8 @@ export interface RaftRuntimeOptions {
   readonly clock: ScaledClock;
   readonly kv: KvStateMachine;
   readonly reporter: EventReporter;
-  /** Whether to report every message and every heartbeat's outcome (the UI) or only state changes. */
-  readonly eventDetail: 'full' | 'state';
+  /** What to report to the lab: see EVENT_DETAILS. */
+  readonly eventDetail: EventDetail;
   /** When to compact the log. */
   readonly snapshotPolicy: SnapshotPolicyOptions;
   /** Something went wrong that the node survives (reported to the lab as an error). */
@@ -349,6 +350,7 @@ export class RaftRuntime {
   }
 
   private reportLogWrite(entries: readonly Entry[]): void {
+    if (this.o.eventDetail === 'quiet') return;
     this.o.reporter.report({ type: 'log-write', atNs: monotonicNowNs(), node: this.o.nodeId,
       entries: entries.slice(0, 1024).map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })) });
   }

@@ -10,7 +10,7 @@ import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
 import type { PeerFrame } from '../../../src/protocol/wire';
-import type { NodeToLabFrame } from '../../../src/protocol/control';
+import type { EventDetail, NodeToLabFrame } from '../../../src/protocol/control';
 import type { ClientReplyFrame } from '../../../src/protocol/client';
 import { KvStateMachine } from '../../../src/kv/state-machine';
 import { createRaftNode } from '../../../src/raft';
@@ -47,7 +47,7 @@ class ManualWal {
 /** Lets promise chains, setImmediate drains and the reporter's 10 ms flush run. */
 const settle = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function harness() {
+function harness(eventDetail: EventDetail = 'state') {
   let nowMs = 0;
   const clock = new ScaledClock(1, () => nowMs);
   const wal = new ManualWal();
@@ -59,14 +59,15 @@ function harness() {
   const link: LabLink = { send: (frame) => void labFrames.push(frame), close: () => undefined };
   const core = createRaftNode({ id: 1, members: [1, 2, 3], electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 7 }, null, 0);
   const runtime = new RaftRuntime({ nodeId: 1, core, wal: wal.api, transport, clock, kv: new KvStateMachine(),
-    reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail: 'state',
+    reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail,
     snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, onError: (message) => { throw new Error(message); },
     onFatal: (error) => { throw error; } });
-  const reportedCommits = (): number[] => labFrames.flatMap((frame) => frame.type === 'events' ? frame.events : [])
-    .filter((event) => event['type'] === 'node-state')
+  const reportedEvents = (type: string): Record<string, unknown>[] => labFrames
+    .flatMap((frame) => frame.type === 'events' ? frame.events : []).filter((event) => event['type'] === type);
+  const reportedCommits = (): number[] => reportedEvents('node-state')
     .map((event) => (event['state'] as { commitIndex: number }).commitIndex);
   return {
-    wal, sent, runtime, core, reportedCommits,
+    wal, sent, runtime, core, reportedCommits, reportedEvents,
     advance(ms: number) { nowMs += ms; },
     deliver(msg: Message) { runtime.onPeerFrame({ v: 1, id: `x-${Math.random()}`, sentAtNs: 0, msg }); },
   };
@@ -194,5 +195,26 @@ describe('leader sends AppendEntries before its own write is durable', () => {
     await settle();
     const acks = h.sent.map(({ frame }) => frame.msg).filter((msg) => msg.type === 'AppendEntriesReply');
     expect(acks).toMatchObject([{ success: true, matchIndex: 1 }]);
+  });
+});
+
+describe('event detail', () => {
+  const followerWritesOneEntry = async (eventDetail: EventDetail) => {
+    const h = harness(eventDetail);
+    h.runtime.start();
+    h.deliver({ type: 'AppendEntries', from: 2, to: 1, term: 1, prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, readRound: 0,
+      entries: [{ index: 1, term: 1, command: null }] });
+    await settle(5);
+    await h.wal.completeAll();
+    await settle(15); // the reporter flushes every 10 ms
+    return h;
+  };
+
+  it('state reports the log writes (the checkers compare logs) and quiet does not, while both report the state', async () => {
+    const state = await followerWritesOneEntry('state');
+    expect(state.reportedEvents('log-write')).toMatchObject([{ entries: [{ index: 1, term: 1 }] }]);
+    const quiet = await followerWritesOneEntry('quiet');
+    expect(quiet.reportedEvents('log-write')).toEqual([]);
+    expect(quiet.reportedEvents('node-state').at(-1)).toMatchObject({ state: { lastLogIndex: 1, term: 1 } });
   });
 });
