@@ -2,6 +2,7 @@
 // temp file, fsynced, renamed over the live name, directory fsynced. So the live file always starts with a whole
 // header, and a crash during compaction leaves either the old file or the new one, plus at most a stale temp file.
 
+import { writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
@@ -75,6 +76,16 @@ export async function writeFully(handle: FileHandle, bytes: Uint8Array, offset: 
   let written = 0;
   while (written < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, offset + written);
+    if (bytesWritten <= 0) throw new Error(`write to WAL made no progress at offset ${offset + written}`);
+    written += bytesWritten;
+  }
+}
+
+/** writeFully on the calling thread (see FileWal.writeBatch for why the hot path writes synchronously). */
+export function writeFullySync(fd: number, bytes: Uint8Array, offset: number): void {
+  let written = 0;
+  while (written < bytes.length) {
+    const bytesWritten = writeSync(fd, bytes, written, bytes.length - written, offset + written);
     if (bytesWritten <= 0) throw new Error(`write to WAL made no progress at offset ${offset + written}`);
     written += bytesWritten;
   }
