@@ -19,9 +19,24 @@ export async function waitForLeader(controller: LabController, deadlineMs: numbe
 
 /**
  * Waits until every running node has committed and applied at least `minCommit` and all agree on the commit index;
- * returns the committed log as the lab gathered it from the nodes' mirrors.
+ * returns the committed log as the lab gathered it from the nodes' mirrors (so the nodes must report their log
+ * writes: event detail 'full' or 'state').
  */
-export async function waitForConvergence(controller: LabController, minCommit: number, deadlineMs: number): Promise<LogEntryView[]> {
+export function waitForConvergence(controller: LabController, minCommit: number, deadlineMs: number): Promise<LogEntryView[]> {
+  return pollUntilConverged(controller, minCommit, deadlineMs, (commit) => {
+    // Gathered from every node's mirror: with log compaction no single mirror need hold it all (committed-log.ts).
+    const committed = controller.committedLog(commit);
+    return committed === null ? null : [...committed];
+  });
+}
+
+/** Like waitForConvergence, without the log (any event detail): returns the commit index all running nodes reached. */
+export function waitForEqualCommit(controller: LabController, minCommit: number, deadlineMs: number): Promise<number> {
+  return pollUntilConverged(controller, minCommit, deadlineMs, (commit) => commit);
+}
+
+async function pollUntilConverged<T>(controller: LabController, minCommit: number, deadlineMs: number,
+  resultAt: (commit: number) => T | null): Promise<T> {
   const until = performance.now() + deadlineMs;
   let last = '';
   while (performance.now() < until) {
@@ -31,9 +46,8 @@ export async function waitForConvergence(controller: LabController, minCommit: n
     last = running.map((node) => `S${node.id}: commit ${node.commitIndex}, applied ${node.lastApplied}`).join('; ');
     const [commit] = [...commits];
     if (commits.size === 1 && commit !== undefined && commit >= minCommit && running.every((node) => node.lastApplied >= commit)) {
-      // Gathered from every node's mirror: with log compaction no single mirror need hold it all (committed-log.ts).
-      const committed = controller.committedLog(commit);
-      if (committed !== null) return [...committed];
+      const result = resultAt(commit);
+      if (result !== null) return result;
     }
     await sleep(POLL_MS);
   }

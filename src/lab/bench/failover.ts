@@ -1,6 +1,6 @@
 // Failover time: kill -9 the leader, then measure until the next write is acknowledged by the new leader.
 import { KvClient } from '../client/kv-client';
-import { waitForConvergence, waitForLeader } from '../cluster-waits';
+import { waitForEqualCommit, waitForLeader } from '../cluster-waits';
 import type { LabController } from '../controller';
 import { LatencySamples, type LatencySummary } from './latency-stats';
 
@@ -20,7 +20,7 @@ export async function measureFailovers(controller: LabController, trials: number
     onTrial(trial, failoverMs);
     await controller.restartNode(leader);
     const snapshot = await controller.getSnapshot();
-    await waitForConvergence(controller, Math.max(...snapshot.nodes.map((node) => node.commitIndex)), 20_000);
+    await waitForEqualCommit(controller, Math.max(...snapshot.nodes.map((node) => node.commitIndex)), 20_000);
   }
   return samples.summary();
 }

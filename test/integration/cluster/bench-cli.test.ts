@@ -1,0 +1,32 @@
+// `raft-lab bench` and `raft-lab failover` end to end, briefly: real processes, real writes, the printed summary.
+// Their numbers are not asserted (speed lives in the benchmarks); that they run and report is.
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeRun, lastJsonLine, runCli, stopRunningCli } from './cli-runner';
+
+const RUN_DEADLINE_MS = 60_000;
+
+afterEach(stopRunningCli);
+
+describe('raft-lab bench and failover', () => {
+  it('bench writes through a 3-node cluster and prints throughput, latency, CPU and memory', async () => {
+    const run = await runCli(['bench', '--nodes', '3', '--clients', '4', '--seconds', '1'], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(0);
+    const summary = lastJsonLine(run);
+    expect(summary, output).toMatchObject({ nodes: 3, clients: 4, raftLab: { errors: 0 } });
+    const raftLab = summary['raftLab'] as { opsPerSecond: number; latency: { count: number; p50Ms: number } };
+    expect(raftLab.latency.count, output).toBeGreaterThan(0);
+    expect(raftLab.latency.p50Ms, output).toBeGreaterThan(0);
+    expect(Object.keys(summary['rssAfterMb'] as object), output).toEqual(['1', '2', '3']);
+  });
+
+  it('failover kills the leader in each trial and times the next acknowledged write', async () => {
+    const run = await runCli(['failover', '--trials', '3'], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(0);
+    expect(run.stdout.match(/^trial \d+: [\d.]+ ms$/gm), output).toHaveLength(3);
+    const summary = lastJsonLine(run);
+    expect(summary, output).toMatchObject({ trials: 3, count: 3 });
+    expect(summary['p50Ms'], output).toBeGreaterThan(0);
+  });
+});
