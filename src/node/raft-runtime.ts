@@ -30,6 +30,7 @@ import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
 import { kvStateEvent } from './kv-state-report';
 import { NodeStateTracker } from './node-state-tracker';
+import { QUIET_STATE_REPORT_INTERVAL_MS, StateReportPacer } from './state-report-pacer';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
 
@@ -86,6 +87,8 @@ export class RaftRuntime {
   /** Ready batches whose messages wait in the chain; while any do, later messages wait too (per-peer order). */
   private heldMessageBatches = 0;
   private readonly snapshots: SnapshotPolicy;
+  /** Paces state reports in quiet mode; null: every change is reported at once. */
+  private readonly statePacer: StateReportPacer | null;
 
   constructor(private readonly o: RaftRuntimeOptions) {
     this.fullDetail = o.eventDetail === 'full';
@@ -93,6 +96,8 @@ export class RaftRuntime {
     this.durable = new DurablePrefix(status.lastLogIndex);
     this.snapshots = new SnapshotPolicy(o.snapshotPolicy, status.snapshotIndex);
     this.stateTracker = new NodeStateTracker(o.core, o.clock, () => this.durable.index);
+    this.statePacer = o.eventDetail === 'quiet'
+      ? new StateReportPacer(QUIET_STATE_REPORT_INTERVAL_MS, () => performance.now(), this.reportStateNow) : null;
   }
 
   start(): void {
@@ -103,13 +108,19 @@ export class RaftRuntime {
   }
 
   private reportStateIfChanged(): void {
+    if (this.statePacer) this.statePacer.changed(this.o.core.status());
+    else this.reportStateNow();
+  }
+
+  private readonly reportStateNow = (): void => {
     const state = this.stateTracker.changed();
     if (state) this.o.reporter.report({ type: 'node-state', atNs: monotonicNowNs(), node: this.o.nodeId, state });
-  }
+  };
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.statePacer?.stop();
   }
 
   onPeerFrame(frame: PeerFrame): void {
