@@ -35,14 +35,15 @@ export function findNodeScript(fromUrl: string = import.meta.url): string {
  * collecting, and freed memory malloc keeps:
  * - a 1 MB young generation (each semi-space; the young generation's pages are resident once touched);
  * - a full GC right after each log compaction (--expose-gc, used by the node's main.ts, when thousands of entries
- *   just died), which compacts the heap (--compact-on-every-full-gc) so that emptied pages are given back: without
- *   that, old space stayed at 15-18 MB committed around 9 MB used;
+ *   just died). Not a compacting one (--compact-on-every-full-gc): that lowered the memory held between collections
+ *   but raised the peak (evacuation needs fresh pages while the old ones are still held) and the pauses;
  * - one malloc arena (ZeroMQ's I/O thread frees message buffers the main thread allocated, and every thread with its
  *   own arena keeps its own free memory) and fixed mmap/trim thresholds (glibc raises them as large blocks are freed,
  *   and then keeps up to 64 MB it could return).
- * Measured after 10 s at 64 clients (~55k writes): 64-71 MB with all of these, 75-82 MB with only the first two.
+ * Peak resident memory (VmHWM) over 10 s at 64 clients (~50k writes): 72-78 MB with all of these, 78-83 MB without the
+ * malloc settings; 62-64 MB at start.
  */
-const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc', '--compact-on-every-full-gc'];
+const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 /** glibc's malloc settings (see above); other C libraries ignore them. */
 const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
