@@ -5,7 +5,7 @@ import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { benchRaftLab } from '../lab/bench/raft-bench';
 import { benchEtcd, findEtcd } from '../lab/bench/etcd-bench';
 import { formatMs } from '../lab/bench/latency-stats';
-import { measureStartup, residentMb, type StartupResult } from '../lab/bench/startup';
+import { measureStartup, peakResidentMb, residentMb, type StartupResult } from '../lab/bench/startup';
 import type { LoadResult } from '../lab/bench/closed-loop';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import { parseFlags, UsageError } from './args';
@@ -31,17 +31,21 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   let raft: LoadResult;
   let startup: StartupResult;
   let rssAfterMb: Record<number, number | null>;
+  let peakRssMb: Record<number, number | null>;
   try {
     startup = await measureStartup(controller, nodes);
     print(`start to elected leader: ${formatMs(startup.startToLeaderMs)}; node RSS at start: ${formatRss(startup.rssMbByNode)}`);
     raft = await benchRaftLab(controller, options);
-    rssAfterMb = Object.fromEntries((await controller.getSnapshot()).nodes.map((node) => [node.id, node.pid === null ? null : residentMb(node.pid)]));
+    const nodesAfter = (await controller.getSnapshot()).nodes;
+    rssAfterMb = Object.fromEntries(nodesAfter.map((node) => [node.id, node.pid === null ? null : residentMb(node.pid)]));
+    peakRssMb = Object.fromEntries(nodesAfter.map((node) => [node.id, node.pid === null ? null : peakResidentMb(node.pid)]));
   } finally {
     await controller.close();
   }
   print(describe('raft-lab', raft));
-  print(`node RSS after the load: ${formatRss(rssAfterMb)}`);
-  const summary: Record<string, unknown> = { nodes, clients, seconds, startToLeaderMs: startup.startToLeaderMs, rssAfterMb, raftLab: raft };
+  print(`node RSS after the load: ${formatRss(rssAfterMb)}; peak: ${formatRss(peakRssMb)}`);
+  const summary: Record<string, unknown> = { nodes, clients, seconds, startToLeaderMs: startup.startToLeaderMs, rssAfterMb, peakRssMb,
+    raftLab: raft };
   if (etcd) {
     const etcdResult = await benchEtcd(etcd, options);
     print(describe('etcd', etcdResult));

@@ -19,10 +19,19 @@ export async function measureStartup(controller: LabController, nodes: number): 
   return { startToLeaderMs, rssMbByNode };
 }
 
-/** VmRSS from /proc (Linux); null elsewhere. */
+/** VmRSS from /proc (Linux), in MB; null elsewhere. */
 export function residentMb(pid: number): number | null {
+  return procStatusMb(pid, 'VmRSS');
+}
+
+/** VmHWM from /proc (Linux): the most the process has ever held resident, in MB; null elsewhere. */
+export function peakResidentMb(pid: number): number | null {
+  return procStatusMb(pid, 'VmHWM');
+}
+
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match?.[1] ? Number(match[1]) / 1024 : null;
   } catch {
     return null;

@@ -17,7 +17,15 @@ describe('raft-lab bench and failover', () => {
     const raftLab = summary['raftLab'] as { opsPerSecond: number; latency: { count: number; p50Ms: number } };
     expect(raftLab.latency.count, output).toBeGreaterThan(0);
     expect(raftLab.latency.p50Ms, output).toBeGreaterThan(0);
-    expect(Object.keys(summary['rssAfterMb'] as object), output).toEqual(['1', '2', '3']);
+    for (const field of ['rssAfterMb', 'peakRssMb']) {
+      const byNode = summary[field] as Record<string, number>;
+      expect(Object.keys(byNode), output).toEqual(['1', '2', '3']);
+      // Linux (/proc): the peak is at least what the node holds after the load
+      for (const id of ['1', '2', '3']) expect(byNode[id], `${field} ${id}\n${output}`).toBeGreaterThan(0);
+    }
+    const after = summary['rssAfterMb'] as Record<string, number>;
+    const peak = summary['peakRssMb'] as Record<string, number>;
+    for (const id of ['1', '2', '3']) expect(peak[id], output).toBeGreaterThanOrEqual(after[id] ?? Infinity);
   });
 
   it('failover kills the leader in each trial and times the next acknowledged write', async () => {
