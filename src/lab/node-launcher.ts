@@ -44,7 +44,7 @@ export function findNodeScript(fromUrl: string = import.meta.url): string {
  * malloc settings; 62-64 MB at start.
  */
 const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
-/** glibc's malloc settings (see above); other C libraries ignore them. */
+/** glibc's malloc settings (see above); other allocators ignore them (other C libraries, and likely Electron's own). */
 const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 export function defaultNodeLauncher(): NodeLauncher {

@@ -1,8 +1,9 @@
 // Runs the pure core for real: timers from a (scaled) monotonic clock, the write-ahead log, the ZeroMQ transport
 // and the KV state machine. The one rule that makes Raft's promises survive crashes lives here: what a Ready batch
-// says to persist is durable BEFORE its messages are sent and before any client hears of the result. Batches are
-// pipelined (batch k+1 may start writing while k syncs, so one fdatasync covers both: group commit) but their
-// messages are released strictly in order, and their committed entries are applied strictly in order.
+// says to persist is durable BEFORE its messages are sent and before any client hears of the result. The WAL writes
+// a batch synchronously (storage/wal.ts), or queues it behind an asynchronous snapshot or WAL-file write, where
+// several batches then share one fdatasync; either way messages are released strictly in order, and committed
+// entries are applied strictly in order.
 //
 // One exception to "durable before sent", the one the dissertation allows (§10.2.1): a leader's AppendEntries go out
 // while its own write of the same entries is still in flight, so followers write in parallel with it. That is safe
@@ -36,7 +37,13 @@ import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
 
 const MAX_PENDING_WRITES = 10_000;
 /** Raft events that happen on every heartbeat; left out when only state changes are reported. */
-const ROUTINE_EVENT_KINDS: ReadonlySet<string> = new Set(['append-accepted', 'message-ignored', 'proposal-accepted', 'read-confirmed']);
+/** Raft events a node does not report, per event detail: in state, the routine ones; in quiet, also per-batch ones. */
+const ROUTINE_EVENT_KINDS = ['append-accepted', 'message-ignored', 'proposal-accepted', 'read-confirmed'];
+const SKIPPED_EVENT_KINDS: Readonly<Record<EventDetail, ReadonlySet<string>>> = {
+  full: new Set(),
+  state: new Set(ROUTINE_EVENT_KINDS),
+  quiet: new Set([...ROUTINE_EVENT_KINDS, 'entries-appended', 'commit-advanced']),
+};
 const MAX_PENDING_READS = 10_000;
 
 type Reply = (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void;
@@ -213,7 +220,7 @@ export class RaftRuntime {
   private process(ready: Ready): void {
     const atNs = monotonicNowNs();
     for (const event of ready.events) {
-      if (!this.fullDetail && ROUTINE_EVENT_KINDS.has(event.kind)) continue;
+      if (SKIPPED_EVENT_KINDS[this.o.eventDetail].has(event.kind)) continue;
       this.o.reporter.report({ type: 'raft', atNs, node: this.o.nodeId, event: { ...event, data: { ...event.data } } });
     }
     const { persist, messages } = ready;

@@ -16,6 +16,7 @@ export class StateReportPacer {
   private lastReportMs = -Infinity;
   private lastIdentity = '';
   private trailing: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -26,6 +27,7 @@ export class StateReportPacer {
 
   /** A state change may need reporting: reports it now, or makes sure a report follows within the interval. */
   changed(state: PacedState): void {
+    if (this.stopped) return;
     const identity = `${state.role}|${state.term}|${state.votedFor}|${state.leaderId}`;
     const nowMs = this.nowMs();
     if (identity !== this.lastIdentity || nowMs - this.lastReportMs >= this.intervalMs) {
@@ -39,9 +41,10 @@ export class StateReportPacer {
     }, this.intervalMs - (nowMs - this.lastReportMs));
   }
 
+  /** No more reports after this; one still waiting goes out now (so the lab gets the node's last state). */
   stop(): void {
-    if (this.trailing) clearTimeout(this.trailing);
-    this.trailing = null;
+    if (this.trailing) this.reportNow(this.nowMs());
+    this.stopped = true;
   }
 
   private reportNow(nowMs: number): void {

@@ -54,16 +54,18 @@ export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
 
 const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
 
-/** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
 /**
  * What a node reports to the lab. full: every message sent, received and dropped, every rule applied, and its log
  * writes (the UI). state: state changes, non-routine Raft events and log writes, no messages (headless runs whose
- * checkers compare the nodes' logs: chaos). quiet: state changes and non-routine Raft events only, no log contents
- * (benchmarks: the cluster is measured, not watched; shipping every entry to the lab cost ~20% of the throughput).
+ * checkers compare the nodes' logs: chaos). quiet: role, term, vote and leader changes at once, index changes at
+ * most every 100 ms, elections and other rare Raft events, no log contents (benchmarks: the cluster is measured,
+ * not watched; shipping every entry to the lab cost ~20% of the throughput). A node's recovered log is sent at
+ * start whatever the detail: it says hello before it is configured.
  */
 export const EVENT_DETAILS = ['full', 'state', 'quiet'] as const;
 export type EventDetail = (typeof EVENT_DETAILS)[number];
 
+/** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
 export const nodeConfigSchema = z.strictObject({
   members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
   electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)]),

@@ -1,5 +1,6 @@
-// The live WAL: accepts writes in call order, writes them in group-commit batches (one fdatasync covers every write
-// that queued while the previous sync was in flight), and compacts the file when it has grown enough.
+// The live WAL: accepts writes in call order, writes them in batches (one fdatasync covers every write that queued
+// meanwhile: while a snapshot file or a compaction was being written, or, for callers that issue several writes
+// in one go, all but the first), and compacts the file when it has grown enough.
 //
 // Invariant: the mirror equals (file contents) + (queue), in order. Writes are applied to the mirror when admitted
 // to the queue, so compaction can write the mirror and count every queued write as done.
@@ -9,8 +10,10 @@
 // raft-runtime.ts), and each async call costs two thread hand-offs, which on a busy 2-core machine are the wait. With
 // the synchronous pair, 3 nodes at 16 clients did 2823-3088 writes/s against 2273-2384 (nodes' CPU per write -25%),
 // and 1-client p50 was 1.59-1.74 ms against 1.94-2.32 (runs alternated; docs/benchmarks.md). Group commit still
-// happens: writes arriving while the thread is blocked queue in the transport and make the next batch. Rare,
-// larger work (snapshot files, compaction) stays asynchronous.
+// happens where it matters: what arrives while the thread is blocked queues in the transport and the node's next
+// Ready carries it all, in one write. Rare, larger work (snapshot files, compaction) stays asynchronous. The price:
+// while fdatasync runs the node's timers wait too, so a disk whose sync takes tens of ms delays heartbeats by as
+// much (etcd's raft loop has the same property; election timeouts are 150 ms and up by default).
 //
 // A write with a snapshot (Persist.snapshot) first has its snapshot file made durable (snapshot-file.ts), then its
 // record, which refers to that file, is appended like any other; files of older snapshots are deleted once that

@@ -34,7 +34,7 @@ describe('group commit', () => {
     await wal.close();
   });
 
-  it('writes issued while a sync is in flight share the next fdatasync', async () => {
+  it('writes issued in one go share fdatasyncs (the first is written at once, the rest queue behind it)', async () => {
     const { wal } = await openWal(dir);
     await Promise.all(Array.from({ length: 64 }, (_, i) => wal.write(append(i + 1))));
     const stats = wal.stats();

@@ -213,8 +213,12 @@ describe('event detail', () => {
   it('state reports the log writes (the checkers compare logs) and quiet does not, while both report the state', async () => {
     const state = await followerWritesOneEntry('state');
     expect(state.reportedEvents('log-write')).toMatchObject([{ entries: [{ index: 1, term: 1 }] }]);
+    const raftKinds = (h: typeof state): unknown[] => h.reportedEvents('raft').map((event) => (event['event'] as { kind: string }).kind);
+    expect(raftKinds(state)).toContain('entries-appended');
     const quiet = await followerWritesOneEntry('quiet');
     expect(quiet.reportedEvents('log-write')).toEqual([]);
+    expect(raftKinds(quiet)).not.toContain('entries-appended'); // per-batch events: not in quiet
+    expect(raftKinds(quiet)).toContain('term-changed'); // rare ones are
     expect(quiet.reportedEvents('node-state').at(-1)).toMatchObject({ state: { lastLogIndex: 1, term: 1 } });
   });
 });

@@ -63,9 +63,18 @@ describe('StateReportPacer', () => {
     expect(reports).toBe(2);
   });
 
-  it('stop cancels a waiting report', () => {
+  it('stop sends a waiting report at once, and nothing follows', () => {
     pacer.changed(follower);
     advance(10);
+    pacer.changed(follower);
+    pacer.stop();
+    expect(reports).toBe(2);
+    advance(500);
+    pacer.changed({ ...follower, term: 9 });
+    expect(reports).toBe(2);
+  });
+
+  it('stop with nothing waiting reports nothing', () => {
     pacer.changed(follower);
     pacer.stop();
     advance(500);
