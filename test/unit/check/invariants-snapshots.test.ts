@@ -3,7 +3,8 @@
 // still hold entries and use a snapshot's (last index, last term) as an entry; restored state machines are
 // compared with the committed log through their digest.
 import { describe, expect, it } from 'vitest';
-import { InvariantChecker, InvariantViolation, prefixHashOfLog, type InvariantName, type NodeSnapshot } from '../../../src/check/invariants';
+import { InvariantChecker, prefixHashOfLog, type InvariantName, type NodeSnapshot } from '../../../src/check/invariants';
+import { expectViolation as expectSeededViolation } from '../../helpers/expect-violation';
 import type { Entry, Role } from '../../../src/raft/types';
 
 const SEED = 99;
@@ -21,16 +22,7 @@ function node(id: number, role: Role, term: number, commitIndex: number, snapsho
 }
 
 function expectViolation(invariant: InvariantName, breach: () => void): string {
-  try {
-    breach();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvariantViolation);
-    const violation = error as InvariantViolation;
-    expect(violation.invariant, violation.message).toBe(invariant);
-    expect(violation.message).toContain(`seed ${SEED}`);
-    return violation.message;
-  }
-  throw new Error(`expected ${invariant} to fire, but nothing did`);
+  return expectSeededViolation(invariant, SEED, breach).message;
 }
 
 const LOG = [e(1, 1, null), e(2, 1), e(3, 1), e(4, 1), e(5, 1)];

@@ -1,7 +1,8 @@
 // The invariant checker on hand-made states: each property fires on a state that breaks it, with a report that
 // names the seed, the time, the property and the logs around the breach; healthy histories pass.
 import { describe, expect, it } from 'vitest';
-import { InvariantChecker, InvariantViolation, type InvariantName, type NodeSnapshot } from '../../../src/check/invariants';
+import { InvariantChecker, type InvariantName, type InvariantViolation, type NodeSnapshot } from '../../../src/check/invariants';
+import { expectViolation as expectSeededViolation } from '../../helpers/expect-violation';
 import type { Entry, Role } from '../../../src/raft/types';
 
 const SEED = 4242;
@@ -20,18 +21,9 @@ function checker(members = [1, 2, 3]): InvariantChecker {
 
 /** Runs `breach`, expecting exactly `invariant` to fire; returns the violation. */
 function expectViolation(invariant: InvariantName, breach: () => void): InvariantViolation {
-  try {
-    breach();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvariantViolation);
-    const violation = error as InvariantViolation;
-    expect(violation.invariant, violation.message).toBe(invariant);
-    expect(violation.seed).toBe(SEED);
-    expect(violation.message).toContain(`seed ${SEED}`);
-    expect(violation.message).toContain('npm run sim -- --seed 4242');
-    return violation;
-  }
-  throw new Error(`expected ${invariant} to fire, but nothing did`);
+  const violation = expectSeededViolation(invariant, SEED, breach);
+  expect(violation.message).toContain('npm run sim -- --seed 4242');
+  return violation;
 }
 
 /** Makes entries durable on the given nodes, as a synced disk would. */
