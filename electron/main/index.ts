@@ -3,6 +3,7 @@ import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LabController } from '../../src/lab/controller';
+import { TEACHING_SETTINGS } from '../../src/protocol/lab-api';
 import { installAppMenu } from './app-menu';
 import { installIpcBridge } from './ipc-bridge';
 import { hardenContents, hardenSession } from './security';
@@ -34,7 +35,7 @@ async function createWindow(): Promise<void> {
   });
   hardenContents(window.webContents, isAllowedUrl);
   // Nodes run on Electron's own runtime (ELECTRON_RUN_AS_NODE), so the packaged app needs no Node installation.
-  controller ??= await LabController.create();
+  controller ??= await LabController.create({ initialSettings: TEACHING_SETTINGS });
   const uninstall = installIpcBridge(controller, window, isAllowedUrl);
   window.on('closed', uninstall);
   window.once('ready-to-show', () => window.show());

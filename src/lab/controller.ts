@@ -1,7 +1,7 @@
 // The lab controller: starts node processes, listens to them on its control socket, breaks them on request, runs
 // clients against them, and turns what they report into the one event stream and the cluster view that the UI,
 // the recorder and the checkers share.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,10 @@ import { NodeConnections } from './client/node-connections';
 import { KvClient, type KvClientContext } from './client/kv-client';
 import { Workload } from './client/workload';
 import { workloadReport } from './client/workload-report';
+import { LabTimeKeeper } from './lab-time-keeper';
+import { ClusterStepper, type NextAction } from './cluster-stepper';
+import { describeStep, formatLabMs, MessageNotes } from './step-notes';
+import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
 
 const STOP_GRACE_MS = 2000;
 const START_DEADLINE_MS = 20_000;
@@ -45,6 +49,8 @@ export interface LabControllerOptions {
   readonly windowEvents?: number;
   /** What the nodes report (see EVENT_DETAILS); full, for the UI, by default. */
   readonly eventDetail?: EventDetail;
+  /** Settings a cluster starts with until someone changes them: DEFAULT_SETTINGS (headless) unless given. */
+  readonly initialSettings?: ClusterSettings;
 }
 
 interface NodeSlot {
@@ -79,6 +85,12 @@ export class LabController implements LabApi {
   private readonly waiters = new Set<() => void>();
   private rejectionReports = { windowStartMs: 0, count: 0 };
   private knownLeader: NodeId | null = null;
+  private readonly clock: LabTimeKeeper;
+  private readonly stepper: ClusterStepper;
+  /** What each recent message was, so that a step can say what it delivered. */
+  private readonly messageNotes = new MessageNotes();
+  /** Steps, timeouts and held-message actions run one at a time, in the order asked. */
+  private stepChain: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly control: zmq.Router,
@@ -88,8 +100,17 @@ export class LabController implements LabApi {
     dataRoot: string | undefined,
     windowEvents: number | undefined,
     private readonly eventDetail: EventDetail,
+    initialSettings: ClusterSettings,
   ) {
     this.events = new EventHub(windowEvents);
+    this.settings = initialSettings;
+    this.clock = new LabTimeKeeper(initialSettings.timeScale);
+    this.stepper = new ClusterStepper({
+      send: (node, frame) => this.sendToNode(node, frame),
+      answeringNodes: () => [...this.nodes.values()].filter((slot) => this.isAnswering(slot)).map((slot) => slot.view.id),
+      isAnswering: (node) => { const slot = this.nodes.get(node); return slot !== undefined && this.isAnswering(slot); },
+      waitUntil: (condition, deadlineMs, what) => this.waitUntil(condition, deadlineMs, what),
+    });
     this.ownsDataRoot = dataRoot === undefined;
     this.dataRoot = dataRoot ?? mkdtempSync(join(tmpdir(), 'raft-lab-'));
     mkdirSync(this.dataRoot, { recursive: true });
@@ -103,7 +124,7 @@ export class LabController implements LabApi {
     const endpoint = control.lastEndpoint;
     if (!endpoint) throw new Error('raft-lab: control socket did not report its endpoint');
     return new LabController(control, endpoint, options.launcher ?? defaultNodeLauncher(), options.maxNodes ?? 9,
-      options.dataRoot, options.windowEvents, options.eventDetail ?? 'full');
+      options.dataRoot, options.windowEvents, options.eventDetail ?? 'full', options.initialSettings ?? DEFAULT_SETTINGS);
   }
 
   // ---- cluster lifecycle -------------------------------------------------------------------------------------
@@ -123,7 +144,10 @@ export class LabController implements LabApi {
     this.settings = settings;
     this.faults.healAll();
     this.knownLeader = null;
+    this.messageNotes.clear();
+    this.clock.restart(settings.timeScale);
     this.setPhase('starting');
+    this.publishClock();
     rmSync(this.dataRoot, { recursive: true, force: true });
     mkdirSync(this.dataRoot, { recursive: true });
     for (let id = 1; id <= settings.nodeCount; id += 1) this.spawnNode(id);
@@ -250,9 +274,109 @@ export class LabController implements LabApi {
   async setTimeScale(timeScale: number): Promise<void> {
     if (!(timeScale >= 1 && timeScale <= 100)) throw new Error(`time scale must be 1..100, got ${timeScale}`);
     this.settings = { ...this.settings, timeScale };
-    for (const id of this.memberIds()) this.sendToNode(id, { type: 'time-scale', timeScale });
+    this.clock.setTimeScale(timeScale);
+    this.broadcastClock();
     this.events.publish({ type: 'fault', atNs: monotonicNowNs(), action: 'time-scale', nodes: [], timeScale,
       description: `time runs ${timeScale}x slower` });
+    this.publishClock();
+  }
+
+  async setNetworkDelay(delayMs: NetworkDelayMs): Promise<void> {
+    const [min, max] = delayMs;
+    if (!(min >= 0 && min <= max)) throw new Error(`network delay: need 0 <= min <= max, got [${min}, ${max}]`);
+    this.settings = { ...this.settings, networkDelayMs: [min, max] };
+    this.broadcastClock();
+    this.publishClock();
+  }
+
+  // ---- the lab clock: freeze, step, run ------------------------------------------------------------------------
+
+  async freezeCluster(): Promise<void> {
+    this.assertRunning();
+    if (this.clock.frozen) return;
+    this.clock.freeze();
+    this.broadcastClock();
+    // Each node answers once what it had started has played out (writes synced, messages sent, events flushed):
+    // after this, nothing changes until someone steps, resumes, or sends a request.
+    await this.stepper.query();
+    this.publishClock();
+  }
+
+  async resumeCluster(): Promise<void> {
+    this.assertRunning();
+    if (!this.clock.frozen) return;
+    this.clock.run();
+    this.broadcastClock();
+    this.publishClock();
+  }
+
+  stepCluster(): Promise<StepResult> {
+    return this.serialized(async () => {
+      this.assertRunning();
+      if (!this.clock.frozen) throw new Error('Step works on a paused cluster: pause it first');
+      const next = ClusterStepper.pickNext(await this.stepper.query(), this.clock.nowMs());
+      if (next === null) {
+        const labMs = this.clock.nowMs();
+        return { kind: 'none', node: null, messageId: null, labMs, description: 'nothing is pending: no timer runs and no message is waiting' };
+      }
+      this.clock.advanceTo(next.atMs);
+      this.broadcastClock();
+      const done = await this.stepper.runStep(next.node, next.kind, next.messageId ?? undefined);
+      if (done.error !== null) throw new Error(done.error);
+      return this.reportStep(next);
+    });
+  }
+
+  timeoutNode(id: NodeId): Promise<void> {
+    return this.serialized(async () => {
+      const slot = this.requireRunning(id);
+      if (slot.view.status === 'paused') throw new Error(`S${id} is paused (SIGSTOP): resume it first`);
+      const done = await this.stepper.runStep(id, 'timeout');
+      if (done.error !== null) throw new Error(done.error);
+      this.publishClock({ kind: 'timer', node: id, messageId: null,
+        description: `S${id} was told to time out now: its election timer fired at ${formatLabMs(this.clock.nowMs())}` });
+    });
+  }
+
+  heldMessage(to: NodeId, messageId: string, action: HeldMessageAction): Promise<void> {
+    return this.serialized(async () => {
+      this.requireRunning(to);
+      const done = await this.stepper.runStep(to, action, messageId);
+      if (done.error !== null) throw new Error(done.error);
+      if (action === 'deliver') {
+        this.publishClock({ kind: 'deliver', node: to, messageId,
+          description: `delivered by hand: ${this.messageNotes.describe(messageId, to)}` });
+      }
+    });
+  }
+
+  private reportStep(next: NextAction): StepResult {
+    const labMs = this.clock.nowMs();
+    const role = this.nodes.get(next.node)?.view.role ?? 'follower';
+    const description = describeStep(next, role, labMs, this.messageNotes);
+    this.publishClock({ kind: next.kind, node: next.node, messageId: next.messageId, description });
+    return { kind: next.kind, node: next.node, messageId: next.messageId, labMs, description };
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.stepChain.then(work, work);
+    this.stepChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private broadcastClock(): void {
+    for (const id of this.memberIds()) {
+      this.sendToNode(id, { type: 'clock', clock: this.clock.current, networkDelayMs: [...this.settings.networkDelayMs] });
+    }
+  }
+
+  private publishClock(step?: { kind: 'timer' | 'deliver' | 'none'; node: NodeId | null; messageId: string | null; description: string }): void {
+    this.events.publish({ type: 'lab-clock', atNs: monotonicNowNs(), segment: this.clock.current,
+      networkDelayMs: [...this.settings.networkDelayMs], ...(step ? { step } : {}) });
+  }
+
+  private isAnswering(slot: NodeSlot): boolean {
+    return slot.configured && slot.view.status === 'running' && !(slot.process?.isExited ?? true);
   }
 
   // ---- clients -----------------------------------------------------------------------------------------------
@@ -398,6 +522,15 @@ export class LabController implements LabApi {
     else if (frame.type === 'faults-applied') {
       slot.appliedFaultsVersion = Math.max(slot.appliedFaultsVersion, frame.version);
       this.notifyWaiters();
+    } else if (frame.type === 'pending') {
+      this.stepper.onPending(frame);
+      this.notifyWaiters();
+    } else if (frame.type === 'step-done') {
+      this.stepper.onStepDone(frame);
+      this.notifyWaiters();
+    } else if (frame.type === 'held') {
+      for (const id of frame.ids) this.stepper.onLanded(id);
+      this.notifyWaiters();
     } else for (const raw of frame.events) this.onNodeEvent(slot, raw);
   }
 
@@ -430,11 +563,12 @@ export class LabController implements LabApi {
       members: this.memberEndpoints(),
       electionTimeoutMs: [this.settings.electionTimeoutMs[0], this.settings.electionTimeoutMs[1]],
       heartbeatMs: this.settings.heartbeatMs,
-      timeScale: this.settings.timeScale,
+      clock: this.clock.current,
+      networkDelayMs: [...this.settings.networkDelayMs],
       preVote: this.settings.preVote,
       checkQuorum: this.settings.checkQuorum,
       bugs: [...this.settings.bugs],
-      randomSeed: randomInt(0, 2 ** 31),
+      randomSeed: this.settings.timerSeed,
       faults: tables[slot.view.id] ?? { outbound: {}, blockedFrom: [] },
       eventDetail: this.eventDetail,
     } });
@@ -456,6 +590,9 @@ export class LabController implements LabApi {
       else if (leaderId !== null) this.knownLeader = leaderId;
     } else if (event.type === 'log-write') {
       slot.mirror.writeEntries(event.entries);
+    } else if (event.type === 'message') {
+      if (event.direction === 'send') this.messageNotes.remember(event.id, event.message);
+      else if (event.node === event.message.to) this.stepper.onLanded(event.id);
     }
     this.events.publish(event);
   }
@@ -537,7 +674,8 @@ export class LabController implements LabApi {
   private setPhase(phase: ClusterPhase): void {
     this.phase = phase;
     this.events.publish({ type: 'cluster-phase', atNs: monotonicNowNs(), phase,
-      ...(phase === 'starting' ? { settings: { ...this.settings, electionTimeoutMs: [...this.settings.electionTimeoutMs], bugs: [...this.settings.bugs] } } : {}) });
+      ...(phase === 'starting' ? { settings: { ...this.settings, electionTimeoutMs: [...this.settings.electionTimeoutMs],
+        networkDelayMs: [...this.settings.networkDelayMs], bugs: [...this.settings.bugs] } } : {}) });
   }
 
   private snapshot(): LabSnapshot {
@@ -549,6 +687,7 @@ export class LabController implements LabApi {
       linkFaults: this.faults.linkFaults(),
       atNs: monotonicNowNs(),
       nextSeq: this.events.nextSequence,
+      clock: { frozen: this.clock.frozen, labMs: this.clock.nowMs() },
     };
   }
 

@@ -10,8 +10,13 @@ import { createPeerTransport, type PeerTransport } from './transport/peer-transp
 import { startClientServer } from './client-server';
 import { EventReporter } from './event-reporter';
 import { RaftRuntime } from './raft-runtime';
-import { ScaledClock } from './scaled-clock';
-import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig } from '../protocol/control';
+import { LabClock } from './lab-clock';
+import { NetworkDelay } from './network-delay';
+import { DeliveryGate } from './delivery-gate';
+import { HeldReporter } from './held-reporter';
+import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig, type StepAction } from '../protocol/control';
+import type { PeerFrame } from '../protocol/wire';
+import type { SendFate } from './transport/peer-transport';
 import { createRaftNode, type BugName } from '../raft';
 import { KvStateMachine } from '../kv/state-machine';
 import { NODE_SNAPSHOT_CHUNK_CHARS } from './snapshot-policy';
@@ -20,10 +25,17 @@ import { kvStateEvent } from './kv-state-report';
 /** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
 const BUGGY_UNSYNCED_HOLD_MS = 1000;
 const RECOVERED_LOG_CHUNK = 1024;
+/** A step report names at most this many frames (the control schema's bound). */
+const MAX_REPORTED_STEP_SENDS = 1000;
 
 class NodeProcessMain {
   private runtime: RaftRuntime | null = null;
-  private clock: ScaledClock | null = null;
+  private clock: LabClock | null = null;
+  private networkDelay: NetworkDelay | null = null;
+  private gate: DeliveryGate | null = null;
+  private heldReporter!: HeldReporter;
+  /** While a step runs: the frames it handed to the network (its report to the lab lists them). */
+  private stepSends: { id: string; to: number }[] | null = null;
   private reporter!: EventReporter;
   private link!: LabLink;
 
@@ -38,6 +50,8 @@ class NodeProcessMain {
       onInvalidFrame: (error) => this.reportError(`rejected a control frame: ${error}`),
     });
     this.reporter = new EventReporter(this.link, this.env.nodeId, this.env.secret);
+    this.heldReporter = new HeldReporter((ids) => this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret,
+      type: 'held', node: this.env.nodeId, pid: process.pid, ids }));
     const { report } = this.opened;
     if (report.removedSnapshotFiles.length > 0) {
       this.reportError(`recovered ${report.path}: deleted snapshot files no record refers to (a crash while compacting): ` +
@@ -67,6 +81,16 @@ class NodeProcessMain {
 
   get activeRuntime(): RaftRuntime | null {
     return this.runtime;
+  }
+
+  /** A valid peer frame arrived on an open link: it waits for its due time (and while frozen) at the gate. */
+  onPeerFrame(frame: PeerFrame): void {
+    this.gate?.offer(frame);
+  }
+
+  onSent(frame: PeerFrame, fate: SendFate): void {
+    this.runtime?.onSent(frame, fate);
+    if (this.stepSends && (fate === 'sent' || fate === 'duplicated')) this.stepSends.push({ id: frame.id, to: frame.msg.to });
   }
 
   reportError(message: string): void {
@@ -103,11 +127,73 @@ class NodeProcessMain {
             pid: process.pid, version: frame.version });
         }
         break;
-      case 'time-scale':
-        this.clock?.setTimeScale(frame.timeScale);
-        this.transport.setTimeScale(frame.timeScale);
+      case 'clock':
+        this.clock?.apply(frame.clock);
+        this.networkDelay?.set(frame.networkDelayMs);
+        this.transport.setTimeScale(frame.clock.timeScale);
         this.runtime?.reschedule();
+        this.gate?.clockChanged();
         break;
+      case 'query':
+        await this.answerQuery(frame.queryId);
+        break;
+      case 'step':
+        await this.step(frame.stepId, frame.action, frame.messageId);
+        break;
+    }
+  }
+
+  /**
+   * Answered once what the node had started has played out (writes synced, messages sent, events flushed): a
+   * freeze waits for these answers, so that nothing the node does afterwards surprises the student.
+   */
+  private async answerQuery(queryId: number): Promise<void> {
+    if (this.runtime) await this.runtime.settled();
+    this.reporter.flush();
+    const next = this.gate?.next();
+    this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'pending', node: this.env.nodeId,
+      pid: process.pid, queryId, nextTimerMs: this.runtime?.nextTimerMs() ?? null,
+      nextHeld: next ? { id: next.frame.id, deliverAtMs: next.deliverAtMs } : null });
+  }
+
+  /** One thing, on the lab's word; reported once its effects are durable and its messages sent. */
+  private async step(stepId: number, action: StepAction, messageId: string | undefined): Promise<void> {
+    const sent: { id: string; to: number }[] = [];
+    this.stepSends = sent;
+    let error: string | null = null;
+    try {
+      error = this.doStep(action, messageId);
+      if (this.runtime) await this.runtime.settled();
+    } finally {
+      this.stepSends = null;
+    }
+    this.reporter.flush(); // the step's events reach the lab before its report (one socket, in order)
+    this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'step-done', node: this.env.nodeId,
+      pid: process.pid, stepId, sent: sent.slice(0, MAX_REPORTED_STEP_SENDS), error });
+  }
+
+  private doStep(action: StepAction, messageId: string | undefined): string | null {
+    const runtime = this.runtime;
+    const gate = this.gate;
+    if (!runtime || !gate) return `S${this.env.nodeId} is not running Raft yet`;
+    const notHeld = `message ${messageId ?? '(none)'} is not waiting at S${this.env.nodeId}`;
+    switch (action) {
+      case 'timer':
+        runtime.fireDueTimers();
+        return null;
+      case 'timeout':
+        runtime.timeoutNow();
+        return null;
+      case 'deliver':
+        return messageId !== undefined && gate.deliverNow(messageId) ? null : notHeld;
+      case 'duplicate':
+        return messageId !== undefined && gate.duplicate(messageId) ? null : notHeld;
+      case 'drop': {
+        const dropped = messageId === undefined ? undefined : gate.drop(messageId);
+        if (!dropped) return notHeld;
+        runtime.reportDropped(dropped, 'dropped by hand in the lab');
+        return null;
+      }
     }
   }
 
@@ -121,9 +207,11 @@ class NodeProcessMain {
     const members = membersOf(config.members);
     this.transport.setPeers(members);
     this.transport.setFaults(config.faults);
-    this.transport.setTimeScale(config.timeScale);
-    const clock = new ScaledClock(config.timeScale);
+    this.transport.setTimeScale(config.clock.timeScale);
+    const clock = new LabClock(config.clock);
     this.clock = clock;
+    const networkDelay = new NetworkDelay(config.networkDelayMs, config.randomSeed, this.env.nodeId);
+    this.networkDelay = networkDelay;
     // The state machine starts from the recovered snapshot; the core then starts with lastApplied at its index and
     // hands out the committed entries after it. A snapshot the KV refuses stops the node here, before it does anything.
     const kv = new KvStateMachine();
@@ -148,17 +236,25 @@ class NodeProcessMain {
       checkQuorum: config.checkQuorum,
       bugs,
       maxSnapshotChunkChars: NODE_SNAPSHOT_CHUNK_CHARS,
-    }, this.opened.recovered, clock.coreNowMs());
-    this.runtime = new RaftRuntime({
-      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, kv,
+    }, this.opened.recovered, clock.nowMs());
+    const runtime = new RaftRuntime({
+      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, networkDelay, kv,
       reporter: this.reporter, eventDetail: config.eventDetail, snapshotPolicy: this.env.snapshotPolicy,
       onError: (message) => this.reportError(message), onLogCompacted: collectGarbage, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
     });
-    this.runtime.start();
+    this.runtime = runtime;
+    this.gate = new DeliveryGate({
+      clock,
+      deliver: (frame) => runtime.onPeerFrame(frame),
+      onHeldWhileFrozen: (frame) => this.heldReporter.add(frame.id),
+      onOverflow: (frame) => runtime.reportDropped(frame, `S${this.env.nodeId}'s inbox of waiting messages is full`),
+    });
+    runtime.start();
   }
 
   async shutdown(why: string): Promise<void> {
     this.runtime?.stop();
+    this.gate?.close();
     this.reporter?.flush();
     await this.opened.wal.close().catch(() => undefined);
     process.stderr.write(`raft node ${this.env.nodeId}: exiting: ${why}\n`);
@@ -186,8 +282,8 @@ async function main(): Promise<void> {
   let node: NodeProcessMain | null = null;
   const transport = await createPeerTransport({
     selfId: env.nodeId,
-    onMessage: (frame) => node?.activeRuntime?.onPeerFrame(frame),
-    onSent: (frame, fate) => node?.activeRuntime?.onSent(frame, fate),
+    onMessage: (frame) => node?.onPeerFrame(frame),
+    onSent: (frame, fate) => node?.onSent(frame, fate),
     onInboundBlocked: (frame) => node?.activeRuntime?.onInboundBlocked(frame),
     onInvalidFrame: (info) => node?.reportError(`dropped an invalid peer frame (${info.bytes} bytes): ${info.error.slice(0, 300)}`),
   });

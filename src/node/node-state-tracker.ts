@@ -4,16 +4,18 @@
 // crash of the leader could still take back.
 import type { NodeStateView } from '../protocol/events';
 import type { RaftNode } from '../raft/types';
-import type { ScaledClock } from './scaled-clock';
+import type { LabClock } from './lab-clock';
 
 export class NodeStateTracker {
   private last = '';
 
-  constructor(private readonly core: RaftNode, private readonly clock: ScaledClock, private readonly durableIndex: () => number) {}
+  constructor(private readonly core: RaftNode, private readonly clock: LabClock, private readonly durableIndex: () => number) {}
 
   current(): NodeStateView {
     const status = this.core.status();
     const durableIndex = this.durableIndex();
+    // Frozen, the deadline has no machine time yet; the UI then reads the lab-time deadline (and holds the arc still).
+    const deadlineNs = status.electionDeadlineMs === null ? null : this.clock.machineTimeOfNs(status.electionDeadlineMs);
     const progress = status.progress
       ? Object.fromEntries(Object.entries(status.progress).map(([id, p]) => [id, { nextIndex: p.nextIndex, matchIndex: p.matchIndex }]))
       : null;
@@ -28,7 +30,8 @@ export class NodeStateTracker {
       lastLogTerm: status.lastLogTerm,
       snapshotIndex: status.snapshotIndex,
       snapshotTerm: status.snapshotTerm,
-      electionDeadlineNs: status.electionDeadlineMs === null ? null : Math.round(this.clock.realTimeOfMs(status.electionDeadlineMs) * 1e6),
+      electionDeadlineNs: deadlineNs === null ? null : Math.round(deadlineNs),
+      electionDeadlineLabMs: status.electionDeadlineMs,
       progress,
     };
   }

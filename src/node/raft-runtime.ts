@@ -25,7 +25,8 @@ import type { Entry, RaftNode, Ready, Snapshot } from '../raft/types';
 import { encodeKvCommand } from '../kv/command';
 import { monotonicNowNs } from './clock';
 import type { EventReporter } from './event-reporter';
-import type { ScaledClock } from './scaled-clock';
+import type { LabClock } from './lab-clock';
+import type { NetworkDelay } from './network-delay';
 import type { Wal } from './storage';
 import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
@@ -45,6 +46,8 @@ const SKIPPED_EVENT_KINDS: Readonly<Record<EventDetail, ReadonlySet<string>>> = 
   quiet: new Set([...ROUTINE_EVENT_KINDS, 'entries-appended', 'commit-advanced']),
 };
 const MAX_PENDING_READS = 10_000;
+/** settled() gives up after this many rounds of new work (a step causes a handful; a flood must not hang it). */
+const MAX_SETTLE_ROUNDS = 50;
 
 type Reply = (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void;
 
@@ -56,7 +59,9 @@ export interface RaftRuntimeOptions {
   readonly core: RaftNode;
   readonly wal: Wal;
   readonly transport: PeerTransport;
-  readonly clock: ScaledClock;
+  readonly clock: LabClock;
+  /** Added to every message's due time at its receiver (lab ms); absent: none. */
+  readonly networkDelay?: NetworkDelay;
   readonly kv: KvStateMachine;
   readonly reporter: EventReporter;
   /** What to report to the lab: see EVENT_DETAILS. */
@@ -136,7 +141,7 @@ export class RaftRuntime {
       this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
         id: frame.id, message: toMessageView(frame.msg), dropReason: null });
     }
-    this.o.core.tick(this.o.clock.coreNowMs());
+    this.o.core.tick(this.o.clock.nowMs());
     this.o.core.step(frame.msg);
     this.drainSoon();
   }
@@ -145,20 +150,62 @@ export class RaftRuntime {
   onSent(frame: PeerFrame, fate: SendFate): void {
     if (!this.fullDetail) return;
     const dropped = fate === 'dropped' || fate === 'blocked';
+    const labTimes = !dropped && frame.deliverAtMs !== undefined
+      ? { sentAtLabMs: this.o.clock.nowMs(), deliverAtLabMs: frame.deliverAtMs } : {};
     this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId,
       direction: dropped ? 'drop' : 'send', id: frame.id, message: toMessageView(frame.msg),
-      dropReason: fate === 'blocked' ? 'link blocked (partition)' : fate === 'dropped' ? 'lost (injected loss or full queue)' : null });
+      dropReason: fate === 'blocked' ? 'link blocked (partition)' : fate === 'dropped' ? 'lost (injected loss or full queue)' : null,
+      ...labTimes });
   }
 
   onInboundBlocked(frame: PeerFrame): void {
+    this.reportDropped(frame, 'link blocked (partition, receiving side)');
+  }
+
+  /** A message that reached this node will never be handed to the core. */
+  reportDropped(frame: PeerFrame, reason: string): void {
     if (!this.fullDetail) return;
     this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'drop',
-      id: frame.id, message: toMessageView(frame.msg), dropReason: 'link blocked (partition, receiving side)' });
+      id: frame.id, message: toMessageView(frame.msg), dropReason: reason });
+  }
+
+  /** RaftScope's "time out": the election timer fires now (a lab control; frozen or not). */
+  timeoutNow(): void {
+    if (this.stopped) return;
+    this.o.core.tick(this.o.clock.nowMs());
+    this.o.core.forceElectionTimeout();
+    this.drain();
+  }
+
+  /** A step while frozen: fire the timers due at the lab's current time. */
+  fireDueTimers(): void {
+    if (this.stopped) return;
+    this.o.core.tick(this.o.clock.nowMs());
+    this.drain();
+  }
+
+  /** When the core's next timer fires (lab ms). */
+  nextTimerMs(): number {
+    return this.o.core.nextDeadlineMs();
+  }
+
+  /**
+   * Resolves once everything started so far has played out: Ready batches drained, written, their messages sent
+   * and their entries applied (a step's report must list every message the step caused).
+   */
+  async settled(): Promise<void> {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
+      const chain = this.chain;
+      const applyChain = this.applyChain;
+      await Promise.all([chain, applyChain]);
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let a scheduled drain run
+      if (this.stopped || (chain === this.chain && applyChain === this.applyChain && !this.drainScheduled)) return;
+    }
   }
 
   handleClient(request: ClientRequestFrame, reply: Reply): void {
     if (this.stopped) return;
-    this.o.core.tick(this.o.clock.coreNowMs());
+    this.o.core.tick(this.o.clock.nowMs());
     if (request.op === 'get') this.startRead(request, reply);
     else this.startWrite(request, reply);
     this.drainSoon();
@@ -362,8 +409,12 @@ export class RaftRuntime {
 
   private sendMessage(message: Ready['messages'][number]): void {
     this.messageCounter += 1;
-    const frame: PeerFrame = { v: 1, id: `${this.o.nodeId}.${this.incarnation}-${this.messageCounter}`,
-      sentAtNs: monotonicNowNs(), msg: message };
+    const id = `${this.o.nodeId}.${this.incarnation}-${this.messageCounter}`;
+    const delay = this.o.networkDelay;
+    // Stamped whenever the lab clock matters (a delay, or frozen): the receiver holds the message until then.
+    const frame: PeerFrame = (delay && !delay.isZero) || this.o.clock.frozen
+      ? { v: 1, id, sentAtNs: monotonicNowNs(), deliverAtMs: this.o.clock.nowMs() + (delay?.sampleMs() ?? 0), msg: message }
+      : { v: 1, id, sentAtNs: monotonicNowNs(), msg: message };
     this.o.transport.send(frame);
   }
 
@@ -416,7 +467,7 @@ export class RaftRuntime {
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.stopped) return;
-      this.o.core.tick(this.o.clock.coreNowMs());
+      this.o.core.tick(this.o.clock.nowMs());
       this.drain();
     }, Math.min(delayMs, 60_000));
   }

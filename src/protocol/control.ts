@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { faultTableSchema } from './link-faults';
 import { decodeWithSchema, type Decoded } from './validate';
 import { isBugName } from '../raft/planted-bugs';
+import { labClockSegmentSchema, networkDelaySchema } from './lab-clock';
+import { MAX_MESSAGE_ID_CHARS } from './wire';
 
 export const CONTROL_PROTOCOL_VERSION = 1;
 export const MAX_CONTROL_FRAME_BYTES = 1024 * 1024;
@@ -49,7 +51,38 @@ export const nodeFaultsAppliedSchema = z.strictObject({
   version: z.number().int().nonnegative(),
 });
 
-export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema]);
+const messageId = z.string().min(1).max(MAX_MESSAGE_ID_CHARS);
+const requestId = z.number().int().nonnegative();
+/** Bounds a step's report: one step of one node sends at most one message per peer (a few with a client burst). */
+const MAX_STEP_MESSAGES = 1000;
+
+/** Answer to a `query` while frozen: what this node would do next, in lab time. */
+export const nodePendingSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('pending'), node: nodeId, pid: z.number().int().positive(),
+  queryId: requestId,
+  /** When the core's next timer (election or heartbeat) fires; null before Raft runs. */
+  nextTimerMs: z.number().nonnegative().nullable(),
+  /** The held message due first. */
+  nextHeld: z.strictObject({ id: messageId, deliverAtMs: z.number().nonnegative() }).nullable(),
+});
+
+/** A `step` is done and its effects are durable and sent: `sent` lists the frames it handed to the network. */
+export const nodeStepDoneSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('step-done'), node: nodeId, pid: z.number().int().positive(),
+  stepId: requestId,
+  sent: z.array(z.strictObject({ id: messageId, to: nodeId })).max(MAX_STEP_MESSAGES),
+  /** Why the step could not be done (e.g. the message is no longer held); null when it was. */
+  error: z.string().max(1024).nullable(),
+});
+
+/** While frozen: these frames arrived and wait in this node's inbox (so the lab knows a step's messages landed). */
+export const nodeHeldSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('held'), node: nodeId, pid: z.number().int().positive(),
+  ids: z.array(messageId).min(1).max(MAX_STEP_MESSAGES),
+});
+
+export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema,
+  nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema]);
 export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
 
 const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
@@ -70,7 +103,9 @@ export const nodeConfigSchema = z.strictObject({
   members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
   electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)]),
   heartbeatMs: z.number().int().min(5).max(30_000),
-  timeScale: z.number().min(1).max(100),
+  /** The lab clock as it stands (a node restarted while the cluster is frozen starts frozen). */
+  clock: labClockSegmentSchema,
+  networkDelayMs: networkDelaySchema,
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(16),
@@ -82,6 +117,10 @@ export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
 const base = { v: z.literal(CONTROL_PROTOCOL_VERSION), secret };
 
+/** What a `step` frame asks a node to do. */
+export const STEP_ACTIONS = ['timer', 'deliver', 'drop', 'duplicate', 'timeout'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
 export const labToNodeSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('shutdown') }),
   z.strictObject({ ...base, type: z.literal('configure'), config: nodeConfigSchema }),
@@ -89,7 +128,15 @@ export const labToNodeSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('peers'), members: z.record(z.string().regex(/^\d{1,2}$/), endpoint) }),
   /** `version` (absent from older labs) is echoed in a faults-applied frame once the table is in force. */
   z.strictObject({ ...base, type: z.literal('faults'), faults: faultTableSchema, version: z.number().int().nonnegative().optional() }),
-  z.strictObject({ ...base, type: z.literal('time-scale'), timeScale: z.number().min(1).max(100) }),
+  /** The lab clock changed (slow motion, freeze, run, a step's new time) or the network delay did. */
+  z.strictObject({ ...base, type: z.literal('clock'), clock: labClockSegmentSchema, networkDelayMs: networkDelaySchema }),
+  /** While frozen: report what you would do next (answered with `pending`). */
+  z.strictObject({ ...base, type: z.literal('query'), queryId: requestId }),
+  /**
+   * Do one thing now and answer `step-done` once its effects are durable and sent: fire the core's due timer,
+   * deliver / drop / duplicate a held message, or time out now (the election timer fires at once).
+   */
+  z.strictObject({ ...base, type: z.literal('step'), stepId: requestId, action: z.enum(STEP_ACTIONS), messageId: messageId.optional() }),
 ]);
 export type LabToNodeFrame = z.infer<typeof labToNodeSchema>;
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
 import { utf8ByteLength } from '../kv/utf8';
 import type { BugName, EventKind, MessageType } from '../raft/types';
+import { labClockSegmentSchema, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema, stepKindSchema } from './lab-clock';
 
 const nodeId = z.number().int().min(1).max(25);
 const timeNs = z.number().nonnegative();
@@ -15,7 +16,7 @@ const scalar = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]
 export const raftEventKindSchema = z.enum(['term-changed', 'role-changed', 'election-started', 'vote-granted', 'vote-denied',
   'vote-received', 'became-leader', 'stepped-down', 'entries-appended', 'entries-truncated', 'append-rejected', 'append-accepted',
   'commit-advanced', 'next-index-backed-off', 'message-ignored', 'proposal-accepted', 'proposal-rejected', 'read-confirmed',
-  'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed']);
+  'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed', 'snapshot-rejected', 'snapshot-chunk-stored']);
 
 // Compile-time proof that the enums above and below list exactly the core's kinds and message types.
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -48,6 +49,8 @@ export const nodeStateSchema = z.object({
   snapshotTerm: z.number().int().nonnegative().optional(),
   /** When the election timer fires, on the shared clock (ns); null for a leader. For the timer arc. */
   electionDeadlineNs: z.number().nonnegative().nullable(),
+  /** The same deadline in lab time (ms): it holds still while the cluster is frozen. Absent from older recordings. */
+  electionDeadlineLabMs: z.number().nonnegative().nullable().optional(),
   /** Leader only: each peer's nextIndex and matchIndex. */
   progress: z.record(z.string().regex(/^\d{1,2}$/), z.object({ nextIndex: z.number().int().nonnegative(), matchIndex: z.number().int().nonnegative() })).nullable(),
 });
@@ -58,7 +61,10 @@ export const clusterSettingsSchema = z.object({
   nodeCount: z.number().int().min(1).max(25),
   electionTimeoutMs: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   heartbeatMs: z.number().int().positive(),
-  timeScale: z.number().min(1).max(100),
+  timeScale: z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE),
+  /** Optional: recordings from before the lab clock have neither. */
+  networkDelayMs: networkDelaySchema.optional(),
+  timerSeed: z.number().int().nonnegative().optional(),
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.custom<BugName>((value) => typeof value === 'string' && isBugName(value), 'unknown planted bug')).max(16),
@@ -123,7 +129,10 @@ export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('error'), node: nodeId.nullable(), message: z.string().max(4096) }),
   /** A message seen by `node`: its send, its arrival, or its loss. `id` links a send to its receive. */
   z.object({ ...common, type: z.literal('message'), node: nodeId, direction: messageDirectionSchema, id: z.string().max(64),
-    message: messageViewSchema, dropReason: z.string().max(256).nullable() }),
+    message: messageViewSchema, dropReason: z.string().max(256).nullable(),
+    /** A send: the lab time (ms) the message was sent at and is due at its receiver (the network delay). */
+    sentAtLabMs: z.number().nonnegative().optional(),
+    deliverAtLabMs: z.number().nonnegative().optional() }),
   /** The node durably wrote these entries: any of its entries at index >= entries[0].index were replaced. */
   z.object({ ...common, type: z.literal('log-write'), node: nodeId, entries: z.array(logEntryViewSchema).max(1024) }),
   /**
@@ -140,6 +149,13 @@ export const labEventSchema = z.discriminatedUnion('type', [
     blockedLinks: z.array(z.tuple([nodeId, nodeId])).max(625).optional(),
     /** For a time-scale change: the new scale. */
     timeScale: z.number().min(1).max(100).optional() }),
+  /**
+   * The lab clock changed: slow motion, network delay, freeze, run, or a step (which says what it did). The UI
+   * computes lab time from the latest segment, so messages move and timers run down in lab time.
+   */
+  z.object({ ...common, type: z.literal('lab-clock'), segment: labClockSegmentSchema, networkDelayMs: networkDelaySchema,
+    step: z.object({ kind: stepKindSchema, node: nodeId.nullable(), messageId: z.string().max(64).nullable(),
+      description: z.string().max(1024) }).optional() }),
   /** A client operation completed (from the UI's client panel or a workload). */
   z.object({ ...common, type: z.literal('client-op'), client: z.number().int().nonnegative(), op: z.enum(['get', 'put', 'delete', 'cas']),
     key: z.string().max(256), status: z.enum(['ok', 'fail', 'unknown']), value: z.string().max(70_000).nullable(),

@@ -4,6 +4,9 @@
 import type { BugName, NodeId, Role } from '../raft/types';
 import type { LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
+import { NO_NETWORK_DELAY, TEACHING_NETWORK_DELAY, type HeldMessageAction, type NetworkDelayMs, type StepResult } from './lab-clock';
+
+export type { HeldMessageAction, NetworkDelayMs, StepResult } from './lab-clock';
 
 export type NodeStatus = 'starting' | 'running' | 'paused' | 'crashed' | 'stopped';
 
@@ -28,6 +31,13 @@ export interface ClusterSettings {
   readonly heartbeatMs: number;
   /** Slow motion: every timeout and injected delay is multiplied by this (1 = real time, up to 100). */
   readonly timeScale: number;
+  /** Lab ms added at the sender to every peer message, drawn in [min, max] (the lab clock: slowed and frozen too). */
+  readonly networkDelayMs: NetworkDelayMs;
+  /**
+   * Seed of the election timers: node i draws its timeouts from (timerSeed, i), so a session stepped the same way
+   * from the same seed reaches the same states.
+   */
+  readonly timerSeed: number;
   /** Raft extensions (dissertation §9.6 pre-vote, §6.2 check-quorum). */
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
@@ -128,6 +138,14 @@ export type PartitionGroups = readonly (readonly NodeId[])[];
 
 export type ClusterPhase = 'stopped' | 'starting' | 'running' | 'stopping';
 
+/** The lab clock as the UI needs it (see lab-clock.ts). */
+export interface LabClockView {
+  /** The cluster is frozen: no timer fires, every message waits at its receiver until stepped or resumed. */
+  readonly frozen: boolean;
+  /** Lab time now (ms since the cluster started). */
+  readonly labMs: number;
+}
+
 export interface LabSnapshot {
   readonly phase: ClusterPhase;
   readonly settings: ClusterSettings;
@@ -140,6 +158,8 @@ export interface LabSnapshot {
   readonly atNs: number;
   /** Seq of the next event: the snapshot already reflects every event before it. */
   readonly nextSeq: number;
+  /** Absent from labs older than the lab clock. */
+  readonly clock?: LabClockView;
 }
 
 export type Unsubscribe = () => void;
@@ -165,6 +185,18 @@ export interface LabApi {
   healAll(): Promise<void>;
   /** Slow motion 1x..100x, applied to every node at once. */
   setTimeScale(timeScale: number): Promise<void>;
+  /** The cluster-wide network delay [min, max] in lab ms, applied at once to every message sent from now on. */
+  setNetworkDelay(delayMs: NetworkDelayMs): Promise<void>;
+  /** Pause the cluster: the lab clock stops in every node process (not SIGSTOP: the processes keep answering). */
+  freezeCluster(): Promise<void>;
+  /** Run the lab clock again from where it stood. */
+  resumeCluster(): Promise<void>;
+  /** While frozen: advance to the next timer or message delivery of the whole cluster, in lab-time order, and do it. */
+  stepCluster(): Promise<StepResult>;
+  /** The server's election timer fires now (RaftScope's "time out"), frozen or not; a leader steps down first. */
+  timeoutNode(id: NodeId): Promise<void>;
+  /** A message waiting at its receiver `to`: deliver it now, drop it, or add a second copy. */
+  heldMessage(to: NodeId, messageId: string, action: HeldMessageAction): Promise<void>;
   /** One KV operation through the real client library (sessions, retries, leader hints). */
   clientRequest(request: ClientRequest): Promise<ClientResult>;
   startWorkload(spec: WorkloadSpec): Promise<void>;
@@ -183,10 +215,15 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   electionTimeoutMs: [150, 300],
   heartbeatMs: 50,
   timeScale: 1,
+  networkDelayMs: NO_NETWORK_DELAY,
+  timerSeed: 1,
   preVote: false,
   checkQuorum: false,
   bugs: [],
 };
+
+/** What the lab opens with for people (web mode, the desktop app): slow enough to watch, 1x one click away. */
+export const TEACHING_SETTINGS: ClusterSettings = { ...DEFAULT_SETTINGS, timeScale: 10, networkDelayMs: TEACHING_NETWORK_DELAY };
 
 export const MAX_UI_NODES = 9;
 export const MAX_HEADLESS_NODES = 25;

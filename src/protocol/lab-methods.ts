@@ -5,6 +5,8 @@ import { MAX_HEADLESS_NODES } from './lab-api';
 import type { LabApi } from './lab-api';
 import { linkFaultsSchema } from './link-faults';
 import { isBugName } from '../raft/planted-bugs';
+import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema } from './lab-clock';
+import { MAX_MESSAGE_ID_CHARS } from './wire';
 
 const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
 const kvText = z.string().max(64 * 1024);
@@ -15,7 +17,9 @@ export const clusterSettingsPatchSchema = z.strictObject({
   electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)])
     .refine(([min, max]) => min < max, 'electionTimeoutMs: min must be below max').optional(),
   heartbeatMs: z.number().int().min(5).max(30_000).optional(),
-  timeScale: z.number().min(1).max(100).optional(),
+  timeScale: z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE).optional(),
+  networkDelayMs: networkDelaySchema.optional(),
+  timerSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   preVote: z.boolean().optional(),
   checkQuorum: z.boolean().optional(),
   bugs: z.array(z.string().max(64).refine(isBugName, 'unknown planted bug')).max(16).optional(),
@@ -62,7 +66,13 @@ export const labMethodParams = {
   setPartition: z.tuple([partitionSchema]),
   setLinkFaults: z.tuple([nodeId, nodeId, linkFaultsSchema.partial().strict()]),
   healAll: z.tuple([]),
-  setTimeScale: z.tuple([z.number().min(1).max(100)]),
+  setTimeScale: z.tuple([z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE)]),
+  setNetworkDelay: z.tuple([networkDelaySchema]),
+  freezeCluster: z.tuple([]),
+  resumeCluster: z.tuple([]),
+  stepCluster: z.tuple([]),
+  timeoutNode: z.tuple([nodeId]),
+  heldMessage: z.tuple([nodeId, z.string().min(1).max(MAX_MESSAGE_ID_CHARS), z.enum(HELD_MESSAGE_ACTIONS)]),
   clientRequest: z.tuple([clientRequestSchema]),
   startWorkload: z.tuple([workloadSpecSchema]),
   stopWorkload: z.tuple([]),

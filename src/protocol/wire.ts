@@ -114,6 +114,11 @@ export const peerFrameSchema = z.strictObject({
    * (~104 days of uptime) a float loses the last digits but stays ordered well enough.
    */
   sentAtNs: z.number().nonnegative(),
+  /**
+   * Lab time (ms, src/protocol/lab-clock.ts) at which the receiver may hand the message to its core: the sender's
+   * lab time plus the cluster's network delay. Absent: at once. The receiver holds it until then (and while frozen).
+   */
+  deliverAtMs: z.number().nonnegative().optional(),
   msg: messageSchema,
 });
 
@@ -121,6 +126,7 @@ export interface PeerFrame {
   readonly v: typeof PEER_FRAME_VERSION;
   readonly id: string;
   readonly sentAtNs: number;
+  readonly deliverAtMs?: number;
   readonly msg: Message;
 }
 
@@ -217,8 +223,12 @@ function isMessage(msg: unknown): msg is Message {
 
 /** True only for values peerFrameSchema accepts unchanged. */
 export function isPeerFrame(value: unknown): value is PeerFrame {
-  if (!isObjectWithKeys(value, 4)) return false;
-  const { sentAtNs } = value;
+  if (typeof value !== 'object' || value === null) return false;
+  const { sentAtNs, deliverAtMs } = value as Record<string, unknown>;
+  const hasDeliverAt = deliverAtMs !== undefined;
+  if (!isObjectWithKeys(value, hasDeliverAt ? 5 : 4)) return false;
   return value['v'] === PEER_FRAME_VERSION && isStringOfLength(value['id'], 1, MAX_MESSAGE_ID_CHARS) &&
-    typeof sentAtNs === 'number' && Number.isFinite(sentAtNs) && sentAtNs >= 0 && isMessage(value['msg']);
+    typeof sentAtNs === 'number' && Number.isFinite(sentAtNs) && sentAtNs >= 0 &&
+    (!hasDeliverAt || (typeof deliverAtMs === 'number' && Number.isFinite(deliverAtMs) && deliverAtMs >= 0)) &&
+    isMessage(value['msg']);
 }

@@ -82,6 +82,17 @@ class Node implements RaftNode {
     checkInvariants(s);
   }
 
+  forceElectionTimeout(): void {
+    const s = this.s;
+    if (s.role === 'leader') {
+      becomeFollower(s, s.term, null, RULE.labTimeoutNow,
+        `S${s.config.id} was told to time out now: it stops leading term ${s.term} and starts an election`);
+    }
+    s.electionDeadlineMs = s.nowMs;
+    onElectionTimeout(s);
+    checkInvariants(s);
+  }
+
   nextDeadlineMs(): number {
     return this.s.role === 'leader' ? this.s.heartbeatDeadlineMs : this.s.electionDeadlineMs;
   }

@@ -30,6 +30,7 @@ export const RULE = {
   preVote: 'Dissertation §9.6 · Pre-Vote',
   checkQuorum: 'Dissertation §6.2 · leader steps down without a quorum',
   leaderStickiness: 'Dissertation §4.2.3 · ignore RequestVote within the minimum election timeout of hearing a leader',
+  labTimeoutNow: 'Raft Lab · time out now (a lab control, as in RaftScope)',
   boundedOutput: 'Raft Lab · bounded output buffer (Raft tolerates lost messages)',
   compaction: '§7 · Log compaction: a snapshot replaces the committed, applied prefix of the log',
   snapshotSend: '§7 · the leader sends InstallSnapshot to a follower whose next entry was discarded',

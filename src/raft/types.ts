@@ -276,6 +276,11 @@ export interface RaftNode {
   tick(nowMs: number): void;
   /** Absolute time of the next timer the core wants `tick` called at. */
   nextDeadlineMs(): number;
+  /**
+   * The election timer fires now, whatever it was set to (RaftScope's "time out": a teaching control of the lab).
+   * A leader, which has no election timer, first steps down in its term. Call tick(nowMs) first.
+   */
+  forceElectionTimeout(): void;
   /** Append a client command if this node is leader (§5.3); otherwise returns a leader hint (§8). */
   propose(command: string): ProposeResult;
   /** Start a linearizable read (ReadIndex, dissertation §6.4); answered later in Ready.readStates/readFailures. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { RaftRuntime } from '../../../src/node/raft-runtime';
 import { EventReporter } from '../../../src/node/event-reporter';
-import { ScaledClock } from '../../../src/node/scaled-clock';
+import { LabClock } from '../../../src/node/lab-clock';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
@@ -49,7 +49,7 @@ const settle = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(re
 
 function harness(eventDetail: EventDetail = 'state') {
   let nowMs = 0;
-  const clock = new ScaledClock(1, () => nowMs);
+  const clock = new LabClock({ anchorNs: 0, labMs: 0, timeScale: 1, frozen: false }, () => nowMs * 1e6);
   const wal = new ManualWal();
   const sent: { frame: PeerFrame; durableAtSend: number }[] = [];
   const transport = { selfId: 1, endpoint: 'tcp://127.0.0.1:1', setPeers: () => undefined, setFaults: () => undefined,

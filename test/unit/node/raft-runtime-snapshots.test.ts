@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RaftRuntime } from '../../../src/node/raft-runtime';
 import { EventReporter } from '../../../src/node/event-reporter';
-import { ScaledClock } from '../../../src/node/scaled-clock';
+import { LabClock } from '../../../src/node/lab-clock';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
@@ -32,7 +32,7 @@ async function until(probe: () => boolean, what: string): Promise<void> {
 
 function harness(members: number[], policy: SnapshotPolicyOptions) {
   let nowMs = 0;
-  const clock = new ScaledClock(1, () => nowMs);
+  const clock = new LabClock({ anchorNs: 0, labMs: 0, timeScale: 1, frozen: false }, () => nowMs * 1e6);
   const persists: Persist[] = [];
   // Every write is durable at once, in order: this test is about what is written and applied, not when.
   const wal: Wal = { path: '/nowhere', write: (persist) => { persists.push(persist); return Promise.resolve(); },

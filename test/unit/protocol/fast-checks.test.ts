@@ -55,6 +55,8 @@ function fromJsonText(value: Json): unknown {
 const peerFrames: PeerFrame[] = [
   { v: 1, id: '1.x-1', sentAtNs: 1, msg: { type: 'RequestVote', from: 1, to: 2, term: 3, lastLogIndex: 7, lastLogTerm: 2, preVote: true } },
   { v: 1, id: '2.x-2', sentAtNs: 0, msg: { type: 'RequestVoteReply', from: 2, to: 1, term: 3, voteGranted: false, preVote: false } },
+  // Stamped with its due time in lab ms (the network delay of the lab clock).
+  { v: 1, id: '2.x-2b', sentAtNs: 3, deliverAtMs: 1234.5, msg: { type: 'RequestVoteReply', from: 2, to: 1, term: 3, voteGranted: true, preVote: false } },
   { v: 1, id: '25.x-3', sentAtNs: 5e15, msg: { type: 'AppendEntries', from: 25, to: 1, term: 4, prevLogIndex: 6, prevLogTerm: 3, leaderCommit: 5, readRound: 9,
     entries: [{ index: 7, term: 4, command: null }, { index: 8, term: 4, command: '{"op":"put","k":"é","v":"🚀"}' }] } },
   { v: 1, id: '1.x-4', sentAtNs: 7.5, msg: { type: 'AppendEntries', from: 1, to: 3, term: 1, prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, readRound: 0, entries: [] } },

@@ -1,0 +1,111 @@
+// Between the transport and the Raft runtime: a message is handed to the core when lab time reaches the time its
+// sender stamped on it (deliverAtMs: the cluster's network delay, so in slow motion a message visibly travels), and
+// never while the cluster is frozen. Frozen, every arriving message waits here, and the lab decides what happens
+// next: it steps one delivery at a time, or a student delivers, drops or duplicates a waiting message by hand.
+import type { PeerFrame } from '../protocol/wire';
+import { HeldInbox, type HeldFrame } from './held-inbox';
+import type { LabClock } from './lab-clock';
+
+export interface DeliveryGateOptions {
+  readonly clock: LabClock;
+  /** Hand the frame to the core. */
+  deliver(frame: PeerFrame): void;
+  /** A frame was put on hold while the cluster is frozen (the lab waits for these after a step). */
+  onHeldWhileFrozen(frame: PeerFrame): void;
+  /** The inbox is full: the frame is lost (reported as a drop). */
+  onOverflow(frame: PeerFrame): void;
+  readonly inbox?: HeldInbox;
+}
+
+export class DeliveryGate {
+  private readonly inbox: HeldInbox;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly o: DeliveryGateOptions) {
+    this.inbox = o.inbox ?? new HeldInbox();
+  }
+
+  /** A valid frame arrived on an open link. */
+  offer(frame: PeerFrame): void {
+    if (this.closed) return;
+    const deliverAtMs = frame.deliverAtMs ?? 0;
+    const clock = this.o.clock;
+    // The fast path (no delay configured, not frozen): nothing is queued or timed.
+    if (!clock.frozen && deliverAtMs <= clock.nowMs()) {
+      this.o.deliver(frame);
+      return;
+    }
+    if (!this.inbox.add(frame, deliverAtMs)) {
+      this.o.onOverflow(frame);
+      return;
+    }
+    if (clock.frozen) this.o.onHeldWhileFrozen(frame);
+    else this.arm();
+  }
+
+  /** The message due first, for the lab's choice of the next step. */
+  next(): HeldFrame | undefined {
+    return this.inbox.peek();
+  }
+
+  /** Hands over the first held copy of `id` now, whatever its due time; false if it is not held here. */
+  deliverNow(id: string): boolean {
+    const held = this.inbox.take(id);
+    if (!held) return false;
+    this.o.deliver(held.frame);
+    this.arm();
+    return true;
+  }
+
+  /** Removes the first held copy of `id`; the frame, or undefined if it is not held here. */
+  drop(id: string): PeerFrame | undefined {
+    const held = this.inbox.take(id);
+    this.arm();
+    return held?.frame;
+  }
+
+  /** A second copy of a held message, due at the same time (as a duplicating network would deliver it). */
+  duplicate(id: string): boolean {
+    const held = this.inbox.take(id);
+    if (!held) return false;
+    this.inbox.add(held.frame, held.deliverAtMs);
+    this.inbox.add(held.frame, held.deliverAtMs);
+    this.arm();
+    return true;
+  }
+
+  /** The lab clock changed (run, freeze, slow motion): deliver what is due now and time the rest anew. */
+  clockChanged(): void {
+    this.releaseDue();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.inbox.clear();
+  }
+
+  private releaseDue(): void {
+    if (this.closed) return;
+    if (!this.o.clock.frozen) {
+      for (const held of this.inbox.takeDue(this.o.clock.nowMs())) this.o.deliver(held.frame);
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const first = this.inbox.peek();
+    if (this.closed || !first) return;
+    const delayMs = this.o.clock.realDelayUntilMs(first.deliverAtMs);
+    if (!Number.isFinite(delayMs)) return; // frozen: only the lab moves time now
+    // Node's timers may fire a little early; releaseDue re-arms for whatever is not due yet.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.releaseDue();
+    }, Math.min(Math.ceil(delayMs), 60_000));
+  }
+}

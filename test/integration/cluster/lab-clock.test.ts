@@ -1,0 +1,94 @@
+// The lab clock on real node processes: the network delay makes a message take lab time, a frozen cluster does
+// nothing at all, stepping advances it one timer or one delivery at a time, "time out now" starts an election, and
+// held messages can be delivered, dropped or duplicated by hand.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../../src/protocol/events';
+import type { NodeView } from '../../../src/protocol/lab-api';
+import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, isType } from './cluster-harness';
+
+type MessageEvent = Extract<LabEvent, { type: 'message' }>;
+
+afterEach(closeAllLabs);
+
+const MAX_STEPS = 400;
+
+/** Steps until `done` holds for the snapshot, at most MAX_STEPS times; returns the steps' descriptions. */
+async function stepUntil(lab: ClusterLab, done: (nodes: readonly NodeView[]) => boolean): Promise<string[]> {
+  const descriptions: string[] = [];
+  for (let step = 0; step < MAX_STEPS; step += 1) {
+    if (done((await lab.snapshot()).nodes)) return descriptions;
+    const result = await lab.controller.stepCluster();
+    descriptions.push(result.description);
+  }
+  throw new Error(`not reached in ${MAX_STEPS} steps: ${await lab.describe()}\n${descriptions.slice(-20).join('\n')}`);
+}
+
+describe('the lab clock on real processes', () => {
+  it('delays every peer message by the network delay, in lab time', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3, networkDelayMs: [40, 60], timeScale: 2 });
+    await lab.waitForLeader();
+    const from = lab.mark();
+    await eventually(() => (lab.eventsSince(from, isType('message')).filter((event) => event.direction === 'receive').length > 20 ? true : null),
+      CLUSTER_DEADLINE_MS, 'twenty deliveries');
+    const events = lab.eventsSince(from, isType('message'));
+    const sends = new Map<string, MessageEvent>();
+    for (const event of events) if (event.direction === 'send') sends.set(event.id, event);
+    const delays = events.filter((event) => event.direction === 'receive' && sends.has(event.id))
+      .map((event) => (event.atNs - (sends.get(event.id) as MessageEvent).atNs) / 1e6);
+    expect(delays.length).toBeGreaterThan(5);
+    // 40..60 lab ms at 2x slow motion: 80..120 real ms (plus a little scheduling).
+    for (const delayMs of delays) expect(delayMs).toBeGreaterThanOrEqual(79);
+    const send = [...sends.values()][0] as MessageEvent;
+    expect((send.deliverAtLabMs ?? 0) - (send.sentAtLabMs ?? 0)).toBeGreaterThanOrEqual(40);
+  });
+
+  it('freezes: nothing changes; a forced timeout and steps elect a new leader; resumed, a put succeeds', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3, networkDelayMs: [8, 15], timerSeed: 42 });
+    const leader = await lab.waitForLeader();
+    await lab.controller.freezeCluster();
+    const frozen = await lab.snapshot();
+    expect(frozen.clock?.frozen).toBe(true);
+    const quietFrom = lab.mark();
+    // Several election timeouts' worth of real time: a running cluster would send dozens of heartbeats.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(lab.eventsSince(quietFrom, (_event): _event is LabEvent => true)).toEqual([]);
+    expect((await lab.snapshot()).nodes).toEqual(frozen.nodes);
+
+    const follower = frozen.nodes.find((node) => node.id !== leader.id) as NodeView;
+    await lab.controller.timeoutNode(follower.id);
+    expect(await lab.node(follower.id)).toMatchObject({ role: 'candidate', term: leader.term + 1 });
+    const steps = await stepUntil(lab, (nodes) => nodes.some((node) => node.id === follower.id && node.role === 'leader'));
+    expect(steps.some((text) => /received RequestVote/.test(text))).toBe(true);
+    expect(steps.some((text) => /received RequestVoteReply/.test(text))).toBe(true);
+
+    await lab.controller.resumeCluster();
+    expect((await lab.snapshot()).clock?.frozen).toBe(false);
+    expect(await lab.put('after', 'resume')).toMatchObject({ status: 'ok' });
+  });
+
+  it('holds messages while frozen: a student delivers, duplicates and drops them by hand', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3, networkDelayMs: [8, 15] });
+    const leader = await lab.waitForLeader();
+    await lab.controller.freezeCluster();
+    const from = lab.mark();
+    // The leader's next heartbeat timer: its AppendEntries then wait at both followers.
+    await stepUntil(lab, () => lab.eventsSince(from, isType('message')).filter((event) => event.direction === 'send').length >= 2);
+    const sends = lab.eventsSince(from, isType('message')).filter((event) => event.direction === 'send' && event.node === leader.id);
+    const [first, second] = sends;
+    if (!first || !second) throw new Error('the leader sent no heartbeats');
+
+    const beforeDuplicate = lab.mark();
+    await lab.controller.heldMessage(first.message.to, first.id, 'duplicate');
+    await lab.controller.heldMessage(first.message.to, first.id, 'deliver');
+    await lab.controller.heldMessage(first.message.to, first.id, 'deliver');
+    const received = lab.eventsSince(beforeDuplicate, isType('message')).filter((event) => event.direction === 'receive' && event.id === first.id);
+    expect(received).toHaveLength(2);
+
+    const beforeDrop = lab.mark();
+    await lab.controller.heldMessage(second.message.to, second.id, 'drop');
+    const dropped = lab.eventsSince(beforeDrop, isType('message')).filter((event) => event.direction === 'drop' && event.id === second.id);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]?.dropReason).toMatch(/by hand/);
+    await expect(lab.controller.heldMessage(second.message.to, second.id, 'deliver')).rejects.toThrow(/not waiting/);
+  });
+});
