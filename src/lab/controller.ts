@@ -343,11 +343,26 @@ export class LabController implements LabApi {
       this.requireRunning(to);
       const done = await this.stepper.runStep(to, action, messageId);
       if (done.error !== null) throw new Error(done.error);
+      if (done.copyId !== undefined) this.publishCopy(messageId, done.copyId);
       if (action === 'deliver') {
         this.publishClock({ kind: 'deliver', node: to, messageId,
           description: `delivered by hand: ${this.messageNotes.describe(messageId, to)}` });
       }
     });
+  }
+
+  /**
+   * The copy made by hand travels like its original: the lab, which plays the network here, reports its send, so the
+   * copy is drawn and can be delivered or dropped on its own.
+   */
+  private publishCopy(originalId: string, copyId: string): void {
+    const note = this.messageNotes.get(originalId);
+    if (!note) return;
+    this.messageNotes.remember(copyId, note);
+    this.events.publish({ type: 'message', atNs: monotonicNowNs(), node: note.message.from, direction: 'send', id: copyId,
+      message: note.message, dropReason: null,
+      ...(note.sentAtLabMs === undefined ? {} : { sentAtLabMs: note.sentAtLabMs }),
+      ...(note.deliverAtLabMs === undefined ? {} : { deliverAtLabMs: note.deliverAtLabMs }) });
   }
 
   private reportStep(next: NextAction): StepResult {
@@ -591,7 +606,9 @@ export class LabController implements LabApi {
     } else if (event.type === 'log-write') {
       slot.mirror.writeEntries(event.entries);
     } else if (event.type === 'message') {
-      if (event.direction === 'send') this.messageNotes.remember(event.id, event.message);
+      if (event.direction === 'send') {
+        this.messageNotes.remember(event.id, { message: event.message, sentAtLabMs: event.sentAtLabMs, deliverAtLabMs: event.deliverAtLabMs });
+      }
       else if (event.node === event.message.to) this.stepper.onLanded(event.id);
     }
     this.events.publish(event);

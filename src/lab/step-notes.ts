@@ -7,10 +7,21 @@ import type { NextAction } from './cluster-stepper';
 /** Enough for the messages in flight of a 9-node cluster many times over; older notes are forgotten first. */
 const MAX_NOTES = 4096;
 
-export class MessageNotes {
-  private readonly notes = new Map<string, MessageView>();
+/** A message as its send event showed it. */
+export interface MessageNote {
+  readonly message: MessageView;
+  readonly sentAtLabMs?: number;
+  readonly deliverAtLabMs?: number;
+}
 
-  remember(id: string, message: MessageView): void {
+export class MessageNotes {
+  private readonly notes = new Map<string, MessageNote>();
+
+  get(id: string): MessageNote | undefined {
+    return this.notes.get(id);
+  }
+
+  remember(id: string, message: MessageNote): void {
     if (this.notes.size >= MAX_NOTES) {
       const oldest = this.notes.keys().next();
       if (!oldest.done) this.notes.delete(oldest.value);
@@ -24,7 +35,7 @@ export class MessageNotes {
 
   /** "S3 received RequestVote from S1 (term 4)", or a plainer sentence for a message sent before we listened. */
   describe(id: string, receiver: number): string {
-    const message = this.notes.get(id);
+    const message = this.notes.get(id)?.message;
     if (!message) return `S${receiver} received message ${id}`;
     const preVote = message.fields['preVote'] === true ? ' (pre-vote)' : '';
     return `S${message.to} received ${message.type}${preVote} from S${message.from} (term ${message.term})`;

@@ -2,7 +2,7 @@
 // sender stamped on it (deliverAtMs: the cluster's network delay, so in slow motion a message visibly travels), and
 // never while the cluster is frozen. Frozen, every arriving message waits here, and the lab decides what happens
 // next: it steps one delivery at a time, or a student delivers, drops or duplicates a waiting message by hand.
-import type { PeerFrame } from '../protocol/wire';
+import { MAX_MESSAGE_ID_CHARS, type PeerFrame } from '../protocol/wire';
 import { HeldInbox, type HeldFrame } from './held-inbox';
 import type { LabClock } from './lab-clock';
 
@@ -21,6 +21,8 @@ export class DeliveryGate {
   private readonly inbox: HeldInbox;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Copies made by hand so far: numbers each copy's id. */
+  private copies = 0;
 
   constructor(private readonly o: DeliveryGateOptions) {
     this.inbox = o.inbox ?? new HeldInbox();
@@ -65,14 +67,20 @@ export class DeliveryGate {
     return held?.frame;
   }
 
-  /** A second copy of a held message, due at the same time (as a duplicating network would deliver it). */
-  duplicate(id: string): boolean {
-    const held = this.inbox.take(id);
-    if (!held) return false;
-    this.inbox.add(held.frame, held.deliverAtMs);
-    this.inbox.add(held.frame, held.deliverAtMs);
+  /**
+   * A second copy of a held message, due at the same time (as a duplicating network would deliver it), under its own
+   * id so that each copy can be watched and acted on; the copy's id, or null if `id` is not held here (or the inbox
+   * is full, or the id would grow past the wire's bound).
+   */
+  duplicate(id: string): string | null {
+    const held = this.inbox.find(id);
+    if (!held) return null;
+    this.copies += 1;
+    const copyId = `${id}+${this.copies}`;
+    if (copyId.length > MAX_MESSAGE_ID_CHARS) return null;
+    if (!this.inbox.add({ ...held.frame, id: copyId }, held.deliverAtMs)) return null;
     this.arm();
-    return true;
+    return copyId;
   }
 
   /** The lab clock changed (run, freeze, slow motion): deliver what is due now and time the rest anew. */

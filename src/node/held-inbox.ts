@@ -51,8 +51,9 @@ export class HeldInbox {
     return at < 0 ? undefined : this.held.splice(at, 1)[0];
   }
 
-  has(id: string): boolean {
-    return this.held.some((entry) => entry.frame.id === id);
+  /** The first held copy of message `id`, left in place. */
+  find(id: string): HeldFrame | undefined {
+    return this.held.find((entry) => entry.frame.id === id);
   }
 
   /** Forgets everything (the node stops). */

@@ -161,18 +161,24 @@ class NodeProcessMain {
     const sent: { id: string; to: number }[] = [];
     this.stepSends = sent;
     let error: string | null = null;
+    let copyId: string | undefined;
     try {
-      error = this.doStep(action, messageId);
+      if (action === 'duplicate') {
+        copyId = messageId === undefined ? undefined : this.gate?.duplicate(messageId) ?? undefined;
+        error = copyId === undefined ? `message ${messageId ?? '(none)'} is not waiting at S${this.env.nodeId} (or cannot be copied)` : null;
+      } else {
+        error = this.doStep(action, messageId);
+      }
       if (this.runtime) await this.runtime.settled();
     } finally {
       this.stepSends = null;
     }
     this.reporter.flush(); // the step's events reach the lab before its report (one socket, in order)
     this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'step-done', node: this.env.nodeId,
-      pid: process.pid, stepId, sent: sent.slice(0, MAX_REPORTED_STEP_SENDS), error });
+      pid: process.pid, stepId, sent: sent.slice(0, MAX_REPORTED_STEP_SENDS), error, ...(copyId === undefined ? {} : { copyId }) });
   }
 
-  private doStep(action: StepAction, messageId: string | undefined): string | null {
+  private doStep(action: Exclude<StepAction, 'duplicate'>, messageId: string | undefined): string | null {
     const runtime = this.runtime;
     const gate = this.gate;
     if (!runtime || !gate) return `S${this.env.nodeId} is not running Raft yet`;
@@ -186,8 +192,6 @@ class NodeProcessMain {
         return null;
       case 'deliver':
         return messageId !== undefined && gate.deliverNow(messageId) ? null : notHeld;
-      case 'duplicate':
-        return messageId !== undefined && gate.duplicate(messageId) ? null : notHeld;
       case 'drop': {
         const dropped = messageId === undefined ? undefined : gate.drop(messageId);
         if (!dropped) return notHeld;

@@ -6,7 +6,7 @@ import { faultTableSchema } from './link-faults';
 import { decodeWithSchema, type Decoded } from './validate';
 import { isBugName } from '../raft/planted-bugs';
 import { labClockSegmentSchema, networkDelaySchema } from './lab-clock';
-import { MAX_MESSAGE_ID_CHARS } from './wire';
+import { MAX_MESSAGE_ID_CHARS } from './validate';
 
 export const CONTROL_PROTOCOL_VERSION = 1;
 export const MAX_CONTROL_FRAME_BYTES = 1024 * 1024;
@@ -73,6 +73,8 @@ export const nodeStepDoneSchema = z.strictObject({
   sent: z.array(z.strictObject({ id: messageId, to: nodeId })).max(MAX_STEP_MESSAGES),
   /** Why the step could not be done (e.g. the message is no longer held); null when it was. */
   error: z.string().max(1024).nullable(),
+  /** A `duplicate` step: the id of the new copy, held beside the original. */
+  copyId: messageId.optional(),
 });
 
 /** While frozen: these frames arrived and wait in this node's inbox (so the lab knows a step's messages landed). */

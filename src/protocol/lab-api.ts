@@ -222,6 +222,15 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   bugs: [],
 };
 
+/**
+ * Settings as recorded by any lab version: recordings from before the lab clock have no network delay or timer seed
+ * (they ran with neither: no delay, a random seed).
+ */
+export function completeSettings(recorded: Omit<ClusterSettings, 'networkDelayMs' | 'timerSeed'> &
+  Partial<Pick<ClusterSettings, 'networkDelayMs' | 'timerSeed'>>): ClusterSettings {
+  return { ...recorded, networkDelayMs: recorded.networkDelayMs ?? NO_NETWORK_DELAY, timerSeed: recorded.timerSeed ?? DEFAULT_SETTINGS.timerSeed };
+}
+
 /** What the lab opens with for people (web mode, the desktop app): slow enough to watch, 1x one click away. */
 export const TEACHING_SETTINGS: ClusterSettings = { ...DEFAULT_SETTINGS, timeScale: 10, networkDelayMs: TEACHING_NETWORK_DELAY };
 

@@ -6,7 +6,7 @@ import type { LabApi } from './lab-api';
 import { linkFaultsSchema } from './link-faults';
 import { isBugName } from '../raft/planted-bugs';
 import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema } from './lab-clock';
-import { MAX_MESSAGE_ID_CHARS } from './wire';
+import { MAX_MESSAGE_ID_CHARS } from './validate';
 
 const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
 const kvText = z.string().max(64 * 1024);

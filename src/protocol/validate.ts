@@ -7,6 +7,9 @@ export const MAX_NODE_ID = 25;
 
 export const nodeIdSchema = z.int().min(1).max(MAX_NODE_ID);
 
+/** A message id (peer frames, message events, held-message actions), e.g. "3.k2x9-1042". */
+export const MAX_MESSAGE_ID_CHARS = 64;
+
 /** A non-negative safe integer: terms, indexes and counters. */
 export const countSchema = z.int().nonnegative();
 

@@ -6,7 +6,9 @@
 // the fast check may only be stricter than the schema, never looser; test/unit/protocol/fast-checks.test.ts).
 import { z } from 'zod';
 import type { Message } from '../raft/types';
-import { countSchema, decodeJsonBytes, decodeWithSchema, MAX_NODE_ID, nodeIdSchema } from './validate';
+import { countSchema, decodeJsonBytes, decodeWithSchema, MAX_MESSAGE_ID_CHARS, MAX_NODE_ID, nodeIdSchema } from './validate';
+
+export { MAX_MESSAGE_ID_CHARS } from './validate';
 
 export const PEER_FRAME_VERSION = 1;
 /** Frames larger than this are rejected by the decoder. Bounds the memory one message can take. */
@@ -15,7 +17,6 @@ export const MAX_PEER_FRAME_BYTES = 4 * 1024 * 1024;
 export const MAX_COMMAND_CHARS = 64 * 1024;
 /** Entries in one AppendEntries; the core's `maxEntriesPerMessage` should stay well below this. */
 export const MAX_ENTRIES_PER_FRAME = 10_000;
-export const MAX_MESSAGE_ID_CHARS = 64;
 /**
  * Snapshot characters in one InstallSnapshot. JSON-encoding a character takes at most 6 bytes ("\u001f"), so a
  * chunk of this many takes at most 3 MiB, inside MAX_PEER_FRAME_BYTES with 1 MiB to spare for the other fields.

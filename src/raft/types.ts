@@ -210,7 +210,9 @@ export type EventKind =
   | 'read-failed'
   | 'log-compacted'
   | 'snapshot-sent'
-  | 'snapshot-installed';
+  | 'snapshot-installed'
+  | 'snapshot-rejected'
+  | 'snapshot-chunk-stored';
 
 /**
  * A state change with the rule that caused it. `rule` names the paper's rule ("Figure 2, RequestVote RPC,

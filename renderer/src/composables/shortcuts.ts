@@ -6,7 +6,10 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: 'Space', action: 'Pause / unpause the view (the cluster keeps running; events are still recorded)' },
+  { keys: 'Space', action: 'Pause / run the cluster: every server\'s clock stops and messages wait at their receivers (in a replay: pause the view)' },
+  { keys: 's', action: 'Step a paused cluster: the next timer or message delivery, in time order' },
+  { keys: 'o', action: 'Time out the selected server now: its election timer fires at once' },
+  { keys: 'v', action: 'Pause / unpause the view only (the cluster keeps running; events are still recorded)' },
   { keys: 'l', action: 'Go live: jump back to the newest moment' },
   { keys: '1 – 9', action: 'Select server S1 … S9 (again: deselect)' },
   { keys: 'c', action: 'Crash the selected server (SIGKILL)' },

@@ -4,6 +4,7 @@ import { onBeforeUnmount, onMounted } from 'vue';
 import { useCommandsStore } from '../stores/commands-store';
 import { useLabStore } from '../stores/lab-store';
 import { useUiStore } from '../stores/ui-store';
+import { useClusterClock } from '../components/clock/useClusterClock';
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -19,6 +20,7 @@ export function useKeyboardShortcuts(): void {
   const lab = useLabStore();
   const commands = useCommandsStore();
   const ui = useUiStore();
+  const clusterClock = useClusterClock();
 
   function onSelectedNode(act: (id: number, status: string) => void): void {
     const id = ui.selectedNodeId;
@@ -36,7 +38,14 @@ export function useKeyboardShortcuts(): void {
       return true;
     }
     switch (key) {
-      case ' ': lab.toggleViewPaused(); return true;
+      // Space pauses the cluster itself (a replay has no cluster: there it pauses the view).
+      case ' ':
+        if (clusterClock.canControl.value) void clusterClock.toggle();
+        else lab.toggleViewPaused();
+        return true;
+      case 's': void clusterClock.step(); return true;
+      case 'v': lab.toggleViewPaused(); return true;
+      case 'o': onSelectedNode((id, status) => { if (status === 'running') void commands.timeoutNode(id); }); return true;
       case 'l': lab.goLive(); return true;
       case '?': ui.setHelpOpen(!ui.helpOpen); return true;
       case 'Escape':

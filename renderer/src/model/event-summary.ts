@@ -30,6 +30,8 @@ export function eventNodes(event: LabEvent): readonly NodeId[] {
       return event.node === null ? [] : [event.node];
     case 'cluster-phase':
       return [];
+    case 'lab-clock':
+      return event.step?.node ? [event.step.node] : [];
     default:
       return [event.node];
   }
@@ -42,31 +44,71 @@ export function eventRule(event: LabEvent): string {
 
 export function messageSummary(message: MessageView): string {
   const f = message.fields;
-  const head = `${message.type} S${message.from}→S${message.to} t${message.term}`;
+  const route = `${message.type} S${message.from}→S${message.to}`;
+  const head = `${route} t${message.term}`;
   switch (message.type) {
-    case 'RequestVote':
-      return `${head} last=(${String(f['lastLogIndex'])}, t${String(f['lastLogTerm'])})${f['preVote'] === true ? ' pre-vote' : ''}`;
+    case 'RequestVote': {
+      const last = `last=(${String(f['lastLogIndex'])}, t${String(f['lastLogTerm'])})`;
+      // A pre-vote asks about a term nobody is in yet: say so rather than show it as the sender's term.
+      return f['preVote'] === true ? `${route} pre-vote for t${message.term} ${last}` : `${head} ${last}`;
+    }
     case 'RequestVoteReply':
-      return `${head} ${f['voteGranted'] === true ? 'granted' : 'denied'}${f['preVote'] === true ? ' (pre-vote)' : ''}`;
+      return voteReplySummary(message, route, head);
     case 'AppendEntries': {
       const entries = message.entries ?? [];
       const first = entries[0];
       const last = entries[entries.length - 1];
-      const carried = first && last ? ` entries ${first.index}..${last.index}` : ' heartbeat';
+      const carried = !first || !last ? ' heartbeat' : first === last ? ` entry ${first.index}` : ` entries ${first.index}..${last.index}`;
       return `${head} prev=(${String(f['prevLogIndex'])}, t${String(f['prevLogTerm'])})${carried} commit=${String(f['leaderCommit'])}`;
     }
     case 'AppendEntriesReply':
-      return f['success'] === true
-        ? `${head} success match=${String(f['matchIndex'])}`
-        : `${head} rejected conflict=(${String(f['conflictIndex'])}, t${String(f['conflictTerm'])})`;
+      return f['success'] === true ? `${head} success match=${String(f['matchIndex'])}` : `${head} ${appendRejection(message)}`;
     case 'InstallSnapshot':
       return `${head} snapshot ≤ ${String(f['lastIncludedIndex'])} (t${String(f['lastIncludedTerm'])}) offset=${String(f['offset'])} ` +
         `${String(f['dataChars'] ?? '?')} chars${f['done'] === true ? ', last chunk' : ''}`;
     case 'InstallSnapshotReply':
-      return `${head} ${f['done'] === true ? 'installed' : 'stored'} snapshot ≤ ${String(f['lastIncludedIndex'])}, ${String(f['bytesStored'])} chars held`;
+      return `${head} ${snapshotReplySummary(message)}`;
   }
   // A message type this UI does not know (a newer lab): its fields as they are, rather than nothing.
   return genericSummary(head, f);
+}
+
+/** A granted pre-vote carries the term it would vote in; a denial carries the voter's own term. */
+function voteReplySummary(message: MessageView, route: string, head: string): string {
+  const granted = message.fields['voteGranted'] === true;
+  if (message.fields['preVote'] !== true) return `${head} ${granted ? 'granted' : 'denied'}`;
+  return granted ? `${route} pre-vote granted for t${message.term}` : `${head} pre-vote denied`;
+}
+
+/**
+ * Why a follower refused: conflictIndex 0 means it refused the request's term (the reply's term is its own, higher);
+ * conflictTerm 0 means its log is too short; otherwise its entries of conflictTerm start at conflictIndex.
+ */
+function appendRejection(message: MessageView): string {
+  const conflictIndex = Number(message.fields['conflictIndex']);
+  const conflictTerm = Number(message.fields['conflictTerm']);
+  if (conflictIndex === 0) return `rejected: stale term (S${message.from} is in t${message.term})`;
+  if (conflictTerm === 0) return `rejected: log ends at ${conflictIndex - 1}`;
+  return `rejected: conflicting t${conflictTerm} entries from index ${conflictIndex}`;
+}
+
+/**
+ * done: the follower's log now matches through the snapshot (it installed it, or already had it committed). Otherwise
+ * it holds that many characters and the leader resumes there; 0 means refused (stale term, too large, or a gap).
+ */
+function snapshotReplySummary(message: MessageView): string {
+  const snapshot = `snapshot ≤ ${String(message.fields['lastIncludedIndex'])}`;
+  const held = Number(message.fields['bytesStored']);
+  if (message.fields['done'] === true) return `installed ${snapshot} or already had it`;
+  return held === 0 ? `refused ${snapshot}, resume at 0` : `holds ${held} chars of ${snapshot}, resume at ${held}`;
+}
+
+function labClockSummary(event: Extract<LabEvent, { type: 'lab-clock' }>): string {
+  if (event.step) return `step: ${event.step.description}`;
+  const [min, max] = event.networkDelayMs;
+  const delay = max === 0 ? 'no network delay' : `network delay ${Math.round(min)}–${Math.round(max)} ms`;
+  return `${event.segment.frozen ? 'cluster paused' : 'cluster running'} at lab time ${Math.round(event.segment.labMs)} ms, ` +
+    `${event.segment.timeScale}x slow motion, ${delay}`;
 }
 
 function genericSummary(head: string, fields: Readonly<Record<string, unknown>>): string {
@@ -88,6 +130,8 @@ function summarise(event: LabEvent): string {
   switch (event.type) {
     case 'cluster-phase':
       return `cluster ${event.phase}`;
+    case 'lab-clock':
+      return labClockSummary(event);
     case 'node-status':
       return `${event.status}${event.pid === null ? '' : ` (pid ${event.pid})`}${event.reason ? `: ${event.reason}` : ''}`;
     case 'node-alive':
@@ -111,7 +155,8 @@ function summarise(event: LabEvent): string {
       const first = event.entries[0];
       const last = event.entries[event.entries.length - 1];
       if (!first || !last) return 'wrote no entries';
-      return first === last ? `wrote entry ${first.index} (t${first.term})` : `wrote entries ${first.index}..${last.index} (t${first.term}..t${last.term})`;
+      const terms = first.term === last.term ? `t${first.term}` : `t${first.term}..t${last.term}`;
+      return first === last ? `wrote entry ${first.index} (${terms})` : `wrote entries ${first.index}..${last.index} (${terms})`;
     }
     case 'kv-state':
       return event.entries === null

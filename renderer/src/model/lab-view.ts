@@ -3,6 +3,7 @@
 // this and nothing else, so scrubbing and replay need no special cases in the views.
 import type { ClusterPhase, ClusterSettings, LogEntryView, NodeView } from '../../../src/protocol/lab-api';
 import type { LabEvent, MessageView, RaftEventView } from '../../../src/protocol/events';
+import type { LabClockSegment, NetworkDelayMs } from '../../../src/protocol/lab-clock';
 import type { NodeId } from '../../../src/raft/types';
 
 export interface NodeViewState extends NodeView {
@@ -11,8 +12,10 @@ export interface NodeViewState extends NodeView {
   readonly lastLogTerm: number;
   /** Leader only. */
   readonly progress: Readonly<Record<number, { readonly nextIndex: number; readonly matchIndex: number }>> | null;
-  /** Election timer deadline on the shared clock (ns); null for a leader or when unknown. */
+  /** Election timer deadline on the shared clock (ns); null for a leader, when unknown, or while frozen. */
   readonly electionDeadlineNs: number | null;
+  /** The same deadline in lab time (ms; holds still while frozen); absent in recordings from before the lab clock. */
+  readonly electionDeadlineLabMs?: number | null;
   /** Applied KV state, derived from the committed, applied prefix of the log. */
   readonly kv: Readonly<Record<string, string>>;
   /** The newest Raft event of this node (its reason is shown under the card). */
@@ -35,6 +38,9 @@ export interface MessageInFlight {
   readonly id: string;
   readonly message: MessageView;
   readonly sentAtNs: number;
+  /** Lab times of its send and of its due arrival (the network delay), when the lab clock stamped it. */
+  readonly sentAtLabMs?: number;
+  readonly deliverAtLabMs?: number;
 }
 
 /** A message whose fate is known, kept briefly so the cluster view can animate its arrival or loss. */
@@ -45,6 +51,16 @@ export interface MessageOutcome {
   readonly endedAtNs: number;
   readonly fate: 'delivered' | 'dropped';
   readonly dropReason: string | null;
+  readonly sentAtLabMs?: number;
+  readonly deliverAtLabMs?: number;
+}
+
+/** The lab clock at this moment (src/protocol/lab-clock.ts), and the last step for the captions. */
+export interface LabClockState {
+  readonly segment: LabClockSegment;
+  readonly networkDelayMs: NetworkDelayMs;
+  /** The newest step, "time out now" or hand delivery, in words. */
+  readonly lastStep: { readonly seq: number; readonly atNs: number; readonly description: string } | null;
 }
 
 export interface LabView {
@@ -67,6 +83,8 @@ export interface LabView {
   readonly recentErrors?: readonly ErrorNote[];
   /** The newest completed client operations, newest last (bounded). */
   readonly recentClientOps?: readonly ClientOpNote[];
+  /** Absent before the lab's first clock event (and in recordings from before the lab clock). */
+  readonly clock?: LabClockState;
 }
 
 export type FaultAction = Extract<LabEvent, { type: 'fault' }>['action'];

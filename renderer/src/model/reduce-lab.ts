@@ -1,12 +1,13 @@
 // Lab-wide events: the cluster's phase, injected faults, client operations and errors.
 import type { LabEvent } from '../../../src/protocol/events';
+import { completeSettings } from '../../../src/protocol/lab-api';
 import type { NodeId } from '../../../src/raft/types';
 import type { LabView } from './lab-view';
 import { MAX_RECENT_NOTES } from './limits';
 import { emptyModel, type ModelState } from './model-state';
 import { wipeNode } from './reduce-node';
 
-type LabWideEvent = Extract<LabEvent, { type: 'cluster-phase' | 'fault' | 'client-op' | 'error' }>;
+type LabWideEvent = Extract<LabEvent, { type: 'cluster-phase' | 'fault' | 'client-op' | 'error' | 'lab-clock' }>;
 
 export function reduceLabEvent(state: ModelState, event: LabWideEvent): ModelState {
   const view = state.view;
@@ -14,7 +15,7 @@ export function reduceLabEvent(state: ModelState, event: LabWideEvent): ModelSta
     case 'cluster-phase':
       // The lab forgets its nodes when a cluster stops and spawns fresh ones (new data directories) on start.
       if (event.phase === 'starting' || event.phase === 'stopped') {
-        const fresh = emptyModel(event.settings ?? view.settings, view.atNs, view.seq).view;
+        const fresh = emptyModel(event.settings ? completeSettings(event.settings) : view.settings, view.atNs, view.seq).view;
         return { view: { ...fresh, phase: event.phase, recentFaults: view.recentFaults, recentErrors: view.recentErrors,
           recentClientOps: view.recentClientOps }, kv: {}, endedBeforeSend: [] };
       }
@@ -26,6 +27,11 @@ export function reduceLabEvent(state: ModelState, event: LabWideEvent): ModelSta
         { seq: event.seq, atNs: event.atNs, node: event.node, message: event.message }) } };
     case 'fault':
       return reduceFault(state, event);
+    case 'lab-clock': {
+      const lastStep = event.step ? { seq: event.seq, atNs: event.atNs, description: event.step.description } : view.clock?.lastStep ?? null;
+      const settings = { ...view.settings, timeScale: event.segment.timeScale, networkDelayMs: event.networkDelayMs };
+      return { ...state, view: { ...view, settings, clock: { segment: event.segment, networkDelayMs: event.networkDelayMs, lastStep } } };
+    }
   }
 }
 

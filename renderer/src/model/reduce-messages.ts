@@ -24,7 +24,9 @@ export function reduceMessage(state: ModelState, event: MessageEvent): ModelStat
     while (expired < previous.length && event.atNs - (previous[expired] as MessageInFlight).sentAtNs > ttlNs) expired += 1;
     const overflow = Math.max(0, previous.length - expired + 1 - MAX_IN_FLIGHT);
     const inFlight = previous.slice(expired + overflow);
-    inFlight.push({ id: event.id, message: event.message, sentAtNs: event.atNs });
+    inFlight.push(event.deliverAtLabMs === undefined ? { id: event.id, message: event.message, sentAtNs: event.atNs }
+      : { id: event.id, message: event.message, sentAtNs: event.atNs, sentAtLabMs: event.sentAtLabMs ?? event.deliverAtLabMs,
+        deliverAtLabMs: event.deliverAtLabMs });
     return { ...state, view: { ...view, inFlight } };
   }
   const position = view.inFlight.findIndex((message) => message.id === event.id);
@@ -34,6 +36,7 @@ export function reduceMessage(state: ModelState, event: MessageEvent): ModelStat
   const outcome: MessageOutcome = {
     id: event.id, message: event.message, sentAtNs, endedAtNs: event.atNs,
     fate: event.direction === 'receive' ? 'delivered' : 'dropped', dropReason: event.dropReason,
+    ...(sent?.deliverAtLabMs === undefined ? {} : { sentAtLabMs: sent.sentAtLabMs, deliverAtLabMs: sent.deliverAtLabMs }),
   };
   const inFlight = position >= 0 ? view.inFlight.filter((_, i) => i !== position) : view.inFlight;
   const recentOutcomes = view.recentOutcomes.length >= MAX_RECENT_OUTCOMES

@@ -38,6 +38,7 @@ function reduceByType(state: ModelState, event: LabEvent): ModelState {
     case 'fault':
     case 'client-op':
     case 'error':
+    case 'lab-clock':
       return reduceLabEvent(state, event);
   }
 }

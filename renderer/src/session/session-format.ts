@@ -5,7 +5,7 @@
 // Loading checks every line and names the first bad one; nothing is half-loaded.
 import { z } from 'zod';
 import { labEventSchema, type LabEvent } from '../../../src/protocol/events';
-import type { ClusterSettings, LabSnapshot } from '../../../src/protocol/lab-api';
+import { completeSettings, type ClusterSettings, type LabSnapshot } from '../../../src/protocol/lab-api';
 import type { BaseNodeDetail } from '../model/model-state';
 import { baseNodesSchema, clusterSettingsSchema, labSnapshotSchema } from './snapshot-schema';
 
@@ -72,7 +72,9 @@ export function parseSession(text: string): Session {
   }
   const baseNodes: Record<number, BaseNodeDetail> = {};
   for (const [id, detail] of Object.entries(header.baseNodes ?? {})) baseNodes[Number(id)] = detail;
-  return { savedAt: header.savedAt, settings: header.settings as ClusterSettings, base: header.base as LabSnapshot, baseNodes, events };
+  const settings = completeSettings(header.settings as Parameters<typeof completeSettings>[0]);
+  const base = { ...header.base, settings: completeSettings(header.base.settings as Parameters<typeof completeSettings>[0]) } as LabSnapshot;
+  return { savedAt: header.savedAt, settings, base, baseNodes, events };
 }
 
 function parseHeader(lineText: string): z.infer<typeof headerSchema> {

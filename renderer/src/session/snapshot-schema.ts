@@ -2,6 +2,7 @@
 // (The protocol defines LabSnapshot as a type only; these check an untrusted file against it.)
 import { z } from 'zod';
 import { linkFaultsSchema } from '../../../src/protocol/link-faults';
+import { networkDelaySchema } from '../../../src/protocol/lab-clock';
 
 const nodeId = z.number().int().min(1).max(25);
 const count = z.number().int().nonnegative();
@@ -11,6 +12,9 @@ export const clusterSettingsSchema = z.object({
   electionTimeoutMs: z.tuple([z.number().positive(), z.number().positive()]),
   heartbeatMs: z.number().positive(),
   timeScale: z.number().min(1).max(100),
+  /** Absent from sessions saved before the lab clock. */
+  networkDelayMs: networkDelaySchema.optional(),
+  timerSeed: z.number().int().nonnegative().optional(),
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.string().max(64)).max(16),
@@ -38,6 +42,7 @@ export const labSnapshotSchema = z.object({
   linkFaults: z.record(z.string().regex(/^\d{1,2}->\d{1,2}$/), linkFaultsSchema),
   atNs: z.number().nonnegative(),
   nextSeq: count,
+  clock: z.object({ frozen: z.boolean(), labMs: z.number().nonnegative() }).optional(),
 });
 
 const logEntrySchema = z.object({ index: z.number().int().positive(), term: count, command: z.string().max(70_000).nullable() });

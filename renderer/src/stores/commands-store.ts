@@ -4,6 +4,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type {
+  HeldMessageAction,
+  NetworkDelayMs,
+  StepResult,
   ClientRequest,
   ClientResult,
   ClusterSettings,
@@ -177,6 +180,26 @@ export const useCommandsStore = defineStore('commands', () => {
     return done === true;
   }
 
+  /** True when the lab accepted the new delay. */
+  async function setNetworkDelay(delayMs: NetworkDelayMs): Promise<boolean> {
+    const done = await run('network-delay', `Setting the network delay to ${delayMs[0]}–${delayMs[1]} ms`, async (labApi) => {
+      await labApi.setNetworkDelay(delayMs);
+      return true;
+    });
+    if (done === true) await refreshSnapshot();
+    return done === true;
+  }
+
+  const freezeCluster = (): Promise<void> => fault('freeze', 'Pausing the cluster', (labApi) => labApi.freezeCluster());
+  const resumeCluster = (): Promise<void> => fault('freeze', 'Running the cluster', (labApi) => labApi.resumeCluster());
+  /** One step of a paused cluster; its description also arrives as a lab-clock event (the caption strip shows it). */
+  const stepCluster = (): Promise<StepResult | undefined> => run('step', 'Stepping the cluster', (labApi) => labApi.stepCluster());
+  const timeoutNode = (id: NodeId): Promise<void> =>
+    fault(`timeout:${id}`, `Timing out S${id}`, (labApi) => labApi.timeoutNode(id));
+  const heldMessage = (to: NodeId, messageId: string, action: HeldMessageAction): Promise<void> =>
+    fault(`held:${messageId}`, `${action[0]?.toUpperCase()}${action.slice(1)} message ${messageId}`,
+      (labApi) => labApi.heldMessage(to, messageId, action));
+
   async function clientRequest(request: ClientRequest): Promise<ClientOutcome> {
     const id = nextOutcomeId++;
     const pending: ClientOutcome = { id, request, result: null, callError: null };
@@ -214,5 +237,6 @@ export const useCommandsStore = defineStore('commands', () => {
     attach, reportError, dismissError, clearErrors, isPending, refreshSnapshot, startCluster, stopCluster,
     crashNode, restartNode, pauseNode, resumeNode, wipeNode, isolateNode, setPartition, setLinkFaults, blockLinks, healAll,
     setTimeScale, clientRequest, startWorkload, stopWorkload, refreshWorkload,
+    setNetworkDelay, freezeCluster, resumeCluster, stepCluster, timeoutNode, heldMessage,
   };
 });

@@ -2,7 +2,7 @@
 // the help overlay, and the settings the next cluster will start with. Nothing here talks to the lab.
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import { DEFAULT_SETTINGS, MAX_UI_NODES, type ClusterSettings } from '../../../src/protocol/lab-api';
+import { DEFAULT_SETTINGS, MAX_UI_NODES, TEACHING_SETTINGS, type ClusterSettings } from '../../../src/protocol/lab-api';
 
 export type Theme = 'light' | 'dark';
 export type ToolTab = 'events' | 'faults' | 'client' | 'settings';
@@ -47,8 +47,8 @@ export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
   /** The timeline can be folded away to give the cluster the whole height (on small screens, projectors). */
   const timelineOpen = ref(true);
-  /** Settings for the next start; node count is the header's cluster-size input. */
-  const settingsDraft = ref<ClusterSettings>({ ...DEFAULT_SETTINGS });
+  /** Settings for the next start (teaching speed: 10x, a visible network delay); node count is the header's cluster-size input. */
+  const settingsDraft = ref<ClusterSettings>({ ...TEACHING_SETTINGS });
 
   watch(theme, (value) => writeStored(THEME_KEY, value));
   watch(presentation, (value) => writeStored(PRESENTATION_KEY, String(value)));

@@ -27,7 +27,9 @@ export function fakeLabApi(snapshot: LabSnapshot, recent: readonly LabEvent[] = 
     startCluster: unsupported, stopCluster: unsupported, crashNode: unsupported, restartNode: unsupported,
     pauseNode: unsupported, resumeNode: unsupported, wipeNode: unsupported, setPartition: unsupported,
     setLinkFaults: unsupported, healAll: unsupported, setTimeScale: unsupported, clientRequest: unsupported,
-    startWorkload: unsupported, stopWorkload: unsupported, getWorkload: unsupported,
+    startWorkload: unsupported, stopWorkload: unsupported, getWorkload: unsupported, setNetworkDelay: unsupported,
+    freezeCluster: unsupported, resumeCluster: unsupported, stepCluster: unsupported, timeoutNode: unsupported,
+    heldMessage: unsupported,
   };
   return { api, emit: (events) => { for (const listener of listeners) listener(events); }, listenerCount: () => listeners.size };
 }

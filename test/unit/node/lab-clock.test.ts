@@ -83,13 +83,14 @@ describe('DeliveryGate', () => {
     expect(delivered).toEqual([]);
     expect(held).toEqual(['x', 'y']);
     expect(gate.next()?.frame.id).toBe('x');
-    expect(gate.duplicate('x')).toBe(true);
-    expect(gate.deliverNow('x')).toBe(true);
+    expect(gate.duplicate('x')).toBe('x+1');
+    expect(gate.duplicate('nothing')).toBeNull();
     expect(gate.deliverNow('x')).toBe(true);
     expect(gate.deliverNow('x')).toBe(false);
+    expect(gate.deliverNow('x+1')).toBe(true);
     expect(gate.drop('y')?.id).toBe('y');
     expect(gate.next()).toBeUndefined();
-    expect(delivered).toEqual(['x', 'x']);
+    expect(delivered).toEqual(['x', 'x+1']);
   });
 
   it('releases what is due when the clock runs again', () => {

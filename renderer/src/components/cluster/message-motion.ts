@@ -5,13 +5,16 @@
 import type { ClusterSettings } from '../../../../src/protocol/lab-api';
 import type { MessageView } from '../../../../src/protocol/events';
 import type { NodeId } from '../../../../src/raft/types';
-import type { LabView } from '../../model/lab-view';
+import type { LabClockState, LabView, MessageInFlight, MessageOutcome } from '../../model/lab-view';
+import { labTimeAt } from '../../../../src/protocol/lab-clock';
 import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';
 
 /** Upper bound on sprites drawn at once: beyond this the picture is noise and the frame rate suffers. */
 export const MAX_SPRITES = 160;
 /** A message in flight waits here (fraction of the way) until its arrival or loss is known. */
 const IN_FLIGHT_PARK = 0.9;
+/** A message that reached its receiver's rim but waits there (frozen, or not yet handed over) is drawn here. */
+const ARRIVED_PARK = 0.97;
 const NS_PER_MS = 1_000_000;
 
 export interface MotionTiming {
@@ -44,6 +47,8 @@ export interface MessageSprite {
   readonly look: MessageLook;
   readonly dropped: boolean;
   readonly inFlight: boolean;
+  /** In flight while the cluster is frozen: it waits (at its receiver, or on its way) until someone steps or resumes. */
+  readonly held: boolean;
   /** 0 at the sender's rim, 1 at the receiver's. */
   readonly progress: number;
 }
@@ -104,23 +109,40 @@ function snapshotDetail(message: MessageView): string {
   return '';
 }
 
-function sprite(id: string, message: MessageView, progress: number, dropped: boolean, inFlight: boolean): MessageSprite {
-  return { id, from: message.from, to: message.to, look: messageLook(message), dropped, inFlight, progress };
+function sprite(id: string, message: MessageView, progress: number, dropped: boolean, inFlight: boolean, held = false): MessageSprite {
+  return { id, from: message.from, to: message.to, look: messageLook(message), dropped, inFlight, held, progress };
 }
 
-/** The messages visible at `nowNs`, newest first, at most MAX_SPRITES. */
-export function messageSprites(view: Pick<LabView, 'inFlight' | 'recentOutcomes'>, nowNs: number, timing: MotionTiming): MessageSprite[] {
+/** Where a message stamped with lab times is at lab time labNowMs: it travels exactly its network delay. */
+function labProgress(message: MessageInFlight | MessageOutcome, labNowMs: number): number | null {
+  const { sentAtLabMs, deliverAtLabMs } = message;
+  if (sentAtLabMs === undefined || deliverAtLabMs === undefined || deliverAtLabMs <= sentAtLabMs) return null;
+  return Math.max(0, (labNowMs - sentAtLabMs) / (deliverAtLabMs - sentAtLabMs));
+}
+
+/**
+ * The messages visible at `nowNs`, newest first, at most MAX_SPRITES. A message the lab clock stamped moves in lab
+ * time, from its send to its due arrival, so the picture is causal: it reaches its receiver when the receiver acts on
+ * it (and stands still while the cluster is frozen). Older recordings and delay-free labs keep the heartbeat-based pace.
+ */
+export function messageSprites(view: Pick<LabView, 'inFlight' | 'recentOutcomes' | 'clock'>, nowNs: number, timing: MotionTiming): MessageSprite[] {
   const sprites: MessageSprite[] = [];
+  const clock: LabClockState | undefined = view.clock;
+  const labNowMs = clock ? labTimeAt(clock.segment, nowNs) : null;
+  const frozen = clock?.segment.frozen ?? false;
   for (let i = view.inFlight.length - 1; i >= 0 && sprites.length < MAX_SPRITES; i -= 1) {
     const flight = view.inFlight[i];
     if (!flight || flight.sentAtNs > nowNs) continue;
-    const progress = Math.min(IN_FLIGHT_PARK, (nowNs - flight.sentAtNs) / timing.travelNs);
-    sprites.push(sprite(flight.id, flight.message, progress, false, true));
+    const inLabTime = labNowMs === null ? null : labProgress(flight, labNowMs);
+    const progress = Math.min(inLabTime === null ? IN_FLIGHT_PARK : ARRIVED_PARK, inLabTime ?? (nowNs - flight.sentAtNs) / timing.travelNs);
+    sprites.push(sprite(flight.id, flight.message, progress, false, true, frozen));
   }
   for (let i = view.recentOutcomes.length - 1; i >= 0 && sprites.length < MAX_SPRITES; i -= 1) {
     const outcome = view.recentOutcomes[i];
     if (!outcome || outcome.sentAtNs > nowNs) continue;
     const elapsedNs = nowNs - outcome.sentAtNs;
+    // Moved in lab time: it arrived when it was received; nothing more to draw.
+    if (outcome.fate === 'delivered' && outcome.deliverAtLabMs !== undefined) continue;
     if (outcome.fate === 'delivered') {
       const durationNs = Math.max(timing.travelNs, outcome.endedAtNs - outcome.sentAtNs);
       if (elapsedNs < durationNs) sprites.push(sprite(outcome.id, outcome.message, elapsedNs / durationNs, false, false));
@@ -132,9 +154,17 @@ export function messageSprites(view: Pick<LabView, 'inFlight' | 'recentOutcomes'
   return sprites;
 }
 
-/** Share of the election timeout still to run (1 = just reset, 0 = firing), against the largest possible timeout. */
+/**
+ * Share of the election timeout still to run (1 = just reset, 0 = firing), against the largest possible timeout: in
+ * lab time when the node reports its deadline in lab time (so the arc holds still while the cluster is frozen).
+ */
 export function electionTimerFraction(deadlineNs: number | null, nowNs: number,
-  settings: Pick<ClusterSettings, 'electionTimeoutMs' | 'timeScale'>): number | null {
+  settings: Pick<ClusterSettings, 'electionTimeoutMs' | 'timeScale'>, lab?: { deadlineMs: number | null | undefined; clock: LabClockState | undefined }): number | null {
+  if (lab?.clock && lab.deadlineMs !== undefined) {
+    if (lab.deadlineMs === null) return null;
+    const leftMs = lab.deadlineMs - labTimeAt(lab.clock.segment, nowNs);
+    return Math.min(1, Math.max(0, leftMs / settings.electionTimeoutMs[1]));
+  }
   if (deadlineNs === null) return null;
   const totalNs = settings.electionTimeoutMs[1] * Math.max(1, settings.timeScale) * NS_PER_MS;
   if (totalNs <= 0) return null;
