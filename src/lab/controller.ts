@@ -145,7 +145,7 @@ export class LabController implements LabApi {
     this.faults.healAll();
     this.knownLeader = null;
     this.messageNotes.clear();
-    this.clock.restart(settings.timeScale);
+    this.clock.restart(settings.timeScale, settings.startPaused ?? false);
     this.setPhase('starting');
     this.publishClock();
     rmSync(this.dataRoot, { recursive: true, force: true });

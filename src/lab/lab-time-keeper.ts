@@ -23,9 +23,9 @@ export class LabTimeKeeper {
     return labTimeAt(this.segment, this.nowNs());
   }
 
-  /** A new cluster: lab time starts again at 0, running. */
-  restart(timeScale: number): LabClockSegment {
-    return this.begin(0, checkedScale(timeScale), false);
+  /** A new cluster: lab time starts again at 0, running (or stopped, to be stepped from its very start). */
+  restart(timeScale: number, frozen = false): LabClockSegment {
+    return this.begin(0, checkedScale(timeScale), frozen);
   }
 
   freeze(): LabClockSegment {

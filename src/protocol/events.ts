@@ -65,6 +65,7 @@ export const clusterSettingsSchema = z.object({
   /** Optional: recordings from before the lab clock have neither. */
   networkDelayMs: networkDelaySchema.optional(),
   timerSeed: z.number().int().nonnegative().optional(),
+  startPaused: z.boolean().optional(),
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.custom<BugName>((value) => typeof value === 'string' && isBugName(value), 'unknown planted bug')).max(16),

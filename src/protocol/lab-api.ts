@@ -38,6 +38,11 @@ export interface ClusterSettings {
    * from the same seed reaches the same states.
    */
   readonly timerSeed: number;
+  /**
+   * Start with the lab clock stopped, before any timer has run: stepped from there with the same timer seed, the
+   * cluster goes through the same states every time (demos, reproducible exercises). Absent: false.
+   */
+  readonly startPaused?: boolean;
   /** Raft extensions (dissertation §9.6 pre-vote, §6.2 check-quorum). */
   readonly preVote: boolean;
   readonly checkQuorum: boolean;

@@ -20,6 +20,7 @@ export const clusterSettingsPatchSchema = z.strictObject({
   timeScale: z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE).optional(),
   networkDelayMs: networkDelaySchema.optional(),
   timerSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  startPaused: z.boolean().optional(),
   preVote: z.boolean().optional(),
   checkQuorum: z.boolean().optional(),
   bugs: z.array(z.string().max(64).refine(isBugName, 'unknown planted bug')).max(16).optional(),

@@ -15,6 +15,7 @@ export const clusterSettingsSchema = z.object({
   /** Absent from sessions saved before the lab clock. */
   networkDelayMs: networkDelaySchema.optional(),
   timerSeed: z.number().int().nonnegative().optional(),
+  startPaused: z.boolean().optional(),
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.string().max(64)).max(16),

@@ -95,3 +95,27 @@ describe('the lab clock on real processes', () => {
     await expect(lab.controller.heldMessage(second.message.to, second.id, 'deliver')).rejects.toThrow(/not waiting/);
   });
 });
+
+describe('a stepped session from a paused start', () => {
+  /** Starts paused with `timerSeed`, steps `count` times; what each step did and where every node ended. */
+  async function steppedRun(timerSeed: number, count: number): Promise<{ steps: string[]; nodes: string[] }> {
+    const lab = await ClusterLab.start({ nodeCount: 3, networkDelayMs: [8, 15], timerSeed, startPaused: true });
+    expect((await lab.snapshot()).clock?.frozen).toBe(true);
+    const steps: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const step = await lab.controller.stepCluster();
+      steps.push(`${step.kind} S${String(step.node)} @${step.labMs.toFixed(3)}: ${step.description}`);
+    }
+    const nodes = (await lab.snapshot()).nodes.map((node) =>
+      `S${node.id} ${node.role} term=${node.term} vote=${String(node.votedFor)} commit=${node.commitIndex} last=${node.lastLogIndex}`);
+    await lab.close();
+    return { steps, nodes };
+  }
+
+  it('goes through the same states when replayed with the same timer seed', async () => {
+    const first = await steppedRun(7, 40);
+    expect(first.nodes.some((node) => node.includes(' leader '))).toBe(true);
+    const second = await steppedRun(7, 40);
+    expect(second).toEqual(first);
+  });
+});
