@@ -157,6 +157,15 @@ export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('lab-clock'), segment: labClockSegmentSchema, networkDelayMs: networkDelaySchema,
     step: z.object({ kind: stepKindSchema, node: nodeId.nullable(), messageId: z.string().max(64).nullable(),
       description: z.string().max(1024) }).optional() }),
+  /**
+   * The lab's safety monitor saw a Raft safety property break on the real processes (src/lab: the invariant checks of
+   * src/check over the merged event stream). `bug`: the planted bug switched on that explains it, if any (the UI shows
+   * it to instructors only: exercises seal their bugs).
+   */
+  z.object({ ...common, type: z.literal('violation'), invariant: z.string().min(1).max(64), statement: z.string().max(512),
+    nodes: z.array(nodeId).max(25), terms: z.array(z.number().int().nonnegative()).max(64),
+    indices: z.array(z.number().int().nonnegative()).max(64), detail: z.string().max(2048),
+    bug: z.string().max(64).nullable() }),
   /** A client operation completed (from the UI's client panel or a workload). */
   z.object({ ...common, type: z.literal('client-op'), client: z.number().int().nonnegative(), op: z.enum(['get', 'put', 'delete', 'cas']),
     key: z.string().max(256), status: z.enum(['ok', 'fail', 'unknown']), value: z.string().max(70_000).nullable(),

@@ -32,6 +32,8 @@ export function eventNodes(event: LabEvent): readonly NodeId[] {
       return [];
     case 'lab-clock':
       return event.step?.node ? [event.step.node] : [];
+    case 'violation':
+      return event.nodes;
     default:
       return [event.node];
   }
@@ -132,6 +134,8 @@ function summarise(event: LabEvent): string {
       return `cluster ${event.phase}`;
     case 'lab-clock':
       return labClockSummary(event);
+    case 'violation':
+      return `SAFETY VIOLATION: ${event.statement}. ${event.detail}`;
     case 'node-status':
       return `${event.status}${event.pid === null ? '' : ` (pid ${event.pid})`}${event.reason ? `: ${event.reason}` : ''}`;
     case 'node-alive':

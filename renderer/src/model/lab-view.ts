@@ -85,7 +85,11 @@ export interface LabView {
   readonly recentClientOps?: readonly ClientOpNote[];
   /** Absent before the lab's first clock event (and in recordings from before the lab clock). */
   readonly clock?: LabClockState;
+  /** Safety violations the lab's monitor reported for this cluster, newest last (bounded). */
+  readonly violations?: readonly ViolationNote[];
 }
+
+export type ViolationNote = Extract<LabEvent, { type: 'violation' }>;
 
 export type FaultAction = Extract<LabEvent, { type: 'fault' }>['action'];
 

@@ -7,7 +7,7 @@ import { MAX_RECENT_NOTES } from './limits';
 import { emptyModel, type ModelState } from './model-state';
 import { wipeNode } from './reduce-node';
 
-type LabWideEvent = Extract<LabEvent, { type: 'cluster-phase' | 'fault' | 'client-op' | 'error' | 'lab-clock' }>;
+type LabWideEvent = Extract<LabEvent, { type: 'cluster-phase' | 'fault' | 'client-op' | 'error' | 'lab-clock' | 'violation' }>;
 
 export function reduceLabEvent(state: ModelState, event: LabWideEvent): ModelState {
   const view = state.view;
@@ -16,12 +16,15 @@ export function reduceLabEvent(state: ModelState, event: LabWideEvent): ModelSta
       // The lab forgets its nodes when a cluster stops and spawns fresh ones (new data directories) on start.
       if (event.phase === 'starting' || event.phase === 'stopped') {
         const fresh = emptyModel(event.settings ? completeSettings(event.settings) : view.settings, view.atNs, view.seq).view;
+        // A new cluster starts with a clean bill of health: the violations were the old cluster's.
         return { view: { ...fresh, phase: event.phase, recentFaults: view.recentFaults, recentErrors: view.recentErrors,
           recentClientOps: view.recentClientOps }, kv: {}, endedBeforeSend: [] };
       }
       return { ...state, view: { ...view, phase: event.phase } };
     case 'client-op':
       return { ...state, view: { ...view, recentClientOps: appendBounded(view.recentClientOps, event) } };
+    case 'violation':
+      return { ...state, view: { ...view, violations: appendBounded(view.violations, event) } };
     case 'error':
       return { ...state, view: { ...view, recentErrors: appendBounded(view.recentErrors,
         { seq: event.seq, atNs: event.atNs, node: event.node, message: event.message }) } };

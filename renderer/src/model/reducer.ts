@@ -39,6 +39,7 @@ function reduceByType(state: ModelState, event: LabEvent): ModelState {
     case 'client-op':
     case 'error':
     case 'lab-clock':
+    case 'violation':
       return reduceLabEvent(state, event);
   }
 }
