@@ -12,6 +12,20 @@ export {
   FAULT_PROFILES, QUIET_NETWORK, type FaultKind, type FaultProfile, type FaultProfileName, type IsolateNewLeader, type Reaction,
 } from './fault-profiles';
 
+/**
+ * Members a fault needs to mean anything: network faults cut or slow links between servers, and a bridge needs two
+ * sides and a server on both. A smaller cluster never draws them (a 1-node cluster has no link at all).
+ */
+const MIN_MEMBERS: Readonly<Partial<Record<FaultKind, number>>> = {
+  'partition': 2, 'isolate-leader': 2, 'asymmetric': 2, 'heal': 2, 'network-weather': 2, 'bridge': 3,
+};
+
+/** The kinds `profile` draws on a cluster of `members` servers: weighted, and meaningful at that size. */
+export function drawableFaults(profile: FaultProfile, members: number): FaultKind[] {
+  return (Object.keys(profile.weights) as FaultKind[])
+    .filter((kind) => (profile.weights[kind] ?? 0) > 0 && members >= (MIN_MEMBERS[kind] ?? 1));
+}
+
 /** Plays random faults from `profile` on `simulation` until `untilMs` (simulated). */
 export class FaultSchedule {
   private readonly weightTotal: number;
@@ -26,10 +40,11 @@ export class FaultSchedule {
     private readonly random: Prng,
     private readonly untilMs: number,
   ) {
-    this.kinds = (Object.keys(profile.weights) as FaultKind[]).filter((kind) => (profile.weights[kind] ?? 0) > 0);
-    this.weightTotal = this.kinds.reduce((sum, kind) => sum + (profile.weights[kind] ?? 0), 0);
-    if (this.weightTotal <= 0) throw new Error('a fault profile needs at least one fault with weight > 0');
+    if (!Object.values(profile.weights).some((weight) => weight > 0)) throw new Error('a fault profile needs at least one fault with weight > 0');
     const members = simulation.members.length;
+    // May be empty (a network-only profile on one server): then no fault is ever drawn.
+    this.kinds = drawableFaults(profile, members);
+    this.weightTotal = this.kinds.reduce((sum, kind) => sum + (profile.weights[kind] ?? 0), 0);
     this.maxCrashed = profile.maxCrashed ?? Math.floor((members - 1) / 2);
   }
 
@@ -61,6 +76,7 @@ export class FaultSchedule {
 
   /** Partitions `leader` into a minority (alone, or with a few followers) for a while. */
   private isolateNewLeader(leader: NodeId, reaction: IsolateNewLeader): void {
+    if (this.simulation.members.length < (MIN_MEMBERS['isolate-leader'] ?? 1)) return; // nobody to cut it off from
     if (!this.random.chance(reaction.probability)) return;
     const others = this.random.shuffled(this.simulation.members.filter((id) => id !== leader));
     // Keep the leader's side a minority: up to floor((n-1)/2) - 1 followers go with it.
@@ -93,6 +109,7 @@ export class FaultSchedule {
   }
 
   private scheduleNext(): void {
+    if (this.kinds.length === 0) return;
     const delayMs = this.random.between(this.profile.intervalMs[0], this.profile.intervalMs[1]);
     if (this.simulation.nowMs + delayMs >= this.untilMs) return;
     this.simulation.schedule(delayMs, () => {
@@ -157,7 +174,6 @@ export class FaultSchedule {
         break;
       }
       case 'bridge': {
-        if (members.length < 3) break;
         const shuffled = this.random.shuffled(members);
         const bridge = shuffled[0] as NodeId;
         const others = shuffled.slice(1);
