@@ -306,7 +306,10 @@ export class Simulation {
     target.core = this.createNode(this.configFor(node, this.restartRandom.nextU32()), isBlank ? null : durable, this.clockMs);
     this.checker?.nodeRestarted(node, durable.hardState.term, this.clockMs);
     if (this.trace.active) {
-      this.trace.add({ kind: 'restart', timeMs: this.clockMs, node, persistedTerm: durable.hardState.term, persistedEntries: durable.entries.length });
+      this.trace.add({
+        kind: 'restart', timeMs: this.clockMs, node, persistedTerm: durable.hardState.term,
+        persistedVotedFor: durable.hardState.votedFor, persistedEntries: durable.entries.length,
+      });
     }
     target.appliedIndex = 0;
     target.appliedDigest = EMPTY_PREFIX_HASH;

@@ -11,7 +11,11 @@ export type TraceRecord =
   | { readonly kind: 'deliver'; readonly timeMs: number; readonly messageId: number; readonly message: Message }
   | { readonly kind: 'drop'; readonly timeMs: number; readonly messageId: number; readonly message: Message; readonly reason: DropReason }
   | { readonly kind: 'crash'; readonly timeMs: number; readonly node: NodeId; readonly unsyncedWritesLost: number }
-  | { readonly kind: 'restart'; readonly timeMs: number; readonly node: NodeId; readonly persistedTerm: number; readonly persistedEntries: number }
+  /** The vote recovered with the term: what keeps a restarted server from voting twice in one term. */
+  | {
+    readonly kind: 'restart'; readonly timeMs: number; readonly node: NodeId; readonly persistedTerm: number;
+    readonly persistedVotedFor: NodeId | null; readonly persistedEntries: number;
+  }
   | { readonly kind: 'propose'; readonly timeMs: number; readonly node: NodeId; readonly command: string; readonly index: number | null }
   | { readonly kind: 'fault'; readonly timeMs: number; readonly description: string };
 

@@ -225,6 +225,18 @@ describe('Simulation runtime loop', () => {
     sim.runFor(100);
     expect(drops).toContain('receiver-down');
   });
+
+  it('the restart record names the vote recovered with the term (what keeps Election Safety across crashes)', () => {
+    const sim = new Simulation({ seed: 4, nodes: 3 });
+    sim.runFor(1000);
+    const leader = sim.leaders()[0] as number;
+    const restarts: unknown[] = [];
+    sim.onTrace((record) => {
+      if (record.kind === 'restart') restarts.push(record);
+    });
+    sim.restart(leader); // it voted for itself in the term it led
+    expect(restarts).toEqual([expect.objectContaining({ node: leader, persistedTerm: sim.status(leader).term, persistedVotedFor: leader })]);
+  });
 });
 
 describe('harness options', () => {
