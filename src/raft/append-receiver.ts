@@ -3,13 +3,14 @@
 
 import { assert, fail } from './assert';
 import { advanceFollowerCommit } from './commit';
-import { RULE, describeEntries, indexRange } from './reasons';
+import { RULE, describeEntries, entryRange, ms } from './reasons';
 import { becomeFollower } from './roles';
 import { emit, hasBug, isCorrectRaft, resetElectionTimer, send, type NodeState } from './state';
 import type { AppendEntries, Entry, InstallSnapshot } from './types';
 
 export function handleAppendEntries(s: NodeState, message: AppendEntries): void {
   if (message.term !== s.term) fail(`AppendEntries of term ${message.term} dispatched in term ${s.term}`);
+  const newLeader = s.leaderId !== message.from;
   if (!acceptLeader(s, message)) return;
   validateEntries(message);
   const conflict = checkConsistency(s, message);
@@ -19,12 +20,30 @@ export function handleAppendEntries(s: NodeState, message: AppendEntries): void 
   }
   const lastNewIndex = message.prevLogIndex + message.entries.length;
   storeEntries(s, message);
-  emit(s, 'append-accepted', RULE.appendReceiver2,
-    `log matches the leader at prevLogIndex ${message.prevLogIndex} (term ${message.prevLogTerm}); ` +
-    `${message.entries.length === 0 ? 'heartbeat' : describeEntries(message.entries)} accepted, matchIndex = ${lastNewIndex}`,
+  const insideSnapshot = message.prevLogIndex < s.log.snapshotIndex();
+  emit(s, 'append-accepted', insideSnapshot ? RULE.snapshotCovered : RULE.appendReceiver2, acceptedReason(s, message, newLeader),
     { from: message.from, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm, entries: message.entries.length, matchIndex: lastNewIndex });
-  advanceFollowerCommit(s, message.leaderCommit, lastNewIndex);
+  advanceFollowerCommit(s, message.leaderCommit, message.prevLogIndex, message.entries.length);
   reply(s, message, true, lastNewIndex, 0, 0);
+}
+
+/**
+ * Why the log matches (receiver 2, or our snapshot covers prevLogIndex: §7), what was accepted, and what this told us:
+ * who leads the term (the first time), and that the election timer starts over (why no election follows).
+ */
+function acceptedReason(s: NodeState, message: AppendEntries, newLeader: boolean): string {
+  const lastNewIndex = message.prevLogIndex + message.entries.length;
+  const snapshotIndex = s.log.snapshotIndex();
+  const skippedTo = Math.min(lastNewIndex, snapshotIndex);
+  const skipped = skippedTo > message.prevLogIndex
+    ? `; it already holds ${entryRange(message.prevLogIndex + 1, skippedTo)}, which ${skippedTo === message.prevLogIndex + 1 ? 'is' : 'are'} skipped`
+    : '';
+  const match = message.prevLogIndex < snapshotIndex
+    ? `prevLogIndex ${message.prevLogIndex} lies inside our snapshot (through ${snapshotIndex}), whose entries are committed and so match the leader's${skipped}`
+    : `log matches the leader at prevLogIndex ${message.prevLogIndex} (term ${message.prevLogTerm})`;
+  const carried = message.entries.length === 0 ? 'heartbeat' : describeEntries(message.entries);
+  const leader = newLeader ? `; S${message.from} is the leader of term ${s.term}` : '';
+  return `${match}; ${carried} accepted, matchIndex = ${lastNewIndex}${leader}; the election timer restarts (${ms(s.electionTimeoutMs)})`;
 }
 
 /**
@@ -126,7 +145,7 @@ function truncate(s: NodeState, fromIndex: number, why: string): void {
   if (!(!committedLost || !isCorrectRaft(s))) fail(`S${s.config.id} truncating committed entries ${fromIndex}..${s.commitIndex}`);
   s.log.truncateFrom(fromIndex);
   emit(s, 'entries-truncated', RULE.appendReceiver3,
-    `deleted entries ${indexRange(fromIndex, lastIndex)}: ${why}` +
+    `deleted ${entryRange(fromIndex, lastIndex)}: ${why}` +
     (committedLost ? ` — SAFETY VIOLATION: entries up to ${s.commitIndex} were already committed` : ''),
     { firstIndex: fromIndex, lastIndex, committedLost });
 }

@@ -4,7 +4,7 @@
 import { fail } from './assert';
 import { majorityValue } from './quorum';
 import { onLeaderCommitAdvanced } from './read-only';
-import { RULE, indexRange, nodeList } from './reasons';
+import { RULE, entryCount, entryRange, nodeList } from './reasons';
 import { emit, hasBug, type NodeState } from './state';
 import type { NodeId } from './types';
 
@@ -24,21 +24,46 @@ export function maybeAdvanceLeaderCommit(s: NodeState): void {
   // Planted bug: commit-previous-term — counts replicas of an older term's entry too (the Figure 8 mistake).
   if (entryTerm !== s.term && !hasBug(s, 'commit-previous-term')) return;
   const replicatedOn = replicasOf(s, majorityIndex);
-  const replicas = nodeList(replicatedOn);
   const first = s.commitIndex + 1;
-  advanceCommit(s, majorityIndex, RULE.leaderCommit,
-    `entry ${majorityIndex} (term ${entryTerm}) is stored on a majority (${replicas}) and ` +
-    `its term ${entryTerm === s.term ? 'is' : 'is NOT'} the leader's current term ${s.term}`,
-    { replicatedOn: replicas, entryTerm, firstIndex: first, commitIndex: majorityIndex });
+  advanceCommit(s, majorityIndex, RULE.leaderCommit, leaderCommitReason(s, majorityIndex, entryTerm, replicatedOn),
+    { replicatedOn: nodeList(replicatedOn), entryTerm, firstIndex: first, commitIndex: majorityIndex });
   onLeaderCommitAdvanced(s);
 }
 
-/** AppendEntries receiver 5: commitIndex = min(leaderCommit, index of last new entry). */
-export function advanceFollowerCommit(s: NodeState, leaderCommit: number, lastNewIndex: number): void {
+/**
+ * Which servers hold entry `index`, and why its term matters. The leader counts its own copy as soon as it is
+ * appended, before its disk write completes (dissertation §10.2.1): the runtime applies entries only once durable.
+ */
+function leaderCommitReason(s: NodeState, index: number, entryTerm: number, replicatedOn: readonly NodeId[]): string {
+  const leader = `S${s.config.id}`;
+  const followers = replicatedOn.filter((id) => id !== s.config.id);
+  const holders = followers.length === 0 ? `the leader ${leader} alone` : `${nodeList(followers)} and the leader ${leader}`;
+  const term = entryTerm === s.term
+    ? 'its term is the current term'
+    : `its term ${entryTerm} is NOT the leader's current term ${s.term}`;
+  return `entry ${index} (term ${entryTerm}) is stored on a majority (${replicatedOn.length} of ${s.config.members.length}): ${holders}, ` +
+    `whose own copy counts once appended (its disk write may still be pending; nothing is applied before it is durable); ` +
+    `${term}${olderTermsCommitted(s, index)}`;
+}
+
+/** §5.4.2, Figure 8: entries of earlier terms are never committed by counting, but commit with a later one. */
+function olderTermsCommitted(s: NodeState, index: number): string {
+  const first = s.commitIndex + 1;
+  const lastOlder = Math.min(index - 1, s.log.firstIndexWithTermAtLeast(s.term) - 1);
+  return lastOlder >= first ? `; ${entryRange(first, lastOlder)} of earlier terms commit with it (§5.4.2)` : '';
+}
+
+/**
+ * AppendEntries receiver 5: commitIndex = min(leaderCommit, index of last new entry). The "last new entry" is the last
+ * index this AppendEntries vouches for, prevLogIndex + its entries, also when it carries none (a heartbeat).
+ */
+export function advanceFollowerCommit(s: NodeState, leaderCommit: number, prevLogIndex: number, entries: number): void {
+  const lastNewIndex = prevLogIndex + entries;
   const newCommit = Math.min(leaderCommit, lastNewIndex);
   if (newCommit <= s.commitIndex) return;
   advanceCommit(s, newCommit, RULE.appendReceiver5,
-    `leaderCommit ${leaderCommit} > commitIndex ${s.commitIndex}: commitIndex = min(leaderCommit ${leaderCommit}, last new entry ${lastNewIndex})`,
+    `leaderCommit ${leaderCommit} > commitIndex ${s.commitIndex}: commitIndex = min(leaderCommit ${leaderCommit}, ${lastNewIndex}, ` +
+    `the last index this AppendEntries covers: prevLogIndex ${prevLogIndex} + ${entryCount(entries)})`,
     { leaderCommit, lastNewIndex, firstIndex: s.commitIndex + 1, commitIndex: newCommit });
 }
 
@@ -50,7 +75,8 @@ function advanceCommit(
   if (!(newCommit <= s.log.lastIndex())) fail(`commitIndex ${newCommit} beyond last index ${s.log.lastIndex()}`);
   const first = s.commitIndex + 1;
   s.commitIndex = newCommit;
-  emit(s, 'commit-advanced', rule, `committed entries ${indexRange(first, newCommit)}: ${why}`, data);
+  emit(s, 'commit-advanced', rule,
+    `committed ${entryRange(first, newCommit)}: ${why}; next, ${first === newCommit ? 'it is' : 'they are'} applied in log order (All Servers 1)`, data);
 }
 
 function replicasOf(s: NodeState, index: number): NodeId[] {

@@ -3,7 +3,7 @@
 // entries 1..index. The snapshot reaches the disk through the next Ready, before the log's shorter form matters.
 
 import { assert, fail } from './assert';
-import { RULE } from './reasons';
+import { RULE, characters, entryRange } from './reasons';
 import { emit, type NodeState } from './state';
 import type { Snapshot } from './types';
 
@@ -18,9 +18,11 @@ export function compactLog(s: NodeState, index: number, data: string): void {
   const snapshot: Snapshot = { lastIncludedIndex: index, lastIncludedTerm: term, data };
   s.snapshot = snapshot;
   s.snapshotToPersist = snapshot;
+  const lastIndex = s.log.lastIndex();
   emit(s, 'log-compacted', RULE.compaction,
-    `the state machine has applied entries 1..${index}, so its state (${data.length} characters) replaces them: ` +
-    `entries ${snapshotIndex + 1}..${index} are discarded, the snapshot keeps their last index ${index} and term ${term} ` +
-    `for the AppendEntries consistency check; the log now holds ${index + 1}..${s.log.lastIndex()}`,
+    `the state machine has applied ${entryRange(1, index)}, so its state (${characters(data.length)}) replaces them: ` +
+    `${entryRange(snapshotIndex + 1, index)} ${index === snapshotIndex + 1 ? 'is' : 'are'} discarded, the snapshot keeps its last included index ${index} and term ${term} ` +
+    `for the AppendEntries consistency check; ` +
+    (lastIndex > index ? `the log now holds ${entryRange(index + 1, lastIndex)}` : 'no entries follow the snapshot'),
     { firstIndex: snapshotIndex + 1, lastIncludedIndex: index, lastIncludedTerm: term, length: data.length });
 }

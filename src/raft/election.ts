@@ -5,39 +5,67 @@ import { assert, fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { createProgress } from './progress';
 import { isMajority } from './quorum';
-import { RULE, nodeList, nodeName } from './reasons';
+import { RULE, aRole, entryRange, ms, nodeList, nodeName } from './reasons';
 import { broadcastAppend } from './replication';
 import { becomeFollower, changeRole, setTerm } from './roles';
-import { emit, hasBug, heardFromLeaderRecently, resetElectionTimer, send, type NodeState } from './state';
-import type { NodeId, RequestVote, RequestVoteReply } from './types';
+import { emit, hasBug, heardFromLeaderRecently, leaderStillHeard, resetElectionTimer, send, type NodeState } from './state';
+import type { NodeId, RequestVote, RequestVoteReply, Role } from './types';
 
-/** Followers 2 / Candidates 4: the election timer fired. */
+/** Followers 2 / Candidates 4 (or a pre-vote round, §9.6): the election timer fired. */
 export function onElectionTimeout(s: NodeState): void {
   assert(s.role !== 'leader', 'a leader has no election timer');
-  if (s.config.preVote) startPreVote(s);
-  else startElection(s, `election timeout elapsed at ${s.nowMs} ms without hearing from a leader or granting a vote`);
+  const { rule, why } = timeoutCause(s);
+  if (s.config.preVote) startPreVote(s, why);
+  else startElection(s, rule, why);
 }
 
-function startPreVote(s: NodeState): void {
+/**
+ * The rule that fires and why, with how long the timer ran and the timeout it drew: a follower heard no leader and
+ * granted no vote (Followers 2), a candidate's election produced no leader (Candidates 4), or a pre-vote round got no
+ * majority either way.
+ */
+function timeoutCause(s: NodeState): { rule: string; why: string } {
+  const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max } = s.config;
+  const waited = ms(s.nowMs - s.electionTimerStartMs);
+  const drawn = `timeout ${ms(s.electionTimeoutMs)}, drawn in [${Math.round(min)}, ${Math.round(max)}) ms`;
+  const rule = s.role === 'candidate' ? RULE.candidateTimeout : s.role === 'precandidate' ? RULE.preVote : RULE.followerTimeout;
+  // The lab's "time out now" control fires the timer before its deadline: say so rather than claim a silence.
+  if (s.nowMs < s.electionTimerStartMs + s.electionTimeoutMs) {
+    return { rule, why: `the lab fired the election timer early, ${waited} into its ${drawn}` };
+  }
+  switch (s.role) {
+    case 'candidate':
+      return { rule, why: `no leader emerged in term ${s.term} within ${waited} (${drawn})` };
+    case 'precandidate':
+      return { rule, why: `the pre-vote for term ${s.term + 1} reached no majority within ${waited} (${drawn})` };
+    default:
+      return { rule, why: `no leader contact or granted vote for ${waited} (${drawn})` };
+  }
+}
+
+function startPreVote(s: NodeState, why: string): void {
   const proposedTerm = s.term + 1;
-  changeRole(s, 'precandidate', RULE.preVote, `election timeout elapsed at ${s.nowMs} ms: first ask whether peers would vote in term ${proposedTerm}`);
+  // A pre-candidate that runs again changes no role: its election-started event then says why.
+  const again = s.role === 'precandidate';
+  changeRole(s, 'precandidate', RULE.preVote, `${why}: first ask whether a majority would vote in term ${proposedTerm}`);
   s.leaderId = null;
   s.votes = new Map([[s.config.id, true]]);
   resetElectionTimer(s);
   emit(s, 'election-started', RULE.preVote,
-    `pre-vote for term ${proposedTerm} (our term stays ${s.term}): log last term ${s.log.lastTerm()}, last index ${s.log.lastIndex()}`,
+    `${again ? `${why}: ` : ''}pre-vote for term ${proposedTerm} (our term stays ${s.term}): log last term ${s.log.lastTerm()}, last index ${s.log.lastIndex()}`,
     { preVote: true, proposedTerm, lastLogTerm: s.log.lastTerm(), lastLogIndex: s.log.lastIndex() });
   if (isMajority(1, s.config.members.length)) {
-    startElection(s, 'a single-server cluster wins its own pre-vote');
+    startElection(s, RULE.preVote, 'a single-server cluster wins its own pre-vote');
     return;
   }
   requestVotes(s, proposedTerm, true);
 }
 
-function startElection(s: NodeState, why: string): void {
-  setTerm(s, s.term + 1, RULE.candidateStart, `starting an election: ${why}`);
+/** `rule` is what made this server start (Followers 2, Candidates 4, a won pre-vote); Candidates 1 is how. */
+function startElection(s: NodeState, rule: string, why: string): void {
+  setTerm(s, s.term + 1, rule, `starting an election: ${why}`);
   s.votedFor = s.config.id;
-  changeRole(s, 'candidate', RULE.candidateStart, why);
+  changeRole(s, 'candidate', rule, why);
   s.leaderId = null;
   s.votes = new Map([[s.config.id, true]]);
   resetElectionTimer(s);
@@ -88,7 +116,7 @@ function decideVote(s: NodeState, request: RequestVote): void {
   const votedOther = s.votedFor !== null && s.votedFor !== request.from;
   // Planted bug: double-vote — a follower ignores the vote it already cast in this term.
   if (votedOther && !(hasBug(s, 'double-vote') && s.role === 'follower')) {
-    deny(s, request, `already voted for ${nodeName(s.votedFor)} in term ${s.term}`, data);
+    deny(s, request, s.votedFor === s.config.id ? ownCandidacy(s) : `already voted for ${nodeName(s.votedFor)} in term ${s.term}`, data);
     return;
   }
   // Planted bug: no-up-to-date-check — skips the election restriction of §5.4.1.
@@ -98,8 +126,17 @@ function decideVote(s: NodeState, request: RequestVote): void {
   }
   s.votedFor = request.from;
   resetElectionTimer(s);
-  emit(s, 'vote-granted', RULE.voteReceiver2, `granted vote to S${request.from} in term ${s.term}: ${text}`, data);
+  emit(s, 'vote-granted', RULE.voteReceiver2,
+    `granted vote to S${request.from} in term ${s.term}: ${text}; the election timer restarts (${ms(s.electionTimeoutMs)})`, data);
   replyVote(s, request, s.term, true);
+}
+
+/** Why a server that voted for itself refuses others: it is running (or won) this term's election itself. */
+function ownCandidacy(s: NodeState): string {
+  const self = `S${s.config.id}`;
+  if (s.role === 'leader') return `${self} is itself the leader of term ${s.term}`;
+  if (s.role === 'candidate') return `${self} is itself a candidate in term ${s.term} (it voted for itself)`;
+  return `${self} voted for itself in term ${s.term}`;
 }
 
 /** Pre-vote (§9.6): would we vote? Nobody changes term; a server that recently heard from a leader says no. */
@@ -109,7 +146,7 @@ function decidePreVote(s: NodeState, request: RequestVote): void {
   if (request.term <= s.term) {
     deny(s, request, `pre-vote for term ${request.term} is not newer than our term ${s.term}`, data);
   } else if (heardFromLeaderRecently(s)) {
-    deny(s, request, `we heard from leader ${nodeName(s.leaderId)} less than the minimum election timeout (${s.config.electionTimeoutMinMs} ms) ago`, data);
+    deny(s, request, leaderStillHeard(s), data);
   } else if (!upToDate && !hasBug(s, 'no-up-to-date-check')) {
     deny(s, request, text, data);
   } else {
@@ -129,16 +166,29 @@ function replyVote(s: NodeState, request: RequestVote, term: number, granted: bo
   send(s, { type: 'RequestVoteReply', from: s.config.id, to: request.from, term, voteGranted: granted, preVote: request.preVote });
 }
 
+/** A reply of the current term, or a granted pre-vote of a later one (term rules ran before dispatch). */
 export function handleRequestVoteReply(s: NodeState, reply: RequestVoteReply): void {
-  const expectedRole = reply.preVote ? 'precandidate' : 'candidate';
-  const expectedTerm = reply.preVote && reply.voteGranted ? s.term + 1 : s.term;
-  if (s.role !== expectedRole || reply.term !== expectedTerm) {
-    emit(s, 'message-ignored', RULE.staleReply,
-      `${reply.preVote ? 'pre-vote' : 'vote'} reply from S${reply.from} (term ${reply.term}) ignored: S${s.config.id} is ${s.role} in term ${s.term}, no such election is running`,
-      { from: reply.from, replyTerm: reply.term, role: s.role });
+  const what = reply.preVote ? 'pre-vote' : 'vote';
+  const expectedRole: Role = reply.preVote ? 'precandidate' : 'candidate';
+  const data = { from: reply.from, replyTerm: reply.term, role: s.role };
+  if (s.role !== expectedRole) {
+    emit(s, 'message-ignored', reply.preVote ? RULE.onlyPreCandidateCountsPreVotes : RULE.onlyCandidateCountsVotes,
+      `${what} reply from S${reply.from} (term ${reply.term}) ignored: S${s.config.id} is ${roleInTerm(s)}, no longer ${aRole(expectedRole)}`, data);
     return;
   }
-  if (s.votes.has(reply.from)) return; // duplicate: each server answers once per election
+  // A granted pre-vote carries the term it would vote in: one for another term answers an earlier round.
+  if (reply.preVote && reply.voteGranted && reply.term !== s.term + 1) {
+    emit(s, 'message-ignored', RULE.obsoleteTerm,
+      `pre-vote grant from S${reply.from} for term ${reply.term} ignored: it answers an earlier round; S${s.config.id} now asks about term ${s.term + 1}`, data);
+    return;
+  }
+  const counted = s.votes.get(reply.from);
+  if (counted !== undefined) {
+    // Duplicated by the network, or a second answer to a request sent again: each server counts once per round.
+    emit(s, 'message-ignored', RULE.voteCountedOnce,
+      `duplicate ${what} reply from S${reply.from} ignored: its answer in this round is already counted (${counted ? 'granted' : 'denied'})`, data);
+    return;
+  }
   s.votes.set(reply.from, reply.voteGranted);
   const granted = votersWith(s, true);
   const rejected = votersWith(s, false);
@@ -147,11 +197,16 @@ export function handleRequestVoteReply(s: NodeState, reply: RequestVoteReply): v
     `granted by ${nodeList(granted)} (${granted.length} of ${s.config.members.length}, majority ${s.config.quorum})`,
     { from: reply.from, granted: reply.voteGranted, votesGranted: granted.length, votesDenied: rejected.length, quorum: s.config.quorum });
   if (granted.length >= s.config.quorum) {
-    if (reply.preVote) startElection(s, `pre-vote won: ${nodeList(granted)} would vote for us`);
+    if (reply.preVote) startElection(s, RULE.preVote, `pre-vote won: ${nodeList(granted)} would vote for S${s.config.id}`);
     else becomeLeader(s);
   } else if (reply.preVote && rejected.length >= s.config.quorum) {
     becomeFollower(s, s.term, null, RULE.preVote, `pre-vote lost: ${nodeList(rejected)} would not vote for us`);
   }
+}
+
+/** "the leader of term 3", "a follower in term 3". */
+function roleInTerm(s: NodeState): string {
+  return s.role === 'leader' ? `the leader of term ${s.term}` : `${aRole(s.role)} in term ${s.term}`;
 }
 
 function votersWith(s: NodeState, granted: boolean): NodeId[] {
@@ -174,15 +229,27 @@ function becomeLeader(s: NodeState): void {
   // Read rounds live in memory and restart from 0 after a crash. Starting each leadership's rounds above every round
   // of any earlier term (terms only grow) means a delayed reply from a past incarnation can never confirm a read.
   s.reads.round = Math.max(s.reads.round, s.term * READ_ROUNDS_PER_TERM);
+  const nextIndex = s.log.lastIndex() + 1;
   emit(s, 'became-leader', RULE.candidateWins,
-    `S${s.config.id} won the election of term ${s.term} with votes from ${nodeList(voters)} (majority ${s.config.quorum} of ${s.config.members.length})`,
-    { voters: nodeList(voters), lastLogIndex: s.log.lastIndex() });
-  const noOpIndex = s.log.lastIndex() + 1;
+    `S${s.config.id} won the election of term ${s.term} with votes from ${nodeList(voters)} (majority ${s.config.quorum} of ${s.config.members.length}); ` +
+    (s.config.peers.length === 0
+      ? 'a single server has no followers to track'
+      : `for every follower nextIndex = ${nextIndex} (our last index + 1) and matchIndex = 0 (Figure 2 State, reinitialized after election); ` +
+        `AppendEntries go out now, then as heartbeats every ${ms(s.config.heartbeatMs)} while idle (Leaders 1)`),
+    { voters: nodeList(voters), lastLogIndex: s.log.lastIndex(), nextIndex, matchIndex: 0 });
+  const noOpIndex = nextIndex;
   s.log.append({ index: noOpIndex, term: s.term, command: null });
-  emit(s, 'entries-appended', RULE.leaderNoOp,
-    `appended no-op entry ${noOpIndex} (term ${s.term}) so that entries of earlier terms can commit with it`,
-    { firstIndex: noOpIndex, lastIndex: noOpIndex });
+  emit(s, 'entries-appended', RULE.leaderNoOp, noOpReason(s, noOpIndex), { firstIndex: noOpIndex, lastIndex: noOpIndex });
   s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
   maybeAdvanceLeaderCommit(s);
   broadcastAppend(s);
+}
+
+/** §8: the no-op tells the new leader which entries are committed (ReadIndex waits for it); §5.4.2: older ones commit with it. */
+function noOpReason(s: NodeState, noOpIndex: number): string {
+  const earlier = noOpIndex - 1 > s.commitIndex
+    ? `; ${entryRange(s.commitIndex + 1, noOpIndex - 1)} of earlier terms, not known to be committed here, commit with it (§5.4.2)`
+    : '';
+  return `appended no-op entry ${noOpIndex} (term ${s.term}): once it commits, the leader knows which entries are committed ` +
+    `(§8; reads wait for it)${earlier}`;
 }

@@ -10,13 +10,13 @@ import { progressSnapshot } from './progress';
 import { createRandom } from './random';
 import { RaftLog } from './raft-log';
 import { createReadRequests, requestRead } from './read-only';
-import { RULE, nodeList } from './reasons';
+import { RULE, aRole, ms, nodeList, redirectHint } from './reasons';
 import { broadcastAppend, handleAppendEntriesReply, handleInstallSnapshotReply } from './replication';
 import { handleInstallSnapshot } from './snapshot-receiver';
 import { becomeFollower } from './roles';
 import { checkInvariants } from './invariants';
 import { compactLog } from './compaction';
-import { emit, hasBug, type NodeState } from './state';
+import { emit, hasBug, resetElectionTimer, type NodeState } from './state';
 import { reconcileTerm } from './terms';
 import type {
   HardState, Message, NodeId, PeerProgress, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, Ready, Entry, Snapshot,
@@ -54,12 +54,13 @@ class Node implements RaftNode {
       log: new RaftLog(persisted?.entries ?? [], snapshotIndex, snapshot?.lastIncludedTerm ?? 0),
       out: { messages: [], events: [], readStates: [], readFailures: [], droppedMessages: 0 },
       term: hardState.term, votedFor: hardState.votedFor, role: 'follower', leaderId: null,
-      commitIndex: snapshotIndex, lastApplied: snapshotIndex, nowMs, electionDeadlineMs: nowMs, heartbeatDeadlineMs: nowMs,
+      commitIndex: snapshotIndex, lastApplied: snapshotIndex, nowMs,
+      electionDeadlineMs: nowMs, electionTimerStartMs: nowMs, electionTimeoutMs: 0, heartbeatDeadlineMs: nowMs,
       lastLeaderContactMs: null, votes: new Map(), progress: new Map(), reads: createReadRequests(),
       broadcastPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
       snapshot, snapshotToPersist: null, snapshotToApply: null, incomingSnapshot: null,
     };
-    this.s.electionDeadlineMs = nowMs + this.s.random.intInRange(resolved.electionTimeoutMinMs, resolved.electionTimeoutMaxMs);
+    resetElectionTimer(this.s);
     checkInvariants(this.s);
   }
 
@@ -100,18 +101,19 @@ class Node implements RaftNode {
   propose(command: string): ProposeResult {
     const s = this.s;
     if (s.role !== 'leader') {
-      emit(s, 'proposal-rejected', RULE.redirect, `S${s.config.id} is ${s.role}, not leader; redirect the client to ${s.leaderId === null ? 'an unknown leader' : `S${s.leaderId}`}`,
+      emit(s, 'proposal-rejected', RULE.redirect, `S${s.config.id} is ${aRole(s.role)}, not the leader; ${redirectHint(s.leaderId)}`,
         { leaderHint: s.leaderId });
       return { ok: false, leaderHint: s.leaderId };
     }
     if (s.log.lastIndex() - s.commitIndex >= MAX_UNCOMMITTED_ENTRIES) {
-      emit(s, 'proposal-rejected', RULE.leaderAppend, `${MAX_UNCOMMITTED_ENTRIES} entries are still uncommitted; retry once the followers catch up`,
+      emit(s, 'proposal-rejected', RULE.flowControl, `${MAX_UNCOMMITTED_ENTRIES} entries are still uncommitted; retry once the followers catch up`,
         { leaderHint: s.config.id, uncommitted: s.log.lastIndex() - s.commitIndex });
       return { ok: false, leaderHint: s.config.id };
     }
     const entry: Entry = { index: s.log.lastIndex() + 1, term: s.term, command };
     s.log.append(entry);
-    emit(s, 'proposal-accepted', RULE.leaderAppend, `appended client command as entry ${entry.index} (term ${entry.term}); replicating it to ${nodeList(s.config.peers)}`,
+    emit(s, 'proposal-accepted', RULE.leaderAppend, `appended client command as entry ${entry.index} (term ${entry.term}); ` +
+      (s.config.peers.length === 0 ? 'single server: it commits at once' : `replicating it to ${nodeList(s.config.peers)}`),
       { index: entry.index, command });
     maybeAdvanceLeaderCommit(s); // a single-server cluster commits at once
     s.broadcastPending = true;
@@ -218,8 +220,7 @@ class Node implements RaftNode {
       const silentFor = s.config.electionTimeoutMinMs;
       const active = [s.config.id, ...[...s.progress].filter(([, pr]) => s.nowMs - pr.lastHeardMs < silentFor).map(([peer]) => peer)];
       if (active.length < s.config.quorum) {
-        becomeFollower(s, s.term, null, RULE.checkQuorum,
-          `only ${nodeList(active)} answered in the last ${silentFor} ms, fewer than a majority (${s.config.quorum})`);
+        becomeFollower(s, s.term, null, RULE.checkQuorum, quorumLost(s, active.slice(1), silentFor));
         return;
       }
     }
@@ -248,6 +249,15 @@ class Node implements RaftNode {
     // Planted bug: ack-before-persist — a follower's new entries are acknowledged before they are durable.
     return !(hasBug(this.s, 'ack-before-persist') && this.s.role !== 'leader');
   }
+}
+
+/** Check-quorum's reason: the leader counts itself, so say how many followers answered and what that adds up to. */
+function quorumLost(s: NodeState, answered: readonly NodeId[], silentForMs: number): string {
+  const self = `S${s.config.id}`;
+  const of = `of ${s.config.members.length}, a majority is ${s.config.quorum}`;
+  return answered.length === 0
+    ? `no follower answered in the last ${ms(silentForMs)}: ${self} alone is 1 ${of}`
+    : `only ${nodeList(answered)} answered in the last ${ms(silentForMs)}: with ${self} itself that is ${answered.length + 1} ${of}`;
 }
 
 /** Planted bug: vote-not-persisted — what reaches the disk never holds a vote. */

@@ -7,7 +7,7 @@
 
 import { fail } from './assert';
 import { majorityValue } from './quorum';
-import { RULE, nodeName } from './reasons';
+import { RULE, aRole, redirectHint } from './reasons';
 import type { Progress } from './progress';
 import { MAX_PENDING_READ_RESULTS, emit, hasBug, isCorrectRaft, type NodeState } from './state';
 
@@ -18,6 +18,8 @@ export interface PendingRead {
   readonly requestId: string;
   readonly index: number;
   readonly round: number;
+  /** The read waited for the leader's first commit of its term (step 1) before taking its index. */
+  readonly waitedForCommit: boolean;
 }
 
 export interface ReadRequests {
@@ -35,18 +37,18 @@ export function createReadRequests(): ReadRequests {
 
 export function requestRead(s: NodeState, requestId: string): void {
   if (s.role !== 'leader') {
-    failRead(s, requestId, `S${s.config.id} is a ${s.role}, not the leader; try ${nodeName(s.leaderId)}`);
+    failRead(s, requestId, RULE.redirect, `S${s.config.id} is ${aRole(s.role)}, not the leader; ${redirectHint(s.leaderId)}`);
     return;
   }
   if (s.reads.awaitingCommit.length + s.reads.pending.length >= MAX_PENDING_READS) {
-    failRead(s, requestId, `${MAX_PENDING_READS} reads already pending; retry later`);
+    failRead(s, requestId, RULE.flowControl, `${MAX_PENDING_READS} reads already pending; retry later`);
     return;
   }
   if (!hasCommittedInCurrentTerm(s)) {
     s.reads.awaitingCommit.push(requestId);
     return;
   }
-  startRound(s, [requestId]);
+  startRound(s, [requestId], false);
 }
 
 /** Called when the leader's commitIndex advances: reads waiting for step 1 can take their index now. */
@@ -54,7 +56,7 @@ export function onLeaderCommitAdvanced(s: NodeState): void {
   if (s.reads.awaitingCommit.length === 0 || !hasCommittedInCurrentTerm(s)) return;
   const requestIds = s.reads.awaitingCommit;
   s.reads.awaitingCommit = [];
-  startRound(s, requestIds);
+  startRound(s, requestIds, true);
 }
 
 /** Records that a peer accepted this leader's term in a message carrying read round `round`. */
@@ -76,7 +78,7 @@ export function confirmReads(s: NodeState): void {
     const read = s.reads.pending[0];
     if (read === undefined || read.round > confirmedRound) return;
     s.reads.pending.shift();
-    confirmRead(s, read, `a majority acknowledged heartbeat round ${read.round} (majority reached round ${confirmedRound}), so S${s.config.id} was still the leader after the read arrived`);
+    confirmRead(s, read, `a majority acknowledged heartbeat round ${read.round} or later (step 3), so S${s.config.id} was still the leader after the read arrived`);
   }
 }
 
@@ -85,22 +87,23 @@ export function failAllReads(s: NodeState, why: string): void {
   const requestIds = [...s.reads.awaitingCommit, ...s.reads.pending.map((read) => read.requestId)];
   s.reads.awaitingCommit = [];
   s.reads.pending = [];
-  for (const requestId of requestIds) failRead(s, requestId, why);
+  for (const requestId of requestIds) failRead(s, requestId, RULE.readIndex, why);
 }
 
-function startRound(s: NodeState, requestIds: readonly string[]): void {
+/** Steps 2-3: the reads take commitIndex as their index, and one new heartbeat round confirms them all. */
+function startRound(s: NodeState, requestIds: readonly string[], waitedForCommit: boolean): void {
   const index = s.commitIndex;
   // Planted bug: stale-leader-reads — skips step 3: no heartbeat round confirms the leader is still the leader.
   if (s.config.peers.length === 0 || hasBug(s, 'stale-leader-reads')) {
     for (const requestId of requestIds) {
-      confirmRead(s, { requestId, index, round: s.reads.round }, s.config.peers.length === 0
-        ? 'a single-server cluster is its own majority'
-        : 'the leader answered at once with its commitIndex');
+      confirmRead(s, { requestId, index, round: s.reads.round, waitedForCommit }, s.config.peers.length === 0
+        ? 'a single-server cluster is its own majority (step 3)'
+        : 'the leader answered at once, without a heartbeat round');
     }
     return;
   }
   s.reads.round += 1;
-  for (const requestId of requestIds) s.reads.pending.push({ requestId, index, round: s.reads.round });
+  for (const requestId of requestIds) s.reads.pending.push({ requestId, index, round: s.reads.round, waitedForCommit });
   s.broadcastPending = true;
 }
 
@@ -111,14 +114,17 @@ function hasCommittedInCurrentTerm(s: NodeState): boolean {
 function confirmRead(s: NodeState, read: PendingRead, why: string): void {
   if (!(s.out.readStates.length < MAX_PENDING_READ_RESULTS)) fail(`more than ${MAX_PENDING_READ_RESULTS} read results pending`);
   s.out.readStates.push({ requestId: read.requestId, index: read.index });
+  const taken = read.waitedForCommit
+    ? `commitIndex once this term's first entry (its no-op) had committed (steps 1-2)`
+    : 'commitIndex when the read arrived (step 2)';
   emit(s, 'read-confirmed', RULE.readIndex,
-    `read ${read.requestId} may be served once index ${read.index} is applied: ${why}`,
+    `read ${read.requestId} may be served once index ${read.index} is applied: its readIndex ${read.index} is the ${taken}; ${why}`,
     { requestId: read.requestId, index: read.index, round: read.round });
 }
 
-function failRead(s: NodeState, requestId: string, why: string): void {
+function failRead(s: NodeState, requestId: string, rule: string, why: string): void {
   if (!(s.out.readFailures.length < MAX_PENDING_READ_RESULTS)) fail(`more than ${MAX_PENDING_READ_RESULTS} read results pending`);
   const leaderHint = s.role === 'leader' ? s.config.id : s.leaderId;
   s.out.readFailures.push({ requestId, leaderHint });
-  emit(s, 'read-failed', RULE.readIndex, `read ${requestId} failed: ${why}`, { requestId, leaderHint });
+  emit(s, 'read-failed', rule, `read ${requestId} failed: ${why}`, { requestId, leaderHint });
 }

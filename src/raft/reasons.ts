@@ -1,7 +1,7 @@
 // The rules of the paper that events cite, and small formatters, so every reason reads the same way.
 // Figure 2 is quoted by section and item; the dissertation is Ongaro's PhD thesis (2014).
 
-import type { Entry, NodeId } from './types';
+import type { Entry, NodeId, Role } from './types';
 
 export const RULE = {
   allServersHigherTerm: 'Figure 2 · Rules for Servers · All Servers 2',
@@ -9,10 +9,11 @@ export const RULE = {
   candidateStart: 'Figure 2 · Rules for Servers · Candidates 1',
   candidateWins: 'Figure 2 · Rules for Servers · Candidates 2',
   candidateSeesLeader: 'Figure 2 · Rules for Servers · Candidates 3',
+  candidateTimeout: 'Figure 2 · Rules for Servers · Candidates 4',
   leaderHeartbeat: 'Figure 2 · Rules for Servers · Leaders 1',
   leaderAppend: 'Figure 2 · Rules for Servers · Leaders 2',
   leaderReplicate: 'Figure 2 · Rules for Servers · Leaders 3',
-  leaderBackOff: 'Figure 2 · Rules for Servers · Leaders 3.2 (accelerated, §5.3)',
+  leaderBackOff: 'Figure 2 · Rules for Servers · Leaders 3, 2nd bullet (accelerated, §5.3)',
   leaderCommit: 'Figure 2 · Rules for Servers · Leaders 4 (§5.4.2)',
   voteReceiver1: 'Figure 2 · RequestVote RPC · receiver 1',
   voteReceiver2: 'Figure 2 · RequestVote RPC · receiver 2 (§5.4.1)',
@@ -21,13 +22,19 @@ export const RULE = {
   appendReceiver3: 'Figure 2 · AppendEntries RPC · receiver 3',
   appendReceiver4: 'Figure 2 · AppendEntries RPC · receiver 4',
   appendReceiver5: 'Figure 2 · AppendEntries RPC · receiver 5',
+  matchIndexMonotonic: 'Figure 2 · State · matchIndex (increases monotonically)',
   electionSafety: '§5.2 · Election Safety: at most one leader per term',
-  leaderNoOp: '§8 · a new leader commits a blank no-op entry',
+  onlyCandidateCountsVotes: '§5.2 · only a candidate counts votes',
+  voteCountedOnce: '§5.2 · a candidate counts each server\'s vote once',
+  onlyLeaderTracksFollowers: '§5.3 · only a leader keeps nextIndex, matchIndex',
+  obsoleteTerm: '§5.1 · terms expose obsolete information',
+  leaderNoOp: '§8, §5.4.2 · a new leader commits a blank no-op entry',
   redirect: '§8 · clients are redirected to the leader',
-  staleReply: 'Figure 2 · All Servers 2 (a reply from an older term is obsolete)',
-  reorderedReply: '§5.3 · matchIndex increases monotonically',
+  duplicateRejection: 'Raft Lab · duplicate or late rejection',
+  flowControl: 'Raft Lab · flow control (not in the paper)',
   readIndex: 'Dissertation §6.4 · ReadIndex',
   preVote: 'Dissertation §9.6 · Pre-Vote',
+  onlyPreCandidateCountsPreVotes: 'Dissertation §9.6 · only a pre-candidate counts pre-votes',
   checkQuorum: 'Dissertation §6.2 · leader steps down without a quorum',
   leaderStickiness: 'Dissertation §4.2.3 · ignore RequestVote within the minimum election timeout of hearing a leader',
   labTimeoutNow: 'Raft Lab · time out now (a lab control, as in RaftScope)',
@@ -35,10 +42,11 @@ export const RULE = {
   compaction: '§7 · Log compaction: a snapshot replaces the committed, applied prefix of the log',
   snapshotSend: '§7 · the leader sends InstallSnapshot to a follower whose next entry was discarded',
   snapshotReplied: 'Figure 13 · InstallSnapshot RPC · the follower stores the log up to lastIncludedIndex',
+  abandonedTransfer: 'Raft Lab · reply to an abandoned chunked transfer',
   snapshotReceiver1: 'Figure 13 · InstallSnapshot RPC · receiver 1',
   snapshotReceiver2: 'Figure 13 · InstallSnapshot RPC · receiver 2-4 (chunks in offset order)',
-  snapshotReceiver5: 'Figure 13 · InstallSnapshot RPC · receiver 5 (never replace a newer state)',
-  snapshotReceiver6: 'Figure 13 · InstallSnapshot RPC · receiver 6 (retain the entries that follow)',
+  snapshotNotNewer: '§7 (lab shortcut, as in etcd) · nothing beyond commitIndex to install',
+  snapshotReceiver6: 'Figure 13 · InstallSnapshot RPC · receiver 6 (the lab also loads the snapshot into the state machine)',
   snapshotReceiver7: 'Figure 13 · InstallSnapshot RPC · receiver 7-8 (discard the log, reset the state machine)',
   snapshotCovered: '§7 · an AppendEntries entry inside the snapshot is already committed here',
 } as const;
@@ -55,8 +63,26 @@ export function nodeList(ids: readonly NodeId[]): string {
   return text;
 }
 
-export function indexRange(first: number, last: number): string {
-  return first === last ? `${first}` : `${first}..${last}`;
+/** "entry 3", "entries 3..5", or "no entries" when the range is empty (last < first). */
+export function entryRange(first: number, last: number): string {
+  if (last < first) return 'no entries';
+  return first === last ? `entry ${first}` : `entries ${first}..${last}`;
+}
+
+/** "1 character", "3 characters" (snapshot sizes). */
+export function characters(count: number): string {
+  return count === 1 ? '1 character' : `${count} characters`;
+}
+
+/** Characters offset..end-1 of a snapshot, written inclusive like every other range: "characters 0..4", "character 5". */
+export function characterRange(offset: number, end: number): string {
+  if (end <= offset) return 'no characters';
+  return end - offset === 1 ? `character ${offset}` : `characters ${offset}..${end - 1}`;
+}
+
+/** "1 entry", "3 entries". */
+export function entryCount(count: number): string {
+  return count === 1 ? '1 entry' : `${count} entries`;
 }
 
 export function describeEntries(entries: readonly Entry[]): string {
@@ -64,6 +90,26 @@ export function describeEntries(entries: readonly Entry[]): string {
   const last = entries[entries.length - 1];
   if (first === undefined || last === undefined) return 'no entries';
   return first.term === last.term
-    ? `entries ${indexRange(first.index, last.index)} (term ${first.term})`
-    : `entries ${indexRange(first.index, last.index)} (terms ${first.term}..${last.term})`;
+    ? `${entryRange(first.index, last.index)} (term ${first.term})`
+    : `${entryRange(first.index, last.index)} (terms ${first.term}..${last.term})`;
+}
+
+/** Role names as the UI writes them: "pre-candidate", not the identifier "precandidate". */
+export function roleName(role: Role): string {
+  return role === 'precandidate' ? 'pre-candidate' : role;
+}
+
+/** "a follower", "a pre-candidate", "a candidate", "the leader". */
+export function aRole(role: Role): string {
+  return role === 'leader' ? 'the leader' : `a ${roleName(role)}`;
+}
+
+/** Durations for humans: whole milliseconds (the lab's clock is fractional). */
+export function ms(durationMs: number): string {
+  return `${Math.round(durationMs)} ms`;
+}
+
+/** Where a client should go: the leader we know of, or anyone else while no leader is known. */
+export function redirectHint(leaderId: NodeId | null): string {
+  return leaderId === null ? 'no leader known yet: try another server' : `try S${leaderId} (the leader)`;
 }

@@ -4,7 +4,7 @@
 import { fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { acknowledgeReadRound, confirmReads } from './read-only';
-import { RULE } from './reasons';
+import { RULE, aRole } from './reasons';
 import { needsSnapshot, onInstallSnapshotReply, sendSnapshotChunk } from './snapshot-sender';
 import { emit, isCorrectRaft, peerProgress, send, type NodeState } from './state';
 import type { AppendEntriesReply, InstallSnapshotReply, NodeId } from './types';
@@ -46,7 +46,8 @@ export function handleInstallSnapshotReply(s: NodeState, reply: InstallSnapshotR
 export function handleAppendEntriesReply(s: NodeState, reply: AppendEntriesReply): void {
   if (reply.term !== s.term) fail(`reply of term ${reply.term} dispatched in term ${s.term}`);
   if (s.role !== 'leader') {
-    emit(s, 'message-ignored', RULE.staleReply, `AppendEntries reply from S${reply.from} ignored: S${s.config.id} is no longer leader`, { from: reply.from });
+    emit(s, 'message-ignored', RULE.onlyLeaderTracksFollowers,
+      `AppendEntries reply from S${reply.from} ignored: S${s.config.id} is ${aRole(s.role)} in term ${s.term}, no longer the leader`, { from: reply.from });
     return;
   }
   const progress = peerProgress(s, reply.from);
@@ -61,8 +62,9 @@ function onAppendSucceeded(s: NodeState, reply: AppendEntriesReply): void {
   const progress = peerProgress(s, reply.from);
   const lastIndex = s.log.lastIndex();
   if (reply.matchIndex < progress.matchIndex) {
-    emit(s, 'message-ignored', RULE.reorderedReply,
-      `success reply from S${reply.from} with matchIndex ${reply.matchIndex} arrived after one with ${progress.matchIndex} (reordered): matchIndex never moves backwards`,
+    emit(s, 'message-ignored', RULE.matchIndexMonotonic,
+      `success reply from S${reply.from} with matchIndex ${reply.matchIndex} is below matchIndex ${progress.matchIndex} ` +
+      '(it answers an older or duplicate request, or a snapshot got further): matchIndex never moves backwards',
       { from: reply.from, replyMatchIndex: reply.matchIndex, matchIndex: progress.matchIndex });
     return;
   }
@@ -81,19 +83,27 @@ function onAppendSucceeded(s: NodeState, reply: AppendEntriesReply): void {
 
 function onAppendRejected(s: NodeState, reply: AppendEntriesReply): void {
   const progress = peerProgress(s, reply.from);
-  if (reply.conflictIndex === 0) return; // rejected for its term, not the log (only reachable with planted bugs)
+  if (reply.conflictIndex === 0) {
+    // A follower rejects our term with conflictIndex 0, and its higher term makes us step down before we get here:
+    // in our own term this is only reachable with planted bugs.
+    emit(s, 'message-ignored', RULE.appendReceiver1,
+      `rejection from S${reply.from} carries no log hint (conflictIndex 0): it refused our term, not our log; nothing to back off`,
+      { from: reply.from, conflictTerm: reply.conflictTerm, conflictIndex: reply.conflictIndex });
+    return;
+  }
   const target = backOffTarget(s, reply.conflictTerm, reply.conflictIndex);
-  const nextIndex = Math.min(Math.max(target, progress.matchIndex + 1), s.log.lastIndex() + 1);
+  const nextIndex = Math.min(Math.max(target.nextIndex, progress.matchIndex + 1), s.log.lastIndex() + 1);
   if (nextIndex >= progress.nextIndex) {
-    emit(s, 'message-ignored', RULE.reorderedReply,
-      `rejection from S${reply.from} is stale: it points at nextIndex ${nextIndex}, but nextIndex is already ${progress.nextIndex}`,
+    emit(s, 'message-ignored', RULE.duplicateRejection,
+      `rejection from S${reply.from} would set nextIndex to ${nextIndex}, ` +
+      `${nextIndex === progress.nextIndex ? 'where it already is' : `but it is already ${progress.nextIndex}`}: it answers an older or duplicate request`,
       { from: reply.from, conflictTerm: reply.conflictTerm, conflictIndex: reply.conflictIndex, nextIndex: progress.nextIndex });
     return;
   }
   const previous = progress.nextIndex;
   progress.nextIndex = nextIndex;
   emit(s, 'next-index-backed-off', RULE.leaderBackOff,
-    `S${reply.from} rejected AppendEntries (${describeConflict(reply)}): nextIndex ${previous} -> ${nextIndex}`,
+    `S${reply.from} rejected AppendEntries: ${target.why}${clampNote(nextIndex, target.nextIndex, progress.matchIndex)}: nextIndex ${previous} -> ${nextIndex}`,
     { from: reply.from, conflictTerm: reply.conflictTerm, conflictIndex: reply.conflictIndex, previousNextIndex: previous, nextIndex });
   sendAppend(s, reply.from);
 }
@@ -103,14 +113,19 @@ function onAppendRejected(s: NodeState, reply: AppendEntriesReply): void {
  * names the conflicting term. If the leader has entries of that term, it resumes after its last one; if not, it
  * skips the follower's whole run of that term.
  */
-function backOffTarget(s: NodeState, conflictTerm: number, conflictIndex: number): number {
-  if (conflictTerm === 0) return conflictIndex;
+function backOffTarget(s: NodeState, conflictTerm: number, conflictIndex: number): { nextIndex: number; why: string } {
+  if (conflictTerm === 0) {
+    return { nextIndex: conflictIndex, why: `its log ends at ${conflictIndex - 1}, so resume at ${conflictIndex}` };
+  }
+  const theirs = `its conflicting entry has term ${conflictTerm}, which it holds from index ${conflictIndex}`;
   const lastOfTerm = s.log.lastIndexOfTerm(conflictTerm);
-  return lastOfTerm > 0 ? lastOfTerm + 1 : conflictIndex;
+  return lastOfTerm > 0
+    ? { nextIndex: lastOfTerm + 1, why: `${theirs}; we hold term ${conflictTerm} up to ${lastOfTerm}, so resume at ${lastOfTerm + 1}` }
+    : { nextIndex: conflictIndex, why: `${theirs}; we have no term ${conflictTerm}, so skip its whole run: resume at ${conflictIndex}` };
 }
 
-function describeConflict(reply: AppendEntriesReply): string {
-  return reply.conflictTerm === 0
-    ? `its log is too short: it ends at index ${reply.conflictIndex - 1}`
-    : `its entry there has term ${reply.conflictTerm}, whose first index is ${reply.conflictIndex}`;
+/** The target is kept above matchIndex (those entries match) and at most one past our log. */
+function clampNote(nextIndex: number, target: number, matchIndex: number): string {
+  if (nextIndex === target) return '';
+  return nextIndex === matchIndex + 1 ? ` (not below matchIndex + 1 = ${nextIndex})` : ` (not past our last index + 1 = ${nextIndex})`;
 }

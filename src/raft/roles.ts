@@ -2,7 +2,7 @@
 
 import { fail } from './assert';
 import { failAllReads } from './read-only';
-import { nodeName } from './reasons';
+import { redirectHint, roleName } from './reasons';
 import { emit, resetElectionTimer, type NodeState } from './state';
 import type { NodeId, Role } from './types';
 
@@ -36,12 +36,12 @@ export function becomeFollower(
   s.leaderId = leaderId;
   s.votes.clear();
   if (previousRole === 'follower') return;
-  emit(s, 'stepped-down', rule, `${previousRole} S${s.config.id} steps down: ${reason}`, { from: previousRole, term: s.term, leaderId });
+  emit(s, 'stepped-down', rule, `${roleName(previousRole)} S${s.config.id} steps down: ${reason}`, { from: previousRole, term: s.term, leaderId });
   changeRole(s, 'follower', rule, reason);
   if (previousRole === 'leader') {
     s.progress.clear();
     s.broadcastPending = false;
     resetElectionTimer(s);
-    failAllReads(s, `S${s.config.id} stepped down in term ${s.term}; the leader is ${nodeName(leaderId)}`);
+    failAllReads(s, `S${s.config.id} stepped down in term ${s.term}; ${redirectHint(leaderId)}`);
   }
 }

@@ -4,8 +4,8 @@
 
 import { assert, fail } from './assert';
 import { acceptLeader } from './append-receiver';
-import { RULE } from './reasons';
-import { emit, send, type NodeState } from './state';
+import { RULE, characterRange, characters, entryRange } from './reasons';
+import { emit, send, type IncomingSnapshot, type NodeState } from './state';
 import type { InstallSnapshot, Snapshot } from './types';
 
 /** Bound on a snapshot being reassembled (characters): beyond it the transfer is refused, not buffered. */
@@ -15,26 +15,46 @@ export function handleInstallSnapshot(s: NodeState, message: InstallSnapshot): v
   if (message.term !== s.term) fail(`InstallSnapshot of term ${message.term} dispatched in term ${s.term}`);
   validate(message);
   if (!acceptLeader(s, message)) return;
-  const { lastIncludedIndex } = message;
   const covered = Math.max(s.commitIndex, s.log.snapshotIndex());
-  if (lastIncludedIndex <= covered) {
-    // Receiver 5 read the other way round: a snapshot we already cover would move our state backwards.
-    if (s.incomingSnapshot !== null && s.incomingSnapshot.lastIncludedIndex <= covered) s.incomingSnapshot = null;
-    emit(s, 'message-ignored', RULE.snapshotReceiver5,
-      `snapshot through index ${lastIncludedIndex} from S${message.from} is not newer than what we have committed (${covered}): nothing to install`,
-      { from: message.from, lastIncludedIndex, commitIndex: s.commitIndex, snapshotIndex: s.log.snapshotIndex() });
-    reply(s, message, message.offset + message.data.length, true);
+  if (message.lastIncludedIndex <= covered) {
+    skipCovered(s, message, covered);
     return;
   }
+  const previous = s.incomingSnapshot;
   const buffer = receiveChunk(s, message);
   if (buffer === null) return;
   if (!message.done) {
-    reply(s, message, buffer.length, false); // receiver 4: reply and wait for more chunks
+    chunkStored(s, message, buffer.length, previous);
     return;
   }
   s.incomingSnapshot = null;
-  install(s, message.from, { lastIncludedIndex, lastIncludedTerm: message.lastIncludedTerm, data: buffer.chunks.join('') });
+  install(s, message.from, { lastIncludedIndex: message.lastIncludedIndex, lastIncludedTerm: message.lastIncludedTerm, data: buffer.chunks.join('') });
   reply(s, message, buffer.length, true);
+}
+
+/**
+ * Not Figure 13 (which would install it): a snapshot we already cover would move our state backwards, and everything
+ * it holds is committed here already. etcd skips it the same way. The reply says done, so the leader moves on.
+ */
+function skipCovered(s: NodeState, message: InstallSnapshot, covered: number): void {
+  const partial = s.incomingSnapshot;
+  const dropped = partial !== null && partial.lastIncludedIndex <= covered ? `; ${droppedPartial(partial)}` : '';
+  if (dropped !== '') s.incomingSnapshot = null;
+  emit(s, 'message-ignored', RULE.snapshotNotNewer,
+    `snapshot through index ${message.lastIncludedIndex} from S${message.from} brings nothing beyond what we have committed ` +
+    `(through ${covered}): not installed; we reply done so the leader moves on${dropped}`,
+    { from: message.from, lastIncludedIndex: message.lastIncludedIndex, commitIndex: s.commitIndex, snapshotIndex: s.log.snapshotIndex() });
+  reply(s, message, message.offset + message.data.length, true);
+}
+
+/** Receivers 2-4: the chunk is stored (one at offset 0 starts the snapshot anew); reply and wait for more chunks. */
+function chunkStored(s: NodeState, message: InstallSnapshot, held: number, previous: IncomingSnapshot | null): void {
+  const dropped = message.offset === 0 && previous !== null && previous.length > 0 ? `; ${droppedPartial(previous)}` : '';
+  emit(s, 'snapshot-chunk-stored', RULE.snapshotReceiver2,
+    `stored ${characterRange(message.offset, held)} of the snapshot through ${message.lastIncludedIndex} from S${message.from} ` +
+    `(${held} held): replying and waiting for the next chunk${dropped}`,
+    { from: message.from, lastIncludedIndex: message.lastIncludedIndex, offset: message.offset, bytesStored: held });
+  reply(s, message, held, false);
 }
 
 function validate(message: InstallSnapshot): void {
@@ -54,16 +74,17 @@ function receiveChunk(s: NodeState, message: InstallSnapshot): { chunks: string[
     s.incomingSnapshot = buffer;
   } else if (!same || buffer === null || buffer.length !== message.offset) {
     const held = same && buffer !== null ? buffer.length : 0;
-    emit(s, 'message-ignored', RULE.snapshotReceiver2,
-      `InstallSnapshot chunk at offset ${message.offset} from S${message.from} does not continue what we hold (${held} characters of snapshot ${message.lastIncludedIndex}): the leader resumes at ${held}`,
+    emit(s, 'snapshot-rejected', RULE.snapshotReceiver2,
+      `InstallSnapshot chunk at offset ${message.offset} from S${message.from} does not continue what we hold ` +
+      `(${characters(held)} of the snapshot through ${message.lastIncludedIndex}): the leader resumes at ${held}`,
       { from: message.from, lastIncludedIndex: message.lastIncludedIndex, offset: message.offset, bytesStored: held });
     reply(s, message, held, false);
     return null;
   }
   if (buffer.length + message.data.length > MAX_SNAPSHOT_CHARS) {
     s.incomingSnapshot = null;
-    emit(s, 'message-ignored', RULE.snapshotReceiver2,
-      `snapshot ${message.lastIncludedIndex} from S${message.from} exceeds the ${MAX_SNAPSHOT_CHARS}-character bound: transfer refused`,
+    emit(s, 'snapshot-rejected', RULE.flowControl,
+      `the snapshot through ${message.lastIncludedIndex} from S${message.from} exceeds the ${MAX_SNAPSHOT_CHARS}-character bound: transfer refused`,
       { from: message.from, lastIncludedIndex: message.lastIncludedIndex, limit: MAX_SNAPSHOT_CHARS });
     reply(s, message, 0, false);
     return null;
@@ -73,12 +94,18 @@ function receiveChunk(s: NodeState, message: InstallSnapshot): { chunks: string[
   return buffer;
 }
 
+/** Receiver 5's other half: a newer snapshot replaces a partial one. */
+function droppedPartial(partial: { readonly lastIncludedIndex: number; readonly length: number }): string {
+  return `the partial snapshot through ${partial.lastIncludedIndex} (${characters(partial.length)}) is discarded`;
+}
+
 /** Receivers 5-8: save the snapshot, keep the log suffix that follows it or discard the log, reset the state machine. */
 function install(s: NodeState, leader: number, snapshot: Snapshot): void {
   const { lastIncludedIndex: index, lastIncludedTerm: term } = snapshot;
   const previousLast = s.log.lastIndex();
   const retained = s.log.installSnapshot(index, term);
   const previousCommit = s.commitIndex;
+  const previousApplied = s.lastApplied;
   s.commitIndex = index;
   s.lastApplied = index;
   s.snapshot = snapshot;
@@ -87,11 +114,14 @@ function install(s: NodeState, leader: number, snapshot: Snapshot): void {
   emit(s, 'snapshot-installed', retained ? RULE.snapshotReceiver6 : RULE.snapshotReceiver7,
     `installed the snapshot from S${leader} through index ${index} (term ${term}): ` +
     (retained
-      ? `our entry ${index} has term ${term} too, so entries ${index + 1}..${previousLast} that follow it are kept`
+      ? `our entry ${index} has term ${term} too, so ${previousLast > index ? `the log after it is kept (${entryRange(index + 1, previousLast)})` : 'it is kept; no entries follow it'}`
       : previousLast >= index
         ? `our entry ${index} has a different term, so the whole log (through ${previousLast}) is discarded`
         : `our log ended at ${previousLast}, before the snapshot, so it is discarded`) +
-    `; commitIndex ${previousCommit} -> ${index}; the state machine is reset to the snapshot`,
+    `; commitIndex ${previousCommit} -> ${index}; ` +
+    (retained
+      ? `the state machine, which had applied up to ${previousApplied}, loads the snapshot`
+      : 'the state machine is reset to the snapshot'),
     { from: leader, lastIncludedIndex: index, lastIncludedTerm: term, retained, previousLastIndex: previousLast, length: snapshot.data.length });
 }
 

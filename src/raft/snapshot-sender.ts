@@ -7,7 +7,7 @@
 import { fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import type { Progress, SnapshotTransfer } from './progress';
-import { RULE } from './reasons';
+import { RULE, aRole, characterRange } from './reasons';
 import { emit, peerProgress, send, type NodeState } from './state';
 import type { InstallSnapshotReply, NodeId, Snapshot } from './types';
 
@@ -38,6 +38,8 @@ function sendChunk(s: NodeState, peer: NodeId, snapshot: Snapshot, transfer: Sna
   const offset = transfer.ackedOffset;
   const end = Math.min(snapshot.data.length, offset + s.config.maxSnapshotChunkChars);
   const done = end === snapshot.data.length;
+  // Sent before and not acknowledged since: the same chunk again (lost, or its reply is late).
+  const again = transfer.sentOffset > transfer.ackedOffset;
   transfer.sentOffset = end;
   transfer.lastSentMs = s.nowMs;
   send(s, {
@@ -46,11 +48,16 @@ function sendChunk(s: NodeState, peer: NodeId, snapshot: Snapshot, transfer: Sna
     offset, data: snapshot.data.slice(offset, end), done,
   });
   const progress = peerProgress(s, peer);
+  const what = `the snapshot (last index ${snapshot.lastIncludedIndex}, term ${snapshot.lastIncludedTerm}), ${characterRange(offset, end)} of ${snapshot.data.length}`;
   emit(s, 'snapshot-sent', RULE.snapshotSend,
-    `S${peer} needs entry ${progress.nextIndex}, but our log was compacted through ${snapshot.lastIncludedIndex}: ` +
-    `sending the snapshot (last index ${snapshot.lastIncludedIndex}, term ${snapshot.lastIncludedTerm}), characters ${offset}..${end} of ${snapshot.data.length}${done ? ' (last chunk)' : ''}`,
-    { to: peer, lastIncludedIndex: snapshot.lastIncludedIndex, lastIncludedTerm: snapshot.lastIncludedTerm, offset, length: end - offset, total: snapshot.data.length, done });
+    (again
+      ? `S${peer} has not acknowledged the last chunk: resending ${what}`
+      : `S${peer} needs entry ${progress.nextIndex}, but our log was compacted through ${snapshot.lastIncludedIndex}: sending ${what}`) +
+    (done ? ' (last chunk)' : ''),
+    { to: peer, lastIncludedIndex: snapshot.lastIncludedIndex, lastIncludedTerm: snapshot.lastIncludedTerm, offset, length: end - offset, total: snapshot.data.length, done, resend: again });
 }
+
+
 
 /**
  * A reply of the current term (term rules ran before dispatch). Returns true when the follower now holds the
@@ -59,7 +66,8 @@ function sendChunk(s: NodeState, peer: NodeId, snapshot: Snapshot, transfer: Sna
 export function onInstallSnapshotReply(s: NodeState, reply: InstallSnapshotReply): boolean {
   if (reply.term !== s.term) fail(`reply of term ${reply.term} dispatched in term ${s.term}`);
   if (s.role !== 'leader') {
-    emit(s, 'message-ignored', RULE.staleReply, `InstallSnapshot reply from S${reply.from} ignored: S${s.config.id} is no longer leader`, { from: reply.from });
+    emit(s, 'message-ignored', RULE.onlyLeaderTracksFollowers,
+      `InstallSnapshot reply from S${reply.from} ignored: S${s.config.id} is ${aRole(s.role)} in term ${s.term}, no longer the leader`, { from: reply.from });
     return false;
   }
   const progress = peerProgress(s, reply.from);
@@ -68,8 +76,8 @@ export function onInstallSnapshotReply(s: NodeState, reply: InstallSnapshotReply
   const transfer = progress.snapshot;
   const snapshot = s.snapshot;
   if (transfer === null || snapshot === null || transfer.lastIncludedIndex !== reply.lastIncludedIndex || reply.lastIncludedIndex !== snapshot.lastIncludedIndex) {
-    emit(s, 'message-ignored', RULE.reorderedReply,
-      `InstallSnapshot reply from S${reply.from} is about snapshot ${reply.lastIncludedIndex}, which is no longer being sent to it`,
+    emit(s, 'message-ignored', RULE.abandonedTransfer,
+      `InstallSnapshot reply from S${reply.from} is about the snapshot through ${reply.lastIncludedIndex}, which is no longer being sent to it`,
       { from: reply.from, lastIncludedIndex: reply.lastIncludedIndex });
     return false;
   }
@@ -82,8 +90,9 @@ export function onInstallSnapshotReply(s: NodeState, reply: InstallSnapshotReply
 function onInstalled(s: NodeState, progress: Progress, reply: InstallSnapshotReply): boolean {
   if (progress.snapshot !== null && progress.snapshot.lastIncludedIndex <= reply.lastIncludedIndex) progress.snapshot = null;
   if (reply.lastIncludedIndex <= progress.matchIndex) {
-    emit(s, 'message-ignored', RULE.reorderedReply,
-      `InstallSnapshot reply from S${reply.from} confirms index ${reply.lastIncludedIndex}, but matchIndex is already ${progress.matchIndex}`,
+    emit(s, 'message-ignored', RULE.matchIndexMonotonic,
+      `InstallSnapshot reply from S${reply.from} confirms index ${reply.lastIncludedIndex}, but matchIndex is already ${progress.matchIndex} ` +
+      '(it answers an older or duplicate request, or AppendEntries got there first)',
       { from: reply.from, lastIncludedIndex: reply.lastIncludedIndex, matchIndex: progress.matchIndex });
     return false;
   }

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from './config';
 import type { Progress } from './progress';
 import type { Random } from './random';
 import type { RaftLog } from './raft-log';
-import { RULE } from './reasons';
+import { RULE, ms, nodeName } from './reasons';
 import type { ReadRequests } from './read-only';
 import type {
   BugName, EventKind, HardState, Message, NodeId, RaftEvent, ReadFailure, ReadState, Role, Snapshot,
@@ -42,6 +42,9 @@ export interface NodeState {
   lastApplied: number;
   nowMs: number;
   electionDeadlineMs: number;
+  /** When the election timer was last reset, and the timeout it drew then: a timeout event reports both. */
+  electionTimerStartMs: number;
+  electionTimeoutMs: number;
   heartbeatDeadlineMs: number;
   /** Last time a valid AppendEntries from a current leader arrived (pre-vote and leader stickiness). */
   lastLeaderContactMs: number | null;
@@ -109,7 +112,9 @@ export function send(s: NodeState, message: Message): void {
 /** Draws a fresh randomized election timeout in [min, max) (§5.2) from now. */
 export function resetElectionTimer(s: NodeState): void {
   const { electionTimeoutMinMs, electionTimeoutMaxMs } = s.config;
-  s.electionDeadlineMs = s.nowMs + s.random.intInRange(electionTimeoutMinMs, electionTimeoutMaxMs);
+  s.electionTimerStartMs = s.nowMs;
+  s.electionTimeoutMs = s.random.intInRange(electionTimeoutMinMs, electionTimeoutMaxMs);
+  s.electionDeadlineMs = s.nowMs + s.electionTimeoutMs;
 }
 
 /** Heard from a leader within the minimum election timeout (a leader counts itself). */
@@ -117,6 +122,13 @@ export function heardFromLeaderRecently(s: NodeState): boolean {
   if (s.role === 'leader') return true;
   if (s.leaderId === null || s.lastLeaderContactMs === null) return false;
   return s.nowMs - s.lastLeaderContactMs < s.config.electionTimeoutMinMs;
+}
+
+/** Why heardFromLeaderRecently holds, in words: a leader is itself the leader; a follower says when it heard one. */
+export function leaderStillHeard(s: NodeState): string {
+  if (s.role === 'leader') return `S${s.config.id} is itself the leader of term ${s.term}`;
+  const ago = s.lastLeaderContactMs === null ? '' : ` ${ms(s.nowMs - s.lastLeaderContactMs)} ago`;
+  return `we heard from leader ${nodeName(s.leaderId)}${ago}, within the minimum election timeout (${ms(s.config.electionTimeoutMinMs)})`;
 }
 
 export function peerProgress(s: NodeState, peer: NodeId): Progress {

@@ -4,8 +4,8 @@
 
 import { RULE } from './reasons';
 import { becomeFollower } from './roles';
-import { emit, hasBug, heardFromLeaderRecently, send, type NodeState } from './state';
-import type { Message } from './types';
+import { emit, hasBug, heardFromLeaderRecently, leaderStillHeard, send, type NodeState } from './state';
+import type { AppendEntriesReply, InstallSnapshotReply, Message, RequestVoteReply } from './types';
 
 /**
  * Returns the message to dispatch to its handler, or null when it was fully handled here. A message from a newer
@@ -26,7 +26,7 @@ function onNewerTerm(s: NodeState, message: Message): Message | null {
     if (s.config.checkQuorum && heardFromLeaderRecently(s)) {
       emit(s, 'message-ignored', RULE.leaderStickiness,
         `${message.preVote ? 'pre-vote' : 'vote'} request from S${message.from} for term ${message.term} ignored: ` +
-        `we heard from leader S${s.leaderId ?? s.config.id} less than ${s.config.electionTimeoutMinMs} ms ago`,
+        leaderStillHeard(s),
         { from: message.from, requestTerm: message.term, leaderId: s.leaderId });
       return null;
     }
@@ -62,7 +62,7 @@ function onOlderTerm(s: NodeState, message: Message): void {
       });
       return;
     case 'InstallSnapshot':
-      emit(s, 'message-ignored', RULE.snapshotReceiver1, `rejected InstallSnapshot from S${message.from}: ${why}; it is not the current leader`,
+      emit(s, 'snapshot-rejected', RULE.snapshotReceiver1, `rejected InstallSnapshot from S${message.from}: ${why}; it is not the current leader`,
         { from: message.from, requestTerm: message.term, lastIncludedIndex: message.lastIncludedIndex });
       send(s, {
         type: 'InstallSnapshotReply', from: s.config.id, to: message.from, term: s.term,
@@ -72,8 +72,24 @@ function onOlderTerm(s: NodeState, message: Message): void {
     case 'RequestVoteReply':
     case 'AppendEntriesReply':
     case 'InstallSnapshotReply':
-      emit(s, 'message-ignored', RULE.staleReply, `${message.type} from S${message.from} ignored: ${why}`,
-        { from: message.from, type: message.type, replyTerm: message.term });
+      onOlderReply(s, message);
       return;
   }
+}
+
+/**
+ * A reply carries its sender's term, never below the request's: a lower one answers a request of an earlier term.
+ * A pre-vote denial carries the voter's own term, which says nothing about the round it answers: it is not counted.
+ */
+function onOlderReply(s: NodeState, reply: RequestVoteReply | AppendEntriesReply | InstallSnapshotReply): void {
+  const data = { from: reply.from, type: reply.type, replyTerm: reply.term };
+  if (reply.type === 'RequestVoteReply' && reply.preVote && !reply.voteGranted) {
+    emit(s, 'message-ignored', RULE.preVote,
+      `pre-vote denial from S${reply.from} not counted: a denial carries the voter's own term (${reply.term}, below our ${s.term}), ` +
+      'which does not tell which pre-vote round it answers', data);
+    return;
+  }
+  emit(s, 'message-ignored', RULE.obsoleteTerm,
+    `${reply.type} from S${reply.from} ignored: it carries term ${reply.term}, so it answers a request of an earlier term; we are in term ${s.term}`,
+    data);
 }

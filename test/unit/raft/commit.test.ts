@@ -19,6 +19,17 @@ describe('Rules for Servers, Leaders 4: if there exists an N > commitIndex such 
     const committed = ready.events.find((e) => e.kind === 'commit-advanced');
     expect(committed?.rule).toBe('Figure 2 · Rules for Servers · Leaders 4 (§5.4.2)');
     expect(committed?.data).toMatchObject({ replicatedOn: 'S1, S2, S4', firstIndex: 1, commitIndex: 2 });
+    // The leader's own copy counts as soon as it is appended, before its disk write completes: the reason says so.
+    expect(committed?.reason).toBe('committed entries 1..2: entry 2 (term 1) is stored on a majority (3 of 5): S2, S4 and the leader S1, ' +
+      'whose own copy counts once appended (its disk write may still be pending; nothing is applied before it is durable); ' +
+      'its term is the current term; next, they are applied in log order (All Servers 1)');
+  });
+
+  it('One entry committed reads "entry N"; a single server is a majority alone', () => {
+    const node = makeLeader(null, { members: [1] });
+    expect(drain(node).events.find((e) => e.kind === 'commit-advanced')?.reason).toBe('committed entry 1: entry 1 (term 1) is stored on ' +
+      'a majority (1 of 1): the leader S1 alone, whose own copy counts once appended (its disk write may still be pending; nothing ' +
+      'is applied before it is durable); its term is the current term; next, it is applied in log order (All Servers 1)');
   });
 
   it('Figure 8: a leader never commits an entry from a previous term by counting replicas; it commits indirectly with one of its own term', () => {
@@ -33,7 +44,9 @@ describe('Rules for Servers, Leaders 4: if there exists an N > commitIndex such 
     expect(node.status().commitIndex).toBe(3);
     const ready = drain(node);
     expect(ready.committedEntries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 2], [3, 4]]);
-    expect(ready.events.find((e) => e.kind === 'commit-advanced')?.reason).toContain('committed entries 1..3');
+    const reason = ready.events.find((e) => e.kind === 'commit-advanced')?.reason;
+    expect(reason).toContain('committed entries 1..3: entry 3 (term 4) is stored on a majority (2 of 3)');
+    expect(reason).toContain('its term is the current term; entries 1..2 of earlier terms commit with it (§5.4.2)');
   });
 
   it('commitIndex on the leader never decreases, even when a follower restarts with a shorter matchIndex report', () => {

@@ -40,8 +40,19 @@ describe('§7 Log compaction', () => {
     expect(ready.snapshotToApply).toBeNull();
     const event = ready.events.find((e) => e.kind === 'log-compacted');
     expect(event?.rule).toMatch(/§7/);
-    expect(event?.reason).toMatch(/applied entries 1\.\.3/);
+    expect(event?.reason).toBe('the state machine has applied entries 1..3, so its state (7 characters) replaces them: entries 1..3 ' +
+      'are discarded, the snapshot keeps its last included index 3 and term 1 for the AppendEntries consistency check; the log now holds entries 4..5');
     expect(event?.data).toMatchObject({ lastIncludedIndex: 3, lastIncludedTerm: 1 });
+  });
+
+  it('the log-compacted reason names single entries and an empty log after the snapshot in words, never as "6..5"', () => {
+    const node = leaderWithAppliedLog();
+    node.compact(4, 'a');
+    drain(node);
+    node.compact(5, 'b');
+    expect(drain(node).events.find((e) => e.kind === 'log-compacted')?.reason).toBe('the state machine has applied entries 1..5, so its ' +
+      'state (1 character) replaces them: entry 5 is discarded, the snapshot keeps its last included index 5 and term 1 for the AppendEntries ' +
+      'consistency check; no entries follow the snapshot');
   });
 
   it('a second snapshot must cover more than the first', () => {

@@ -83,6 +83,29 @@ describe('§5.2 leader election', () => {
     expect(messagesOf(ready, 'RequestVote').map((m) => m.term)).toEqual([2, 2]);
   });
 
+  it('Followers 2 is cited when a follower times out, with how long it heard nothing and the timeout it drew, in whole ms', () => {
+    const node = newNode(2, persisted(2, null, [1, 2]));
+    const deadline = node.nextDeadlineMs(); // created at 0: the drawn timeout
+    node.tick(deadline + 12.4);
+    const events = drain(node).events;
+    const why = `no leader contact or granted vote for ${deadline + 12} ms (timeout ${deadline} ms, drawn in [300, 400) ms)`;
+    expect(events.find((e) => e.kind === 'term-changed')).toMatchObject({ rule: 'Figure 2 · Rules for Servers · Followers 2', reason: `starting an election: ${why}` });
+    expect(events.find((e) => e.kind === 'role-changed')).toMatchObject({ rule: 'Figure 2 · Rules for Servers · Followers 2', reason: why });
+    expect(events.find((e) => e.kind === 'election-started')?.rule).toBe('Figure 2 · Rules for Servers · Candidates 1');
+  });
+
+  it('Candidates 4 is cited when a candidate runs again: no leader emerged in its term', () => {
+    const node = newNode(2);
+    const startedAt = node.nextDeadlineMs();
+    timeOut(node);
+    drain(node);
+    const drawn = node.nextDeadlineMs() - startedAt;
+    timeOut(node);
+    const termChanged = drain(node).events.find((e) => e.kind === 'term-changed');
+    expect(termChanged?.rule).toBe('Figure 2 · Rules for Servers · Candidates 4');
+    expect(termChanged?.reason).toBe(`starting an election: no leader emerged in term 1 within ${drawn} ms (timeout ${drawn} ms, drawn in [300, 400) ms)`);
+  });
+
   it('If votes received from majority of servers: become leader', () => {
     const node = newNode(1, null, { members: [1, 2, 3, 4, 5] });
     timeOut(node);
@@ -96,12 +119,37 @@ describe('§5.2 leader election', () => {
     expect(won?.reason).toContain('S1, S2, S4');
   });
 
-  it('A duplicated vote is counted once', () => {
+  it('became-leader says that nextIndex and matchIndex were reinitialized for every follower (Figure 2, State) and that heartbeats follow', () => {
+    const node = makeLeader(persisted(1, null, [1, 1]), { members: [1, 2, 3, 4, 5] });
+    const won = drain(node).events.find((e) => e.kind === 'became-leader');
+    expect(won?.reason).toBe('S1 won the election of term 2 with votes from S1, S2, S3 (majority 3 of 5); ' +
+      'for every follower nextIndex = 3 (our last index + 1) and matchIndex = 0 (Figure 2 State, reinitialized after election); ' +
+      'AppendEntries go out now, then as heartbeats every 20 ms while idle (Leaders 1)');
+    expect(won?.data).toMatchObject({ nextIndex: 3, matchIndex: 0 });
+  });
+
+  it('The no-op cites §8 and §5.4.2: it tells the leader what is committed, and entries of earlier terms commit with it', () => {
+    const node = makeLeader(persisted(1, null, [1, 1]));
+    const noOp = drain(node).events.find((e) => e.kind === 'entries-appended');
+    expect(noOp?.rule).toBe('§8, §5.4.2 · a new leader commits a blank no-op entry');
+    expect(noOp?.reason).toBe('appended no-op entry 3 (term 2): once it commits, the leader knows which entries are committed ' +
+      '(§8; reads wait for it); entries 1..2 of earlier terms, not known to be committed here, commit with it (§5.4.2)');
+    const fresh = makeLeader();
+    expect(drain(fresh).events.find((e) => e.kind === 'entries-appended')?.reason)
+      .toBe('appended no-op entry 1 (term 1): once it commits, the leader knows which entries are committed (§8; reads wait for it)');
+  });
+
+  it('A duplicated vote is counted once, and the duplicate is reported', () => {
     const node = newNode(1, null, { members: [1, 2, 3, 4, 5] });
     timeOut(node);
     node.step(voteReply(2, 1, 1, true));
     node.step(voteReply(2, 1, 1, true));
     expect(node.status().role).toBe('candidate');
+    const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
+    expect(ignored).toEqual([expect.objectContaining({
+      rule: '§5.2 · a candidate counts each server\'s vote once',
+      reason: 'duplicate vote reply from S2 ignored: its answer in this round is already counted (granted)',
+    })]);
   });
 
   it('A single-server cluster elects itself as soon as its election timer fires', () => {
@@ -137,8 +185,21 @@ describe('§5.2 leader election', () => {
     drain(node);
     node.step(voteReply(3, 1, 1, true));
     const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
-    expect(ignored).toHaveLength(1);
+    expect(ignored).toEqual([expect.objectContaining({
+      rule: '§5.2 · only a candidate counts votes',
+      reason: 'vote reply from S3 (term 1) ignored: S1 is the leader of term 1, no longer a candidate',
+    })]);
     expect(node.status().role).toBe('leader');
+  });
+
+  it('A vote denial that carries a newer term deposes the candidate; the reply is then not counted, as it is no longer a candidate', () => {
+    const node = newNode(5, persisted(4, null, []), { members: [1, 2, 3, 4, 5] });
+    timeOut(node);
+    drain(node);
+    node.step(voteReply(3, 5, 6, false));
+    expect(node.status()).toMatchObject({ role: 'follower', term: 6 });
+    expect(drain(node).events.find((e) => e.kind === 'message-ignored')?.reason)
+      .toBe('vote reply from S3 (term 6) ignored: S5 is a follower in term 6, no longer a candidate');
   });
 });
 
@@ -191,6 +252,20 @@ describe('RequestVote RPC, receiver implementation', () => {
     expect(messagesOf(ready, 'RequestVoteReply')[0]?.voteGranted).toBe(true);
   });
 
+  it('2. A server that voted for itself says so: it is a candidate (or the leader) of that term, not "already voted for S2"', () => {
+    const candidate = newNode(2);
+    timeOut(candidate);
+    drain(candidate);
+    candidate.step(requestVote(3, 2, 1, 0, 0));
+    expect(drain(candidate).events.find((e) => e.kind === 'vote-denied')?.reason)
+      .toBe('denied vote to S3 for term 1: S2 is itself a candidate in term 1 (it voted for itself)');
+    const leader = makeLeader();
+    drain(leader);
+    leader.step(requestVote(3, 1, 1, 5, 1));
+    expect(drain(leader).events.find((e) => e.kind === 'vote-denied')?.reason)
+      .toBe('denied vote to S3 for term 1: S1 is itself the leader of term 1');
+  });
+
   it('A restarted server remembers its vote and does not vote again in the same term', () => {
     const c = new Cluster();
     c.deliver(requestVote(1, 3, 1, 0, 0));
@@ -207,7 +282,9 @@ describe('RequestVote RPC, receiver implementation', () => {
     node.step(requestVote(2, 3, 4, 7, 3));
     const granted = drain(node).events.find((e) => e.kind === 'vote-granted');
     expect(granted?.rule).toBe('Figure 2 · RequestVote RPC · receiver 2 (§5.4.1)');
-    expect(granted?.reason).toBe('granted vote to S2 in term 4: its log (last term 3, last index 7) is at least as up-to-date as ours (3, 6)');
+    const timeoutMs = node.nextDeadlineMs(); // granted at time 0: the timer restarted with this timeout
+    expect(granted?.reason).toBe('granted vote to S2 in term 4: its log (last term 3, last index 7) is at least as up-to-date as ours (3, 6); ' +
+      `the election timer restarts (${timeoutMs} ms)`);
   });
 });
 
@@ -244,6 +321,11 @@ describe('Rules for all servers: If RPC request or response contains term T > cu
     expect(node.status().role).toBe('candidate');
     const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
     expect(ignored.map((e) => e.data.from)).toEqual([2, 3]);
+    // Not All Servers 2 (that is the T > currentTerm rule): §5.1, a lower term marks obsolete information.
+    expect(ignored[0]).toMatchObject({
+      rule: '§5.1 · terms expose obsolete information',
+      reason: 'RequestVoteReply from S2 ignored: it carries term 4, so it answers a request of an earlier term; we are in term 5',
+    });
   });
 });
 

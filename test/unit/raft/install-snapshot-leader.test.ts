@@ -31,7 +31,8 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     }]);
     expect(messagesOf(ready, 'AppendEntries')).toEqual([]);
     const event = ready.events.find((e) => e.kind === 'snapshot-sent');
-    expect(event?.reason).toMatch(/S3 needs entry 1, but our log was compacted through 3/);
+    expect(event?.reason).toBe('S3 needs entry 1, but our log was compacted through 3: sending the snapshot (last index 3, term 1), ' +
+      'characters 0..6 of 7 (last chunk)');
   });
 
   it('on the last chunk\'s reply: matchIndex = lastIncludedIndex, nextIndex = lastIncludedIndex + 1, then AppendEntries carry on', () => {
@@ -64,7 +65,11 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     node.step(snapshotReply(3, 1, 2, 3, 4, false));
     drain(node); // chunk 4..8 is lost
     node.tick(node.nextDeadlineMs());
-    expect(messagesOf(drain(node), 'InstallSnapshot').map((m) => [m.to, m.offset, m.data])).toEqual([[3, 4, '4567']]);
+    const ready = drain(node);
+    expect(messagesOf(ready, 'InstallSnapshot').map((m) => [m.to, m.offset, m.data])).toEqual([[3, 4, '4567']]);
+    // A resend is not a new transfer, and the range is inclusive like every other range.
+    expect(ready.events.find((e) => e.kind === 'snapshot-sent')?.reason).toBe('S3 has not acknowledged the last chunk: resending the ' +
+      'snapshot (last index 3, term 1), characters 4..7 of 10');
   });
 
   it('a follower that restarted says it holds 0 characters: the transfer resumes from 0', () => {
@@ -85,7 +90,10 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     node.step(snapshotReply(3, 1, 2, 3, 4, false));
     const stale = drain(node);
     expect(messagesOf(stale, 'InstallSnapshot')).toEqual([]);
-    expect(stale.events.find((e) => e.kind === 'message-ignored')?.reason).toMatch(/no longer being sent/);
+    expect(stale.events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: 'Raft Lab · reply to an abandoned chunked transfer',
+      reason: 'InstallSnapshot reply from S3 is about the snapshot through 3, which is no longer being sent to it',
+    });
     node.tick(node.nextDeadlineMs());
     expect(messagesOf(drain(node), 'InstallSnapshot').map((m) => [m.lastIncludedIndex, m.offset, m.data])).toEqual([[4, 0, 'abcd']]);
   });
@@ -98,14 +106,21 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     node.step(snapshotReply(3, 1, 2, 3, 1, true)); // duplicate, late
     const ready = drain(node);
     expect(node.status().progress?.[3]).toEqual({ matchIndex: 4, nextIndex: 5 });
-    expect(ready.events.some((e) => e.kind === 'message-ignored' && /matchIndex is already 4/.test(e.reason))).toBe(true);
+    expect(ready.events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: 'Figure 2 · State · matchIndex (increases monotonically)',
+      reason: 'InstallSnapshot reply from S3 confirms index 3, but matchIndex is already 4 ' +
+        '(it answers an older or duplicate request, or AppendEntries got there first)',
+    });
   });
 
-  it('a reply from an older term is ignored (Figure 2, All Servers 2); one from a newer term deposes the leader', () => {
+  it('a reply from an older term is ignored (§5.1: terms expose obsolete information); one from a newer term deposes the leader', () => {
     const node = leaderWithSnapshot('s');
     drain(node);
     node.step(snapshotReply(3, 1, 1, 3, 1, true));
-    expect(drain(node).events.find((e) => e.kind === 'message-ignored')?.reason).toMatch(/InstallSnapshotReply from S3 ignored: term 1 < currentTerm 2/);
+    expect(drain(node).events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: '§5.1 · terms expose obsolete information',
+      reason: 'InstallSnapshotReply from S3 ignored: it carries term 1, so it answers a request of an earlier term; we are in term 2',
+    });
     expect(node.status().progress?.[3]).toEqual({ matchIndex: 0, nextIndex: 1 });
     node.step(snapshotReply(3, 1, 3, 3, 0, false));
     expect(node.status()).toMatchObject({ role: 'follower', term: 3 });

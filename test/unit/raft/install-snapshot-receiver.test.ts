@@ -23,7 +23,11 @@ describe('InstallSnapshot RPC, receiver implementation', () => {
     expect(messagesOf(ready, 'InstallSnapshotReply')).toEqual([
       { type: 'InstallSnapshotReply', from: 2, to: 3, term: 2, lastIncludedIndex: 5, bytesStored: 0, done: false },
     ]);
-    expect(ready.events.find((e) => e.kind === 'message-ignored')?.rule).toMatch(/Figure 13 · InstallSnapshot RPC · receiver 1/);
+    // A reply is sent, so the event is a rejection, as for AppendEntries, not an ignored message.
+    expect(ready.events.find((e) => e.kind === 'snapshot-rejected')).toMatchObject({
+      rule: 'Figure 13 · InstallSnapshot RPC · receiver 1',
+      reason: 'rejected InstallSnapshot from S3: term 1 < currentTerm 2; it is not the current leader',
+    });
     expect(node.status().snapshotIndex).toBe(0);
   });
 
@@ -34,9 +38,16 @@ describe('InstallSnapshot RPC, receiver implementation', () => {
     expect(messagesOf(ready, 'InstallSnapshotReply')).toEqual([expect.objectContaining({ bytesStored: 4, done: false, lastIncludedIndex: 5 })]);
     expect(ready.persist.snapshot).toBeNull();
     expect(node.status().snapshotIndex).toBe(0);
+    expect(ready.events.find((e) => e.kind === 'snapshot-chunk-stored')).toMatchObject({
+      rule: 'Figure 13 · InstallSnapshot RPC · receiver 2-4 (chunks in offset order)',
+      reason: 'stored characters 0..3 of the snapshot through 5 from S1 (4 held): replying and waiting for the next chunk',
+    });
     // A new first chunk discards the partial snapshot.
     node.step(installSnapshot(1, 2, 2, 5, 2, 'xy', { done: false }));
-    expect(messagesOf(drain(node), 'InstallSnapshotReply')).toEqual([expect.objectContaining({ bytesStored: 2, done: false })]);
+    const restarted = drain(node);
+    expect(messagesOf(restarted, 'InstallSnapshotReply')).toEqual([expect.objectContaining({ bytesStored: 2, done: false })]);
+    expect(restarted.events.find((e) => e.kind === 'snapshot-chunk-stored')?.reason).toBe('stored characters 0..1 of the snapshot through 5 ' +
+      'from S1 (2 held): replying and waiting for the next chunk; the partial snapshot through 5 (4 characters) is discarded');
     node.step(installSnapshot(1, 2, 2, 5, 2, 'z', { offset: 2, done: true }));
     drain(node);
     expect(node.snapshot()).toEqual({ lastIncludedIndex: 5, lastIncludedTerm: 2, data: 'xyz' });
@@ -49,7 +60,8 @@ describe('InstallSnapshot RPC, receiver implementation', () => {
     node.step(installSnapshot(1, 2, 2, 5, 2, 'ef', { offset: 4, done: true })); // chunk 2..4 was lost
     const gap = drain(node);
     expect(messagesOf(gap, 'InstallSnapshotReply')).toEqual([expect.objectContaining({ bytesStored: 2, done: false })]);
-    expect(gap.events.find((e) => e.kind === 'message-ignored')?.reason).toMatch(/does not continue what we hold \(2 characters/);
+    expect(gap.events.find((e) => e.kind === 'snapshot-rejected')?.reason).toBe('InstallSnapshot chunk at offset 4 from S1 does not ' +
+      'continue what we hold (2 characters of the snapshot through 5): the leader resumes at 2');
     node.step(installSnapshot(1, 2, 2, 5, 2, 'ab', { offset: 0, done: false })); // duplicate of the first chunk: restarts
     node.step(installSnapshot(1, 2, 2, 5, 2, 'cd', { offset: 2, done: false }));
     node.step(installSnapshot(1, 2, 2, 5, 2, 'cd', { offset: 2, done: false })); // duplicate: answered, not stored twice
@@ -90,7 +102,12 @@ describe('InstallSnapshot RPC, receiver implementation', () => {
     expect(ready.persist.snapshot).toBeNull();
     expect(ready.snapshotToApply).toBeNull();
     expect(node.status()).toMatchObject({ snapshotIndex: 0, commitIndex: 4, lastLogIndex: 4 });
-    expect(ready.events.find((e) => e.kind === 'message-ignored')?.rule).toMatch(/receiver 5/);
+    // Figure 13 would install it; skipping a snapshot the log already covers is a shortcut (etcd's too), not receiver 5.
+    expect(ready.events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: '§7 (lab shortcut, as in etcd) · nothing beyond commitIndex to install',
+      reason: 'snapshot through index 3 from S1 brings nothing beyond what we have committed (through 4): not installed; ' +
+        'we reply done so the leader moves on',
+    });
   });
 
   it('6. If existing log entry has same index and term as snapshot\'s last included entry, retain log entries following it and reply', () => {
@@ -102,7 +119,31 @@ describe('InstallSnapshot RPC, receiver implementation', () => {
     // The retained suffix is rewritten after the snapshot, so a disk that drops its old log keeps it.
     expect(ready.persist.entries).toEqual([entry(5, 2), entry(6, 2)]);
     expect(ready.events.find((e) => e.kind === 'snapshot-installed')).toMatchObject({
-      rule: expect.stringMatching(/receiver 6/) as unknown, data: expect.objectContaining({ retained: true }) as unknown,
+      rule: 'Figure 13 · InstallSnapshot RPC · receiver 6 (the lab also loads the snapshot into the state machine)',
+      reason: 'installed the snapshot from S1 through index 4 (term 2): our entry 4 has term 2 too, so the log after it is kept ' +
+        '(entries 5..6); commitIndex 1 -> 4; the state machine, which had applied up to 1, loads the snapshot',
+      data: expect.objectContaining({ retained: true }) as unknown,
+    });
+  });
+
+  it('6. ... when no entries follow the snapshot\'s last entry, the reason says so rather than show an empty range', () => {
+    const node = follower([1, 1, 2, 2], 1);
+    node.step(installSnapshot(1, 2, 2, 4, 2, 'state@4'));
+    expect(drain(node).events.find((e) => e.kind === 'snapshot-installed')?.reason).toBe('installed the snapshot from S1 through index 4 ' +
+      '(term 2): our entry 4 has term 2 too, so it is kept; no entries follow it; commitIndex 1 -> 4; the state machine, which had ' +
+      'applied up to 1, loads the snapshot');
+  });
+
+  it('AppendEntries whose prevLogIndex lies inside our snapshot match it (§7): the entries it covers are skipped, with the reason', () => {
+    const node = follower([1, 1, 2, 2], 1);
+    node.step(installSnapshot(1, 2, 2, 4, 2, 'state@4'));
+    drain(node);
+    node.step(appendEntries(1, 2, 2, 3, 2, [entry(4, 2), entry(5, 2), entry(6, 2)], 4));
+    const ready = drain(node);
+    expect(node.log()).toEqual([entry(5, 2), entry(6, 2)]);
+    expect(ready.events.find((e) => e.kind === 'append-accepted')).toMatchObject({
+      rule: '§7 · an AppendEntries entry inside the snapshot is already committed here',
+      reason: expect.stringMatching(/^prevLogIndex 3 lies inside our snapshot \(through 4\), whose entries are committed and so match the leader's; it already holds entry 4, which is skipped; entries 4\.\.6 \(term 2\) accepted, matchIndex = 6; the election timer restarts \(\d+ ms\)$/) as unknown,
     });
   });
 

@@ -29,6 +29,9 @@ describe('§6.4 ReadIndex', () => {
     ready = drain(node);
     expect(ready.readStates).toEqual([{ requestId: 'r1', index: 1 }]);
     expect(ready.events.find((e) => e.kind === 'read-confirmed')?.rule).toBe('Dissertation §6.4 · ReadIndex');
+    expect(ready.events.find((e) => e.kind === 'read-confirmed')?.reason).toBe('read r1 may be served once index 1 is applied: its readIndex 1 ' +
+      `is the commitIndex when the read arrived (step 2); a majority acknowledged heartbeat round ${ROUND_BASE + 1} or later (step 3), ` +
+      'so S1 was still the leader after the read arrived');
   });
 
   it('An acknowledgement of an older round (sent before the read arrived) does not confirm it', () => {
@@ -54,7 +57,10 @@ describe('§6.4 ReadIndex', () => {
     const round = messagesOf(afterCommit, 'AppendEntries')[0]?.readRound ?? 0;
     expect(round).toBeGreaterThan(0);
     node.step(appendReply(2, 1, 2, true, 3, { readRound: round }));
-    expect(drain(node).readStates).toEqual([{ requestId: 'early', index: 3 }]);
+    const confirmed = drain(node);
+    expect(confirmed.readStates).toEqual([{ requestId: 'early', index: 3 }]);
+    expect(confirmed.events.find((e) => e.kind === 'read-confirmed')?.reason).toContain('its readIndex 3 is the commitIndex once this ' +
+      'term\'s first entry (its no-op) had committed (steps 1-2)');
   });
 
   it('A delayed reply from before a crash cannot confirm a read of the restarted leader (rounds restart above older terms)', () => {
@@ -78,7 +84,14 @@ describe('§6.4 ReadIndex', () => {
     node.readIndex('r');
     const ready = drain(node);
     expect(ready.readFailures).toEqual([{ requestId: 'r', leaderHint: 1 }]);
-    expect(ready.events.find((e) => e.kind === 'read-failed')?.reason).toContain('try S1');
+    expect(ready.events.find((e) => e.kind === 'read-failed')).toMatchObject({
+      rule: '§8 · clients are redirected to the leader',
+      reason: 'read r failed: S2 is a follower, not the leader; try S1 (the leader)',
+    });
+    const lost = newNode(3);
+    lost.readIndex('q');
+    expect(drain(lost).events.find((e) => e.kind === 'read-failed')?.reason)
+      .toBe('read q failed: S3 is a follower, not the leader; no leader known yet: try another server');
   });
 
   it('A leader that steps down fails its pending reads, hinting at the new leader', () => {
@@ -89,6 +102,18 @@ describe('§6.4 ReadIndex', () => {
     const ready = drain(node);
     expect(ready.readFailures).toEqual([{ requestId: 'r1', leaderHint: 3 }]);
     expect(ready.readStates).toEqual([]);
+    expect(ready.events.find((e) => e.kind === 'read-failed')?.reason).toBe('read r1 failed: S1 stepped down in term 2; try S3 (the leader)');
+  });
+
+  it('Too many pending reads fail fast: a lab resource limit, not a rule of the paper', () => {
+    const node = committedLeader();
+    for (let i = 0; i < 4096; i++) node.readIndex(`r${i}`);
+    drain(node);
+    node.readIndex('one too many');
+    expect(drain(node).events.find((e) => e.kind === 'read-failed')).toMatchObject({
+      rule: 'Raft Lab · flow control (not in the paper)',
+      reason: 'read one too many failed: 4096 reads already pending; retry later',
+    });
   });
 
   it('A single-server cluster confirms a read at once', () => {

@@ -48,7 +48,30 @@ describe('Rules for Servers, Leaders', () => {
     expect(node.propose('x')).toEqual({ ok: false, leaderHint: null });
     node.step(appendEntries(1, 2, 1, 0, 0));
     expect(node.propose('x')).toEqual({ ok: false, leaderHint: 1 });
-    expect(drain(node).events.filter((e) => e.kind === 'proposal-rejected')).toHaveLength(2);
+    expect(drain(node).events.filter((e) => e.kind === 'proposal-rejected').map((e) => e.reason)).toEqual([
+      'S2 is a follower, not the leader; no leader known yet: try another server',
+      'S2 is a follower, not the leader; try S1 (the leader)',
+    ]);
+  });
+
+  it('2. A single server commits a proposal at once, and says so', () => {
+    const node = makeLeader(null, { members: [1] });
+    drain(node);
+    node.propose('x');
+    expect(drain(node).events.find((e) => e.kind === 'proposal-accepted')?.reason)
+      .toBe('appended client command as entry 2 (term 1); single server: it commits at once');
+  });
+
+  it('Too many uncommitted entries: proposals are refused by the lab\'s flow control, which is not a rule of the paper', () => {
+    const node = makeLeader(); // its no-op is uncommitted: nobody answers
+    drain(node);
+    for (let i = 1; i < 10_000; i++) expect(node.propose(`c${i}`).ok).toBe(true);
+    expect(node.propose('one too many')).toEqual({ ok: false, leaderHint: 1 });
+    const rejected = drain(node).events.find((e) => e.kind === 'proposal-rejected');
+    expect(rejected).toMatchObject({
+      rule: 'Raft Lab · flow control (not in the paper)',
+      reason: '10000 entries are still uncommitted; retry once the followers catch up',
+    });
   });
 
   it('3. AppendEntries carry at most maxEntriesPerMessage entries starting at nextIndex', () => {
@@ -80,7 +103,23 @@ describe('Rules for Servers, Leaders', () => {
     node.step(appendReply(2, 1, 2, true, 2));
     expect(node.status().progress?.[2]).toEqual({ nextIndex: 5, matchIndex: 4 });
     const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
-    expect(ignored[0]?.reason).toContain('matchIndex never moves backwards');
+    expect(ignored[0]).toMatchObject({
+      rule: 'Figure 2 · State · matchIndex (increases monotonically)',
+      reason: 'success reply from S2 with matchIndex 2 is below matchIndex 4 ' +
+        '(it answers an older or duplicate request, or a snapshot got further): matchIndex never moves backwards',
+    });
+  });
+
+  it('A reply reaching a server that is no longer the leader is ignored: only a leader keeps nextIndex and matchIndex (§5.3)', () => {
+    const node = makeLeader(null, { checkQuorum: true });
+    drain(node);
+    node.tick(300); // nobody answered: it steps down in term 1
+    drain(node);
+    node.step(appendReply(2, 1, 1, true, 1));
+    expect(drain(node).events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: '§5.3 · only a leader keeps nextIndex, matchIndex',
+      reason: 'AppendEntries reply from S2 ignored: S1 is a follower in term 1, no longer the leader',
+    });
   });
 
   it('A stale rejection never moves nextIndex below matchIndex + 1 nor forwards', () => {
@@ -89,18 +128,37 @@ describe('Rules for Servers, Leaders', () => {
     node.step(appendReply(2, 1, 2, true, 4));
     node.step(appendReply(2, 1, 2, false, 0, { conflictTerm: 0, conflictIndex: 1 }));
     expect(node.status().progress?.[2]).toEqual({ nextIndex: 5, matchIndex: 4 });
-    expect(drain(node).events.some((e) => e.kind === 'next-index-backed-off')).toBe(false);
+    const events = drain(node).events;
+    expect(events.some((e) => e.kind === 'next-index-backed-off')).toBe(false);
+    expect(events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: 'Raft Lab · duplicate or late rejection',
+      reason: 'rejection from S2 would set nextIndex to 5, where it already is: it answers an older or duplicate request',
+    });
+  });
+
+  it('A rejection of the term, not of the log (conflictIndex 0), has nothing to back off: it is reported, not acted on', () => {
+    const node = makeLeader(persisted(1, null, [1, 1, 1]));
+    drain(node);
+    node.step(appendReply(2, 1, 2, false, 0)); // only planted bugs get here: a term rejection comes with a higher term
+    expect(node.status().progress?.[2]).toEqual({ nextIndex: 4, matchIndex: 0 });
+    expect(drain(node).events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: 'Figure 2 · AppendEntries RPC · receiver 1',
+      reason: 'rejection from S2 carries no log hint (conflictIndex 0): it refused our term, not our log; nothing to back off',
+    });
   });
 
   describe('3.2 If AppendEntries fails because of log inconsistency: decrement nextIndex and retry (accelerated, §5.3)', () => {
     // Leader log terms [1,1,1,4,4,5,5,6,6,6] (Figure 7), leader of term 8.
     const leaderTerms = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6];
-    const cases: [string, { conflictTerm: number; conflictIndex: number }, number][] = [
-      ['follower log too short (conflictTerm 0): jump to its length + 1', { conflictTerm: 0, conflictIndex: 5 }, 5],
-      ['leader has the conflict term: resume after its last entry of that term', { conflictTerm: 4, conflictIndex: 4 }, 6],
-      ['leader lacks the conflict term: skip the follower\'s whole run of it', { conflictTerm: 2, conflictIndex: 4 }, 4],
+    const cases: [string, { conflictTerm: number; conflictIndex: number }, number, string][] = [
+      ['follower log too short (conflictTerm 0): jump to its length + 1', { conflictTerm: 0, conflictIndex: 5 }, 5,
+        'its log ends at 4, so resume at 5'],
+      ['leader has the conflict term: resume after its last entry of that term', { conflictTerm: 4, conflictIndex: 4 }, 6,
+        'its conflicting entry has term 4, which it holds from index 4; we hold term 4 up to 5, so resume at 6'],
+      ['leader lacks the conflict term: skip the follower\'s whole run of it', { conflictTerm: 2, conflictIndex: 4 }, 4,
+        'its conflicting entry has term 2, which it holds from index 4; we have no term 2, so skip its whole run: resume at 4'],
     ];
-    for (const [name, conflict, expectedNextIndex] of cases) {
+    for (const [name, conflict, expectedNextIndex, why] of cases) {
       it(name, () => {
         const node = makeLeader(persisted(7, null, leaderTerms));
         drain(node);
@@ -110,6 +168,8 @@ describe('Rules for Servers, Leaders', () => {
         const ready = drain(node);
         const backedOff = ready.events.find((e) => e.kind === 'next-index-backed-off');
         expect(backedOff?.data).toMatchObject({ previousNextIndex: 11, nextIndex: expectedNextIndex });
+        expect(backedOff?.rule).toBe('Figure 2 · Rules for Servers · Leaders 3, 2nd bullet (accelerated, §5.3)');
+        expect(backedOff?.reason).toBe(`S2 rejected AppendEntries: ${why}: nextIndex 11 -> ${expectedNextIndex}`);
         expect(messagesOf(ready, 'AppendEntries')[0]?.prevLogIndex).toBe(expectedNextIndex - 1);
       });
     }
@@ -195,6 +255,24 @@ describe('AppendEntries RPC, receiver implementation', () => {
     const node = newNode(2, persisted(1, null, [1, 1, 1]));
     node.step(appendEntries(1, 2, 2, 1, 1, [], 3));
     expect(node.status().commitIndex).toBe(1);
+    // A heartbeat carries no new entry: its "last new entry" is the last index it covers, prevLogIndex.
+    expect(drain(node).events.find((e) => e.kind === 'commit-advanced')?.reason).toBe(
+      'committed entry 1: leaderCommit 3 > commitIndex 0: commitIndex = min(leaderCommit 3, 1, the last index this AppendEntries ' +
+      'covers: prevLogIndex 1 + 0 entries); next, it is applied in log order (All Servers 1)');
+  });
+
+  it('A follower says when it learns the leader of its term, and that its election timer starts over', () => {
+    const node = newNode(2, persisted(1, null, [1]));
+    node.step(appendEntries(1, 2, 1, 1, 1, [entry(2, 1), entry(3, 1)]));
+    const timeoutMs = node.nextDeadlineMs(); // received at time 0
+    const first = drain(node).events.find((e) => e.kind === 'append-accepted');
+    expect(first).toMatchObject({
+      rule: 'Figure 2 · AppendEntries RPC · receiver 2',
+      reason: `log matches the leader at prevLogIndex 1 (term 1); entries 2..3 (term 1) accepted, matchIndex = 3; S1 is the leader of term 1; the election timer restarts (${timeoutMs} ms)`,
+    });
+    node.step(appendEntries(1, 2, 1, 3, 1));
+    expect(drain(node).events.find((e) => e.kind === 'append-accepted')?.reason).toBe(
+      `log matches the leader at prevLogIndex 3 (term 1); heartbeat accepted, matchIndex = 3; the election timer restarts (${node.nextDeadlineMs()} ms)`);
   });
 });
 
