@@ -22,12 +22,13 @@ app.config.errorHandler = (error) => commands.reportError(`The UI hit an error: 
 window.addEventListener('error', (event) => commands.reportError(`The UI hit an error: ${event.message}`, 'ui'));
 window.addEventListener('unhandledrejection', (event) => commands.reportError(`The UI hit an error: ${messageOf(event.reason)}`, 'ui'));
 
-let wasOpen = false;
+let triedBefore = false;
 const api = connectLab((state) => {
   lab.linkState = state;
-  // After a reconnect the lab may have moved on (faults, link tables): read its state again.
-  if (state === 'open' && wasOpen) void commands.refreshSnapshot();
-  if (state === 'open') wasOpen = true;
+  // After a reconnect (or a first connection after a refusal) the lab may have moved on (faults, link tables): read
+  // its state again.
+  if (state === 'open' && triedBefore) void commands.refreshSnapshot();
+  if (state === 'open' || state === 'refused') triedBefore = true;
 });
 commands.attach(api);
 app.mount('#app');

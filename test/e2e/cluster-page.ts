@@ -10,10 +10,21 @@ export interface Leader {
   readonly term: number;
 }
 
+/**
+ * Presses the header's Start / New cluster. Over a running cluster the lab asks first (the new cluster wipes it):
+ * accept. Either the question shows or the start is under way (the button disabled while it runs).
+ */
+export async function pressStartCluster(page: Page): Promise<void> {
+  await page.getByTestId('start-cluster').click();
+  const accept = page.getByTestId('confirm-accept');
+  await expect(accept.or(page.locator('[data-testid="start-cluster"]:disabled')).first()).toBeVisible();
+  if (await accept.isVisible()) await accept.click();
+}
+
 /** Starts an n-server cluster from the header and waits until every server runs. */
 export async function startCluster(page: Page, nodeCount: number): Promise<void> {
   await page.getByTestId('cluster-size').fill(String(nodeCount));
-  await page.getByTestId('start-cluster').click();
+  await pressStartCluster(page);
   await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 30_000 });
   for (let id = 1; id <= nodeCount; id += 1) {
     await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'running');

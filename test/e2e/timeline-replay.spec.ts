@@ -59,6 +59,7 @@ test('a saved session loads and replays without processes', async ({ page }, tes
   expect(text.split('\n').filter((line) => line.trim() !== '').length).toBeGreaterThan(10);
 
   await page.getByTestId('load-session').setInputFiles(saved);
+  await page.getByTestId('confirm-accept').click(); // the live cluster runs: replaying over it asks first
   await expect(page.getByTestId('replay-badge')).toBeVisible();
   await page.getByTestId('replay-play').click();
   // The replay ends at the end of the recording, where the cluster had a leader.

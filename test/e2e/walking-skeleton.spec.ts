@@ -24,8 +24,11 @@ test('the web UI lists the live node processes of a 3-node cluster', async ({ pa
 
 test('starting a 5-node cluster from the UI replaces the 3-node one', async ({ page }) => {
   await page.goto(lab.url);
+  await expect(page.getByTestId('node-3')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('cluster-size').fill('5');
+  await expect(page.getByTestId('start-cluster')).toHaveText('New cluster');
   await page.getByTestId('start-cluster').click();
+  await page.getByTestId('confirm-accept').click(); // the running 3-node cluster is wiped: the lab asks first
   await expect(page.getByTestId('node-5')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('cluster-phase')).toHaveText('running');
   await page.getByTestId('stop-cluster').click();

@@ -2,7 +2,8 @@
 import type { RaftLabBridge } from '../../../src/protocol/bridge-frames';
 import type { LabApi } from '../../../src/protocol/lab-api';
 import { createBenchLabApi } from './bench-lab-api';
-import { createRemoteLabApi } from './remote-lab-api';
+import { hasToken, refusedLinkMessage } from './link-messages';
+import { createRemoteLabApi, type LabTransport } from './remote-lab-api';
 import { createWebSocketTransport, type LinkState } from './websocket-transport';
 
 declare global {
@@ -24,8 +25,22 @@ export function connectLab(onLinkState: (state: LinkState, detail: string) => vo
       nodes: boundedNumber(params.get('nodes'), 9, 1, 9) });
   }
   const token = params.get('token') ?? '';
+  // Without the token the lab refuses every connection: say so at once rather than knock on its door forever.
+  if (!hasToken(window.location.href)) {
+    const message = refusedLinkMessage(window.location.href);
+    onLinkState('refused', message);
+    return createRemoteLabApi(refusedTransport(message));
+  }
   const wsUrl = `ws://${window.location.host}/api?token=${encodeURIComponent(token)}`;
   return createRemoteLabApi(createWebSocketTransport(wsUrl, onLinkState));
+}
+
+/** A bridge to no lab: every call fails with `message`, and no event ever comes. */
+function refusedTransport(message: string): LabTransport {
+  return {
+    invoke: () => Promise.reject(new Error(message)),
+    onEvents: () => () => undefined,
+  };
 }
 
 function boundedNumber(text: string | null, fallback: number, min: number, max: number): number {

@@ -3,11 +3,13 @@
 import type { BridgeResponse } from '../../../src/protocol/bridge-frames';
 import { labEventBatchSchema, type LabEvent } from '../../../src/protocol/events';
 import type { LabTransport } from './remote-lab-api';
+import { refusedLinkMessage } from './link-messages';
 
 const MAX_PENDING_CALLS = 256;
 const MAX_RECONNECT_DELAY_MS = 5000;
 
-export type LinkState = 'connecting' | 'open' | 'closed';
+/** refused: no connection was ever made (a missing or stale token, or no lab there); closed: an open one was lost. */
+export type LinkState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export function createWebSocketTransport(url: string, onLinkState: (state: LinkState, detail: string) => void): LabTransport {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -16,14 +18,19 @@ export function createWebSocketTransport(url: string, onLinkState: (state: LinkS
   let socket: WebSocket | null = null;
   let opened: Promise<void> = Promise.resolve();
   let reconnectDelayMs = 250;
+  let everOpened = false;
+  let refused = false;
 
   const connect = (): void => {
-    onLinkState('connecting', url.replace(/token=[^&]+/, 'token=…'));
+    // After a refusal, retries stay quiet: the page keeps saying what to do instead of flickering "connecting".
+    if (!refused) onLinkState('connecting', url.replace(/token=[^&]+/, 'token=…'));
     const ws = new WebSocket(url);
     socket = ws;
     opened = new Promise<void>((resolve, reject) => {
       ws.addEventListener('open', () => {
         reconnectDelayMs = 250;
+        everOpened = true;
+        refused = false;
         onLinkState('open', 'connected to the lab');
         resolve();
       }, { once: true });
@@ -34,7 +41,11 @@ export function createWebSocketTransport(url: string, onLinkState: (state: LinkS
     ws.addEventListener('close', () => {
       for (const call of pending.values()) call.reject(new Error('the connection to the lab was lost'));
       pending.clear();
-      onLinkState('closed', 'the connection to the lab was lost; reconnecting');
+      if (everOpened) onLinkState('closed', 'the connection to the lab was lost; reconnecting');
+      else {
+        refused = true;
+        onLinkState('refused', refusedLinkMessage(window.location.href));
+      }
       setTimeout(connect, reconnectDelayMs);
       reconnectDelayMs = Math.min(reconnectDelayMs * 2, MAX_RECONNECT_DELAY_MS);
     });

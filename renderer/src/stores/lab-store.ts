@@ -13,7 +13,8 @@ import { historyFromSession, sessionFromHistory } from '../session/session-build
 import { parseSession, serializeSession } from '../session/session-format';
 import { createFrameScheduler } from './frame-scheduler';
 
-export type LinkState = 'connecting' | 'open' | 'closed';
+/** refused: no connection was ever made (web mode without the lab's token, or no lab there); closed: one was lost. */
+export type LinkState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 50] as const;
 /** Events waiting for the next frame; past this they are applied at once (a frame never came). */
@@ -170,7 +171,7 @@ export const useLabStore = defineStore('lab', () => {
   // goes closed -> connecting -> open, so remember the loss until the link is open again.
   let linkWasLost = false;
   watch(linkState, (now) => {
-    if (now === 'closed') linkWasLost = true;
+    if (now === 'closed' || now === 'refused') linkWasLost = true;
     if (now === 'open' && linkWasLost && api.value) {
       linkWasLost = false;
       void attach(api.value).catch(() => undefined);
@@ -229,7 +230,8 @@ export const useLabStore = defineStore('lab', () => {
     viewPaused.value = false;
     frozenView.value = null;
     selectedMessageId.value = null;
-    cursor.value = { mode: 'at', seq: loaded.baseSeq };
+    // At the first recorded event: the base before it is no moment of the recording ("event -1").
+    cursor.value = { mode: 'at', seq: loaded.events[0]?.seq ?? loaded.baseSeq };
     publish();
   }
 
@@ -258,7 +260,7 @@ export const useLabStore = defineStore('lab', () => {
     replaySpeed.value = speed;
     const atSeq = cursor.value.mode === 'at' ? cursor.value.seq : shown.lastSeq;
     if (atSeq >= shown.lastSeq) {
-      cursor.value = { mode: 'at', seq: shown.baseSeq };
+      cursor.value = { mode: 'at', seq: shown.events[0]?.seq ?? shown.baseSeq };
       playheadNs = shown.startNs;
     } else {
       playheadNs = shown.timeOfSeq(atSeq);

@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { DEFAULT_SETTINGS, MAX_UI_NODES, TEACHING_SETTINGS, type ClusterSettings } from '../../../src/protocol/lab-api';
+import { readStoredSettings, writeStoredSettings } from './settings-storage';
 
 export type Theme = 'light' | 'dark';
 export type ToolTab = 'events' | 'faults' | 'client' | 'settings';
@@ -48,10 +49,11 @@ export const useUiStore = defineStore('ui', () => {
   /** The timeline can be folded away to give the cluster the whole height (on small screens, projectors). */
   const timelineOpen = ref(true);
   /** Settings for the next start (teaching speed: 10x, a visible network delay); node count is the header's cluster-size input. */
-  const settingsDraft = ref<ClusterSettings>({ ...TEACHING_SETTINGS });
+  const settingsDraft = ref<ClusterSettings>(readStoredSettings({ ...TEACHING_SETTINGS }));
 
   watch(theme, (value) => writeStored(THEME_KEY, value));
   watch(presentation, (value) => writeStored(PRESENTATION_KEY, String(value)));
+  watch(settingsDraft, (value) => writeStoredSettings(value));
 
   function toggleTheme(): void {
     theme.value = theme.value === 'dark' ? 'light' : 'dark';

@@ -7,6 +7,7 @@ import { PLANTED_BUGS } from '../../../src/raft/planted-bugs';
 import SettingsPanel from '../../../renderer/src/components/settings/SettingsPanel.vue';
 import { settingsErrors, settingsWarnings } from '../../../renderer/src/components/settings/settings-rules';
 import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
+import { useConfirmStore } from '../../../renderer/src/stores/confirm-store';
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { useUiStore } from '../../../renderer/src/stores/ui-store';
 import { fakeLab } from '../shell/lab-fixtures';
@@ -37,6 +38,8 @@ describe('SettingsPanel', () => {
     await wrapper.get('[data-testid="election-max"]').setValue('900');
     await wrapper.get('[data-testid="pre-vote"]').setValue(true);
     await wrapper.get('[data-testid="apply-settings"]').trigger('click');
+    await flushPromises();
+    useConfirmStore().answer(true); // a cluster runs: replacing it asks first
     await flushPromises();
     expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ nodeCount: 5, electionTimeoutMs: [500, 900], preVote: true, bugs: [] }));
   });

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises, mount } from '@vue/test-utils';
 import SessionControls from '../../../renderer/src/components/timeline/SessionControls.vue';
+import { useConfirmStore } from '../../../renderer/src/stores/confirm-store';
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { EventStream, snapshotOf } from '../model/event-builders';
 import { fakeLabApi } from '../model/fake-lab-api';
@@ -25,6 +26,8 @@ describe('SessionControls', () => {
     const wrapper = mount(SessionControls);
     expect(wrapper.find('[data-testid="replay-play"]').exists()).toBe(false);
     await pickFile(wrapper.get('[data-testid="load-session"]').element as HTMLInputElement, text);
+    useConfirmStore().answer(true); // the live cluster runs: loading over it asks first
+    await flushPromises();
     expect(store.isReplay).toBe(true);
     expect(wrapper.get('[data-testid="replay-badge"]').text()).toContain(`${stream.events.length} events`);
     await wrapper.get('[data-testid="replay-play"]').trigger('click');

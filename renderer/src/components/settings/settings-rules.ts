@@ -19,6 +19,14 @@ export function settingsErrors(settings: ClusterSettings): string[] {
   return errors;
 }
 
+/** What is wrong with a typed number of servers, in words (null when it is fine): the limit is said, never applied silently. */
+export function nodeCountProblem(count: unknown): string | null {
+  if (typeof count !== 'number' || !Number.isInteger(count)) return `a whole number of servers, 1 to ${MAX_UI_NODES}`;
+  if (count > MAX_UI_NODES) return `at most ${MAX_UI_NODES} servers`;
+  if (count < 1) return 'at least 1 server';
+  return null;
+}
+
 export function settingsWarnings(settings: ClusterSettings): string[] {
   const warnings: string[] = [];
   const [minMs] = settings.electionTimeoutMs;
