@@ -6,6 +6,7 @@ import type { NodeId, Role } from '../../../src/raft/types';
 import type { LabView } from './lab-view';
 import { MAX_ENDED_ARROWS_BY_ID } from './limits';
 import { lowerBound, upperBound } from './sorted-search';
+import { StoryIndex } from './story-index';
 import { clientOpKey, type ClientOpBar, type LaneSegment, type TimelineArrow, type TimelineMarker } from './timeline-types';
 
 /** Messages usually arrive within milliseconds; this bounds how far back a visible arrow's send may lie. */
@@ -18,6 +19,8 @@ export interface ArrowQuery {
 }
 
 export class TimelineIndex {
+  /** The significant events, for the caption strip, the line under each server and the timeline's jumps. */
+  readonly story = new StoryIndex();
   private readonly arrowList: TimelineArrow[] = [];
   private readonly openById = new Map<string, TimelineArrow>();
   private readonly endedById = new Map<string, TimelineArrow>();
@@ -27,6 +30,8 @@ export class TimelineIndex {
   private readonly markerList: TimelineMarker[] = [];
   private readonly clientOpList: ClientOpBar[] = [];
   private longestArrowNs = 0;
+  /** The newest cluster's start: lanes of servers that are not in it are no longer drawn. */
+  private clusterStart: { readonly seq: number; readonly atNs: number } | null = null;
 
   constructor(base: LabView) {
     for (const node of Object.values(base.nodes)) {
@@ -38,11 +43,26 @@ export class TimelineIndex {
     return [...this.segmentsByNode.keys()].sort((a, b) => a - b);
   }
 
+  /**
+   * The lanes to draw for [startNs, endNs]: the servers of the newest cluster (a new, smaller cluster drops the lanes
+   * of servers it does not have), or, while the whole range lies before that cluster started, the servers whose lanes
+   * reach into the range.
+   */
+  laneNodesIn(startNs: number, endNs: number): readonly NodeId[] {
+    const start = this.clusterStart;
+    if (start !== null && endNs < start.atNs) return this.nodeIds.filter((node) => this.segmentsIn(node, startNs, endNs).length > 0);
+    return this.nodeIds.filter((node) => {
+      const segments = this.segmentsByNode.get(node) ?? [];
+      return start === null || (segments[segments.length - 1]?.startSeq ?? -1) > start.seq;
+    });
+  }
+
   get arrowCount(): number {
     return this.arrowList.length;
   }
 
   add(event: LabEvent, keyNs: number): void {
+    this.story.add(event, keyNs);
     switch (event.type) {
       case 'message':
         this.addMessage(event, keyNs);
@@ -72,6 +92,7 @@ export class TimelineIndex {
         break;
       case 'cluster-phase':
         if (event.phase === 'starting' || event.phase === 'stopped') this.closeAllLanes(event.atNs, event.seq);
+        if (event.phase === 'starting') this.clusterStart = { seq: event.seq, atNs: event.atNs };
         break;
       case 'node-alive':
       case 'log-write':
@@ -83,6 +104,7 @@ export class TimelineIndex {
 
   /** Forget everything that happened before `seq` (the window's first event). */
   trimBefore(seq: number): void {
+    this.story.trimBefore(seq);
     const arrowCut = lowerBound(this.arrowList, seq, (arrow) => arrow.sendSeq);
     for (const arrow of this.arrowList.slice(0, arrowCut)) {
       this.openById.delete(arrow.id);

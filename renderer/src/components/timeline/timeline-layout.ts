@@ -87,7 +87,7 @@ const MAX_ARROWS_WITH_HEADS = 400;
 
 export function layoutTimeline(input: LayoutInput): TimelineLayout {
   const scale = timeScale(input.startNs, input.endNs, input.widthPx);
-  const nodeIds = input.timeline.nodeIds;
+  const nodeIds = input.timeline.laneNodesIn(input.startNs, input.endNs);
   const laneY = new Map<NodeId, number>(nodeIds.map((node, i) => [node, AXIS_PX + i * LANE_PX + LANE_PX / 2]));
   const lanesBottom = AXIS_PX + nodeIds.length * LANE_PX;
   const paths = new PathSet();
