@@ -4,7 +4,7 @@
 import { fail } from './assert';
 import { majorityValue } from './quorum';
 import { onLeaderCommitAdvanced } from './read-only';
-import { RULE, entryCount, entryRange, nodeList } from './reasons';
+import { RULE, earlierTermsCommitWithIt, entryCount, entryRange, nodeList } from './reasons';
 import { emit, hasBug, type NodeState } from './state';
 import type { NodeId } from './types';
 
@@ -50,7 +50,7 @@ function leaderCommitReason(s: NodeState, index: number, entryTerm: number, repl
 function olderTermsCommitted(s: NodeState, index: number): string {
   const first = s.commitIndex + 1;
   const lastOlder = Math.min(index - 1, s.log.firstIndexWithTermAtLeast(s.term) - 1);
-  return lastOlder >= first ? `; ${entryRange(first, lastOlder)} of earlier terms commit with it (§5.4.2)` : '';
+  return lastOlder >= first ? `; ${earlierTermsCommitWithIt(first, lastOlder)}` : '';
 }
 
 /**

@@ -5,7 +5,7 @@ import { assert, fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { createProgress } from './progress';
 import { isMajority } from './quorum';
-import { RULE, aRole, entryRange, ms, nodeList, nodeName } from './reasons';
+import { RULE, aRole, earlierTermsCommitWithIt, ms, nodeList, nodeName } from './reasons';
 import { broadcastAppend } from './replication';
 import { becomeFollower, changeRole, setTerm } from './roles';
 import { emit, hasBug, heardFromLeaderRecently, leaderStillHeard, resetElectionTimer, send, type NodeState } from './state';
@@ -248,7 +248,7 @@ function becomeLeader(s: NodeState): void {
 /** §8: the no-op tells the new leader which entries are committed (ReadIndex waits for it); §5.4.2: older ones commit with it. */
 function noOpReason(s: NodeState, noOpIndex: number): string {
   const earlier = noOpIndex - 1 > s.commitIndex
-    ? `; ${entryRange(s.commitIndex + 1, noOpIndex - 1)} of earlier terms, not known to be committed here, commit with it (§5.4.2)`
+    ? `; ${earlierTermsCommitWithIt(s.commitIndex + 1, noOpIndex - 1, ', not known to be committed here,')}`
     : '';
   return `appended no-op entry ${noOpIndex} (term ${s.term}): once it commits, the leader knows which entries are committed ` +
     `(§8; reads wait for it)${earlier}`;

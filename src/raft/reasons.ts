@@ -69,6 +69,13 @@ export function entryRange(first: number, last: number): string {
   return first === last ? `entry ${first}` : `entries ${first}..${last}`;
 }
 
+/** §5.4.2: entries of earlier terms commit with a later one. `aside` goes after the entries ("..., not known ..., "). */
+export function earlierTermsCommitWithIt(first: number, last: number, aside = ''): string {
+  return first === last
+    ? `entry ${first} of an earlier term${aside} commits with it (§5.4.2)`
+    : `entries ${first}..${last} of earlier terms${aside} commit with it (§5.4.2)`;
+}
+
 /** "1 character", "3 characters" (snapshot sizes). */
 export function characters(count: number): string {
   return count === 1 ? '1 character' : `${count} characters`;

@@ -134,6 +134,9 @@ describe('§5.2 leader election', () => {
     expect(noOp?.rule).toBe('§8, §5.4.2 · a new leader commits a blank no-op entry');
     expect(noOp?.reason).toBe('appended no-op entry 3 (term 2): once it commits, the leader knows which entries are committed ' +
       '(§8; reads wait for it); entries 1..2 of earlier terms, not known to be committed here, commit with it (§5.4.2)');
+    const one = makeLeader(persisted(1, null, [1]));
+    expect(drain(one).events.find((e) => e.kind === 'entries-appended')?.reason).toContain(
+      '; entry 1 of an earlier term, not known to be committed here, commits with it (§5.4.2)');
     const fresh = makeLeader();
     expect(drain(fresh).events.find((e) => e.kind === 'entries-appended')?.reason)
       .toBe('appended no-op entry 1 (term 1): once it commits, the leader knows which entries are committed (§8; reads wait for it)');
