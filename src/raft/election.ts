@@ -200,7 +200,7 @@ export function handleRequestVoteReply(s: NodeState, reply: RequestVoteReply): v
     if (reply.preVote) startElection(s, RULE.preVote, `pre-vote won: ${nodeList(granted)} would vote for S${s.config.id}`);
     else becomeLeader(s);
   } else if (reply.preVote && rejected.length >= s.config.quorum) {
-    becomeFollower(s, s.term, null, RULE.preVote, `pre-vote lost: ${nodeList(rejected)} would not vote for us`);
+    becomeFollower(s, s.term, null, RULE.preVote, `pre-vote lost: ${nodeList(rejected)} would not vote for S${s.config.id}`);
   }
 }
 

@@ -122,6 +122,8 @@ describe('§9.6 Pre-Vote', () => {
     node.step(voteReply(2, 1, 3, false, true));
     node.step(voteReply(3, 1, 3, false, true));
     expect(node.status()).toMatchObject({ role: 'follower', term: 3 });
+    expect(drain(node).events.find((e) => e.kind === 'stepped-down')?.reason)
+      .toBe('pre-candidate S1 steps down: pre-vote lost: S2, S3 would not vote for S1');
   });
 
   it('A partitioned server does not inflate its term, and rejoining does not disrupt the leader', () => {
