@@ -60,8 +60,16 @@ export const useCommandsStore = defineStore('commands', () => {
   let nextOutcomeId = 1;
   let unsubscribe: Unsubscribe | null = null;
 
+  /** Client requests up to this id went to an earlier cluster: the client box no longer shows their answers. */
+  const clientClearedThrough = ref(0);
+
   const busy = computed(() => Object.keys(inFlight.value).length > 0);
   const lastClientOutcome = computed(() => clientOutcomes.value.at(-1) ?? null);
+  /** What the client box shows: the newest answer, unless a new cluster started since it was asked. */
+  const shownClientOutcome = computed(() => {
+    const last = lastClientOutcome.value;
+    return last !== null && last.id > clientClearedThrough.value ? last : null;
+  });
   const clientPending = computed(() => lastClientOutcome.value !== null && lastClientOutcome.value.result === null
     && lastClientOutcome.value.callError === null);
   const linkFaults = computed<Readonly<Record<string, LinkFaults>>>(() => snapshot.value?.linkFaults ?? {});
@@ -133,6 +141,7 @@ export const useCommandsStore = defineStore('commands', () => {
 
   async function startCluster(settings: Partial<ClusterSettings>): Promise<void> {
     const label = settings.nodeCount === undefined ? 'Starting the cluster' : `Starting a ${settings.nodeCount}-node cluster`;
+    clientClearedThrough.value = nextOutcomeId - 1; // the old cluster's answers say nothing about the new one
     const next = await run('start', label, (labApi) => labApi.startCluster(settings));
     if (next) snapshot.value = next;
   }
@@ -234,6 +243,7 @@ export const useCommandsStore = defineStore('commands', () => {
 
   return {
     errors, busy, inFlight, clientOutcomes, lastClientOutcome, clientPending, workload, snapshot, linkFaults, labSettings,
+    shownClientOutcome, clientClearedThrough,
     attach, reportError, dismissError, clearErrors, isPending, refreshSnapshot, startCluster, stopCluster,
     crashNode, restartNode, pauseNode, resumeNode, wipeNode, isolateNode, setPartition, setLinkFaults, blockLinks, healAll,
     setTimeScale, clientRequest, startWorkload, stopWorkload, refreshWorkload,

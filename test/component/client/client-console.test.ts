@@ -76,9 +76,9 @@ describe('ClientConsole', () => {
 
 describe('client result text', () => {
   const request = { op: 'cas' as const, key: 'k', from: 'a', to: 'b' };
-  it('a failed cas says why', () => {
+  it('a cas that found another value says which, as an ordinary answer', () => {
     expect(clientResultText({ id: 1, request, callError: null,
       result: { status: 'fail', value: 'z', servedBy: 1, latencyMs: 1, error: 'cas failed: k is "z", not "a"', index: null } }))
-      .toBe('cas failed: k is "z", not "a"');
+      .toBe('not applied: the value was "z", not "a"');
   });
 });
