@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RaftNode } from '../../../src/raft';
 import { Cluster, persisted } from './cluster';
-import { appendReply, drain, entry, makeLeader, messagesOf, snapshotReply } from './messages';
+import { appendEntries, appendReply, drain, entry, makeLeader, messagesOf, snapshotReply } from './messages';
 
 /**
  * S1 leads term 2 over a recovered log 1..3 (term 1) plus its no-op 4; S2 acknowledged everything, so 1..4 are
@@ -124,6 +124,18 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     expect(node.status().progress?.[3]).toEqual({ matchIndex: 0, nextIndex: 1 });
     node.step(snapshotReply(3, 1, 3, 3, 0, false));
     expect(node.status()).toMatchObject({ role: 'follower', term: 3 });
+  });
+
+  it('a reply that reaches a server that is no longer the leader is ignored: only a leader keeps matchIndex (§5.3)', () => {
+    const node = leaderWithSnapshot('s');
+    drain(node);
+    node.step(appendEntries(2, 1, 3, 4, 2)); // S2 leads term 3 now
+    drain(node);
+    node.step(snapshotReply(3, 1, 3, 3, 1, true));
+    expect(drain(node).events.find((e) => e.kind === 'message-ignored')).toMatchObject({
+      rule: '§5.3 · only a leader keeps nextIndex, matchIndex',
+      reason: 'InstallSnapshot reply from S3 ignored: S1 is a follower in term 3, no longer the leader',
+    });
   });
 });
 
