@@ -40,3 +40,20 @@ export const STATUS_LABELS: Readonly<Record<NodeStatus, string>> = {
   stopped: 'stopped',
 };
 
+
+/** The highest term any server knows (crashed ones included: their term is on disk). */
+export function highestTerm(nodes: Readonly<Record<number, { readonly term: number }>>): number {
+  let highest = 0;
+  for (const node of Object.values(nodes)) highest = Math.max(highest, node.term);
+  return highest;
+}
+
+/**
+ * A leader whose term is below the cluster's: cut off (isolated, paused), it has not heard of the newer election
+ * and still believes it leads. Its words, for the diagram's title and the inspector; null for a current leader.
+ */
+export function staleLeaderText(node: { readonly role: Role; readonly status: NodeStatus; readonly term: number },
+  clusterTerm: number): string | null {
+  if (currentRole(node.role, node.status) !== 'leader' || node.term >= clusterTerm) return null;
+  return `believes it leads term ${node.term}; the cluster is in term ${clusterTerm}`;
+}

@@ -1,0 +1,33 @@
+// @vitest-environment happy-dom
+// An isolated old leader still believes it leads; the lab says so instead of drawing it exactly like the real leader.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { mount } from '@vue/test-utils';
+import ClusterDiagram from '../../../renderer/src/components/cluster/ClusterDiagram.vue';
+import NodeInspector from '../../../renderer/src/components/cluster/NodeInspector.vue';
+import { labView, nodeState } from '../shell/lab-fixtures';
+
+const oldLeader = nodeState(1, { role: 'leader', term: 3, votedFor: 1, leaderId: 1 });
+const nodes = [oldLeader, nodeState(2, { role: 'leader', term: 5, votedFor: 2, leaderId: 2 }), nodeState(3, { term: 5, votedFor: 2, leaderId: 2 })];
+
+describe('a leader of an old term', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('is marked on its node in the diagram; the real leader is not', () => {
+    const view = labView(nodes, { leaderId: 2 });
+    const wrapper = mount(ClusterDiagram, { props: { view, nowNs: view.atNs, selectedNodeId: null, selectedMessageId: null } });
+    const s1 = wrapper.get('[data-testid="node-1"]');
+    expect(s1.attributes('data-role')).toBe('leader'); // it is one, in its own eyes
+    expect(s1.classes()).toContain('stale-leader');
+    expect(s1.text()).toContain('cluster in term 5');
+    expect(s1.attributes('aria-label')).toContain('believes it leads term 3; the cluster is in term 5');
+    const s2 = wrapper.get('[data-testid="node-2"]');
+    expect(s2.classes()).not.toContain('stale-leader');
+    expect(s2.text()).not.toContain('cluster in term');
+  });
+
+  it('is explained in the inspector', () => {
+    const wrapper = mount(NodeInspector, { props: { node: oldLeader, clusterTerm: 5 } });
+    expect(wrapper.text()).toContain('believes it leads term 3; the cluster is in term 5');
+  });
+});
