@@ -11,8 +11,9 @@ function story(): EventStream {
   const stream = new EventStream().startCluster(3, 1);
   stream.raft(2, 'vote-granted', 1, 'granted vote to S1 in term 1: its log (t0, 0) is at least as up-to-date as ours',
     'Figure 2, RequestVote RPC, receiver implementation 2');
-  stream.send('m1', appendEntries(1, 2, 1));
-  stream.drop('m2', appendEntries(1, 3, 1), 1, 'link blocked (partition)');
+  // AppendEntries that carry an entry: empty ones are heartbeats, which the log hides unless asked.
+  stream.send('m1', appendEntries(1, 2, 1, [{ index: 1, term: 1 }]));
+  stream.drop('m2', appendEntries(1, 3, 1, [{ index: 1, term: 1 }]), 1, 'link blocked (partition)');
   stream.state(3, { role: 'candidate', term: 2 });
   return stream;
 }
