@@ -1,5 +1,5 @@
 // Bundles the two Node entry points that run outside Electron's own bundles: the node process (started once per
-// Raft node, so it must start fast) and the CLI. Native packages stay external; the CLI also leaves out zod and ws.
+// Raft node, so it must start fast) and the CLI. Native packages stay external; the CLI also leaves out zod, ws and yaml.
 import { build } from 'esbuild';
 
 const common = {
@@ -8,7 +8,7 @@ const common = {
   target: 'node20',
   format: 'esm',
   sourcemap: true,
-  external: ['zeromq', 'ws', 'zod'],
+  external: ['zeromq', 'ws', 'zod', 'yaml'],
   logLevel: 'warning',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };

@@ -11,6 +11,8 @@ commands:
   sim [--seeds N | --seed S] [--bench]   run the deterministic simulator
   bench --nodes N --clients C --seconds S [--vs-etcd]   write throughput and latency (fsync on)
   failover --trials T             kill the leader T times; time until the next acknowledged write
+  exercise list [--json] | check FILE | run ID|FILE [--all] | schema
+                                  guided exercises: list, validate, play on a real cluster and check every goal
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -25,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim')).runSimCommand,
   bench: async () => (await import('./bench')).runBenchCommand,
   failover: async () => (await import('./failover')).runFailoverCommand,
+  exercise: async () => (await import('./exercise')).runExerciseCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

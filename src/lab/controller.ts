@@ -419,7 +419,11 @@ export class LabController implements LabApi {
   async stopWorkload(): Promise<WorkloadReport> {
     if (!this.workload) return workloadReport(null, false);
     await this.workload.stop();
-    return workloadReport(this.workload, true);
+    const report = workloadReport(this.workload, true);
+    const linearizable = report.verdict === null || report.verdict.timedOut ? null : report.verdict.linearizable;
+    this.events.publish({ type: 'workload', atNs: monotonicNowNs(), ops: report.ops, ok: report.ok, fail: report.fail,
+      unknown: report.unknown, linearizable });
+    return report;
   }
 
   async getWorkload(): Promise<WorkloadReport> {

@@ -169,7 +169,12 @@ export const labEventSchema = z.discriminatedUnion('type', [
   /** A client operation completed (from the UI's client panel or a workload). */
   z.object({ ...common, type: z.literal('client-op'), client: z.number().int().nonnegative(), op: z.enum(['get', 'put', 'delete', 'cas']),
     key: z.string().max(256), status: z.enum(['ok', 'fail', 'unknown']), value: z.string().max(70_000).nullable(),
-    servedBy: nodeId.nullable(), latencyMs: z.number().nonnegative(), callNs: timeNs }),
+    servedBy: nodeId.nullable(), latencyMs: z.number().nonnegative(), callNs: timeNs,
+    /** A get whose value the lab's safety monitor proved stale (a newer write was acknowledged before it began). */
+    stale: z.boolean().optional() }),
+  /** A workload stopped: its counts and the linearizability verdict of its history (null: undecided in time). */
+  z.object({ ...common, type: z.literal('workload'), ops: z.number().int().nonnegative(), ok: z.number().int().nonnegative(),
+    fail: z.number().int().nonnegative(), unknown: z.number().int().nonnegative(), linearizable: z.boolean().nullable() }),
 ]);
 
 export type LabEvent = z.infer<typeof labEventSchema>;

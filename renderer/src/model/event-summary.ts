@@ -34,6 +34,8 @@ export function eventNodes(event: LabEvent): readonly NodeId[] {
       return event.step?.node ? [event.step.node] : [];
     case 'violation':
       return event.nodes;
+    case 'workload':
+      return [];
     default:
       return [event.node];
   }
@@ -136,6 +138,9 @@ function summarise(event: LabEvent): string {
       return labClockSummary(event);
     case 'violation':
       return `SAFETY VIOLATION: ${event.statement}. ${event.detail}`;
+    case 'workload':
+      return `workload stopped: ${event.ops} operations (${event.ok} ok, ${event.fail} failed, ${event.unknown} unknown); ` +
+        (event.linearizable === null ? 'linearizability undecided' : event.linearizable ? 'linearizable' : 'NOT linearizable');
     case 'node-status':
       return `${event.status}${event.pid === null ? '' : ` (pid ${event.pid})`}${event.reason ? `: ${event.reason}` : ''}`;
     case 'node-alive':

@@ -41,5 +41,7 @@ function reduceByType(state: ModelState, event: LabEvent): ModelState {
     case 'lab-clock':
     case 'violation':
       return reduceLabEvent(state, event);
+    case 'workload':
+      return state; // the client tab reads the workload's report from the lab; exercises read this event
   }
 }

@@ -1,0 +1,37 @@
+// The exercises (and demos) that ship with the lab: one YAML file each in assets/exercises (assets/demos), found
+// beside the bundle or the source tree, validated when loaded.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Exercise } from '../protocol/exercise/schema';
+import { loadExerciseFile } from './load';
+
+export type CatalogKind = 'exercises' | 'demos';
+
+/** assets/<kind> of the project (from source via tsx, from out/cli, or from the working directory). */
+export function catalogDir(kind: CatalogKind): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '..', '..', 'assets', kind), resolve(here, '..', 'assets', kind), resolve(process.cwd(), 'assets', kind)];
+  return candidates.find((dir) => existsSync(dir)) ?? (candidates[0] as string);
+}
+
+export function catalogFiles(kind: CatalogKind): string[] {
+  const dir = catalogDir(kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort().map((name) => join(dir, name));
+}
+
+/** Every built-in exercise, in file order; a broken file throws (CI's `exercise check` catches it first). */
+export function loadCatalog(kind: CatalogKind = 'exercises'): Exercise[] {
+  return catalogFiles(kind).map((file) => loadExerciseFile(file));
+}
+
+/** An exercise by id (a built-in one) or by path (a file of the user's). */
+export function findExercise(idOrFile: string, kind: CatalogKind = 'exercises'): Exercise {
+  if (idOrFile.endsWith('.yaml') || idOrFile.endsWith('.yml') || idOrFile.includes('/')) return loadExerciseFile(idOrFile);
+  const file = catalogFiles(kind).find((path) => basename(path, '.yaml') === idOrFile);
+  if (file) return loadExerciseFile(file);
+  const byId = loadCatalog(kind).find((exercise) => exercise.id === idOrFile);
+  if (!byId) throw new Error(`no built-in ${kind.slice(0, -1)} "${idOrFile}" (see \`raft-lab ${kind === 'exercises' ? 'exercise' : 'demo'} list\`)`);
+  return byId;
+}
