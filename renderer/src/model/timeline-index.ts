@@ -57,6 +57,11 @@ export class TimelineIndex {
     });
   }
 
+  /** Seq of the newest cluster's start in the window (null if none): changes when a new cluster starts. */
+  get clusterStartSeq(): number | null {
+    return this.clusterStart?.seq ?? null;
+  }
+
   get arrowCount(): number {
     return this.arrowList.length;
   }
