@@ -5,7 +5,7 @@
 import type { NodeToLabFrame } from '../protocol/control';
 import type { NodeId } from '../raft/types';
 
-type Recovered = Extract<NodeToLabFrame, { type: 'hello' }>['recovered'] & { readonly votedFor?: NodeId | null };
+type Recovered = Extract<NodeToLabFrame, { type: 'hello' }>['recovered'];
 
 export function recoveryNote(recovered: Recovered): string {
   const snapshotIndex = recovered.snapshotIndex ?? 0;

@@ -65,7 +65,7 @@ class NodeProcessMain {
       v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'hello', node: this.env.nodeId, pid: process.pid,
       peerEndpoint: this.transport.endpoint, clientEndpoint, atNs: monotonicNowNs(),
       recovered: { term: report.term, lastIndex: report.lastIndex, snapshotIndex: report.snapshotIndex,
-        tornTailBytes: report.tornTail?.droppedBytes ?? 0 },
+        votedFor: this.opened.recovered.hardState.votedFor, tornTailBytes: report.tornTail?.droppedBytes ?? 0 },
     });
     this.reportRecoveredLog();
   }

@@ -28,6 +28,8 @@ export const nodeHelloSchema = z.strictObject({
   recovered: z.strictObject({ term: z.number().int().nonnegative(), lastIndex: z.number().int().nonnegative(),
     /** Last index of the recovered snapshot (0: none); entries up to it are in the snapshot, not the log. */
     snapshotIndex: z.number().int().nonnegative().optional(),
+    /** The vote recovered with the term (what keeps a restarted server from voting twice in it); absent from older nodes. */
+    votedFor: nodeId.nullable().optional(),
     tornTailBytes: z.number().int().nonnegative() }),
 });
 

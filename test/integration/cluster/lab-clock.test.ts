@@ -119,3 +119,17 @@ describe('a stepped session from a paused start', () => {
     expect(second).toEqual(first);
   });
 });
+
+describe('a restarted server', () => {
+  it('says which vote it recovered with its term', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3 });
+    const leader = await lab.waitForLeader();
+    const follower = (await lab.snapshot()).nodes.find((node) => node.id !== leader.id) as NodeView;
+    await lab.controller.crashNode(follower.id);
+    const from = lab.mark();
+    await lab.controller.restartNode(follower.id);
+    const alive = await lab.waitForEvent(from, (event): event is Extract<LabEvent, { type: 'node-status' }> =>
+      event.type === 'node-status' && event.node === follower.id && event.status === 'running', 'the restarted server to report in');
+    expect(alive.reason).toMatch(new RegExp(`recovered term \\d+ \\((voted for S\\d|no vote cast in it)`));
+  });
+});
