@@ -35,7 +35,7 @@ async function createWindow(): Promise<void> {
   });
   hardenContents(window.webContents, isAllowedUrl);
   // Nodes run on Electron's own runtime (ELECTRON_RUN_AS_NODE), so the packaged app needs no Node installation.
-  controller ??= await LabController.create({ initialSettings: TEACHING_SETTINGS });
+  controller ??= await LabController.create({ initialSettings: TEACHING_SETTINGS, exercisesDir: join(app.getAppPath(), 'assets', 'exercises') });
   const uninstall = installIpcBridge(controller, window, isAllowedUrl);
   window.on('closed', uninstall);
   window.once('ready-to-show', () => window.show());

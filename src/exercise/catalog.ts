@@ -15,15 +15,14 @@ export function catalogDir(kind: CatalogKind): string {
   return candidates.find((dir) => existsSync(dir)) ?? (candidates[0] as string);
 }
 
-export function catalogFiles(kind: CatalogKind): string[] {
-  const dir = catalogDir(kind);
+export function catalogFiles(kind: CatalogKind, dir: string = catalogDir(kind)): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort().map((name) => join(dir, name));
 }
 
 /** Every built-in exercise, in file order; a broken file throws (CI's `exercise check` catches it first). */
-export function loadCatalog(kind: CatalogKind = 'exercises'): Exercise[] {
-  return catalogFiles(kind).map((file) => loadExerciseFile(file));
+export function loadCatalog(kind: CatalogKind = 'exercises', dir?: string): Exercise[] {
+  return catalogFiles(kind, dir).map((file) => loadExerciseFile(file));
 }
 
 /** An exercise by id (a built-in one) or by path (a file of the user's). */

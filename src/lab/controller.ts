@@ -32,6 +32,8 @@ import { LabTimeKeeper } from './lab-time-keeper';
 import { ClusterStepper, type NextAction } from './cluster-stepper';
 import { describeStep, formatLabMs, MessageNotes } from './step-notes';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
+import { summarizeExercise, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
+import { loadCatalog } from '../exercise/catalog';
 
 const STOP_GRACE_MS = 2000;
 const START_DEADLINE_MS = 20_000;
@@ -49,6 +51,8 @@ export interface LabControllerOptions {
   readonly windowEvents?: number;
   /** What the nodes report (see EVENT_DETAILS); full, for the UI, by default. */
   readonly eventDetail?: EventDetail;
+  /** Where the built-in exercises are (assets/exercises); found beside the code when absent. */
+  readonly exercisesDir?: string;
   /** Settings a cluster starts with until someone changes them: DEFAULT_SETTINGS (headless) unless given. */
   readonly initialSettings?: ClusterSettings;
 }
@@ -101,6 +105,7 @@ export class LabController implements LabApi {
     windowEvents: number | undefined,
     private readonly eventDetail: EventDetail,
     initialSettings: ClusterSettings,
+    private readonly exercisesDir: string | undefined,
   ) {
     this.events = new EventHub(windowEvents);
     this.settings = initialSettings;
@@ -124,7 +129,8 @@ export class LabController implements LabApi {
     const endpoint = control.lastEndpoint;
     if (!endpoint) throw new Error('raft-lab: control socket did not report its endpoint');
     return new LabController(control, endpoint, options.launcher ?? defaultNodeLauncher(), options.maxNodes ?? 9,
-      options.dataRoot, options.windowEvents, options.eventDetail ?? 'full', options.initialSettings ?? DEFAULT_SETTINGS);
+      options.dataRoot, options.windowEvents, options.eventDetail ?? 'full', options.initialSettings ?? DEFAULT_SETTINGS,
+      options.exercisesDir);
   }
 
   // ---- cluster lifecycle -------------------------------------------------------------------------------------
@@ -475,6 +481,16 @@ export class LabController implements LabApi {
   committedLog(count: number): readonly LogEntryView[] | null {
     for (const slot of this.nodes.values()) this.committed.learn(slot.mirror, slot.view.commitIndex);
     return this.committed.prefix(count);
+  }
+
+  async listExercises(): Promise<readonly ExerciseSummary[]> {
+    return loadCatalog('exercises', this.exercisesDir).map(summarizeExercise);
+  }
+
+  async getExercise(id: string): Promise<Exercise> {
+    const found = loadCatalog('exercises', this.exercisesDir).find((exercise) => exercise.id === id);
+    if (!found) throw new Error(`there is no exercise "${id}"`);
+    return found;
   }
 
   async getRecentEvents(limit: number): Promise<readonly LabEvent[]> {

@@ -4,6 +4,7 @@
 import type { BugName, NodeId, Role } from '../raft/types';
 import type { LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
+import type { Exercise, ExerciseSummary } from './exercise/schema';
 import { NO_NETWORK_DELAY, TEACHING_NETWORK_DELAY, type HeldMessageAction, type NetworkDelayMs, type StepResult } from './lab-clock';
 
 export type { HeldMessageAction, NetworkDelayMs, StepResult } from './lab-clock';
@@ -211,6 +212,10 @@ export interface LabApi {
   getNodeDetail(id: NodeId): Promise<NodeDetail>;
   /** Recent events (bounded window), e.g. to save a session. */
   getRecentEvents(limit: number): Promise<readonly LabEvent[]>;
+  /** The guided exercises that ship with the lab (assets/exercises), in order. */
+  listExercises(): Promise<readonly ExerciseSummary[]>;
+  /** One exercise, whole (its cluster, steps, goals, hints, explanations and solutions). */
+  getExercise(id: string): Promise<Exercise>;
   /** Events arrive in batches, in the lab's merged order. */
   subscribe(listener: (events: readonly LabEvent[]) => void): Unsubscribe;
 }

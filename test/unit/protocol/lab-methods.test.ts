@@ -22,6 +22,16 @@ describe('LabApi calls crossing a bridge are validated', () => {
     expect(calls).toEqual([['startCluster', { nodeCount: 5 }]]);
   });
 
+  it('passes the lab clock and exercise calls through', async () => {
+    const { api, calls } = recordingApi();
+    await dispatchLabCall(api, 'startCluster', [{ networkDelayMs: [8, 15], timerSeed: 7, startPaused: true }]);
+    await dispatchLabCall(api, 'freezeCluster', []);
+    await dispatchLabCall(api, 'stepCluster', []);
+    await dispatchLabCall(api, 'heldMessage', [2, '1.k2x9-14+1', 'duplicate']);
+    await dispatchLabCall(api, 'getExercise', ['leader-crash']);
+    expect(calls.map(([method]) => method)).toEqual(['startCluster', 'freezeCluster', 'stepCluster', 'heldMessage', 'getExercise']);
+  });
+
   it.each([
     ['an unknown method', 'rmrf', []],
     ['a method name that is not a string', 42, []],
@@ -42,6 +52,15 @@ describe('LabApi calls crossing a bridge are validated', () => {
     ['an unknown link fault field', 'setLinkFaults', [1, 2, { teleport: true }]],
     ['an unknown planted bug', 'startCluster', [{ bugs: ['rm-rf'] }]],
     ['a workload with an empty mix', 'startWorkload', [{ ratePerSecond: 10, clients: 1, keys: 1, mix: {} }]],
+    ['an inverted network delay', 'setNetworkDelay', [[15, 8]]],
+    ['a network delay beyond any election timeout', 'startCluster', [{ networkDelayMs: [0, 6000] }]],
+    ['a negative timer seed', 'startCluster', [{ timerSeed: -1 }]],
+    ['a step with parameters', 'stepCluster', [1]],
+    ['a timeout of a node out of range', 'timeoutNode', [26]],
+    ['an unknown held-message action', 'heldMessage', [1, '2.x-3', 'teleport']],
+    ['an empty message id', 'heldMessage', [1, '', 'deliver']],
+    ['an over-long message id', 'heldMessage', [1, 'm'.repeat(65), 'drop']],
+    ['an exercise id that is a path', 'getExercise', ['../../etc/passwd']],
   ])('rejects %s with a clear error and calls nothing', async (_what, method, params) => {
     const { api, calls } = recordingApi();
     await expect(dispatchLabCall(api, method, params)).rejects.toBeInstanceOf(LabCallError);
