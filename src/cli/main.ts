@@ -13,6 +13,8 @@ commands:
   failover --trials T             kill the leader T times; time until the next acknowledged write
   exercise list [--json] | check FILE | run ID|FILE [--all] | schema
                                   guided exercises: list, validate, play on a real cluster and check every goal
+  demo list [--json] | check FILE | run ID|FILE [--all] | schema
+                                  classroom demos: list, validate, play step by step and check every until:
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -28,6 +30,7 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./bench')).runBenchCommand,
   failover: async () => (await import('./failover')).runFailoverCommand,
   exercise: async () => (await import('./exercise')).runExerciseCommand,
+  demo: async () => (await import('./demo')).runDemoCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -3,8 +3,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Exercise } from '../protocol/exercise/schema';
-import { loadExerciseFile } from './load';
+import type { Demo, Exercise } from '../protocol/exercise/schema';
+import { loadDemoFile, loadExerciseFile } from './load';
 
 export type CatalogKind = 'exercises' | 'demos';
 
@@ -21,16 +21,27 @@ export function catalogFiles(kind: CatalogKind, dir: string = catalogDir(kind)):
 }
 
 /** Every built-in exercise, in file order; a broken file throws (CI's `exercise check` catches it first). */
-export function loadCatalog(kind: CatalogKind = 'exercises', dir?: string): Exercise[] {
+export function loadCatalog(kind: 'exercises' = 'exercises', dir?: string): Exercise[] {
   return catalogFiles(kind, dir).map((file) => loadExerciseFile(file));
 }
 
+export function loadDemos(dir?: string): Demo[] {
+  return catalogFiles('demos', dir).map((file) => loadDemoFile(file));
+}
+
+export function findDemo(idOrFile: string): Demo {
+  if (idOrFile.endsWith('.yaml') || idOrFile.endsWith('.yml') || idOrFile.includes('/')) return loadDemoFile(idOrFile);
+  const found = loadDemos().find((demo) => demo.id === idOrFile);
+  if (!found) throw new Error(`no built-in demo "${idOrFile}" (see \`raft-lab demo list\`)`);
+  return found;
+}
+
 /** An exercise by id (a built-in one) or by path (a file of the user's). */
-export function findExercise(idOrFile: string, kind: CatalogKind = 'exercises'): Exercise {
+export function findExercise(idOrFile: string): Exercise {
   if (idOrFile.endsWith('.yaml') || idOrFile.endsWith('.yml') || idOrFile.includes('/')) return loadExerciseFile(idOrFile);
-  const file = catalogFiles(kind).find((path) => basename(path, '.yaml') === idOrFile);
+  const file = catalogFiles('exercises').find((path) => basename(path, '.yaml') === idOrFile);
   if (file) return loadExerciseFile(file);
-  const byId = loadCatalog(kind).find((exercise) => exercise.id === idOrFile);
-  if (!byId) throw new Error(`no built-in ${kind.slice(0, -1)} "${idOrFile}" (see \`raft-lab ${kind === 'exercises' ? 'exercise' : 'demo'} list\`)`);
+  const byId = loadCatalog().find((exercise) => exercise.id === idOrFile);
+  if (!byId) throw new Error(`no built-in exercise "${idOrFile}" (see \`raft-lab exercise list\`)`);
   return byId;
 }

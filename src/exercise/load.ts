@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
-import { exerciseSchema, type Exercise } from '../protocol/exercise/schema';
+import { demoSchema, exerciseSchema, type Demo, type Exercise } from '../protocol/exercise/schema';
 
 /** Exercise files are small; anything larger is a mistake (or not an exercise). */
 const MAX_FILE_BYTES = 256 * 1024;
@@ -18,6 +18,14 @@ export class ExerciseFileError extends Error {
 }
 
 export function loadExerciseFile(file: string): Exercise {
+  return parseExercise(readFamilyFile(file), file);
+}
+
+export function loadDemoFile(file: string): Demo {
+  return parseDemo(readFamilyFile(file), file);
+}
+
+function readFamilyFile(file: string): string {
   let text: string;
   try {
     const bytes = readFileSync(file);
@@ -27,10 +35,18 @@ export function loadExerciseFile(file: string): Exercise {
     if (error instanceof ExerciseFileError) throw error;
     throw new ExerciseFileError(file, [`${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`]);
   }
-  return parseExercise(text, file);
+  return text;
 }
 
 export function parseExercise(text: string, file: string): Exercise {
+  return parseWithSchema(text, file, exerciseSchema);
+}
+
+export function parseDemo(text: string, file: string): Demo {
+  return parseWithSchema(text, file, demoSchema);
+}
+
+function parseWithSchema<T>(text: string, file: string, schema: z.ZodType<T>): T {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): string => {
@@ -40,7 +56,7 @@ export function parseExercise(text: string, file: string): Exercise {
   if (document.errors.length > 0) {
     throw new ExerciseFileError(file, document.errors.slice(0, MAX_PROBLEMS).map((error) => `${at(error.pos[0])}: ${error.message.split('\n')[0] ?? 'YAML error'}`));
   }
-  const parsed = exerciseSchema.safeParse(document.toJS({ maxAliasCount: 50 }));
+  const parsed = schema.safeParse(document.toJS({ maxAliasCount: 50 }));
   if (parsed.success) return parsed.data;
   throw new ExerciseFileError(file, issuesWithLines(parsed.error, document, at));
 }

@@ -146,6 +146,59 @@ export const exerciseSchema = z.strictObject({
 });
 export type Exercise = z.infer<typeof exerciseSchema>;
 
+/**
+ * A classroom demo (assets/demos/*.yaml, `kind: demo`): narration an instructor steps through with Next. A demo
+ * always runs on a paused cluster started from a timer seed, and reaches each step's `until` by stepping, so it
+ * plays the same way every time (and Back can replay it up to any step).
+ */
+export const demoStepSchema = z.strictObject({
+  id: kebabId,
+  /** Shown in large type beside the cluster while this step is on screen. */
+  narration: markdown,
+  /** Played when the instructor presses Next to enter this step. */
+  actions: z.array(actionSchema).max(MAX_ACTIONS).optional(),
+  /** Step the cluster until this holds (the end state of this step). */
+  until: conditionSchema.optional(),
+  /** At most this many steps to reach `until` (a demo that cannot reach it is broken: `demo run` fails). */
+  maxSteps: z.number().int().min(1).max(5000).optional(),
+});
+export type DemoStep = z.infer<typeof demoStepSchema>;
+
+export const demoSchema = z.strictObject({
+  kind: z.literal('demo'),
+  id: kebabId,
+  title: z.string().min(1).max(120),
+  minutes: z.number().int().min(1).max(240),
+  paper: z.string().min(1).max(120).optional(),
+  /** Demos are stepped: `startPaused` and a `timerSeed` are implied (the seed defaults to 1). */
+  cluster: clusterSpecSchema,
+  steps: z.array(demoStepSchema).min(1).max(MAX_STEPS),
+}).superRefine((demo, context) => {
+  const seen = new Set<string>();
+  demo.steps.forEach((step, index) => {
+    if (seen.has(step.id)) context.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `step id "${step.id}" is used twice` });
+    seen.add(step.id);
+    const text = JSON.stringify({ actions: step.actions ?? [], until: step.until ?? null });
+    for (const match of text.matchAll(/"S([1-9])"/g)) {
+      if (Number(match[1]) > demo.cluster.nodes) {
+        context.addIssue({ code: 'custom', path: ['steps', index], message: `step "${step.id}" names S${match[1] ?? '?'}, but the cluster has ${demo.cluster.nodes} servers` });
+        return;
+      }
+    }
+  });
+});
+export type Demo = z.infer<typeof demoSchema>;
+
+export interface DemoSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly minutes: number;
+}
+
+export function summarizeDemo(demo: Demo): DemoSummary {
+  return { id: demo.id, title: demo.title, minutes: demo.minutes };
+}
+
 /** Summary for lists (`raft-lab exercise list --json` prints these). */
 export interface ExerciseSummary {
   readonly id: string;
