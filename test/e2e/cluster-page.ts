@@ -10,6 +10,35 @@ export interface Leader {
   readonly term: number;
 }
 
+interface Card extends Leader {
+  readonly role: string;
+  readonly status: string;
+  readonly leaderId: number | null;
+  readonly commit: number;
+  readonly lastIndex: number;
+}
+
+/** Every server's card as one snapshot of the DOM (role, term and indexes read together: the DOM changes under us). */
+async function cards(page: Page): Promise<Card[]> {
+  return page.locator('[data-testid^="node-"][data-role]').evaluateAll((elements) => elements.map((card) => ({
+    id: Number(card.getAttribute('data-testid')?.replace('node-', '')),
+    term: Number(card.getAttribute('data-term')),
+    role: card.getAttribute('data-role') ?? '',
+    status: card.getAttribute('data-status') ?? '',
+    leaderId: card.getAttribute('data-leader') ? Number(card.getAttribute('data-leader')) : null,
+    commit: Number(card.getAttribute('data-commit')),
+    lastIndex: Number(card.getAttribute('data-last-index')),
+  })));
+}
+
+/**
+ * A leader that has settled in: it has committed everything in its log, its own no-op included, so a majority has
+ * accepted it in its term (an early leader can still lose its term to a faster candidate before that).
+ */
+function settled(leader: Card): boolean {
+  return leader.lastIndex > 0 && leader.commit === leader.lastIndex;
+}
+
 /**
  * Presses the header's Start / New cluster. Over a running cluster the lab asks first (the new cluster wipes it):
  * accept. Either the question shows or the start is under way (the button disabled while it runs).
@@ -48,11 +77,15 @@ export async function runningLeaders(page: Page): Promise<Leader[]> {
 export async function waitForLeader(page: Page, options: { notId?: number; aboveTerm?: number; timeoutMs?: number } = {}): Promise<Leader> {
   let leader: Leader | null = null;
   await expect.poll(async () => {
-    const leaders = (await runningLeaders(page)).filter((found) => found.term > (options.aboveTerm ?? -1));
+    const all = await cards(page);
+    const leaders = all.filter((card) => card.role === 'leader' && card.status === 'running' && card.term > (options.aboveTerm ?? -1));
     const only = leaders.length === 1 ? leaders[0] : undefined;
-    leader = only && only.id !== options.notId ? only : null;
+    // Without aboveTerm, every running server must be in the leader's term (no election still under way elsewhere).
+    const agreed = only !== undefined && (options.aboveTerm !== undefined ||
+      all.every((card) => card.status !== 'running' || card.term === only.term));
+    leader = only && agreed && settled(only) && only.id !== options.notId ? { id: only.id, term: only.term } : null;
     return leader !== null;
-  }, { timeout: options.timeoutMs ?? 20_000, message: 'exactly one leader' }).toBe(true);
+  }, { timeout: options.timeoutMs ?? 20_000, message: 'exactly one settled leader' }).toBe(true);
   if (leader === null) throw new Error('no leader');
   return leader;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
+import { waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -14,17 +15,17 @@ test.afterAll(async () => {
   await lab.stop();
 });
 
+/**
+ * A settled leader (its no-op committed, every server in its term), with its term read in the same snapshot: an early
+ * leader can lose its term to a faster candidate a moment later (seen on a fresh clone: S2 led term 1, S3 won term 2).
+ */
 async function leaderId(page: Page): Promise<number> {
-  const leader = page.locator('[data-testid^="node-"][data-role="leader"]');
-  await expect(leader).toHaveCount(1, { timeout: 20_000 });
-  const testId = await leader.getAttribute('data-testid');
-  return Number(testId?.replace('node-', ''));
+  return (await waitForLeader(page, { timeoutMs: 30_000 })).id;
 }
 
 test('scrubbing the timeline back shows the old leader; Live returns to now', async ({ page }, testInfo) => {
   await page.goto(lab.url);
-  const oldLeader = await leaderId(page);
-  const oldTerm = Number(await page.getByTestId(`node-${oldLeader}`).getAttribute('data-term'));
+  const { id: oldLeader, term: oldTerm } = await waitForLeader(page, { timeoutMs: 30_000 });
   const scrubber = page.getByTestId('timeline-scrubber');
   await expect(scrubber).toBeVisible();
   const seqWhileLeading = await scrubber.getAttribute('max');
