@@ -3,7 +3,7 @@
 import { demoClusterSpec, playDemoStep } from '../protocol/exercise/demo-player';
 import type { Demo } from '../protocol/exercise/schema';
 import { describeEvent, LabSession } from './lab-session';
-import { clusterSettingsOf } from './runner';
+import { clusterSettingsOf } from '../protocol/exercise/cluster-settings';
 
 /** A demo step never needs more wall time than this (each lab step takes milliseconds). */
 const DEMO_STEP_DEADLINE_MS = 120_000;

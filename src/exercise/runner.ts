@@ -1,11 +1,10 @@
 // `raft-lab exercise run`: plays an exercise on a real cluster (real node processes over ZeroMQ) with the
 // exercise's settings: each step's solution, then its goal, checked by the same evaluator the app uses, within the
 // step's wall-clock budget. Proves that every built-in exercise can be done, and is how CI keeps it so.
-import { TEACHING_SETTINGS, type ClusterSettings } from '../protocol/lab-api';
 import { performAction } from '../protocol/exercise/actions';
 import { describeCondition, evaluate } from '../protocol/exercise/conditions';
-import type { ClusterSpec, Exercise, ExerciseStep } from '../protocol/exercise/schema';
-import type { BugName } from '../raft/types';
+import type { Exercise, ExerciseStep } from '../protocol/exercise/schema';
+import { clusterSettingsOf } from '../protocol/exercise/cluster-settings';
 import { describeEvent, LabSession } from './lab-session';
 
 const RECENT_EVENTS_SHOWN = 12;
@@ -28,22 +27,6 @@ export interface ExerciseOutcome {
   readonly steps: readonly StepOutcome[];
 }
 
-/** The settings an exercise's (or demo's) cluster runs with: its own, else the lab's teaching defaults. */
-export function clusterSettingsOf(spec: ClusterSpec): ClusterSettings {
-  return {
-    ...TEACHING_SETTINGS,
-    nodeCount: spec.nodes,
-    ...(spec.electionTimeoutMs ? { electionTimeoutMs: spec.electionTimeoutMs } : {}),
-    ...(spec.heartbeatMs === undefined ? {} : { heartbeatMs: spec.heartbeatMs }),
-    ...(spec.timeScale === undefined ? {} : { timeScale: spec.timeScale }),
-    ...(spec.networkDelayMs ? { networkDelayMs: spec.networkDelayMs } : {}),
-    ...(spec.timerSeed === undefined ? {} : { timerSeed: spec.timerSeed }),
-    ...(spec.startPaused === undefined ? {} : { startPaused: spec.startPaused }),
-    ...(spec.preVote === undefined ? {} : { preVote: spec.preVote }),
-    ...(spec.checkQuorum === undefined ? {} : { checkQuorum: spec.checkQuorum }),
-    bugs: (spec.bugs ?? []) as BugName[],
-  };
-}
 
 export async function runExercise(exercise: Exercise, log: (line: string) => void): Promise<ExerciseOutcome> {
   const session = await LabSession.start(clusterSettingsOf(exercise.cluster));
