@@ -29,7 +29,9 @@ type RaftNote = StoryNote & { readonly event: Extract<LabEvent, { type: 'raft' }
 
 export function captionText(group: CaptionGroup): CaptionWords {
   const raft = group.notes.filter((note): note is RaftNote => note.event.type === 'raft');
-  const primary = raft[0]?.event.event ?? null;
+  // A leader's caption cites the rule it won by, not the one of its no-op entry (which comes after).
+  const primary = (group.kind === 'leader' ? raft.find((note) => note.event.event.kind === 'became-leader') : undefined)?.event.event
+    ?? raft[0]?.event.event ?? null;
   const text = sentence(group, raft, primary);
   const newest = group.notes[0] as StoryNote;
   return { text: humanizeNumbers(text), rule: primary?.rule ?? null, detail: humanizeNumbers(wordsOf(newest.event)) };

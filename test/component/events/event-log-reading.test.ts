@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import EventLogView from '../../../renderer/src/components/events/EventLogView.vue';
@@ -117,5 +117,31 @@ describe('EventLogView: the why, readable', () => {
     expect(clientRow.text()).toContain('latencyMs');
     expect(wrapper.findAll('[aria-expanded="true"]')).toHaveLength(1);
     wrapper.unmount();
+  });
+
+  describe('with layout', () => {
+    // happy-dom lays nothing out: an open row measures 112 px (two lines more than a closed one), the others 58.
+    beforeEach(() => {
+      vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockImplementation(function (this: HTMLElement) {
+        return this.classList.contains('open') ? 112 : 58;
+      });
+    });
+    afterEach(() => vi.restoreAllMocks());
+
+    it('an open row pushes the rows after it down by its height, and stays open as the range moves', async () => {
+      const stream = story();
+      for (let i = 0; i < 60; i += 1) stream.fault('link', [1, 2], `link S1→S2: loss ${i}%`);
+      const { wrapper } = await mountLog(stream);
+      const spacer = () => Number(/(\d+)px/.exec(wrapper.get('.spacer').attributes('style') ?? '')?.[1]);
+      const closed = spacer();
+      const newest = rows(wrapper)[rows(wrapper).length - 1]!;
+      await newest.trigger('click');
+      await flushPromises();
+      expect(spacer()).toBe(closed + 112 - 58);
+      const open = wrapper.findAll('[aria-expanded="true"]');
+      expect(open).toHaveLength(1);
+      expect(open[0]!.attributes('data-seq')).toBe(newest.attributes('data-seq'));
+      wrapper.unmount();
+    });
   });
 });

@@ -24,6 +24,8 @@ describe('captions', () => {
     const timer = captions.find((caption) => caption.text.includes('timer expired'));
     expect(timer?.rule).toBe(RULES.candidateStart);
     expect(timer?.topic).toBe('election');
+    // The win cites the rule it won by, though the no-op entry told with it came later.
+    expect(captions[captions.length - 1]?.rule).toBe(RULES.candidateWins);
     // The followers' term changes belong to their votes, the candidate's to its election: no separate caption.
     expect(texts.some((text) => text.includes('move to term'))).toBe(false);
     expect(captions.length).toBeLessThanOrEqual(4);
