@@ -6,6 +6,7 @@ import App from './App.vue';
 import { connectLab } from './api/connect-lab';
 import { useCommandsStore } from './stores/commands-store';
 import { useLabStore } from './stores/lab-store';
+import { useExerciseStore } from './stores/exercise-store';
 import './styles.css';
 
 function messageOf(error: unknown): string {
@@ -31,5 +32,6 @@ const api = connectLab((state) => {
   if (state === 'open' || state === 'refused') triedBefore = true;
 });
 commands.attach(api);
+useExerciseStore(pinia).attach(api);
 app.mount('#app');
 lab.attach(api).catch((error: unknown) => commands.reportError(`Cannot reach the lab: ${messageOf(error)}`, 'bridge'));

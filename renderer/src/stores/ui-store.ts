@@ -6,11 +6,20 @@ import { DEFAULT_SETTINGS, MAX_UI_NODES, TEACHING_SETTINGS, type ClusterSettings
 import { readStoredSettings, writeStoredSettings } from './settings-storage';
 
 export type Theme = 'light' | 'dark';
-export type ToolTab = 'events' | 'faults' | 'client' | 'settings';
-export const TOOL_TABS: readonly ToolTab[] = ['events', 'faults', 'client', 'settings'];
+export type ToolTab = 'events' | 'faults' | 'client' | 'exercises' | 'settings';
+export const TOOL_TABS: readonly ToolTab[] = ['events', 'faults', 'client', 'exercises', 'settings'];
 
 const THEME_KEY = 'raft-lab.theme';
 const PRESENTATION_KEY = 'raft-lab.presentation';
+const PRESENTATION_FONT_KEY = 'raft-lab.presentation-font-px';
+/** Type sizes offered for presentation mode (the root size every rem follows), by room size and projector. */
+export const PRESENTATION_FONT_SIZES = [16, 18, 20, 22, 24, 28, 32] as const;
+const DEFAULT_PRESENTATION_FONT_PX = 20;
+
+function storedFontPx(): number {
+  const stored = Number(readStored(PRESENTATION_FONT_KEY));
+  return (PRESENTATION_FONT_SIZES as readonly number[]).includes(stored) ? stored : DEFAULT_PRESENTATION_FONT_PX;
+}
 
 function readStored(key: string): string | null {
   try {
@@ -42,6 +51,8 @@ export function clampNodeCount(count: number): number {
 export const useUiStore = defineStore('ui', () => {
   const theme = ref<Theme>(initialTheme());
   const presentation = ref(readStored(PRESENTATION_KEY) === 'true');
+  /** Root font size in presentation mode, in px. */
+  const presentationFontPx = ref(storedFontPx());
   // Events first: the event log is the running commentary of the lab, and a public surface (`event-log`).
   const activeTab = ref<ToolTab>('events');
   const selectedNodeId = ref<number | null>(null);
@@ -53,6 +64,7 @@ export const useUiStore = defineStore('ui', () => {
 
   watch(theme, (value) => writeStored(THEME_KEY, value));
   watch(presentation, (value) => writeStored(PRESENTATION_KEY, String(value)));
+  watch(presentationFontPx, (value) => writeStored(PRESENTATION_FONT_KEY, String(value)));
   watch(settingsDraft, (value) => writeStoredSettings(value));
 
   function toggleTheme(): void {
@@ -61,6 +73,10 @@ export const useUiStore = defineStore('ui', () => {
 
   function togglePresentation(): void {
     presentation.value = !presentation.value;
+  }
+
+  function setPresentationFontPx(px: number): void {
+    if ((PRESENTATION_FONT_SIZES as readonly number[]).includes(px)) presentationFontPx.value = px;
   }
 
   function selectNode(id: number | null): void {
@@ -84,6 +100,6 @@ export const useUiStore = defineStore('ui', () => {
     settingsDraft.value = { ...next, nodeCount: clampNodeCount(next.nodeCount) };
   }
 
-  return { theme, presentation, activeTab, selectedNodeId, helpOpen, timelineOpen, settingsDraft, toggleTheme,
+  return { theme, presentation, presentationFontPx, setPresentationFontPx, activeTab, selectedNodeId, helpOpen, timelineOpen, settingsDraft, toggleTheme,
     togglePresentation, toggleTimeline, selectNode, setHelpOpen, setActiveTab, patchSettingsDraft };
 });

@@ -112,7 +112,7 @@ describe('lab store', () => {
     store.loadSession(text);
     expect(store.isReplay).toBe(true);
     expect(store.replayInfo?.eventCount).toBe(stream.events.length);
-    expect(store.cursor).toEqual({ mode: 'at', seq: -1 });
+    expect(store.cursor).toEqual({ mode: 'at', seq: stream.events[0]?.seq }); // the first recorded event, not "-1"
     expect(store.view.nodes).toEqual({});
     // Live events keep being recorded but the recording is what is shown.
     const more = new EventStream(stream.events.length);

@@ -25,13 +25,14 @@ const running = (): FakeLab => fakeLab(snapshot([nodeView(1), nodeView(2), nodeV
 const stopped = (): FakeLab => fakeLab(snapshot([], { phase: 'stopped' }));
 
 describe('destructive actions ask in the page', () => {
-  let nativeConfirm: ReturnType<typeof vi.spyOn>;
+  let nativeConfirm: ReturnType<typeof vi.fn>;
   beforeEach(() => {
     setActivePinia(createPinia());
-    nativeConfirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    nativeConfirm = vi.fn(() => true);
+    vi.stubGlobal('confirm', nativeConfirm);
   });
   afterEach(() => {
-    vi.restoreAllMocks();
+    vi.unstubAllGlobals();
     document.body.innerHTML = '';
   });
 

@@ -73,6 +73,14 @@ export function fakeLab(labSnapshot: LabSnapshot = snapshot([nodeView(1), nodeVi
     getWorkload: vi.fn(async () => EMPTY_WORKLOAD),
     getNodeDetail: vi.fn(async () => { throw new Error('no detail in this test'); }),
     getRecentEvents: vi.fn(async () => []),
+    setNetworkDelay: vi.fn(async () => undefined),
+    freezeCluster: vi.fn(async () => undefined),
+    resumeCluster: vi.fn(async () => undefined),
+    stepCluster: vi.fn(async () => ({ kind: 'none', node: null, messageId: null, labMs: 0, description: 'nothing pending' })),
+    timeoutNode: vi.fn(async () => undefined),
+    heldMessage: vi.fn(async () => undefined),
+    listExercises: vi.fn(async () => []),
+    getExercise: vi.fn(async (id: string) => { throw new Error(`no exercise ${id} in this test`); }),
     subscribe: vi.fn((listener: (events: readonly LabEvent[]) => void) => {
       listeners.add(listener);
       return () => { listeners.delete(listener); };

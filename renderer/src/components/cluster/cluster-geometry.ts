@@ -25,13 +25,19 @@ export interface DiagramFrame {
   readonly radiusY: number;
 }
 
-/** The frame for a box of `aspect` = width / height (of the element the diagram fills). */
-export function diagramFrame(aspect: number): DiagramFrame {
-  const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Number.isFinite(aspect) ? DIAGRAM_HEIGHT * aspect : MIN_WIDTH));
-  const radiusY = (DIAGRAM_HEIGHT - LABEL_MARGIN_TOP - LABEL_MARGIN_BOTTOM) / 2;
+/**
+ * The frame for a box of `aspect` = width / height (of the element the diagram fills). `zoom` > 1 draws servers and
+ * their words larger in the same box (presentation mode) on a smaller ring: the frame has fewer units, the margins
+ * for the words stay.
+ */
+export function diagramFrame(aspect: number, zoom = 1): DiagramFrame {
+  const height = DIAGRAM_HEIGHT / Math.max(1, zoom);
+  const minWidth = MIN_WIDTH / Math.max(1, zoom);
+  const width = Math.min(MAX_WIDTH, Math.max(minWidth, Number.isFinite(aspect) ? height * aspect : minWidth));
+  const radiusY = (height - LABEL_MARGIN_TOP - LABEL_MARGIN_BOTTOM) / 2;
   // A ring no more than twice as wide as tall: flatter, and neighbours' labels would collide.
   const radiusX = Math.min(width / 2 - LABEL_MARGIN_X, radiusY * 2);
-  return { width, height: DIAGRAM_HEIGHT, center: { x: width / 2, y: LABEL_MARGIN_TOP + radiusY }, radiusX, radiusY };
+  return { width, height, center: { x: width / 2, y: LABEL_MARGIN_TOP + radiusY }, radiusX, radiusY };
 }
 
 /** Position of the server at `slot` (0-based) of `count` servers, S1 at the top, clockwise. A lone server sits in the middle. */

@@ -1,0 +1,69 @@
+// The cluster diagram has priority: its servers keep their size whatever else is shown (more servers, an inspector,
+// the timeline), and presentation mode is a projector layout (no control panels, larger type, the timeline still on
+// screen at 1280x720). Sizes are measured in the real browser: only layout can show them.
+import { expect, test, type Page } from '@playwright/test';
+import { startLab, type RunningLab } from '../helpers/lab-process';
+import { startCluster } from './cluster-page';
+
+let lab: RunningLab;
+
+test.beforeAll(async () => {
+  lab = await startLab();
+});
+
+test.afterAll(async () => {
+  await lab.stop();
+});
+
+/** The drawn diameter of S1's circle, in CSS pixels. */
+async function serverDiameter(page: Page): Promise<number> {
+  const box = await page.locator('[data-testid="node-1"] circle.body').boundingBox();
+  if (!box) throw new Error('S1 is not drawn');
+  return box.height;
+}
+
+test('at 1920x1080 the servers stay large with 9 of them, an inspector and the timeline', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(lab.url);
+  await expect(page.getByTestId('node-3')).toHaveAttribute('data-status', 'running');
+  const withThree = await serverDiameter(page);
+
+  await startCluster(page, 9);
+  const withNine = await serverDiameter(page);
+  expect(withNine).toBeGreaterThanOrEqual(64);
+  expect(withNine).toBeGreaterThanOrEqual(withThree - 2);
+
+  await page.getByTestId('node-2').click();
+  await expect(page.getByTestId('server-inspector')).toBeVisible();
+  expect(await serverDiameter(page)).toBeGreaterThanOrEqual(withNine - 2);
+
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await page.getByTestId('timeline-toggle').click();
+  expect(Math.abs(await serverDiameter(page) - withNine)).toBeLessThanOrEqual(2); // the timeline took nothing from it
+});
+
+test('presentation mode at 1280x720: no control panels, larger servers and type, the timeline on screen', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(lab.url);
+  await expect(page.getByTestId('node-1')).toHaveAttribute('data-status', 'running');
+  const normal = await serverDiameter(page);
+
+  await page.getByTestId('presentation-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-presentation', 'true');
+  await expect(page.getByTestId('server-controls')).toBeHidden();
+  await expect(page.getByTestId('client-console')).toBeHidden();
+  expect(await serverDiameter(page)).toBeGreaterThan(normal * 1.15);
+
+  // The timeline keeps a strip of the screen (scrolling inside it), its lanes in sight.
+  const strip = await page.locator('footer.timeline-area').boundingBox();
+  expect(strip).not.toBeNull();
+  expect((strip?.y ?? 720) + (strip?.height ?? 0)).toBeLessThanOrEqual(720);
+  await expect(page.getByTestId('timeline-diagram')).toBeInViewport();
+
+  await page.getByTestId('presentation-font-size').selectOption('28');
+  await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('28px');
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('28px');
+  await page.getByTestId('presentation-toggle').click();
+});
