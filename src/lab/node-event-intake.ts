@@ -8,8 +8,9 @@
 import { labEventSchema, messageTypeSchema, raftEventKindSchema, type LabEvent, type UnsequencedLabEvent } from '../protocol/events';
 import { isCount, isIntIn, isObjectWithKeys, isStringOfLength } from '../protocol/wire';
 
-// kv-state is rare (after a snapshot restore) and has no fast check: the schema validates it.
-const NODE_EVENT_TYPES = new Set(['raft', 'message', 'log-write', 'node-state', 'error', 'kv-state']);
+// kv-state is rare (after a snapshot restore) and has no fast check: the schema validates it; so does log-terms (quiet
+// nodes send at most one per event they report, see src/node/durable-terms.ts).
+const NODE_EVENT_TYPES = new Set(['raft', 'message', 'log-write', 'node-state', 'error', 'kv-state', 'log-terms']);
 
 export function validateNodeEvent(raw: Record<string, unknown>, node: number): { ok: true; event: UnsequencedLabEvent } | { ok: false; error: string } {
   if (isFrequentEventOf(raw, node)) return { ok: true, event: raw };

@@ -20,9 +20,18 @@ export class EventReporter {
   private droppedEvents = 0;
   private bufferedLogEntries = 0;
 
+  /** Events to send before any other one (quiet nodes' durable log changes: durable-terms.ts). */
+  private prelude: ((atNs: number) => readonly UnsequencedLabEvent[]) | null = null;
+
   constructor(private readonly link: LabLink, private readonly nodeId: number, private readonly secret: string) {}
 
+  /** `source` is asked right before each event is buffered and before each flush; what it returns goes first. */
+  sendBeforeEachEvent(source: (atNs: number) => readonly UnsequencedLabEvent[]): void {
+    this.prelude = source;
+  }
+
   report(event: UnsequencedLabEvent): void {
+    if (this.prelude) for (const first of this.prelude(event.atNs)) this.buffer.push(first);
     this.bufferedLogEntries += logEntriesOf(event);
     while (this.buffer.length > 0 &&
       (this.buffer.length >= MAX_BUFFERED_EVENTS || this.bufferedLogEntries > MAX_BUFFERED_LOG_ENTRIES)) {
@@ -37,6 +46,7 @@ export class EventReporter {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.prelude) for (const first of this.prelude(monotonicNowNs())) this.buffer.push(first);
     if (this.droppedEvents > 0) {
       const lost = this.droppedEvents;
       this.droppedEvents = 0;

@@ -35,6 +35,7 @@ import { NodeStateTracker } from './node-state-tracker';
 import { QUIET_STATE_REPORT_INTERVAL_MS, StateReportPacer } from './state-report-pacer';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
+import { DurableTerms } from './durable-terms';
 
 const MAX_PENDING_WRITES = 10_000;
 /** Raft events that happen on every heartbeat; left out when only state changes are reported. */
@@ -101,6 +102,8 @@ export class RaftRuntime {
   private readonly snapshots: SnapshotPolicy;
   /** Paces state reports in quiet mode; null: every change is reported at once. */
   private readonly statePacer: StateReportPacer | null;
+  /** Quiet mode: the durable log's terms, sent before the node's next event instead of every entry. */
+  private readonly durableTerms: DurableTerms | null;
 
   constructor(private readonly o: RaftRuntimeOptions) {
     this.fullDetail = o.eventDetail === 'full';
@@ -110,6 +113,9 @@ export class RaftRuntime {
     this.stateTracker = new NodeStateTracker(o.core, o.clock, () => this.durable.index);
     this.statePacer = o.eventDetail === 'quiet'
       ? new StateReportPacer(QUIET_STATE_REPORT_INTERVAL_MS, () => performance.now(), this.reportStateNow) : null;
+    this.durableTerms = o.eventDetail === 'quiet' ? new DurableTerms(o.nodeId) : null;
+    const durableTerms = this.durableTerms;
+    if (durableTerms) o.reporter.sendBeforeEachEvent((atNs) => durableTerms.take(atNs));
   }
 
   start(): void {
@@ -419,7 +425,10 @@ export class RaftRuntime {
   }
 
   private reportLogWrite(entries: readonly Entry[]): void {
-    if (this.o.eventDetail === 'quiet') return;
+    if (this.durableTerms) {
+      this.durableTerms.written(entries);
+      return;
+    }
     this.o.reporter.report({ type: 'log-write', atNs: monotonicNowNs(), node: this.o.nodeId,
       entries: entries.slice(0, 1024).map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })) });
   }

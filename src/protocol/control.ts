@@ -95,8 +95,9 @@ const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
  * What a node reports to the lab. full: every message sent, received and dropped, every rule applied, and its log
  * writes (the UI). state: state changes, non-routine Raft events and log writes, no messages (headless runs whose
  * checkers compare the nodes' logs: chaos). quiet: role, term, vote and leader changes at once, index changes at
- * most every 100 ms, elections and other rare Raft events, no log contents (benchmarks: the cluster is measured,
- * not watched; shipping every entry to the lab cost ~20% of the throughput). A node's recovered log is sent at
+ * most every 100 ms, elections and other rare Raft events, and instead of log contents only which indexes hold which
+ * terms (log-terms events, for the safety monitor; benchmarks: the cluster is measured, not watched; shipping every
+ * entry to the lab cost ~20% of the throughput). A node's recovered log is sent at
  * start whatever the detail: it says hello before it is configured.
  */
 export const EVENT_DETAILS = ['full', 'state', 'quiet'] as const;

@@ -137,6 +137,18 @@ export const labEventSchema = z.discriminatedUnion('type', [
   /** The node durably wrote these entries: any of its entries at index >= entries[0].index were replaced. */
   z.object({ ...common, type: z.literal('log-write'), node: nodeId, entries: z.array(logEntryViewSchema).max(1024) }),
   /**
+   * In quiet detail, instead of log-write: the node's durable log now holds `from`..`last` (replacing whatever it held
+   * from `from` on), without commands, as runs of [first index, term] (a run's term holds until the next run starts).
+   * A node sends what changed since its last event right before its next one, so the lab's safety monitor can compare
+   * logs without the cost of shipping every command.
+   */
+  z.object({ ...common, type: z.literal('log-terms'), node: nodeId, from: z.number().int().positive(),
+    last: z.number().int().nonnegative(), runs: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(1024) })
+    .refine((event) => event.last >= event.from && event.runs[0]?.[0] === event.from &&
+      event.runs.every(([start, term], i) => i === 0 || (start > (event.runs[i - 1] as [number, number])[0] &&
+        term >= (event.runs[i - 1] as [number, number])[1] && start <= event.last)),
+    'log-terms: runs must start at `from`, in increasing index and non-decreasing term order, within `last`'),
+  /**
    * The node's whole KV state after entry `index`, sent after it restored a snapshot (installed from the leader, or
    * recovered from disk at start): the UI derives KV from applied entries and never sees a snapshot's data. Keys
    * sorted; `entries` null (with `tooLarge`) when the state exceeds the bounds above.

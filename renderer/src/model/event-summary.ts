@@ -167,6 +167,8 @@ function summarise(event: LabEvent): string {
       const terms = first.term === last.term ? `t${first.term}` : `t${first.term}..t${last.term}`;
       return first === last ? `wrote entry ${first.index} (${terms})` : `wrote entries ${first.index}..${last.index} (${terms})`;
     }
+    case 'log-terms':
+      return event.from === event.last ? `wrote entry ${event.from} (terms only)` : `wrote entries ${event.from}..${event.last} (terms only)`;
     case 'kv-state':
       return event.entries === null
         ? `KV state after entry ${event.index}: too large to show`

@@ -34,6 +34,8 @@ function reduceByType(state: ModelState, event: LabEvent): ModelState {
       return reduceNodeEvent(state, event);
     case 'message':
       return reduceMessage(state, event);
+    case 'log-terms':
+      return state; // quiet nodes' log without commands, for the lab's safety monitor: nothing to draw
     case 'cluster-phase':
     case 'fault':
     case 'client-op':
