@@ -55,12 +55,14 @@ export async function performAction(action: Action, context: ActionContext): Pro
   }
   if ('put' in action) {
     const via = action.put.via === undefined ? undefined : await resolveNode(action.put.via, context);
-    await api.clientRequest({ op: 'put', key: action.put.key, value: action.put.value, ...(via === undefined ? {} : { node: via }) });
+    await api.clientRequest({ op: 'put', key: action.put.key, value: action.put.value, ...(via === undefined ? {} : { node: via }),
+      ...(action.put.timeoutMs === undefined ? {} : { timeoutMs: action.put.timeoutMs }) });
     return;
   }
   if ('get' in action) {
     const via = action.get.via === undefined ? undefined : await resolveNode(action.get.via, context);
-    await api.clientRequest({ op: 'get', key: action.get.key, ...(via === undefined ? {} : { node: via }) });
+    await api.clientRequest({ op: 'get', key: action.get.key, ...(via === undefined ? {} : { node: via }),
+      ...(action.get.timeoutMs === undefined ? {} : { timeoutMs: action.get.timeoutMs }) });
     return;
   }
   if ('workload' in action) return runWorkload(action.workload.clients, action.workload.seconds, context);

@@ -43,6 +43,7 @@ export function evaluate(condition: Condition, world: World, context: StepContex
     return world.countEvents(type, id, context.sinceSeq) >= (count ?? 1);
   }
   if ('committed' in condition) return committedOn(world, condition.committed);
+  if ('stored' in condition) return storedOn(world, condition.stored);
   if ('client' in condition) {
     const last = world.lastClientOp;
     if (!last || last.seq <= context.sinceSeq || last.op !== condition.client.op) return false;
@@ -86,11 +87,28 @@ export function committedValue(node: WorldNode, key: string): string | undefined
 }
 
 function committedOn(world: World, wanted: { readonly key: string; readonly value: string; readonly on: string }): boolean {
+  return heldOn(world, wanted.on, (node) => committedValue(node, wanted.key) === wanted.value);
+}
+
+/** Some entry of `node`'s log, committed or not, writes `value` to `key` (a put, or a cas to it). */
+export function storesWrite(node: WorldNode, key: string, value: string): boolean {
+  return node.log.some((entry) => {
+    const command = parseWrite(entry.command);
+    return command !== null && command.key === key && (command.op === 'put' ? command.value : command.op === 'cas' ? command.to : undefined) === value;
+  });
+}
+
+function storedOn(world: World, wanted: { readonly key: string; readonly value: string; readonly on: string }): boolean {
+  return heldOn(world, wanted.on, (node) => storesWrite(node, wanted.key, wanted.value));
+}
+
+/** Whether the servers for which `holds` is true are every server, a majority of them, or include the one named. */
+function heldOn(world: World, on: string, holds: (node: WorldNode) => boolean): boolean {
   const nodes = [...world.nodes.values()];
-  const holding = nodes.filter((node) => committedValue(node, wanted.key) === wanted.value);
-  if (wanted.on === 'all') return nodes.length > 0 && holding.length === nodes.length;
-  if (wanted.on === 'majority') return holding.length > nodes.length / 2;
-  const id = Number(wanted.on.slice(1));
+  const holding = nodes.filter(holds);
+  if (on === 'all') return nodes.length > 0 && holding.length === nodes.length;
+  if (on === 'majority') return holding.length > nodes.length / 2;
+  const id = Number(on.slice(1));
   return holding.some((node) => node.id === id);
 }
 
@@ -131,6 +149,10 @@ export function describeCondition(condition: Condition): string {
   if ('committed' in condition) {
     const on = condition.committed.on === 'all' ? 'every server' : condition.committed.on === 'majority' ? 'a majority' : condition.committed.on;
     return `${condition.committed.key}=${condition.committed.value} is committed on ${on}`;
+  }
+  if ('stored' in condition) {
+    const on = condition.stored.on === 'all' ? 'every server' : condition.stored.on === 'majority' ? 'a majority' : condition.stored.on;
+    return `${condition.stored.key}=${condition.stored.value} is in the log of ${on}`;
   }
   if ('client' in condition) {
     return `a client ${condition.client.op} answers ${condition.client.outcome}${condition.client.value === undefined ? '' : ` with ${condition.client.value}`}`;

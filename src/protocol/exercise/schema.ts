@@ -35,6 +35,7 @@ export type Condition =
   | { readonly status: { readonly node: string; readonly is: 'running' | 'crashed' | 'paused' } }
   | { readonly event: { readonly type: (typeof RAFT_EVENT_TYPES)[number]; readonly node?: string; readonly count?: number } }
   | { readonly committed: { readonly key: string; readonly value: string; readonly on: string } }
+  | { readonly stored: { readonly key: string; readonly value: string; readonly on: string } }
   | { readonly client: { readonly op: 'get' | 'put' | 'delete' | 'cas'; readonly outcome: 'ok' | 'fail' | 'timeout' | 'stale'; readonly value?: string } }
   | { readonly violation: { readonly invariant?: string } }
   | { readonly linearizable: boolean }
@@ -53,6 +54,8 @@ function conditionSchemaAt(depth: number): z.ZodType<Condition> {
     z.strictObject({ status: z.strictObject({ node: conditionNode, is: z.enum(['running', 'crashed', 'paused']) }) }),
     z.strictObject({ event: z.strictObject({ type: z.enum(RAFT_EVENT_TYPES), node: conditionNode.optional(), count: z.number().int().min(1).max(10_000).optional() }) }),
     z.strictObject({ committed: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
+    // In the log, committed or not (an uncommitted entry can still be overwritten: §5.3, Figure 8).
+    z.strictObject({ stored: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
     z.strictObject({ client: z.strictObject({ op: z.enum(['get', 'put', 'delete', 'cas']), outcome: z.enum(['ok', 'fail', 'timeout', 'stale']), value: z.string().max(4096).optional() }) }),
     z.strictObject({ violation: z.strictObject({ invariant: z.string().min(1).max(64).optional() }) }),
     z.strictObject({ linearizable: z.boolean() }),
@@ -67,6 +70,8 @@ export const conditionSchema: z.ZodType<Condition> = conditionSchemaAt(0);
 
 export type ActionNode = z.infer<typeof actionNode>;
 
+const clientTimeoutMs = z.number().int().min(10).max(120_000);
+
 export const actionSchema = z.union([
   z.strictObject({ crash: actionNode }),
   z.strictObject({ restart: actionNode }),
@@ -77,8 +82,10 @@ export const actionSchema = z.union([
   z.strictObject({ partition: z.array(z.array(actionNode).min(1).max(MAX_NODES_IN_EXERCISE)).min(1).max(MAX_NODES_IN_EXERCISE) }),
   z.strictObject({ heal: z.literal(true) }),
   z.strictObject({ link: z.strictObject({ from: actionNode, to: actionNode, loss: z.number().min(0).max(1).optional(), delayMs: z.number().min(0).max(10_000).optional() }) }),
-  z.strictObject({ put: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), via: actionNode.optional() }) }),
-  z.strictObject({ get: z.strictObject({ key: z.string().min(1).max(256), via: actionNode.optional() }) }),
+  // timeoutMs: when the client gives up (lab ms, slowed by the time scale like the app's client box; default 5000). While
+  // time is left it retries other servers; under 600 ms it waits on `via` alone (one attempt).
+  z.strictObject({ put: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), via: actionNode.optional(), timeoutMs: clientTimeoutMs.optional() }) }),
+  z.strictObject({ get: z.strictObject({ key: z.string().min(1).max(256), via: actionNode.optional(), timeoutMs: clientTimeoutMs.optional() }) }),
   z.strictObject({ workload: z.strictObject({ clients: z.number().int().min(1).max(16), seconds: z.number().min(0.5).max(60) }) }),
   z.strictObject({ wait: z.union([z.strictObject({ ms: z.number().int().min(1).max(120_000) }), z.strictObject({ until: conditionSchema })]) }),
   z.strictObject({ answer: z.string().min(1).max(64) }),
