@@ -56,3 +56,19 @@ describe('ideas', () => {
     expect(EVENT_IDEAS.filter((idea) => hasIdea(snapshot, idea))).toEqual(['snapshots']);
   });
 });
+
+describe('resends', () => {
+  it('the same AppendEntries again on the same link is hidden with the heartbeats; new entries are not', () => {
+    const stream = new EventStream().startCluster(3, 1);
+    const entry5 = appendEntries(1, 3, 1, [{ index: 5, term: 1 }]);
+    const first = stream.send('a1', entry5);
+    const dropped = stream.drop('a1', entry5, 3, 'S3 is down');
+    const again = [stream.send('a2', entry5), stream.drop('a2', entry5, 3, 'S3 is down'), stream.send('a3', entry5)];
+    const toOther = stream.send('b1', appendEntries(1, 2, 1, [{ index: 5, term: 1 }]));
+    const next = stream.send('a4', appendEntries(1, 3, 1, [{ index: 5, term: 1 }, { index: 6, term: 1 }]));
+    const isHeartbeat = createHeartbeatDetector();
+    const verdict = new Map(stream.events.map((event) => [event, isHeartbeat(event)]));
+    expect([first, dropped, toOther, next].map((event) => verdict.get(event))).toEqual([false, false, false, false]);
+    expect(again.map((event) => verdict.get(event))).toEqual([true, true, true]);
+  });
+});

@@ -1,7 +1,8 @@
 // Which events are heartbeats: nearly all of a quiet cluster's traffic (9,000 events in 20 s), and nothing changes by
 // them. The log hides them unless asked: an empty AppendEntries and its successful reply, the follower's "heartbeat
-// accepted", and the state report it sends only because its election timer restarted.
-import type { LabEvent, NodeStateView } from '../../../../src/protocol/events';
+// accepted", the state report it sends only because its election timer restarted, and resends: the same
+// AppendEntries again on the same link (a leader retries a crashed or cut-off follower at every heartbeat).
+import type { LabEvent, MessageView, NodeStateView } from '../../../../src/protocol/events';
 
 /**
  * A detector for one pass over the events in order: it remembers each server's last state report, to tell a report
@@ -9,15 +10,31 @@ import type { LabEvent, NodeStateView } from '../../../../src/protocol/events';
  */
 export function createHeartbeatDetector(): (event: LabEvent) => boolean {
   const lastState = new Map<number, NodeStateView>();
+  /** The last AppendEntries seen per link and direction (send, receive, drop), and per follower accepted. */
+  const lastAppend = new Map<string, string>();
+  const repeats = (key: string, signature: string): boolean => {
+    const repeated = lastAppend.get(key) === signature;
+    lastAppend.set(key, signature);
+    return repeated;
+  };
   return (event) => {
     switch (event.type) {
       case 'message': {
         const message = event.message;
-        if (message.type === 'AppendEntries') return (message.entries?.length ?? 0) === 0;
+        if (message.type === 'AppendEntries') {
+          if ((message.entries?.length ?? 0) === 0) return true;
+          return repeats(`${event.direction}:${message.from}>${message.to}`, appendSignature(message));
+        }
         return message.type === 'AppendEntriesReply' && message.fields['success'] === true;
       }
-      case 'raft':
-        return event.event.kind === 'append-accepted' && event.event.data['entries'] === 0;
+      case 'raft': {
+        if (event.event.kind !== 'append-accepted') return false;
+        const data = event.event.data;
+        if (data['entries'] === 0) return true;
+        // A follower accepting entries it already had (the leader did not hear its answer and sent them again).
+        return data['entries'] !== undefined
+          && repeats(`accepted:${event.node}`, `${event.event.term}|${String(data['from'])}|${String(data['prevLogIndex'])}|${String(data['matchIndex'])}`);
+      }
       case 'node-state': {
         const previous = lastState.get(event.node);
         lastState.set(event.node, event.state);
@@ -27,6 +44,11 @@ export function createHeartbeatDetector(): (event: LabEvent) => boolean {
         return false;
     }
   };
+}
+
+function appendSignature(message: MessageView): string {
+  const entries = message.entries ?? [];
+  return `${message.term}|${String(message.fields['prevLogIndex'])}|${entries[0]?.index ?? 0}-${entries[entries.length - 1]?.index ?? 0}`;
 }
 
 const TIMER_FIELDS: ReadonlySet<string> = new Set(['electionDeadlineNs', 'electionDeadlineLabMs']);
