@@ -51,7 +51,9 @@ export function buildCaptions(newestFirst: Iterable<StoryNote>, count = CAPTION_
       if (target.notes.length < MAX_NOTES_PER_CAPTION) target.notes.push(note);
       continue;
     }
-    if (groups.length >= count) break;
+    // Full: older notes still join the happenings being told (a slow follower's vote, the first followers' appends)
+    // until the scan limit; a happening that did not make it is left out.
+    if (groups.length >= count) continue;
     groups.push({ kind: identity.kind, id: identity.id, node: identity.node, term: identity.term, notes: [note], count: 1 });
   }
   return groups.reverse().map(toCaption);

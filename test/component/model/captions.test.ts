@@ -87,4 +87,21 @@ describe('captions', () => {
     expect(captions[0]?.text).toContain('300 client operations');
     expect(read).toBeLessThanOrEqual(301);
   });
+
+  it('once four happenings are told, older notes still join them; another happening is left out', () => {
+    const stream = new EventStream().startCluster(3, 1);
+    raftEvent(stream, 2, 'entries-appended', 1, { from: 1, firstIndex: 2, lastIndex: 2 }, 'appended entry 2 from leader S1', RULES.appendReceiver4);
+    stream.fault('partition', [3], 'partition: {S3} | {S1, S2}');
+    raftEvent(stream, 3, 'entries-appended', 1, { from: 1, firstIndex: 2, lastIndex: 2 }, 'appended entry 2 from leader S1', RULES.appendReceiver4);
+    commit(stream, 1, 1, 2, 1);
+    stream.fault('pause', [2], 'S2 paused (SIGSTOP)');
+    stream.add({ type: 'client-op', client: 1, op: 'put', key: 'x', status: 'ok', value: '1', servedBy: 1, latencyMs: 4, callNs: stream.atNs });
+    const texts = buildCaptions(indexOf(stream).newestFirst(lastSeq(stream))).map((caption) => caption.text);
+    expect(texts).toEqual([
+      'S2 and S3 append entry 2 from leader S1',
+      'Leader S1 commits entry 2: stored on a majority (S1, S3, S5)',
+      'S2 paused (SIGSTOP)',
+      'Client operation: client 1: put x = 1 → ok by S1 in 4 ms',
+    ]);
+  });
 });
