@@ -31,6 +31,7 @@ import { workloadReport } from './client/workload-report';
 import { LabTimeKeeper } from './lab-time-keeper';
 import { ClusterStepper, type NextAction } from './cluster-stepper';
 import { describeStep, formatLabMs, MessageNotes } from './step-notes';
+import { SafetyMonitor } from './safety/safety-monitor';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
 import { summarizeExercise, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
 import { loadCatalog } from '../exercise/catalog';
@@ -71,6 +72,8 @@ interface NodeSlot {
 
 export class LabController implements LabApi {
   readonly events: EventHub;
+  /** Runs Raft's invariant checks over the merged stream and publishes what breaks (src/lab/safety). */
+  private readonly safety: SafetyMonitor;
   private readonly secret = randomBytes(24).toString('hex');
   private readonly nodes = new Map<NodeId, NodeSlot>();
   /** The cluster's committed log, gathered from the mirrors (see committed-log.ts); one per cluster run. */
@@ -108,6 +111,8 @@ export class LabController implements LabApi {
     private readonly exercisesDir: string | undefined,
   ) {
     this.events = new EventHub(windowEvents);
+    this.safety = new SafetyMonitor({ eventDetail, publish: (event) => this.events.publish(event) });
+    this.events.subscribe((events) => this.safety.observe(events));
     this.settings = initialSettings;
     this.clock = new LabTimeKeeper(initialSettings.timeScale);
     this.stepper = new ClusterStepper({
@@ -406,8 +411,10 @@ export class LabController implements LabApi {
     this.assertRunning();
     const callNs = monotonicNowNs();
     const result = await this.uiClient.request(request);
-    this.events.publish({ type: 'client-op', atNs: monotonicNowNs(), client: 0, op: request.op, key: request.key,
-      status: result.status, value: result.value, servedBy: result.servedBy, latencyMs: result.latencyMs, callNs });
+    const atNs = monotonicNowNs();
+    this.events.publish({ type: 'client-op', atNs, client: 0, op: request.op, key: request.key,
+      status: result.status, value: result.value, servedBy: result.servedBy, latencyMs: result.latencyMs, callNs,
+      ...(this.safety.clientOpCompleted(request.op, request.key, callNs, result, atNs) ? { stale: true as const } : {}) });
     return result;
   }
 
@@ -415,9 +422,10 @@ export class LabController implements LabApi {
     this.assertRunning();
     if (this.workload?.isRunning) throw new Error('a workload is already running; stop it first');
     this.workload = new Workload(spec, this.clientContext(), (op) => {
-      this.events.publish({ type: 'client-op', atNs: monotonicNowNs(), client: op.client + 1, op: op.op, key: op.key,
+      const atNs = monotonicNowNs();
+      this.events.publish({ type: 'client-op', atNs, client: op.client + 1, op: op.op, key: op.key,
         status: op.result.status, value: op.result.value, servedBy: op.result.servedBy, latencyMs: op.result.latencyMs,
-        callNs: op.callNs });
+        callNs: op.callNs, ...(this.safety.clientOpCompleted(op.op, op.key, op.callNs, op.result, atNs) ? { stale: true as const } : {}) });
     });
     this.workload.start();
   }

@@ -27,8 +27,24 @@ describe('raft-lab chaos', () => {
     const output = describeRun(run);
     expect(run.code, output).toBe(0);
     const summary = lastJsonLine(run);
-    expect(summary, output).toMatchObject({ linearizable: true, lostAcknowledgedWrites: 0, seed: 1 });
+    expect(summary, output).toMatchObject({ linearizable: true, lostAcknowledgedWrites: 0, seed: 1, invariantViolations: [] });
     expect(summary.ops, output).toBeGreaterThan(0);
     expect(readFileSync(history, 'utf8').trim().length, 'history file written').toBeGreaterThan(0);
+  });
+
+  it('--bugs double-vote: the live safety monitor catches the planted bug, the run fails and its last line names the invariant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raft-lab-chaos-test-'));
+    tempDirs.push(dir);
+    // Split votes (two followers time out at once) let a server hear two candidates of one term.
+    const run = await runCli(['chaos', '--nodes', '3', '--seconds', '20', '--clients', '2', '--keys', '2',
+      '--faults', 'split-vote', '--seed', '3', '--bugs', 'double-vote', '--history', join(dir, 'history.txt')], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(1);
+    const summary = lastJsonLine(run);
+    expect(summary.bugs, output).toEqual(['double-vote']);
+    expect(summary.invariantViolations, output).toContain('one-vote-per-term');
+    const lastLine = run.stdout.trim().split('\n').pop() ?? '';
+    expect(lastLine).toContain('one-vote-per-term');
+    expect(run.stdout, output).toMatch(/SAFETY VIOLATION: one-vote-per-term \(planted bug double-vote\)/);
   });
 });
