@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as zmq from 'zeromq';
 import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
 import {
@@ -33,8 +33,8 @@ import { ClusterStepper, type NextAction } from './cluster-stepper';
 import { describeStep, formatLabMs, MessageNotes } from './step-notes';
 import { SafetyMonitor } from './safety/safety-monitor';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
-import { summarizeExercise, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
-import { loadCatalog } from '../exercise/catalog';
+import { summarizeDemo, summarizeExercise, type Demo, type DemoSummary, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
+import { loadCatalog, loadDemos } from '../exercise/catalog';
 
 const STOP_GRACE_MS = 2000;
 const START_DEADLINE_MS = 20_000;
@@ -499,6 +499,21 @@ export class LabController implements LabApi {
     const found = loadCatalog('exercises', this.exercisesDir).find((exercise) => exercise.id === id);
     if (!found) throw new Error(`there is no exercise "${id}"`);
     return found;
+  }
+
+  async listDemos(): Promise<readonly DemoSummary[]> {
+    return loadDemos(this.demosDir).map(summarizeDemo);
+  }
+
+  async getDemo(id: string): Promise<Demo> {
+    const found = loadDemos(this.demosDir).find((demo) => demo.id === id);
+    if (!found) throw new Error(`there is no demo "${id}"`);
+    return found;
+  }
+
+  /** Demos live beside the exercises (assets/demos next to assets/exercises). */
+  private get demosDir(): string | undefined {
+    return this.exercisesDir === undefined ? undefined : join(dirname(this.exercisesDir), 'demos');
   }
 
   async getRecentEvents(limit: number): Promise<readonly LabEvent[]> {

@@ -4,7 +4,7 @@
 import type { BugName, NodeId, Role } from '../raft/types';
 import type { LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
-import type { Exercise, ExerciseSummary } from './exercise/schema';
+import type { Demo, DemoSummary, Exercise, ExerciseSummary } from './exercise/schema';
 import { NO_NETWORK_DELAY, TEACHING_NETWORK_DELAY, type HeldMessageAction, type NetworkDelayMs, type StepResult } from './lab-clock';
 
 export type { HeldMessageAction, NetworkDelayMs, StepResult } from './lab-clock';
@@ -216,6 +216,10 @@ export interface LabApi {
   listExercises(): Promise<readonly ExerciseSummary[]>;
   /** One exercise, whole (its cluster, steps, goals, hints, explanations and solutions). */
   getExercise(id: string): Promise<Exercise>;
+  /** The classroom demos that ship with the lab (assets/demos), in order. */
+  listDemos(): Promise<readonly DemoSummary[]>;
+  /** One demo, whole (its cluster and narrated steps). */
+  getDemo(id: string): Promise<Demo>;
   /** Events arrive in batches, in the lab's merged order. */
   subscribe(listener: (events: readonly LabEvent[]) => void): Unsubscribe;
 }

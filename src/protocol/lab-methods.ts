@@ -82,6 +82,8 @@ export const labMethodParams = {
   getRecentEvents: z.tuple([z.number().int().min(1).max(100_000)]),
   listExercises: z.tuple([]),
   getExercise: z.tuple([z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64)]),
+  listDemos: z.tuple([]),
+  getDemo: z.tuple([z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64)]),
 } as const satisfies Record<Exclude<keyof LabApi, 'subscribe'>, z.ZodType>;
 
 export type LabMethod = keyof typeof labMethodParams;

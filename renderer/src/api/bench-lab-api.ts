@@ -162,6 +162,7 @@ export function createBenchLabApi(options: BenchOptions): LabApi {
     setLinkFaults: nothing, healAll: nothing, setTimeScale: nothing, setNetworkDelay: nothing, freezeCluster: nothing,
     resumeCluster: nothing, timeoutNode: nothing, heldMessage: nothing,
     listExercises: async () => [], getExercise: async (id) => { throw new Error(`no exercise ${id} in the benchmark lab`); },
+    listDemos: async () => [], getDemo: async (id) => { throw new Error(`no demo ${id} in the benchmark lab`); },
     stepCluster: async () => ({ kind: 'none', node: null, messageId: null, labMs: 0, description: 'benchmark lab' }),
     clientRequest: async () => ({ status: 'unknown', value: null, servedBy: null, latencyMs: 0, error: 'benchmark lab', index: null }),
     startWorkload: nothing, stopWorkload: workload, getWorkload: workload,

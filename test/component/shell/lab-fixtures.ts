@@ -81,6 +81,8 @@ export function fakeLab(labSnapshot: LabSnapshot = snapshot([nodeView(1), nodeVi
     heldMessage: vi.fn(async () => undefined),
     listExercises: vi.fn(async () => []),
     getExercise: vi.fn(async (id: string) => { throw new Error(`no exercise ${id} in this test`); }),
+    listDemos: vi.fn(async () => []),
+    getDemo: vi.fn(async (id: string) => { throw new Error(`no demo ${id} in this test`); }),
     subscribe: vi.fn((listener: (events: readonly LabEvent[]) => void) => {
       listeners.add(listener);
       return () => { listeners.delete(listener); };
