@@ -53,7 +53,7 @@ test('presentation mode at 1280x720: no control panels, larger servers and type,
   await expect(page.locator('html')).toHaveAttribute('data-presentation', 'true');
   await expect(page.getByTestId('server-controls')).toBeHidden();
   await expect(page.getByTestId('client-console')).toBeHidden();
-  expect(await serverDiameter(page)).toBeGreaterThan(normal * 1.15);
+  expect(await serverDiameter(page)).toBeGreaterThan(normal * 1.1);
 
   // The timeline keeps a strip of the screen (scrolling inside it), its lanes in sight.
   const strip = await page.locator('footer.timeline-area').boundingBox();

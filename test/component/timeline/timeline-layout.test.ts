@@ -33,7 +33,7 @@ describe('timeline layout', () => {
     const history = story();
     const layout = layoutTimeline(inputFor(history));
     const titles = layout.arrowHits.map(arrowTitle);
-    expect(titles).toContainEqual(expect.stringMatching(/^AppendEntries S1→S2 t1 .* entries 1..1 .* — delivered after 10\.\d\d ms$/));
+    expect(titles).toContainEqual(expect.stringMatching(/^AppendEntries S1→S2 t1 .* entry 1 .* — delivered after 10\.\d\d ms$/));
     expect(titles).toContainEqual(expect.stringContaining('dropped: link blocked (partition, receiving side)'));
     const hit = layout.arrowHits.find((h) => h.id === 'a')!;
     expect(describeAt(layout, (hit.x1 + hit.x2) / 2, (hit.y1 + hit.y2) / 2)).toContain('delivered');
