@@ -45,3 +45,12 @@ test('the API refuses a WebSocket without the token', async ({ page }) => {
   }), lab.port);
   expect(outcome).toBe('refused');
 });
+
+test('a page opened without the token says to open the URL the lab printed, not "stopped"', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${lab.port}/`);
+  await expect(page.getByTestId('link-refused')).toContainText('URL the lab printed');
+  await expect(page.getByTestId('cluster-phase')).toHaveText('not connected');
+  await expect(page.getByTestId('view-mode')).not.toContainText('live');
+  await expect(page.getByTestId('cluster-state')).not.toContainText('press Start');
+  await expect(page.getByTestId('start-cluster')).toBeDisabled();
+});
