@@ -151,7 +151,7 @@ export class LabController implements LabApi {
     if (!Number.isInteger(settings.nodeCount) || settings.nodeCount < 1 || settings.nodeCount > this.maxNodes) {
       throw new Error(`node count must be between 1 and ${this.maxNodes}, got ${settings.nodeCount}`);
     }
-    if (settings.electionTimeoutMs[0] >= settings.electionTimeoutMs[1]) throw new Error('election timeout: min must be below max');
+    if (settings.electionTimeoutMs[0] > settings.electionTimeoutMs[1]) throw new Error('election timeout: min must not exceed max');
     this.settings = settings;
     this.faults.healAll();
     this.knownLeader = null;

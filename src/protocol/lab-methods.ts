@@ -15,7 +15,7 @@ const kvKey = z.string().min(1).max(256);
 export const clusterSettingsPatchSchema = z.strictObject({
   nodeCount: z.number().int().min(1).max(MAX_HEADLESS_NODES).optional(),
   electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)])
-    .refine(([min, max]) => min < max, 'electionTimeoutMs: min must be below max').optional(),
+    .refine(([min, max]) => min <= max, 'electionTimeoutMs: min must not exceed max (equal: a fixed timeout)').optional(),
   heartbeatMs: z.number().int().min(5).max(30_000).optional(),
   timeScale: z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE).optional(),
   networkDelayMs: networkDelaySchema.optional(),

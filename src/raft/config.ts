@@ -33,7 +33,8 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
   assert(members.includes(id), `node id ${id} is not among members [${members.join(', ')}]`);
   const [minMs, maxMs] = config.electionTimeoutMs;
   assert(Number.isFinite(minMs) && minMs > 0, `electionTimeoutMs min must be > 0, got ${minMs}`);
-  assert(Number.isFinite(maxMs) && maxMs > minMs, `electionTimeoutMs must be a range [min, max) with max > min, got [${minMs}, ${maxMs})`);
+  // min == max is a fixed timeout with no randomness (legal, and the paper's worst case in Figure 16).
+  assert(Number.isFinite(maxMs) && maxMs >= minMs, `electionTimeoutMs must be a range [min, max) with max >= min, got [${minMs}, ${maxMs})`);
   assert(Number.isFinite(config.heartbeatMs) && config.heartbeatMs > 0, `heartbeatMs must be > 0, got ${config.heartbeatMs}`);
   const maxEntries = config.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE;
   assert(Number.isSafeInteger(maxEntries) && maxEntries >= 1, `maxEntriesPerMessage must be an integer >= 1, got ${maxEntries}`);

@@ -4,7 +4,7 @@
 import { fail } from './assert';
 
 export interface Random {
-  /** Uniform integer in [minInclusive, maxExclusive). */
+  /** Uniform integer in [minInclusive, maxExclusive); exactly minInclusive when the two are equal (a fixed value). */
   intInRange(minInclusive: number, maxExclusive: number): number;
 }
 
@@ -24,6 +24,9 @@ export function createRandom(seed: number, nodeId: number): Random {
   };
   return {
     intInRange(minInclusive: number, maxExclusive: number): number {
+      // min == max asks for no randomness at all (a fixed election timeout: Figure 16's 150–150 ms); it draws
+      // nothing, so the other draws of the sequence do not move.
+      if (maxExclusive === minInclusive && Number.isFinite(minInclusive)) return minInclusive;
       if (!(maxExclusive > minInclusive)) fail(`empty random range [${minInclusive}, ${maxExclusive})`);
       const span = maxExclusive - minInclusive;
       const value = minInclusive + Math.floor((nextUint32() / 0x1_0000_0000) * span);

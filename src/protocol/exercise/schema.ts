@@ -99,7 +99,7 @@ export type Action = z.infer<typeof actionSchema>;
 export const clusterSpecSchema = z.strictObject({
   nodes: z.number().int().min(1).max(MAX_NODES_IN_EXERCISE),
   electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)])
-    .refine(([min, max]) => min < max, 'electionTimeoutMs: min must be below max').optional(),
+    .refine(([min, max]) => min <= max, 'electionTimeoutMs: min must not exceed max (equal: a fixed timeout)').optional(),
   heartbeatMs: z.number().int().min(5).max(30_000).optional(),
   timeScale: z.number().min(1).max(100).optional(),
   networkDelayMs: z.tuple([z.number().min(0).max(5000), z.number().min(0).max(5000)])

@@ -88,7 +88,7 @@ describe('bounded outputs', () => {
   it('Invalid configurations are refused at construction', () => {
     const base = nodeConfig(1, [1, 2, 3]);
     expect(() => createRaftNode({ ...base, id: 4 }, null, 0)).toThrow(/not among members/);
-    expect(() => createRaftNode({ ...base, electionTimeoutMs: [300, 300] }, null, 0)).toThrow(/max > min/);
+    expect(() => createRaftNode({ ...base, electionTimeoutMs: [300, 299] }, null, 0)).toThrow(/max >= min/);
     expect(() => createRaftNode({ ...base, maxEntriesPerMessage: 0 }, null, 0)).toThrow(/maxEntriesPerMessage/);
     expect(() => createRaftNode(base, { hardState: { term: 1, votedFor: null }, entries: logOfTerms([2]) }, 0)).toThrow(/beyond persisted term/);
   });
