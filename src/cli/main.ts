@@ -11,6 +11,9 @@ commands:
   sim [--seeds N | --seed S] [--bench]   run the deterministic simulator
   bench --nodes N --clients C --seconds S [--vs-etcd]   write throughput and latency (fsync on)
   failover --trials T             kill the leader T times; time until the next acknowledged write
+  experiment fig16 --out DIR [--nodes N] [--trials T] [--ranges a-b,c-d] [--delay a-b] [--cap-ms MS] [--seed S]
+  experiment clients --out DIR [--nodes N] [--clients 1,2,...,64] [--seconds S] [--vs-etcd]
+                                  the paper's Figure 16 / the write path against client count: CSV, SVG and JSON in DIR
   exercise list [--json] | check FILE | run ID|FILE [--all] | schema
                                   guided exercises: list, validate, play on a real cluster and check every goal
   demo list [--json] | check FILE | run ID|FILE [--all] | schema
@@ -29,6 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim')).runSimCommand,
   bench: async () => (await import('./bench')).runBenchCommand,
   failover: async () => (await import('./failover')).runFailoverCommand,
+  experiment: async () => (await import('./experiment')).runExperimentCommand,
   exercise: async () => (await import('./exercise')).runExerciseCommand,
   demo: async () => (await import('./demo')).runDemoCommand,
 };

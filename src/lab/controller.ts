@@ -35,6 +35,9 @@ import { SafetyMonitor } from './safety/safety-monitor';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
 import { summarizeDemo, summarizeExercise, type Demo, type DemoSummary, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
 import { loadCatalog, loadDemos } from '../exercise/catalog';
+import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
+import type { ExperimentSpec, ExperimentState } from '../protocol/experiments';
+import { ExperimentRunner } from './experiments/experiment-runner';
 
 const STOP_GRACE_MS = 2000;
 const START_DEADLINE_MS = 20_000;
@@ -98,6 +101,9 @@ export class LabController implements LabApi {
   private readonly messageNotes = new MessageNotes();
   /** Steps, timeouts and held-message actions run one at a time, in the order asked. */
   private stepChain: Promise<unknown> = Promise.resolve();
+  /** Experiments (Figure 16, the client sweep) run on a lab of their own: see experiments/experiment-runner.ts. */
+  private readonly experiments = new ExperimentRunner(() => LabController.create({ launcher: this.launcher,
+    maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000, eventDetail: 'quiet' }));
 
   private constructor(
     private readonly control: zmq.Router,
@@ -194,6 +200,7 @@ export class LabController implements LabApi {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.experiments.close();
     await this.stopCluster();
     this.closed = true;
     this.events.close();
@@ -204,6 +211,7 @@ export class LabController implements LabApi {
 
   /** Last resort from a process 'exit' handler: synchronous, kills whatever still runs. */
   killAllNow(): void {
+    this.experiments.killAllNow();
     for (const slot of this.nodes.values()) {
       slot.process?.signal('SIGCONT');
       slot.process?.signal('SIGKILL');
@@ -412,10 +420,11 @@ export class LabController implements LabApi {
     const callNs = monotonicNowNs();
     const result = await this.uiClient.request(request);
     const atNs = monotonicNowNs();
+    const stale = this.safety.clientOpCompleted(request.op, request.key, callNs, result, atNs);
     this.events.publish({ type: 'client-op', atNs, client: 0, op: request.op, key: request.key,
       status: result.status, value: result.value, servedBy: result.servedBy, latencyMs: result.latencyMs, callNs,
-      ...(this.safety.clientOpCompleted(request.op, request.key, callNs, result, atNs) ? { stale: true as const } : {}) });
-    return result;
+      ...(stale ? { stale: true } : {}) });
+    return stale ? { ...result, stale: true } : result;
   }
 
   async startWorkload(spec: WorkloadSpec): Promise<void> {
@@ -499,6 +508,20 @@ export class LabController implements LabApi {
     const found = loadCatalog('exercises', this.exercisesDir).find((exercise) => exercise.id === id);
     if (!found) throw new Error(`there is no exercise "${id}"`);
     return found;
+  }
+
+  // ---- experiments (delegated: experiments/experiment-runner.ts) ----------------------------------------------
+
+  async startExperiment(spec: ExperimentSpec): Promise<ExperimentState> {
+    return this.experiments.start(spec);
+  }
+
+  async getExperiment(fromRow: number): Promise<ExperimentState> {
+    return this.experiments.state(fromRow);
+  }
+
+  cancelExperiment(): Promise<ExperimentState> {
+    return this.experiments.cancel();
   }
 
   async listDemos(): Promise<readonly DemoSummary[]> {

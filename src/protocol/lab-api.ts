@@ -5,6 +5,7 @@ import type { BugName, NodeId, Role } from '../raft/types';
 import type { LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
 import type { Demo, DemoSummary, Exercise, ExerciseSummary } from './exercise/schema';
+import type { ExperimentSpec, ExperimentState } from './experiments';
 import { NO_NETWORK_DELAY, TEACHING_NETWORK_DELAY, type HeldMessageAction, type NetworkDelayMs, type StepResult } from './lab-clock';
 
 export type { HeldMessageAction, NetworkDelayMs, StepResult } from './lab-clock';
@@ -77,8 +78,10 @@ export interface ClientResult {
   readonly latencyMs: number;
   /** Why it failed or is unknown, in words. */
   readonly error: string | null;
-  /** Log index of the write (writes only, when known). */
+  /** Log index of the write (writes only, when known); for a get, the read index it was served at. */
   readonly index: number | null;
+  /** A get whose value the lab's safety monitor proved stale: it missed a write committed before it was called. */
+  readonly stale?: boolean;
 }
 
 export interface WorkloadSpec {
@@ -216,6 +219,15 @@ export interface LabApi {
   listExercises(): Promise<readonly ExerciseSummary[]>;
   /** One exercise, whole (its cluster, steps, goals, hints, explanations and solutions). */
   getExercise(id: string): Promise<Exercise>;
+  /**
+   * Start one of the paper's experiments (Figure 16, or the write path against client count) on node processes of
+   * its own, apart from the lab's cluster; answers at once. One at a time.
+   */
+  startExperiment(spec: ExperimentSpec): Promise<ExperimentState>;
+  /** The running or last experiment: progress, and its result rows from `fromRow` on (poll with what you have). */
+  getExperiment(fromRow: number): Promise<ExperimentState>;
+  /** Stop the running experiment: its processes are stopped; what it measured so far stays readable. */
+  cancelExperiment(): Promise<ExperimentState>;
   /** The classroom demos that ship with the lab (assets/demos), in order. */
   listDemos(): Promise<readonly DemoSummary[]>;
   /** One demo, whole (its cluster and narrated steps). */

@@ -7,6 +7,7 @@ import { linkFaultsSchema } from './link-faults';
 import { isBugName } from '../raft/planted-bugs';
 import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema } from './lab-clock';
 import { MAX_MESSAGE_ID_CHARS } from './validate';
+import { experimentSpecSchema, MAX_FIG16_RANGES, MAX_FIG16_TRIALS } from './experiments';
 
 const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
 const kvText = z.string().max(64 * 1024);
@@ -84,6 +85,9 @@ export const labMethodParams = {
   getExercise: z.tuple([z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64)]),
   listDemos: z.tuple([]),
   getDemo: z.tuple([z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64)]),
+  startExperiment: z.tuple([experimentSpecSchema]),
+  getExperiment: z.tuple([z.number().int().min(0).max(MAX_FIG16_TRIALS * MAX_FIG16_RANGES)]),
+  cancelExperiment: z.tuple([]),
 } as const satisfies Record<Exclude<keyof LabApi, 'subscribe'>, z.ZodType>;
 
 export type LabMethod = keyof typeof labMethodParams;

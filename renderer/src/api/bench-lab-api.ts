@@ -3,6 +3,7 @@
 // so the renderer alone is measured. Commands do nothing.
 import type { LabEvent, MessageView, NodeStateView, UnsequencedLabEvent } from '../../../src/protocol/events';
 import { DEFAULT_SETTINGS, type LabApi, type LabSnapshot, type NodeView } from '../../../src/protocol/lab-api';
+import { idleExperimentState } from '../../../src/protocol/experiments';
 
 export interface BenchOptions {
   readonly eventsPerSecond: number;
@@ -163,6 +164,8 @@ export function createBenchLabApi(options: BenchOptions): LabApi {
     resumeCluster: nothing, timeoutNode: nothing, heldMessage: nothing,
     listExercises: async () => [], getExercise: async (id) => { throw new Error(`no exercise ${id} in the benchmark lab`); },
     listDemos: async () => [], getDemo: async (id) => { throw new Error(`no demo ${id} in the benchmark lab`); },
+    startExperiment: async () => { throw new Error('no experiments in the benchmark lab'); },
+    getExperiment: async () => idleExperimentState(), cancelExperiment: async () => idleExperimentState(),
     stepCluster: async () => ({ kind: 'none', node: null, messageId: null, labMs: 0, description: 'benchmark lab' }),
     clientRequest: async () => ({ status: 'unknown', value: null, servedBy: null, latencyMs: 0, error: 'benchmark lab', index: null }),
     startWorkload: nothing, stopWorkload: workload, getWorkload: workload,

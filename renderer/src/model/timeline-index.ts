@@ -91,6 +91,10 @@ export class TimelineIndex {
         this.markerList.push({ seq: event.seq, atNs: event.atNs, keyNs, kind: event.action, nodes: event.nodes,
           label: event.description });
         break;
+      case 'violation':
+        this.markerList.push({ seq: event.seq, atNs: event.atNs, keyNs, kind: 'violation', nodes: event.nodes,
+          label: `safety violated: ${event.statement} — ${event.detail}` });
+        break;
       case 'client-op':
         this.clientOpList.push({ seq: event.seq, opKey: clientOpKey(event.client, event.callNs), client: event.client,
           label: clientOpLabel(event), status: event.status, callNs: event.callNs, retNs: event.atNs, keyNs });

@@ -40,8 +40,11 @@ export interface LaneSegment {
   endSeq: number | null;
 }
 
-/** 'snapshot': a follower installed the leader's snapshot (Figure 13), a moment worth finding on the timeline. */
-export type MarkerKind = FaultAction | 'leader' | 'snapshot';
+/**
+ * 'snapshot': a follower installed the leader's snapshot (Figure 13), a moment worth finding on the timeline.
+ * 'violation': the lab's safety monitor proved a Raft safety property broken then.
+ */
+export type MarkerKind = FaultAction | 'leader' | 'snapshot' | 'violation';
 
 export interface TimelineMarker {
   readonly seq: number;

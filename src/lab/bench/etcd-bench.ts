@@ -13,7 +13,8 @@ export function findEtcd(): string | null {
   return found.status === 0 ? found.stdout.trim() || null : null;
 }
 
-export async function benchEtcd(binary: string, options: { nodes: number; clients: number; seconds: number; keys: number }): Promise<LoadResult> {
+export async function benchEtcd(binary: string, options: { nodes: number; clients: number; seconds: number; keys: number },
+  signal?: AbortSignal): Promise<LoadResult> {
   const dataRoot = mkdtempSync(join(tmpdir(), 'raft-lab-etcd-'));
   const members: { name: string; clientPort: number; peerPort: number }[] = [];
   for (let i = 1; i <= options.nodes; i += 1) members.push({ name: `e${i}`, clientPort: await freePort(), peerPort: await freePort() });
@@ -25,6 +26,9 @@ export async function benchEtcd(binary: string, options: { nodes: number; client
     '--initial-cluster', initialCluster, '--initial-cluster-state', 'new', '--initial-cluster-token', 'raft-lab-bench',
     '--heartbeat-interval', '50', '--election-timeout', '300', '--log-level', 'error',
   ], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  // A cancelled run (or a lab on its way out) kills etcd at once; the measuring loop then ends on failed requests.
+  const killAll = (): void => { for (const child of processes) child.kill('SIGKILL'); };
+  signal?.addEventListener('abort', killAll, { once: true });
   const agent = new Agent({ keepAlive: true, maxSockets: options.clients * 2 });
   try {
     const leaderPort = await waitForEtcdLeader(members.map((m) => m.clientPort), agent);
@@ -38,7 +42,8 @@ export async function benchEtcd(binary: string, options: { nodes: number; client
     return await runClosedLoop(options.clients, options.seconds, (worker, n) => put(worker, n, 'k'));
   } finally {
     agent.destroy();
-    for (const child of processes) child.kill('SIGKILL');
+    signal?.removeEventListener('abort', killAll);
+    killAll();
     await Promise.all(processes.map((child) => new Promise((resolve) => child.exitCode !== null ? resolve(null) : child.once('exit', resolve))));
     rmSync(dataRoot, { recursive: true, force: true });
   }

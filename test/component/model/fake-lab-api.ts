@@ -29,7 +29,8 @@ export function fakeLabApi(snapshot: LabSnapshot, recent: readonly LabEvent[] = 
     setLinkFaults: unsupported, healAll: unsupported, setTimeScale: unsupported, clientRequest: unsupported,
     startWorkload: unsupported, stopWorkload: unsupported, getWorkload: unsupported, setNetworkDelay: unsupported,
     freezeCluster: unsupported, resumeCluster: unsupported, stepCluster: unsupported, timeoutNode: unsupported,
-    heldMessage: unsupported, listExercises: unsupported, getExercise: unsupported, listDemos: unsupported, getDemo: unsupported,
+    heldMessage: unsupported, listExercises: unsupported, getExercise: unsupported, listDemos: unsupported, getDemo: unsupported, startExperiment: unsupported,
+    getExperiment: unsupported, cancelExperiment: unsupported,
   };
   return { api, emit: (events) => { for (const listener of listeners) listener(events); }, listenerCount: () => listeners.size };
 }

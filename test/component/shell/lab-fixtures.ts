@@ -11,6 +11,7 @@ import {
   type WorkloadReport,
 } from '../../../src/protocol/lab-api';
 import type { LabView, NodeViewState } from '../../../renderer/src/model/lab-view';
+import { idleExperimentState } from '../../../src/protocol/experiments';
 
 export function nodeState(id: number, patch: Partial<NodeViewState> = {}): NodeViewState {
   return {
@@ -83,6 +84,9 @@ export function fakeLab(labSnapshot: LabSnapshot = snapshot([nodeView(1), nodeVi
     getExercise: vi.fn(async (id: string) => { throw new Error(`no exercise ${id} in this test`); }),
     listDemos: vi.fn(async () => []),
     getDemo: vi.fn(async (id: string) => { throw new Error(`no demo ${id} in this test`); }),
+    startExperiment: vi.fn(async () => idleExperimentState()),
+    getExperiment: vi.fn(async () => idleExperimentState()),
+    cancelExperiment: vi.fn(async () => idleExperimentState()),
     subscribe: vi.fn((listener: (events: readonly LabEvent[]) => void) => {
       listeners.add(listener);
       return () => { listeners.delete(listener); };

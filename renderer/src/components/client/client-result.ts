@@ -5,8 +5,13 @@ import type { ClientOutcome } from '../../stores/commands-store';
 export const PENDING_TEXT = '…';
 export const ABSENT_TEXT = '(absent)';
 
-/** How an answer looks: an ordinary "not applied" (a cas that found another value) is not a failure. */
-export type ResultLook = 'ok' | 'not-applied' | 'fail' | 'unknown' | 'bad' | 'pending';
+/**
+ * How an answer looks: an ordinary "not applied" (a cas that found another value) is not a failure; a read the lab's
+ * safety monitor proved stale is not "ok".
+ */
+export type ResultLook = 'ok' | 'stale' | 'not-applied' | 'fail' | 'unknown' | 'bad' | 'pending';
+
+export const STALE_NOTE = 'stale: a write committed before this read was missed';
 
 function quoted(value: string | null | undefined): string {
   return value === null || value === undefined ? 'absent' : `"${value}"`;
@@ -26,7 +31,7 @@ export function clientResultText(outcome: ClientOutcome): string {
   if (outcome.callError !== null) return outcome.callError;
   const result = outcome.result;
   if (result === null) return PENDING_TEXT;
-  if (result.status === 'ok') return outcome.request.op === 'get' ? (result.value ?? ABSENT_TEXT) : 'ok';
+  if (result.status === 'ok') return outcome.request.op === 'get' ? `${result.value ?? ABSENT_TEXT}${result.stale === true ? ' (stale)' : ''}` : 'ok';
   if (isCasMismatch(outcome)) return `not applied: the value was ${quoted(result.value)}, not ${quoted(outcome.request.from)}`;
   if (result.status === 'fail') return result.error ?? 'failed: not applied';
   return result.error ?? 'unknown: no answer in time; the write may or may not have happened';
@@ -35,6 +40,7 @@ export function clientResultText(outcome: ClientOutcome): string {
 export function clientResultLook(outcome: ClientOutcome): ResultLook {
   if (outcome.callError !== null) return 'bad';
   if (outcome.result === null) return 'pending';
+  if (outcome.result.stale === true) return 'stale';
   return isCasMismatch(outcome) ? 'not-applied' : outcome.result.status;
 }
 
@@ -48,7 +54,7 @@ function answeredBy(outcome: ClientOutcome, servedBy: number): string {
 export function clientResultDetail(outcome: ClientOutcome): string {
   const result = outcome.result;
   if (result === null) return outcome.callError === null ? 'waiting for the cluster…' : '';
-  const parts = [isCasMismatch(outcome) ? 'not applied' : result.status, `${result.latencyMs.toFixed(1)} ms`];
+  const parts = [isCasMismatch(outcome) ? 'not applied' : result.stale === true ? STALE_NOTE : result.status, `${result.latencyMs.toFixed(1)} ms`];
   if (result.servedBy !== null) parts.push(answeredBy(outcome, result.servedBy));
   if (result.index !== null) parts.push(`log index ${result.index}`);
   return parts.join(' · ');

@@ -18,7 +18,7 @@ export interface EventFilter {
 export const NO_FILTER: EventFilter = { showHeartbeats: false, idea: null, node: null, type: null, term: null, text: '' };
 
 export const EVENT_TYPES: readonly LabEventType[] = ['raft', 'message', 'node-state', 'log-write', 'kv-state', 'node-status', 'node-alive',
-  'fault', 'client-op', 'cluster-phase', 'error'];
+  'fault', 'client-op', 'cluster-phase', 'error', 'violation'];
 
 /** True when the log shows a subset chosen by the reader (hiding heartbeats, the default, is not counted). */
 export function isFiltering(filter: EventFilter): boolean {

@@ -54,6 +54,8 @@ export function hasIdea(event: LabEvent, idea: EventIdea): boolean {
     case 'error':
     case 'node-status':
       return idea === 'faults';
+    case 'violation':
+      return true; // a broken safety property matters whatever the reader is looking at
     default:
       return idea === 'faults' && labClockNote(event) !== null;
   }

@@ -100,9 +100,10 @@ export function renderTimelineOverlay(layout: TimelineLayout, paint: Paint): str
   const out: string[] = [];
   const bottom = layout.heightPx - 4;
   for (const marker of layout.markers) {
+    const color = paint(marker.kind === 'violation' ? 'error-fg' : 'fg'); // a broken safety property stands out
     out.push(`<g data-marker="${marker.kind}"><title>${escapeXml(marker.label)}</title>` +
-      `<path d="M${marker.x.toFixed(1)} ${marker.y1.toFixed(1)}V${marker.y2.toFixed(1)}" style="stroke:${paint('fg')};stroke-width:1;stroke-dasharray:2 3;stroke-opacity:0.8"/>` +
-      `<text x="${marker.x.toFixed(1)}" y="${(marker.y1 + 10).toFixed(1)}" text-anchor="middle" style="fill:${paint('fg')};font-size:13px">${marker.glyph}</text></g>`);
+      `<path d="M${marker.x.toFixed(1)} ${marker.y1.toFixed(1)}V${marker.y2.toFixed(1)}" style="stroke:${color};stroke-width:1;stroke-dasharray:2 3;stroke-opacity:0.8"/>` +
+      `<text x="${marker.x.toFixed(1)}" y="${(marker.y1 + 10).toFixed(1)}" text-anchor="middle" style="fill:${color};font-size:13px">${marker.glyph}</text></g>`);
   }
   if (layout.cursorX !== null) {
     out.push(`<path data-cursor="1" d="M${layout.cursorX.toFixed(1)} 14V${bottom}" style="stroke:${paint('leader')};stroke-width:1.5;stroke-dasharray:4 2"/>`,
