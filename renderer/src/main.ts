@@ -7,6 +7,7 @@ import { connectLab } from './api/connect-lab';
 import { useCommandsStore } from './stores/commands-store';
 import { useLabStore } from './stores/lab-store';
 import { useExerciseStore } from './stores/exercise-store';
+import { useDemoStore } from './stores/demo-store';
 import './styles.css';
 
 function messageOf(error: unknown): string {
@@ -33,5 +34,6 @@ const api = connectLab((state) => {
 });
 commands.attach(api);
 useExerciseStore(pinia).attach(api);
+useDemoStore(pinia).attach(api);
 app.mount('#app');
 lab.attach(api).catch((error: unknown) => commands.reportError(`Cannot reach the lab: ${messageOf(error)}`, 'bridge'));

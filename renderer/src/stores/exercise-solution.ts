@@ -1,54 +1,10 @@
 // "Show me" in the app: plays a step's solution through the same actions as the headless runner, against the
-// app's LabApi. Waits are driven by the lab's event batches (the World changes only when events arrive).
-import type { LabApi } from '../../../src/protocol/lab-api';
-import { performAction, type ActionContext } from '../../../src/protocol/exercise/actions';
-import type { StepContext } from '../../../src/protocol/exercise/conditions';
+// app's LabApi, within the step's wall-clock budget.
+import { performAction } from '../../../src/protocol/exercise/actions';
 import type { ExerciseStep } from '../../../src/protocol/exercise/schema';
-import type { World } from '../../../src/protocol/exercise/world';
+import { appActionContext, type ActionHost } from './lab-action-context';
 
-/** After a lab call, the events it caused reach the app within a batch or two; never wait longer than this for them. */
-const SETTLE_MS = 250;
-
-export interface SolutionHost {
-  readonly api: LabApi;
-  readonly world: World;
-  context(): StepContext;
-  answer(text: string): void;
-  /** Called after every batch of events the app receives. */
-  readonly batchWaiters: Set<() => void>;
-}
-
-export async function playSolution(step: ExerciseStep, host: SolutionHost): Promise<void> {
-  const deadlineMs = performance.now() + step.withinMs;
-  const waitFor = (holds: () => boolean, limitMs: number, what: string): Promise<void> => {
-    if (holds()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!holds()) return;
-        clearTimeout(timer);
-        host.batchWaiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        host.batchWaiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, limitMs);
-      host.batchWaiters.add(check);
-    });
-  };
-  const context: ActionContext = {
-    api: host.api,
-    world: host.world,
-    step: host.context,
-    waitFor,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    answer: host.answer,
-    remainingMs: () => Math.max(0, deadlineMs - performance.now()),
-    settle: () => new Promise((resolve) => {
-      const done = (): void => { clearTimeout(timer); host.batchWaiters.delete(done); resolve(); };
-      const timer = setTimeout(done, SETTLE_MS);
-      host.batchWaiters.add(done);
-    }),
-  };
+export async function playSolution(step: ExerciseStep, host: ActionHost): Promise<void> {
+  const context = appActionContext(host, performance.now() + step.withinMs);
   for (const action of step.solution) await performAction(action, context);
 }
