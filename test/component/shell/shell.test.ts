@@ -44,11 +44,17 @@ describe('keyboard shortcuts', () => {
     host.unmount();
   });
 
-  it('space pauses the view, t switches theme, ? opens help, Esc closes it', async () => {
-    await attached(fakeLab());
+  it('space pauses the cluster (v only the view), t switches theme, ? opens help, Esc closes it', async () => {
+    const lab = fakeLab();
+    await attached(lab);
     const host = mount(ShortcutHost, { attachTo: document.body });
     press(' ');
+    await flushPromises();
+    expect(lab.api.freezeCluster).toHaveBeenCalledTimes(1);
+    expect(useLabStore().viewPaused).toBe(false);
+    press('v');
     expect(useLabStore().viewPaused).toBe(true);
+    press('v');
     const theme = useUiStore().theme;
     press('t');
     expect(useUiStore().theme).not.toBe(theme);
@@ -56,6 +62,26 @@ describe('keyboard shortcuts', () => {
     expect(useUiStore().helpOpen).toBe(true);
     press('Escape');
     expect(useUiStore().helpOpen).toBe(false);
+    host.unmount();
+  });
+
+  it('on a paused cluster, space runs it, s steps it, o times out the selected server', async () => {
+    const lab = fakeLab();
+    await attached(lab);
+    lab.emit([{ seq: 1, atNs: 2e9, type: 'lab-clock', segment: { anchorNs: 2e9, labMs: 500, timeScale: 10, frozen: true }, networkDelayMs: [8, 15] }]);
+    useLabStore().flushPending();
+    const host = mount(ShortcutHost, { attachTo: document.body });
+    press('s');
+    await flushPromises();
+    expect(lab.api.stepCluster).toHaveBeenCalledTimes(1);
+    press('2');
+    press('o');
+    await flushPromises();
+    expect(lab.api.timeoutNode).toHaveBeenCalledWith(2);
+    press(' ');
+    await flushPromises();
+    expect(lab.api.resumeCluster).toHaveBeenCalledTimes(1);
+    expect(lab.api.freezeCluster).not.toHaveBeenCalled();
     host.unmount();
   });
 
