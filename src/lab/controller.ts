@@ -649,6 +649,8 @@ export class LabController implements LabApi {
       preVote: this.settings.preVote,
       checkQuorum: this.settings.checkQuorum,
       bugs: [...this.settings.bugs],
+      ...(this.settings.snapshotEveryEntries === undefined ? {} : { snapshotEveryEntries: this.settings.snapshotEveryEntries }),
+      ...(this.settings.snapshotKeepEntries === undefined ? {} : { snapshotKeepEntries: this.settings.snapshotKeepEntries }),
       randomSeed: this.settings.timerSeed,
       faults: tables[slot.view.id] ?? { outbound: {}, blockedFrom: [] },
       eventDetail: this.eventDetail,

@@ -19,7 +19,7 @@ import type { PeerFrame } from '../protocol/wire';
 import type { SendFate } from './transport/peer-transport';
 import { createRaftNode, type BugName } from '../raft';
 import { KvStateMachine } from '../kv/state-machine';
-import { NODE_SNAPSHOT_CHUNK_CHARS } from './snapshot-policy';
+import { NODE_SNAPSHOT_CHUNK_CHARS, snapshotPolicyOf } from './snapshot-policy';
 import { kvStateEvent } from './kv-state-report';
 
 /** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
@@ -243,7 +243,7 @@ class NodeProcessMain {
     }, this.opened.recovered, clock.nowMs());
     const runtime = new RaftRuntime({
       nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, networkDelay, kv,
-      reporter: this.reporter, eventDetail: config.eventDetail, snapshotPolicy: this.env.snapshotPolicy,
+      reporter: this.reporter, eventDetail: config.eventDetail, snapshotPolicy: snapshotPolicyOf(config, this.env.snapshotPolicy),
       onError: (message) => this.reportError(message), onLogCompacted: collectGarbage, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
     });
     this.runtime = runtime;

@@ -31,6 +31,16 @@ export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicyOptions = { everyEntries: 20
 export const MAX_SNAPSHOT_EVERY_ENTRIES = 1_000_000;
 export const MAX_SNAPSHOT_KEEP_ENTRIES = 1_000_000;
 
+/**
+ * The policy a node runs: the cluster's, where its configuration sets one (ClusterSettings.snapshotEveryEntries, for
+ * exercises that compact at a small scale), field by field over the node's own (its environment, or the defaults).
+ */
+export function snapshotPolicyOf(
+  config: { readonly snapshotEveryEntries?: number; readonly snapshotKeepEntries?: number }, own: SnapshotPolicyOptions,
+): SnapshotPolicyOptions {
+  return { everyEntries: config.snapshotEveryEntries ?? own.everyEntries, keepEntries: config.snapshotKeepEntries ?? own.keepEntries };
+}
+
 export interface DueCompaction {
   readonly index: number;
   readonly data: string;

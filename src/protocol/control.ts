@@ -114,6 +114,9 @@ export const nodeConfigSchema = z.strictObject({
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(16),
+  /** The cluster's compaction policy (ClusterSettings.snapshotEveryEntries); absent: the node's own. */
+  snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
+  snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
   randomSeed: z.number().int().nonnegative(),
   faults: faultTableSchema,
   eventDetail: z.enum(EVENT_DETAILS),

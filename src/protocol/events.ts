@@ -69,6 +69,9 @@ export const clusterSettingsSchema = z.object({
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.custom<BugName>((value) => typeof value === 'string' && isBugName(value), 'unknown planted bug')).max(16),
+  /** Optional: absent unless a cluster sets its own compaction policy. */
+  snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
+  snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
 });
 
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };

@@ -50,6 +50,13 @@ export interface ClusterSettings {
   readonly checkQuorum: boolean;
   /** Planted bugs: instructor section only; empty for students. */
   readonly bugs: readonly BugName[];
+  /**
+   * Log compaction (§7) at a small scale, for exercises: a node takes a snapshot every this many applied entries and
+   * keeps `snapshotKeepEntries` entries before it in its log. Absent: the node's own policy (every 2,000 entries
+   * keeping 1,000, or RAFT_LAB_SNAPSHOT_EVERY_ENTRIES / _KEEP_ENTRIES); 0 turns compaction off.
+   */
+  readonly snapshotEveryEntries?: number;
+  readonly snapshotKeepEntries?: number;
 }
 
 export type KvOpName = 'get' | 'put' | 'delete' | 'cas';

@@ -12,6 +12,8 @@ import { experimentSpecSchema, MAX_FIG16_RANGES, MAX_FIG16_TRIALS } from './expe
 const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
 const kvText = z.string().max(64 * 1024);
 const kvKey = z.string().min(1).max(256);
+/** A snapshot policy's count (see ClusterSettings.snapshotEveryEntries); the node's own bound. */
+const snapshotEntries = z.number().int().min(0).max(1_000_000);
 
 export const clusterSettingsPatchSchema = z.strictObject({
   nodeCount: z.number().int().min(1).max(MAX_HEADLESS_NODES).optional(),
@@ -25,6 +27,8 @@ export const clusterSettingsPatchSchema = z.strictObject({
   preVote: z.boolean().optional(),
   checkQuorum: z.boolean().optional(),
   bugs: z.array(z.string().max(64).refine(isBugName, 'unknown planted bug')).max(16).optional(),
+  snapshotEveryEntries: snapshotEntries.optional(),
+  snapshotKeepEntries: snapshotEntries.optional(),
 });
 
 export const clientRequestSchema = z.strictObject({

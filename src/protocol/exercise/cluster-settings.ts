@@ -16,6 +16,8 @@ export function clusterSettingsOf(spec: ClusterSpec): ClusterSettings {
     ...(spec.startPaused === undefined ? {} : { startPaused: spec.startPaused }),
     ...(spec.preVote === undefined ? {} : { preVote: spec.preVote }),
     ...(spec.checkQuorum === undefined ? {} : { checkQuorum: spec.checkQuorum }),
+    ...(spec.snapshotEveryEntries === undefined ? {} : { snapshotEveryEntries: spec.snapshotEveryEntries }),
+    ...(spec.snapshotKeepEntries === undefined ? {} : { snapshotKeepEntries: spec.snapshotKeepEntries }),
     // Validated as bug names by the schema (isBugName).
     bugs: (spec.bugs ?? []) as BugName[],
   };

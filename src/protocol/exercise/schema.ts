@@ -108,6 +108,9 @@ export const clusterSpecSchema = z.strictObject({
   startPaused: z.boolean().optional(),
   preVote: z.boolean().optional(),
   checkQuorum: z.boolean().optional(),
+  /** Log compaction at a small scale (§7): a snapshot every N applied entries, keeping K before it (lab-api.ts). */
+  snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
+  snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
   /** Sealed: never shown to a student (Settings says only that the exercise runs a modified Raft). */
   bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(8).optional(),
 });
