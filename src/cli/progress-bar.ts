@@ -1,17 +1,9 @@
 // Progress on the terminal: a bar with the share done, time spent and time left, redrawn in place on a terminal
 // (stderr, so stdout stays the run's record), or a plain line now and then when the output is a file or a pipe.
-import type { ExperimentProgress } from '../protocol/experiments';
+import { formatDuration, type ExperimentProgress } from '../protocol/experiments';
 
 const WIDTH = 28;
 const PLAIN_EVERY_MS = 5000;
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
 
 export function progressLine(progress: ExperimentProgress): string {
   const share = progress.total > 0 ? progress.done / progress.total : 0;

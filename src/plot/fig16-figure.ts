@@ -70,7 +70,7 @@ function panel(which: 'top' | 'bottom', ranges: readonly TimeoutRange[], byRange
     const points = cdfPoints(values);
     for (const [x] of points) xs.push(x);
     const censored = values.filter((value) => value === null).length;
-    series.push({ name: `${label} ms (${values.length} trials)`, color: colors.get(label) ?? '#000000', points, shape: 'step' });
+    series.push({ name: `${label} ms (${values.length} trial${values.length === 1 ? '' : 's'})`, color: colors.get(label) ?? '#000000', points, shape: 'step' });
     if (censored > 0) notes.push(`${label} ms: ${censored} of ${values.length} trials reached no result within the cap (the line stops below 100%).`);
   }
   // Reported numbers are about leader election; they are drawn only on the election graph, for ranges we ran.

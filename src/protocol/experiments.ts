@@ -149,6 +149,15 @@ export interface ExperimentState {
   readonly error: string | null;
 }
 
+/** 75 s → "1:15", an hour and more → "1:02:03": elapsed time and ETA, on the terminal and in the app alike. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
 export function idleExperimentState(): ExperimentState {
   return { status: 'idle', spec: null, progress: { done: 0, total: 0, elapsedMs: 0, etaMs: null, current: '' }, fromRow: 0,
     rowCount: 0, fig16Rows: [], clientsRows: [], fig16Summary: [], notes: [], loadAtStart: null, loadAtEnd: null, error: null };

@@ -6,8 +6,8 @@ import { DEFAULT_SETTINGS, MAX_UI_NODES, TEACHING_SETTINGS, type ClusterSettings
 import { readStoredSettings, writeStoredSettings } from './settings-storage';
 
 export type Theme = 'light' | 'dark';
-export type ToolTab = 'events' | 'faults' | 'client' | 'exercises' | 'settings';
-export const TOOL_TABS: readonly ToolTab[] = ['events', 'faults', 'client', 'exercises', 'settings'];
+export type ToolTab = 'events' | 'faults' | 'client' | 'exercises' | 'experiments' | 'settings';
+export const TOOL_TABS: readonly ToolTab[] = ['events', 'faults', 'client', 'exercises', 'experiments', 'settings'];
 
 const THEME_KEY = 'raft-lab.theme';
 const PRESENTATION_KEY = 'raft-lab.presentation';
