@@ -12,6 +12,7 @@ export const TOOL_TABS: readonly ToolTab[] = ['events', 'faults', 'client', 'exe
 const THEME_KEY = 'raft-lab.theme';
 const PRESENTATION_KEY = 'raft-lab.presentation';
 const PRESENTATION_FONT_KEY = 'raft-lab.presentation-font-px';
+const INSTRUCTOR_KEY = 'raft-lab.instructor-mode';
 /** Type sizes offered for presentation mode (the root size every rem follows), by room size and projector. */
 export const PRESENTATION_FONT_SIZES = [16, 18, 20, 22, 24, 28, 32] as const;
 const DEFAULT_PRESENTATION_FONT_PX = 20;
@@ -61,6 +62,12 @@ export const useUiStore = defineStore('ui', () => {
   const timelineOpen = ref(true);
   /** Settings for the next start (teaching speed: 10x, a visible network delay); node count is the header's cluster-size input. */
   const settingsDraft = ref<ClusterSettings>(readStoredSettings({ ...TEACHING_SETTINGS }));
+  /**
+   * Instructor mode: the planted-bug switches and the names of bugs that explain a violation. Off by default, so a
+   * student never sees which bug an exercise runs (its bugs are sealed); kept across reloads on an instructor's machine.
+   */
+  const instructorMode = ref(readStored(INSTRUCTOR_KEY) === 'true');
+  watch(instructorMode, (value) => writeStored(INSTRUCTOR_KEY, String(value)));
 
   watch(theme, (value) => writeStored(THEME_KEY, value));
   watch(presentation, (value) => writeStored(PRESENTATION_KEY, String(value)));
@@ -95,11 +102,17 @@ export const useUiStore = defineStore('ui', () => {
     activeTab.value = tab;
   }
 
+  /** Leaving instructor mode also switches the planted bugs of the next start off: what a student starts is Raft. */
+  function setInstructorMode(on: boolean): void {
+    instructorMode.value = on;
+    if (!on && settingsDraft.value.bugs.length > 0) patchSettingsDraft({ bugs: [] });
+  }
+
   function patchSettingsDraft(patch: Partial<ClusterSettings>): void {
     const next = { ...settingsDraft.value, ...patch };
     settingsDraft.value = { ...next, nodeCount: clampNodeCount(next.nodeCount) };
   }
 
   return { theme, presentation, presentationFontPx, setPresentationFontPx, activeTab, selectedNodeId, helpOpen, timelineOpen, settingsDraft, toggleTheme,
-    togglePresentation, toggleTimeline, selectNode, setHelpOpen, setActiveTab, patchSettingsDraft };
+    togglePresentation, toggleTimeline, selectNode, setHelpOpen, setActiveTab, patchSettingsDraft, instructorMode, setInstructorMode };
 });

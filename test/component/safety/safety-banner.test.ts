@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { mount } from '@vue/test-utils';
+import { useUiStore } from '../../../renderer/src/stores/ui-store';
 import SafetyBanner from '../../../renderer/src/components/safety/SafetyBanner.vue';
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { INVARIANT_STATEMENTS } from '../../../src/check/invariants';
@@ -40,13 +41,22 @@ describe('SafetyBanner', () => {
     expect(banner.find('[data-testid="safety-violation"]').exists()).toBe(false);
   });
 
-  it('shows the first violation with its servers, terms, indices, sentence and the planted bug that explains it', async () => {
+  it('shows the first violation with its servers, terms, indices, sentence and, to an instructor, the planted bug that explains it', async () => {
     const stream = cluster(['double-vote']);
     violate(stream, 'one-vote-per-term', 'double-vote');
     violate(stream, 'election-safety', 'double-vote');
+    const sealed = await mounted(stream);
+    // A student (instructor mode off, the default) sees the violation, never the sealed bug.
+    expect(sealed.get('[data-testid="safety-violation"]').attributes('data-invariant')).toBe('one-vote-per-term');
+    expect(sealed.find('[data-testid="safety-violation-bug"]').exists()).toBe(false);
+    expect(sealed.text()).not.toContain('double-vote');
+    sealed.unmount();
+    setActivePinia(createPinia());
+    useUiStore().setInstructorMode(true);
     const banner = await mounted(stream);
     const shown = banner.get('[data-testid="safety-violation"]');
     expect(shown.attributes('data-invariant')).toBe('one-vote-per-term');
+    expect(shown.get('.title').text()).toBe('One vote per term');
     expect(shown.text()).toContain('A server votes for at most one candidate in a given term');
     expect(banner.get('[data-testid="safety-violation-scope"]').text()).toBe('servers S1, S2, S3 · term 4');
     expect(shown.text()).toContain('one-vote-per-term broke here');

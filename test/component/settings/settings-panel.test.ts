@@ -10,7 +10,7 @@ import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
 import { useConfirmStore } from '../../../renderer/src/stores/confirm-store';
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { useUiStore } from '../../../renderer/src/stores/ui-store';
-import { fakeLab } from '../shell/lab-fixtures';
+import { fakeLab, nodeView, snapshot } from '../shell/lab-fixtures';
 
 describe('settings rules', () => {
   it('refuses an inverted election timeout range and an out-of-range node count', () => {
@@ -44,13 +44,42 @@ describe('SettingsPanel', () => {
     expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ nodeCount: 5, electionTimeoutMs: [500, 900], preVote: true, bugs: [] }));
   });
 
-  it('keeps planted bugs in a collapsed instructor section that names what each breaks', async () => {
+  it('keeps planted bugs behind instructor mode, off by default, in a collapsed section that names what each breaks', async () => {
+    window.localStorage.clear();
     const wrapper = mount(SettingsPanel);
+    expect(wrapper.find('[data-testid="instructor-section"]').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain(PLANTED_BUGS['vote-not-persisted'].title);
+    await wrapper.get('[data-testid="instructor-mode"]').setValue(true);
     const section = wrapper.get('[data-testid="instructor-section"]');
     expect(section.attributes('open')).toBeUndefined();
     expect(section.text()).toContain(PLANTED_BUGS['vote-not-persisted'].title);
     expect(section.text()).toContain(PLANTED_BUGS['vote-not-persisted'].breaks);
     await wrapper.get('[data-testid="bug-double-vote"]').setValue(true);
     expect(useUiStore().settingsDraft.bugs).toEqual(['double-vote']);
+    // Leaving instructor mode: what is started next is correct Raft.
+    await wrapper.get('[data-testid="instructor-mode"]').setValue(false);
+    expect(useUiStore().settingsDraft.bugs).toEqual([]);
+  });
+
+  it('seals a running cluster\'s bugs from students, and names them to an instructor after a reload', async () => {
+    window.localStorage.clear();
+    const lab = fakeLab(snapshot([nodeView(1), nodeView(2), nodeView(3)], { settings: { ...DEFAULT_SETTINGS, nodeCount: 3, bugs: ['double-vote'] } }));
+    useCommandsStore().attach(lab.api);
+    await useLabStore().attach(lab.api);
+    await flushPromises();
+    const student = mount(SettingsPanel);
+    expect(student.get('[data-testid="modified-raft-note"]').text()).toContain('modified Raft');
+    expect(student.text()).not.toContain(PLANTED_BUGS['double-vote'].title);
+    expect(student.text()).not.toContain('double-vote');
+    await student.get('[data-testid="instructor-mode"]').setValue(true);
+    student.unmount();
+
+    setActivePinia(createPinia()); // a reload: the mode is remembered, the running bugs come from the lab
+    useCommandsStore().attach(lab.api);
+    await useLabStore().attach(lab.api);
+    await flushPromises();
+    const instructor = mount(SettingsPanel);
+    expect(instructor.get('[data-testid="running-bugs"]').text()).toContain(PLANTED_BUGS['double-vote'].title);
+    expect(instructor.find('[data-testid="modified-raft-note"]').exists()).toBe(false);
   });
 });
