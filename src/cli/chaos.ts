@@ -13,11 +13,10 @@ import { FAULT_KINDS, isFaultKind, runFaultSchedule, type FaultKind } from '../l
 import { countLostWrites } from '../lab/chaos/lost-writes';
 import { waitForConvergence, waitForLeader } from '../lab/cluster-waits';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
-import { parseBugNames } from '../sim/bugs';
 import type { LabEvent } from '../protocol/events';
-import type { BugName } from '../raft/types';
 import type { HistoryOp } from '../check/history';
 import { parseFlags, UsageError } from './args';
+import { bugsFlag } from './bugs-flag';
 
 const SETTLE_DEADLINE_MS = 30_000;
 const BROKEN_SETTLE_DEADLINE_MS = 10_000;
@@ -120,15 +119,6 @@ async function settleAndCheck(controller: LabController, historyFile: string, de
   }
   if (verdict.timedOut) log('the linearizability check ran out of time: undecided');
   return { ops, linearizable: verdict.ok, lostAcknowledgedWrites: lostWrites.lost };
-}
-
-function bugsFlag(value: string | undefined): BugName[] {
-  if (value === undefined) return [];
-  try {
-    return parseBugNames(value.split(',').filter((name) => name !== ''));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 async function restoreAll(controller: LabController): Promise<void> {

@@ -15,8 +15,15 @@ export function violationScope(violation: ViolationNote): string {
   ].filter((part): part is string => part !== null).join(' · ');
 }
 
-/** The property's name, the part of the statement before its colon ("Election Safety"). */
+/** Names of the properties whose statement does not start with one. */
+const TITLES: Readonly<Record<string, string>> = {
+  'one-vote-per-term': 'One vote per term',
+  'monotonic-term': 'Terms never go back',
+  'monotonic-commit': 'Commit index never goes back',
+};
+
+/** The property's name: the part of the statement before its colon ("Election Safety"), or its own. */
 export function invariantTitle(violation: ViolationNote): string {
   const colon = violation.statement.indexOf(':');
-  return colon > 0 ? violation.statement.slice(0, colon) : violation.invariant;
+  return colon > 0 ? violation.statement.slice(0, colon) : TITLES[violation.invariant] ?? violation.invariant;
 }

@@ -1,0 +1,13 @@
+// `--bugs a,b`: planted bugs switched on in every node (for exercises and to see the safety monitor catch them).
+import { parseBugNames } from '../sim/bugs';
+import type { BugName } from '../raft/types';
+import { UsageError } from './args';
+
+export function bugsFlag(value: string | undefined): BugName[] {
+  if (value === undefined) return [];
+  try {
+    return parseBugNames(value.split(',').filter((name) => name !== ''));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

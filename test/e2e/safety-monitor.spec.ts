@@ -1,0 +1,59 @@
+// The live safety monitor, seen in the UI on real node processes: with the planted bug double-vote a server grants
+// its vote to two candidates of one term, and at once the lab shows the safety banner (which property, who, which
+// term, and the planted bug behind it), a marker on the timeline and the violation in the event log.
+import { expect, test, type Page } from '@playwright/test';
+import { startLab, type RunningLab } from '../helpers/lab-process';
+import { runningLeaders } from './cluster-page';
+
+let lab: RunningLab;
+
+test.beforeAll(async () => {
+  lab = await startLab(['--bugs', 'double-vote']);
+});
+
+test.afterAll(async () => {
+  await lab.stop();
+});
+
+/** What double-vote breaks first: a server's two votes in one term, or the two leaders they elect. */
+const DOUBLE_VOTE_BREAKS = /^(one-vote-per-term|election-safety)$/;
+
+/** The banner if the bug already bit (it may in the very first election), else the one leader's id. */
+async function bannerOrLeader(page: Page): Promise<'banner' | number> {
+  let outcome: 'banner' | number | null = null;
+  await expect.poll(async () => {
+    if (await page.getByTestId('safety-violation').isVisible()) outcome = 'banner';
+    else {
+      const leaders = await runningLeaders(page);
+      outcome = leaders.length === 1 ? (leaders[0]?.id ?? null) : null;
+    }
+    return outcome;
+  }, { timeout: 40_000, message: 'a safety banner or a single leader' }).not.toBeNull();
+  return outcome as 'banner' | number;
+}
+
+test('double-vote: the safety banner names the broken property and the planted bug, with a timeline marker and an event', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(lab.url);
+  const first = await bannerOrLeader(page);
+  if (first !== 'banner') {
+    // Two followers time out at once while the cluster is paused: the leader hears both candidates of the next term.
+    await page.getByTestId('pause-cluster').click();
+    await expect(page.getByTestId('cluster-phase')).toContainText('paused');
+    for (const follower of [1, 2, 3].filter((id) => id !== first)) {
+      await page.getByTestId(`timeout-${follower}`).click();
+      await expect(page.getByTestId(`node-${follower}`)).toHaveAttribute('data-role', 'candidate');
+    }
+    await page.getByTestId('resume-cluster').click();
+  }
+  const banner = page.getByTestId('safety-violation');
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  await expect(banner).toHaveAttribute('data-invariant', DOUBLE_VOTE_BREAKS);
+  await expect(banner).toContainText(/Election Safety|votes for at most one candidate/);
+  await expect(page.getByTestId('safety-violation-scope')).toContainText(/servers S\d, S\d.* · term \d+/);
+  await expect(page.getByTestId('safety-violation-bug')).toContainText('double-vote');
+
+  await expect(page.locator('[data-marker="violation"]').first()).toBeAttached();
+  await page.getByTestId('event-filter-type').selectOption('violation');
+  await expect(page.locator('[data-testid="event-row"][data-type="violation"]').first()).toContainText('SAFETY VIOLATION');
+});
