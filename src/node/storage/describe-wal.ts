@@ -14,12 +14,14 @@ export interface WalDescription {
   readonly snapshotIndex: number;
   readonly lastIndex: number;
   readonly term: number;
+  /** The vote recorded with the term (null: none cast in it). */
+  readonly votedFor: number | null;
 }
 
 export async function describeWal(dir: string): Promise<WalDescription> {
   const path = walPath(dir);
   const bytes = await readIfExists(path);
-  if (bytes === null) return { records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0 };
+  if (bytes === null) return { records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null };
   const replay = replayWalBytes(bytes, path);
   return {
     records: replay.records,
@@ -27,5 +29,6 @@ export async function describeWal(dir: string): Promise<WalDescription> {
     snapshotIndex: replay.mirror.snapshotIndex,
     lastIndex: replay.mirror.lastIndex,
     term: replay.mirror.hardState.term,
+    votedFor: replay.mirror.hardState.votedFor,
   };
 }

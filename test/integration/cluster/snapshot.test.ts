@@ -202,7 +202,7 @@ describe('log compaction with real node processes', () => {
       expect(restored.entries, `S${id}'s KV after entry ${restored.index}`).toEqual(kvAfter(puts, disk.snapshotIndex));
       const alive = await lab.waitForEvent(restartedAt, (event): event is NodeStatusEvent => event.type === 'node-status' &&
         event.node === id && event.status === 'running', `S${id} to report alive`);
-      expect(alive.reason).toMatch(new RegExp(`recovered term \\d+, a snapshot up to ${disk.snapshotIndex} and ` +
+      expect(alive.reason).toMatch(new RegExp(`recovered term \\d+ \\((voted for S\\d|no vote cast in it)[^)]*\\), a snapshot up to ${disk.snapshotIndex} and ` +
         `${disk.lastIndex - disk.snapshotIndex} log entries from disk$`));
     }
     const newLeader = await lab.waitForLeader({ minTerm: leader.term + 1 });

@@ -28,8 +28,10 @@ async function waitCaughtUp(lab: ClusterLab, id: NodeId, leaderId: NodeId): Prom
 }
 
 const dataDirOf = (lab: ClusterLab, id: NodeId): string => join(lab.controller.dataRoot, `node-${id}`);
+/** The restart note names the vote recovered with the term: what keeps the server from voting twice in it. */
 const recoveredReason = (disk: WalDescription): string =>
-  `node reported alive; recovered term ${disk.term} and ${disk.lastIndex} log entries from disk`;
+  `node reported alive; recovered term ${disk.term} (${disk.votedFor === null ? 'no vote cast in it' : `voted for S${disk.votedFor} in it`})` +
+  ` and ${disk.lastIndex} log entries from disk`;
 
 type NodeStateEvent = Extract<LabEvent, { type: 'node-state' }>;
 

@@ -41,7 +41,7 @@ describe('WAL round trip', () => {
     expect(report.createdFile).toBe(true);
     expect(report.tornTail).toBeNull();
     await wal.close();
-    expect(await describeWal(nested)).toEqual({ records: 0, bytes: 8, snapshotIndex: 0, lastIndex: 0, term: 0 });
+    expect(await describeWal(nested)).toEqual({ records: 0, bytes: 8, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null });
   });
 
   it('recovers after close exactly what was written', async () => {
@@ -131,7 +131,7 @@ describe('WAL round trip', () => {
   });
 
   it('describeWal of a directory without a WAL is all zeros and creates nothing', async () => {
-    expect(await describeWal(join(dir, 'nothing-here'))).toEqual({ records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0 });
+    expect(await describeWal(join(dir, 'nothing-here'))).toEqual({ records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null });
     await expect(readFile(join(dir, 'nothing-here', WAL_FILE_NAME))).rejects.toThrow(/ENOENT/);
   });
 });
