@@ -677,7 +677,11 @@ export class LabController implements LabApi {
       if (event.direction === 'send') {
         this.messageNotes.remember(event.id, { message: event.message, sentAtLabMs: event.sentAtLabMs, deliverAtLabMs: event.deliverAtLabMs });
       }
-      else if (event.node === event.message.to) this.stepper.onLanded(event.id);
+      else if (event.node === event.message.to) {
+        this.stepper.onLanded(event.id);
+        // A time-out on a running cluster waits for its messages to land: wake it (held frames do so while frozen).
+        this.notifyWaiters();
+      }
     }
     this.events.publish(event);
   }
