@@ -21,7 +21,8 @@ export function clientsFigure(rows: readonly ClientsRow[], subtitle: readonly st
   ]);
   const top = (series: readonly Series[]): number => Math.max(1, ...series.flatMap((line) => line.points.map(([, y]) => y)));
   const panel = (title: string, yLabel: string, series: Series[]): Panel => ({
-    title, xLabel: 'concurrent clients (closed loop; log scale)', yLabel, xScale: 'log', xDomain, yDomain: [0, top(series) * 1.1],
+    title, xLabel: 'concurrent clients (closed loop; log scale)', yLabel, xScale: 'log', xDomain, xTicks: [...new Set(clientCounts)].sort((a, b) => a - b),
+    yDomain: [0, top(series) * 1.1],
     yFormat: 'number', series, markers: [], notes: [],
   });
   return {

@@ -29,6 +29,8 @@ export interface Panel {
   readonly yLabel: string;
   readonly xScale: 'linear' | 'log';
   readonly xDomain: readonly [number, number];
+  /** Where to label the x axis, when the data has its own natural values (client counts); else chosen by the scale. */
+  readonly xTicks?: readonly number[];
   readonly yDomain: readonly [number, number];
   readonly yFormat: 'percent' | 'number';
   readonly series: readonly Series[];
@@ -111,7 +113,7 @@ function renderPanel(figure: Figure, panel: Panel, top: number, index: number): 
   const clipId = `clip-${index}`;
   out.push(`<clipPath id="${clipId}"><rect x="${plotLeft}" y="${plotTop - 4}" width="${plotWidth}" height="${figure.plotHeight + 8}"/></clipPath>`);
   // Grid and axes.
-  const xTicks = panel.xScale === 'log' ? logTicks(panel.xDomain) : scaleLinear().domain([...panel.xDomain]).ticks(8);
+  const xTicks = panel.xTicks ?? (panel.xScale === 'log' ? logTicks(panel.xDomain) : scaleLinear().domain([...panel.xDomain]).ticks(8));
   for (const tick of xTicks) {
     const px = round(x(tick));
     out.push(`<line x1="${px}" x2="${px}" y1="${plotTop}" y2="${plotBottom}" stroke="${GRID}"/>`);

@@ -6,6 +6,7 @@ import { cdfPoints } from '../../../src/plot/cdf';
 import { fig16Figure, panelsOf } from '../../../src/plot/fig16-figure';
 import { renderFigureSvg, logTicks } from '../../../src/plot/svg-figure';
 import { fig16Csv, toCsv } from '../../../src/plot/csv';
+import { clientsFigure } from '../../../src/plot/clients-figure';
 
 function rows(range: string, values: readonly (number | null)[]): Fig16Row[] {
   return values.map((value, index) => ({ range, trial: index + 1, electionMs: value, writeMs: value === null ? null : value + 20, terms: value === null ? null : 1 }));
@@ -59,5 +60,18 @@ describe('CSV', () => {
   it('writes one row per trial with the four columns first and an empty cell for a censored value', () => {
     expect(fig16Csv(rows('150-150', [null, 12.3456]))).toBe('range,trial,electionMs,writeMs,terms\n150-150,1,,,\n150-150,2,12.35,32.35,1\n');
     expect(toCsv(['a'], [['x,"y"']])).toBe('a\n"x,""y"""\n');
+  });
+});
+
+describe('clientsFigure', () => {
+  it('draws throughput and p50/p99 latency per system, labelled at the client counts measured', () => {
+    const row = (system: 'raft-lab' | 'etcd', clients: number, opsPerSecond: number) => ({ system, clients, opsPerSecond, p50Ms: 2, p99Ms: 9, errors: 0 });
+    const figure = clientsFigure([row('raft-lab', 4, 500), row('raft-lab', 1, 300), row('etcd', 1, 600), row('etcd', 4, 450)], []);
+    const [throughput, latency] = figure.panels;
+    expect(throughput?.xTicks).toEqual([1, 4]);
+    expect(throughput?.series.map((series) => [series.name, series.points])).toEqual([
+      ['raft-lab writes/s', [[1, 300], [4, 500]]], ['etcd writes/s', [[1, 600], [4, 450]]]]);
+    expect(latency?.series.map((series) => `${series.name}${series.dashed ? ' (dashed)' : ''}`))
+      .toEqual(['raft-lab p50', 'raft-lab p99 (dashed)', 'etcd p50', 'etcd p99 (dashed)']);
   });
 });
