@@ -20,7 +20,7 @@ const DOUBLE_VOTE_BREAKS = /^(one-vote-per-term|election-safety)$/;
 
 /** The banner if the bug already bit (it may in the very first election), else the one leader's id. */
 async function bannerOrLeader(page: Page): Promise<'banner' | number> {
-  let outcome: 'banner' | number | null = null;
+  let outcome = null as 'banner' | number | null;
   await expect.poll(async () => {
     if (await page.getByTestId('safety-violation').isVisible()) outcome = 'banner';
     else {
@@ -29,7 +29,8 @@ async function bannerOrLeader(page: Page): Promise<'banner' | number> {
     }
     return outcome;
   }, { timeout: 40_000, message: 'a safety banner or a single leader' }).not.toBeNull();
-  return outcome as 'banner' | number;
+  if (outcome === null) throw new Error('neither a banner nor a single leader');
+  return outcome;
 }
 
 test('double-vote: the safety banner names the broken property and the planted bug, with a timeline marker and an event', async ({ page }) => {

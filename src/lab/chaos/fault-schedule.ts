@@ -2,8 +2,9 @@
 // next starts, so that the cluster keeps a chance to make progress between faults.
 import type { NodeId } from '../../raft/types';
 import type { LabController } from '../controller';
+import { deposedLeader, splitVote } from './scenario-faults';
 
-export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss', 'split-vote'] as const;
+export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss', 'split-vote', 'deposed-leader'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -27,7 +28,7 @@ export async function runFaultSchedule(options: {
   /** Ends the schedule early (e.g. once the safety monitor saw a violation: the run has failed). */
   stop?: () => boolean;
 }): Promise<FaultCounts> {
-  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0, 'split-vote': 0 };
+  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0, 'split-vote': 0, 'deposed-leader': 0 };
   const { controller, random } = options;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const over = (): boolean => performance.now() >= options.untilMs || (options.stop?.() ?? false);
@@ -87,27 +88,9 @@ async function applyFor(kind: FaultKind, node: NodeId, durationMs: number, o: Pa
       await splitVote(controller, random, o.log);
       await sleep(durationMs);
       return;
-  }
-}
-
-/**
- * Two followers time out at the same moment, so that both run for the next term and the others hear both: the cluster
- * is paused meanwhile, so neither hears the other's RequestVote first. Correct Raft elects at most one of them (each
- * server votes once per term); it exercises exactly the rules that vote bugs break.
- */
-async function splitVote(controller: LabController, random: () => number, log: (line: string) => void): Promise<void> {
-  const snapshot = await controller.getSnapshot();
-  const followers = snapshot.nodes.filter((node) => node.status === 'running' && node.role !== 'leader').map((node) => node.id);
-  if (followers.length < 2) return;
-  const first = followers.splice(Math.floor(random() * followers.length), 1)[0] as NodeId;
-  const second = followers[Math.floor(random() * followers.length)] as NodeId;
-  log(`split vote: S${first} and S${second} time out at once`);
-  await controller.freezeCluster();
-  try {
-    await controller.timeoutNode(first);
-    await controller.timeoutNode(second);
-  } finally {
-    await controller.resumeCluster();
+    case 'deposed-leader':
+      await deposedLeader(controller, durationMs, o.log);
+      return;
   }
 }
 
