@@ -33,7 +33,7 @@ async function bannerOrLeader(page: Page): Promise<'banner' | number> {
   return outcome;
 }
 
-test('double-vote: the safety banner names the broken property and the planted bug, with a timeline marker and an event', async ({ page }) => {
+test('double-vote: the safety banner names the broken property (and, to an instructor, the planted bug), with a timeline marker and an event', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(lab.url);
   const first = await bannerOrLeader(page);
@@ -52,9 +52,14 @@ test('double-vote: the safety banner names the broken property and the planted b
   await expect(banner).toHaveAttribute('data-invariant', DOUBLE_VOTE_BREAKS);
   await expect(banner).toContainText(/Election Safety|votes for at most one candidate/);
   await expect(page.getByTestId('safety-violation-scope')).toContainText(/servers S\d, S\d.* · term \d+/);
+  // Sealed for a student (instructor mode is off by default): the broken property, never the bug's name.
+  await expect(page.getByTestId('safety-violation-bug')).toHaveCount(0);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('instructor-mode').check();
   await expect(page.getByTestId('safety-violation-bug')).toContainText('double-vote');
 
   await expect(page.locator('[data-marker="violation"]').first()).toBeAttached();
+  await page.getByTestId('tab-events').click();
   await page.getByTestId('event-filter-type').selectOption('violation');
   await expect(page.locator('[data-testid="event-row"][data-type="violation"]').first()).toContainText('SAFETY VIOLATION');
 });
