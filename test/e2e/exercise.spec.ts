@@ -1,0 +1,52 @@
+// A student does an exercise with the lab's ordinary controls (not "Show me"), on real processes: each step is
+// checked from what happens in the cluster, the explanation appears once the goal is reached, and the exercise is
+// remembered as done after a reload.
+import { expect, test } from '@playwright/test';
+import { startLab, type RunningLab } from '../helpers/lab-process';
+import { waitForLeader } from './cluster-page';
+
+let lab: RunningLab;
+
+test.beforeAll(async () => {
+  lab = await startLab();
+});
+
+test.afterAll(async () => {
+  await lab.stop();
+});
+
+test('leader-crash, done by hand: each step is checked from the cluster, and the exercise is remembered as done', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(lab.url);
+  await page.getByTestId('exercises-tab').click();
+  await expect(page.getByTestId('exercise-list')).toBeVisible();
+  await page.getByTestId('exercise-item-leader-crash').click();
+  const steps = page.getByTestId('exercise-step');
+  await expect(steps).toHaveCount(2);
+  await expect(steps.nth(0)).toHaveAttribute('data-status', 'pending');
+
+  await page.getByTestId('exercise-start').click();
+  await page.getByTestId('confirm-accept').click(); // the lab's own cluster runs: the exercise asks before replacing it
+  await expect(page.locator('[data-testid^="node-"][data-role]')).toHaveCount(5, { timeout: 30_000 });
+  await expect(steps.nth(0)).toHaveAttribute('data-status', /active|achieved/);
+  await page.getByTestId('exercise-hint').click();
+  await expect(steps.nth(0)).toContainText('election timer');
+
+  // Step 1: nothing to click; the goal is reached when the cluster elects a leader.
+  await expect(steps.nth(0)).toHaveAttribute('data-status', 'achieved', { timeout: 40_000 });
+  await expect(page.getByTestId('exercise-explain')).toContainText('Followers 2');
+  await page.getByTestId('exercise-next').click();
+  await expect(steps.nth(1)).toHaveAttribute('data-status', 'active');
+  await expect(page.getByTestId('exercise-next')).toBeDisabled();
+
+  // Step 2: crash the leader with the server's own Crash button.
+  const leader = await waitForLeader(page, { timeoutMs: 30_000 });
+  await page.getByTestId(`crash-${leader.id}`).click();
+  await expect(steps.nth(1)).toHaveAttribute('data-status', 'achieved', { timeout: 60_000 });
+  await waitForLeader(page, { notId: leader.id, aboveTerm: leader.term, timeoutMs: 10_000 });
+  await expect(page.getByTestId('exercise-explain')).toContainText('majority');
+
+  await page.reload();
+  await page.getByTestId('exercises-tab').click();
+  await expect(page.getByTestId('exercise-item-leader-crash')).toHaveAttribute('data-done', 'true');
+});
