@@ -28,6 +28,11 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   print(`bench: ${nodes} nodes, ${clients} clients, ${seconds} s of puts (64-byte values), fsync on`);
   const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000, eventDetail: 'quiet' });
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());
+  // The live safety monitor runs while measured too (its cost is part of the numbers): say if it saw anything.
+  const invariantViolations = new Set<string>();
+  controller.subscribe((events) => {
+    for (const event of events) if (event.type === 'violation') invariantViolations.add(event.invariant);
+  });
   let raft: LoadResult;
   let startup: StartupResult;
   let rssAfterMb: Record<number, number | null>;
@@ -44,8 +49,9 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
   }
   print(describe('raft-lab', raft));
   print(`node RSS after the load: ${formatRss(rssAfterMb)}; peak: ${formatRss(peakRssMb)}`);
+  if (invariantViolations.size > 0) print(`SAFETY VIOLATION during the run: ${[...invariantViolations].join(', ')}`);
   const summary: Record<string, unknown> = { nodes, clients, seconds, startToLeaderMs: startup.startToLeaderMs, rssAfterMb, peakRssMb,
-    raftLab: raft };
+    raftLab: raft, invariantViolations: [...invariantViolations] };
   if (etcd) {
     const etcdResult = await benchEtcd(etcd, options);
     print(describe('etcd', etcdResult));

@@ -129,26 +129,30 @@ export class MonitorRun {
       this.observeFirstState(event, feed);
       return;
     }
-    const { writes, ok } = feed.takeWrites(); // applied to the feed; the checker gets the same writes below
+    const snapshotIndex = state.snapshotIndex ?? 0;
+    const snapshotTerm = state.snapshotTerm ?? 0;
+    // Applied to the feed; the checker gets the same writes below (or, after an install, the log they left).
+    const { writes, ok, installed: installedBefore } = feed.takeWrites(snapshotIndex, snapshotTerm);
     if (!ok) {
       feed.suspend('a reported write left a gap in its log');
       return;
     }
-    const snapshotIndex = state.snapshotIndex ?? 0;
-    const snapshotTerm = state.snapshotTerm ?? 0;
-    let installed = false;
-    if (snapshotIndex > feed.snapshotIndex && feed.entryAt(snapshotIndex)?.term !== snapshotTerm) {
-      // Installed from the leader, discarding its log (Figure 13, step 7). Exact only when nothing followed yet.
-      if (state.lastLogIndex !== snapshotIndex || snapshotIndex > this.checker.committedLength) {
-        feed.suspend('it installed a snapshot while later entries were already in flight');
-        return;
-      }
+    let installed = installedBefore;
+    if (!installed && snapshotIndex > feed.snapshotIndex && feed.entryAt(snapshotIndex)?.term !== snapshotTerm) {
+      // Installed from the leader, discarding its log (Figure 13, step 7), and nothing written since.
       installed = true;
       feed.replaceBySnapshot(snapshotIndex);
     }
+    if (installed && snapshotIndex > this.checker.committedLength) {
+      feed.suspend('it installed a snapshot beyond the entries the monitor has seen committed');
+      return;
+    }
     this.observeApplied(feed, id, state.lastApplied, installed ? snapshotIndex : 0, snapshotTerm, nowMs);
-    const commitIndex = Math.max(feed.commitIndex, state.commitIndex);
-    this.checker.observeNode(this.snapshotOf(id, state, commitIndex, feed.lastIndex, installed ? [] : null, installed ? [] : writes), nowMs);
+    // A report caps the commit index at the durable log, which an install in progress has not yet replaced; the node
+    // itself holds the snapshot's entries committed (Figure 13) and has applied them.
+    const commitIndex = Math.max(feed.commitIndex, state.commitIndex, installed ? snapshotIndex : 0);
+    this.checker.observeNode(this.snapshotOf(id, state, commitIndex, feed.lastIndex, installed ? feed.entriesAfter(snapshotIndex) : null,
+      installed ? [] : writes), nowMs);
     if (state.role === 'leader') this.checker.observeVote(id, state.term, id, nowMs); // it won: its candidacy was durable
     if (snapshotIndex > feed.snapshotIndex) feed.dropPrefix(snapshotIndex);
     this.checker.observeDurableLog(id, feed.log, nowMs, feed.base, feed.base === 0 ? 0 : snapshotTerm);
@@ -167,7 +171,7 @@ export class MonitorRun {
       feed.suspend('it recovered a snapshot beyond the entries the monitor has seen committed');
       return;
     }
-    if (!feed.adoptRecovered(snapshotIndex)) {
+    if (!feed.adoptRecovered(snapshotIndex, snapshotTerm)) {
       feed.suspend('its recovered log had a gap');
       return;
     }

@@ -38,6 +38,11 @@ export class NodeFeed {
     return this.entries;
   }
 
+  /** The entries after `index` (>= base). */
+  entriesAfter(index: number): Entry[] {
+    return this.entries.slice(Math.max(0, index - this.baseIndex));
+  }
+
   entryAt(index: number): Entry | undefined {
     return index > this.baseIndex ? this.entries[index - this.baseIndex - 1] : undefined;
   }
@@ -47,17 +52,29 @@ export class NodeFeed {
     if (entries.length > 0) this.pending.push([...entries]);
   }
 
-  /** The writes since the last state, applied to the log; false (and nothing applied past it) on a gap. */
-  takeWrites(): { writes: Entry[][]; ok: boolean } {
+  /**
+   * The writes since the last state, applied to the log; ok false (and nothing applied past it) on a gap. The state
+   * they come with names the node's snapshot, which places an install from the leader (Figure 13, step 7: the log is
+   * discarded, `installed`) among the writes: a write past the end of the log that the snapshot covers up to, or one
+   * right after a snapshot whose entry the log holds with another term, is the first write after the install.
+   */
+  takeWrites(snapshotIndex: number, snapshotTerm: number): { writes: Entry[][]; ok: boolean; installed: boolean } {
     const writes = this.pending;
     this.pending = [];
+    let installed = false;
     for (const write of writes) {
       const first = (write[0] as Entry).index;
-      if (first > this.lastIndex + 1 || first <= this.baseIndex) return { writes: [], ok: false };
+      const pastEnd = first > this.lastIndex + 1 && first - 1 <= snapshotIndex;
+      const replaced = first === snapshotIndex + 1 && snapshotIndex > this.snapshotIndex && this.entryAt(snapshotIndex)?.term !== snapshotTerm;
+      if (pastEnd || replaced) {
+        this.replaceBySnapshot(first - 1);
+        installed = true;
+      }
+      if (first > this.lastIndex + 1 || first <= this.baseIndex) return { writes: [], ok: false, installed };
       this.entries.length = first - this.baseIndex - 1;
       for (const entry of write) this.entries.push(entry);
     }
-    return { writes, ok: true };
+    return { writes, ok: true, installed };
   }
 
   /** A new process of this node: what it recovered replaces everything (its writes follow as pending writes). */
@@ -70,12 +87,12 @@ export class NodeFeed {
   }
 
   /** The recovered log (the writes reported since the restart) after the recovered snapshot `snapshotIndex`. */
-  adoptRecovered(snapshotIndex: number): boolean {
+  adoptRecovered(snapshotIndex: number, snapshotTerm: number): boolean {
     this.entries = [];
     this.baseIndex = snapshotIndex;
     this.snapshotIndex = snapshotIndex;
     this.lastApplied = snapshotIndex;
-    return this.takeWrites().ok;
+    return this.takeWrites(snapshotIndex, snapshotTerm).ok;
   }
 
   /** The node compacted through `index` and kept what follows (the entry there is the snapshot's): drop the prefix. */

@@ -24,7 +24,7 @@ export class SafetyMonitor {
   observe(events: readonly LabEvent[]): void {
     for (const event of events) {
       if (event.type === 'cluster-phase') this.phaseChanged(event);
-      else this.run?.observe(event);
+      else this.safely(() => this.run?.observe(event), undefined);
     }
   }
 
@@ -33,8 +33,26 @@ export class SafetyMonitor {
    * was committed when it was called. Returns true when its value is proven stale.
    */
   clientOpCompleted(op: string, key: string, callNs: number, result: ClientResult, atNs: number): boolean {
-    if (this.run === null || op !== 'get' || result.status !== 'ok' || result.servedBy === null || result.index === null) return false;
-    return this.run.judgeRead({ key, callNs, value: result.value, servedBy: result.servedBy, index: result.index }, atNs);
+    const run = this.run;
+    if (run === null || op !== 'get' || result.status !== 'ok' || result.servedBy === null || result.index === null) return false;
+    const servedBy = result.servedBy;
+    const index = result.index;
+    return this.safely(() => run.judgeRead({ key, callNs, value: result.value, servedBy, index }, atNs), false);
+  }
+
+  /**
+   * The monitor watches; it must never break what it watches. A fault of its own (not a violation: those are
+   * reported) stops it for this cluster run, said once.
+   */
+  private safely<T>(work: () => T, fallback: T): T {
+    try {
+      return work();
+    } catch (error) {
+      this.run = null;
+      this.o.publish({ type: 'error', atNs: monotonicNowNs(), node: null,
+        message: `the safety monitor stopped: ${error instanceof Error ? error.message : String(error)}`.slice(0, 4000) });
+      return fallback;
+    }
   }
 
   private phaseChanged(event: Extract<LabEvent, { type: 'cluster-phase' }>): void {

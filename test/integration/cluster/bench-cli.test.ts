@@ -14,7 +14,7 @@ describe('raft-lab bench and failover', () => {
     const output = describeRun(run);
     expect(run.code, output).toBe(0);
     const summary = lastJsonLine(run);
-    expect(summary, output).toMatchObject({ nodes: 3, clients: 4, raftLab: { errors: 0 } });
+    expect(summary, output).toMatchObject({ nodes: 3, clients: 4, raftLab: { errors: 0 }, invariantViolations: [] });
     const raftLab = summary['raftLab'] as { opsPerSecond: number; latency: { count: number; p50Ms: number } };
     expect(raftLab.latency.count, output).toBeGreaterThan(0);
     expect(raftLab.latency.p50Ms, output).toBeGreaterThan(0);

@@ -68,6 +68,34 @@ describe('safety monitor: a correct cluster raises nothing', () => {
     s.state(3, { role: 'leader', term: 1, commit: 5, last: 5, snapshotIndex: 5, snapshotTerm: 1 });
     expect(s.invariants).toEqual(['election-safety']);
   });
+
+  it('a lagging follower reports an install before it is durable: its capped commit index is below the snapshot', () => {
+    const s = replicated();
+    s.write(1, 4, [1, 1, 1]).write(2, 4, [1, 1, 1]).state(2, { term: 1, commit: 6, last: 6 });
+    s.state(1, { role: 'leader', term: 1, commit: 6, last: 6, snapshotIndex: 5, snapshotTerm: 1 });
+    // S3's durable log still ends at 3 while the snapshot through 5 is being written: commit and applied show 3.
+    s.state(3, { term: 1, votedFor: 1, commit: 3, applied: 3, last: 5, snapshotIndex: 5, snapshotTerm: 1 });
+    s.write(3, 6, [1]).state(3, { term: 1, votedFor: 1, commit: 6, applied: 6, last: 6, snapshotIndex: 5, snapshotTerm: 1 });
+    expect(s.published).toEqual([]);
+    s.write(3, 7, [2]).state(3, { term: 2, commit: 7, last: 7, snapshotIndex: 5, snapshotTerm: 1 });
+    s.write(2, 7, [1]).state(2, { term: 2, commit: 7, last: 7 });
+    expect(s.invariants).toEqual(['state-machine-safety']); // still watched
+  });
+});
+
+describe('safety monitor: installs placed among the writes', () => {
+  it('one report after an install, the writes that followed it and a compaction (quiet nodes report seldom)', () => {
+    const s = replicated(new StreamScript('quiet'));
+    s.write(1, 4, [1, 1, 1, 1, 1]).write(2, 4, [1, 1, 1, 1, 1]).state(2, { term: 1, commit: 8, last: 8 });
+    s.state(1, { role: 'leader', term: 1, commit: 8, last: 8, snapshotIndex: 5, snapshotTerm: 1 });
+    // S3 (log 1..3) installed the snapshot through 5, then wrote 6..8, then compacted through 7: one report.
+    s.emit({ type: 'log-terms', node: 3, from: 6, last: 8, runs: [[6, 1]] });
+    s.state(3, { term: 1, votedFor: 1, commit: 8, applied: 8, last: 8, snapshotIndex: 7, snapshotTerm: 1 });
+    expect(s.published).toEqual([]);
+    s.emit({ type: 'log-terms', node: 3, from: 9, last: 9, runs: [[9, 2]] }).state(3, { term: 2, commit: 9, last: 9, snapshotIndex: 7, snapshotTerm: 1 });
+    s.emit({ type: 'log-terms', node: 2, from: 9, last: 9, runs: [[9, 1]] }).state(2, { term: 2, commit: 9, last: 9 });
+    expect(s.invariants).toEqual(['state-machine-safety']); // S3 is still watched
+  });
 });
 
 describe('safety monitor: each breach raises exactly its invariant, once', () => {
