@@ -178,7 +178,8 @@ function summarise(event: LabEvent): string {
     case 'client-op': {
       const value = event.value === null ? '' : ` = ${event.value}`;
       const by = event.servedBy === null ? '' : ` by S${event.servedBy}`;
-      return `client ${event.client} ${event.op} ${event.key}${value} → ${event.status}${by} (${event.latencyMs.toFixed(1)} ms)`;
+      const stale = event.stale === true ? ' — STALE: it missed a write committed before it was called' : '';
+      return `client ${event.client} ${event.op} ${event.key}${value} → ${event.status}${by} (${event.latencyMs.toFixed(1)} ms)${stale}`;
     }
   }
 }

@@ -9,6 +9,7 @@ import { clientResultDetail, clientResultLook, clientResultText } from '../../..
 import { INVARIANT_STATEMENTS } from '../../../src/check/invariants';
 import { DEFAULT_SETTINGS } from '../../../src/protocol/lab-api';
 import { EventStream } from '../model/event-builders';
+import { eventSummary } from '../../../renderer/src/model/event-summary';
 
 function violationEvent(stream: EventStream) {
   return stream.add({ type: 'violation', invariant: 'election-safety', statement: INVARIANT_STATEMENTS['election-safety'],
@@ -31,6 +32,12 @@ describe('a violation on the timeline, in the event log and in the client panel'
     expect(EVENT_TYPES).toContain('violation');
     for (const idea of EVENT_IDEAS) expect(eventMatcher({ ...NO_FILTER, idea })(violation), idea).toBe(true);
     expect(eventMatcher({ ...NO_FILTER, type: 'violation' })(violation)).toBe(true);
+  });
+
+  it('a stale get says so in the event log', () => {
+    const op = new EventStream().add({ type: 'client-op', client: 2, op: 'get', key: 'x', status: 'ok', value: '1', servedBy: 3,
+      latencyMs: 2, callNs: 1, stale: true });
+    expect(eventSummary(op)).toMatch(/get x = 1 → ok by S3 .* STALE/);
   });
 
   it('a get the monitor proved stale reads as stale, not ok', () => {
