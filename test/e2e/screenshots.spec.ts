@@ -68,3 +68,52 @@ test('screenshots of every view', async ({ page }, testInfo) => {
   await page.keyboard.press('Escape');
   await page.getByTestId('heal-all').click();
 });
+
+test('screenshots of seeing Raft happen, an exercise and a demo, at the sizes people use', async ({ page }, testInfo) => {
+  test.setTimeout(240_000);
+  for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto(lab.url);
+    await waitForLeader(page, { timeoutMs: 30_000 });
+    // A paused cluster mid-election: a forced timeout, a few steps, the messages held on their links.
+    await page.getByTestId('pause-cluster').click();
+    await expect(page.getByTestId('cluster-phase')).toContainText('paused');
+    const follower = (await runningLeaders(page))[0]?.id === 1 ? 2 : 1;
+    await page.getByTestId(`timeout-${follower}`).click();
+    await expect(page.getByTestId(`node-${follower}`)).toHaveAttribute('data-role', 'candidate');
+    await page.getByTestId('step-cluster').click();
+    await expect(page.getByTestId('step-cluster')).toBeEnabled();
+    await expect(page.locator('[data-testid^="message-"][data-held="true"]').first()).toBeVisible();
+    await expect(page.getByTestId('caption-strip')).toContainText(/candidate|election/i);
+    await screenshot(page, testInfo, `paused-step-${width}x${height}`);
+    await page.getByTestId('resume-cluster').click();
+    await expect(page.getByTestId('cluster-phase')).toHaveText('running');
+  }
+
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.getByTestId('exercises-tab').click();
+  await screenshot(page, testInfo, 'exercises-list');
+  await page.getByTestId('exercise-item-leader-crash').click();
+  await page.getByTestId('exercise-start').click();
+  await page.getByTestId('confirm-accept').click();
+  await expect(page.getByTestId('exercise-step').first()).toHaveAttribute('data-status', 'achieved', { timeout: 40_000 });
+  await page.getByTestId('exercise-next').click();
+  await page.getByTestId('exercise-hint').click();
+  await screenshot(page, testInfo, 'exercise-in-progress');
+
+  await page.getByTestId('exercise-reset').click();
+  await page.getByTestId('confirm-accept').click();
+  await page.getByTestId('exercise-start').locator('xpath=ancestor::article').getByRole('button', { name: /exercises/ }).click();
+  await page.getByTestId('demo-item-first-election').click();
+  await page.getByTestId('confirm-accept').click();
+  await expect(page.getByTestId('presenter-view')).toBeVisible();
+  const progress = page.getByTestId('demo-progress');
+  for (let step = 1; step <= 2; step += 1) {
+    await expect(progress).toHaveAttribute('data-busy', 'false', { timeout: 30_000 });
+    await page.keyboard.press('ArrowRight');
+    await expect(progress).toHaveAttribute('data-step', String(step), { timeout: 30_000 });
+  }
+  await expect(progress).toHaveAttribute('data-busy', 'false');
+  await screenshot(page, testInfo, 'demo-presenter');
+  await page.keyboard.press('Escape');
+});

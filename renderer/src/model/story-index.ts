@@ -27,6 +27,8 @@ export class StoryIndex {
   private readonly noteList: StoryNote[] = [];
   private readonly notesByNode = new Map<NodeId, StoryNote[]>();
   private readonly jumpLists: Record<JumpKind, JumpPoint[]> = { election: [], commit: [], fault: [] };
+  /** Seqs at which a new cluster started: what came before belongs to another cluster (its S1 is not this S1). */
+  private readonly clusterStarts: number[] = [];
   /** Bumped by every trim: with the count of notes up to a seq, it tells whether an answer can be reused. */
   private trims = 0;
 
@@ -35,6 +37,7 @@ export class StoryIndex {
   }
 
   add(event: LabEvent, keyNs: number): void {
+    if (event.type === 'cluster-phase' && event.phase === 'starting') this.clusterStarts.push(event.seq);
     const jump = jumpKind(event);
     if (jump !== null) this.jumpLists[jump].push({ seq: event.seq, keyNs });
     const topic = storyTopic(event);
@@ -57,6 +60,8 @@ export class StoryIndex {
       if (list.length === 0) this.notesByNode.delete(node);
     }
     for (const list of Object.values(this.jumpLists)) list.splice(0, lowerBound(list, seq, bySeq));
+    // The newest start before the window is still the one its events belong to: keep it.
+    this.clusterStarts.splice(0, Math.max(0, upperBound(this.clusterStarts, seq, (start) => start) - 1));
     this.trims += 1;
   }
 
@@ -65,16 +70,28 @@ export class StoryIndex {
     return `${this.trims}:${upperBound(this.noteList, seq, (note) => note.seq)}`;
   }
 
-  /** The notes at or before `seq`, newest first. */
-  *newestFirst(seq: number): Generator<StoryNote> {
-    for (let i = upperBound(this.noteList, seq, (note) => note.seq) - 1; i >= 0; i -= 1) yield this.noteList[i] as StoryNote;
+  /** Seq of the start of the cluster running at `seq` (-1: none seen). */
+  clusterStartAt(seq: number): number {
+    return this.clusterStarts[upperBound(this.clusterStarts, seq, (start) => start) - 1] ?? -1;
   }
 
-  /** The newest `count` notes about `node` at or before `seq`, newest first. */
+  /** The notes at or before `seq` and of the cluster running then (its start included), newest first. */
+  *newestFirst(seq: number): Generator<StoryNote> {
+    const since = this.clusterStartAt(seq);
+    for (let i = upperBound(this.noteList, seq, (note) => note.seq) - 1; i >= 0; i -= 1) {
+      const note = this.noteList[i] as StoryNote;
+      if (note.seq < since) return;
+      yield note;
+    }
+  }
+
+  /** The newest `count` notes about `node` at or before `seq`, of the cluster running then, newest first. */
   recentOfNode(node: NodeId, seq: number, count: number): StoryNote[] {
     const list = this.notesByNode.get(node) ?? [];
     const end = upperBound(list, seq, (note) => note.seq);
-    return list.slice(Math.max(0, end - count), end).reverse();
+    const since = this.clusterStartAt(seq);
+    const begin = Math.max(lowerBound(list, since, (note) => note.seq), end - count);
+    return list.slice(begin, end).reverse();
   }
 
   /** The nearest moment of `kind` before (-1) or after (1) `fromSeq`, not past `limitSeq`; null if there is none. */

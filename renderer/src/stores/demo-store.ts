@@ -11,6 +11,7 @@ import { demoClusterSpec, playDemoStep } from '../../../src/protocol/exercise/de
 import type { Demo, DemoSummary } from '../../../src/protocol/exercise/schema';
 import { World } from '../../../src/protocol/exercise/world';
 import { appActionContext } from './lab-action-context';
+import { useCommandsStore } from './commands-store';
 
 /** A demo step plays in far less (each lab step takes milliseconds); past this something is wrong. */
 const STEP_DEADLINE_MS = 120_000;
@@ -74,7 +75,8 @@ export const useDemoStore = defineStore('demo', () => {
       const labApi = api.value;
       if (!demo || !labApi) return;
       stepIndex.value = -1;
-      await labApi.startCluster(clusterSettingsOf(demoClusterSpec(demo.cluster)));
+      // Through the commands store, so that the header's clock shows the demo cluster's settings.
+      await useCommandsStore().startCluster(clusterSettingsOf(demoClusterSpec(demo.cluster)));
       for (let i = 0; i <= index; i += 1) await playStep(i);
     });
   }

@@ -11,6 +11,7 @@ import type { Exercise, ExerciseSummary } from '../../../src/protocol/exercise/s
 import { World } from '../../../src/protocol/exercise/world';
 import { readProgress, writeProgress, type ExerciseProgress } from './exercise-progress';
 import { playSolution } from './exercise-solution';
+import { useCommandsStore } from './commands-store';
 
 export type StepStatus = 'pending' | 'active' | 'achieved';
 
@@ -96,7 +97,8 @@ export const useExerciseStore = defineStore('exercise', () => {
   async function start(): Promise<void> {
     const exercise = current.value;
     if (!api.value || !exercise) return;
-    await api.value.startCluster(clusterSettingsOf(exercise.cluster));
+    // Through the commands store: its snapshot (the header's slow motion, the settings shown) follows, and a failure shows.
+    await useCommandsStore().startCluster(clusterSettingsOf(exercise.cluster));
     started.value = true;
     beginStep(stepIndex.value);
   }

@@ -131,20 +131,43 @@ function parseWrite(command: string | null): WriteCommand | null {
   }
 }
 
+/** A server named in a condition, as a student reads it. */
+function who(name: string): string {
+  return name === 'startLeader' ? 'the leader this step began with' : name;
+}
+
+/** A Raft event kind as a phrase ("an entries-truncated event" says little to a student). */
+const EVENT_PHRASES: Readonly<Partial<Record<string, readonly [string, string]>>> = {
+  'became-leader': ['a server becomes leader', 'servers become leader'],
+  'election-started': ['an election starts', 'elections start'],
+  'entries-truncated': ['a server deletes conflicting log entries', 'log truncations'],
+  'entries-appended': ['a server appends entries', 'appends'],
+  'commit-advanced': ['a commit index advances', 'commits'],
+  'stepped-down': ['a leader steps down', 'step-downs'],
+  'vote-granted': ['a vote is granted', 'votes granted'],
+  'vote-denied': ['a vote is refused', 'votes refused'],
+  'snapshot-installed': ['a server installs a snapshot', 'snapshot installs'],
+  'log-compacted': ['a server compacts its log', 'log compactions'],
+  'append-rejected': ['a follower rejects an AppendEntries', 'rejections'],
+};
+
 /** The condition in words, for the goal shown to a student and the runner's failure report. */
 export function describeCondition(condition: Condition): string {
   if ('leader' in condition) {
     const { node, notNode, termAtLeast } = condition.leader;
-    const parts = [node ? `${node} is` : 'a server is', 'the leader'];
-    if (notNode) parts.push(`(not ${notNode})`);
+    const parts = [node ? `${who(node)} is` : 'a server is', 'the leader'];
+    if (notNode) parts.push(`(not ${who(notNode)})`);
     if (termAtLeast !== undefined) parts.push(`in term ${termAtLeast} or later`);
     return parts.join(' ');
   }
-  if ('role' in condition) return `${condition.role.node} is ${condition.role.is}`;
-  if ('status' in condition) return `${condition.status.node} is ${condition.status.is}`;
+  if ('role' in condition) return `${who(condition.role.node)} is ${condition.role.is === 'precandidate' ? 'pre-candidate' : condition.role.is}`;
+  if ('status' in condition) return `${who(condition.status.node)} is ${condition.status.is}`;
   if ('event' in condition) {
     const count = condition.event.count ?? 1;
-    return `${count === 1 ? 'a' : `${count}`} ${condition.event.type} event${count === 1 ? '' : 's'}${condition.event.node ? ` on ${condition.event.node}` : ''}`;
+    const phrase = EVENT_PHRASES[condition.event.type];
+    const what = phrase ? (count === 1 ? phrase[0] : `${count} ${phrase[1]}`)
+      : `${count === 1 ? 'a' : count} ${condition.event.type.replace(/-/g, ' ')} event${count === 1 ? '' : 's'}`;
+    return `${what}${condition.event.node ? ` on ${who(condition.event.node)}` : ''}`;
   }
   if ('committed' in condition) {
     const on = condition.committed.on === 'all' ? 'every server' : condition.committed.on === 'majority' ? 'a majority' : condition.committed.on;
@@ -159,7 +182,7 @@ export function describeCondition(condition: Condition): string {
   }
   if ('violation' in condition) return `the safety monitor reports ${condition.violation.invariant ?? 'a violation'}`;
   if ('linearizable' in condition) return `the workload's history is ${condition.linearizable ? '' : 'not '}linearizable`;
-  if ('answer' in condition) return `the answer "${condition.answer.is}" is chosen`;
+  if ('answer' in condition) return 'the right answer is chosen';
   if ('all' in condition) return condition.all.map(describeCondition).join(', and ');
   if ('any' in condition) return condition.any.map(describeCondition).join(', or ');
   return `not (${describeCondition(condition.not)})`;

@@ -7,6 +7,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import ExercisesPanel from '../../../renderer/src/components/exercises/ExercisesPanel.vue';
 import ConfirmDialog from '../../../renderer/src/components/shell/ConfirmDialog.vue';
 import { useExerciseStore } from '../../../renderer/src/stores/exercise-store';
+import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
 import { parse } from 'yaml';
 import { exerciseSchema } from '../../../src/protocol/exercise/schema';
 import { EventStream } from '../model/event-builders';
@@ -38,6 +39,7 @@ function setup() {
   const lab = fakeLab();
   lab.api.listExercises.mockResolvedValue([{ id: 'two-steps', title: 'Two steps', level: 1, minutes: 5, paper: '§5.2' }]);
   lab.api.getExercise.mockResolvedValue(EXERCISE);
+  useCommandsStore().attach(lab.api);
   useExerciseStore().attach(lab.api);
   const wrapper = mount({ components: { ExercisesPanel, ConfirmDialog }, template: '<ExercisesPanel /><ConfirmDialog />' });
   return { lab, wrapper };

@@ -90,3 +90,23 @@ describe('timeline lanes', () => {
     expect(timeline.laneNodesIn(0, oldEnd)).toEqual([1, 2, 3, 4, 5]);
   });
 });
+
+describe('a new cluster', () => {
+  it('starts a new story: captions and server lines never mix in the previous cluster\'s events', () => {
+    const stream = new EventStream();
+    stream.phase('starting');
+    stream.raft(1, 'election-started', 1);
+    stream.raft(2, 'vote-granted', 1);
+    stream.raft(3, 'vote-denied', 1);
+    stream.phase('starting');
+    stream.raft(2, 'vote-granted', 1);
+    const story = new StoryIndex();
+    for (const [i, event] of stream.events.entries()) story.add(event, i);
+    const last = stream.events.length - 1;
+    expect([...story.newestFirst(last)].map((note) => note.event.type)).toEqual(['raft', 'cluster-phase']);
+    expect(story.recentOfNode(3, last, 5)).toEqual([]);
+    expect(story.recentOfNode(2, last, 5)).toHaveLength(1);
+    // Scrubbed back into the first cluster, its own story is told.
+    expect(story.recentOfNode(3, 3, 5)).toHaveLength(1);
+  });
+});

@@ -133,6 +133,9 @@ describe('conditions, reached and not reached', () => {
 
   it('says what it checks in words', () => {
     expect(describeCondition({ all: [{ status: { node: 'startLeader', is: 'crashed' } }, { leader: { notNode: 'startLeader' } }] }))
-      .toBe('startLeader is crashed, and a server is the leader (not startLeader)');
+      .toBe('the leader this step began with is crashed, and a server is the leader (not the leader this step began with)');
+    expect(describeCondition({ event: { type: 'entries-truncated', node: 'S2' } })).toBe('a server deletes conflicting log entries on S2');
+    // The answer is never given away in the goal.
+    expect(describeCondition({ answer: { is: 'election-restriction' } })).toBe('the right answer is chosen');
   });
 });
