@@ -8,7 +8,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const FAULTS = 'kill,pause,partition,loss,split-vote,deposed-leader';
+const FAULTS = 'kill,pause,partition,loss,split-vote,deposed-leader,vote-reboot';
 /** A run that takes this long has hung: it is stopped and counted as failed. */
 const RUN_DEADLINE_MS = 180_000;
 

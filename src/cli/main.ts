@@ -6,7 +6,7 @@ const USAGE = `usage: raft-lab <command> [options]
 commands:
   web [--port P] [--nodes N] [--record FILE] [--bugs a,b]   serve the lab UI on http://127.0.0.1 (web mode)
   chaos --nodes N --seconds S --clients C --keys K --faults kill,pause,partition,loss --seed X --history FILE [--data-dir DIR] [--bugs a,b]
-                                  real processes, a workload and random faults (also split-vote, deposed-leader);
+                                  real processes, a workload and random faults (also split-vote, deposed-leader, vote-reboot);
                                   checks linearizability, lost writes and, live, Raft's invariants
   check FILE                      check a history file for linearizability (exit 0 ok, 1 not, 2 malformed)
   sim [--seeds N | --seed S] [--bench]   run the deterministic simulator

@@ -2,9 +2,9 @@
 // next starts, so that the cluster keeps a chance to make progress between faults.
 import type { NodeId } from '../../raft/types';
 import type { LabController } from '../controller';
-import { deposedLeader, splitVote } from './scenario-faults';
+import { deposedLeader, splitVote, voteReboot } from './scenario-faults';
 
-export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss', 'split-vote', 'deposed-leader'] as const;
+export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss', 'split-vote', 'deposed-leader', 'vote-reboot'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -28,7 +28,7 @@ export async function runFaultSchedule(options: {
   /** Ends the schedule early (e.g. once the safety monitor saw a violation: the run has failed). */
   stop?: () => boolean;
 }): Promise<FaultCounts> {
-  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0, 'split-vote': 0, 'deposed-leader': 0 };
+  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0, 'split-vote': 0, 'deposed-leader': 0, 'vote-reboot': 0 };
   const { controller, random } = options;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const over = (): boolean => performance.now() >= options.untilMs || (options.stop?.() ?? false);
@@ -90,6 +90,10 @@ async function applyFor(kind: FaultKind, node: NodeId, durationMs: number, o: Pa
       return;
     case 'deposed-leader':
       await deposedLeader(controller, durationMs, o.log);
+      return;
+    case 'vote-reboot':
+      await voteReboot(controller, random, o.log);
+      await sleep(durationMs);
       return;
   }
 }
