@@ -3,12 +3,16 @@
 // safety-monitor.ts for why), which incarnation (process) reports, and how far its report stream has come.
 import type { Entry } from '../../raft/types';
 
+/** Entries held while waiting for a node's next state: a node reports one after every few writes; past this, give up. */
+const MAX_PENDING_ENTRIES = 100_000;
+
 export class NodeFeed {
   /** The durable log after `base` (entries 1..base are its snapshot, or were dropped after a compaction). */
   private entries: Entry[] = [];
   private baseIndex = 0;
   /** Writes reported since the last node-state, each replacing the log from its first index on. */
   private pending: Entry[][] = [];
+  private pendingEntries = 0;
   /** Processes seen for this node (node-alive events); 0 before the first. */
   incarnation = 0;
   /** True from a (re)start until the process's first node-state, which reports what it recovered. */
@@ -49,7 +53,10 @@ export class NodeFeed {
 
   /** A reported durable write; handed on with the next node-state. */
   addWrite(entries: readonly Entry[]): void {
-    if (entries.length > 0) this.pending.push([...entries]);
+    if (entries.length === 0) return;
+    this.pending.push([...entries]);
+    this.pendingEntries += entries.length;
+    if (this.pendingEntries > MAX_PENDING_ENTRIES) this.suspend('it wrote too much without reporting its state');
   }
 
   /**
@@ -61,6 +68,7 @@ export class NodeFeed {
   takeWrites(snapshotIndex: number, snapshotTerm: number): { writes: Entry[][]; ok: boolean; installed: boolean } {
     const writes = this.pending;
     this.pending = [];
+    this.pendingEntries = 0;
     let installed = false;
     for (const write of writes) {
       const first = (write[0] as Entry).index;
@@ -82,6 +90,7 @@ export class NodeFeed {
     this.incarnation += 1;
     this.awaitingFirstState = true;
     this.pending = [];
+    this.pendingEntries = 0;
     this.suspended = null;
     this.commitIndex = 0;
   }
@@ -113,5 +122,6 @@ export class NodeFeed {
   suspend(why: string): void {
     this.suspended ??= why;
     this.pending = [];
+    this.pendingEntries = 0;
   }
 }
