@@ -60,8 +60,13 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+/** Exits once what was written to stdout and stderr has been handed over (a pipe would otherwise cut a long output). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 runCli(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (error: unknown) => {
     process.stderr.write(`raft-lab: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exit(1);

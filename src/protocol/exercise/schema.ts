@@ -44,29 +44,33 @@ export type Condition =
   | { readonly any: readonly Condition[] }
   | { readonly not: Condition };
 
-function conditionSchemaAt(depth: number): z.ZodType<Condition> {
-  const nested = depth >= MAX_CONDITION_DEPTH
-    ? z.never({ error: `conditions nest at most ${MAX_CONDITION_DEPTH} deep` })
-    : z.lazy(() => conditionSchemaAt(depth + 1));
-  return z.union([
-    z.strictObject({ leader: z.strictObject({ node: conditionNode.optional(), notNode: conditionNode.optional(), termAtLeast: z.number().int().min(1).optional() }) }),
-    z.strictObject({ role: z.strictObject({ node: conditionNode, is: z.enum(['follower', 'precandidate', 'candidate', 'leader']) }) }),
-    z.strictObject({ status: z.strictObject({ node: conditionNode, is: z.enum(['running', 'crashed', 'paused']) }) }),
-    z.strictObject({ event: z.strictObject({ type: z.enum(RAFT_EVENT_TYPES), node: conditionNode.optional(), count: z.number().int().min(1).max(10_000).optional() }) }),
-    z.strictObject({ committed: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
-    // In the log, committed or not (an uncommitted entry can still be overwritten: §5.3, Figure 8).
-    z.strictObject({ stored: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
-    z.strictObject({ client: z.strictObject({ op: z.enum(['get', 'put', 'delete', 'cas']), outcome: z.enum(['ok', 'fail', 'timeout', 'stale']), value: z.string().max(4096).optional() }) }),
-    z.strictObject({ violation: z.strictObject({ invariant: z.string().min(1).max(64).optional() }) }),
-    z.strictObject({ linearizable: z.boolean() }),
-    z.strictObject({ answer: z.strictObject({ is: z.string().min(1).max(64) }) }),
-    z.strictObject({ all: z.array(nested).min(1).max(16) }),
-    z.strictObject({ any: z.array(nested).min(1).max(16) }),
-    z.strictObject({ not: nested }),
-  ]) as z.ZodType<Condition>;
+/** How deep all/any/not nest, counting the condition itself as 1. */
+function conditionDepth(condition: Condition): number {
+  if ('all' in condition) return 1 + Math.max(0, ...condition.all.map(conditionDepth));
+  if ('any' in condition) return 1 + Math.max(0, ...condition.any.map(conditionDepth));
+  if ('not' in condition) return 1 + conditionDepth(condition.not);
+  return 1;
 }
 
-export const conditionSchema: z.ZodType<Condition> = conditionSchemaAt(0);
+// One recursive schema (not one copy per level): its JSON Schema refers to itself instead of growing with the depth.
+const conditionShape: z.ZodType<Condition> = z.lazy(() => z.union([
+  z.strictObject({ leader: z.strictObject({ node: conditionNode.optional(), notNode: conditionNode.optional(), termAtLeast: z.number().int().min(1).optional() }) }),
+  z.strictObject({ role: z.strictObject({ node: conditionNode, is: z.enum(['follower', 'precandidate', 'candidate', 'leader']) }) }),
+  z.strictObject({ status: z.strictObject({ node: conditionNode, is: z.enum(['running', 'crashed', 'paused']) }) }),
+  z.strictObject({ event: z.strictObject({ type: z.enum(RAFT_EVENT_TYPES), node: conditionNode.optional(), count: z.number().int().min(1).max(10_000).optional() }) }),
+  z.strictObject({ committed: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
+  z.strictObject({ stored: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
+  z.strictObject({ client: z.strictObject({ op: z.enum(['get', 'put', 'delete', 'cas']), outcome: z.enum(['ok', 'fail', 'timeout', 'stale']), value: z.string().max(4096).optional() }) }),
+  z.strictObject({ violation: z.strictObject({ invariant: z.string().min(1).max(64).optional() }) }),
+  z.strictObject({ linearizable: z.boolean() }),
+  z.strictObject({ answer: z.strictObject({ is: z.string().min(1).max(64) }) }),
+  z.strictObject({ all: z.array(conditionShape).min(1).max(16) }),
+  z.strictObject({ any: z.array(conditionShape).min(1).max(16) }),
+  z.strictObject({ not: conditionShape }),
+]) as z.ZodType<Condition>);
+
+export const conditionSchema: z.ZodType<Condition> = conditionShape.refine((condition) => conditionDepth(condition) <= MAX_CONDITION_DEPTH,
+  `conditions nest at most ${MAX_CONDITION_DEPTH} deep`);
 
 export type ActionNode = z.infer<typeof actionNode>;
 

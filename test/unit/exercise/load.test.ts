@@ -42,6 +42,12 @@ describe('exercise files', () => {
     expect(problems(VALID.replace('    withinMs: 1000\n', ''))[0]).toMatch(/^ex\.yaml:9:\d+: steps\.0\.withinMs: /);
   });
 
+  it('refuses conditions nested deeper than six levels', () => {
+    const deep = 'goal: {not: {not: {not: {not: {not: {not: {leader: {}}}}}}}}';
+    expect(problems(VALID.replace('goal: {leader: {}}', deep))[0]).toMatch(/steps\.0\.goal: conditions nest at most 6 deep/);
+    expect(problems(VALID.replace('goal: {leader: {}}', 'goal: {not: {not: {not: {not: {not: {leader: {}}}}}}}'))).toEqual([]);
+  });
+
   it('refuses a server the cluster does not have, a repeated step id, and broken YAML', () => {
     expect(problems(VALID.replace('goal: {leader: {}}', 'goal: {leader: {node: S4}}'))[0]).toMatch(/names S4, but the cluster has 3 servers/);
     expect(problems(VALID.replace('steps:\n', `steps:\n  - id: one\n    text: t\n    goal: {leader: {}}\n    solution: [{heal: true}]\n    withinMs: 100\n`))[0])
