@@ -28,6 +28,8 @@ export const useDemoStore = defineStore('demo', () => {
   const world = markRaw(new World());
   const batchWaiters = new Set<() => void>();
   let unsubscribe: (() => void) | null = null;
+  /** Fed only while a demo is on (each of its runs starts a new cluster, which resets the World). */
+  let listening = false;
 
   const presenting = computed(() => current.value !== null);
   const step = computed(() => (stepIndex.value >= 0 ? current.value?.steps[stepIndex.value] ?? null : null));
@@ -38,6 +40,7 @@ export const useDemoStore = defineStore('demo', () => {
     api.value = markRaw(labApi);
     unsubscribe?.();
     unsubscribe = labApi.subscribe((events: readonly LabEvent[]) => {
+      if (!listening) return;
       for (const event of events) world.apply(event);
       for (const waiter of [...batchWaiters]) waiter();
     });
@@ -51,10 +54,12 @@ export const useDemoStore = defineStore('demo', () => {
   async function present(id: string): Promise<void> {
     if (!api.value || busy.value) return;
     current.value = markRaw(await api.value.getDemo(id));
+    listening = true;
     await playTo(0);
   }
 
   function exit(): void {
+    listening = false;
     current.value = null;
     stepIndex.value = -1;
     error.value = null;

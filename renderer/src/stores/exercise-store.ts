@@ -49,7 +49,14 @@ export const useExerciseStore = defineStore('exercise', () => {
     unsubscribe = labApi.subscribe(onEvents);
   }
 
+  /**
+   * The World is fed only once an exercise starts its cluster (its start event resets it): a lab with no exercise
+   * running pays nothing per event here.
+   */
+  let listening = false;
+
   function onEvents(events: readonly LabEvent[]): void {
+    if (!listening) return;
     for (const event of events) world.apply(event);
     checkGoal();
     for (const waiter of [...batchWaiters]) waiter();
@@ -97,6 +104,7 @@ export const useExerciseStore = defineStore('exercise', () => {
   async function start(): Promise<void> {
     const exercise = current.value;
     if (!api.value || !exercise) return;
+    listening = true;
     // Through the commands store: its snapshot (the header's slow motion, the settings shown) follows, and a failure shows.
     await useCommandsStore().startCluster(clusterSettingsOf(exercise.cluster));
     started.value = true;

@@ -4,6 +4,8 @@
 import type { LabEvent, NodeStateView } from '../events';
 
 const MAX_LOG_ENTRIES = 10_000;
+/** The log may run this far past its bound before its oldest entries are dropped, in one splice rather than per write. */
+const MAX_LOG_SLACK = 1_000;
 const MAX_EVENTS_PER_KIND = 5_000;
 const MAX_VIOLATIONS = 100;
 
@@ -112,10 +114,14 @@ export class World {
   private writeLog(node: WorldNode, entries: readonly WorldEntry[]): void {
     const first = entries[0];
     if (!first) return;
-    // A write replaces the node's log from its first index on (Raft's truncate-and-append).
-    const keep = node.log.filter((entry) => entry.index < first.index);
-    const next = keep.concat(entries.map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })));
-    node.log = next.length > MAX_LOG_ENTRIES ? next.slice(next.length - MAX_LOG_ENTRIES) : next;
+    // A write replaces the node's log from its first index on (Raft's truncate-and-append). The log is kept in index
+    // order, so that is a cut at one position and an append: no copy of the log per write (this runs per event).
+    const log = node.log;
+    let cut = log.length;
+    while (cut > 0 && (log[cut - 1] as WorldEntry).index >= first.index) cut -= 1;
+    log.length = cut;
+    for (const entry of entries) log.push({ index: entry.index, term: entry.term, command: entry.command });
+    if (log.length > MAX_LOG_ENTRIES + MAX_LOG_SLACK) log.splice(0, log.length - MAX_LOG_ENTRIES);
   }
 
   private count(kind: string, occurrence: Occurrence): void {
