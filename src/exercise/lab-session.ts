@@ -6,6 +6,7 @@ import type { LabEvent } from '../protocol/events';
 import type { ActionContext } from '../protocol/exercise/actions';
 import type { StepContext } from '../protocol/exercise/conditions';
 import { World } from '../protocol/exercise/world';
+import { ConditionWaiters } from '../protocol/exercise/condition-waiters';
 
 const RECENT_EVENTS_KEPT = 200;
 
@@ -13,7 +14,7 @@ export class LabSession {
   readonly world = new World();
   /** The newest events worth showing when something did not happen (bounded). */
   readonly recent: LabEvent[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
   private readonly unsubscribe: () => void;
 
   private constructor(readonly controller: LabController) {
@@ -25,7 +26,7 @@ export class LabSession {
           if (this.recent.length > RECENT_EVENTS_KEPT) this.recent.shift();
         }
       }
-      for (const waiter of [...this.waiters]) waiter();
+      this.waiters.notify();
     });
   }
 
@@ -69,20 +70,7 @@ export class LabSession {
 
   waitFor(holds: () => boolean, limitMs: number, what: string): Promise<void> {
     this.flush();
-    if (holds()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!holds()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${Math.round(limitMs)} ms waiting for ${what}`));
-      }, limitMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.until(holds, limitMs, what);
   }
 
   async close(): Promise<void> {

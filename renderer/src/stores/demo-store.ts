@@ -10,6 +10,7 @@ import type { StepContext } from '../../../src/protocol/exercise/conditions';
 import { demoClusterSpec, playDemoStep } from '../../../src/protocol/exercise/demo-player';
 import type { Demo, DemoSummary } from '../../../src/protocol/exercise/schema';
 import { World } from '../../../src/protocol/exercise/world';
+import { ConditionWaiters } from '../../../src/protocol/exercise/condition-waiters';
 import { appActionContext } from './lab-action-context';
 import { useCommandsStore } from './commands-store';
 
@@ -26,7 +27,7 @@ export const useDemoStore = defineStore('demo', () => {
   const busy = ref(false);
   const error = ref<string | null>(null);
   const world = markRaw(new World());
-  const batchWaiters = new Set<() => void>();
+  const waiters = new ConditionWaiters();
   let unsubscribe: (() => void) | null = null;
   /** Fed only while a demo is on (each of its runs starts a new cluster, which resets the World). */
   let listening = false;
@@ -42,7 +43,7 @@ export const useDemoStore = defineStore('demo', () => {
     unsubscribe = labApi.subscribe((events: readonly LabEvent[]) => {
       if (!listening) return;
       for (const event of events) world.apply(event);
-      for (const waiter of [...batchWaiters]) waiter();
+      waiters.notify();
     });
   }
 
@@ -92,7 +93,7 @@ export const useDemoStore = defineStore('demo', () => {
     const target = demo?.steps[index];
     if (!labApi || !target) return;
     const context: StepContext = { sinceSeq: world.lastSeq, startLeader: world.currentLeader()?.id ?? null, answer: null };
-    await playDemoStep(target, appActionContext({ api: labApi, world, context: () => context, answer: () => undefined, batchWaiters },
+    await playDemoStep(target, appActionContext({ api: labApi, world, context: () => context, answer: () => undefined, waiters },
       performance.now() + STEP_DEADLINE_MS));
     stepIndex.value = index;
   }

@@ -9,6 +9,7 @@ import { clusterSettingsOf } from '../../../src/protocol/exercise/cluster-settin
 import { evaluate, type StepContext } from '../../../src/protocol/exercise/conditions';
 import type { Exercise, ExerciseSummary } from '../../../src/protocol/exercise/schema';
 import { World } from '../../../src/protocol/exercise/world';
+import { ConditionWaiters } from '../../../src/protocol/exercise/condition-waiters';
 import { readProgress, writeProgress, type ExerciseProgress } from './exercise-progress';
 import { playSolution } from './exercise-solution';
 import { useCommandsStore } from './commands-store';
@@ -33,8 +34,8 @@ export const useExerciseStore = defineStore('exercise', () => {
   const world = markRaw(new World());
   let context: StepContext = { sinceSeq: -1, startLeader: null, answer: null };
   let unsubscribe: (() => void) | null = null;
-  /** Resolvers waiting for the next batch of events (the solution player's settle / waitFor). */
-  const batchWaiters = new Set<() => void>();
+  /** Whoever waits for the next batch of events (the solution player's settle / waitFor). */
+  const waiters = new ConditionWaiters();
 
   const step = computed(() => current.value?.steps[stepIndex.value] ?? null);
   const statuses = computed<StepStatus[]>(() => (current.value?.steps ?? []).map((_, index) =>
@@ -59,7 +60,7 @@ export const useExerciseStore = defineStore('exercise', () => {
     if (!listening) return;
     for (const event of events) world.apply(event);
     checkGoal();
-    for (const waiter of [...batchWaiters]) waiter();
+    waiters.notify();
   }
 
   /** The goal is checked continuously; once reached, the step stays achieved (the student moves on with Next). */
@@ -142,7 +143,7 @@ export const useExerciseStore = defineStore('exercise', () => {
     showingSolution.value = true;
     try {
       await playSolution(active, { api: api.value, world, context: () => ({ ...context, answer: answer.value }),
-        answer: (text) => choose(text), batchWaiters });
+        answer: (text) => choose(text), waiters });
     } finally {
       showingSolution.value = false;
     }

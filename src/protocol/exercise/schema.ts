@@ -151,12 +151,7 @@ export const exerciseSchema = z.strictObject({
   intro: markdown,
   steps: z.array(exerciseStepSchema).min(1).max(MAX_STEPS),
 }).superRefine((exercise, context) => {
-  const seen = new Set<string>();
-  exercise.steps.forEach((step, index) => {
-    if (seen.has(step.id)) context.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `step id "${step.id}" is used twice` });
-    seen.add(step.id);
-  });
-  for (const [index, step] of exercise.steps.entries()) checkNodesExist(step, exercise.cluster.nodes, ['steps', index], context);
+  checkSteps(exercise.steps, exercise.cluster.nodes, (step) => ({ goal: step.goal, solution: step.solution }), context);
 });
 export type Exercise = z.infer<typeof exerciseSchema>;
 
@@ -188,18 +183,7 @@ export const demoSchema = z.strictObject({
   cluster: clusterSpecSchema,
   steps: z.array(demoStepSchema).min(1).max(MAX_STEPS),
 }).superRefine((demo, context) => {
-  const seen = new Set<string>();
-  demo.steps.forEach((step, index) => {
-    if (seen.has(step.id)) context.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `step id "${step.id}" is used twice` });
-    seen.add(step.id);
-    const text = JSON.stringify({ actions: step.actions ?? [], until: step.until ?? null });
-    for (const match of text.matchAll(/"S([1-9])"/g)) {
-      if (Number(match[1]) > demo.cluster.nodes) {
-        context.addIssue({ code: 'custom', path: ['steps', index], message: `step "${step.id}" names S${match[1] ?? '?'}, but the cluster has ${demo.cluster.nodes} servers` });
-        return;
-      }
-    }
-  });
+  checkSteps(demo.steps, demo.cluster.nodes, (step) => ({ actions: step.actions ?? [], until: step.until ?? null }), context);
 });
 export type Demo = z.infer<typeof demoSchema>;
 
@@ -226,14 +210,22 @@ export function summarizeExercise(exercise: Exercise): ExerciseSummary {
   return { id: exercise.id, title: exercise.title, level: exercise.level, minutes: exercise.minutes, paper: exercise.paper };
 }
 
-/** A server named in a step that the exercise's cluster does not have is an error of the file, not of the run. */
-function checkNodesExist(step: ExerciseStep, nodeCount: number, path: (string | number)[], context: z.RefinementCtx): void {
-  const text = JSON.stringify({ goal: step.goal, solution: step.solution });
-  for (const match of text.matchAll(/"S([1-9])"/g)) {
-    const id = Number(match[1]);
-    if (id > nodeCount) {
-      context.addIssue({ code: 'custom', path, message: `step "${step.id}" names S${id}, but the cluster has ${nodeCount} servers` });
-      return;
+/**
+ * What both kinds of file must get right across steps: unique step ids, and only servers the cluster has (a server
+ * named in a step that the cluster lacks is an error of the file, not of the run). `named` gives what a step acts on.
+ */
+function checkSteps<T extends { readonly id: string }>(steps: readonly T[], nodeCount: number, named: (step: T) => unknown,
+  context: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  steps.forEach((step, index) => {
+    if (seen.has(step.id)) context.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `step id "${step.id}" is used twice` });
+    seen.add(step.id);
+    for (const match of JSON.stringify(named(step)).matchAll(/"S([1-9])"/g)) {
+      const id = Number(match[1]);
+      if (id > nodeCount) {
+        context.addIssue({ code: 'custom', path: ['steps', index], message: `step "${step.id}" names S${id}, but the cluster has ${nodeCount} servers` });
+        return;
+      }
     }
-  }
+  });
 }
