@@ -101,18 +101,21 @@ export class ExperimentRunner {
       if (this.notes.length < MAX_NOTES) this.notes.push(text);
       this.onUpdate();
     };
-    let controller: LabController | null = null;
-    try {
-      controller = await this.createController();
+    // Every lab the run opens is remembered until the next one, so a cancel or the exit hook can kill its nodes.
+    const openLab = async (): Promise<LabController> => {
+      const controller = await this.createController();
       this.controller = controller;
+      return controller;
+    };
+    try {
       if (spec.kind === 'fig16') {
-        await runFig16(controller, spec, progress, signal, {
+        await runFig16(openLab, spec, progress, signal, {
           row: (row) => { if (this.fig16Rows.length < MAX_ROWS) this.fig16Rows.push(row); this.onUpdate(); },
           rangeDone: (summary) => { this.fig16Summary.push(summary); this.onUpdate(); },
           note,
         });
       } else {
-        await runClientsSweep(controller, spec, etcd, progress, signal, {
+        await runClientsSweep(await openLab(), spec, etcd, progress, signal, {
           row: (row) => { this.clientsRows.push(row); this.onUpdate(); },
           note,
         });
@@ -125,7 +128,8 @@ export class ExperimentRunner {
         this.error = error instanceof Error ? error.message : String(error);
       }
     } finally {
-      await controller?.close().catch(() => controller?.killAllNow());
+      const last = this.controller;
+      await last?.close().catch(() => last.killAllNow());
       this.controller = null;
       this.loadAtEnd = machineLoad();
       progress.describe(this.status === 'done' ? 'finished' : this.status);

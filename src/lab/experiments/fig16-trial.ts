@@ -13,6 +13,8 @@ import { LeaderWatch } from './leader-watch';
 
 /** How long a cluster may take to have a leader again before a trial (a fixed timeout may split votes for long). */
 const SETTLE_DEADLINE_MS = 60_000;
+const WRITE_ATTEMPTS = 3;
+const MAX_SETUPS = 20;
 
 export interface TrialContext {
   readonly controller: LabController;
@@ -24,13 +26,15 @@ export interface TrialContext {
   readonly signal: AbortSignal;
 }
 
-export async function runFig16Trial(context: TrialContext, range: string, trial: number): Promise<Fig16Row> {
+export interface TrialResult {
+  readonly row: Fig16Row;
+  /** Times the leader changed by itself between the write and the kill, so the trial was set up again. */
+  readonly redone: number;
+}
+
+export async function runFig16Trial(context: TrialContext, range: string, trial: number): Promise<TrialResult> {
   const { controller, client, signal } = context;
-  const leader = await abortable(waitForLeader(controller, SETTLE_DEADLINE_MS), signal);
-  const before = await abortable(client.request({ op: 'put', key: 'fig16', value: `before-${trial}`, timeoutMs: 10_000 }), signal);
-  if (before.status !== 'ok') throw new Error(`${range} trial ${trial}: the cluster did not accept a write before the kill (${before.error ?? ''})`);
-  await sleep(context.random() * context.heartbeatMs, signal);
-  const oldTerm = (await controller.getSnapshot()).nodes.find((node) => node.id === leader)?.term ?? 0;
+  const { leader, oldTerm, redone } = await prepareKill(context, range, trial);
   const watch = new LeaderWatch(controller, oldTerm);
   try {
     const killedNs = monotonicNowNs();
@@ -40,10 +44,42 @@ export async function runFig16Trial(context: TrialContext, range: string, trial:
     const [elected, writeMs] = await abortable(Promise.all([watch.wait(context.capMs), write]), signal);
     const electionMs = elected === null ? null : Math.max(0, (elected.atNs - killedNs) / 1e6);
     await abortable(recover(controller, leader), signal);
-    return { range, trial, electionMs, writeMs, terms: elected === null ? null : elected.term - oldTerm };
+    return { row: { range, trial, electionMs, writeMs, terms: elected === null ? null : elected.term - oldTerm }, redone };
   } finally {
     watch.stop();
   }
+}
+
+/**
+ * Write, then wait the random part of the heartbeat interval; then the server about to be killed must still lead the
+ * highest term. With short timeouts on a busy machine a follower can time out by itself in that moment (the paper's
+ * warning about timeouts too short for the broadcast time): killing a server that no longer leads would time an
+ * election that started before the kill, or wait for one that never comes. Such a trial is set up again.
+ */
+async function prepareKill(context: TrialContext, range: string, trial: number): Promise<{ leader: number; oldTerm: number; redone: number }> {
+  for (let redone = 0; redone < MAX_SETUPS; redone += 1) {
+    const leader = await abortable(writeBeforeKill(context, range, trial), context.signal);
+    await sleep(context.random() * context.heartbeatMs, context.signal);
+    const nodes = (await context.controller.getSnapshot()).nodes.filter((node) => node.status === 'running');
+    const current = nodes.find((node) => node.id === leader);
+    if (current?.role === 'leader' && nodes.every((node) => node.term <= current.term)) return { leader, oldTerm: current.term, redone };
+  }
+  throw new Error(`${range} trial ${trial}: the leader kept changing by itself before the kill (${MAX_SETUPS} times)`);
+}
+
+/**
+ * The write that lines the followers' timers up; returns the leader that took it. Tried a few times (a leader can
+ * step down between the wait and the write on a loaded machine); a cluster that takes no write at all ends the range.
+ */
+async function writeBeforeKill(context: TrialContext, range: string, trial: number): Promise<number> {
+  let error = '';
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
+    const leader = await waitForLeader(context.controller, SETTLE_DEADLINE_MS);
+    const result = await context.client.request({ op: 'put', key: 'fig16', value: `before-${trial}-${attempt}`, timeoutMs: 10_000 });
+    if (result.status === 'ok' && result.servedBy === leader) return leader;
+    error = result.status === 'ok' ? `S${String(result.servedBy)} answered, not S${leader}` : result.error ?? result.status;
+  }
+  throw new Error(`${range} trial ${trial}: the cluster did not accept a write before the kill (${error})`);
 }
 
 async function recover(controller: LabController, killed: number): Promise<void> {
