@@ -1,15 +1,15 @@
 // The replicated key-value state machine. Every replica applies the same committed entries in the same order
 // (Figure 2: "apply log[lastApplied] to state machine"), so everything here must be deterministic: no clocks, no
 // randomness, no iteration over anything whose order could differ between replicas.
-import { decodeKvCommand, type KvCas, type KvCommand, type KvPut } from './command';
+import { decodeKvLogCommand, type KvCas, type KvCommand, type KvLogCommand, type KvPut } from './command';
 import { KV_MAX_SESSIONS, KV_MAX_STORE_BYTES } from './limits';
 import type { KvApplyResult } from './result';
 import { ClientSessions } from './sessions';
-import { decodeKvSnapshot, encodeKvSnapshot } from './snapshot';
+import { decodeKvSnapshot, encodeKvSnapshot, type KvSnapshotState } from './snapshot';
 import { utf8ByteLength } from './utf8';
 
 export interface KvStateMachineOptions {
-  /** Bound of the client session table (see sessions.ts). */
+  /** Bound of the client session table: past it the least recently used session expires (see sessions.ts). */
   readonly maxSessions?: number;
   /** Bound on the bytes of all keys plus values; a write that would pass it fails with reason 'store-full'. */
   readonly maxStoreBytes?: number;
@@ -18,13 +18,15 @@ export interface KvStateMachineOptions {
 export class KvStateMachine {
   private readonly values = new Map<string, string>();
   private readonly sessions: ClientSessions;
+  private readonly maxSessions: number;
   private readonly maxStoreBytes: number;
   private appliedIndexValue = 0;
   private storeBytesValue = 0;
   private malformedCommandCountValue = 0;
 
   constructor(options: KvStateMachineOptions = {}) {
-    this.sessions = new ClientSessions(options.maxSessions ?? KV_MAX_SESSIONS);
+    this.maxSessions = options.maxSessions ?? KV_MAX_SESSIONS;
+    this.sessions = new ClientSessions(this.maxSessions);
     this.maxStoreBytes = options.maxStoreBytes ?? KV_MAX_STORE_BYTES;
     if (!Number.isSafeInteger(this.maxStoreBytes) || this.maxStoreBytes < 0) {
       throw new RangeError(`maxStoreBytes must be a non-negative integer, got ${this.maxStoreBytes}`);
@@ -64,13 +66,15 @@ export class KvStateMachine {
     }
     this.appliedIndexValue = index;
     if (command === null) return null;
-    let decoded: KvCommand;
+    let decoded: KvLogCommand;
     try {
-      decoded = decodeKvCommand(command);
+      decoded = decodeKvLogCommand(command);
     } catch {
       this.malformedCommandCountValue++;
       return null;
     }
+    // Dissertation §6.3: a register command opens a session whose id is this entry's index.
+    if (decoded.op === 'register') return this.sessions.register(index, decoded.clientId);
     return this.applyCommand(decoded);
   }
 
@@ -102,11 +106,7 @@ export class KvStateMachine {
    * on a bad snapshot it throws and the state is untouched.
    */
   restoreSnapshot(index: number, data: string): void {
-    const state = decodeKvSnapshot(data);
-    if (state.appliedIndex !== index) throw new Error(`KV snapshot holds the state after entry ${state.appliedIndex}, not ${index}`);
-    let storeBytes = 0;
-    for (const [key, value] of state.values) storeBytes += utf8ByteLength(key) + utf8ByteLength(value);
-    if (storeBytes > this.maxStoreBytes) throw new Error(`KV snapshot holds ${storeBytes} bytes, more than the bound ${this.maxStoreBytes}`);
+    const { state, storeBytes } = this.checkedSnapshot(index, data);
     this.sessions.replaceAll(state.sessions);
     this.values.clear();
     for (const [key, value] of state.values) this.values.set(key, value);
@@ -115,19 +115,49 @@ export class KvStateMachine {
     this.malformedCommandCountValue = state.malformedCommandCount;
   }
 
+  /**
+   * Null when restoreSnapshot(index, data) would succeed, otherwise why not. Pure: the Raft core asks this before it
+   * installs a snapshot from the leader (RaftConfig.snapshotProblem), so a bad one is refused rather than installed.
+   */
+  snapshotProblem(index: number, data: string): string | null {
+    try {
+      this.checkedSnapshot(index, data);
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Decodes and checks a snapshot against this machine's bounds; throws saying what is wrong. */
+  private checkedSnapshot(index: number, data: string): { state: KvSnapshotState; storeBytes: number } {
+    const state = decodeKvSnapshot(data);
+    if (state.appliedIndex !== index) throw new Error(`KV snapshot holds the state after entry ${state.appliedIndex}, not ${index}`);
+    let storeBytes = 0;
+    for (const [key, value] of state.values) storeBytes += utf8ByteLength(key) + utf8ByteLength(value);
+    if (storeBytes > this.maxStoreBytes) throw new Error(`KV snapshot holds ${storeBytes} bytes, more than the bound ${this.maxStoreBytes}`);
+    if (state.sessions.length > this.maxSessions) throw new Error(`KV snapshot holds ${state.sessions.length} sessions, more than the bound ${this.maxSessions}`);
+    return { state, storeBytes };
+  }
+
   private applyCommand(command: KvCommand): KvApplyResult {
-    const session = this.sessions.lookup(command.clientId, command.seq);
-    if (session.kind === 'duplicate') {
-      this.sessions.touch(command.clientId);
-      return { ...session.result, duplicate: true };
+    const { clientId, session: sessionId, seq } = command;
+    const session = this.sessions.lookup(clientId, sessionId, seq);
+    switch (session.kind) {
+      case 'expired':
+        // Dissertation §6.3: never applied again; the client learns its session is gone.
+        return { clientId, seq, status: 'session-expired', duplicate: false };
+      case 'duplicate':
+        this.sessions.touch(clientId, sessionId);
+        return { ...session.result, duplicate: true };
+      case 'stale':
+        this.sessions.touch(clientId, sessionId);
+        return { clientId, seq, status: 'stale', duplicate: true };
+      case 'new': {
+        const result = this.execute(command);
+        this.sessions.record(sessionId, result);
+        return result;
+      }
     }
-    if (session.kind === 'stale') {
-      this.sessions.touch(command.clientId);
-      return { clientId: command.clientId, seq: command.seq, status: 'stale', duplicate: true };
-    }
-    const result = this.execute(command);
-    this.sessions.record(result);
-    return result;
   }
 
   private execute(command: KvCommand): KvApplyResult {

@@ -167,6 +167,7 @@ export class LabController implements LabApi {
     this.publishClock();
     rmSync(this.dataRoot, { recursive: true, force: true });
     mkdirSync(this.dataRoot, { recursive: true });
+    this.uiClient.forgetSession(); // a new cluster's log holds no session yet (dissertation §6.3)
     for (let id = 1; id <= settings.nodeCount; id += 1) this.spawnNode(id);
     try {
       await this.waitUntil(() => this.allConfigured(), START_DEADLINE_MS, 'all nodes to start and report in');

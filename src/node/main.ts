@@ -240,11 +240,13 @@ class NodeProcessMain {
       checkQuorum: config.checkQuorum,
       bugs,
       maxSnapshotChunkChars: NODE_SNAPSHOT_CHUNK_CHARS,
+      // A snapshot from the leader is installed only if the KV can restore it (a forged one must not stop the node).
+      snapshotProblem: (snapshot) => kv.snapshotProblem(snapshot.lastIncludedIndex, snapshot.data),
     }, this.opened.recovered, clock.nowMs());
     const runtime = new RaftRuntime({
       nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, networkDelay, kv,
       reporter: this.reporter, eventDetail: config.eventDetail, snapshotPolicy: snapshotPolicyOf(config, this.env.snapshotPolicy),
-      onError: (message) => this.reportError(message), onLogCompacted: collectGarbage, onFatal: (error) => this.fatal(new Error(`write-ahead log failed: ${error.message}`)),
+      onError: (message) => this.reportError(message), onLogCompacted: collectGarbage, onFatal: (error) => this.fatal(error),
     });
     this.runtime = runtime;
     this.gate = new DeliveryGate({

@@ -22,7 +22,7 @@ import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
 import type { EventDetail } from '../protocol/control';
 import type { PeerFrame } from '../protocol/wire';
 import type { Entry, RaftNode, Ready, Snapshot } from '../raft/types';
-import { encodeKvCommand } from '../kv/command';
+import { encodeKvCommand, type KvLogCommand } from '../kv/command';
 import { monotonicNowNs } from './clock';
 import type { EventReporter } from './event-reporter';
 import type { LabClock } from './lab-clock';
@@ -77,7 +77,10 @@ export interface RaftRuntimeOptions {
    * size instead of letting V8 grow the heap first (see snapshot-policy.ts).
    */
   onLogCompacted?(): void;
-  /** The WAL failed: the node cannot keep its promises and must stop. */
+  /**
+   * The node cannot keep its promises and must stop: the WAL failed, a snapshot cannot be restored, or the core
+   * threw (a broken invariant: see guarded). The error says which.
+   */
   onFatal(error: Error): void;
 }
 
@@ -147,9 +150,33 @@ export class RaftRuntime {
       this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
         id: frame.id, message: toMessageView(frame.msg), dropReason: null });
     }
-    this.o.core.tick(this.o.clock.nowMs());
-    this.o.core.step(frame.msg);
+    this.guarded(`${frame.msg.type} ${frame.id} from S${frame.msg.from}`, () => {
+      this.o.core.tick(this.o.clock.nowMs());
+      this.o.core.step(frame.msg);
+    });
     this.drainSoon();
+  }
+
+  /**
+   * Every call into the core goes through here. The core validates every input before it changes anything (an
+   * invalid message is reported and ignored), so it throws only when one of its own invariants broke: its state may
+   * then be half-changed, and answering clients or peers from it could break Raft's guarantees. So the node stops,
+   * cleanly: it reports the error, takes no more input, and exits (onFatal). That is a crash, which Raft tolerates:
+   * the WAL holds only whole Ready batches, so a restart recovers a consistent state. Carrying on would not be.
+   */
+  private guarded(what: string, action: () => void): void {
+    if (this.stopped) return;
+    try {
+      action();
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.stop();
+      try {
+        this.fail(new Error(`the Raft core failed on ${what}: ${text}; the node stops (a restart recovers from its disk)`));
+      } catch {
+        // onFatal may rethrow after scheduling the exit (main.ts): the node is stopping either way.
+      }
+    }
   }
 
   /** Reports the fate of each frame the transport was handed (called synchronously from send). */
@@ -177,16 +204,16 @@ export class RaftRuntime {
 
   /** RaftScope's "time out": the election timer fires now (a lab control; frozen or not). */
   timeoutNow(): void {
-    if (this.stopped) return;
-    this.o.core.tick(this.o.clock.nowMs());
-    this.o.core.forceElectionTimeout();
+    this.guarded('a time-out-now from the lab', () => {
+      this.o.core.tick(this.o.clock.nowMs());
+      this.o.core.forceElectionTimeout();
+    });
     this.drain();
   }
 
   /** A step while frozen: fire the timers due at the lab's current time. */
   fireDueTimers(): void {
-    if (this.stopped) return;
-    this.o.core.tick(this.o.clock.nowMs());
+    this.guarded('a step of its timers', () => this.o.core.tick(this.o.clock.nowMs()));
     this.drain();
   }
 
@@ -210,10 +237,11 @@ export class RaftRuntime {
   }
 
   handleClient(request: ClientRequestFrame, reply: Reply): void {
-    if (this.stopped) return;
-    this.o.core.tick(this.o.clock.nowMs());
-    if (request.op === 'get') this.startRead(request, reply);
-    else this.startWrite(request, reply);
+    this.guarded(`client request ${request.requestId}`, () => {
+      this.o.core.tick(this.o.clock.nowMs());
+      if (request.op === 'get') this.startRead(request, reply);
+      else this.startWrite(request, reply);
+    });
     this.drainSoon();
   }
 
@@ -237,11 +265,7 @@ export class RaftRuntime {
     }
     let command: string;
     try {
-      command = encodeKvCommand(request.op === 'put'
-        ? { clientId: request.clientId, seq: request.seq, op: 'put', key: request.key, value: request.value ?? '' }
-        : request.op === 'delete'
-          ? { clientId: request.clientId, seq: request.seq, op: 'delete', key: request.key }
-          : { clientId: request.clientId, seq: request.seq, op: 'cas', key: request.key, from: request.from ?? '', to: request.to ?? '' });
+      command = encodeKvCommand(commandOf(request));
     } catch (error) {
       reply({ status: 'error', value: null, leaderHint: null, index: null, error: (error as Error).message });
       return;
@@ -253,6 +277,13 @@ export class RaftRuntime {
     }
     this.pendingWrites.get(proposed.index)?.reply({ status: 'retry', value: null, leaderHint: null, index: null,
       error: 'superseded' });
+    if (request.op === 'register') {
+      // The session id is the register entry's index, known now: the client's first write need not wait a commit
+      // round for it (nor, on a paused cluster, the student's steps). This promises nothing: a write is applied only
+      // if the entry at that index turns out to be this client's register, otherwise it is answered session-expired.
+      reply({ status: 'ok', value: null, leaderHint: null, index: proposed.index, error: null });
+      return;
+    }
     this.pendingWrites.set(proposed.index, { term: proposed.term, reply });
   }
 
@@ -261,12 +292,14 @@ export class RaftRuntime {
       reply({ status: 'retry', value: null, leaderHint: null, index: null, error: 'too many reads in flight' });
       return;
     }
-    this.pendingReads.set(request.requestId, { key: request.key, reply, index: null });
+    this.pendingReads.set(request.requestId, { key: request.key ?? '', reply, index: null });
     this.o.core.readIndex(request.requestId);
   }
 
   private drain(): void {
-    while (this.o.core.hasReady()) this.process(this.o.core.ready());
+    this.guarded('its Ready output', () => {
+      while (this.o.core.hasReady()) this.process(this.o.core.ready());
+    });
     this.schedule();
   }
 
@@ -283,7 +316,9 @@ export class RaftRuntime {
     if (sentEarly) for (const message of messages) this.sendMessage(message);
     else if (messages.length > 0) this.heldMessageBatches += 1;
     const needsWrite = persist.snapshot !== null || persist.hardState !== null || persist.entries.length > 0;
-    const written = needsWrite ? this.o.wal.write(persist) : null;
+    const written = needsWrite ? this.o.wal.write(persist).catch((error: unknown) => {
+      throw new Error(`write-ahead log failed: ${error instanceof Error ? error.message : String(error)}`);
+    }) : null;
     if (persist.snapshot !== null && this.o.onLogCompacted) setImmediate(this.o.onLogCompacted);
     if (written) {
       // The WAL completes writes in issue order, so the durable prefix (and the log-write reports) follow the log.
@@ -475,8 +510,7 @@ export class RaftRuntime {
     const delayMs = this.o.clock.realDelayUntilMs(this.o.core.nextDeadlineMs());
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.stopped) return;
-      this.o.core.tick(this.o.clock.nowMs());
+      this.guarded('its timer', () => this.o.core.tick(this.o.clock.nowMs()));
       this.drain();
     }, Math.min(delayMs, 60_000));
   }
@@ -487,11 +521,32 @@ export class RaftRuntime {
   }
 }
 
+/** The log command of a client's write or register (the frame was validated: a write carries key and session). */
+function commandOf(request: ClientRequestFrame): KvLogCommand {
+  const { clientId, session, seq } = request;
+  const key = request.key ?? '';
+  const head = session === undefined ? { clientId, seq } : { clientId, session, seq };
+  switch (request.op) {
+    case 'register': return { op: 'register', clientId };
+    case 'put': return { ...head, op: 'put', key, value: request.value ?? '' };
+    case 'delete': return { ...head, op: 'delete', key };
+    case 'cas': return { ...head, op: 'cas', key, from: request.from ?? '', to: request.to ?? '' };
+    case 'get': throw new Error('a get does not go through the log');
+  }
+}
+
+/** For a register, `index` (the entry's index) is the new session's id. */
 function replyFor(result: KvApplyResult | null, index: number): Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'> {
   if (result === null) return { status: 'error', value: null, leaderHint: null, index, error: 'not a client command' };
-  if (result.status === 'ok') return { status: 'ok', value: null, leaderHint: null, index, error: null };
-  if (result.status === 'fail') {
-    return { status: 'fail', value: result.value ?? null, leaderHint: null, index, error: result.reason ?? 'failed' };
+  switch (result.status) {
+    case 'ok':
+      return { status: 'ok', value: null, leaderHint: null, index, error: null };
+    case 'fail':
+      return { status: 'fail', value: result.value ?? null, leaderHint: null, index, error: result.reason ?? 'failed' };
+    case 'session-expired':
+      return { status: 'session-expired', value: null, leaderHint: null, index,
+        error: 'the session has expired (or was never registered): the request was not applied; register a new session' };
+    case 'stale':
+      return { status: 'error', value: null, leaderHint: null, index, error: 'a newer request of this client was already applied' };
   }
-  return { status: 'error', value: null, leaderHint: null, index, error: 'a newer request of this client was already applied' };
 }

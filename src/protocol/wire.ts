@@ -4,7 +4,11 @@
 // through here, so a hand-written check (isPeerFrame) accepts the frames the schema accepts at a fraction of
 // zod's cost; whatever it does not accept goes to the schema, which rejects it with a readable error (or accepts it:
 // the fast check may only be stricter than the schema, never looser; test/unit/protocol/fast-checks.test.ts).
+// Beyond each field's shape, the message as a whole must be one a correct Raft server could send (terms >= 1,
+// entries numbered from prevLogIndex + 1 with terms up to the message's, ...): both apply the core's own rules,
+// messageProblem in src/raft/message-checks.ts, so an invalid frame is refused here with the reason and changes nothing.
 import { z } from 'zod';
+import { messageProblem } from '../raft/message-checks';
 import type { Message } from '../raft/types';
 import { countSchema, decodeJsonBytes, decodeWithSchema, MAX_MESSAGE_ID_CHARS, MAX_NODE_ID, nodeIdSchema } from './validate';
 
@@ -120,7 +124,10 @@ export const peerFrameSchema = z.strictObject({
    * lab time plus the cluster's network delay. Absent: at once. The receiver holds it until then (and while frozen).
    */
   deliverAtMs: z.number().nonnegative().optional(),
-  msg: messageSchema,
+  msg: messageSchema.superRefine((message, context) => {
+    const problem = messageProblem(message);
+    if (problem !== null) context.addIssue({ code: 'custom', message: `not a message a Raft server sends: ${problem}` });
+  }),
 });
 
 export interface PeerFrame {
@@ -231,5 +238,5 @@ export function isPeerFrame(value: unknown): value is PeerFrame {
   return value['v'] === PEER_FRAME_VERSION && isStringOfLength(value['id'], 1, MAX_MESSAGE_ID_CHARS) &&
     typeof sentAtNs === 'number' && Number.isFinite(sentAtNs) && sentAtNs >= 0 &&
     (!hasDeliverAt || (typeof deliverAtMs === 'number' && Number.isFinite(deliverAtMs) && deliverAtMs >= 0)) &&
-    isMessage(value['msg']);
+    isMessage(value['msg']) && messageProblem(value['msg']) === null;
 }

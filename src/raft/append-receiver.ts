@@ -11,8 +11,7 @@ import type { AppendEntries, Entry, InstallSnapshot } from './types';
 export function handleAppendEntries(s: NodeState, message: AppendEntries): void {
   if (message.term !== s.term) fail(`AppendEntries of term ${message.term} dispatched in term ${s.term}`);
   const newLeader = s.leaderId !== message.from;
-  if (!acceptLeader(s, message)) return;
-  validateEntries(message);
+  if (!acceptLeader(s, message)) return; // the message as a whole was validated in step (message-checks.ts)
   const conflict = checkConsistency(s, message);
   if (conflict !== null) {
     reply(s, message, false, 0, conflict.conflictTerm, conflict.conflictIndex);
@@ -69,17 +68,6 @@ export function acceptLeader(s: NodeState, message: AppendEntries | InstallSnaps
   s.lastLeaderContactMs = s.nowMs;
   resetElectionTimer(s);
   return true;
-}
-
-function validateEntries(message: AppendEntries): void {
-  let previousTerm = message.prevLogTerm;
-  const entries = message.entries;
-  for (let offset = 0; offset < entries.length; offset++) {
-    const entry = entries[offset] as Entry;
-    if (entry.index !== message.prevLogIndex + 1 + offset) fail(`AppendEntries entry ${offset} has index ${entry.index}, expected ${message.prevLogIndex + 1 + offset}`);
-    if (!(entry.term >= previousTerm && entry.term <= message.term)) fail(`AppendEntries entry ${entry.index} has term ${entry.term} outside [${previousTerm}, ${message.term}]`);
-    previousTerm = entry.term;
-  }
 }
 
 /** Receiver 2 with the accelerated back-off hint (§5.3): null when the log contains prevLogIndex with prevLogTerm. */

@@ -3,7 +3,7 @@
 import { assert } from './assert';
 import { isBugName } from './planted-bugs';
 import { quorumSize } from './quorum';
-import type { BugName, NodeId, RaftConfig } from './types';
+import type { BugName, NodeId, RaftConfig, Snapshot } from './types';
 
 export const DEFAULT_MAX_ENTRIES_PER_MESSAGE = 64;
 export const DEFAULT_MAX_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
@@ -23,6 +23,7 @@ export interface ResolvedConfig {
   readonly bugs: ReadonlySet<BugName>;
   readonly maxEntriesPerMessage: number;
   readonly maxSnapshotChunkChars: number;
+  readonly snapshotProblem: (snapshot: Snapshot) => string | null;
 }
 
 export function resolveConfig(config: RaftConfig): ResolvedConfig {
@@ -56,5 +57,8 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
     bugs: new Set(bugs),
     maxEntriesPerMessage: maxEntries,
     maxSnapshotChunkChars: maxChunk,
+    snapshotProblem: config.snapshotProblem ?? acceptAnySnapshot,
   };
 }
+
+const acceptAnySnapshot = (): null => null;

@@ -28,7 +28,8 @@ export const PLANTED_BUGS: Readonly<Record<BugName, PlantedBug>> = {
     breaks: 'Election Safety: after a crash and restart a server can vote twice in one term, so two leaders can win it.',
     paperRule: 'Figure 2, "Persistent state on all servers" (votedFor); §5.2 "each server will vote for at most one candidate in a given term"',
     howToSpot:
-      'Ready.persist.hardState carries votedFor: null right after a vote-granted event; after a restart the same ' +
+      'the Ready of a vote-granted event persists no vote (no hard state at all, or votedFor: null when the vote ' +
+      'came with a new term); after a restart the same ' +
       'server grants a second vote in that term, and two became-leader events share one term.',
   },
   'no-up-to-date-check': {

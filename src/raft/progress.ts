@@ -2,7 +2,7 @@
 // dissertation's extensions: the last ReadIndex round the follower acknowledged (§6.4) and when the leader last
 // heard from it (check-quorum, §6.2).
 
-import type { NodeId, PeerProgress } from './types';
+import type { NodeId, PeerProgress, Snapshot } from './types';
 
 export interface Progress {
   /** Index of the next log entry to send to this follower (initialized to leader's last log index + 1). */
@@ -17,10 +17,15 @@ export interface Progress {
   snapshot: SnapshotTransfer | null;
 }
 
-/** Per-follower state of a chunked snapshot transfer: one chunk in flight at a time (bounded memory). */
+/**
+ * Per-follower state of a chunked snapshot transfer: one chunk in flight at a time (bounded memory). The snapshot is
+ * pinned when the transfer starts and sent to the end even if the leader compacts again meanwhile (as etcd does):
+ * restarting from offset 0 at every compaction would never finish for a large state under steady writes. A pinned
+ * snapshot outlives the leader's own by at most one transfer per follower.
+ */
 export interface SnapshotTransfer {
-  /** Which snapshot: a transfer restarts when the leader's snapshot changes. */
-  readonly lastIncludedIndex: number;
+  /** The snapshot being sent, pinned for the whole transfer. */
+  readonly snapshot: Snapshot;
   /** Characters the follower confirmed it holds; the next chunk starts here. */
   ackedOffset: number;
   /** End of the last chunk sent. */

@@ -16,6 +16,7 @@ import { handleInstallSnapshot } from './snapshot-receiver';
 import { becomeFollower } from './roles';
 import { checkInvariants } from './invariants';
 import { compactLog } from './compaction';
+import { contradictionWith, messageProblem, termJumpProblem } from './message-checks';
 import { emit, hasBug, resetElectionTimer, type NodeState } from './state';
 import { reconcileTerm } from './terms';
 import type {
@@ -66,9 +67,14 @@ class Node implements RaftNode {
 
   step(message: Message): void {
     const s = this.s;
-    if (message.to !== s.config.id) fail(`S${s.config.id} was handed a message for S${message.to}`);
-    if (!(message.from !== s.config.id && s.config.members.includes(message.from))) fail(`S${s.config.id} got a message from non-peer S${message.from}`);
-    assertIndex(message.term, 'message term');
+    // The whole message is checked before anything changes: an invalid one is reported and changes nothing.
+    const problem = this.invalidity(message);
+    if (problem !== null) {
+      const from: unknown = typeof message === 'object' && message !== null ? (message as { from?: unknown }).from : undefined;
+      emit(s, 'message-ignored', RULE.invalidMessage, `${describeType(message)} from S${String(from)} ignored as invalid: ${problem}`,
+        { from: typeof from === 'number' ? from : null, type: describeType(message), problem });
+      return;
+    }
     const current = reconcileTerm(s, message);
     if (current !== null) this.dispatch(current);
     checkInvariants(s);
@@ -202,6 +208,15 @@ class Node implements RaftNode {
     checkInvariants(this.s);
   }
 
+  /** Why no correct peer could have sent `message` to us (see message-checks.ts), or null. */
+  private invalidity(message: Message): string | null {
+    const s = this.s;
+    if (typeof message !== 'object' || message === null) return 'not a message';
+    if (message.to !== s.config.id) return `it is addressed to S${String(message.to)}, not to S${s.config.id}`;
+    if (!(message.from !== s.config.id && s.config.members.includes(message.from))) return `S${String(message.from)} is not a peer of S${s.config.id}`;
+    return messageProblem(message) ?? termJumpProblem(message.term, s.term) ?? contradictionWith(s, message);
+  }
+
   private dispatch(message: Message): void {
     switch (message.type) {
       case 'RequestVote': return handleRequestVote(this.s, message);
@@ -249,6 +264,12 @@ class Node implements RaftNode {
     // Planted bug: ack-before-persist — a follower's new entries are acknowledged before they are durable.
     return !(hasBug(this.s, 'ack-before-persist') && this.s.role !== 'leader');
   }
+}
+
+/** The message's type for a report, whatever the value holds. */
+function describeType(message: Message): string {
+  const type: unknown = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type.slice(0, 40) : 'message';
 }
 
 /** Check-quorum's reason: the leader counts itself, so say how many followers answered and what that adds up to. */

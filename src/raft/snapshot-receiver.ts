@@ -2,7 +2,7 @@
 // happened before dispatch: here the message is of the current term. Chunks are accepted in offset order only, into
 // a bounded buffer; an out-of-order chunk is answered with what we hold so the leader resumes from there.
 
-import { assert, fail } from './assert';
+import { fail } from './assert';
 import { acceptLeader } from './append-receiver';
 import { RULE, characterRange, characters, entryRange } from './reasons';
 import { emit, send, type IncomingSnapshot, type NodeState } from './state';
@@ -13,8 +13,7 @@ export const MAX_SNAPSHOT_CHARS = 256 * 1024 * 1024;
 
 export function handleInstallSnapshot(s: NodeState, message: InstallSnapshot): void {
   if (message.term !== s.term) fail(`InstallSnapshot of term ${message.term} dispatched in term ${s.term}`);
-  validate(message);
-  if (!acceptLeader(s, message)) return;
+  if (!acceptLeader(s, message)) return; // the message as a whole was validated in step (message-checks.ts)
   const covered = Math.max(s.commitIndex, s.log.snapshotIndex());
   if (message.lastIncludedIndex <= covered) {
     skipCovered(s, message, covered);
@@ -28,7 +27,17 @@ export function handleInstallSnapshot(s: NodeState, message: InstallSnapshot): v
     return;
   }
   s.incomingSnapshot = null;
-  install(s, message.from, { lastIncludedIndex: message.lastIncludedIndex, lastIncludedTerm: message.lastIncludedTerm, data: buffer.chunks.join('') });
+  const snapshot: Snapshot = { lastIncludedIndex: message.lastIncludedIndex, lastIncludedTerm: message.lastIncludedTerm, data: buffer.chunks.join('') };
+  const problem = s.config.snapshotProblem(snapshot);
+  if (problem !== null) {
+    emit(s, 'snapshot-rejected', RULE.snapshotUnusable,
+      `the snapshot through ${message.lastIncludedIndex} from S${message.from} (${characters(snapshot.data.length)}) cannot be restored by the state machine: ` +
+      `${problem}; not installed, the leader starts it over`,
+      { from: message.from, lastIncludedIndex: message.lastIncludedIndex, problem: problem.slice(0, 300) });
+    reply(s, message, 0, false);
+    return;
+  }
+  install(s, message.from, snapshot);
   reply(s, message, buffer.length, true);
 }
 
@@ -55,13 +64,6 @@ function chunkStored(s: NodeState, message: InstallSnapshot, held: number, previ
     `(${held} held): replying and waiting for the next chunk${dropped}`,
     { from: message.from, lastIncludedIndex: message.lastIncludedIndex, offset: message.offset, bytesStored: held });
   reply(s, message, held, false);
-}
-
-function validate(message: InstallSnapshot): void {
-  if (!(Number.isSafeInteger(message.lastIncludedIndex) && message.lastIncludedIndex >= 1)) fail(`InstallSnapshot lastIncludedIndex ${message.lastIncludedIndex} must be >= 1`);
-  assert(Number.isSafeInteger(message.lastIncludedTerm) && message.lastIncludedTerm >= 1 && message.lastIncludedTerm <= message.term,
-    `InstallSnapshot lastIncludedTerm ${message.lastIncludedTerm} outside [1, ${message.term}]`);
-  if (!(Number.isSafeInteger(message.offset) && message.offset >= 0)) fail(`InstallSnapshot offset ${message.offset} must be >= 0`);
 }
 
 /** Receivers 2-3: a chunk at offset 0 starts a new buffer; others must continue the current one exactly. */

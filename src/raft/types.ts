@@ -143,6 +143,13 @@ export interface RaftConfig {
   readonly maxEntriesPerMessage?: number;
   /** Upper bound on snapshot characters carried by one InstallSnapshot (default 256 Ki). */
   readonly maxSnapshotChunkChars?: number;
+  /**
+   * Checks a snapshot received from a leader before it is installed (Figure 13, receiver 5): null when the state
+   * machine can restore it, otherwise why not. Must be a pure function of the snapshot. A refused snapshot is
+   * reported and not installed, so a forged or damaged one cannot leave the node with a log its state machine cannot
+   * follow (or a disk it cannot restart from). Absent: every snapshot is accepted.
+   */
+  readonly snapshotProblem?: (snapshot: Snapshot) => string | null;
 }
 
 /** What a restarted node recovers from its disk. */

@@ -1,6 +1,7 @@
 // Simulated key-value clients against the simulated cluster, recording a history for the linearizability
 // checker. Each node runs the KV state machine on what it applies (rebuilt from scratch after a restart, as the
-// core re-applies its log). Clients keep one operation in flight (client id + sequence number sessions, §6.3):
+// core re-applies its log). Clients keep one operation in flight (sessions, dissertation §6.3: a client registers
+// through the log before its first write, then each write carries its session and a sequence number):
 // writes go through the log at the node the client believes leads, reads use ReadIndex (§6.4) and are answered once
 // the node has applied the read index. A request that times out, or reaches a node that is not leader, is retried
 // elsewhere under the same sequence number, so a write takes effect at most once.
@@ -11,6 +12,7 @@
 import type { HistoryOp } from '../check/history';
 import { HistoryRecorder, type HistoryRequest, type HistoryResponse } from '../check/history-recorder';
 import { encodeKvCommand, type KvCommand } from '../kv/command';
+import type { KvApplyResult } from '../kv/result';
 import { KvStateMachine } from '../kv/state-machine';
 import type { Entry, NodeId, ReadFailure, ReadState } from '../raft/types';
 import type { Prng } from './prng';
@@ -51,6 +53,8 @@ interface Operation {
 interface ClientState {
   readonly id: number;
   readonly clientId: string;
+  /** The open session (its register entry's index); null until registered, and again after it expired. */
+  session: number | null;
   nextSeq: number;
   leaderGuess: NodeId;
   operation: Operation | null;
@@ -97,6 +101,8 @@ export class KvWorkload {
   private nextReadId = 1;
   completed = 0;
   retries = 0;
+  /** Writes answered session-expired (left unknown in the history). */
+  sessionsExpired = 0;
 
   constructor(
     private readonly simulation: Simulation,
@@ -124,7 +130,7 @@ export class KvWorkload {
     this.stopIssuingAtMs = untilMs;
     for (let id = 0; id < this.options.clients; id++) {
       const client: ClientState = {
-        id, clientId: `client-${id}`, nextSeq: 1, leaderGuess: this.random.pick(this.simulation.members), operation: null, attempt: 0, waitingAt: null,
+        id, clientId: `client-${id}`, session: null, nextSeq: 1, leaderGuess: this.random.pick(this.simulation.members), operation: null, attempt: 0, waitingAt: null,
       };
       this.clients.push(client);
       this.simulation.schedule(this.random.between(0, 20), () => this.nextOperation(client));
@@ -187,9 +193,21 @@ export class KvWorkload {
         return;
       }
     } else {
-      const result = this.simulation.propose(node, encodeKvCommand(toCommand(client.clientId, operation.seq, operation.request)));
+      // No session yet: register first (the write follows once the register entry is applied).
+      const session = client.session;
+      const command = session === null
+        ? encodeKvCommand({ op: 'register', clientId: client.clientId })
+        : encodeKvCommand(toCommand(client.clientId, session, operation.seq, operation.request));
+      const result = this.simulation.propose(node, command);
       if (result === null || !result.ok) {
         this.retryLater(client, result === null ? null : result.leaderHint);
+        return;
+      }
+      if (session === null) {
+        // As a node does: the session id is the register entry's index, known as soon as it is appended; the write
+        // follows at once (if the register never commits, the write is answered session-expired).
+        client.session = result.index;
+        this.attempt(client);
         return;
       }
       replica.writesByIndex.set(result.index, { client, attempt, seq: operation.seq });
@@ -251,14 +269,31 @@ export class KvWorkload {
       if (waiting === undefined) continue;
       replica.writesByIndex.delete(entry.index);
       if (result !== null && result.clientId === waiting.client.clientId && result.seq === waiting.seq) {
-        // 'stale' cannot happen with one request in flight per client.
-        this.answer(waiting.client, waiting.attempt, { status: result.status === 'ok' ? 'ok' : 'fail' });
+        this.onWriteResult(waiting, result);
       } else {
         // Another entry took this index: the proposal was lost with a leader change. Retry.
         this.retryIfCurrent(waiting.client, waiting.attempt);
       }
     }
     this.serveReads(replica);
+  }
+
+  private onWriteResult(waiting: PendingWrite, result: KvApplyResult): void {
+    const client = waiting.client;
+    if (client.attempt !== waiting.attempt || client.operation === null || this.stopped) return;
+    if (result.status === 'session-expired') {
+      // Dissertation §6.3: not applied by this attempt; an earlier one may have been. The operation stays unknown in
+      // the history, and the client opens a new session for its next write.
+      this.sessionsExpired++;
+      this.withdraw(client);
+      client.session = null;
+      client.operation = null;
+      client.attempt++;
+      this.simulation.schedule(this.random.between(this.options.thinkMs[0], this.options.thinkMs[1]), () => this.nextOperation(client));
+      return;
+    }
+    // 'stale' cannot happen with one request in flight per client.
+    this.answer(client, waiting.attempt, { status: result.status === 'ok' ? 'ok' : 'fail' });
   }
 
   /** The replica's state is replaced by a snapshot (installed from the leader, or recovered at a restart). */
@@ -317,11 +352,11 @@ export class KvWorkload {
   }
 }
 
-function toCommand(clientId: string, seq: number, request: HistoryRequest): KvCommand {
+function toCommand(clientId: string, session: number, seq: number, request: HistoryRequest): KvCommand {
   switch (request.op) {
-    case 'put': return { clientId, seq, op: 'put', key: request.key, value: request.value };
-    case 'delete': return { clientId, seq, op: 'delete', key: request.key };
-    case 'cas': return { clientId, seq, op: 'cas', key: request.key, from: request.from, to: request.to };
+    case 'put': return { clientId, session, seq, op: 'put', key: request.key, value: request.value };
+    case 'delete': return { clientId, session, seq, op: 'delete', key: request.key };
+    case 'cas': return { clientId, session, seq, op: 'cas', key: request.key, from: request.from, to: request.to };
     case 'get': throw new Error('a get does not go through the log');
   }
 }

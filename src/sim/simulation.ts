@@ -8,6 +8,7 @@
 // entries. The invariant checker then looks at that node; any breach throws an InvariantViolation.
 
 import { createRaftNode } from '../raft';
+import { RULE } from '../raft/reasons';
 import type {
   BugName, Entry, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
   ReadState, Ready, Snapshot,
@@ -128,6 +129,9 @@ export class Simulation {
   private readonly countBytes: boolean;
   private readonly deliverAcrossRestart: boolean;
   private readonly compaction: CompactionPolicy;
+  /** Without planted bugs no core may ever see an invalid message: each one is a bug of the simulator or the core. */
+  private readonly refuseInvalidMessages: boolean;
+  private readonly replayHint: string | undefined;
   private snapshotSource: SnapshotSource = () => '';
   private clockMs = 0;
   private nextMessageId = 1;
@@ -149,6 +153,8 @@ export class Simulation {
     this.countBytes = options.countBytes ?? false;
     this.deliverAcrossRestart = options.deliverAcrossRestart ?? false;
     this.compaction = compactionPolicy(options.snapshotEveryEntries ?? 0, options.snapshotKeepEntries ?? 0);
+    this.refuseInvalidMessages = (options.bugs ?? []).length === 0;
+    this.replayHint = options.replayHint;
     this.flushDelayMs = options.unsyncedFlushDelayMs ?? [20, 300];
     if (!(this.flushDelayMs[0] >= 0 && this.flushDelayMs[1] >= this.flushDelayMs[0])) {
       throw new Error(`unsyncedFlushDelayMs must be a range [min, max] with 0 <= min <= max`);
@@ -505,6 +511,16 @@ export class Simulation {
     // hottest loop of the simulator).
     const listeners = this.listeners;
     if (this.trace.active) for (const event of ready.events) this.trace.add({ kind: 'raft-event', timeMs: this.clockMs, event });
+    if (this.refuseInvalidMessages) {
+      const events = ready.events;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i];
+        if (event?.rule === RULE.invalidMessage) {
+          throw new Error(`S${node.id} was handed an invalid message at ${this.clockMs} ms without planted bugs: ${event.reason}` +
+            ` (seed ${this.seed}${this.replayHint === undefined ? '' : `; replay: ${this.replayHint}`})`);
+        }
+      }
+    }
     const messages = ready.messages;
     for (let i = 0; i < messages.length; i++) this.send(node, messages[i] as Message);
     if (ready.snapshotToApply !== null) {

@@ -1,7 +1,10 @@
 // Derives a node's KV state from the applied prefix of its log, the way src/kv's state machine does: put, delete
-// and cas (only when `from` equals the current value; an absent key never matches), with client sessions that skip
-// a command whose seq is not above the client's last applied seq. Malformed commands are skipped like no-ops,
-// never thrown: they are already in the log and the view must keep drawing.
+// and cas (only when `from` equals the current value; an absent key never matches), with client sessions
+// (dissertation §6.3) that skip a command whose seq is not above its session's last applied seq. A register entry
+// opens the session whose id is its index, for its client id (key "#<index>:<client id>"); a write of a session that
+// is not open for its client id (it expired: past MAX_KV_SESSIONS the least recently used one does) is not applied. Writes without a session are the older form,
+// keyed by client id. test/unit/kv/kv-mirror.test.ts checks that this agrees with src/kv. Malformed commands are
+// skipped like no-ops, never thrown: they are already in the log and the view must keep drawing.
 import type { LogEntryView } from '../../../src/protocol/lab-api';
 import { MAX_KV_SESSIONS } from './limits';
 import type { KvShadow } from './model-state';
@@ -9,6 +12,8 @@ import { EMPTY_KV } from './model-state';
 
 interface ParsedCommand {
   readonly clientId: string;
+  /** The session (its register entry's index); absent in the older form. */
+  readonly session?: number;
   readonly seq: number;
   readonly op: 'put' | 'delete' | 'cas';
   readonly key: string;
@@ -17,7 +22,12 @@ interface ParsedCommand {
   readonly to?: string;
 }
 
-export function parseKvCommand(text: string | null): ParsedCommand | null {
+interface ParsedRegister {
+  readonly op: 'register';
+  readonly clientId: string;
+}
+
+export function parseKvCommand(text: string | null): ParsedCommand | ParsedRegister | null {
   if (text === null || text.length === 0 || text[0] !== '{') return null;
   let value: unknown;
   try {
@@ -27,14 +37,19 @@ export function parseKvCommand(text: string | null): ParsedCommand | null {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
-  const { clientId, seq, op, key } = record;
-  if (typeof clientId !== 'string' || typeof key !== 'string') return null;
+  const { clientId, session, seq, op, key } = record;
+  if (typeof clientId !== 'string' || clientId.length === 0) return null;
+  if (op === 'register') return { op, clientId };
+  if (typeof key !== 'string' || key.length === 0) return null;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
-  if (op === 'put') return typeof record['value'] === 'string' ? { clientId, seq, op, key, value: record['value'] } : null;
-  if (op === 'delete') return { clientId, seq, op, key };
+  if (session !== undefined && !(typeof session === 'number' && Number.isSafeInteger(session) && session >= 1)) return null;
+  if (session === undefined && clientId.startsWith('#')) return null; // the key space of registered sessions
+  const head = session === undefined ? { clientId, seq, key } : { clientId, session, seq, key };
+  if (op === 'put') return typeof record['value'] === 'string' ? { ...head, op, value: record['value'] } : null;
+  if (op === 'delete') return { ...head, op };
   if (op === 'cas') {
     const { from, to } = record;
-    return typeof from === 'string' && typeof to === 'string' ? { clientId, seq, op, key, from, to } : null;
+    return typeof from === 'string' && typeof to === 'string' ? { ...head, op, from, to } : null;
   }
   return null;
 }
@@ -48,13 +63,19 @@ class KvWork {
     this.sessions = { ...from.sessions };
   }
 
-  apply(command: ParsedCommand): void {
-    const lastSeq = this.sessions[command.clientId];
-    if (lastSeq !== undefined && command.seq <= lastSeq) return; // a retry of something already applied
-    // Re-insert so the oldest session is first in key order when the table must shed one.
-    delete this.sessions[command.clientId];
-    this.sessions[command.clientId] = command.seq;
-    this.boundSessions();
+  apply(command: ParsedCommand | ParsedRegister, index: number): void {
+    if (command.op === 'register') {
+      this.use(`#${index}:${command.clientId}`, 0);
+      return;
+    }
+    const key = command.session === undefined ? command.clientId : `#${command.session}:${command.clientId}`;
+    const lastSeq = this.sessions[key];
+    if (lastSeq === undefined && command.session !== undefined) return; // its session expired: not applied
+    if (lastSeq !== undefined && command.seq <= lastSeq) {
+      this.use(key, lastSeq); // a retry of something already applied: only marks the session as recently used
+      return;
+    }
+    this.use(key, command.seq);
     switch (command.op) {
       case 'put':
         this.values[command.key] = command.value ?? '';
@@ -66,6 +87,13 @@ class KvWork {
         if (this.values[command.key] === command.from) this.values[command.key] = command.to ?? '';
         break;
     }
+  }
+
+  /** Re-inserts so the least recently used session is first in key order when the table must shed one. */
+  private use(key: string, seq: number): void {
+    delete this.sessions[key];
+    this.sessions[key] = seq;
+    this.boundSessions();
   }
 
   private boundSessions(): void {
@@ -119,7 +147,7 @@ export function advanceKv(shadow: KvShadow, log: readonly LogEntryView[], lastAp
     const entry = log[position] as LogEntryView;
     if (entry.index !== next) break; // a gap in the log: wait for the entries to arrive
     const command = parseKvCommand(entry.command);
-    if (command !== null) work.apply(command);
+    if (command !== null) work.apply(command, entry.index);
   }
   return { ...start, appliedIndex: next - 1, values: work.values, sessions: work.sessions };
 }

@@ -1,9 +1,13 @@
-// A KV client with a session (dissertation §6.3): each write carries (clientId, seq); a retry reuses the seq so
-// the cluster applies it at most once. It follows leader hints, retries on timeouts, and when it cannot know
-// whether a write happened it says so (`unknown`) rather than guessing.
+// A KV client with a session (dissertation §6.3): before its first write it registers, and the index of the register
+// entry is its session; each write then carries (session, seq), and a retry reuses the seq so the cluster applies it
+// at most once. If the session is not open (the cluster answers session-expired), the write was not applied by that
+// request: when no earlier attempt of it can have been applied either (every one was refused), the client registers a
+// new session and sends the write again; otherwise an earlier attempt may have taken effect before the session
+// expired, so it reports `unknown` and registers a new session for its next write. It follows leader hints, retries
+// on timeouts, and when it cannot know whether a write happened it says so (`unknown`) rather than guessing.
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, ClientResult } from '../../protocol/lab-api';
-import type { ClientReplyFrame } from '../../protocol/client';
+import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
 import type { NodeId } from '../../raft/types';
 import { monotonicNowMs } from '../../node/clock';
 import type { NodeConnections } from './node-connections';
@@ -22,8 +26,18 @@ export interface KvClientContext {
   timeScale(): number;
 }
 
+/** What one exchange with the cluster ended with: a final reply, or no final reply before the deadline. */
+type Exchange =
+  | { readonly done: true; readonly reply: ClientReplyFrame; readonly uncertain: boolean }
+  | { readonly done: false; readonly error: string; readonly sentOnce: boolean };
+
+/** A write whose session turned out not to be open, with no attempt that may have been applied, is resent this often. */
+const MAX_SESSION_RENEWALS = 2;
+
 export class KvClient {
   readonly clientId: string;
+  /** The open session (its register entry's index), or null before the first write and after one expired. */
+  private session: number | null = null;
   private seq = 0;
   private busy = false;
   private lastServer: NodeId | null = null;
@@ -31,6 +45,12 @@ export class KvClient {
 
   constructor(private readonly context: KvClientContext, clientId?: string) {
     this.clientId = clientId ?? `c-${randomBytes(6).toString('hex')}`;
+  }
+
+  /** Forgets the session (the lab started a new cluster: its logs, and so its sessions, are new). */
+  forgetSession(): void {
+    this.session = null;
+    this.seq = 0;
   }
 
   async request(request: ClientRequest): Promise<ClientResult> {
@@ -48,10 +68,75 @@ export class KvClient {
     const scale = this.context.timeScale();
     const deadlineMs = startedMs + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale;
     const isWrite = request.op !== 'get';
-    const seq = isWrite ? ++this.seq : 0;
-    let target: NodeId | null = request.node ?? this.context.leaderGuess() ?? this.liveOrNull(this.lastServer);
+    let outcome: Exchange;
+    let session: number | null = null;
+    for (let renewals = 0; ; renewals += 1) {
+      if (isWrite && this.session === null) {
+        const registered = await this.exchange(() => ({ v: 1, requestId: `${this.clientId}-register-${this.attempt}`, clientId: this.clientId,
+          seq: 0, op: 'register' }), request.node, deadlineMs);
+        if (!registered.done || registered.reply.status !== 'ok' || registered.reply.index === null) {
+          // The write itself was never sent; a register that did get through opened a session nobody uses (it expires).
+          return this.unknown(startedMs, `could not open a session (dissertation §6.3) before the deadline, so the write was not sent: ${
+            registered.done ? registered.reply.error ?? registered.reply.status : registered.error}`);
+        }
+        this.session = registered.reply.index;
+        this.seq = 0;
+      }
+      session = this.session;
+      const seq = isWrite ? ++this.seq : 0;
+      outcome = await this.exchange(() => ({
+        v: 1, requestId: `${this.clientId}-${seq}-${this.attempt}`, clientId: this.clientId,
+        ...(isWrite && session !== null ? { session } : {}), seq, op: request.op, key: request.key,
+        ...(request.value !== undefined ? { value: request.value } : {}),
+        ...(request.from !== undefined ? { from: request.from } : {}),
+        ...(request.to !== undefined ? { to: request.to } : {}),
+      }), request.node, deadlineMs);
+      if (!(outcome.done && outcome.reply.status === 'session-expired')) break;
+      this.session = null;
+      // Refused by every attempt: applied nowhere, so a new session may send it again (its register may have been
+      // lost with a leader change, or the lab started a new cluster).
+      if (outcome.uncertain || renewals >= MAX_SESSION_RENEWALS) break;
+    }
+    if (!outcome.done) {
+      // A write that may have reached a leader may have been applied: unknown. A read that never answered is
+      // unknown too (it had no effect either way).
+      const latencyMs = monotonicNowMs() - startedMs;
+      return this.unknown(startedMs, `timed out after ${Math.round(latencyMs)} ms${outcome.sentOnce ? '' : ' without reaching any node'}: ${outcome.error}`);
+    }
+    const reply = outcome.reply;
+    const latencyMs = monotonicNowMs() - startedMs;
+    this.lastServer = reply.node;
+    switch (reply.status) {
+      case 'ok':
+        return { status: 'ok', value: request.op === 'get' ? reply.value : request.op === 'put' ? request.value ?? null : request.op === 'cas' ? request.to ?? null : null,
+          servedBy: reply.node, latencyMs, index: reply.index, error: null };
+      case 'session-expired':
+        // Not applied by this request; an earlier attempt of it may have been, before the session expired.
+        return { status: 'unknown', value: null, servedBy: reply.node, latencyMs, index: null,
+          error: outcome.uncertain
+            ? `session ${session ?? 0} expired: this request was not applied, an earlier attempt may have been; the next write opens a new session`
+            : `session ${session ?? 0} was not open either, after ${MAX_SESSION_RENEWALS} new sessions: the write was not applied` };
+      default:
+        return { status: 'fail', value: reply.value, servedBy: reply.node, latencyMs, index: reply.index,
+          error: reply.error === 'cas-mismatch' ? `cas failed: the value is ${reply.value === null ? 'absent' : `"${reply.value}"`}, not "${request.from ?? ''}"` : reply.error };
+    }
+  }
+
+  private unknown(startedMs: number, error: string): ClientResult {
+    return { status: 'unknown', value: null, servedBy: null, latencyMs: monotonicNowMs() - startedMs, index: null, error };
+  }
+
+  /**
+   * Sends the frame `build` makes (rebuilt per attempt) until a node gives a final answer (ok, fail, or
+   * session-expired) or the deadline passes: follows hints, retries on timeouts and retry answers.
+   */
+  private async exchange(build: () => ClientRequestFrame, pinned: NodeId | undefined, deadlineMs: number): Promise<Exchange> {
+    const scale = this.context.timeScale();
+    let target: NodeId | null = pinned ?? this.context.leaderGuess() ?? this.liveOrNull(this.lastServer);
     let lastError = 'no node answered';
     let sentOnce = false;
+    // Whether an attempt may have been proposed without our learning its fate (no answer, or a retry answer).
+    let uncertain = false;
     // An attempt needs time to be answered: with less left than that, stop rather than send a request whose outcome
     // we would never learn (and which a caller who pinned `node` did not ask to go elsewhere).
     const minimumAttemptMs = MIN_ATTEMPT_MS * scale;
@@ -65,38 +150,25 @@ export class KvClient {
       this.attempt += 1;
       const remainingMs = deadlineMs - monotonicNowMs();
       sentOnce = true;
-      const reply = await this.context.connections.request(target, {
-        v: 1, requestId: `${this.clientId}-${seq}-${this.attempt}`, clientId: this.clientId, seq, op: request.op, key: request.key,
-        ...(request.value !== undefined ? { value: request.value } : {}),
-        ...(request.from !== undefined ? { from: request.from } : {}),
-        ...(request.to !== undefined ? { to: request.to } : {}),
-      }, Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS * scale, remainingMs)));
-      const outcome = this.interpret(reply, target, request, startedMs);
-      if (outcome.done) return outcome.result;
+      const reply = await this.context.connections.request(target, build(), Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS * scale, remainingMs)));
+      if (reply === null || reply.status === 'retry') uncertain = true;
+      const outcome = this.interpret(reply, target);
+      if (outcome.done) return { done: true, reply: outcome.reply, uncertain };
       lastError = outcome.error;
       target = outcome.next;
       if (outcome.backoff) await sleep(BACKOFF_MS * scale);
     }
-    const latencyMs = monotonicNowMs() - startedMs;
-    // A write that may have reached a leader may have been applied: unknown. A read that never answered is
-    // unknown too (it had no effect either way).
-    return { status: 'unknown', value: null, servedBy: null, latencyMs, index: null,
-      error: `timed out after ${Math.round(latencyMs)} ms${sentOnce ? '' : ' without reaching any node'}: ${lastError}` };
+    return { done: false, error: lastError, sentOnce };
   }
 
-  private interpret(reply: ClientReplyFrame | null, target: NodeId, request: ClientRequest, startedMs: number):
-    { done: true; result: ClientResult } | { done: false; next: NodeId | null; error: string; backoff: boolean } {
+  private interpret(reply: ClientReplyFrame | null, target: NodeId):
+    { done: true; reply: ClientReplyFrame } | { done: false; next: NodeId | null; error: string; backoff: boolean } {
     if (reply === null) return { done: false, next: this.pickNode(target), error: `S${target} did not answer in time`, backoff: false };
-    const latencyMs = monotonicNowMs() - startedMs;
     switch (reply.status) {
       case 'ok':
-        this.lastServer = reply.node;
-        return { done: true, result: { status: 'ok', value: request.op === 'get' ? reply.value : request.op === 'put' ? request.value ?? null : request.op === 'cas' ? request.to ?? null : null,
-          servedBy: reply.node, latencyMs, index: reply.index, error: null } };
       case 'fail':
-        this.lastServer = reply.node;
-        return { done: true, result: { status: 'fail', value: reply.value, servedBy: reply.node, latencyMs, index: reply.index,
-          error: reply.error === 'cas-mismatch' ? `cas failed: the value is ${reply.value === null ? 'absent' : `"${reply.value}"`}, not "${request.from ?? ''}"` : reply.error } };
+      case 'session-expired':
+        return { done: true, reply };
       case 'not-leader':
         return { done: false, next: reply.leaderHint !== null && reply.leaderHint !== target ? reply.leaderHint : this.pickNode(target),
           error: `S${target} is not the leader`, backoff: reply.leaderHint === null };

@@ -49,7 +49,8 @@ describe('a leader in a minority partition', () => {
     // Straight to the old leader's client socket, so that no retry can carry it anywhere else.
     const client = rawDealer(clientEndpointOf(lab.controller, oldLeader.id));
     const replies = collectReplies(client);
-    await client.send(JSON.stringify({ v: 1, requestId: 'minority-1', clientId: 'raw-minority', seq: 1, op: 'put', key: 'minority', value: 'lost' }));
+    // A write carries a session (dissertation §6.3); this one never commits, so any session id will do.
+    await client.send(JSON.stringify({ v: 1, requestId: 'minority-1', clientId: 'raw-minority', session: 1, seq: 1, op: 'put', key: 'minority', value: 'lost' }));
 
     // The old leader appends both writes; find where, so we can watch those indexes.
     const appended = await eventually(async () => {

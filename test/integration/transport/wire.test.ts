@@ -2,7 +2,7 @@
 // unchanged and reject everything else with a readable error, without ever throwing.
 import { describe, expect, it } from 'vitest';
 import { decodePeerFrame, encodePeerFrame, MAX_COMMAND_CHARS, MAX_PEER_FRAME_BYTES, MAX_SNAPSHOT_CHUNK_CHARS, type PeerFrame } from '../../../src/protocol/wire';
-import type { Message } from '../../../src/raft/types';
+import type { Entry, Message } from '../../../src/raft/types';
 import { seededRandom, testSeed } from './transport-harness';
 
 const oneOfEach: Message[] = [
@@ -88,6 +88,16 @@ describe('encodePeerFrame / decodePeerFrame', () => {
     expect(decodePeerFrame(encodePeerFrame(frameOf({ ...install, lastIncludedTerm: install.term })))).toMatchObject({ ok: true });
     expect(mustReject(encodePeerFrame(frameOf({ ...install, lastIncludedTerm: install.term + 1 })))).toMatch(/msg\.lastIncludedTerm:.*must not exceed term/);
     expect(mustReject(encodePeerFrame(frameOf({ ...install, lastIncludedTerm: 0 })))).toMatch(/msg\.lastIncludedTerm:/);
+  });
+
+  it('refuses a message no correct server sends as a whole (an entry of term 0, entries out of order), saying why', () => {
+    const append = oneOfEach[2] as Message & { type: 'AppendEntries' };
+    const [first, second] = append.entries as [Entry, Entry];
+    expect(mustReject(encodePeerFrame(frameOf({ ...append, entries: [{ ...first, term: 0 }] }))))
+      .toMatch(/msg: not a message a Raft server sends: entry 7 has term 0, outside \[3, term 4\]/);
+    expect(mustReject(encodePeerFrame(frameOf({ ...append, entries: [second] })))).toMatch(/entry 0 has index 8, expected 7/);
+    expect(mustReject(encodePeerFrame(frameOf({ ...append, prevLogTerm: 0 })))).toMatch(/prevLogTerm is 0 exactly when prevLogIndex is 0/);
+    expect(mustReject(encodePeerFrame(frameOf({ ...append, from: 1, to: 1 })))).toMatch(/S1 sends AppendEntries to itself/);
   });
 
   it('never throws on random bytes or random JSON-ish text', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKvCommand, encodeKvCommand, KvCommandError, type KvCommand } from '../../../src/kv/command';
+import { decodeKvCommand, decodeKvLogCommand, encodeKvCommand, KvCommandError, type KvCommand } from '../../../src/kv/command';
 import { KV_MAX_KEY_BYTES, KV_MAX_VALUE_BYTES } from '../../../src/kv/limits';
 
 const put: KvCommand = { clientId: 'c1', seq: 1, op: 'put', key: 'x', value: '1' };
@@ -64,5 +64,17 @@ describe('KV command codec', () => {
   it('refuses to encode an invalid command, so junk never reaches the log', () => {
     expect(() => encodeKvCommand({ ...put, seq: -1 } as KvCommand)).toThrow(KvCommandError);
     expect(() => encodeKvCommand({ ...put, extra: 1 } as unknown as KvCommand)).toThrow(/unexpected field "extra"/);
+  });
+
+  it('a register command and a write of a registered session (dissertation §6.3) round-trip in a fixed field order', () => {
+    expect(encodeKvCommand({ op: 'register', clientId: 'c1' })).toBe('{"clientId":"c1","op":"register"}');
+    const write: KvCommand = { clientId: 'c1', session: 42, seq: 3, op: 'put', key: 'x', value: '1' };
+    expect(encodeKvCommand(write)).toBe('{"clientId":"c1","session":42,"seq":3,"op":"put","key":"x","value":"1"}');
+    expect(decodeKvCommand(encodeKvCommand(write))).toEqual(write);
+    expect(decodeKvLogCommand('{"clientId":"c1","op":"register"}')).toEqual({ op: 'register', clientId: 'c1' });
+    expect(decodeError('{"clientId":"c1","op":"register"}')).toMatch(/a register command is not a write/);
+    expect(() => decodeKvLogCommand('{"clientId":"c1","op":"register","key":"x"}')).toThrow(/unexpected field "key" in a register command/);
+    expect(decodeError('{"clientId":"c","session":0,"seq":1,"op":"delete","key":"x"}')).toMatch(/"session" must be a positive integer/);
+    expect(decodeError('{"clientId":"#3","seq":1,"op":"delete","key":"x"}')).toMatch(/starting with "#" needs a "session"/);
   });
 });

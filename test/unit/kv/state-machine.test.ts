@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { encodeKvCommand, type KvCommand } from '../../../src/kv/command';
+import { encodeKvCommand, type KvCommand, type KvLogCommand } from '../../../src/kv/command';
 import { KvStateMachine } from '../../../src/kv/state-machine';
 
-function encode(command: KvCommand): string {
+function encode(command: KvLogCommand): string {
   return encodeKvCommand(command);
 }
 
 /** Applies commands at consecutive indices after the machine's appliedIndex; returns the results. */
-function applyAll(machine: KvStateMachine, commands: readonly (KvCommand | null)[]) {
+function applyAll(machine: KvStateMachine, commands: readonly (KvLogCommand | null)[]) {
   return commands.map((command) => machine.apply(machine.appliedIndex + 1, command === null ? null : encode(command)));
 }
 
@@ -100,7 +100,7 @@ describe('KvStateMachine', () => {
     expect(machine.snapshotData()).toEqual({ x: 'a', y: 'b' });
   });
 
-  it('evicts the least recently used session past the bound, identically on every replica', () => {
+  it('older form (no session): evicts the least recently used session past the bound, identically on every replica', () => {
     const replicas = [new KvStateMachine({ maxSessions: 2 }), new KvStateMachine({ maxSessions: 2 })];
     const commands: KvCommand[] = [
       { clientId: 'a', seq: 1, op: 'put', key: 'x', value: 'a1' },
@@ -151,5 +151,66 @@ describe('KvStateMachine', () => {
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     data['a'] = 'changed';
     expect(machine.read('a')).toBe('1');
+  });
+});
+
+describe('KvStateMachine: registered sessions (dissertation §6.3)', () => {
+  const register = (clientId: string): KvLogCommand => ({ op: 'register', clientId });
+  const put = (clientId: string, session: number, seq: number, key: string, value: string): KvCommand =>
+    ({ clientId, session, seq, op: 'put', key, value });
+
+  it('"clients register with the cluster": the index of the register entry is the session id every write carries', () => {
+    const machine = new KvStateMachine();
+    const [opened, written, retried] = applyAll(machine, [register('a'), put('a', 1, 1, 'x', '1'), put('a', 1, 1, 'x', '1')]);
+    expect(opened).toEqual({ clientId: 'a', seq: 0, status: 'ok', session: 1, duplicate: false });
+    expect(written).toEqual({ clientId: 'a', seq: 1, status: 'ok', duplicate: false });
+    expect(retried).toEqual({ clientId: 'a', seq: 1, status: 'ok', duplicate: true });
+    // A second register (a retried one, say) opens a second session: ids are never reused.
+    expect(applyAll(machine, [register('a')])[0]).toMatchObject({ session: 4 });
+    expect(machine.sessionCount).toBe(2);
+  });
+
+  it('a delayed older request of an expired session gets SESSION_EXPIRED and is never applied again: the key does not roll back', () => {
+    // The scenario: a's session expires while an old copy of its first put is still in flight; applied again,
+    // that copy used to set x back to "1" after a had written "2".
+    const machine = new KvStateMachine({ maxSessions: 2 });
+    const results = applyAll(machine, [
+      register('a'), // session 1
+      put('a', 1, 1, 'x', '1'),
+      put('a', 1, 2, 'x', '2'),
+      register('b'), register('c'), // a's session is the least recently used: it expires
+      put('a', 1, 1, 'x', '1'), // the delayed copy
+      put('a', 1, 3, 'x', '3'), // and a new request of the expired session
+    ]);
+    expect(results[5]).toEqual({ clientId: 'a', seq: 1, status: 'session-expired', duplicate: false });
+    expect(results[6]).toEqual({ clientId: 'a', seq: 3, status: 'session-expired', duplicate: false });
+    expect(machine.read('x')).toBe('2');
+    expect(machine.sessionCount).toBe(2);
+  });
+
+  it('a session belongs to the client that registered it: the same session id with another client id is not open', () => {
+    // The leader hands out a session id when it appends the register entry; if that entry is lost, the index may end
+    // up holding another client's register. A write of the first client must not run in the second one's session.
+    const machine = new KvStateMachine();
+    const [, , theirs] = applyAll(machine, [register('b'), put('b', 1, 1, 'x', 'b'), put('a', 1, 1, 'x', 'a')]);
+    expect(theirs).toMatchObject({ clientId: 'a', status: 'session-expired' });
+    expect(machine.read('x')).toBe('b');
+  });
+
+  it('a write naming a session never registered is answered session-expired and changes nothing', () => {
+    const machine = new KvStateMachine();
+    expect(applyAll(machine, [put('z', 41, 1, 'x', 'nope')])[0]).toMatchObject({ status: 'session-expired' });
+    expect(machine.snapshotData()).toEqual({});
+    expect(machine.sessionCount).toBe(0);
+  });
+
+  it('"servers must agree on when a client session expires": every replica expires the same sessions at the same index', () => {
+    const commands: KvLogCommand[] = [register('a'), register('b'), put('a', 1, 1, 'k', 'a'), register('c'), put('b', 2, 1, 'k', 'b'),
+      put('a', 1, 2, 'k', 'a2'), register('d'), put('c', 4, 1, 'k', 'c')];
+    const replicas = [new KvStateMachine({ maxSessions: 2 }), new KvStateMachine({ maxSessions: 2 })];
+    const outcomes = replicas.map((replica) => applyAll(replica, commands).map((result) => result?.status));
+    expect(outcomes[0]).toEqual(['ok', 'ok', 'ok', 'ok', 'session-expired', 'ok', 'ok', 'session-expired']);
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(replicas[0]?.takeSnapshot()).toBe(replicas[1]?.takeSnapshot());
   });
 });

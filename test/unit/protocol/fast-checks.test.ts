@@ -68,20 +68,24 @@ const peerFrames: PeerFrame[] = [
   { v: 1, id: '1.x-8', sentAtNs: 12, msg: { type: 'InstallSnapshot', from: 1, to: 2, term: 4, lastIncludedIndex: 9, lastIncludedTerm: 4,
     offset: 0, data: 'y'.repeat(MAX_SNAPSHOT_CHUNK_CHARS), done: true } },
   { v: 1, id: '2.x-9', sentAtNs: 13, msg: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 4, lastIncludedIndex: 5000, bytesStored: 524288, done: false } },
-  { v: 1, id: '2.x-10', sentAtNs: 14, msg: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 0, lastIncludedIndex: 1, bytesStored: 0, done: true } },
+  { v: 1, id: '2.x-10', sentAtNs: 14, msg: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 1, lastIncludedIndex: 1, bytesStored: 0, done: true } },
+  // A pre-vote denial carries the voter's own term, which may still be 0.
+  { v: 1, id: '3.x-11', sentAtNs: 15, msg: { type: 'RequestVoteReply', from: 3, to: 1, term: 0, voteGranted: false, preVote: true } },
 ];
 
 const requests: Json[] = [
-  { v: 1, requestId: 'c-1-1-1', clientId: 'c-1', seq: 1, op: 'put', key: 'k', value: 'v' },
+  { v: 1, requestId: 'c-1-1-1', clientId: 'c-1', session: 7, seq: 1, op: 'put', key: 'k', value: 'v' },
   { v: 1, requestId: 'c-1-0-2', clientId: 'c-1', seq: 0, op: 'get', key: 'k' },
-  { v: 1, requestId: 'c-1-2-3', clientId: 'c-1', seq: 2, op: 'cas', key: 'k', from: '', to: 'b' },
-  { v: 1, requestId: 'c-1-3-4', clientId: 'c-1', seq: 3, op: 'delete', key: 'k' },
+  { v: 1, requestId: 'c-1-2-3', clientId: 'c-1', session: 7, seq: 2, op: 'cas', key: 'k', from: '', to: 'b' },
+  { v: 1, requestId: 'c-1-3-4', clientId: 'c-1', session: 7, seq: 3, op: 'delete', key: 'k' },
+  { v: 1, requestId: 'c-1-register-5', clientId: 'c-1', seq: 0, op: 'register' },
 ];
 
 const replies: Json[] = [
   { v: 1, requestId: 'c-1-1-1', status: 'ok', value: null, leaderHint: null, index: 12, node: 1, error: null },
   { v: 1, requestId: '', status: 'not-leader', value: null, leaderHint: 3, index: null, node: 2, error: null },
   { v: 1, requestId: 'r', status: 'fail', value: 'old', leaderHint: null, index: 4, node: 25, error: 'cas-mismatch' },
+  { v: 1, requestId: 's', status: 'session-expired', value: null, leaderHint: null, index: 9, node: 1, error: 'expired' },
 ];
 
 const nodeEvents: Record<string, Json>[] = [
