@@ -12,7 +12,11 @@ export const KV_MAX_CLIENT_ID_BYTES = 128;
  * cas carries two values, so this bounds any valid command with room to spare for field names.
  */
 export const KV_MAX_COMMAND_CHARS = 6 * (KV_MAX_CLIENT_ID_BYTES + KV_MAX_KEY_BYTES + 2 * KV_MAX_VALUE_BYTES) + 1024;
-/** Client sessions remembered for duplicate detection (dissertation §6.3); the least recently used is evicted. */
-export const KV_MAX_SESSIONS = 10_000;
+/**
+ * Open client sessions (dissertation §6.3); past this the least recently used one expires, on every replica at the
+ * same index. A lab runs tens of clients. The renderer's KV view keeps the same bound (renderer/src/model/limits.ts,
+ * MAX_KV_SESSIONS), so that it expires the same sessions as the nodes (test/unit/kv/kv-mirror.test.ts).
+ */
+export const KV_MAX_SESSIONS = 1024;
 /** Total bytes of keys plus values the store holds; a write that would exceed it fails ('store-full'). */
 export const KV_MAX_STORE_BYTES = 64 * 1024 * 1024;

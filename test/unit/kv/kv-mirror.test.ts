@@ -3,6 +3,7 @@
 // same least-recently-used order (registration, expiry, duplicates, stale retries, the older sessionless form).
 import { describe, expect, it } from 'vitest';
 import { encodeKvCommand, type KvLogCommand } from '../../../src/kv/command';
+import { KV_MAX_SESSIONS } from '../../../src/kv/limits';
 import { sessionKey } from '../../../src/kv/sessions';
 import { KvStateMachine } from '../../../src/kv/state-machine';
 import { seededRandom } from '../../../src/lab/seeded-random';
@@ -63,6 +64,10 @@ function sessionsOf(machine: KvStateMachine): [string, number][] {
 }
 
 describe('the renderer\'s KV mirror agrees with the state machine', () => {
+  it('keeps the same bound on open sessions, so it expires the same ones', () => {
+    expect(MAX_KV_SESSIONS).toBe(KV_MAX_SESSIONS);
+  });
+
   it.each(Array.from({ length: SEEDS }, (_, i) => FIRST_SEED + i))('on a random log, folded at once and in pieces (seed %i)', (seed) => {
     const registers = seed % 4 === 0 ? MAX_KV_SESSIONS + 80 : 12; // some logs open more sessions than the table holds
     const log = randomLog(seed, registers > 100 ? 6 * registers : 600, registers);
