@@ -44,8 +44,8 @@ describe('back-pressure', () => {
     const framesPerPeer = 2000;
     const framesPerBatch = 50;
     for (let term = 0; term < framesPerPeer; term += 1) {
-      s1.transport.send(frameOf(heartbeat(1, 2, term)));
-      s1.transport.send(frameOf(heartbeat(1, 3, term)));
+      s1.transport.send(frameOf(heartbeat(1, 2, term + 1)));
+      s1.transport.send(frameOf(heartbeat(1, 3, term + 1)));
       // Closed loop: each batch for S3 must arrive before the next, so S3's own queue never overflows and any
       // loss or wait there could only come from the dead S2.
       if (term % framesPerBatch === framesPerBatch - 1) {
@@ -65,7 +65,7 @@ describe('back-pressure', () => {
     nodes.push(s2);
     s1.transport.setPeers({ 2: s2.transport.endpoint, 3: s3.transport.endpoint });
     await waitFor(() => s2.received.length === MAX_QUEUED, DEADLINE_MS, () => `S2 got ${s2.received.length}`);
-    expect(s2.received.map((frame) => frame.msg.term)).toEqual(Array.from({ length: MAX_QUEUED }, (_, index) => index + 1));
+    expect(s2.received.map((frame) => frame.msg.term)).toEqual(Array.from({ length: MAX_QUEUED }, (_, index) => index + 2));
     s1.transport.send(frameOf(heartbeat(1, 2, 99_999)));
     await waitFor(() => s2.received.length === MAX_QUEUED + 1, DEADLINE_MS, () => 'fresh frame not delivered');
     expect(s1.transport.stats().peers[2]).toMatchObject({ queued: 0, sent: MAX_QUEUED + 1 });
@@ -95,7 +95,7 @@ describe('back-pressure', () => {
   it('close() returns promptly even with sends parked on a dead peer', async () => {
     const s1 = await startNode(1, { maxQueuedFramesPerPeer: MAX_QUEUED });
     s1.transport.setPeers({ 2: await deadEndpoint() });
-    for (let term = 0; term < 100; term += 1) s1.transport.send(frameOf(heartbeat(1, 2, term)));
+    for (let term = 0; term < 100; term += 1) s1.transport.send(frameOf(heartbeat(1, 2, term + 1)));
     await yieldToEventLoop();
     const startedAtMs = Date.now();
     await s1.transport.close();

@@ -35,7 +35,7 @@ describe('peer transport over ZeroMQ', () => {
     nodes = await startCluster([1, 2, 3]);
     for (const node of nodes) expect(node.transport.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     const [s1, s2, s3] = [nodeOf(nodes, 1), nodeOf(nodes, 2), nodeOf(nodes, 3)];
-    const sentToS2 = Array.from({ length: 100 }, (_, term) => frameOf(heartbeat(1, 2, term)));
+    const sentToS2 = Array.from({ length: 100 }, (_, term) => frameOf(heartbeat(1, 2, term + 1)));
     for (const frame of sentToS2) s1.transport.send(frame);
     s3.transport.send(frameOf(heartbeat(3, 1)));
     await waitFor(() => s2.received.length === 100 && s1.received.length === 1, DEADLINE_MS, () => `S2 ${s2.received.length}`);
@@ -87,7 +87,7 @@ describe('peer transport over ZeroMQ', () => {
     s1.transport.setFaults({ outbound: { 2: { ...NO_LINK_FAULTS, dropProbability: 0.3 } }, blockedFrom: [] });
     const frames = 2000;
     for (let term = 0; term < frames; term += 1) {
-      s1.transport.send(frameOf(heartbeat(1, 2, term)));
+      s1.transport.send(frameOf(heartbeat(1, 2, term + 1)));
       // Let the pump drain between bursts, as a node's event loop does: the queue bound is not under test here.
       if (term % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -107,7 +107,7 @@ describe('peer transport over ZeroMQ', () => {
     nodes = await startCluster([1, 2], { random: seededRandom(seed), timeScale: 2 });
     const [s1, s2] = [nodeOf(nodes, 1), nodeOf(nodes, 2)];
     s1.transport.setFaults({ outbound: { 2: { ...NO_LINK_FAULTS, delayMs: 40, jitterMs: 20 } }, blockedFrom: [] });
-    for (let term = 0; term < 20; term += 1) s1.transport.send(frameOf(heartbeat(1, 2, term)));
+    for (let term = 0; term < 20; term += 1) s1.transport.send(frameOf(heartbeat(1, 2, term + 1)));
     expect(s1.transport.stats().peers[2]?.queued).toBe(20); // waiting in their delay
     await waitFor(() => s2.received.length === 20, DEADLINE_MS, () => `got ${s2.received.length}/20`);
     const latenciesMs = s2.received.map((frame, index) => ((s2.receivedAtNs[index] ?? 0) - frame.sentAtNs) / 1e6);
@@ -126,7 +126,7 @@ describe('peer transport over ZeroMQ', () => {
     nodes = await startCluster([1, 2]);
     const [s1, s2] = [nodeOf(nodes, 1), nodeOf(nodes, 2)];
     s1.transport.setFaults({ outbound: { 2: { ...NO_LINK_FAULTS, duplicateProbability: 1 } }, blockedFrom: [] });
-    const frames = Array.from({ length: 10 }, (_, term) => frameOf(heartbeat(1, 2, term)));
+    const frames = Array.from({ length: 10 }, (_, term) => frameOf(heartbeat(1, 2, term + 1)));
     for (const frame of frames) s1.transport.send(frame);
     await waitFor(() => s2.received.length === 20, DEADLINE_MS, () => `got ${s2.received.length}/20`);
     for (const frame of frames) expect(s2.received.filter((got) => got.id === frame.id)).toHaveLength(2);
