@@ -1,4 +1,5 @@
 // The lab's main story through the UI, against real node processes: elect, crash, partition, heal, read and write.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
 import { clientRequest, runningLeaders, startCluster, waitForLeader, type Leader } from './cluster-page';
@@ -127,4 +128,18 @@ test('a workload runs, and its recorded history is checked linearizable when it 
   await page.getByTestId('workload-stop').click();
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-linearizable', 'true', { timeout: 60_000 });
   await expect(page.getByTestId('history-table').locator('tbody tr')).not.toHaveCount(0);
+});
+
+test('the timeline exports as an SVG document and as a PNG image', async ({ page }) => {
+  await page.goto(lab.url);
+  await waitForLeader(page, { timeoutMs: 30_000 });
+  const svgDownload = page.waitForEvent('download');
+  await page.getByTestId('export-svg').click();
+  const svgText = readFileSync(await (await svgDownload).path(), 'utf8');
+  expect(svgText).toMatch(/^<svg|^<\?xml/);
+  const pngDownload = page.waitForEvent('download');
+  await page.getByTestId('export-png').click();
+  const png = readFileSync(await (await pngDownload).path());
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // the PNG signature
+  expect(png.length).toBeGreaterThan(1000);
 });

@@ -1,6 +1,7 @@
 // Export the drawn timeline: SVG as drawn (theme colours resolved, since the file has no stylesheet), PNG by drawing
 // that SVG onto a canvas.
 import { downloadBlob } from '../../session/download';
+import { svgToPng } from '../../session/svg-to-png';
 import type { TimelineLayout } from './timeline-layout';
 import { renderTimelineSvgDocument, type Paint } from './timeline-svg';
 
@@ -23,26 +24,5 @@ export function exportTimelineSvg(layout: TimelineLayout, title: string, filenam
 }
 
 export async function exportTimelinePng(layout: TimelineLayout, title: string, filename: string, pixelRatio = 2): Promise<void> {
-  const url = URL.createObjectURL(new Blob([timelineSvgText(layout, title)], { type: 'image/svg+xml' }));
-  try {
-    const image = new Image();
-    await new Promise<void>((resolve, reject) => {
-      image.onload = () => resolve();
-      image.onerror = () => reject(new Error('the timeline could not be drawn as an image'));
-      image.src = url;
-    });
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.ceil(layout.widthPx * pixelRatio);
-    canvas.height = Math.ceil(layout.heightPx * pixelRatio);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('this browser cannot draw on a canvas');
-    context.scale(pixelRatio, pixelRatio);
-    context.drawImage(image, 0, 0);
-    const png = await new Promise<Blob>((resolve, reject) => {
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png');
-    });
-    downloadBlob(filename, png);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  downloadBlob(filename, await svgToPng(timelineSvgText(layout, title), layout.widthPx, layout.heightPx, pixelRatio));
 }
