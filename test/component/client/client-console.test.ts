@@ -1,20 +1,10 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { flushPromises, mount } from '@vue/test-utils';
-import ClientConsole from '../../../renderer/src/components/client/ClientConsole.vue';
+import { flushPromises } from '@vue/test-utils';
 import { clientResultText } from '../../../renderer/src/components/client/client-result';
-import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
-import { useLabStore } from '../../../renderer/src/stores/lab-store';
-import { fakeLab, okResult, type FakeLab } from '../shell/lab-fixtures';
-
-async function mountConsole(lab: FakeLab) {
-  useCommandsStore().attach(lab.api);
-  await useLabStore().attach(lab.api);
-  const wrapper = mount(ClientConsole);
-  await flushPromises();
-  return wrapper;
-}
+import { fakeLab, okResult } from '../shell/lab-fixtures';
+import { mountConsole } from './mount-console';
 
 describe('ClientConsole', () => {
   beforeEach(() => setActivePinia(createPinia()));

@@ -4,19 +4,10 @@
 // ordinary answer, not a failure.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { flushPromises, mount } from '@vue/test-utils';
-import ClientConsole from '../../../renderer/src/components/client/ClientConsole.vue';
+import { flushPromises } from '@vue/test-utils';
 import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
-import { useLabStore } from '../../../renderer/src/stores/lab-store';
-import { fakeLab, okResult, type FakeLab } from '../shell/lab-fixtures';
-
-async function mountConsole(lab: FakeLab) {
-  useCommandsStore().attach(lab.api);
-  await useLabStore().attach(lab.api);
-  const wrapper = mount(ClientConsole);
-  await flushPromises();
-  return wrapper;
-}
+import { fakeLab, okResult } from '../shell/lab-fixtures';
+import { mountConsole } from './mount-console';
 
 describe('the client box is honest', () => {
   beforeEach(() => setActivePinia(createPinia()));
