@@ -27,6 +27,21 @@ async function waitForStep(page: Page, index: number): Promise<void> {
   await expect(page.getByTestId('demo-progress')).toHaveAttribute('data-busy', 'false');
 }
 
+/**
+ * The cards once the view has caught up with the step (the lab's events reach the page a frame or two later): the
+ * cluster is paused, so two equal reads a moment apart are its state.
+ */
+async function settledState(page: Page): Promise<string> {
+  let previous = '';
+  let current = await clusterState(page);
+  await expect.poll(async () => {
+    previous = current;
+    current = await clusterState(page);
+    return current === previous;
+  }, { intervals: [300], timeout: 15_000 }).toBe(true);
+  return current;
+}
+
 async function passThrough(page: Page): Promise<{ narration: string[]; states: string[] }> {
   await page.getByTestId('exercises-tab').click();
   await page.getByTestId('demo-item-first-election').click();
@@ -38,8 +53,8 @@ async function passThrough(page: Page): Promise<{ narration: string[]; states: s
   for (let index = 0; index < total; index += 1) {
     if (index > 0) await page.keyboard.press('ArrowRight');
     await waitForStep(page, index);
+    states.push(await settledState(page));
     narration.push((await page.getByTestId('demo-narration').getAttribute('data-step-id')) ?? '');
-    states.push(await clusterState(page));
   }
   return { narration, states };
 }
@@ -56,7 +71,7 @@ test('Next and Back step through a demo; a second pass shows the same states', a
   // Back from the last step: the state at the start of... the previous step, exactly.
   await page.getByTestId('demo-back').click();
   await waitForStep(page, first.states.length - 2);
-  expect(await clusterState(page)).toBe(first.states[first.states.length - 2]);
+  expect(await settledState(page)).toBe(first.states[first.states.length - 2]);
   await expect(page.getByTestId('demo-narration')).toHaveAttribute('data-step-id', 'leader');
 
   await page.keyboard.press('Escape');
