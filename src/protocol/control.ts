@@ -2,6 +2,7 @@
 // lab's socket; every frame in both directions carries the per-run secret so that nothing else on the machine can
 // drive a node or impersonate one. Decoding never throws: a bad frame is reported and changes nothing.
 import { z } from 'zod';
+import { electionTimeoutRangeSchema } from './election-timeout';
 import { faultTableSchema } from './link-faults';
 import { decodeWithSchema, type Decoded } from './validate';
 import { isBugName } from '../raft/planted-bugs';
@@ -106,7 +107,8 @@ export type EventDetail = (typeof EVENT_DETAILS)[number];
 /** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
 export const nodeConfigSchema = z.strictObject({
   members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
-  electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)]),
+  /** min == max: a fixed timeout; an inverted range is refused here, before the core would assert on it. */
+  electionTimeoutMs: electionTimeoutRangeSchema,
   heartbeatMs: z.number().int().min(5).max(30_000),
   /** The lab clock as it stands (a node restarted while the cluster is frozen starts frozen). */
   clock: labClockSegmentSchema,

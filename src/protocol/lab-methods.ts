@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MAX_HEADLESS_NODES } from './lab-api';
 import type { LabApi } from './lab-api';
+import { electionTimeoutRangeSchema } from './election-timeout';
 import { linkFaultsSchema } from './link-faults';
 import { isBugName } from '../raft/planted-bugs';
 import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema } from './lab-clock';
@@ -17,8 +18,7 @@ const snapshotEntries = z.number().int().min(0).max(1_000_000);
 
 export const clusterSettingsPatchSchema = z.strictObject({
   nodeCount: z.number().int().min(1).max(MAX_HEADLESS_NODES).optional(),
-  electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)])
-    .refine(([min, max]) => min <= max, 'electionTimeoutMs: min must not exceed max (equal: a fixed timeout)').optional(),
+  electionTimeoutMs: electionTimeoutRangeSchema.optional(),
   heartbeatMs: z.number().int().min(5).max(30_000).optional(),
   timeScale: z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE).optional(),
   networkDelayMs: networkDelaySchema.optional(),

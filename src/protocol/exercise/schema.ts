@@ -6,6 +6,7 @@
 // which buttons were clicked.
 import { z } from 'zod';
 import { isBugName } from '../../raft/planted-bugs';
+import { electionTimeoutRangeSchema } from '../election-timeout';
 
 export const MAX_NODES_IN_EXERCISE = 9;
 const MAX_STEPS = 40;
@@ -102,8 +103,7 @@ export type Action = z.infer<typeof actionSchema>;
 
 export const clusterSpecSchema = z.strictObject({
   nodes: z.number().int().min(1).max(MAX_NODES_IN_EXERCISE),
-  electionTimeoutMs: z.tuple([z.number().int().min(10).max(60_000), z.number().int().min(10).max(60_000)])
-    .refine(([min, max]) => min <= max, 'electionTimeoutMs: min must not exceed max (equal: a fixed timeout)').optional(),
+  electionTimeoutMs: electionTimeoutRangeSchema.optional(),
   heartbeatMs: z.number().int().min(5).max(30_000).optional(),
   timeScale: z.number().min(1).max(100).optional(),
   networkDelayMs: z.tuple([z.number().min(0).max(5000), z.number().min(0).max(5000)])

@@ -19,6 +19,13 @@ describe('settings rules', () => {
     expect(settingsErrors(DEFAULT_SETTINGS)).toEqual([]);
   });
 
+  it('accepts a fixed election timeout (min == max, Figure 16\'s 150-150 ms) and warns what it does', () => {
+    const fixed = { ...DEFAULT_SETTINGS, electionTimeoutMs: [150, 150] as const, heartbeatMs: 50 };
+    expect(settingsErrors(fixed)).toEqual([]);
+    expect(settingsWarnings(fixed).join(' ')).toMatch(/fixed election timeout \(150–150 ms\).*split votes/);
+    expect(settingsWarnings({ ...fixed, electionTimeoutMs: [150, 300] }).join(' ')).not.toMatch(/fixed/);
+  });
+
   it('warns about heartbeats too slow for the election timeout and about planted bugs', () => {
     expect(settingsWarnings({ ...DEFAULT_SETTINGS, heartbeatMs: 100 })[0]).toMatch(/Heartbeats/);
     expect(settingsWarnings({ ...DEFAULT_SETTINGS, bugs: ['double-vote'] }).join(' ')).toMatch(/not correct Raft/);
@@ -42,6 +49,22 @@ describe('SettingsPanel', () => {
     useConfirmStore().answer(true); // a cluster runs: replacing it asks first
     await flushPromises();
     expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ nodeCount: 5, electionTimeoutMs: [500, 900], preVote: true, bugs: [] }));
+  });
+
+  it('starts a cluster with a fixed election timeout (min == max)', async () => {
+    const lab = fakeLab();
+    useCommandsStore().attach(lab.api);
+    await useLabStore().attach(lab.api);
+    const wrapper = mount(SettingsPanel);
+    await wrapper.get('[data-testid="election-min"]').setValue('150');
+    await wrapper.get('[data-testid="election-max"]').setValue('150');
+    expect(wrapper.get('[data-testid="apply-settings"]').attributes('disabled')).toBeUndefined();
+    expect(wrapper.text()).toMatch(/fixed election timeout/);
+    await wrapper.get('[data-testid="apply-settings"]').trigger('click');
+    await flushPromises();
+    useConfirmStore().answer(true);
+    await flushPromises();
+    expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ electionTimeoutMs: [150, 150] }));
   });
 
   it('keeps planted bugs behind instructor mode, off by default, in a collapsed section that names what each breaks', async () => {

@@ -27,3 +27,26 @@ describe('control frames for fault tables', () => {
     expect(decodeNodeToLab(bytes(good), 'another-secret-of-sixteen')).toEqual({ ok: false, error: 'control frame with a wrong secret' });
   });
 });
+
+describe('the node configuration frame and the election timeout range', () => {
+  const configure = (electionTimeoutMs: readonly [number, number]): Buffer => bytes({
+    v: CONTROL_PROTOCOL_VERSION, secret: SECRET, type: 'configure',
+    config: {
+      members: { 1: 'tcp://127.0.0.1:5001', 2: 'tcp://127.0.0.1:5002', 3: 'tcp://127.0.0.1:5003' },
+      electionTimeoutMs, heartbeatMs: 50, clock: { anchorNs: 0, labMs: 0, timeScale: 1, frozen: false },
+      networkDelayMs: [0, 0], preVote: false, checkQuorum: false, bugs: [], randomSeed: 7,
+      faults: { outbound: {}, blockedFrom: [] }, eventDetail: 'full',
+    },
+  });
+
+  it('accepts a fixed timeout (min == max, Figure 16\'s 150-150 ms) and a range', () => {
+    expect(decodeLabToNode(configure([150, 150]), SECRET).ok).toBe(true);
+    expect(decodeLabToNode(configure([150, 300]), SECRET).ok).toBe(true);
+  });
+
+  it('refuses an inverted range at the wire, before the core would assert on it', () => {
+    const decoded = decodeLabToNode(configure([300, 150]), SECRET);
+    expect(decoded.ok).toBe(false);
+    expect(decoded.ok ? '' : decoded.error).toMatch(/min must not exceed max/);
+  });
+});

@@ -13,7 +13,8 @@ export function settingsErrors(settings: ClusterSettings): string[] {
     errors.push(`The number of servers must be a whole number from 1 to ${MAX_UI_NODES}.`);
   }
   if (!(minMs >= 10 && maxMs <= 60_000)) errors.push('Election timeouts must be between 10 and 60000 ms.');
-  if (!(minMs < maxMs)) errors.push('The election timeout range needs its minimum below its maximum (randomness avoids split votes).');
+  // Equal ends are a fixed timeout (Figure 16's 150–150 ms): legal, and warned about below.
+  if (!(minMs <= maxMs)) errors.push('The election timeout\'s minimum must not exceed its maximum (equal ends: a fixed timeout).');
   if (!(settings.heartbeatMs >= 5 && settings.heartbeatMs <= 30_000)) errors.push('The heartbeat interval must be between 5 and 30000 ms.');
   if (!(settings.timeScale >= 1 && settings.timeScale <= MAX_TIME_SCALE)) errors.push(`Slow motion must be between 1x and ${MAX_TIME_SCALE}x.`);
   return errors;
@@ -29,7 +30,10 @@ export function nodeCountProblem(count: unknown): string | null {
 
 export function settingsWarnings(settings: ClusterSettings): string[] {
   const warnings: string[] = [];
-  const [minMs] = settings.electionTimeoutMs;
+  const [minMs, maxMs] = settings.electionTimeoutMs;
+  if (minMs === maxMs) {
+    warnings.push(`A fixed election timeout (${minMs}–${maxMs} ms) gives every server the same timer: split votes can repeat many times before a leader wins (the paper's Figure 16).`);
+  }
   if (settings.heartbeatMs * 2 > minMs) {
     warnings.push('Heartbeats this slow relative to the election timeout let followers time out under a healthy leader.');
   }
