@@ -1,7 +1,7 @@
 // `raft-lab demo list [--json] | check FILE... | run ID|FILE...|--all [--report FILE] | schema`: the classroom demos.
 // `run` plays a demo headless on real processes, as an instructor pressing Next would, and checks that every
 // `until:` is reached (exit 0), else names the step (exit 1).
-import { catalogFiles, findDemo, loadDemos } from '../exercise/catalog';
+import { findDemo, loadDemos } from '../exercise/catalog';
 import { loadDemoFile } from '../exercise/load';
 import { runDemo } from '../exercise/demo-runner';
 import { demoSchema, summarizeDemo, type Demo } from '../protocol/exercise/schema';
@@ -30,7 +30,7 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
       const run = parseRunFlags(rest);
       let demos: Demo[];
       try {
-        demos = run.all ? catalogFiles('demos').map((file) => loadDemoFile(file)) : run.names.map((name) => findDemo(name));
+        demos = run.all ? loadDemos() : run.names.map((name) => findDemo(name));
       } catch (error) {
         process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
         return 2;

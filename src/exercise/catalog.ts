@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Demo, Exercise } from '../protocol/exercise/schema';
+import { inTeachingOrder, type Demo, type Exercise } from '../protocol/exercise/schema';
 import { loadDemoFile, loadExerciseFile } from './load';
 
 export type CatalogKind = 'exercises' | 'demos';
@@ -25,8 +25,9 @@ export function loadCatalog(kind: 'exercises' = 'exercises', dir?: string): Exer
   return catalogFiles(kind, dir).map((file) => loadExerciseFile(file));
 }
 
+/** Every built-in demo, in teaching order (each file's `order:`; the rest by file name). */
 export function loadDemos(dir?: string): Demo[] {
-  return catalogFiles('demos', dir).map((file) => loadDemoFile(file));
+  return inTeachingOrder(catalogFiles('demos', dir).map((file) => loadDemoFile(file)));
 }
 
 export function findDemo(idOrFile: string): Demo {

@@ -173,11 +173,19 @@ export const demoStepSchema = z.strictObject({
 });
 export type DemoStep = z.infer<typeof demoStepSchema>;
 
+const MAX_DEMO_ORDER = 10_000;
+
 export const demoSchema = z.strictObject({
   kind: z.literal('demo'),
   id: kebabId,
   title: z.string().min(1).max(120),
   minutes: z.number().int().min(1).max(240),
+  /**
+   * Where the demo stands in the teaching order (a first election before replication before a leader crash...):
+   * `demo list` and the app list demos by it, lowest first; demos without one follow, by file name. Numbered in
+   * tens so a new demo fits between two.
+   */
+  order: z.number().int().min(1).max(MAX_DEMO_ORDER).optional(),
   paper: z.string().min(1).max(120).optional(),
   /** Demos are stepped: `startPaused` and a `timerSeed` are implied (the seed defaults to 1). */
   cluster: clusterSpecSchema,
@@ -191,6 +199,12 @@ export interface DemoSummary {
   readonly id: string;
   readonly title: string;
   readonly minutes: number;
+}
+
+/** Demos in teaching order (see `order`); the sort is stable, so unordered demos keep the order they came in. */
+export function inTeachingOrder<T extends Pick<Demo, 'order'>>(demos: readonly T[]): T[] {
+  const rank = (demo: T): number => demo.order ?? Number.POSITIVE_INFINITY;
+  return [...demos].sort((a, b) => rank(a) - rank(b));
 }
 
 export function summarizeDemo(demo: Demo): DemoSummary {

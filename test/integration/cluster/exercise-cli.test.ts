@@ -77,7 +77,10 @@ describe('raft-lab demo', () => {
     const list = await runCli(['demo', 'list', '--json'], 20_000);
     expect(list.code).toBe(0);
     const items = JSON.parse(list.stdout.trim()) as { id: string }[];
-    expect(items.map((item) => item.id)).toContain('first-election');
+    // Teaching order, not file-name order: a first election, replication, a leader crash, ...
+    expect(items.slice(0, 3).map((item) => item.id)).toEqual(['first-election', 'log-replication', 'leader-crash']);
+    const text = await runCli(['demo', 'list'], 20_000);
+    expect(text.stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual(items.map((item) => item.id));
     for (const item of items) expect(Object.keys(item).sort()).toEqual(['id', 'minutes', 'title']);
     const run = await runCli(['demo', 'run', 'first-election'], 60_000);
     expect(run.code, run.stdout + run.stderr).toBe(0);
