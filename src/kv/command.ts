@@ -63,20 +63,9 @@ const REGISTER_FIELDS: readonly string[] = ['clientId', 'op'];
 
 /** Encodes a command for the log. Throws KvCommandError if the command is invalid, so junk never enters the log. */
 export function encodeKvCommand(command: KvLogCommand): string {
-  const valid = validateKvLogCommand(command);
-  // Fixed field order: the same command always encodes to the same text.
-  if (valid.op === 'register') return JSON.stringify({ clientId: valid.clientId, op: 'register' });
-  const head = valid.session === undefined
-    ? { clientId: valid.clientId, seq: valid.seq }
-    : { clientId: valid.clientId, session: valid.session, seq: valid.seq };
-  switch (valid.op) {
-    case 'put':
-      return JSON.stringify({ ...head, op: 'put', key: valid.key, value: valid.value });
-    case 'delete':
-      return JSON.stringify({ ...head, op: 'delete', key: valid.key });
-    case 'cas':
-      return JSON.stringify({ ...head, op: 'cas', key: valid.key, from: valid.from, to: valid.to });
-  }
+  // The validated copy is built in the encoding's fixed field order, and JSON.stringify leaves out an absent session:
+  // the same command always encodes to the same text. (No second copy: this runs for every client write.)
+  return JSON.stringify(validateKvLogCommand(command));
 }
 
 /** Decodes a write from the log or the wire. Throws KvCommandError saying what is wrong (a register is not a write). */
@@ -116,7 +105,7 @@ export function validateKvLogCommand(value: unknown): KvLogCommand {
     const extra = firstExtraField(value, REGISTER_FIELDS);
     if (extra !== null) throw new KvCommandError(`unexpected field "${extra}" in a register command`);
     fail(clientIdProblem(value['clientId']));
-    return { op, clientId: value['clientId'] as string };
+    return { clientId: value['clientId'] as string, op };
   }
   if (op !== 'put' && op !== 'delete' && op !== 'cas') {
     throw new KvCommandError(`"op" must be "put", "delete", "cas" or "register", got ${JSON.stringify(op) ?? 'nothing'}`);
@@ -135,19 +124,22 @@ export function validateKvLogCommand(value: unknown): KvLogCommand {
   fail(sessionProblem(session, clientId as string));
   fail(seqProblem(seq));
   fail(keyProblem(key));
-  const base = {
-    clientId: clientId as string, ...(session === undefined ? {} : { session: session as number }), seq: seq as number, key: key as string,
-  };
+  // One object per command, its fields in the encoding's order (clientId, session, seq, op, key, ...): encodeKvCommand
+  // stringifies it as it is, and an absent session (the older form) is an undefined field JSON.stringify leaves out.
+  const id = clientId as string;
+  const sessionId = session as number | undefined;
+  const n = seq as number;
+  const k = key as string;
   switch (op) {
     case 'put':
       fail(valueProblem(value['value'], 'value'));
-      return { ...base, op, value: value['value'] as string };
+      return { clientId: id, session: sessionId, seq: n, op, key: k, value: value['value'] as string };
     case 'delete':
-      return { ...base, op };
+      return { clientId: id, session: sessionId, seq: n, op, key: k };
     case 'cas':
       fail(valueProblem(value['from'], 'from'));
       fail(valueProblem(value['to'], 'to'));
-      return { ...base, op, from: value['from'] as string, to: value['to'] as string };
+      return { clientId: id, session: sessionId, seq: n, op, key: k, from: value['from'] as string, to: value['to'] as string };
   }
 }
 

@@ -523,14 +523,14 @@ export class RaftRuntime {
 
 /** The log command of a client's write or register (the frame was validated: a write carries key and session). */
 function commandOf(request: ClientRequestFrame): KvLogCommand {
+  // Plain literals, no spreads: this runs for every client write (encodeKvCommand validates and copies it anyway).
   const { clientId, session, seq } = request;
   const key = request.key ?? '';
-  const head = session === undefined ? { clientId, seq } : { clientId, session, seq };
   switch (request.op) {
-    case 'register': return { op: 'register', clientId };
-    case 'put': return { ...head, op: 'put', key, value: request.value ?? '' };
-    case 'delete': return { ...head, op: 'delete', key };
-    case 'cas': return { ...head, op: 'cas', key, from: request.from ?? '', to: request.to ?? '' };
+    case 'register': return { clientId, op: 'register' };
+    case 'put': return { clientId, session, seq, op: 'put', key, value: request.value ?? '' };
+    case 'delete': return { clientId, session, seq, op: 'delete', key };
+    case 'cas': return { clientId, session, seq, op: 'cas', key, from: request.from ?? '', to: request.to ?? '' };
     case 'get': throw new Error('a get does not go through the log');
   }
 }
