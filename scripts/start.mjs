@@ -1,4 +1,6 @@
-// `npm start`: the desktop app where Electron can run; otherwise one clear line and web mode instead.
+// `npm start`: the desktop app where Electron can run; otherwise one clear line and web mode instead, which prints its
+// URL and opens it in the browser where a desktop session exists (never in CI or on a headless machine:
+// src/cli/open-browser.ts decides).
 import { spawn, spawnSync } from 'node:child_process';
 
 /**
@@ -28,5 +30,5 @@ if (found.binary) {
   run(found.binary, ['.']);
 } else {
   process.stdout.write(`Electron cannot be loaded here (${found.error}); starting web mode instead.\n`);
-  run(process.execPath, ['bin/raft-lab.js', 'web', ...process.argv.slice(2)]);
+  run(process.execPath, ['bin/raft-lab.js', 'web', '--open', ...process.argv.slice(2)]);
 }

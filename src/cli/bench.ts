@@ -8,20 +8,19 @@ import { formatMs } from '../lab/bench/latency-stats';
 import { measureStartup, peakResidentMb, residentMb, type StartupResult } from '../lab/bench/startup';
 import type { LoadResult } from '../lab/bench/closed-loop';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
-import { parseFlags, UsageError } from './args';
+import { UsageError } from './args';
+import { formatCommandHelp } from './command-spec';
+import { benchCommand, parseBenchOptions } from './options/bench';
 
 export async function runBenchCommand(argv: readonly string[]): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { nodes: 'number', clients: 'number', seconds: 'number', keys: 'number', 'vs-etcd': 'boolean' });
-  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
-  const nodes = flags.nodes ?? 3;
-  const clients = flags.clients ?? 1;
-  const seconds = flags.seconds ?? 10;
-  const keys = flags.keys ?? 100;
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_HEADLESS_NODES) throw new UsageError(`--nodes must be 1..${MAX_HEADLESS_NODES}`);
-  if (!Number.isInteger(clients) || clients < 1 || clients > 1024) throw new UsageError('--clients must be 1..1024');
-  if (!(seconds > 0 && seconds <= 600)) throw new UsageError('--seconds must be in (0, 600]');
-  const etcd = flags['vs-etcd'] ? findEtcd() : null;
-  if (flags['vs-etcd'] && !etcd) throw new UsageError('--vs-etcd needs an `etcd` binary on PATH (Debian: apt-get install etcd-server)');
+  const parsed = parseBenchOptions(argv);
+  if (parsed === 'help') {
+    process.stdout.write(formatCommandHelp(benchCommand));
+    return 0;
+  }
+  const { nodes, clients, seconds, keys } = parsed;
+  const etcd = parsed.vsEtcd ? findEtcd() : null;
+  if (parsed.vsEtcd && !etcd) throw new UsageError('--vs-etcd needs an `etcd` binary on PATH (Debian: apt-get install etcd-server)', benchCommand);
 
   const options = { nodes, clients, seconds, keys };
   const print = (line: string): void => void process.stdout.write(`${line}\n`);

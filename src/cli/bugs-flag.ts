@@ -2,12 +2,13 @@
 import { parseBugNames } from '../sim/bugs';
 import type { BugName } from '../raft/types';
 import { UsageError } from './args';
+import type { CommandSpec } from './command-spec';
 
-export function bugsFlag(value: string | undefined): BugName[] {
+export function bugsFlag(value: string | undefined, command?: CommandSpec): BugName[] {
   if (value === undefined) return [];
   try {
-    return parseBugNames(value.split(',').filter((name) => name !== ''));
+    return parseBugNames(value.split(',').map((name) => name.trim()).filter((name) => name !== ''));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, command);
   }
 }

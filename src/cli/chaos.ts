@@ -9,40 +9,30 @@ import { LabController } from '../lab/controller';
 import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { seededRandom } from '../lab/seeded-random';
 import { EventRecorder } from '../lab/recorder';
-import { FAULT_KINDS, isFaultKind, runFaultSchedule, type FaultKind } from '../lab/chaos/fault-schedule';
+import { runFaultSchedule } from '../lab/chaos/fault-schedule';
 import { countLostWrites } from '../lab/chaos/lost-writes';
 import { waitForConvergence, waitForLeader } from '../lab/cluster-waits';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import type { LabEvent } from '../protocol/events';
 import type { HistoryOp } from '../check/history';
-import { parseFlags, UsageError } from './args';
-import { bugsFlag } from './bugs-flag';
+import { formatCommandHelp } from './command-spec';
+import { chaosCommand, parseChaosOptions } from './options/chaos';
 
 const SETTLE_DEADLINE_MS = 30_000;
 const BROKEN_SETTLE_DEADLINE_MS = 10_000;
 
 export async function runChaosCommand(argv: readonly string[]): Promise<number> {
-  const { flags, positional } = parseFlags(argv, {
-    nodes: 'number', seconds: 'number', clients: 'number', keys: 'number', faults: 'string', seed: 'number',
-    history: 'string', 'data-dir': 'string', rate: 'number', record: 'string', bugs: 'string',
-  });
-  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
-  const nodes = integerFlag(flags.nodes ?? 5, 'nodes', 1, MAX_HEADLESS_NODES);
-  const seconds = flags.seconds ?? 20;
-  if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]');
-  const clients = integerFlag(flags.clients ?? 4, 'clients', 1, 64);
-  const keys = integerFlag(flags.keys ?? 5, 'keys', 1, 1000);
-  const seed = integerFlag(flags.seed ?? Math.floor(Math.random() * 2 ** 31), 'seed', 0, 2 ** 31);
-  const kinds = (flags.faults ?? 'kill,pause,partition,loss').split(',').filter((name) => name !== '');
-  const unknownKinds = kinds.filter((name) => !isFaultKind(name));
-  if (unknownKinds.length > 0) throw new UsageError(`unknown fault kind(s): ${unknownKinds.join(', ')} (known: ${FAULT_KINDS.join(', ')})`);
-  const bugs = bugsFlag(flags.bugs);
-  if (!flags.history) throw new UsageError('--history FILE is required');
-  const historyFile = flags.history;
+  const options = parseChaosOptions(argv);
+  if (options === 'help') {
+    process.stdout.write(formatCommandHelp(chaosCommand));
+    return 0;
+  }
+  const { nodes, seconds, clients, keys, seed, bugs, faults: kinds } = options;
+  const historyFile = options.history;
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, ...(flags['data-dir'] ? { dataRoot: flags['data-dir'] } : {}), windowEvents: 5000, eventDetail: 'state' });
-  const recorder = flags.record ? new EventRecorder(flags.record, controller.events) : null;
+  const controller = await LabController.create({ maxNodes: MAX_HEADLESS_NODES, ...(options.dataDir ? { dataRoot: options.dataDir } : {}), windowEvents: 5000, eventDetail: 'state' });
+  const recorder = options.record ? new EventRecorder(options.record, controller.events) : null;
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());
   let elections = 0;
   const violations: Extract<LabEvent, { type: 'violation' }>[] = [];
@@ -60,9 +50,9 @@ export async function runChaosCommand(argv: readonly string[]): Promise<number> 
       (bugs.length > 0 ? `, planted bugs ${bugs.join(',')}` : ''));
     await controller.startCluster({ nodeCount: nodes, bugs });
     await waitForLeader(controller, SETTLE_DEADLINE_MS);
-    await controller.startWorkload({ ratePerSecond: flags.rate ?? 40 * clients, clients, keys, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 } });
+    await controller.startWorkload({ ratePerSecond: options.rate, clients, keys, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 } });
     const random = seededRandom(seed);
-    const faults = await runFaultSchedule({ controller, kinds: kinds as FaultKind[], nodes: Array.from({ length: nodes }, (_, i) => i + 1),
+    const faults = await runFaultSchedule({ controller, kinds, nodes: Array.from({ length: nodes }, (_, i) => i + 1),
       random, untilMs: performance.now() + seconds * 1000, log, stop: () => violations.length > 0 });
     let checks: RunChecks;
     try {
@@ -127,9 +117,4 @@ async function restoreAll(controller: LabController): Promise<void> {
     if (node.status === 'paused') await controller.resumeNode(node.id);
     if (node.status === 'crashed') await controller.restartNode(node.id);
   }
-}
-
-function integerFlag(value: number, name: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}]`);
-  return value;
 }

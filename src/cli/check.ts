@@ -11,42 +11,35 @@
 import { readFile, stat } from 'node:fs/promises';
 import { formatHistoryOp, HistoryFormatError, parseHistory, type HistoryOp } from '../check/history';
 import { checkLinearizability, type LinearizabilityResult } from '../check/linearizability';
+import { UsageError } from './args';
+import { formatCommandHelp, usageLines } from './command-spec';
+import {
+  CHECK_EXIT_BAD_INPUT, CHECK_EXIT_LINEARIZABLE, CHECK_EXIT_UNDECIDED, CHECK_EXIT_VIOLATION, checkCommand, parseCheckOptions, type CheckOptions,
+} from './options/check';
+
+export { CHECK_EXIT_BAD_INPUT, CHECK_EXIT_LINEARIZABLE, CHECK_EXIT_UNDECIDED, CHECK_EXIT_VIOLATION };
 
 export interface CheckCommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }
 
-export const CHECK_EXIT_LINEARIZABLE = 0;
-export const CHECK_EXIT_VIOLATION = 1;
-export const CHECK_EXIT_BAD_INPUT = 2;
-export const CHECK_EXIT_UNDECIDED = 3;
-
 /** Larger files are refused rather than read into memory (a JavaScript string tops out near 512 MiB). */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
-const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
-
-const USAGE = [
-  'usage: raft-lab check FILE [--timeout-ms N]',
-  '  Checks that the operation history in FILE (one JSON operation per line) is linearizable.',
-  '  Exit 0 linearizable, 1 not linearizable, 2 bad usage or malformed file, 3 undecided (timed out).',
-].join('\n');
-
-interface CheckArgs {
-  readonly file: string;
-  readonly timeoutMs: number | undefined;
-}
 
 /** `argv` holds the arguments after `check`. Output lines end with a newline. */
 export async function runCheckCommand(argv: string[], io: CheckCommandIo): Promise<number> {
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    io.stdout(`${USAGE}\n`);
-    return CHECK_EXIT_LINEARIZABLE;
-  }
-  if (typeof args === 'string') {
-    io.stderr(`raft-lab check: ${args}\n${USAGE}\n`);
+  let args: CheckOptions | 'help';
+  try {
+    args = parseCheckOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`raft-lab check: ${error.message}\n${usageLines(checkCommand)}\n`);
     return CHECK_EXIT_BAD_INPUT;
+  }
+  if (args === 'help') {
+    io.stdout(formatCommandHelp(checkCommand));
+    return CHECK_EXIT_LINEARIZABLE;
   }
   const text = await readHistoryFile(args.file);
   if (text.error !== null) {
@@ -102,32 +95,6 @@ function report(
   if (!result.ok) throw new Error('checker returned neither ok, a violation nor a timeout');
   io.stdout(`${file}: linearizable (${size}, ${elapsedMs} ms)\n`);
   return CHECK_EXIT_LINEARIZABLE;
-}
-
-function parseArgs(argv: readonly string[]): CheckArgs | 'help' | string {
-  let file: string | undefined;
-  let timeoutMs: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--timeout-ms' || arg.startsWith('--timeout-ms=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      const parsed = Number(value);
-      const valid = value !== undefined && value !== '' && Number.isInteger(parsed);
-      if (!valid || parsed < 1 || parsed > MAX_TIMEOUT_MS) {
-        return `--timeout-ms needs a whole number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`;
-      }
-      timeoutMs = parsed;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return `unknown option ${arg}`;
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      return `expected one FILE, got also ${arg}`;
-    }
-  }
-  if (file === undefined) return 'missing FILE';
-  return { file, timeoutMs };
 }
 
 type FileText = { readonly content: string; readonly error: null } | { readonly content: null; readonly error: string };

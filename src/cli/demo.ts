@@ -5,29 +5,30 @@ import { findDemo, loadDemos } from '../exercise/catalog';
 import { loadDemoFile } from '../exercise/load';
 import { runDemo } from '../exercise/demo-runner';
 import { demoSchema, summarizeDemo, type Demo } from '../protocol/exercise/schema';
-import { checkFiles, parseRunFlags, printSchema, writeReport } from './file-family';
-import { parseFlags, UsageError } from './args';
-
-const USAGE = 'usage: raft-lab demo <list [--json] | check FILE... | run ID|FILE...|--all [--report FILE] | schema>';
+import { formatCommandHelp } from './command-spec';
+import { checkFiles, printSchema, writeReport } from './file-family';
+import { parseFamilyOptions } from './options/file-family';
 
 export async function runDemoCommand(argv: readonly string[]): Promise<number> {
-  const [verb, ...rest] = argv;
+  const commandLine = parseFamilyOptions('demo', argv);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  switch (verb) {
+  switch (commandLine.verb) {
+    case 'help':
+      process.stdout.write(formatCommandHelp(commandLine.spec));
+      return 0;
     case 'list': {
-      const { flags } = parseFlags(rest, { json: 'boolean' });
       const items = loadDemos().map(summarizeDemo);
-      if (flags.json) out(JSON.stringify(items));
+      if (commandLine.json) out(JSON.stringify(items));
       else for (const item of items) out(`${item.id.padEnd(26)} ${String(item.minutes).padStart(3)} min  ${item.title}`);
       return 0;
     }
     case 'check':
-      return checkFiles(rest, loadDemoFile, out, USAGE);
+      return checkFiles(commandLine.files, loadDemoFile, out);
     case 'schema':
       printSchema(demoSchema, out);
       return 0;
     case 'run': {
-      const run = parseRunFlags(rest);
+      const run = commandLine;
       let demos: Demo[];
       try {
         demos = run.all ? loadDemos() : run.names.map((name) => findDemo(name));
@@ -48,7 +49,5 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
       writeReport(run.report, demos.length - failures, failures);
       return failures === 0 ? 0 : 1;
     }
-    default:
-      throw new UsageError(USAGE);
   }
 }

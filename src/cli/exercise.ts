@@ -6,29 +6,30 @@ import { catalogFiles, findExercise, loadCatalog } from '../exercise/catalog';
 import { loadExerciseFile } from '../exercise/load';
 import { runExercise } from '../exercise/runner';
 import { exerciseSchema, summarizeExercise, type Exercise } from '../protocol/exercise/schema';
-import { checkFiles, parseRunFlags, printSchema, writeReport } from './file-family';
-import { parseFlags, UsageError } from './args';
-
-const USAGE = 'usage: raft-lab exercise <list [--json] | check FILE... | run ID|FILE...|--all [--report FILE] | schema>';
+import { formatCommandHelp } from './command-spec';
+import { checkFiles, printSchema, writeReport } from './file-family';
+import { parseFamilyOptions } from './options/file-family';
 
 export async function runExerciseCommand(argv: readonly string[]): Promise<number> {
-  const [verb, ...rest] = argv;
+  const commandLine = parseFamilyOptions('exercise', argv);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  switch (verb) {
+  switch (commandLine.verb) {
+    case 'help':
+      process.stdout.write(formatCommandHelp(commandLine.spec));
+      return 0;
     case 'list': {
-      const { flags } = parseFlags(rest, { json: 'boolean' });
       const items = loadCatalog().map(summarizeExercise);
-      if (flags.json) out(JSON.stringify(items));
+      if (commandLine.json) out(JSON.stringify(items));
       else for (const item of items) out(`${item.id.padEnd(22)} level ${item.level}  ${String(item.minutes).padStart(3)} min  ${item.paper.padEnd(10)} ${item.title}`);
       return 0;
     }
     case 'check':
-      return checkFiles(rest, loadExerciseFile, out, USAGE);
+      return checkFiles(commandLine.files, loadExerciseFile, out);
     case 'schema':
       printSchema(exerciseSchema, out);
       return 0;
     case 'run': {
-      const run = parseRunFlags(rest);
+      const run = commandLine;
       let exercises: Exercise[];
       try {
         exercises = run.all ? catalogFiles('exercises').map((file) => loadExerciseFile(file)) : run.names.map((name) => findExercise(name));
@@ -52,7 +53,5 @@ export async function runExerciseCommand(argv: readonly string[]): Promise<numbe
       writeReport(run.report, exercises.length - failures, failures);
       return failures === 0 ? 0 : 1;
     }
-    default:
-      throw new UsageError(USAGE);
   }
 }

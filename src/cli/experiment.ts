@@ -6,24 +6,19 @@ import { ExperimentRunner } from '../lab/experiments/experiment-runner';
 import { writeExperimentOutputs } from '../lab/experiments/outputs';
 import { describeLoad } from '../lab/experiments/machine-load';
 import { installShutdownHooks } from '../lab/shutdown-hooks';
-import {
-  DEFAULT_CLIENT_COUNTS, PAPER_RANDOMNESS_RANGES, PAPER_SCALE_RANGES, experimentSpecSchema, parseRanges, rangeLabel,
-  type ExperimentSpec, type ExperimentState, type Fig16Row, type TimeoutRange,
-} from '../protocol/experiments';
+import { rangeLabel, type ExperimentSpec, type ExperimentState, type Fig16Row } from '../protocol/experiments';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
-import { parseFlags, UsageError } from './args';
+import { formatCommandHelp } from './command-spec';
+import { parseExperimentOptions } from './options/experiment';
 import { ProgressBar } from './progress-bar';
 
-const USAGE = 'usage: raft-lab experiment fig16 --out DIR [--nodes N] [--trials T] [--ranges a-b,c-d] [--delay a-b] [--cap-ms MS] [--seed S]\n' +
-  '       raft-lab experiment clients --out DIR [--nodes N] [--clients 1,2,4,...] [--seconds S] [--vs-etcd]';
-
-/** Every line of Figure 16 once (150-300 is in both of the paper's graphs). */
-export const ALL_PAPER_RANGES: readonly TimeoutRange[] = [...PAPER_RANDOMNESS_RANGES,
-  ...PAPER_SCALE_RANGES.filter((range) => !PAPER_RANDOMNESS_RANGES.some((top) => rangeLabel(top) === rangeLabel(range)))];
-
 export async function runExperimentCommand(argv: readonly string[]): Promise<number> {
-  const [kind, ...rest] = argv;
-  const { spec, out } = kind === 'fig16' ? parseFig16(rest) : kind === 'clients' ? parseClients(rest) : usage(kind);
+  const commandLine = parseExperimentOptions(argv);
+  if (commandLine.help) {
+    process.stdout.write(formatCommandHelp(commandLine.help));
+    return 0;
+  }
+  const { spec, out } = commandLine;
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   const bar = new ProgressBar();
   let shownRows = 0;
@@ -69,44 +64,6 @@ export async function runExperimentCommand(argv: readonly string[]): Promise<num
       electionMeanMs: round(summary.election.meanMs), electionMaxMs: round(summary.election.maxMs), censored: summary.election.censored,
       writeP50Ms: round(summary.write.p50Ms) })) }));
   return state.status === 'done' ? 0 : state.status === 'cancelled' ? 130 : 1;
-}
-
-function parseFig16(argv: readonly string[]): { spec: ExperimentSpec; out: string } {
-  const { flags, positional } = parseFlags(argv, { nodes: 'number', trials: 'number', ranges: 'string', delay: 'string',
-    'cap-ms': 'number', seed: 'number', out: 'string' });
-  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}\n${USAGE}`);
-  if (!flags.out) throw new UsageError(`--out DIR is required\n${USAGE}`);
-  const ranges = flags.ranges === undefined ? [...ALL_PAPER_RANGES] : attempt(() => parseRanges(flags.ranges ?? ''));
-  const delay = flags.delay === undefined ? [0, 0] : attempt(() => parseRanges(flags.delay ?? ''))[0];
-  return { out: flags.out, spec: validate({ kind: 'fig16', nodes: flags.nodes ?? 5, trials: flags.trials ?? 100, ranges,
-    networkDelayMs: delay, capMs: flags['cap-ms'] ?? 10_000, seed: flags.seed ?? 1 }) };
-}
-
-function parseClients(argv: readonly string[]): { spec: ExperimentSpec; out: string } {
-  const { flags, positional } = parseFlags(argv, { nodes: 'number', clients: 'string', seconds: 'number', 'vs-etcd': 'boolean', out: 'string' });
-  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}\n${USAGE}`);
-  if (!flags.out) throw new UsageError(`--out DIR is required\n${USAGE}`);
-  const clients = flags.clients === undefined ? [...DEFAULT_CLIENT_COUNTS] : flags.clients.split(',').map((part) => Number(part.trim()));
-  return { out: flags.out, spec: validate({ kind: 'clients', nodes: flags.nodes ?? 3, clients, seconds: flags.seconds ?? 5,
-    vsEtcd: flags['vs-etcd'] ?? false }) };
-}
-
-function validate(spec: unknown): ExperimentSpec {
-  const parsed = experimentSpecSchema.safeParse(spec);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'spec'}: ${issue.message}`).join('; '));
-  return parsed.data;
-}
-
-function attempt<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function usage(kind: string | undefined): never {
-  throw new UsageError(kind === undefined ? USAGE : `unknown experiment "${kind}"\n${USAGE}`);
 }
 
 function describeSpec(spec: ExperimentSpec): string {

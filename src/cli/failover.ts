@@ -4,15 +4,16 @@ import { LabController } from '../lab/controller';
 import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { measureFailovers } from '../lab/bench/failover';
 import { formatMs } from '../lab/bench/latency-stats';
-import { parseFlags, UsageError } from './args';
+import { formatCommandHelp } from './command-spec';
+import { failoverCommand, parseFailoverOptions } from './options/failover';
 
 export async function runFailoverCommand(argv: readonly string[]): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { trials: 'number', nodes: 'number' });
-  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]}`);
-  const trials = flags.trials ?? 20;
-  const nodes = flags.nodes ?? 3;
-  if (!Number.isInteger(trials) || trials < 1 || trials > 10_000) throw new UsageError('--trials must be 1..10000');
-  if (!Number.isInteger(nodes) || nodes < 3 || nodes > 9) throw new UsageError('--nodes must be 3..9 (a leader must be killable)');
+  const parsed = parseFailoverOptions(argv);
+  if (parsed === 'help') {
+    process.stdout.write(formatCommandHelp(failoverCommand));
+    return 0;
+  }
+  const { trials, nodes } = parsed;
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   const controller = await LabController.create({ windowEvents: 1000, eventDetail: 'quiet' });
   installShutdownHooks(() => controller.close(), () => controller.killAllNow());

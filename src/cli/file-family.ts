@@ -3,11 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ExerciseFileError } from '../exercise/load';
-import { parseFlags, UsageError } from './args';
 
 /** Validates each file: exit 0 when all are valid, 2 (with file:line:column and the field on stderr) otherwise. */
-export function checkFiles(files: readonly string[], load: (file: string) => unknown, out: (line: string) => void, usage: string): number {
-  if (files.length === 0) throw new UsageError(`check needs a file\n${usage}`);
+export function checkFiles(files: readonly string[], load: (file: string) => unknown, out: (line: string) => void): number {
   let failed = false;
   for (const file of files) {
     try {
@@ -19,12 +17,6 @@ export function checkFiles(files: readonly string[], load: (file: string) => unk
     }
   }
   return failed ? 2 : 0;
-}
-
-export function parseRunFlags(argv: readonly string[]): { all: boolean; names: string[]; report: string | undefined } {
-  const { flags, positional } = parseFlags(argv, { all: 'boolean', report: 'string' });
-  if (!flags.all && positional.length === 0) throw new UsageError('run needs an id, a file, or --all');
-  return { all: flags.all === true, names: positional, report: flags.report };
 }
 
 /** The schema as JSON Schema, for editors (YAML language servers read it). */

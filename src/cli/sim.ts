@@ -1,116 +1,31 @@
-// `raft-lab sim`: the deterministic simulator from the command line.
-//   --seeds N        run N seeds (from --first-seed, default: derived from the clock), print progress and failures
-//   --seed S         replay one seed and print its report
-//   --seconds T      simulated seconds of faults per seed (default 20)
-//   --nodes N        cluster size (default 5)
-//   --bugs a,b       planted bugs to switch on
-//   --profile P      fault profile: mixed (default), figure8, reboots, partitions, reordering
-//   --pre-vote, --check-quorum   Raft extensions
-//   --trace N        with --seed: print the last N trace records
-//   --kv             KV clients instead of raw proposals; the history must be linearizable (default profile
-//                    partitions, 10 s); --no-invariants leaves the checking to the linearizability checker alone;
-//                    --snapshot-every N compacts the log every N applied entries (default 50, 0 = never)
-//   --bench          how many times faster than real time a 5-node cluster under client load simulates
-import { parseBugNames } from '../sim/bugs';
+// `raft-lab sim`: the deterministic simulator from the command line (options and their checks: options/sim.ts).
 import { runBench } from '../sim/bench';
-import { FAULT_PROFILES, type FaultProfileName } from '../sim/fault-schedule';
 import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../sim/fuzz';
 import { runKvSeed, type KvRunOptions } from '../sim/kv-run';
 import type { Message } from '../raft/types';
 import type { TraceRecord } from '../sim/trace';
-import { parseFlags, UsageError } from './args';
+import { formatCommandHelp } from './command-spec';
+import { parseSimOptions, simCommand } from './options/sim';
 
-const FLAGS = {
-  'seeds': 'number',
-  'seed': 'number',
-  'first-seed': 'number',
-  'seconds': 'number',
-  'nodes': 'number',
-  'bugs': 'string',
-  'profile': 'string',
-  'pre-vote': 'boolean',
-  'check-quorum': 'boolean',
-  'trace': 'number',
-  'kv': 'boolean',
-  'no-invariants': 'boolean',
-  'snapshot-every': 'number',
-  'bench': 'boolean',
-} as const;
-
-const MAX_SEEDS = 1_000_000;
 const BENCH_TARGET_SPEEDUP = 1000;
 
 export async function runSimCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseFlags(argv, FLAGS);
-  if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
-  if (flags.bench === true) return bench();
-  if (flags.kv === true) return kv(flags);
-  if (flags['no-invariants'] === true) throw new UsageError('--no-invariants only goes with --kv');
-  if (flags['snapshot-every'] !== undefined) throw new UsageError('--snapshot-every only goes with --kv (fuzz seeds pick their own compaction)');
-  const base = baseOptions(flags);
-  if (flags.seed !== undefined) {
-    if (flags.seeds !== undefined) throw new UsageError('use either --seed or --seeds');
-    return replay({ ...base, seed: integer('seed', flags.seed) }, flags.trace ?? 0);
+  const run = parseSimOptions(argv);
+  if (run === 'help') {
+    process.stdout.write(formatCommandHelp(simCommand));
+    return 0;
   }
-  const count = integer('seeds', flags.seeds ?? 100);
-  if (count < 1 || count > MAX_SEEDS) throw new UsageError(`--seeds must be in 1..${MAX_SEEDS}`);
-  const firstSeed = integer('first-seed', flags['first-seed'] ?? Date.now() % 1_000_000_000);
-  return sweep(base, firstSeed, count);
+  switch (run.kind) {
+    case 'bench': return bench();
+    case 'kv': return kv(run.seeds, run.options);
+    case 'replay': return replay(run.options, run.traceRecords);
+    case 'sweep': return sweep(run.base, run.firstSeed, run.count);
+  }
 }
 
 type Base = Omit<FuzzOptions, 'seed'>;
-type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags'];
 
-function baseOptions(flags: Flags, defaults: { seconds: number; profile: FaultProfileName } = { seconds: 20, profile: 'mixed' }): Base {
-  const seconds = flags.seconds ?? defaults.seconds;
-  if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]');
-  const nodes = integer('nodes', flags.nodes ?? 5);
-  if (nodes < 1 || nodes > 15) throw new UsageError('--nodes must be in 1..15');
-  const profile = flags.profile ?? defaults.profile;
-  if (!(profile in FAULT_PROFILES)) throw new UsageError(`unknown --profile "${profile}"; known: ${Object.keys(FAULT_PROFILES).join(', ')}`);
-  let bugs;
-  try {
-    bugs = parseBugNames(flags.bugs === undefined || flags.bugs === '' ? [] : flags.bugs.split(',').map((name) => name.trim()));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  return {
-    seconds,
-    nodes,
-    bugs,
-    profile: profile as FaultProfileName,
-    preVote: flags['pre-vote'] ?? false,
-    checkQuorum: flags['check-quorum'] ?? false,
-  };
-}
-
-function integer(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-function kv(flags: Flags): number {
-  if (flags['pre-vote'] === true || flags['check-quorum'] === true || flags.trace !== undefined) {
-    throw new UsageError('--kv runs take --seed/--seeds, --first-seed, --seconds, --nodes, --bugs, --profile, --no-invariants, --snapshot-every');
-  }
-  const base = baseOptions(flags, { seconds: 10, profile: 'partitions' });
-  const options = (seed: number): KvRunOptions => ({
-    seed,
-    nodes: base.nodes ?? 5,
-    seconds: base.seconds ?? 10,
-    bugs: base.bugs ?? [],
-    profile: base.profile ?? 'partitions',
-    checkInvariants: flags['no-invariants'] !== true,
-    ...(flags['snapshot-every'] === undefined ? {} : { snapshotEvery: integer('snapshot-every', flags['snapshot-every']) }),
-  });
-  const seeds: number[] = [];
-  if (flags.seed !== undefined) seeds.push(integer('seed', flags.seed));
-  else {
-    const count = integer('seeds', flags.seeds ?? 20);
-    if (count < 1 || count > MAX_SEEDS) throw new UsageError(`--seeds must be in 1..${MAX_SEEDS}`);
-    const first = integer('first-seed', flags['first-seed'] ?? Date.now() % 1_000_000_000);
-    for (let i = 0; i < count; i++) seeds.push(first + i);
-  }
+function kv(seeds: readonly number[], options: (seed: number) => KvRunOptions): number {
   let failed = 0;
   for (const seed of seeds) {
     const result = runKvSeed(options(seed));

@@ -1,0 +1,75 @@
+// `raft-lab chaos`: its options, their checks and its help.
+import { FAULT_KINDS, isFaultKind, type FaultKind } from '../../lab/chaos/fault-schedule';
+import { MAX_HEADLESS_NODES } from '../../protocol/lab-api';
+import type { BugName } from '../../raft/types';
+import { integerOption, noPositionals, parseCommandLine, UsageError } from '../args';
+import { bugsFlag } from '../bugs-flag';
+import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, SIGNAL_EXIT_CODES, type CommandSpec } from '../command-spec';
+
+const DEFAULT_FAULTS = 'kill,pause,partition,loss';
+
+export const chaosCommand = {
+  name: 'chaos',
+  summary: 'real processes, a workload and random faults; checks linearizability, lost writes and Raft\'s invariants',
+  usage: ['chaos --history FILE [--nodes N] [--seconds S] [--clients C] [--keys K] [--faults a,b] [--seed X] [--bugs a,b]'],
+  description: 'Starts a cluster of real node processes, runs a client workload against it and a seeded random fault ' +
+    'schedule; then heals the cluster, lets every client finish, writes the history and checks it (linearizability, no ' +
+    'lost acknowledged write). The live safety monitor checks Raft\'s invariants meanwhile. The last line on stdout is ' +
+    'a JSON summary.',
+  options: {
+    history: { type: 'string', value: 'FILE', description: 'where to write the operation history (required; `raft-lab check` reads it)' },
+    nodes: { type: 'number', value: 'N', description: `servers, 1..${MAX_HEADLESS_NODES} (default 5)` },
+    seconds: { type: 'number', value: 'S', description: 'seconds of faults, (0, 3600] (default 20)' },
+    clients: { type: 'number', value: 'C', description: 'concurrent clients, 1..64 (default 4)' },
+    keys: { type: 'number', value: 'K', description: 'keys the clients use, 1..1000 (default 5)' },
+    faults: { type: 'string', value: 'a,b', description: `fault kinds (default ${DEFAULT_FAULTS}; known: ${FAULT_KINDS.join(', ')})` },
+    seed: { type: 'number', value: 'X', description: 'seed of the fault schedule, to replay a run (default: random, printed)' },
+    rate: { type: 'number', value: 'R', description: 'client operations per second in all (default 40 per client)' },
+    bugs: { type: 'string', value: 'a,b', description: 'planted bugs switched on in every node' },
+    'data-dir': { type: 'string', value: 'DIR', description: 'keep the nodes\' data directories under DIR (default: a temporary directory)' },
+    record: { type: 'string', value: 'FILE', description: 'write every event to FILE as NDJSON' },
+  },
+  examples: ['raft-lab chaos --nodes 3 --seconds 20 --clients 4 --keys 5 --faults kill,pause,partition,loss --seed 1 --history history.ndjson'],
+  exitCodes: [
+    { code: EXIT_OK, meaning: 'every check passed and no invariant broke' },
+    { code: EXIT_FAILED, meaning: 'not linearizable, an acknowledged write lost, or an invariant broke (replay with the printed --seed)' },
+    ...COMMON_EXIT_CODES, ...SIGNAL_EXIT_CODES,
+  ],
+} as const satisfies CommandSpec;
+
+export interface ChaosOptions {
+  readonly nodes: number;
+  readonly seconds: number;
+  readonly clients: number;
+  readonly keys: number;
+  readonly faults: FaultKind[];
+  readonly seed: number;
+  readonly history: string;
+  readonly dataDir: string | undefined;
+  readonly rate: number;
+  readonly record: string | undefined;
+  readonly bugs: BugName[];
+}
+
+/** `randomSeed` picks the seed when none is given (the run prints it, so it can be replayed). */
+export function parseChaosOptions(argv: readonly string[], randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31)): ChaosOptions | 'help' {
+  const parsed = parseCommandLine(chaosCommand, argv);
+  if (parsed.help) return 'help';
+  const { flags, positional } = parsed;
+  noPositionals(chaosCommand, positional);
+  const nodes = integerOption(chaosCommand, 'nodes', flags.nodes ?? 5, 1, MAX_HEADLESS_NODES);
+  const seconds = flags.seconds ?? 20;
+  if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]', chaosCommand);
+  const clients = integerOption(chaosCommand, 'clients', flags.clients ?? 4, 1, 64);
+  const keys = integerOption(chaosCommand, 'keys', flags.keys ?? 5, 1, 1000);
+  const seed = integerOption(chaosCommand, 'seed', flags.seed ?? randomSeed(), 0, 2 ** 31);
+  const kinds = (flags.faults ?? DEFAULT_FAULTS).split(',').filter((name) => name !== '');
+  const unknownKinds = kinds.filter((name) => !isFaultKind(name));
+  if (unknownKinds.length > 0) throw new UsageError(`unknown fault kind(s): ${unknownKinds.join(', ')} (known: ${FAULT_KINDS.join(', ')})`, chaosCommand);
+  const bugs = bugsFlag(flags.bugs, chaosCommand);
+  if (!flags.history) throw new UsageError('--history FILE is required', chaosCommand);
+  const rate = flags.rate ?? 40 * clients;
+  if (!(rate > 0 && rate <= 100_000)) throw new UsageError('--rate must be in (0, 100000]', chaosCommand);
+  return { nodes, seconds, clients, keys, faults: kinds as FaultKind[], seed, history: flags.history, dataDir: flags['data-dir'] || undefined,
+    rate, record: flags.record || undefined, bugs };
+}
