@@ -150,10 +150,15 @@ export class RaftRuntime {
       this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
         id: frame.id, message: toMessageView(frame.msg), dropReason: null });
     }
-    this.guarded(`${frame.msg.type} ${frame.id} from S${frame.msg.from}`, () => {
+    // Inline rather than through guarded(): this runs for every peer message, and a closure plus the description
+    // string built for each one showed in the write path's garbage collection.
+    try {
       this.o.core.tick(this.o.clock.nowMs());
       this.o.core.step(frame.msg);
-    });
+    } catch (error) {
+      this.coreFailed(`${frame.msg.type} ${frame.id} from S${frame.msg.from}`, error);
+      return;
+    }
     this.drainSoon();
   }
 
@@ -169,13 +174,18 @@ export class RaftRuntime {
     try {
       action();
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      this.stop();
-      try {
-        this.fail(new Error(`the Raft core failed on ${what}: ${text}; the node stops (a restart recovers from its disk)`));
-      } catch {
-        // onFatal may rethrow after scheduling the exit (main.ts): the node is stopping either way.
-      }
+      this.coreFailed(what, error);
+    }
+  }
+
+  /** The core threw on `what`: stop the node (see guarded). The hot paths catch inline and call this. */
+  private coreFailed(what: string, error: unknown): void {
+    const text = error instanceof Error ? error.message : String(error);
+    this.stop();
+    try {
+      this.fail(new Error(`the Raft core failed on ${what}: ${text}; the node stops (a restart recovers from its disk)`));
+    } catch {
+      // onFatal may rethrow after scheduling the exit (main.ts): the node is stopping either way.
     }
   }
 
@@ -237,11 +247,15 @@ export class RaftRuntime {
   }
 
   handleClient(request: ClientRequestFrame, reply: Reply): void {
-    this.guarded(`client request ${request.requestId}`, () => {
+    if (this.stopped) return;
+    try { // inline, as in onPeerFrame: every client request
       this.o.core.tick(this.o.clock.nowMs());
       if (request.op === 'get') this.startRead(request, reply);
       else this.startWrite(request, reply);
-    });
+    } catch (error) {
+      this.coreFailed(`client request ${request.requestId}`, error);
+      return;
+    }
     this.drainSoon();
   }
 
@@ -297,9 +311,13 @@ export class RaftRuntime {
   }
 
   private drain(): void {
-    this.guarded('its Ready output', () => {
-      while (this.o.core.hasReady()) this.process(this.o.core.ready());
-    });
+    if (!this.stopped) {
+      try { // inline, as in onPeerFrame: every batch
+        while (this.o.core.hasReady()) this.process(this.o.core.ready());
+      } catch (error) {
+        this.coreFailed('its Ready output', error);
+      }
+    }
     this.schedule();
   }
 
