@@ -15,7 +15,7 @@ import {
 import type { LabEvent, UnsequencedLabEvent } from '../protocol/events';
 import type { LinkFaults } from '../protocol/link-faults';
 import type { NodeId } from '../raft/types';
-import { monotonicNowNs } from '../node/clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import { EventHub } from './event-hub';
 import { FaultState } from './fault-state';
 import { defaultNodeLauncher, type NodeLauncher } from './node-launcher';

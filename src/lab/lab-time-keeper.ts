@@ -2,7 +2,7 @@
 // lab time 0; slow motion, freezing, running and steps each start a new segment, which the controller sends to
 // every node and publishes to the UI.
 import { labTimeAt, MAX_TIME_SCALE, MIN_TIME_SCALE, type LabClockSegment } from '../protocol/lab-clock';
-import { monotonicNowNs } from '../node/clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 
 export class LabTimeKeeper {
   private segment: LabClockSegment;

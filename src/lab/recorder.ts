@@ -3,7 +3,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { LabEvent } from '../protocol/events';
 import type { EventHub } from './event-hub';
-import { monotonicNowNs } from '../node/clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 
 export const DEFAULT_MAX_RECORDING_BYTES = 1024 * 1024 * 1024;
 

@@ -4,7 +4,7 @@
 // never make a node hold more than a few MB of entries the log itself already dropped by compaction.
 import type { UnsequencedLabEvent } from '../protocol/events';
 import { CONTROL_PROTOCOL_VERSION } from '../protocol/control';
-import { monotonicNowNs } from './clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { LabLink } from './lab-link';
 
 const FLUSH_EVERY_MS = 10;

@@ -3,7 +3,7 @@
 // (to within the moment a change reaches each of them). Lab time never goes back here, even if a change arrives a
 // little after this process already read past the new segment's start.
 import { labTimeAt, machineTimeOf, type LabClockSegment } from '../protocol/lab-clock';
-import { monotonicNowNs } from './clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 
 export class LabClock {
   private segment: LabClockSegment;

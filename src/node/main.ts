@@ -4,7 +4,7 @@
 import { readNodeEnvironment, type NodeEnvironment } from './node-env';
 import { connectLabLink, type LabLink } from './lab-link';
 import { watchParent } from './parent-watch';
-import { monotonicNowNs } from './clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import { openWal, type OpenedWal } from './storage';
 import { createPeerTransport, type PeerTransport } from './transport/peer-transport';
 import { startClientServer } from './client-server';

@@ -23,7 +23,7 @@ import type { EventDetail } from '../protocol/control';
 import type { PeerFrame } from '../protocol/wire';
 import type { Entry, RaftNode, Ready, Snapshot } from '../raft/types';
 import { encodeKvCommand, type KvLogCommand } from '../kv/command';
-import { monotonicNowNs } from './clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventReporter } from './event-reporter';
 import type { LabClock } from './lab-clock';
 import type { NetworkDelay } from './network-delay';

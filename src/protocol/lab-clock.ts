@@ -2,7 +2,7 @@
 // Slow motion, freezing and stepping are all changes of this one clock, so timers and message latency slow down
 // and stop together. The lab owns it and sends each change as a segment: "from machine time anchorNs on, lab time
 // is labMs plus the real time since then divided by timeScale" (or stands still at labMs while frozen). The machine's
-// monotonic clock is shared by every process (src/node/clock.ts), so every process computes the same lab time.
+// monotonic clock is shared by every process (src/shared/monotonic-clock.ts), so every process computes the same lab time.
 import { z } from 'zod';
 
 export const MIN_TIME_SCALE = 1;

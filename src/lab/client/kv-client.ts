@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientRequest, ClientResult } from '../../protocol/lab-api';
 import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
 import type { NodeId } from '../../raft/types';
-import { monotonicNowMs } from '../../node/clock';
+import { monotonicNowMs } from '../../shared/monotonic-clock';
 import type { NodeConnections } from './node-connections';
 
 const DEFAULT_TIMEOUT_MS = 5000;

@@ -2,7 +2,7 @@
 // and an operation mix. Every operation is recorded in a history for the linearizability checker.
 import type { ClientResult, KvOpName, WorkloadSpec } from '../../protocol/lab-api';
 import { HistoryRecorder, type HistoryRequest } from '../../check/history';
-import { monotonicNowNs } from '../../node/clock';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
 import { KvClient, type KvClientContext } from './kv-client';
 
 export const MAX_HISTORY_OPS = 100_000;

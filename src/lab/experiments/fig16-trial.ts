@@ -4,7 +4,7 @@
 // then time (a) until a server reports itself leader of a later term and (b) until a write is acknowledged. The
 // killed server is restarted and the cluster caught up before the next trial, so every trial starts from N servers.
 import type { Fig16Row } from '../../protocol/experiments';
-import { monotonicNowNs } from '../../node/clock';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
 import type { KvClient } from '../client/kv-client';
 import { waitForEqualCommit, waitForLeader } from '../cluster-waits';
 import type { LabController } from '../controller';

@@ -5,7 +5,7 @@
 import type { EventDetail } from '../../protocol/control';
 import type { LabEvent, UnsequencedLabEvent } from '../../protocol/events';
 import type { ClientResult } from '../../protocol/lab-api';
-import { monotonicNowNs } from '../../node/clock';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
 import { MonitorRun } from './monitor-run';
 
 export interface SafetyMonitorOptions {

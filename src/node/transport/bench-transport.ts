@@ -1,6 +1,6 @@
 // Round-trip latency between two peer transports on 127.0.0.1, through the full path (encode, fault check,
 // queue, ZeroMQ, decode + zod validation). Run: npx tsx src/node/transport/bench-transport.ts [roundTrips]
-import { monotonicNowNs } from '../clock';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
 import type { PeerFrame } from '../../protocol/wire';
 import type { AppendEntries, NodeId } from '../../raft/types';
 import { createPeerTransport } from './peer-transport';

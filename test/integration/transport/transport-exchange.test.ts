@@ -1,6 +1,6 @@
 // Real transports on 127.0.0.1 exchanging frames through the lab's link faults.
 import { afterEach, describe, expect, it } from 'vitest';
-import { monotonicNowNs } from '../../../src/node/clock';
+import { monotonicNowNs } from '../../../src/shared/monotonic-clock';
 import { NO_LINK_FAULTS, faultTablesForBlockedLinks, oneWay, partitionToBlockedLinks } from '../../../src/protocol/link-faults';
 import type { NodeId } from '../../../src/raft/types';
 import {

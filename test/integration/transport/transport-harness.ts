@@ -2,7 +2,7 @@
 // transports on 127.0.0.1 that are always closed.
 import { createPeerTransport, type PeerTransport, type PeerTransportOptions, type SendFate } from '../../../src/node/transport/peer-transport';
 import type { InvalidFrameInfo } from '../../../src/node/transport/inbound-receiver';
-import { monotonicNowNs } from '../../../src/node/clock';
+import { monotonicNowNs } from '../../../src/shared/monotonic-clock';
 import type { PeerFrame } from '../../../src/protocol/wire';
 import type { AppendEntries, Message, NodeId } from '../../../src/raft/types';
 import { seededRandom } from '../../../src/lab/seeded-random';
