@@ -83,6 +83,8 @@ class Replica {
   stateMachine = new KvStateMachine();
   readonly writesByIndex = new Map<number, PendingWrite>();
   readonly reads = new Map<string, PendingRead>();
+  /** While a client's propose() runs on this replica's node: what it applies meanwhile (a lone server applies at once). */
+  appliedDuringPropose: Map<number, KvApplyResult | null> | null = null;
 
   reset(): void {
     this.stateMachine = new KvStateMachine();
@@ -198,7 +200,12 @@ export class KvWorkload {
       const command = session === null
         ? encodeKvCommand({ op: 'register', clientId: client.clientId })
         : encodeKvCommand(toCommand(client.clientId, session, operation.seq, operation.request));
+      // A lone server commits and applies what it appends within propose(): its answer comes before the write can
+      // be registered as waiting, so the replica keeps what it applies meanwhile for this client to claim.
+      replica.appliedDuringPropose = new Map();
       const result = this.simulation.propose(node, command);
+      const appliedMeanwhile = replica.appliedDuringPropose;
+      replica.appliedDuringPropose = null;
       if (result === null || !result.ok) {
         this.retryLater(client, result === null ? null : result.leaderHint);
         return;
@@ -210,7 +217,13 @@ export class KvWorkload {
         this.attempt(client);
         return;
       }
-      replica.writesByIndex.set(result.index, { client, attempt, seq: operation.seq });
+      const pending: PendingWrite = { client, attempt, seq: operation.seq };
+      const applied = appliedMeanwhile.get(result.index);
+      if (applied !== undefined) {
+        this.settleWrite(pending, applied);
+        return;
+      }
+      replica.writesByIndex.set(result.index, pending);
       client.waitingAt = { node, readId: null, index: result.index };
     }
     this.simulation.schedule(this.options.requestTimeoutMs, () => {
@@ -265,17 +278,23 @@ export class KvWorkload {
     const replica = this.replica(node);
     for (const entry of entries) {
       const result = replica.stateMachine.apply(entry.index, entry.command);
+      replica.appliedDuringPropose?.set(entry.index, result);
       const waiting = replica.writesByIndex.get(entry.index);
       if (waiting === undefined) continue;
       replica.writesByIndex.delete(entry.index);
-      if (result !== null && result.clientId === waiting.client.clientId && result.seq === waiting.seq) {
-        this.onWriteResult(waiting, result);
-      } else {
-        // Another entry took this index: the proposal was lost with a leader change. Retry.
-        this.retryIfCurrent(waiting.client, waiting.attempt);
-      }
+      this.settleWrite(waiting, result);
     }
     this.serveReads(replica);
+  }
+
+  /** A waiting write's index was applied with `result`: its answer, or (another entry took the index) a retry. */
+  private settleWrite(waiting: PendingWrite, result: KvApplyResult | null): void {
+    if (result !== null && result.clientId === waiting.client.clientId && result.seq === waiting.seq) {
+      this.onWriteResult(waiting, result);
+    } else {
+      // Another entry took this index: the proposal was lost with a leader change. Retry.
+      this.retryIfCurrent(waiting.client, waiting.attempt);
+    }
   }
 
   private onWriteResult(waiting: PendingWrite, result: KvApplyResult): void {
