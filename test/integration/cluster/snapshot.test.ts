@@ -163,10 +163,11 @@ describe('log compaction with real node processes', () => {
     const lastWrite = await putMany(lab, 'after', 2, written);
     await eventually(async () => ((await lab.node(follower)).lastApplied >= lastWrite ? true : null), CLUSTER_DEADLINE_MS,
       `S${follower} to apply every write`, () => lab.describe());
-    await eventually(async () => {
-      const kv = (await lab.controller.getNodeDetail(follower)).kv;
-      return [...written].every(([key, value]) => kv[key] === value) ? true : null;
+    const kv = await eventually(async () => {
+      const held = (await lab.controller.getNodeDetail(follower)).kv;
+      return [...written].every(([key, value]) => held[key] === value) ? held : null;
     }, CLUSTER_DEADLINE_MS, 'the lab\'s view of the follower\'s KV to hold every write');
+    expect(kv, `S${follower}'s key-value state after the snapshot and the writes since`).toMatchObject(Object.fromEntries(written));
   });
 
   it('a cluster restarted after compaction recovers its state from snapshot + WAL and serves it', async () => {

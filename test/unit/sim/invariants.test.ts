@@ -180,7 +180,8 @@ describe('invariant checker', () => {
     c.observeNode(node(1, 'follower', 1, 1, log), 1);
     c.nodeCrashed(1, 2);
     c.nodeRestarted(1, 1, 3);
-    c.observeNode(node(1, 'follower', 1, 0, log), 3);
+    // Seen with commitIndex 0 after the restart: not a commit index going back.
+    expect(() => c.observeNode(node(1, 'follower', 1, 0, log), 3)).not.toThrow();
   });
 
   it('committed entries stay durable on a majority', () => {

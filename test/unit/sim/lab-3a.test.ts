@@ -29,7 +29,10 @@ describe('6.5840 3A: leader election', () => {
     const leader1 = h.checkOneLeader();
     // If the leader disconnects, a new one should be elected.
     h.disconnect(leader1);
-    h.checkOneLeader();
+    const elected = h.checkOneLeader();
+    expect(elected, 'the new leader is among the connected servers').not.toBe(leader1);
+    const termWithout1 = h.state(elected).term;
+    expect(termWithout1).toBeGreaterThan(h.state(leader1).term);
     // If the old leader rejoins, that shouldn't disturb the new leader.
     h.connect(leader1);
     const leader2 = h.checkOneLeader();
@@ -38,13 +41,15 @@ describe('6.5840 3A: leader election', () => {
     h.disconnect((leader2 + 1) % servers);
     h.run(2 * RAFT_ELECTION_TIMEOUT_MS);
     // Check that the one connected server does not think it is the leader.
-    h.checkNoLeader();
+    expect(() => h.checkNoLeader()).not.toThrow();
+    const alone = (leader2 + 2) % servers;
+    expect(h.state(alone).role).not.toBe('leader');
     // If a quorum arises, it should elect a leader.
     h.connect((leader2 + 1) % servers);
-    h.checkOneLeader();
+    expect([alone, (leader2 + 1) % servers], 'a leader of the two connected servers').toContain(h.checkOneLeader());
     // Re-join of last node shouldn't prevent leader from existing.
     h.connect(leader2);
-    h.checkOneLeader();
+    expect(() => h.checkOneLeader()).not.toThrow();
   }));
 
   it.each(SEEDS)('ManyElections (seed %i)', (seed) => withSeed(seed, (random) => {
@@ -61,11 +66,12 @@ describe('6.5840 3A: leader election', () => {
       h.disconnect(i2);
       h.disconnect(i3);
       // Either the current leader should still be alive, or the remaining four should elect a new one.
-      h.checkOneLeader();
+      const leader = h.checkOneLeader();
+      expect([i1, i2, i3], 'the leader is a connected server').not.toContain(leader);
       h.connect(i1);
       h.connect(i2);
       h.connect(i3);
     }
-    h.checkOneLeader();
+    expect(() => h.checkOneLeader()).not.toThrow();
   }));
 });

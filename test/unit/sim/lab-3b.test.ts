@@ -3,7 +3,7 @@
 // expected index is computed from the index the previous command landed at.
 import { describe, expect, it } from 'vitest';
 import {
-  makeHarness, RAFT_ELECTION_TIMEOUT_MS, randomCommand, TERM_CHANGED, waitCommitted, withSeed,
+  Agreements, makeHarness, RAFT_ELECTION_TIMEOUT_MS, randomCommand, TERM_CHANGED, waitCommitted, withSeed,
   labSeeds,
 } from './lab-helpers';
 import type { Prng } from '../../../src/sim/prng';
@@ -106,22 +106,24 @@ describe('6.5840 3B: log replication', () => {
   it.each(SEEDS)('FailAgree (seed %i)', (seed) => withSeed(seed, () => {
     const servers = 3;
     const h = makeHarness({ nodes: servers, seed });
-    h.one('101', servers, false);
+    const agreements = new Agreements(h);
+    agreements.one('101', servers, false);
     // Disconnect one follower from the network.
     const leader = h.checkOneLeader();
     h.disconnect((leader + 1) % servers);
     // The leader and remaining follower should be able to agree despite the disconnected follower.
-    h.one('102', servers - 1, false);
-    h.one('103', servers - 1, false);
+    agreements.one('102', servers - 1, false);
+    agreements.one('103', servers - 1, false);
     h.run(RAFT_ELECTION_TIMEOUT_MS);
-    h.one('104', servers - 1, false);
-    h.one('105', servers - 1, false);
+    agreements.one('104', servers - 1, false);
+    agreements.one('105', servers - 1, false);
     // Re-connect.
     h.connect((leader + 1) % servers);
     // The full set of servers should preserve previous agreements, and be able to agree on new commands.
-    h.one('106', servers, true);
+    agreements.one('106', servers, true);
     h.run(RAFT_ELECTION_TIMEOUT_MS);
-    h.one('107', servers, true);
+    agreements.one('107', servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('FailNoAgree (seed %i)', (seed) => withSeed(seed, () => {
@@ -197,7 +199,8 @@ describe('6.5840 3B: log replication', () => {
   it.each(SEEDS)('Rejoin (seed %i)', (seed) => withSeed(seed, () => {
     const servers = 3;
     const h = makeHarness({ nodes: servers, seed });
-    h.one('101', servers, true);
+    const agreements = new Agreements(h);
+    agreements.one('101', servers, true);
     // Leader network failure.
     const leader1 = h.checkOneLeader();
     h.disconnect(leader1);
@@ -206,22 +209,24 @@ describe('6.5840 3B: log replication', () => {
     h.propose(leader1, '103');
     h.propose(leader1, '104');
     // New leader commits, also for index=2.
-    h.one('103', 2, true);
+    agreements.one('103', 2, true);
     // New leader network failure.
     const leader2 = h.checkOneLeader();
     h.disconnect(leader2);
     // Old leader connected again.
     h.connect(leader1);
-    h.one('104', 2, true);
+    agreements.one('104', 2, true);
     // All together now.
     h.connect(leader2);
-    h.one('105', servers, true);
+    agreements.one('105', servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('Backup (seed %i)', (seed) => withSeed(seed, (random) => {
     const servers = 5;
     const h = makeHarness({ nodes: servers, seed });
-    h.one(randomCommand(random), servers, true);
+    const agreements = new Agreements(h);
+    agreements.one(randomCommand(random), servers, true);
     // Put leader and one follower in a partition.
     const leader1 = h.checkOneLeader();
     h.disconnect((leader1 + 2) % servers);
@@ -237,7 +242,7 @@ describe('6.5840 3B: log replication', () => {
     h.connect((leader1 + 3) % servers);
     h.connect((leader1 + 4) % servers);
     // Lots of successful commands to new group.
-    for (let i = 0; i < 50; i++) h.one(randomCommand(random), 3, true);
+    for (let i = 0; i < 50; i++) agreements.one(randomCommand(random), 3, true);
     // Now another partitioned leader and one follower.
     const leader2 = h.checkOneLeader();
     let other = (leader1 + 2) % servers;
@@ -252,10 +257,11 @@ describe('6.5840 3B: log replication', () => {
     h.connect((leader1 + 1) % servers);
     h.connect(other);
     // Lots of successful commands to new group.
-    for (let i = 0; i < 50; i++) h.one(randomCommand(random), 3, true);
+    for (let i = 0; i < 50; i++) agreements.one(randomCommand(random), 3, true);
     // Now everyone.
     for (let i = 0; i < servers; i++) h.connect(i);
-    h.one(randomCommand(random), servers, true);
+    agreements.one(randomCommand(random), servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('Count (seed %i)', (seed) => withSeed(seed, (random) => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimHarness } from '../../../src/sim/harness';
 import type { Prng } from '../../../src/sim/prng';
 import {
-  makeHarness, oneTask, RAFT_ELECTION_TIMEOUT_MS, randomCommand, TaskRunner, waitCommitted, withSeed, type Task,
+  Agreements, makeHarness, oneTask, RAFT_ELECTION_TIMEOUT_MS, randomCommand, TaskRunner, waitCommitted, withSeed, type Task,
   labSeeds,
 } from './lab-helpers';
 
@@ -61,14 +61,15 @@ describe('6.5840 3C: persistence', () => {
   it.each(SEEDS)('Persist2 (seed %i)', (seed) => withSeed(seed, () => {
     const servers = 5;
     const h = makeHarness({ nodes: servers, seed });
+    const agreements = new Agreements(h);
     let index = 1;
     for (let iters = 0; iters < 5; iters++) {
-      h.one(String(10 + index), servers, true);
+      agreements.one(String(10 + index), servers, true);
       index++;
       const leader1 = h.checkOneLeader();
       h.disconnect((leader1 + 1) % servers);
       h.disconnect((leader1 + 2) % servers);
-      h.one(String(10 + index), servers - 2, true);
+      agreements.one(String(10 + index), servers - 2, true);
       index++;
       h.disconnect((leader1 + 0) % servers);
       h.disconnect((leader1 + 3) % servers);
@@ -80,30 +81,33 @@ describe('6.5840 3C: persistence', () => {
       h.run(RAFT_ELECTION_TIMEOUT_MS);
       start1(h, (leader1 + 3) % servers);
       h.connect((leader1 + 3) % servers);
-      h.one(String(10 + index), servers - 2, true);
+      agreements.one(String(10 + index), servers - 2, true);
       index++;
       h.connect((leader1 + 4) % servers);
       h.connect((leader1 + 0) % servers);
     }
-    h.one('1000', servers, true);
+    agreements.one('1000', servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('Persist3 (seed %i)', (seed) => withSeed(seed, () => {
     const servers = 3;
     const h = makeHarness({ nodes: servers, seed });
-    h.one('101', 3, true);
+    const agreements = new Agreements(h);
+    agreements.one('101', 3, true);
     const leader = h.checkOneLeader();
     h.disconnect((leader + 2) % servers);
-    h.one('102', 2, true);
+    agreements.one('102', 2, true);
     crash1(h, (leader + 0) % servers);
     crash1(h, (leader + 1) % servers);
     h.connect((leader + 2) % servers);
     start1(h, (leader + 0) % servers);
     h.connect((leader + 0) % servers);
-    h.one('103', 2, true);
+    agreements.one('103', 2, true);
     start1(h, (leader + 1) % servers);
     h.connect((leader + 1) % servers);
-    h.one('104', servers, true);
+    agreements.one('104', servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   // Test the scenarios described in Figure 8 of the extended Raft paper. Each iteration asks a leader, if there is
@@ -115,7 +119,8 @@ describe('6.5840 3C: persistence', () => {
   it.each(SEEDS)('Figure8 (seed %i)', (seed) => withSeed(seed, (random) => {
     const servers = 5;
     const h = makeHarness({ nodes: servers, seed });
-    h.one(randomCommand(random), 1, true);
+    const agreements = new Agreements(h);
+    agreements.one(randomCommand(random), 1, true);
     let nup = servers;
     for (let iters = 0; iters < 1000; iters++) {
       let leader = -1;
@@ -143,28 +148,38 @@ describe('6.5840 3C: persistence', () => {
         h.connect(i);
       }
     }
-    h.one(randomCommand(random), servers, true);
+    agreements.one(randomCommand(random), servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('UnreliableAgree (seed %i)', (seed) => withSeed(seed, () => {
     const servers = 5;
     const h = makeHarness({ nodes: servers, seed, unreliable: true });
+    const agreements = new Agreements(h);
     const runner = new TaskRunner(h);
-    const helpers: { done: () => boolean }[] = [];
+    const tasks: { command: string; done: () => boolean; result: () => number }[] = [];
     for (let iters = 1; iters < 50; iters++) {
-      for (let j = 0; j < 4; j++) helpers.push(runner.spawn(oneTask(h, String(100 * iters + j), 1, true)));
-      const main = runner.spawn(oneTask(h, String(iters), 1, true));
+      for (let j = 0; j < 4; j++) {
+        const command = String(100 * iters + j);
+        tasks.push({ command, ...runner.spawn(oneTask(h, command, 1, true)) });
+      }
+      const main = { command: String(iters), ...runner.spawn(oneTask(h, String(iters), 1, true)) };
+      tasks.push(main);
       runner.runUntil(() => main.done());
     }
     h.setUnreliable(false);
-    runner.runUntil(() => helpers.every((helper) => helper.done()));
-    h.one('100', servers, true);
+    runner.runUntil(() => tasks.every((task) => task.done()));
+    for (const task of tasks) agreements.record(task.result(), task.command);
+    expect(agreements.count).toBe(5 * 49); // each command agreed at an index of its own
+    agreements.one('100', servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('Figure8Unreliable (seed %i)', (seed) => withSeed(seed, (random) => {
     const servers = 5;
     const h = makeHarness({ nodes: servers, seed, unreliable: true });
-    h.one(String(random.int(0, 10_000)), 1, true);
+    const agreements = new Agreements(h);
+    agreements.one(String(random.int(0, 10_000)), 1, true);
     let nup = servers;
     for (let iters = 0; iters < 1000; iters++) {
       if (iters === 200) h.setLongReordering(true);
@@ -188,7 +203,8 @@ describe('6.5840 3C: persistence', () => {
       }
     }
     for (let i = 0; i < servers; i++) if (!connected(h, i)) h.connect(i);
-    h.one(String(random.int(0, 10_000)), servers, true);
+    agreements.one(String(random.int(0, 10_000)), servers, true);
+    agreements.expectCommittedEverywhere();
   }));
 
   it.each(SEEDS)('ReliableChurn (seed %i)', (seed) => withSeed(seed, (random) => internalChurn(seed, random, false)));

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimHarness } from '../../../src/sim/harness';
 import type { Prng } from '../../../src/sim/prng';
-import { labSeeds, makeHarness, randomCommand, withSeed } from './lab-helpers';
+import { Agreements, labSeeds, makeHarness, randomCommand, withSeed } from './lab-helpers';
 
 const SEEDS = labSeeds();
 const SNAPSHOT_INTERVAL = 10;
@@ -31,10 +31,14 @@ function logSize(h: SimHarness): number {
   return largest;
 }
 
-/** snapcommon(): 30 rounds; in each, a victim misses a batch of commands and must catch up (by snapshot). */
-function snapCommon(h: SimHarness, random: Prng, disconnect: boolean, crash: boolean): void {
+/**
+ * snapcommon(): 30 rounds; in each, a victim misses a batch of commands and must catch up (by snapshot). Returns what
+ * was agreed on, for the test to check where it ended.
+ */
+function snapCommon(h: SimHarness, random: Prng, disconnect: boolean, crash: boolean): Agreements {
   const servers = 3;
-  h.one(randomCommand(random), servers, true);
+  const agreements = new Agreements(h);
+  agreements.one(randomCommand(random), servers, true);
   let leader1 = h.checkOneLeader();
   for (let i = 0; i < 30; i++) {
     let victim = (leader1 + 1) % servers;
@@ -45,31 +49,32 @@ function snapCommon(h: SimHarness, random: Prng, disconnect: boolean, crash: boo
     }
     if (disconnect) {
       h.disconnect(victim);
-      h.one(randomCommand(random), servers - 1, true);
+      agreements.one(randomCommand(random), servers - 1, true);
     }
     if (crash) {
       crash1(h, victim);
-      h.one(randomCommand(random), servers - 1, true);
+      agreements.one(randomCommand(random), servers - 1, true);
     }
     // Perhaps send enough to get a snapshot.
     const nn = SNAPSHOT_INTERVAL / 2 + random.int(0, SNAPSHOT_INTERVAL);
     for (let j = 0; j < nn; j++) h.propose(sender, randomCommand(random));
     // Let the appliers catch up; without faults make sure every follower did, so no InstallSnapshot is needed.
-    h.one(randomCommand(random), !disconnect && !crash ? servers : servers - 1, true);
+    agreements.one(randomCommand(random), !disconnect && !crash ? servers : servers - 1, true);
     expect(logSize(h)).toBeLessThan(MAX_LOG_ENTRIES);
     if (disconnect) {
       // Reconnect a follower, who may be behind and need a snapshot to catch up.
       h.connect(victim);
-      h.one(randomCommand(random), servers, true);
+      agreements.one(randomCommand(random), servers, true);
       leader1 = h.checkOneLeader();
     }
     if (crash) {
       start1(h, victim);
       h.connect(victim);
-      h.one(randomCommand(random), servers, true);
+      agreements.one(randomCommand(random), servers, true);
       leader1 = h.checkOneLeader();
     }
   }
+  return agreements;
 }
 
 describe('6.5840 3D: log compaction', () => {
@@ -93,12 +98,14 @@ describe('6.5840 3D: log compaction', () => {
 
   it.each(SEEDS)('SnapshotInstallCrash (seed %i)', (seed) => withSeed(seed, (random) => {
     const h = harness(seed, true);
-    snapCommon(h, random, false, true);
+    snapCommon(h, random, false, true).expectCommittedEverywhere();
+    for (const id of h.simulation.members) expect(h.simulation.status(id).snapshotIndex).toBeGreaterThan(0);
   }));
 
   it.each(SEEDS)('SnapshotInstallUnCrash (seed %i)', (seed) => withSeed(seed, (random) => {
     const h = harness(seed, false);
-    snapCommon(h, random, false, true);
+    snapCommon(h, random, false, true).expectCommittedEverywhere();
+    for (const id of h.simulation.members) expect(h.simulation.status(id).snapshotIndex).toBeGreaterThan(0);
   }));
 
   it.each(SEEDS)('SnapshotAllCrash: crash and restart all servers repeatedly; the log index never goes back (seed %i)', (seed) => withSeed(seed, (random) => {

@@ -1,6 +1,7 @@
 // Helpers that let MIT 6.5840's Raft tests (raft/test_test.go) be written against the simulated harness with the
 // same logic: cfg.wait(), concurrent goroutines (as cooperative tasks on simulated time), and a seeded rand.
 
+import { expect } from 'vitest';
 import { SimHarness, type HarnessOptions } from '../../../src/sim/harness';
 import { Prng } from '../../../src/sim/prng';
 
@@ -39,6 +40,38 @@ export function makeHarness(options: HarnessOptions): SimHarness {
   }
   if (extensions.length === 0) return new SimHarness(options);
   return new SimHarness({ ...options, extensions: { preVote: extensions.includes('preVote'), checkQuorum: extensions.includes('checkQuorum') } });
+}
+
+/**
+ * cfg.one() that remembers what was agreed. 6.5840's tests fail only by throwing (one() that finds no agreement);
+ * with this, a test ends by asserting the state it reached: every command agreed on is still committed, at the index
+ * it was agreed at, on every server, whatever crashes and partitions came after.
+ */
+export class Agreements {
+  private readonly agreed = new Map<number, string>();
+
+  constructor(private readonly h: SimHarness) {}
+
+  one(command: string, expectedServers: number, retry: boolean): number {
+    return this.record(this.h.one(command, expectedServers, retry), command);
+  }
+
+  /** Records an agreement reached elsewhere (e.g. by oneTask); returns `index`. */
+  record(index: number, command: string): number {
+    this.agreed.set(index, command);
+    return index;
+  }
+
+  get count(): number {
+    return this.agreed.size;
+  }
+
+  /** Every agreed command is committed at its index on all `servers` (default: every server). */
+  expectCommittedEverywhere(servers = this.h.nodeCount): void {
+    const agreed = [...this.agreed].sort((a, b) => a[0] - b[0]);
+    expect(agreed.map(([index]) => ({ index, ...this.h.nCommitted(index) })), 'agreed commands, committed on every server')
+      .toEqual(agreed.map(([index, command]) => ({ index, count: servers, command })));
+  }
 }
 
 /** A Go-style rand.Int() as a command string. */
