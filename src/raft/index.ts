@@ -1,6 +1,6 @@
 // Public surface of the pure Raft core.
 export * from './types';
 export { createRaftNode, MAX_UNCOMMITTED_ENTRIES } from './raft-node';
-export { PLANTED_BUGS, isBugName, type PlantedBug } from './planted-bugs';
+export { BUG_NAMES, PLANTED_BUGS, isBugName, type PlantedBug } from './planted-bugs';
 export { isLogUpToDate } from './election';
 export { DEFAULT_MAX_ENTRIES_PER_MESSAGE } from './config';

@@ -1,7 +1,9 @@
 // The registry of deliberate mistakes a lab configuration may switch on (config.bugs). Each is implemented at one
 // marked place in the core ("planted bug: <name>"); with config.bugs empty or absent the core is correct Raft.
 
-import type { BugName } from './types';
+import type { BugName } from './bug-names';
+
+export { BUG_NAMES, isBugName } from './bug-names';
 
 export interface PlantedBug {
   /** Short name for menus. */
@@ -82,9 +84,3 @@ export const PLANTED_BUGS: Readonly<Record<BugName, PlantedBug>> = {
       'became-leader events in one term.',
   },
 };
-
-const BUG_NAMES: ReadonlySet<string> = new Set(Object.keys(PLANTED_BUGS));
-
-export function isBugName(s: string): s is BugName {
-  return BUG_NAMES.has(s);
-}

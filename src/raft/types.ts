@@ -5,6 +5,8 @@
 // time and proposals; after every input the runtime drains a `Ready` batch, makes its `persist` part durable
 // *before* sending its `messages` (when `persist.mustSync` says so), then applies `committedEntries`.
 
+import type { BugName } from './bug-names';
+
 /** Node ids are 1-based (S1, S2, ...), as students read them on the screen. */
 export type NodeId = number;
 
@@ -114,16 +116,7 @@ export interface InstallSnapshotReply {
 export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | InstallSnapshot | InstallSnapshotReply;
 export type MessageType = Message['type'];
 
-/** Names of the deliberate mistakes a lab configuration may switch on. See planted-bugs.ts for what each breaks. */
-export type BugName =
-  | 'commit-previous-term'
-  | 'vote-not-persisted'
-  | 'no-up-to-date-check'
-  | 'ack-before-persist'
-  | 'truncate-without-conflict'
-  | 'stale-leader-reads'
-  | 'no-step-down-on-higher-term'
-  | 'double-vote';
+export type { BugName } from './bug-names';
 
 export interface RaftConfig {
   readonly id: NodeId;

@@ -1,7 +1,7 @@
 // A caption's sentence: what happened, to whom, and why, told from the events' fields (not by cutting their
 // reasons), so that it reads the same whatever the reasons say. A happening the UI does not know is told by its reason.
 import type { LabEvent, RaftEventView } from '../../../src/protocol/events';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import { humanizeNumbers, roundForReading } from './human-numbers';
 import { labClockNote } from './significance';
 import type { StoryNote } from './story-index';

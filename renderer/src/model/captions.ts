@@ -2,7 +2,7 @@
 // Events that tell one happening are told once: the four servers granting their votes, the followers appending the
 // same entries, a leader's win and its no-op entry. Pure: the same notes give the same captions, so scrubbing and
 // replay show the captions of their moment.
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import { captionText, type CaptionGroup } from './caption-text';
 import type { StoryNote } from './story-index';
 import type { StoryTopic } from './significance';

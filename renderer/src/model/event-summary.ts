@@ -1,7 +1,7 @@
 // One line of words per event, for the event log, its search and the timeline's tooltips. Raft events carry their
 // reason and the Figure 2 rule; the rest are summarised from their fields.
 import type { LabEvent, MessageView } from '../../../src/protocol/events';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 
 /** Term an event belongs to, when it has one. */
 export function eventTerm(event: LabEvent): number | null {

@@ -4,7 +4,7 @@
 import type { ClusterPhase, ClusterSettings, LogEntryView, NodeView } from '../../../src/protocol/lab-api';
 import type { LabEvent, MessageView, RaftEventView } from '../../../src/protocol/events';
 import type { LabClockSegment, NetworkDelayMs } from '../../../src/protocol/lab-clock';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 
 export interface NodeViewState extends NodeView {
   /** The node's log as of this moment (from log-write events). */

@@ -1,7 +1,7 @@
 // The reducer's whole state: the LabView the UI draws, plus what the view does not show but the next event needs
 // (each node's KV client sessions, to skip retried commands exactly as the real state machine does).
 import type { ClusterSettings, LabSnapshot, LogEntryView, NodeView } from '../../../src/protocol/lab-api';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import type { LabView, NodeViewState } from './lab-view';
 
 /** A node's applied KV state as the UI derives it from the log. */

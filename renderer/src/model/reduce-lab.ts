@@ -1,7 +1,7 @@
 // Lab-wide events: the cluster's phase, injected faults, client operations and errors.
 import type { LabEvent } from '../../../src/protocol/events';
 import { completeSettings } from '../../../src/protocol/lab-api';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import type { LabView } from './lab-view';
 import { MAX_RECENT_NOTES } from './limits';
 import { emptyModel, type ModelState } from './model-state';

@@ -1,7 +1,7 @@
 // Messages: a send puts a message in flight; its receive or drop (same id) ends it with an outcome the cluster view
 // can animate. A drop with no send before it was lost at the sender (a blocked link, injected loss).
 import type { LabEvent } from '../../../src/protocol/events';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import type { MessageInFlight, MessageOutcome } from './lab-view';
 import { IN_FLIGHT_TTL_NS, MAX_ENDED_BEFORE_SEND, MAX_IN_FLIGHT, MAX_RECENT_OUTCOMES } from './limits';
 import type { ModelState } from './model-state';

@@ -1,7 +1,7 @@
 // Per-node events: status, liveness, volatile Raft state, Raft events and durable log writes.
 import type { LogEntryView } from '../../../src/protocol/lab-api';
 import type { LabEvent } from '../../../src/protocol/events';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import { advanceKv, positionOfIndex } from './kv-apply';
 import type { NodeViewState } from './lab-view';
 import { MAX_VIEW_LOG_ENTRIES } from './limits';

@@ -2,7 +2,7 @@
 // line under each server and the timeline's jumps cost a binary search and a few notes per frame, never a pass over
 // the 50,000-event window. Trimmed with the window, so it holds at most the window's events.
 import type { LabEvent } from '../../../src/protocol/events';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 import { lowerBound, upperBound } from './sorted-search';
 import { jumpKind, storyTopic, type JumpKind, type StoryTopic } from './significance';
 

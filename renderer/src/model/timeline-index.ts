@@ -2,7 +2,7 @@
 // binary search and the items in it, never a pass over the whole event window. Trimmed with the window.
 import type { NodeStatus } from '../../../src/protocol/lab-api';
 import type { LabEvent } from '../../../src/protocol/events';
-import type { NodeId, Role } from '../../../src/raft/types';
+import type { NodeId, Role } from '../../../src/protocol/raft';
 import type { LabView } from './lab-view';
 import { MAX_ENDED_ARROWS_BY_ID } from './limits';
 import { lowerBound, upperBound } from './sorted-search';

@@ -1,7 +1,7 @@
 // What the timeline draws, derived incrementally from the event window (see timeline-index.ts).
 import type { NodeStatus } from '../../../src/protocol/lab-api';
 import type { MessageView } from '../../../src/protocol/events';
-import type { NodeId, Role } from '../../../src/raft/types';
+import type { NodeId, Role } from '../../../src/protocol/raft';
 import type { FaultAction } from './lab-view';
 
 export type ArrowFate = 'in-flight' | 'delivered' | 'dropped';

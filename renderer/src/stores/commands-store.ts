@@ -19,7 +19,7 @@ import type {
 } from '../../../src/protocol/lab-api';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { BlockedLink, LinkFaults } from '../../../src/protocol/link-faults';
-import type { NodeId } from '../../../src/raft/types';
+import type { NodeId } from '../../../src/protocol/raft';
 
 const MAX_ERRORS = 12;
 const MAX_CLIENT_OUTCOMES = 50;

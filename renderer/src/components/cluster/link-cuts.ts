@@ -1,5 +1,5 @@
 // The state of each pair of servers' link, from the directed links a partition blocks.
-import type { NodeId } from '../../../../src/raft/types';
+import type { NodeId } from '../../../../src/protocol/raft';
 
 /** open: both ways; cut: neither way; one-way: traffic flows only from `from` to `to`. */
 export type PairState = { readonly kind: 'open' | 'cut' } | { readonly kind: 'one-way'; readonly from: NodeId; readonly to: NodeId };

@@ -4,7 +4,7 @@
 // X for a moment. Everything is a function of (view, nowNs), so scrubbing the timeline replays the same motion.
 import type { ClusterSettings } from '../../../../src/protocol/lab-api';
 import type { MessageView } from '../../../../src/protocol/events';
-import type { NodeId } from '../../../../src/raft/types';
+import type { NodeId } from '../../../../src/protocol/raft';
 import type { LabClockState, LabView, MessageInFlight, MessageOutcome } from '../../model/lab-view';
 import { labTimeAt } from '../../../../src/protocol/lab-clock';
 import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';

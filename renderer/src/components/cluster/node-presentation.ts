@@ -1,7 +1,7 @@
 // How a server's role and process status are named on screen and in the public test attributes. Pre-candidates
 // (pre-vote extension) have not started an election and have not changed term, so they count as followers there.
 import type { NodeStatus } from '../../../../src/protocol/lab-api';
-import type { Role } from '../../../../src/raft/types';
+import type { Role } from '../../../../src/protocol/raft';
 
 export type UiRole = 'follower' | 'candidate' | 'leader';
 export type UiStatus = 'running' | 'crashed' | 'paused';

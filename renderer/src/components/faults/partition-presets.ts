@@ -1,7 +1,7 @@
 // Ready-made network splits that show Raft's classic situations, and the partition editor's group arithmetic.
 // A plan is either symmetric groups (setPartition) or a set of directed blocked links (bridges, one-way links).
 import { bridge, oneWay, type BlockedLink } from '../../../../src/protocol/link-faults';
-import type { NodeId } from '../../../../src/raft/types';
+import type { NodeId } from '../../../../src/protocol/raft';
 
 export type PartitionPlan =
   | { readonly kind: 'groups'; readonly groups: NodeId[][]; readonly description: string }

@@ -1,7 +1,7 @@
 // The visible window of the timeline as shapes: one lane per node with role/term bands, an arrow per message, fault
 // and election markers, client operations, axis and cursor. Arrows of one style are merged into a single path, so the
 // drawing is a few dozen SVG elements whatever the traffic; `hits` keeps each arrow's geometry for hover and click.
-import type { NodeId, Role } from '../../../../src/raft/types';
+import type { NodeId, Role } from '../../../../src/protocol/raft';
 import { messageSummary } from '../../model/event-summary';
 import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';
 import type { TimelineIndex } from '../../model/timeline-index';
