@@ -197,7 +197,7 @@ export function putOf(entry: LogEntryView | undefined): { key: string; value: st
 
 /** A node's client endpoint. Not part of the LabApi (clients go through the lab), but the fuzz test needs the socket. */
 export function clientEndpointOf(controller: LabController, id: NodeId): string {
-  const endpoint = controller['nodes'].get(id)?.clientEndpoint;
+  const endpoint = controller['supervisor'].slot(id)?.clientEndpoint;
   if (!endpoint) throw new Error(`S${id} has no client endpoint (not running?)`);
   return endpoint;
 }

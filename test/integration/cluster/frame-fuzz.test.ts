@@ -169,7 +169,7 @@ describe('mutated valid frames at every socket of a running node', () => {
 
       // Control channel (from the lab's own socket, with the run's secret): valid and mutated lab frames.
       const control = lab.controller['control'];
-      const secret = lab.controller['secret'];
+      const secret = lab.controller['supervisor']['secret'];
       for (let i = 0; i < LAB_FRAMES_PER_NODE; i += 1) {
         const all = labTemplates(prng, secret);
         const template = all[prng.int(0, all.length)] as Json;

@@ -1,0 +1,91 @@
+// Where the lab's own clients meet the cluster: the UI's client box (one KV client of its own) and the workload
+// (many). Every completed operation becomes a client-op event, checked on the way by the safety monitor for stale
+// reads.
+import { randomBytes } from 'node:crypto';
+import type { ClientRequest, ClientResult, WorkloadReport, WorkloadSpec } from '../protocol/lab-api';
+import type { NodeId } from '../raft/types';
+import { monotonicNowNs } from '../node/clock';
+import type { EventHub } from './event-hub';
+import type { NodeConnections } from './client/node-connections';
+import { KvClient, type KvClientContext } from './client/kv-client';
+import { Workload } from './client/workload';
+import { workloadReport } from './client/workload-report';
+import type { SafetyMonitor } from './safety/safety-monitor';
+
+export interface ClientGatewayOptions {
+  readonly connections: NodeConnections;
+  readonly events: EventHub;
+  readonly safety: SafetyMonitor;
+  /** Nodes running with a client endpoint, in any order. */
+  readonly liveNodes: () => NodeId[];
+  readonly leaderGuess: () => NodeId | null;
+  readonly timeScale: () => number;
+}
+
+export class ClientGateway {
+  private readonly uiClient: KvClient;
+  private workload: Workload | null = null;
+
+  constructor(private readonly o: ClientGatewayOptions) {
+    this.uiClient = new KvClient(this.clientContext(), `ui-${randomBytes(4).toString('hex')}`);
+  }
+
+  /** A new cluster's log holds no session yet (dissertation §6.3): the UI's client registers again. */
+  forgetSessions(): void {
+    this.uiClient.forgetSession();
+  }
+
+  async request(request: ClientRequest): Promise<ClientResult> {
+    const callNs = monotonicNowNs();
+    const result = await this.uiClient.request(request);
+    const atNs = monotonicNowNs();
+    const stale = this.o.safety.clientOpCompleted(request.op, request.key, callNs, result, atNs);
+    this.o.events.publish({ type: 'client-op', atNs, client: 0, op: request.op, key: request.key,
+      status: result.status, value: result.value, servedBy: result.servedBy, latencyMs: result.latencyMs, callNs,
+      ...(stale ? { stale: true } : {}) });
+    return stale ? { ...result, stale: true } : result;
+  }
+
+  startWorkload(spec: WorkloadSpec): void {
+    if (this.workload?.isRunning) throw new Error('a workload is already running; stop it first');
+    this.workload = new Workload(spec, this.clientContext(), (op) => {
+      const atNs = monotonicNowNs();
+      this.o.events.publish({ type: 'client-op', atNs, client: op.client + 1, op: op.op, key: op.key,
+        status: op.result.status, value: op.result.value, servedBy: op.result.servedBy, latencyMs: op.result.latencyMs,
+        callNs: op.callNs, ...(this.o.safety.clientOpCompleted(op.op, op.key, op.callNs, op.result, atNs) ? { stale: true as const } : {}) });
+    });
+    this.workload.start();
+  }
+
+  async stopWorkload(): Promise<WorkloadReport> {
+    if (!this.workload) return workloadReport(null, false);
+    await this.workload.stop();
+    const report = workloadReport(this.workload, true);
+    const linearizable = report.verdict === null || report.verdict.timedOut ? null : report.verdict.linearizable;
+    this.o.events.publish({ type: 'workload', atNs: monotonicNowNs(), ops: report.ops, ok: report.ok, fail: report.fail,
+      unknown: report.unknown, linearizable });
+    return report;
+  }
+
+  /** Stops a running workload without reporting it (the cluster is going away). */
+  async haltWorkload(): Promise<void> {
+    await this.workload?.stop();
+  }
+
+  workloadReport(): WorkloadReport {
+    return workloadReport(this.workload, false);
+  }
+
+  get currentWorkload(): Workload | null {
+    return this.workload;
+  }
+
+  clientContext(): KvClientContext {
+    return {
+      connections: this.o.connections,
+      liveNodes: this.o.liveNodes,
+      leaderGuess: this.o.leaderGuess,
+      timeScale: this.o.timeScale,
+    };
+  }
+}

@@ -1,0 +1,319 @@
+// The node processes of one lab: starts them, hears them on the control socket, configures them, and keeps the
+// lab's view of each (its status, its mirror of the log) from what they report. What the lab does *to* the nodes
+// (faults, the clock, clients) lives elsewhere and goes through here.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as zmq from 'zeromq';
+import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
+import type { ClusterPhase, ClusterSettings, NodeStatus, NodeView } from '../protocol/lab-api';
+import type { NodeId } from '../raft/types';
+import { monotonicNowNs } from '../node/clock';
+import type { EventHub } from './event-hub';
+import type { FaultState } from './fault-state';
+import type { NodeLauncher } from './node-launcher';
+import { NodeMirror } from './node-mirror';
+import { CommittedLog } from './committed-log';
+import { NodeProcess } from './node-process';
+import { validateNodeEvent } from './node-event-intake';
+import { recoveryNote } from './recovery-note';
+import type { NodeConnections } from './client/node-connections';
+import type { LabTimeKeeper } from './lab-time-keeper';
+import type { MessageNotes } from './step-notes';
+
+const MAX_REJECTION_REPORTS_PER_SECOND = 5;
+
+export interface NodeSlot {
+  view: NodeView;
+  process: NodeProcess | null;
+  clientEndpoint: string | null;
+  configured: boolean;
+  readonly mirror: NodeMirror;
+  /** Why the process last failed, from its own last words on stderr. */
+  lastFailure: string | null;
+  /** Version of the last fault table this process said it applied (see ClusterFaults.pushFaults). */
+  appliedFaultsVersion: number;
+}
+
+export type LabToNodeMessage = DistributiveOmit<LabToNodeFrame, 'v' | 'secret'>;
+
+/** Frames about the lab clock, handed to the cluster stepper (cluster-stepper.ts). */
+export interface StepperFrames {
+  onPending(frame: Extract<NodeToLabFrame, { type: 'pending' }>): void;
+  onStepDone(frame: Extract<NodeToLabFrame, { type: 'step-done' }>): void;
+  onLanded(messageId: string): void;
+}
+
+export interface NodeSupervisorOptions {
+  readonly control: zmq.Router;
+  readonly controlEndpoint: string;
+  readonly launcher: NodeLauncher;
+  readonly dataRoot: string;
+  readonly eventDetail: EventDetail;
+  readonly events: EventHub;
+  readonly faults: FaultState;
+  readonly connections: NodeConnections;
+  readonly clock: LabTimeKeeper;
+  readonly messageNotes: MessageNotes;
+  readonly stepper: StepperFrames;
+  readonly phase: () => ClusterPhase;
+  readonly settings: () => ClusterSettings;
+  readonly isClosed: () => boolean;
+}
+
+export class NodeSupervisor {
+  private readonly secret = randomBytes(24).toString('hex');
+  private readonly nodes = new Map<NodeId, NodeSlot>();
+  /** The cluster's committed log, gathered from the mirrors (see committed-log.ts); one per cluster run. */
+  private committedLog = new CommittedLog();
+  private readonly waiters = new Set<() => void>();
+  private rejectionReports = { windowStartMs: 0, count: 0 };
+  private knownLeaderId: NodeId | null = null;
+
+  constructor(private readonly o: NodeSupervisorOptions) {
+    void this.receiveLoop();
+  }
+
+  /** The leader the lab last heard of (from a leader's state or a follower's leaderId), for clients' first try. */
+  get knownLeader(): NodeId | null {
+    return this.knownLeaderId;
+  }
+
+  get committed(): CommittedLog {
+    return this.committedLog;
+  }
+
+  slots(): IterableIterator<NodeSlot> {
+    return this.nodes.values();
+  }
+
+  slot(id: NodeId): NodeSlot | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Starts a cluster run: no node, no committed log, no leader known. */
+  forgetCluster(): void {
+    this.nodes.clear();
+    this.committedLog = new CommittedLog();
+    this.knownLeaderId = null;
+  }
+
+  spawnNode(id: NodeId): void {
+    const dataDir = join(this.o.dataRoot, `node-${id}`);
+    mkdirSync(dataDir, { recursive: true });
+    const previous = this.nodes.get(id);
+    const slot: NodeSlot = { view: previous?.view ?? initialView(id), process: null, clientEndpoint: null, configured: false,
+      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null, appliedFaultsVersion: 0 };
+    this.nodes.set(id, slot);
+    slot.process = new NodeProcess({
+      nodeId: id,
+      launcher: this.o.launcher,
+      env: { RAFT_LAB_NODE_ID: String(id), RAFT_LAB_CONTROL: this.o.controlEndpoint, RAFT_LAB_SECRET: this.secret,
+        RAFT_LAB_DATA_DIR: dataDir },
+      onExit: (code, signal, stderrTail) => this.onNodeExit(id, slot, code, signal, stderrTail),
+    });
+    this.updateNode(id, { pid: slot.process.pid }, 'starting', 'process spawned');
+  }
+
+  sendToNode(id: NodeId, frame: LabToNodeMessage): void {
+    const payload = encodeControlFrame({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, ...frame } as LabToNodeFrame);
+    this.o.control.send([`node-${id}`, payload]).catch(() => undefined); // unroutable if the node is already gone
+  }
+
+  memberIds(): NodeId[] {
+    return [...this.nodes.keys()].sort((a, b) => a - b);
+  }
+
+  allConfigured(): boolean {
+    return [...this.nodes.values()].every((slot) => slot.configured || slot.view.status === 'crashed');
+  }
+
+  /** Configured, running, and its process alive: it can answer a query or take a step. */
+  isAnswering(slot: NodeSlot): boolean {
+    return slot.configured && slot.view.status === 'running' && !(slot.process?.isExited ?? true);
+  }
+
+  requireNode(id: NodeId): NodeSlot {
+    const slot = this.nodes.get(id);
+    if (!slot) throw new Error(`there is no node S${id} in this cluster`);
+    return slot;
+  }
+
+  requireRunning(id: NodeId): NodeSlot {
+    const slot = this.requireNode(id);
+    if (!slot.process || slot.process.isExited) throw new Error(`S${id} is not running`);
+    return slot;
+  }
+
+  updateNode(id: NodeId, patch: Partial<NodeView>, status: NodeStatus, reason: string): void {
+    const slot = this.nodes.get(id);
+    if (!slot) return;
+    slot.view = { ...slot.view, ...patch, status };
+    this.o.events.publish({ type: 'node-status', atNs: monotonicNowNs(), node: id, status, pid: slot.view.pid, reason });
+  }
+
+  waitUntil(condition: () => boolean, deadlineMs: number, what: string): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`timed out after ${deadlineMs} ms waiting for ${what}`));
+      }, deadlineMs);
+      this.waiters.add(check);
+    });
+  }
+
+  private notifyWaiters(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private onNodeExit(id: NodeId, slot: NodeSlot, code: number | null, signal: NodeJS.Signals | null,
+    stderrTail: readonly string[]): void {
+    if (this.nodes.get(id) !== slot) return;
+    const expected = this.o.phase() === 'stopping';
+    const how = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
+    slot.clientEndpoint = null;
+    if (this.knownLeaderId === id) this.knownLeaderId = null;
+    this.updateNode(id, { pid: null }, expected ? 'stopped' : 'crashed', `node process ${how}`);
+    if (!expected && signal === null && code !== 0) {
+      slot.lastFailure = `${how}: ${stderrTail.slice(-2).join(' | ') || 'no output'}`;
+      this.o.events.publish({ type: 'error', atNs: monotonicNowNs(), node: id,
+        message: `S${id} failed (${how}): ${stderrTail.slice(-3).join(' | ') || 'no output'}` });
+    }
+    this.notifyWaiters();
+  }
+
+  private async receiveLoop(): Promise<void> {
+    try {
+      for await (const [, payload] of this.o.control) {
+        if (!payload) continue;
+        const decoded = decodeNodeToLab(payload, this.secret);
+        if (decoded.ok) this.onNodeFrame(decoded.value);
+        else this.reportRejection(`rejected a control frame: ${decoded.error.slice(0, 300)}`);
+      }
+    } catch (error) {
+      if (!this.o.isClosed()) this.reportRejection(`control socket failed: ${(error as Error).message}`);
+    }
+  }
+
+  private onNodeFrame(frame: NodeToLabFrame): void {
+    const slot = this.nodes.get(frame.node);
+    if (!slot || slot.process?.pid !== frame.pid) return; // a stale process, or one we did not start
+    if (frame.type === 'hello') this.onHello(slot, frame);
+    else if (frame.type === 'faults-applied') {
+      slot.appliedFaultsVersion = Math.max(slot.appliedFaultsVersion, frame.version);
+      this.notifyWaiters();
+    } else if (frame.type === 'pending') {
+      this.o.stepper.onPending(frame);
+      this.notifyWaiters();
+    } else if (frame.type === 'step-done') {
+      this.o.stepper.onStepDone(frame);
+      this.notifyWaiters();
+    } else if (frame.type === 'held') {
+      for (const id of frame.ids) this.o.stepper.onLanded(id);
+      this.notifyWaiters();
+    } else for (const raw of frame.events) this.onNodeEvent(slot, raw);
+  }
+
+  private onHello(slot: NodeSlot, frame: Extract<NodeToLabFrame, { type: 'hello' }>): void {
+    // A (re)started node is a follower with what it recovered from disk, whatever it was before it crashed.
+    slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint, role: 'follower', term: frame.recovered.term, leaderId: null,
+      commitIndex: 0, lastApplied: 0, lastLogIndex: frame.recovered.lastIndex };
+    slot.clientEndpoint = frame.clientEndpoint;
+    slot.mirror.truncateTo(frame.recovered.lastIndex);
+    this.o.connections.setEndpoint(frame.node, frame.clientEndpoint);
+    this.o.events.publish({ type: 'node-alive', atNs: frame.atNs, node: frame.node, pid: frame.pid, peerEndpoint: frame.peerEndpoint });
+    this.updateNode(frame.node, {}, 'running', recoveryNote(frame.recovered));
+    if (this.o.phase() === 'starting') {
+      // The first configuration names every member's endpoint: wait until all have said hello.
+      if ([...this.nodes.values()].every((other) => other.view.peerEndpoint !== null && other.process?.pid === other.view.pid)) {
+        for (const other of this.nodes.values()) this.configure(other);
+      }
+    } else {
+      this.configure(slot);
+      const members = this.memberEndpoints();
+      for (const other of this.nodes.values()) if (other !== slot) this.sendToNode(other.view.id, { type: 'peers', members });
+    }
+    this.notifyWaiters();
+  }
+
+  private configure(slot: NodeSlot): void {
+    if (slot.configured) return;
+    slot.configured = true;
+    const settings = this.o.settings();
+    const tables = this.o.faults.tables(this.memberIds());
+    this.sendToNode(slot.view.id, { type: 'configure', config: {
+      members: this.memberEndpoints(),
+      electionTimeoutMs: [settings.electionTimeoutMs[0], settings.electionTimeoutMs[1]],
+      heartbeatMs: settings.heartbeatMs,
+      clock: this.o.clock.current,
+      networkDelayMs: [...settings.networkDelayMs],
+      preVote: settings.preVote,
+      checkQuorum: settings.checkQuorum,
+      bugs: [...settings.bugs],
+      ...(settings.snapshotEveryEntries === undefined ? {} : { snapshotEveryEntries: settings.snapshotEveryEntries }),
+      ...(settings.snapshotKeepEntries === undefined ? {} : { snapshotKeepEntries: settings.snapshotKeepEntries }),
+      randomSeed: settings.timerSeed,
+      faults: tables[slot.view.id] ?? { outbound: {}, blockedFrom: [] },
+      eventDetail: this.o.eventDetail,
+    } });
+  }
+
+  private onNodeEvent(slot: NodeSlot, raw: Record<string, unknown>): void {
+    const checked = validateNodeEvent(raw, slot.view.id);
+    if (!checked.ok) {
+      this.reportRejection(checked.error);
+      return;
+    }
+    const event = checked.event;
+    if (event.type === 'node-state') {
+      slot.mirror.setState(event.state);
+      this.committedLog.learn(slot.mirror, event.state.commitIndex);
+      const { role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex } = event.state;
+      slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex };
+      if (role === 'leader') this.knownLeaderId = slot.view.id;
+      else if (leaderId !== null) this.knownLeaderId = leaderId;
+    } else if (event.type === 'log-write') {
+      slot.mirror.writeEntries(event.entries);
+    } else if (event.type === 'message') {
+      if (event.direction === 'send') {
+        this.o.messageNotes.remember(event.id, { message: event.message, sentAtLabMs: event.sentAtLabMs, deliverAtLabMs: event.deliverAtLabMs });
+      }
+      else if (event.node === event.message.to) {
+        this.o.stepper.onLanded(event.id);
+        // A time-out on a running cluster waits for its messages to land: wake it (held frames do so while frozen).
+        this.notifyWaiters();
+      }
+    }
+    this.o.events.publish(event);
+  }
+
+  private memberEndpoints(): Record<string, string> {
+    const members: Record<string, string> = {};
+    for (const slot of this.nodes.values()) if (slot.view.peerEndpoint) members[String(slot.view.id)] = slot.view.peerEndpoint;
+    return members;
+  }
+
+  reportRejection(message: string): void {
+    // A flood of bad frames must not flood the UI: a few reports per second, the rest only counted.
+    const nowMs = performance.now();
+    if (nowMs - this.rejectionReports.windowStartMs > 1000) this.rejectionReports = { windowStartMs: nowMs, count: 0 };
+    this.rejectionReports.count += 1;
+    if (this.rejectionReports.count <= MAX_REJECTION_REPORTS_PER_SECOND) {
+      this.o.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null, message });
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+function initialView(id: NodeId): NodeView {
+  return { id, status: 'starting', pid: null, peerEndpoint: null, role: 'follower', term: 0, votedFor: null,
+    leaderId: null, commitIndex: 0, lastApplied: 0, lastLogIndex: 0 };
+}
