@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, ClientResult, WorkloadReport, WorkloadSpec } from '../protocol/lab-api';
 import type { NodeId } from '../raft/types';
-import { monotonicNowNs } from '../node/clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventHub } from './event-hub';
 import type { NodeConnections } from './client/node-connections';
 import { KvClient, type KvClientContext } from './client/kv-client';

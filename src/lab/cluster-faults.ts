@@ -7,7 +7,7 @@ import type { PartitionGroups } from '../protocol/lab-api';
 import type { LabEvent } from '../protocol/events';
 import type { LinkFaults } from '../protocol/link-faults';
 import type { NodeId } from '../raft/types';
-import { monotonicNowNs } from '../node/clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventHub } from './event-hub';
 import type { FaultState } from './fault-state';
 import type { NodeSupervisor } from './node-supervisor';

@@ -8,7 +8,7 @@ import type * as zmq from 'zeromq';
 import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
 import type { ClusterPhase, ClusterSettings, NodeStatus, NodeView } from '../protocol/lab-api';
 import type { NodeId } from '../raft/types';
-import { monotonicNowNs } from '../node/clock';
+import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventHub } from './event-hub';
 import type { FaultState } from './fault-state';
 import type { NodeLauncher } from './node-launcher';
