@@ -7,7 +7,7 @@ import { formatHistory } from '../check/history';
 import { checkLinearizability } from '../check/linearizability';
 import { LabController } from '../lab/controller';
 import { installShutdownHooks } from '../lab/shutdown-hooks';
-import { seededRandom } from '../lab/seeded-random';
+import { seededRandom } from '../raft/random';
 import { EventRecorder } from '../lab/recorder';
 import { runFaultSchedule } from '../lab/chaos/fault-schedule';
 import { countLostWrites } from '../lab/chaos/lost-writes';

@@ -12,6 +12,7 @@
 // Millions of entries must fit, so there is no object per entry: records live in one growable word arena,
 // [hash, next record, state, restriction + 1, required length, pairs length, required words..., count pairs...],
 // chained from an open hash table of heads.
+import { mulberry32 } from '../../raft/random';
 
 const HEADER_WORDS = 6;
 const NONE = -1;
@@ -117,13 +118,8 @@ export class Memo {
 
 /** Deterministic random words for Zobrist hashing (mulberry32); determinism makes runs reproducible. */
 export function zobristWords(count: number, seed = 0x5eed1234): Int32Array {
+  const next = mulberry32(seed);
   const words = new Int32Array(count);
-  let t = seed | 0;
-  for (let i = 0; i < count; i++) {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    words[i] = r ^ (r >>> 14);
-  }
+  for (let i = 0; i < count; i++) words[i] = next(); // the 32 bits, read as a signed word
   return words;
 }

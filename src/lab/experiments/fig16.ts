@@ -5,7 +5,7 @@ import { rangeLabel } from '../../protocol/experiments';
 import type { ClusterSettings } from '../../protocol/lab-api';
 import { KvClient } from '../client/kv-client';
 import type { LabController } from '../controller';
-import { seededRandom } from '../seeded-random';
+import { seededRandom } from '../../raft/random';
 import { abortable, ExperimentCancelled, throwIfCancelled } from './cancellation';
 import { distribution } from './distribution';
 import { runFig16Trial } from './fig16-trial';

@@ -1,7 +1,7 @@
 // Builders for realistic LabEvent streams (what the lab sends for a small cluster), numbered in order.
 import type { LabEvent, MessageView, NodeStateView, RaftEventView, UnsequencedLabEvent } from '../../../src/protocol/events';
 import { DEFAULT_SETTINGS, type LabSnapshot } from '../../../src/protocol/lab-api';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 
 export { seededRandom };
 

@@ -6,6 +6,7 @@ import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry, HardState, Persist, PersistedState, Snapshot } from '../../../src/raft/types';
+import { seededRandom } from '../../../src/raft/random';
 
 export async function makeTempDir(label: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `raft-lab-wal-${label}-`));
@@ -32,16 +33,9 @@ export async function copySnapshotFiles(from: string, to: string): Promise<strin
   return copied;
 }
 
-/** mulberry32: tiny, seedable, good enough to pick test cases. */
+/** The project's seeded PRNG (src/raft/random.ts), to pick test cases that replay from a seed. */
 export function makeRng(seed: number): { next: () => number; int: (min: number, maxInclusive: number) => number } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (min, maxInclusive) => min + Math.floor(next() * (maxInclusive - min + 1)) };
 }
 

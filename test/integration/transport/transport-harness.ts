@@ -5,7 +5,7 @@ import type { InvalidFrameInfo } from '../../../src/node/transport/inbound-recei
 import { monotonicNowNs } from '../../../src/shared/monotonic-clock';
 import type { PeerFrame } from '../../../src/protocol/wire';
 import type { AppendEntries, Message, NodeId } from '../../../src/raft/types';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 
 export { seededRandom };
 

@@ -6,7 +6,7 @@ import { encodeKvCommand, type KvLogCommand } from '../../../src/kv/command';
 import { KV_MAX_SESSIONS } from '../../../src/kv/limits';
 import { sessionKey } from '../../../src/kv/sessions';
 import { KvStateMachine } from '../../../src/kv/state-machine';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 import type { LogEntryView } from '../../../src/protocol/lab-api';
 import { advanceKv } from '../../../renderer/src/model/kv-apply';
 import { MAX_KV_SESSIONS } from '../../../renderer/src/model/limits';

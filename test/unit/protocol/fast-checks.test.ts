@@ -7,7 +7,7 @@ import { isPeerFrame, MAX_SNAPSHOT_CHUNK_CHARS, peerFrameSchema, type PeerFrame 
 import { clientReplyFrameSchema, clientRequestFrameSchema, isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
 import { labEventSchema } from '../../../src/protocol/events';
 import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 
 const seeded = seededRandom;
 

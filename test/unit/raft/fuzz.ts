@@ -3,7 +3,7 @@
 
 import type { Entry, NodeId } from '../../../src/raft';
 import { Cluster, type ClusterOptions } from './cluster';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 
 export const testRandom = seededRandom;
 

@@ -1,4 +1,5 @@
-// Seeded random numbers for reproducible randomized tests (mulberry32).
+// Seeded random numbers for reproducible randomized tests: the project's one PRNG (src/raft/random.ts).
+import { seededRandom } from '../../../../src/raft/random';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -10,13 +11,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let t = seed | 0;
-  const next = (): number => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number): number => Math.floor(next() * n);
   return {
     next,
