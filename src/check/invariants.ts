@@ -4,7 +4,7 @@
 // read it served. It keeps its own mirrors of those logs with prefix hashes, so a step costs O(entries changed)
 // plus O(nodes), not O(log length): cheap enough to run after every single event.
 
-import type { Entry, NodeId, Role } from '../raft/types';
+import type { Configuration, Entry, NodeId, Role } from '../raft/types';
 import { extendPrefixHash, EMPTY_PREFIX_HASH } from './invariants/log-hash';
 import { LogMirror, type LogChange } from './invariants/log-mirror';
 import { describeEntry, renderReport } from './invariants/report';
@@ -72,10 +72,19 @@ interface NodeTrack {
 const MAX_TERM = 0x20_0000; // composite (index, term) keys need term < 2^21
 const TERM_FACTOR = 0x20_0000;
 
+/** A configuration entry's voter sets (both halves of a joint one), as the durability check counts them. */
+interface ConfigSeen {
+  readonly index: number;
+  readonly voterSets: readonly (readonly NodeId[])[];
+}
+
 export class InvariantChecker {
-  private readonly members: readonly NodeId[];
-  private readonly majority: number;
+  private readonly members: NodeId[];
   private readonly tracks = new Map<NodeId, NodeTrack>();
+  /** Configuration entries in the committed log, in index order, after the bootstrap configuration (index 0). */
+  private readonly committedConfigs: ConfigSeen[];
+  /** Every configuration entry ever written anywhere: index*2^21+term -> its voter sets. */
+  private readonly configsSeen = new Map<number, ConfigSeen>();
   /** Election Safety: the leader seen for each term, ever. */
   private readonly leaderOfTerm = new Map<number, NodeId>();
   /** Log Matching: prefix hash of the first log seen holding (index, term). */
@@ -97,10 +106,20 @@ export class InvariantChecker {
 
   constructor(private readonly options: InvariantCheckerOptions) {
     if (options.members.length === 0) throw new Error('InvariantChecker needs at least one member');
-    this.members = [...options.members];
-    this.majority = Math.floor(this.members.length / 2) + 1;
+    this.members = [];
+    this.committedConfigs = [{ index: 0, voterSets: [[...options.members]] }];
     this.maxPendingReads = options.maxPendingReads ?? 10_000;
-    for (const id of this.members) {
+    for (const id of options.members) this.addMember(id);
+  }
+
+  /**
+   * A server joins the observed cluster (membership changes: it starts with an empty disk). Election Safety, one vote
+   * per term and Log Matching then cover it like the others; durability counts it once a configuration names it.
+   */
+  addMember(id: NodeId): void {
+    if (this.tracks.has(id)) throw new Error(`S${id} is already observed`);
+    this.members.push(id);
+    {
       this.tracks.set(id, {
         alive: true,
         role: 'follower',
@@ -377,6 +396,7 @@ export class InvariantChecker {
       }
       if (entry.term >= MAX_TERM || entry.term < 1) this.fail('log-well-formed', index, `S${id}: entry term ${entry.term} out of range`);
       const key = index * TERM_FACTOR + entry.term;
+      if (entry.config !== undefined && !this.configsSeen.has(key)) this.configsSeen.set(key, configSeen(index, entry.config));
       const hash = mirror.prefixHash(index);
       const known = this.prefixHashOf.get(key);
       if (known === undefined) this.prefixHashOf.set(key, hash);
@@ -414,7 +434,7 @@ export class InvariantChecker {
     const overlap = Math.min(commitIndex, this.committed.length);
     if (overlap > 0 && mirror.prefixHash(overlap) !== this.committedHashes[overlap]) {
       const index = mirror.matchingPrefixLength((k) => this.committedHashes[k] as number, overlap) + 1;
-      this.fail('state-machine-safety', index,
+      this.fail(this.lostInvariant(index, 'state-machine-safety'), index,
         `S${id} has index ${index} committed as ${describeEntry(mirror.entry(index))}, but ${describeEntry(this.committed[index - 1])} was committed there before`);
     }
     track.commitIndex = commitIndex;
@@ -426,6 +446,7 @@ export class InvariantChecker {
     for (let index = firstNew; index <= commitIndex; index++) {
       const entry = mirror.entry(index) as Entry;
       this.committed.push(entry);
+      if (entry.config !== undefined) this.committedConfigs.push(configSeen(index, entry.config));
       this.committedHashes.push(mirror.prefixHash(index));
       this.committedInTerm.push(snapshot.term);
       const applied = this.applied[index];
@@ -463,7 +484,7 @@ export class InvariantChecker {
     const held = limit === 0 ? 0 : mirror.matchingPrefixLength((k) => this.committedHashes[k] as number, limit);
     if (held < committedIndex) {
       const index = held + 1;
-      this.fail('leader-completeness', index,
+      this.fail(this.lostInvariant(index, 'leader-completeness'), index,
         `S${leader} is leader of term ${term} but lacks ${describeEntry(this.committed[index - 1])} at index ${index}, committed by term ${commitTerm}`);
     }
   }
@@ -474,23 +495,49 @@ export class InvariantChecker {
     track.durableMatch = track.durable.matchingPrefixLength((k) => this.committedHashes[k] as number, limit);
   }
 
-  /** Each committed entry must sit in a majority of durable logs; the last committed entry is the binding one. */
+  /** A committed configuration entry that a leader lacks or a server replaced is reported as such. */
+  private lostInvariant(index: number, otherwise: InvariantName): InvariantName {
+    return this.committed[index - 1]?.config !== undefined ? 'committed-configuration-lost' : otherwise;
+  }
+
+  /**
+   * Each committed entry must sit in a majority of durable logs; the last committed entry is the binding one. With
+   * membership changes, the majority is of the voters of a configuration that may have committed it: the latest
+   * committed configuration, or any configuration written after it (a leader uses its latest, committed or not).
+   */
   private checkDurability(firstAffectedIndex: number): void {
     const committedLength = this.committed.length;
     if (committedLength === 0 || firstAffectedIndex > committedLength) return;
     const mayHold = this.options.mayHoldUnreported;
-    const holds = (id: NodeId, track: NodeTrack, index: number): boolean =>
-      track.durableMatch >= index || (mayHold !== undefined && mayHold(id, index));
-    let holders = 0;
-    for (const [id, track] of this.tracks) if (holds(id, track, committedLength)) holders++;
-    if (holders >= this.majority) return;
-    // Report the lowest committed index that lost its majority.
-    const matches = [...this.tracks].map(([id, track]) => (holds(id, track, committedLength) ? committedLength : track.durableMatch))
+    const holds = (id: NodeId, index: number): boolean => {
+      const track = this.tracks.get(id);
+      return track !== undefined && (track.durableMatch >= index || (mayHold !== undefined && mayHold(id, index)));
+    };
+    const voterSets = this.candidateVoterSets();
+    for (const voters of voterSets) {
+      let holders = 0;
+      for (const id of voters) if (holds(id, committedLength)) holders++;
+      if (holders >= Math.floor(voters.length / 2) + 1) return;
+    }
+    // Report the lowest committed index that lost its majority (of the latest committed configuration).
+    const voters = voterSets[0] as readonly NodeId[];
+    const majority = Math.floor(voters.length / 2) + 1;
+    const matches = voters.map((id) => (holds(id, committedLength) ? committedLength : this.tracks.get(id)?.durableMatch ?? 0))
       .sort((a, b) => b - a);
-    const index = (matches[this.majority - 1] ?? 0) + 1;
+    const index = (matches[majority - 1] ?? 0) + 1;
     const count = matches.filter((match) => match >= index).length;
-    this.fail('committed-entry-lost', index,
-      `${describeEntry(this.committed[index - 1])} at index ${index} is committed but only ${count} of ${this.members.length} durable logs hold it (a majority is ${this.majority}): a crash now would lose it`);
+    this.fail(this.lostInvariant(index, 'committed-entry-lost'), index,
+      `${describeEntry(this.committed[index - 1])} at index ${index} is committed but only ${count} of ${voters.length} durable logs hold it (a majority is ${majority}): a crash now would lose it`);
+  }
+
+  /** The voter sets a majority of which must hold the last committed entry: see checkDurability. */
+  private candidateVoterSets(): (readonly NodeId[])[] {
+    const latest = this.committedConfigs[this.committedConfigs.length - 1] as ConfigSeen;
+    const sets = [...latest.voterSets];
+    if (this.configsSeen.size > 0) {
+      for (const seen of this.configsSeen.values()) if (seen.index > latest.index) sets.push(...seen.voterSets);
+    }
+    return sets.filter((voters) => voters.length > 0);
   }
 
   // ---- reporting --------------------------------------------------------------------------------------------
@@ -525,4 +572,8 @@ export function prefixHashOfLog(log: readonly Entry[]): number {
   let hash = EMPTY_PREFIX_HASH;
   for (const entry of log) hash = extendPrefixHash(hash, entry);
   return hash;
+}
+
+function configSeen(index: number, config: Configuration): ConfigSeen {
+  return { index, voterSets: config.outgoing.length > 0 ? [config.voters, config.outgoing] : [config.voters] };
 }

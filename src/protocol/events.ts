@@ -16,7 +16,8 @@ const scalar = z.union([z.string().max(4096), z.number(), z.boolean(), z.null()]
 export const raftEventKindSchema = z.enum(['term-changed', 'role-changed', 'election-started', 'vote-granted', 'vote-denied',
   'vote-received', 'became-leader', 'stepped-down', 'entries-appended', 'entries-truncated', 'append-rejected', 'append-accepted',
   'commit-advanced', 'next-index-backed-off', 'message-ignored', 'proposal-accepted', 'proposal-rejected', 'read-confirmed',
-  'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed', 'snapshot-rejected', 'snapshot-chunk-stored']);
+  'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed', 'snapshot-rejected', 'snapshot-chunk-stored',
+  'configuration-changed', 'learner-round']);
 
 // Compile-time proof that the enums above and below list exactly the core's kinds and message types.
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

@@ -4,6 +4,7 @@
 import { assert, fail } from './assert';
 import { advanceFollowerCommit } from './commit';
 import { RULE, describeEntries, entryRange, ms } from './reasons';
+import { refreshMembership } from './membership';
 import { becomeFollower } from './roles';
 import { emit, hasBug, isCorrectRaft, resetElectionTimer, send, type NodeState } from './state';
 import type { AppendEntries, Entry, InstallSnapshot } from './types';
@@ -18,7 +19,14 @@ export function handleAppendEntries(s: NodeState, message: AppendEntries): void 
     return;
   }
   const lastNewIndex = message.prevLogIndex + message.entries.length;
+  const configIndexBefore = s.membership.configIndex;
   storeEntries(s, message);
+  if (s.log.latestConfig() !== s.membership.config) {
+    const reverted = s.log.latestConfigIndex() < configIndexBefore;
+    refreshMembership(s, reverted ? RULE.configReverted : RULE.configTakesEffect, reverted
+      ? `configuration entry ${configIndexBefore} was truncated (a conflict with leader S${message.from}'s log)`
+      : `appended configuration entry ${s.log.latestConfigIndex()} from leader S${message.from}`);
+  }
   const insideSnapshot = message.prevLogIndex < s.log.snapshotIndex();
   emit(s, 'append-accepted', insideSnapshot ? RULE.snapshotCovered : RULE.appendReceiver2, acceptedReason(s, message, newLeader),
     { from: message.from, prevLogIndex: message.prevLogIndex, prevLogTerm: message.prevLogTerm, entries: message.entries.length, matchIndex: lastNewIndex });

@@ -10,6 +10,9 @@ export const BUG_NAMES = [
   'stale-leader-reads',
   'no-step-down-on-higher-term',
   'double-vote',
+  'config-change-before-own-term-commit',
+  'two-pending-config-changes',
+  'config-applied-on-commit',
 ] as const;
 
 /** Names of the deliberate mistakes a lab configuration may switch on. See planted-bugs.ts for what each breaks. */

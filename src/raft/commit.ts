@@ -2,7 +2,8 @@
 // §5.4.2 and Figure 8), on followers from leaderCommit (AppendEntries receiver 5). commitIndex never decreases.
 
 import { fail } from './assert';
-import { majorityValue } from './quorum';
+import { afterCommit } from './membership';
+import { quorumText, quorumValue } from './quorum';
 import { onLeaderCommitAdvanced } from './read-only';
 import { RULE, earlierTermsCommitWithIt, entryCount, entryRange, nodeList } from './reasons';
 import { emit, hasBug, type NodeState } from './state';
@@ -11,14 +12,12 @@ import type { NodeId } from './types';
 export function maybeAdvanceLeaderCommit(s: NodeState): void {
   if (s.role !== 'leader') fail(`only a leader counts replicas (S${s.config.id} is ${s.role})`);
   const lastIndex = s.log.lastIndex();
-  // Most calls (one per acknowledgement) cannot commit anything: count first, collect and sort only when a
-  // majority (the leader included) holds something beyond commitIndex.
-  let beyondCommit = 1;
-  for (const pr of s.progress.values()) if (pr.matchIndex > s.commitIndex) beyondCommit++;
-  if (beyondCommit < s.config.quorum || lastIndex <= s.commitIndex) return;
-  const matchIndexes = [lastIndex];
-  for (const pr of s.progress.values()) matchIndexes.push(Math.min(pr.matchIndex, lastIndex));
-  const majorityIndex = majorityValue(matchIndexes);
+  if (lastIndex <= s.commitIndex) return;
+  // Only the voters of the configuration in effect count (both halves of a joint one); the leader counts itself only
+  // while it is one of them (a leader that removed itself replicates without counting itself, §4.2.2).
+  const self = s.config.id;
+  const majorityIndex = quorumValue(s.membership.config,
+    (id) => (id === self ? lastIndex : Math.min(s.progress.get(id)?.matchIndex ?? 0, lastIndex)));
   if (majorityIndex <= s.commitIndex) return;
   const entryTerm = s.log.termAt(majorityIndex);
   // Planted bug: commit-previous-term — counts replicas of an older term's entry too (the Figure 8 mistake).
@@ -28,6 +27,7 @@ export function maybeAdvanceLeaderCommit(s: NodeState): void {
   advanceCommit(s, majorityIndex, RULE.leaderCommit, leaderCommitReason(s, majorityIndex, entryTerm, replicatedOn),
     { replicatedOn: nodeList(replicatedOn), entryTerm, firstIndex: first, commitIndex: majorityIndex });
   onLeaderCommitAdvanced(s);
+  afterCommit(s);
 }
 
 /**
@@ -41,7 +41,9 @@ function leaderCommitReason(s: NodeState, index: number, entryTerm: number, repl
   const term = entryTerm === s.term
     ? 'its term is the current term'
     : `its term ${entryTerm} is NOT the leader's current term ${s.term}`;
-  return `entry ${index} (term ${entryTerm}) is stored on a majority (${replicatedOn.length} of ${s.config.members.length}): ${holders}, ` +
+  const config = s.membership.config;
+  const of = config.outgoing.length === 0 ? `${replicatedOn.length} of ${config.voters.length}` : `${replicatedOn.length} servers; ${quorumText(config)}`;
+  return `entry ${index} (term ${entryTerm}) is stored on a majority (${of}): ${holders}, ` +
     `whose own copy counts once appended (its disk write may still be pending; nothing is applied before it is durable); ` +
     `${term}${olderTermsCommitted(s, index)}`;
 }
@@ -65,6 +67,7 @@ export function advanceFollowerCommit(s: NodeState, leaderCommit: number, prevLo
     `leaderCommit ${leaderCommit} > commitIndex ${s.commitIndex}: commitIndex = min(leaderCommit ${leaderCommit}, ${lastNewIndex}, ` +
     `the last index this AppendEntries covers: prevLogIndex ${prevLogIndex} + ${entryCount(entries)})`,
     { leaderCommit, lastNewIndex, firstIndex: s.commitIndex + 1, commitIndex: newCommit });
+  afterCommit(s);
 }
 
 /** `data` carries firstIndex and commitIndex (the range committed) besides the caller's own fields. */
@@ -81,6 +84,6 @@ function advanceCommit(
 
 function replicasOf(s: NodeState, index: number): NodeId[] {
   const holders = [s.config.id];
-  for (const [peer, pr] of s.progress) if (pr.matchIndex >= index) holders.push(peer);
+  for (const [peer, pr] of s.progress) if (pr.matchIndex >= index && !s.membership.config.learners.includes(peer)) holders.push(peer);
   return holders.sort((a, b) => a - b);
 }

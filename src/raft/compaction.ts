@@ -14,8 +14,10 @@ export function compactLog(s: NodeState, index: number, data: string): void {
   if (!(index <= s.log.lastIndex())) fail(`compact(${index}) beyond last log index ${s.log.lastIndex()}`);
   assert(typeof data === 'string', 'snapshot data must be a string');
   const term = s.log.termAt(index);
+  // The snapshot keeps the configuration as of its last index (§7): the log entry holding it is discarded here.
+  const config = s.log.configAt(index);
   s.log.compact(index);
-  const snapshot: Snapshot = { lastIncludedIndex: index, lastIncludedTerm: term, data };
+  const snapshot: Snapshot = { lastIncludedIndex: index, lastIncludedTerm: term, data, ...(config === null ? {} : { config }) };
   s.snapshot = snapshot;
   s.snapshotToPersist = snapshot;
   const lastIndex = s.log.lastIndex();

@@ -2,18 +2,17 @@
 
 import { assert } from './assert';
 import { isBugName } from './planted-bugs';
-import { quorumSize } from './quorum';
-import type { BugName, NodeId, RaftConfig, Snapshot } from './types';
+import { bootstrapConfiguration } from './membership';
+import type { BugName, Configuration, MembershipMode, NodeId, RaftConfig, Snapshot } from './types';
 
 export const DEFAULT_MAX_ENTRIES_PER_MESSAGE = 64;
 export const DEFAULT_MAX_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
 
 export interface ResolvedConfig {
   readonly id: NodeId;
-  readonly members: readonly NodeId[];
-  /** Every member but this node: a node never sends to itself. */
-  readonly peers: readonly NodeId[];
-  readonly quorum: number;
+  /** The bootstrap configuration: in effect until the log holds a configuration entry (empty for a joining server). */
+  readonly bootstrap: Configuration;
+  readonly membershipMode: MembershipMode;
   readonly electionTimeoutMinMs: number;
   readonly electionTimeoutMaxMs: number;
   readonly heartbeatMs: number;
@@ -28,10 +27,13 @@ export interface ResolvedConfig {
 
 export function resolveConfig(config: RaftConfig): ResolvedConfig {
   const { id, members } = config;
-  assert(members.length >= 1, 'a cluster needs at least one member');
+  // Empty members: a server joining a running cluster, which learns its configuration from the leader's log.
+  assert(Number.isSafeInteger(id) && id >= 1, `node id ${id} must be an integer >= 1`);
   assert(new Set(members).size === members.length, `duplicate member ids in [${members.join(', ')}]`);
   for (const member of members) assert(Number.isSafeInteger(member) && member >= 1, `member id ${member} must be an integer >= 1`);
-  assert(members.includes(id), `node id ${id} is not among members [${members.join(', ')}]`);
+  assert(members.length === 0 || members.includes(id), `node id ${id} is not among members [${members.join(', ')}]`);
+  const mode = config.membershipMode ?? 'single-server';
+  assert(mode === 'single-server' || mode === 'joint', `membershipMode must be 'single-server' or 'joint', got ${String(mode)}`);
   const [minMs, maxMs] = config.electionTimeoutMs;
   assert(Number.isFinite(minMs) && minMs > 0, `electionTimeoutMs min must be > 0, got ${minMs}`);
   // min == max is a fixed timeout with no randomness (legal, and the paper's worst case in Figure 16).
@@ -45,9 +47,8 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
   for (const bug of bugs) assert(isBugName(bug), `unknown planted bug "${String(bug)}"`);
   return {
     id,
-    members: [...members],
-    peers: members.filter((member) => member !== id),
-    quorum: quorumSize(members.length),
+    bootstrap: bootstrapConfiguration(members),
+    membershipMode: mode,
     electionTimeoutMinMs: minMs,
     electionTimeoutMaxMs: maxMs,
     heartbeatMs: config.heartbeatMs,

@@ -4,7 +4,8 @@
 import { assert, fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { createProgress } from './progress';
-import { isMajority } from './quorum';
+import { isVoter, syncProgress, voterPeers } from './membership';
+import { quorumText, voteOutcome } from './quorum';
 import { RULE, aRole, earlierTermsCommitWithIt, ms, nodeList, nodeName } from './reasons';
 import { broadcastAppend } from './replication';
 import { becomeFollower, changeRole, setTerm } from './roles';
@@ -14,6 +15,16 @@ import type { NodeId, RequestVote, RequestVoteReply, Role } from './types';
 /** Followers 2 / Candidates 4 (or a pre-vote round, §9.6): the election timer fired. */
 export function onElectionTimeout(s: NodeState): void {
   assert(s.role !== 'leader', 'a leader has no election timer');
+  if (!isVoter(s.membership.config, s.config.id)) {
+    // A learner, a server removed from the configuration, or one still waiting to join: it never campaigns.
+    if (s.nowMs < s.electionTimerStartMs + s.electionTimeoutMs) {
+      emit(s, 'message-ignored', RULE.notAVoter,
+        `the lab fired S${s.config.id}'s election timer, but S${s.config.id} is not a voter in its configuration: it does not campaign`, {});
+    }
+    if (s.role !== 'follower') becomeFollower(s, s.term, null, RULE.notAVoter, `S${s.config.id} is not a voter in its configuration`);
+    resetElectionTimer(s);
+    return;
+  }
   const { rule, why } = timeoutCause(s);
   if (s.config.preVote) startPreVote(s, why);
   else startElection(s, rule, why);
@@ -54,7 +65,7 @@ function startPreVote(s: NodeState, why: string): void {
   emit(s, 'election-started', RULE.preVote,
     `${again ? `${why}: ` : ''}pre-vote for term ${proposedTerm} (our term stays ${s.term}): log last term ${s.log.lastTerm()}, last index ${s.log.lastIndex()}`,
     { preVote: true, proposedTerm, lastLogTerm: s.log.lastTerm(), lastLogIndex: s.log.lastIndex() });
-  if (isMajority(1, s.config.members.length)) {
+  if (voteOutcome(s.membership.config, s.votes) === 'won') {
     startElection(s, RULE.preVote, 'a single-server cluster wins its own pre-vote');
     return;
   }
@@ -72,7 +83,7 @@ function startElection(s: NodeState, rule: string, why: string): void {
   emit(s, 'election-started', RULE.candidateStart,
     `S${s.config.id} votes for itself in term ${s.term} and asks for votes: log last term ${s.log.lastTerm()}, last index ${s.log.lastIndex()}`,
     { preVote: false, lastLogTerm: s.log.lastTerm(), lastLogIndex: s.log.lastIndex() });
-  if (isMajority(1, s.config.members.length)) {
+  if (voteOutcome(s.membership.config, s.votes) === 'won') {
     becomeLeader(s);
     return;
   }
@@ -80,7 +91,7 @@ function startElection(s: NodeState, rule: string, why: string): void {
 }
 
 function requestVotes(s: NodeState, term: number, preVote: boolean): void {
-  for (const peer of s.config.peers) {
+  for (const peer of voterPeers(s)) {
     send(s, {
       type: 'RequestVote', from: s.config.id, to: peer, term,
       lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(), preVote,
@@ -194,12 +205,13 @@ export function handleRequestVoteReply(s: NodeState, reply: RequestVoteReply): v
   const rejected = votersWith(s, false);
   emit(s, 'vote-received', reply.preVote ? RULE.preVote : RULE.candidateWins,
     `S${reply.from} ${reply.voteGranted ? 'granted' : 'denied'} its ${reply.preVote ? 'pre-vote' : 'vote'}: ` +
-    `granted by ${nodeList(granted)} (${granted.length} of ${s.config.members.length}, majority ${s.config.quorum})`,
-    { from: reply.from, granted: reply.voteGranted, votesGranted: granted.length, votesDenied: rejected.length, quorum: s.config.quorum });
-  if (granted.length >= s.config.quorum) {
+    `granted by ${nodeList(granted)} (${granted.length} of ${s.membership.config.voters.length}, ${quorumText(s.membership.config)})`,
+    { from: reply.from, granted: reply.voteGranted, votesGranted: granted.length, votesDenied: rejected.length, quorum: quorumText(s.membership.config) });
+  const outcome = voteOutcome(s.membership.config, s.votes);
+  if (outcome === 'won') {
     if (reply.preVote) startElection(s, RULE.preVote, `pre-vote won: ${nodeList(granted)} would vote for S${s.config.id}`);
     else becomeLeader(s);
-  } else if (reply.preVote && rejected.length >= s.config.quorum) {
+  } else if (reply.preVote && outcome === 'lost') {
     becomeFollower(s, s.term, null, RULE.preVote, `pre-vote lost: ${nodeList(rejected)} would not vote for S${s.config.id}`);
   }
 }
@@ -223,7 +235,9 @@ function becomeLeader(s: NodeState): void {
   changeRole(s, 'leader', RULE.candidateWins, `votes from a majority: ${nodeList(voters)}`);
   s.leaderId = s.config.id;
   s.votes.clear();
-  s.progress = new Map(s.config.peers.map((peer) => [peer, createProgress(s.log.lastIndex(), s.nowMs)]));
+  s.progress = new Map(s.membership.peers.map((peer) => [peer, createProgress(s.log.lastIndex(), s.nowMs)]));
+  s.learnerRounds.clear();
+  syncProgress(s);
   s.reads.awaitingCommit = [];
   s.reads.pending = [];
   // Read rounds live in memory and restart from 0 after a crash. Starting each leadership's rounds above every round
@@ -231,8 +245,8 @@ function becomeLeader(s: NodeState): void {
   s.reads.round = Math.max(s.reads.round, s.term * READ_ROUNDS_PER_TERM);
   const nextIndex = s.log.lastIndex() + 1;
   emit(s, 'became-leader', RULE.candidateWins,
-    `S${s.config.id} won the election of term ${s.term} with votes from ${nodeList(voters)} (majority ${s.config.quorum} of ${s.config.members.length}); ` +
-    (s.config.peers.length === 0
+    `S${s.config.id} won the election of term ${s.term} with votes from ${nodeList(voters)} (${quorumText(s.membership.config)}); ` +
+    (s.membership.peers.length === 0
       ? 'a single server has no followers to track'
       : `for every follower nextIndex = ${nextIndex} (our last index + 1) and matchIndex = 0 (Figure 2 State, reinitialized after election); ` +
         `AppendEntries go out now, then as heartbeats every ${ms(s.config.heartbeatMs)} while idle (Leaders 1)`),
@@ -242,7 +256,7 @@ function becomeLeader(s: NodeState): void {
   emit(s, 'entries-appended', RULE.leaderNoOp, noOpReason(s, noOpIndex), { firstIndex: noOpIndex, lastIndex: noOpIndex });
   s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
   maybeAdvanceLeaderCommit(s);
-  broadcastAppend(s);
+  if ((s.role as Role) === 'leader') broadcastAppend(s); // a committed configuration may have ended it (§4.2.2)
 }
 
 /** §8: the no-op tells the new leader which entries are committed (ReadIndex waits for it); §5.4.2: older ones commit with it. */

@@ -31,7 +31,7 @@ export function checkInvariants(s: NodeState): void {
     if (s.progress.size !== 0) fail(`${s.role} keeps leader progress`);
     return;
   }
-  if (s.progress.size !== s.config.peers.length) fail(`leader tracks ${s.progress.size} peers, cluster has ${s.config.peers.length}`);
+  if (s.progress.size !== s.membership.peers.length) fail(`leader tracks ${s.progress.size} peers, its configuration has ${s.membership.peers.length}`);
   for (const pr of s.progress.values()) {
     if (pr.nextIndex < 1 || pr.nextIndex > lastIndex + 1 || pr.matchIndex >= pr.nextIndex) failProgress(s, lastIndex);
   }

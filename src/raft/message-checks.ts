@@ -67,7 +67,7 @@ export function messageProblem(message: Message): string | null {
       }
       if (typeof message.data !== 'string') return 'snapshot data must be text';
       if (!(isCount(message.offset) && isCount(message.offset + message.data.length))) return `offset ${message.offset} must be an integer >= 0`;
-      return null;
+      return message.config === undefined ? null : configurationProblem(message.config);
     case 'InstallSnapshotReply':
       if (message.term < 1) return 'InstallSnapshotReply of term 0: it answers a leader, whose term is >= 1';
       if (!(Number.isSafeInteger(message.lastIncludedIndex) && message.lastIncludedIndex >= 1)) return `lastIncludedIndex ${message.lastIncludedIndex} must be >= 1`;
@@ -94,6 +94,11 @@ function appendEntriesProblem(message: Extract<Message, { type: 'AppendEntries' 
       return `entry ${index} has term ${entry.term}, outside [${Math.max(1, previousTerm)}, term ${message.term}] (entry terms are >= 1, never decrease, never pass the leader's)`;
     }
     if (!(entry.command === null || typeof entry.command === 'string')) return `entry ${index} has a command that is neither text nor null`;
+    if (entry.config !== undefined) {
+      if (entry.command !== null) return `configuration entry ${index} carries a command too`;
+      const problem = configurationProblem(entry.config);
+      if (problem !== null) return `configuration entry ${index}: ${problem}`;
+    }
     previousTerm = entry.term;
   }
   return null;
@@ -158,4 +163,26 @@ function committedConflict(s: NodeState, index: number, term: number, what: stri
   const ours = s.log.termAt(index);
   return ours === term ? null
     : `its ${what} ${index} has term ${term}, but our entry ${index} is committed with term ${ours}: a leader holds every committed entry (Leader Completeness)`;
+}
+
+/** Bound on the servers one configuration may name. */
+export const MAX_CONFIGURATION_SERVERS = 64;
+
+/** Null when `config` is a configuration a correct leader could write: server ids, no server twice, at most one role. */
+export function configurationProblem(config: unknown): string | null {
+  if (typeof config !== 'object' || config === null) return 'a configuration must be an object';
+  const { voters, learners, outgoing } = config as { voters?: unknown; learners?: unknown; outgoing?: unknown };
+  const seen = new Set<number>();
+  for (const [name, list] of [['voters', voters], ['learners', learners], ['outgoing', outgoing]] as const) {
+    if (!Array.isArray(list) || list.length > MAX_CONFIGURATION_SERVERS) return `${name} must be a list of at most ${MAX_CONFIGURATION_SERVERS} server ids`;
+    const own = new Set<number>();
+    for (const id of list as unknown[]) {
+      if (!(typeof id === 'number' && Number.isSafeInteger(id) && id >= 1)) return `${name} holds ${String(id)}, not a server id`;
+      if (own.has(id)) return `${name} lists S${id} twice`;
+      own.add(id);
+      if (name !== 'outgoing' && seen.has(id)) return `S${id} is both a voter and a learner`;
+      if (name !== 'outgoing') seen.add(id);
+    }
+  }
+  return null;
 }

@@ -83,4 +83,28 @@ export const PLANTED_BUGS: Readonly<Record<BugName, PlantedBug>> = {
       'Two vote-granted events from the same server in the same term for different candidates, then two ' +
       'became-leader events in one term.',
   },
+  'config-change-before-own-term-commit': {
+    title: 'A new leader changes the configuration before an entry of its term commits (the 2015 bug)',
+    breaks: 'Leader Completeness: a leader of an old configuration and one of a newer configuration are elected by disjoint majorities, and a committed configuration entry is lost.',
+    paperRule: 'Raft dissertation §4.1 and its 2015 erratum (raft-dev, "bug in single-server membership changes"): a leader may not append a new configuration entry until an entry of its current term has committed',
+    howToSpot:
+      'A proposal-accepted event for a configuration entry before any commit-advanced event of the leader\'s term; ' +
+      'later a leader elected under the older configuration overwrites the committed configuration entry.',
+  },
+  'two-pending-config-changes': {
+    title: 'A leader accepts a second configuration change while the first is uncommitted',
+    breaks: 'Election Safety / Leader Completeness: two single-server changes in flight add up to a change of two servers, whose old and new majorities need not overlap.',
+    paperRule: 'Raft dissertation §4.1 ("the leader will not begin another configuration change until the previous one has committed")',
+    howToSpot:
+      'Two configuration entries in a leader\'s log above its commitIndex; then servers using the old configuration ' +
+      'and servers using the newest one each form a majority, and a leader misses entries committed by the other side.',
+  },
+  'config-applied-on-commit': {
+    title: 'Servers switch to a configuration only once its entry commits',
+    breaks: 'Leader Completeness: servers that hold the same entries use different configurations (followers learn commits late), so majorities need not overlap.',
+    paperRule: 'Raft dissertation §4.1 ("a server always uses the latest configuration in its log, regardless of whether the entry is committed")',
+    howToSpot:
+      'configuration-changed events that follow commit-advanced instead of the append; a leader elected by servers ' +
+      'still using the older configuration lacks entries the other side committed.',
+  },
 };

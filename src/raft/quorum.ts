@@ -1,6 +1,7 @@
 // Majority arithmetic (§5.2, §5.3): everything that "a majority of servers" decides goes through here.
 
 import { fail } from './assert';
+import type { Configuration, NodeId } from './types';
 
 /** Smallest number of servers that forms a majority of `clusterSize`. */
 export function quorumSize(clusterSize: number): number {
@@ -31,4 +32,45 @@ export function majorityValue(values: readonly number[]): number {
 
 export function isMajority(count: number, clusterSize: number): boolean {
   return count >= quorumSize(clusterSize);
+}
+
+/**
+ * True when the servers `isIn` accepts form a majority of the configuration's voters, and in a joint configuration
+ * (paper §6) also a majority of the old voters. A configuration without voters has no majority.
+ */
+export function hasQuorum(config: Configuration, isIn: (id: NodeId) => boolean): boolean {
+  return halfHasQuorum(config.voters, isIn) && (config.outgoing.length === 0 || halfHasQuorum(config.outgoing, isIn));
+}
+
+function halfHasQuorum(voters: readonly NodeId[], isIn: (id: NodeId) => boolean): boolean {
+  if (voters.length === 0) return false;
+  let count = 0;
+  for (const id of voters) if (isIn(id)) count++;
+  return count >= quorumSize(voters.length);
+}
+
+/** The largest value a majority of the voters (of both halves when joint) reach; 0 without voters. */
+export function quorumValue(config: Configuration, valueOf: (id: NodeId) => number): number {
+  const value = halfValue(config.voters, valueOf);
+  return config.outgoing.length === 0 ? value : Math.min(value, halfValue(config.outgoing, valueOf));
+}
+
+function halfValue(voters: readonly NodeId[], valueOf: (id: NodeId) => number): number {
+  if (voters.length === 0) return 0;
+  return majorityValue(voters.map(valueOf));
+}
+
+/** An election's outcome under `config`: won when the granted votes form a quorum, lost when a quorum denied. */
+export function voteOutcome(config: Configuration, votes: ReadonlyMap<NodeId, boolean>): 'won' | 'lost' | 'pending' {
+  if (hasQuorum(config, (id) => votes.get(id) === true)) return 'won';
+  const deniedBy = (voters: readonly NodeId[]): boolean => halfHasQuorum(voters, (id) => votes.get(id) === false);
+  return deniedBy(config.voters) || deniedBy(config.outgoing) ? 'lost' : 'pending';
+}
+
+/** "majority 2 of 3", or for a joint configuration "majorities 2 of 3 (new) and 3 of 4 (old)". */
+export function quorumText(config: Configuration): string {
+  const n = config.voters.length;
+  if (config.outgoing.length === 0) return `majority ${quorumSize(Math.max(1, n))} of ${n}`;
+  const o = config.outgoing.length;
+  return `majorities ${quorumSize(Math.max(1, n))} of ${n} (new) and ${quorumSize(o)} of ${o} (old)`;
 }

@@ -2,10 +2,12 @@
 // snapshotIndex+1..lastIndex, with the Log Matching invariants asserted on every write. The compacted prefix is
 // represented only by its last index and term (Figure 12), which is all AppendEntries' consistency check needs.
 // It also remembers the lowest index written since the last Ready, so the runtime can persist exactly the suffix
-// that changed (Persist.entries replaces everything from its first index on).
+// that changed (Persist.entries replaces everything from its first index on). It also keeps the configuration entries
+// it holds (dissertation ch. 4): a server uses the latest one in its log, so a truncation that removes one reverts to
+// the one before, and a snapshot keeps the configuration as of its last index (§7, Figure 12).
 
 import { assert, fail } from './assert';
-import type { Entry } from './types';
+import type { Configuration, Entry } from './types';
 
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
@@ -18,9 +20,14 @@ export class RaftLog {
   private unstableFromIndex: number | null = null;
   /** Copy handed out by view(); dropped on every write so callers never see a later mutation. */
   private cachedView: readonly Entry[] | null = null;
+  /** The configuration entries after the snapshot, in index order. */
+  private configEntries: Entry[] = [];
+  /** The configuration as of the snapshot's last index (null: none was ever in the log, the bootstrap one holds). */
+  private snapConfig: Configuration | null = null;
 
   /** Loads what was recovered from disk (a snapshot's last index and term, then the entries after it): stable. */
-  constructor(recovered: readonly Entry[], snapshotIndex = 0, snapshotTerm = 0) {
+  constructor(recovered: readonly Entry[], snapshotIndex = 0, snapshotTerm = 0, snapshotConfig: Configuration | null = null) {
+    this.snapConfig = snapshotConfig;
     if (!(Number.isSafeInteger(snapshotIndex) && snapshotIndex >= 0)) fail(`snapshot index ${snapshotIndex} must be >= 0`);
     assert(snapshotIndex === 0 ? snapshotTerm === 0 : Number.isSafeInteger(snapshotTerm) && snapshotTerm >= 1,
       `snapshot at index ${snapshotIndex} has invalid term ${snapshotTerm}`);
@@ -83,6 +90,7 @@ export class RaftLog {
     if (!(Number.isSafeInteger(entry.term) && entry.term >= 1)) fail(`entry ${entry.index} has invalid term ${entry.term}`);
     if (!(entry.term >= this.lastTerm())) fail(`entry ${entry.index} term ${entry.term} < previous term ${this.lastTerm()}`);
     this.entries.push(entry);
+    if (entry.config !== undefined) this.configEntries.push(entry);
     this.markWritten(entry.index);
   }
 
@@ -90,14 +98,53 @@ export class RaftLog {
   truncateFrom(fromIndex: number): Entry[] {
     if (!(fromIndex > this.snapIndex && fromIndex <= this.lastIndex())) fail(`truncate from ${fromIndex} outside ${this.snapIndex + 1}..${this.lastIndex()}`);
     const removed = this.entries.splice(fromIndex - this.snapIndex - 1);
+    while (this.configEntries.length > 0 && (this.configEntries[this.configEntries.length - 1] as Entry).index >= fromIndex) this.configEntries.pop();
     this.markWritten(fromIndex);
     return removed;
+  }
+
+  /** The latest configuration in the log (committed or not), or the snapshot's; null when there never was one. */
+  latestConfig(): Configuration | null {
+    const last = this.configEntries[this.configEntries.length - 1];
+    return last === undefined ? this.snapConfig : (last.config as Configuration);
+  }
+
+  /** Index of the entry holding latestConfig() (the snapshot's index for the snapshot's; 0 when none). */
+  latestConfigIndex(): number {
+    const last = this.configEntries[this.configEntries.length - 1];
+    if (last !== undefined) return last.index;
+    return this.snapConfig === null ? 0 : this.snapIndex;
+  }
+
+  /** The latest configuration at or below `index` (>= snapshotIndex), or null when there is none. */
+  configAt(index: number): Configuration | null {
+    for (let i = this.configEntries.length - 1; i >= 0; i--) {
+      const entry = this.configEntries[i] as Entry;
+      if (entry.index <= index) return entry.config as Configuration;
+    }
+    return this.snapConfig;
+  }
+
+  /** Index of the entry holding configAt(index) (as latestConfigIndex). */
+  configIndexAt(index: number): number {
+    for (let i = this.configEntries.length - 1; i >= 0; i--) {
+      const entry = this.configEntries[i] as Entry;
+      if (entry.index <= index) return entry.index;
+    }
+    return this.snapConfig === null ? 0 : this.snapIndex;
+  }
+
+  /** The configuration as of the snapshot's last index (null: the bootstrap configuration). */
+  snapshotConfig(): Configuration | null {
+    return this.snapConfig;
   }
 
   /** §7: the snapshot replaces entries 1..index, which must be in the log; the entries after it stay. */
   compact(index: number): void {
     if (!(index > this.snapIndex && index <= this.lastIndex())) fail(`compact(${index}) outside ${this.snapIndex + 1}..${this.lastIndex()}`);
     const term = this.termAt(index);
+    this.snapConfig = this.configAt(index);
+    this.configEntries = this.configEntries.filter((entry) => entry.index > index);
     this.entries = this.entries.slice(index - this.snapIndex);
     this.snapIndex = index;
     this.snapTerm = term;
@@ -113,10 +160,12 @@ export class RaftLog {
    * entries following it are retained (and rewritten after the snapshot, see Persist.snapshot); otherwise the whole
    * log is discarded. Returns whether the suffix was retained.
    */
-  installSnapshot(index: number, term: number): boolean {
+  installSnapshot(index: number, term: number, config: Configuration | null = null): boolean {
     if (!(index > this.snapIndex)) fail(`installing snapshot ${index} at or below the current one (${this.snapIndex})`);
     const retain = index <= this.lastIndex() && this.termAt(index) === term;
     this.entries = retain ? this.entries.slice(index - this.snapIndex) : [];
+    this.configEntries = retain ? this.configEntries.filter((entry) => entry.index > index) : [];
+    this.snapConfig = config;
     this.snapIndex = index;
     this.snapTerm = term;
     this.cachedView = null;

@@ -12,6 +12,8 @@ import { RaftLog } from './raft-log';
 import { createReadRequests, requestRead } from './read-only';
 import { RULE, aRole, ms, nodeList, redirectHint } from './reasons';
 import { broadcastAppend, handleAppendEntriesReply, handleInstallSnapshotReply } from './replication';
+import { advanceLearners, membershipOf, proposeMembership } from './membership';
+import { hasQuorum, quorumSize, quorumText } from './quorum';
 import { handleInstallSnapshot } from './snapshot-receiver';
 import { becomeFollower } from './roles';
 import { checkInvariants } from './invariants';
@@ -20,7 +22,8 @@ import { contradictionWith, messageProblem, termJumpProblem } from './message-ch
 import { emit, hasBug, resetElectionTimer, type NodeState } from './state';
 import { reconcileTerm } from './terms';
 import type {
-  HardState, Message, NodeId, PeerProgress, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, Ready, Entry, Snapshot,
+  Configuration, HardState, MembershipChange, Message, NodeId, PeerProgress, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus,
+  Ready, Entry, Snapshot,
 } from './types';
 
 /** Handed out for every empty list of a Ready. */
@@ -46,21 +49,24 @@ class Node implements RaftNode {
     const resolved = resolveConfig(config);
     const hardState = persisted?.hardState ?? { term: 0, votedFor: null };
     const snapshot = persisted?.snapshot ?? null;
-    validateRecovered(hardState, snapshot, persisted?.entries ?? [], resolved.members);
+    validateRecovered(hardState, snapshot, persisted?.entries ?? []);
     // The snapshot holds applied state (§7): it is committed, and the state machine restarts from it.
     const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
     this.id = resolved.id;
     this.s = {
       config: resolved, random: createRandom(resolved.randomSeed, resolved.id),
-      log: new RaftLog(persisted?.entries ?? [], snapshotIndex, snapshot?.lastIncludedTerm ?? 0),
+      log: new RaftLog(persisted?.entries ?? [], snapshotIndex, snapshot?.lastIncludedTerm ?? 0, snapshot?.config ?? null),
       out: { messages: [], events: [], readStates: [], readFailures: [], droppedMessages: 0 },
       term: hardState.term, votedFor: hardState.votedFor, role: 'follower', leaderId: null,
       commitIndex: snapshotIndex, lastApplied: snapshotIndex, nowMs,
       electionDeadlineMs: nowMs, electionTimerStartMs: nowMs, electionTimeoutMs: 0, heartbeatDeadlineMs: nowMs,
-      lastLeaderContactMs: null, votes: new Map(), progress: new Map(), reads: createReadRequests(),
+      lastLeaderContactMs: null, votes: new Map(), progress: new Map(), learnerRounds: new Map(), reads: createReadRequests(),
+      membership: membershipOf(resolved.bootstrap, 0, resolved.id),
       broadcastPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
       snapshot, snapshotToPersist: null, snapshotToApply: null, incomingSnapshot: null,
     };
+    // A recovered log or snapshot holds the configuration in effect (dissertation §4.1: it survives restarts).
+    this.s.membership = membershipOf(this.s.log.latestConfig() ?? resolved.bootstrap, this.s.log.latestConfigIndex(), resolved.id);
     resetElectionTimer(this.s);
     checkInvariants(this.s);
   }
@@ -119,12 +125,18 @@ class Node implements RaftNode {
     const entry: Entry = { index: s.log.lastIndex() + 1, term: s.term, command };
     s.log.append(entry);
     emit(s, 'proposal-accepted', RULE.leaderAppend, `appended client command as entry ${entry.index} (term ${entry.term}); ` +
-      (s.config.peers.length === 0 ? 'single server: it commits at once' : `replicating it to ${nodeList(s.config.peers)}`),
+      (s.membership.peers.length === 0 ? 'single server: it commits at once' : `replicating it to ${nodeList(s.membership.peers)}`),
       { index: entry.index, command });
     maybeAdvanceLeaderCommit(s); // a single-server cluster commits at once
     s.broadcastPending = true;
     checkInvariants(s);
     return { ok: true, index: entry.index, term: entry.term };
+  }
+
+  proposeMembership(change: MembershipChange): ProposeResult {
+    const result = proposeMembership(this.s, change);
+    checkInvariants(this.s);
+    return result;
   }
 
   readIndex(requestId: string): void {
@@ -176,13 +188,15 @@ class Node implements RaftNode {
   status(): RaftStatus {
     const s = this.s;
     const electionDeadlineMs = s.role === 'leader' ? null : s.electionDeadlineMs;
-    const progress = s.role === 'leader' ? (this.lastProgress = progressSnapshot(s.progress, s.config.peers, this.lastProgress)) : null;
+    const progress = s.role === 'leader' ? (this.lastProgress = progressSnapshot(s.progress, s.membership.peers, this.lastProgress)) : null;
+    const config = s.membership.config;
+    const committedConfig = this.committedConfig();
     const last = this.lastStatus;
     if (last !== null && last.role === s.role && last.term === s.term && last.votedFor === s.votedFor && last.leaderId === s.leaderId &&
         last.commitIndex === s.commitIndex && last.lastApplied === s.lastApplied && last.lastLogIndex === s.log.lastIndex() &&
         last.lastLogTerm === s.log.lastTerm() && last.snapshotIndex === s.log.snapshotIndex() && last.snapshotTerm === s.log.snapshotTerm() &&
         last.electionDeadlineMs === electionDeadlineMs &&
-        last.progress === progress) {
+        last.progress === progress && last.config === config && last.committedConfig === committedConfig) {
       return last;
     }
     this.lastStatus = {
@@ -190,7 +204,7 @@ class Node implements RaftNode {
       commitIndex: s.commitIndex, lastApplied: s.lastApplied,
       lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(),
       snapshotIndex: s.log.snapshotIndex(), snapshotTerm: s.log.snapshotTerm(),
-      electionDeadlineMs, progress,
+      electionDeadlineMs, progress, config, committedConfig,
     };
     return this.lastStatus;
   }
@@ -208,12 +222,20 @@ class Node implements RaftNode {
     checkInvariants(this.s);
   }
 
+  /** The latest configuration at or below commitIndex (the bootstrap one when the log holds none there). */
+  private committedConfig(): Configuration {
+    const s = this.s;
+    const at = Math.max(s.log.snapshotIndex(), Math.min(s.commitIndex, s.log.lastIndex()));
+    return s.log.configAt(at) ?? s.config.bootstrap;
+  }
+
   /** Why no correct peer could have sent `message` to us (see message-checks.ts), or null. */
   private invalidity(message: Message): string | null {
     const s = this.s;
     if (typeof message !== 'object' || message === null) return 'not a message';
     if (message.to !== s.config.id) return `it is addressed to S${String(message.to)}, not to S${s.config.id}`;
-    if (!(message.from !== s.config.id && s.config.members.includes(message.from))) return `S${String(message.from)} is not a peer of S${s.config.id}`;
+    // Any server may be a peer: configurations change (a server hears from a leader before it knows the configuration).
+    if (!(message.from !== s.config.id && Number.isSafeInteger(message.from) && message.from >= 1)) return `S${String(message.from)} is not a peer of S${s.config.id}`;
     return messageProblem(message) ?? termJumpProblem(message.term, s.term) ?? contradictionWith(s, message);
   }
 
@@ -234,11 +256,13 @@ class Node implements RaftNode {
     if (s.config.checkQuorum) {
       const silentFor = s.config.electionTimeoutMinMs;
       const active = [s.config.id, ...[...s.progress].filter(([, pr]) => s.nowMs - pr.lastHeardMs < silentFor).map(([peer]) => peer)];
-      if (active.length < s.config.quorum) {
+      if (!hasQuorum(s.membership.config, (id) => active.includes(id))) {
         becomeFollower(s, s.term, null, RULE.checkQuorum, quorumLost(s, active.slice(1), silentFor));
         return;
       }
     }
+    advanceLearners(s);
+    if (s.role !== 'leader') return;
     if (s.nowMs < s.heartbeatDeadlineMs) return;
     s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
     broadcastAppend(s, true);
@@ -275,7 +299,10 @@ function describeType(message: Message): string {
 /** Check-quorum's reason: the leader counts itself, so say how many followers answered and what that adds up to. */
 function quorumLost(s: NodeState, answered: readonly NodeId[], silentForMs: number): string {
   const self = `S${s.config.id}`;
-  const of = `of ${s.config.members.length}, a majority is ${s.config.quorum}`;
+  const config = s.membership.config;
+  const of = config.outgoing.length === 0
+    ? `of ${config.voters.length}, a majority is ${quorumSize(Math.max(1, config.voters.length))}`
+    : `(${quorumText(config)})`;
   return answered.length === 0
     ? `no follower answered in the last ${ms(silentForMs)}: ${self} alone is 1 ${of}`
     : `only ${nodeList(answered)} answered in the last ${ms(silentForMs)}: with ${self} itself that is ${answered.length + 1} ${of}`;
@@ -286,9 +313,9 @@ function maskHardState(voteNotPersisted: boolean, hardState: HardState): HardSta
   return voteNotPersisted ? { term: hardState.term, votedFor: null } : { term: hardState.term, votedFor: hardState.votedFor };
 }
 
-function validateRecovered(hardState: HardState, snapshot: Snapshot | null, entries: readonly Entry[], members: readonly number[]): void {
+function validateRecovered(hardState: HardState, snapshot: Snapshot | null, entries: readonly Entry[]): void {
   assertIndex(hardState.term, 'persisted term');
-  if (!(hardState.votedFor === null || members.includes(hardState.votedFor))) fail(`persisted votedFor S${hardState.votedFor ?? 0} is not a member`);
+  if (!(hardState.votedFor === null || (Number.isSafeInteger(hardState.votedFor) && hardState.votedFor >= 1))) fail(`persisted votedFor S${hardState.votedFor ?? 0} is not a server id`);
   if (snapshot !== null) {
     if (!(Number.isSafeInteger(snapshot.lastIncludedIndex) && snapshot.lastIncludedIndex >= 1)) fail(`persisted snapshot index ${snapshot.lastIncludedIndex} must be >= 1`);
     assert(Number.isSafeInteger(snapshot.lastIncludedTerm) && snapshot.lastIncludedTerm >= 1 && snapshot.lastIncludedTerm <= hardState.term,

@@ -6,7 +6,7 @@
 //   4. The read is served once the state machine has applied the read index (the runtime's job: ReadState).
 
 import { fail } from './assert';
-import { majorityValue } from './quorum';
+import { hasQuorum, quorumValue } from './quorum';
 import { RULE, aRole, redirectHint } from './reasons';
 import type { Progress } from './progress';
 import { MAX_PENDING_READ_RESULTS, emit, hasBug, isCorrectRaft, type NodeState } from './state';
@@ -72,8 +72,8 @@ export function acknowledgeReadRound(s: NodeState, progress: Progress, round: nu
 /** Confirms every pending read whose round a majority (the leader included) has acknowledged. */
 export function confirmReads(s: NodeState): void {
   if (s.reads.pending.length === 0) return;
-  const acked = [s.reads.round, ...[...s.progress.values()].map((pr) => pr.ackedReadRound)];
-  const confirmedRound = majorityValue(acked);
+  const self = s.config.id;
+  const confirmedRound = quorumValue(s.membership.config, (id) => (id === self ? s.reads.round : s.progress.get(id)?.ackedReadRound ?? 0));
   while (true) {
     const read = s.reads.pending[0];
     if (read === undefined || read.round > confirmedRound) return;
@@ -94,9 +94,10 @@ export function failAllReads(s: NodeState, why: string): void {
 function startRound(s: NodeState, requestIds: readonly string[], waitedForCommit: boolean): void {
   const index = s.commitIndex;
   // Planted bug: stale-leader-reads — skips step 3: no heartbeat round confirms the leader is still the leader.
-  if (s.config.peers.length === 0 || hasBug(s, 'stale-leader-reads')) {
+  const alone = hasQuorum(s.membership.config, (id) => id === s.config.id);
+  if (alone || hasBug(s, 'stale-leader-reads')) {
     for (const requestId of requestIds) {
-      confirmRead(s, { requestId, index, round: s.reads.round, waitedForCommit }, s.config.peers.length === 0
+      confirmRead(s, { requestId, index, round: s.reads.round, waitedForCommit }, alone
         ? 'a single-server cluster is its own majority (step 3)'
         : 'the leader answered at once, without a heartbeat round');
     }

@@ -1,7 +1,7 @@
 // The rules of the paper that events cite, and small formatters, so every reason reads the same way.
 // Figure 2 is quoted by section and item; the dissertation is Ongaro's PhD thesis (2014).
 
-import type { Entry, NodeId, Role } from './types';
+import type { Configuration, Entry, NodeId, Role } from './types';
 
 export const RULE = {
   allServersHigherTerm: 'Figure 2 · Rules for Servers · All Servers 2',
@@ -51,6 +51,16 @@ export const RULE = {
   snapshotReceiver6: 'Figure 13 · InstallSnapshot RPC · receiver 6 (the lab also loads the snapshot into the state machine)',
   snapshotReceiver7: 'Figure 13 · InstallSnapshot RPC · receiver 7-8 (discard the log, reset the state machine)',
   snapshotCovered: '§7 · an AppendEntries entry inside the snapshot is already committed here',
+  configTakesEffect: 'Dissertation §4.1 · a server uses the latest configuration in its log, committed or not',
+  configReverted: 'Dissertation §4.1 · a truncated configuration entry: the previous configuration is back in effect',
+  configFromSnapshot: '§7, dissertation §5.1 · a snapshot keeps the latest configuration as of its last index',
+  configOneAtATime: 'Dissertation §4.1 · one configuration change at a time (the last one must commit first)',
+  configOwnTermFirst: 'Dissertation §4.1 (the 2015 fix) · a leader changes the configuration only after an entry of its term commits',
+  configInvalid: 'Dissertation §4.1 · a change must make sense in the current configuration',
+  leaderRemoved: 'Dissertation §4.2.2 · a leader removed from the configuration steps down once the change commits',
+  learnerCatchUp: 'Dissertation §4.2.1 · a new server catches up as a non-voting learner, in rounds',
+  notAVoter: 'Dissertation §4.2.1 · only voters of a server\'s configuration campaign',
+  jointConsensus: 'Paper §6, Figure 11 · joint consensus: C_old,new needs both majorities, then C_new',
 } as const;
 
 export function nodeName(id: NodeId | null): string {
@@ -121,4 +131,11 @@ export function ms(durationMs: number): string {
 /** Where a client should go: the leader we know of, or anyone else while no leader is known. */
 export function redirectHint(leaderId: NodeId | null): string {
   return leaderId === null ? 'no leader known yet: try another server' : `try S${leaderId} (the leader)`;
+}
+
+/** "voters S1, S2, S3; learner S4", or for a joint configuration "joint: old voters S1, S2, S3 and new voters ...". */
+export function describeConfig(config: Configuration): string {
+  const learners = config.learners.length === 0 ? '' : `; ${config.learners.length === 1 ? 'learner' : 'learners'} ${nodeList(config.learners)}`;
+  if (config.outgoing.length > 0) return `joint C_old,new: old voters ${nodeList(config.outgoing)} and new voters ${nodeList(config.voters)}${learners}`;
+  return `voters ${nodeList(config.voters)}${learners}`;
 }

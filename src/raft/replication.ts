@@ -3,6 +3,7 @@
 
 import { fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
+import { advanceLearners } from './membership';
 import { acknowledgeReadRound, confirmReads } from './read-only';
 import { RULE, aRole } from './reasons';
 import { needsSnapshot, onInstallSnapshotReply, sendSnapshotChunk } from './snapshot-sender';
@@ -34,12 +35,13 @@ export function sendAppend(s: NodeState, peer: NodeId, heartbeat = false): void 
 
 export function broadcastAppend(s: NodeState, heartbeat = false): void {
   s.broadcastPending = false;
-  for (const peer of s.config.peers) sendAppend(s, peer, heartbeat);
+  for (const peer of s.membership.peers) sendAppend(s, peer, heartbeat);
 }
 
 /** Figure 13 reply: on success the follower stores our log through the snapshot; AppendEntries take over. */
 export function handleInstallSnapshotReply(s: NodeState, reply: InstallSnapshotReply): void {
-  if (onInstallSnapshotReply(s, reply)) sendAppend(s, reply.from);
+  if (onInstallSnapshotReply(s, reply) && s.role === 'leader') sendAppend(s, reply.from);
+  advanceLearners(s);
 }
 
 /** A reply of the current term reached the leader (higher and lower terms were handled by the caller). */
@@ -48,6 +50,10 @@ export function handleAppendEntriesReply(s: NodeState, reply: AppendEntriesReply
   if (s.role !== 'leader') {
     emit(s, 'message-ignored', RULE.onlyLeaderTracksFollowers,
       `AppendEntries reply from S${reply.from} ignored: S${s.config.id} is ${aRole(s.role)} in term ${s.term}, no longer the leader`, { from: reply.from });
+    return;
+  }
+  if (!s.progress.has(reply.from)) {
+    ignoreNonMember(s, reply.from, reply.type);
     return;
   }
   const progress = peerProgress(s, reply.from);
@@ -76,9 +82,10 @@ function onAppendSucceeded(s: NodeState, reply: AppendEntriesReply): void {
   emit(s, 'append-accepted', RULE.leaderReplicate,
     `S${reply.from} stores our log up to index ${progress.matchIndex}: matchIndex = ${progress.matchIndex}, nextIndex = ${progress.nextIndex}`,
     { from: reply.from, matchIndex: progress.matchIndex, nextIndex: progress.nextIndex });
-  maybeAdvanceLeaderCommit(s);
+  maybeAdvanceLeaderCommit(s); // may end our leadership: a leader removed from the configuration steps down (§4.2.2)
+  advanceLearners(s);
   // Catching up a follower that is far behind: send the next batch now rather than at the next heartbeat.
-  if (progress.matchIndex < lastIndex) sendAppend(s, reply.from);
+  if (s.role === 'leader' && progress.matchIndex < s.log.lastIndex() && s.progress.has(reply.from)) sendAppend(s, reply.from);
 }
 
 function onAppendRejected(s: NodeState, reply: AppendEntriesReply): void {
@@ -128,4 +135,10 @@ function backOffTarget(s: NodeState, conflictTerm: number, conflictIndex: number
 function clampNote(nextIndex: number, target: number, matchIndex: number): string {
   if (nextIndex === target) return '';
   return nextIndex === matchIndex + 1 ? ` (not below matchIndex + 1 = ${nextIndex})` : ` (not past our last index + 1 = ${nextIndex})`;
+}
+
+/** A reply from a server the configuration no longer holds (it was removed while the request was in flight). */
+export function ignoreNonMember(s: NodeState, from: NodeId, type: string): void {
+  emit(s, 'message-ignored', RULE.configTakesEffect,
+    `${type} from S${from} ignored: S${from} is not in the configuration in effect, so the leader no longer tracks it`, { from });
 }

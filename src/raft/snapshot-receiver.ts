@@ -4,6 +4,7 @@
 
 import { fail } from './assert';
 import { acceptLeader } from './append-receiver';
+import { afterCommit, refreshMembership } from './membership';
 import { RULE, characterRange, characters, entryRange } from './reasons';
 import { emit, send, type IncomingSnapshot, type NodeState } from './state';
 import type { InstallSnapshot, Snapshot } from './types';
@@ -27,7 +28,10 @@ export function handleInstallSnapshot(s: NodeState, message: InstallSnapshot): v
     return;
   }
   s.incomingSnapshot = null;
-  const snapshot: Snapshot = { lastIncludedIndex: message.lastIncludedIndex, lastIncludedTerm: message.lastIncludedTerm, data: buffer.chunks.join('') };
+  const snapshot: Snapshot = {
+    lastIncludedIndex: message.lastIncludedIndex, lastIncludedTerm: message.lastIncludedTerm, data: buffer.chunks.join(''),
+    ...(message.config === undefined ? {} : { config: message.config }),
+  };
   const problem = s.config.snapshotProblem(snapshot);
   if (problem !== null) {
     emit(s, 'snapshot-rejected', RULE.snapshotUnusable,
@@ -105,7 +109,7 @@ function droppedPartial(partial: { readonly lastIncludedIndex: number; readonly 
 function install(s: NodeState, leader: number, snapshot: Snapshot): void {
   const { lastIncludedIndex: index, lastIncludedTerm: term } = snapshot;
   const previousLast = s.log.lastIndex();
-  const retained = s.log.installSnapshot(index, term);
+  const retained = s.log.installSnapshot(index, term, snapshot.config ?? null);
   const previousCommit = s.commitIndex;
   const previousApplied = s.lastApplied;
   s.commitIndex = index;
@@ -125,6 +129,8 @@ function install(s: NodeState, leader: number, snapshot: Snapshot): void {
       ? `the state machine, which had applied up to ${previousApplied}, loads the snapshot`
       : 'the state machine is reset to the snapshot'),
     { from: leader, lastIncludedIndex: index, lastIncludedTerm: term, retained, previousLastIndex: previousLast, length: snapshot.data.length });
+  refreshMembership(s, RULE.configFromSnapshot, `installed the snapshot through index ${index} from S${leader}`);
+  afterCommit(s);
 }
 
 function reply(s: NodeState, message: InstallSnapshot, bytesStored: number, done: boolean): void {

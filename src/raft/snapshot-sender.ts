@@ -50,6 +50,7 @@ function sendChunk(s: NodeState, peer: NodeId, snapshot: Snapshot, transfer: Sna
     type: 'InstallSnapshot', from: s.config.id, to: peer, term: s.term,
     lastIncludedIndex: snapshot.lastIncludedIndex, lastIncludedTerm: snapshot.lastIncludedTerm,
     offset, data: snapshot.data.slice(offset, end), done,
+    ...(snapshot.config === undefined ? {} : { config: snapshot.config }),
   });
   const progress = peerProgress(s, peer);
   const pinned = s.snapshot !== null && s.snapshot.lastIncludedIndex > snapshot.lastIncludedIndex
@@ -72,6 +73,11 @@ export function onInstallSnapshotReply(s: NodeState, reply: InstallSnapshotReply
   if (s.role !== 'leader') {
     emit(s, 'message-ignored', RULE.onlyLeaderTracksFollowers,
       `InstallSnapshot reply from S${reply.from} ignored: S${s.config.id} is ${aRole(s.role)} in term ${s.term}, no longer the leader`, { from: reply.from });
+    return false;
+  }
+  if (!s.progress.has(reply.from)) {
+    emit(s, 'message-ignored', RULE.configTakesEffect,
+      `InstallSnapshot reply from S${reply.from} ignored: S${reply.from} is not in the configuration in effect, so the leader no longer tracks it`, { from: reply.from });
     return false;
   }
   const progress = peerProgress(s, reply.from);

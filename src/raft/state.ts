@@ -3,6 +3,7 @@
 
 import { fail } from './assert';
 import type { ResolvedConfig } from './config';
+import type { LearnerRound, Membership } from './membership';
 import type { Progress } from './progress';
 import type { Random } from './random';
 import type { RaftLog } from './raft-log';
@@ -50,8 +51,12 @@ export interface NodeState {
   lastLeaderContactMs: number | null;
   /** Votes (or pre-votes) received in the current election round: voter -> granted. */
   votes: Map<NodeId, boolean>;
+  /** The configuration in effect (the latest in the log, dissertation §4.1) and who it makes our peers. */
+  membership: Membership;
   // Volatile state on leaders.
   progress: Map<NodeId, Progress>;
+  /** Learners catching up before their promotion (dissertation §4.2.1). */
+  learnerRounds: Map<NodeId, LearnerRound>;
   reads: ReadRequests;
   /** A proposal or read arrived: send AppendEntries to every peer when the runtime next drains (coalesces). */
   broadcastPending: boolean;

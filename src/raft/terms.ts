@@ -2,6 +2,7 @@
 // two exceptions of the extensions: pre-vote messages never change anyone's term, and with check-quorum a server
 // that recently heard from its leader ignores vote requests (leader stickiness).
 
+import { isVoter } from './membership';
 import { RULE } from './reasons';
 import { becomeFollower } from './roles';
 import { emit, hasBug, heardFromLeaderRecently, leaderStillHeard, send, type NodeState } from './state';
@@ -23,9 +24,13 @@ export function reconcileTerm(s: NodeState, message: Message): Message | null {
 function onNewerTerm(s: NodeState, message: Message): Message | null {
   const isReply = message.type === 'RequestVoteReply' || message.type === 'AppendEntriesReply' || message.type === 'InstallSnapshotReply';
   if (message.type === 'RequestVote') {
-    if (s.config.checkQuorum && heardFromLeaderRecently(s)) {
+    // §4.2.3 always protects a current leader from a server outside our configuration (a removed server that never
+    // learned it was removed would otherwise depose it again and again); with check-quorum, from every server.
+    const outsider = !isVoter(s.membership.config, message.from);
+    if ((s.config.checkQuorum || outsider) && heardFromLeaderRecently(s)) {
       emit(s, 'message-ignored', RULE.leaderStickiness,
-        `${message.preVote ? 'pre-vote' : 'vote'} request from S${message.from} for term ${message.term} ignored: ` +
+        `${message.preVote ? 'pre-vote' : 'vote'} request from S${message.from} for term ${message.term} ignored` +
+        `${outsider ? ` (S${message.from} is not a voter in our configuration)` : ''}: ` +
         leaderStillHeard(s),
         { from: message.from, requestTerm: message.term, leaderId: s.leaderId });
       return null;

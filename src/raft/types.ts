@@ -13,12 +13,40 @@ export type NodeId = number;
 /** `precandidate` exists only with the pre-vote extension (§9.6 of the Raft dissertation). */
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
 
-/** A log entry. `command` is null for a leader's no-op entry (§8); otherwise opaque text (the KV layer encodes JSON). */
+/**
+ * A log entry. `command` is null for a leader's no-op entry (§8) and for a configuration entry; otherwise opaque text
+ * (the KV layer encodes JSON). State machines skip entries whose command is null.
+ */
 export interface Entry {
   readonly index: number; // 1-based
   readonly term: number;
   readonly command: string | null;
+  /** A configuration entry (dissertation ch. 4): the cluster's configuration from this entry on (command is null). */
+  readonly config?: Configuration;
 }
+
+/**
+ * A cluster configuration (dissertation ch. 4). Voters elect and form majorities; learners only receive the log
+ * (§4.2.1: a new server catches up before it counts). `outgoing` is the old configuration's voters while the cluster
+ * is in the joint configuration C_old,new of the paper's §6 (then decisions need a majority of both); empty otherwise.
+ */
+export interface Configuration {
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+  readonly outgoing: readonly NodeId[];
+}
+
+/**
+ * A membership change a client asks the leader for. `add`: the server joins as a learner and the leader promotes it
+ * to voter once it has caught up (§4.2.1); `promote`: a learner becomes a voter now; `remove`: the server leaves.
+ */
+export interface MembershipChange {
+  readonly type: 'add' | 'promote' | 'remove';
+  readonly node: NodeId;
+}
+
+/** How configurations change: one server at a time (dissertation ch. 4, the default) or joint consensus (paper §6). */
+export type MembershipMode = 'single-server' | 'joint';
 
 /** What Figure 2 calls "persistent state on all servers", besides the log. */
 export interface HardState {
@@ -82,6 +110,8 @@ export interface Snapshot {
   readonly lastIncludedIndex: number;
   readonly lastIncludedTerm: number;
   readonly data: string;
+  /** The latest configuration as of lastIncludedIndex (Figure 12, §7); absent: the bootstrap configuration. */
+  readonly config?: Configuration;
 }
 
 /**
@@ -98,6 +128,8 @@ export interface InstallSnapshot {
   readonly offset: number;
   readonly data: string;
   readonly done: boolean;
+  /** The snapshot's configuration (Figure 12's "last config"); absent: the bootstrap configuration. */
+  readonly config?: Configuration;
 }
 
 export interface InstallSnapshotReply {
@@ -120,8 +152,13 @@ export type { BugName } from './bug-names';
 
 export interface RaftConfig {
   readonly id: NodeId;
-  /** Every member of the cluster, including `id`. */
+  /**
+   * The bootstrap configuration's voters, used until the log (or a snapshot) holds a configuration entry. Empty for a
+   * server that joins a running cluster: it waits for a leader to send it the log (and never campaigns meanwhile).
+   */
   readonly members: readonly NodeId[];
+  /** How configurations change (default 'single-server', dissertation ch. 4). */
+  readonly membershipMode?: MembershipMode;
   /** Election timeout is drawn uniformly from [min, max) ms at each reset (§5.2). */
   readonly electionTimeoutMs: readonly [number, number];
   readonly heartbeatMs: number;
@@ -212,7 +249,9 @@ export type EventKind =
   | 'snapshot-sent'
   | 'snapshot-installed'
   | 'snapshot-rejected'
-  | 'snapshot-chunk-stored';
+  | 'snapshot-chunk-stored'
+  | 'configuration-changed'
+  | 'learner-round';
 
 /**
  * A state change with the rule that caused it. `rule` names the paper's rule ("Figure 2, RequestVote RPC,
@@ -264,6 +303,10 @@ export interface RaftStatus {
   readonly electionDeadlineMs: number | null;
   /** Per peer, for a leader only. */
   readonly progress: Readonly<Record<NodeId, PeerProgress>> | null;
+  /** The configuration in effect here: the latest in the log, committed or not (dissertation §4.1). */
+  readonly config: Configuration;
+  /** The latest configuration at or below commitIndex. */
+  readonly committedConfig: Configuration;
 }
 
 export type ProposeResult =
@@ -285,6 +328,12 @@ export interface RaftNode {
   forceElectionTimeout(): void;
   /** Append a client command if this node is leader (§5.3); otherwise returns a leader hint (§8). */
   propose(command: string): ProposeResult;
+  /**
+   * Ask this server, if it leads, to change the configuration (dissertation ch. 4). Refused (ok: false, leaderHint
+   * this server) while another change is uncommitted or before an entry of the leader's own term has committed;
+   * a proposal-rejected event says why.
+   */
+  proposeMembership(change: MembershipChange): ProposeResult;
   /** Start a linearizable read (ReadIndex, dissertation §6.4); answered later in Ready.readStates/readFailures. */
   readIndex(requestId: string): void;
   /** True when there is something to drain. */

@@ -13,7 +13,9 @@ export type FaultKind =
   | 'bridge'
   | 'asymmetric'
   | 'heal'
-  | 'network-weather';
+  | 'network-weather'
+  | 'add-server'
+  | 'remove-server';
 
 export interface FaultProfile {
   /** A fault happens every uniform [min, max) ms. */
@@ -37,6 +39,23 @@ export interface FaultProfile {
     readonly isolateNewLeader?: IsolateNewLeader;
     /** Cut a leader off (as above) right after it advances its commitIndex. */
     readonly isolateCommittingLeader?: IsolateNewLeader;
+    /**
+     * A new leader is asked for a membership change right after it wins (before its no-op can commit): the moment
+     * the 2015 single-server bug needs. Needs `membership`.
+     */
+    readonly changeOnElection?: { readonly probability: number };
+  };
+  /**
+   * Membership churn (dissertation ch. 4): 'add-server' starts a new server (or brings back one outside the
+   * configuration) and asks the leader to add it; 'remove-server' asks the leader to remove a member, itself too.
+   */
+  readonly membership?: {
+    /** Most servers ever started (bootstrap ones included). */
+    readonly maxServers: number;
+    /** Fewest voters a removal may leave. */
+    readonly minVoters: number;
+    /** Chance that a removal picks the leader itself (it steps down once the change commits, §4.2.2). */
+    readonly removeLeaderChance: number;
   };
   /** Cluster settings this profile needs (they override the run's defaults). */
   readonly cluster?: {
@@ -75,8 +94,9 @@ export const FAULT_PROFILES = {
     intervalMs: [100, 1200],
     weights: {
       'crash': 2, 'restart': 3, 'crash-leader': 2, 'quick-reboot': 2, 'partition': 2, 'isolate-leader': 2,
-      'bridge': 1, 'asymmetric': 2, 'heal': 3, 'network-weather': 3,
+      'bridge': 1, 'asymmetric': 2, 'heal': 3, 'network-weather': 3, 'add-server': 1, 'remove-server': 1,
     },
+    membership: { maxServers: 8, minVoters: 3, removeLeaderChance: 0.25 },
     rebootDowntimeMs: [0, 300],
     weather: { maxLoss: 0.3, maxDuplicate: 0.2, maxReorderProbability: 0.4, maxReorderMs: 150, maxLatencyMs: 20, labrpcChance: 0.2 },
   },
@@ -125,6 +145,32 @@ export const FAULT_PROFILES = {
     reactions: { rebootVoter: { probability: 0.5, delayMs: [0, 3], downtimeMs: [0, 15] } },
     cluster: { electionTimeoutMs: [150, 165], deliverAcrossRestart: true },
     weather: { maxLoss: 0.05, maxDuplicate: 0.05, maxReorderProbability: 0.5, maxReorderMs: 40, maxLatencyMs: 10, labrpcChance: 0 },
+  },
+  /** Membership churn under crashes, partitions and an unreliable network (dissertation ch. 4). */
+  membership: {
+    intervalMs: [60, 600],
+    weights: {
+      'add-server': 4, 'remove-server': 4, 'crash': 1, 'restart': 2, 'crash-leader': 1, 'quick-reboot': 1,
+      'partition': 1, 'isolate-leader': 2, 'heal': 2, 'network-weather': 2,
+    },
+    membership: { maxServers: 12, minVoters: 2, removeLeaderChance: 0.3 },
+    rebootDowntimeMs: [0, 200],
+    weather: { maxLoss: 0.2, maxDuplicate: 0.1, maxReorderProbability: 0.3, maxReorderMs: 100, maxLatencyMs: 15, labrpcChance: 0.2 },
+  },
+  /**
+   * Membership changes at the worst moments: each new leader is asked for a change as it wins, and is often cut
+   * off with a minority at once, so configuration entries of several terms compete (the 2015 bug's story).
+   */
+  'membership-elections': {
+    intervalMs: [20, 300],
+    weights: { 'crash-leader': 2, 'restart': 3, 'isolate-leader': 3, 'heal': 2, 'quick-reboot': 1, 'add-server': 1, 'remove-server': 1 },
+    membership: { maxServers: 8, minVoters: 2, removeLeaderChance: 0.2 },
+    rebootDowntimeMs: [0, 100],
+    reactions: {
+      isolateNewLeader: { probability: 0.5, durationMs: [30, 400] },
+      changeOnElection: { probability: 0.9 },
+    },
+    weather: { maxLoss: 0, maxDuplicate: 0, maxReorderProbability: 0, maxReorderMs: 0, maxLatencyMs: 5, labrpcChance: 0 },
   },
   /** Heavy duplication and reordering on an otherwise stable cluster, one node often cut off. */
   reordering: {

@@ -18,6 +18,8 @@ export {
  */
 const MIN_MEMBERS: Readonly<Partial<Record<FaultKind, number>>> = {
   'partition': 2, 'isolate-leader': 2, 'asymmetric': 2, 'heal': 2, 'network-weather': 2, 'bridge': 3,
+  // Churn needs a cluster that can lose a voter and keep a majority.
+  'add-server': 3, 'remove-server': 3,
 };
 
 /** The kinds `profile` draws on a cluster of `members` servers: weighted, and meaningful at that size. */
@@ -58,6 +60,7 @@ export class FaultSchedule {
         if (record.kind !== 'raft-event' || this.stopped || this.simulation.nowMs >= this.untilMs) return;
         const event = record.event;
         if (event.kind === 'became-leader') {
+          if (reactions.changeOnElection !== undefined) this.changeOnElection(event.node, reactions.changeOnElection.probability);
           if (reactions.isolateNewLeader !== undefined) this.isolateNewLeader(event.node, reactions.isolateNewLeader);
         }
         if (event.kind === 'commit-advanced' && reactions.isolateCommittingLeader !== undefined &&
@@ -72,6 +75,17 @@ export class FaultSchedule {
   stop(): void {
     this.stopped = true;
     this.unsubscribe();
+  }
+
+  /** Asks a leader that just won for a membership change, in the same instant (after its no-op, before any ack). */
+  private changeOnElection(leader: NodeId, probability: number): void {
+    if (!this.random.chance(probability)) return;
+    const add = this.random.chance(0.5);
+    this.simulation.schedule(0, () => {
+      if (this.stopped || !this.simulation.isAlive(leader) || this.simulation.status(leader).role !== 'leader') return;
+      if (add) this.addServer([leader]);
+      else this.removeServer([leader]);
+    });
   }
 
   /** Partitions `leader` into a minority (alone, or with a few followers) for a while. */
@@ -200,7 +214,51 @@ export class FaultSchedule {
       case 'network-weather':
         this.changeWeather();
         break;
+      case 'add-server':
+        this.addServer(leaders);
+        break;
+      case 'remove-server':
+        this.removeServer(leaders);
+        break;
     }
+  }
+
+  /** The leader of the highest term among `leaders` (a stale one may still think it leads), or null. */
+  private newestLeader(leaders: readonly NodeId[]): NodeId | null {
+    let best: NodeId | null = null;
+    for (const id of leaders) if (best === null || this.simulation.status(id).term > this.simulation.status(best).term) best = id;
+    return best;
+  }
+
+  /** A new server (or one outside the leader's configuration) asked to join as a learner. */
+  private addServer(leaders: readonly NodeId[]): void {
+    const sim = this.simulation;
+    const churn = this.profile.membership;
+    const leader = this.newestLeader(leaders);
+    if (churn === undefined || leader === null) return;
+    const config = sim.status(leader).config;
+    const outside = sim.members.filter((id) => !config.voters.includes(id) && !config.learners.includes(id) && !config.outgoing.includes(id));
+    let node: NodeId;
+    if (outside.length > 0 && (sim.members.length >= churn.maxServers || this.random.chance(0.5))) node = this.random.pick(outside);
+    else if (sim.members.length < churn.maxServers) node = sim.addNode();
+    else return;
+    sim.noteFault(`ask S${leader} to add S${node}`);
+    sim.proposeMembership(leader, { type: 'add', node });
+  }
+
+  /** A member (sometimes the leader itself) asked to leave, keeping at least minVoters voters. */
+  private removeServer(leaders: readonly NodeId[]): void {
+    const sim = this.simulation;
+    const churn = this.profile.membership;
+    const leader = this.newestLeader(leaders);
+    if (churn === undefined || leader === null) return;
+    const config = sim.status(leader).config;
+    const voters = config.voters.length > churn.minVoters ? config.voters : [];
+    const candidates = [...voters, ...config.learners];
+    if (candidates.length === 0) return;
+    const node = voters.includes(leader) && this.random.chance(churn.removeLeaderChance) ? leader : this.random.pick(candidates);
+    sim.noteFault(`ask S${leader} to remove S${node}`);
+    sim.proposeMembership(leader, { type: 'remove', node });
   }
 
   private crash(id: NodeId): void {

@@ -170,7 +170,10 @@ function checkLiveness(simulation: Simulation, command: string): string | null {
         if (result !== null && result.ok) target = { index: result.index, term: result.term };
       }
     }
-    if (target !== null && simulation.members.every((id) => applied(simulation, id, target as { index: number }, command))) return null;
+    // Every server of the leader's configuration (a removed server no longer receives the log).
+    const config = leader === null ? null : simulation.status(leader).config;
+    const servers = config === null ? simulation.members : [...new Set([...config.voters, ...config.learners, ...config.outgoing])];
+    if (target !== null && servers.every((id) => applied(simulation, id, target as { index: number }, command))) return null;
     simulation.runFor(LIVENESS_POLL_MS);
   }
   const states = simulation.members.map((id) => {

@@ -10,9 +10,12 @@
 //     keeps its network state (6.5840's tests always connect() right after start1(), so they behave the same);
 //   - heal() brings every link up: it clears partitions and blocked links and reconnects every node;
 //   - with snapshotEvery (3D), a node that restored a snapshot through index N counts as having applied every index
-//     up to N, with the command committed there (the invariant checker verifies the snapshot is that prefix's).
+//     up to N, with the command committed there (the invariant checker verifies the snapshot is that prefix's);
+//   - membership (dissertation ch. 4): addServer() starts server nodeCount with an empty disk and asks the leader to
+//     add it (as a learner, promoted once caught up); removeServer(i) asks the leader to remove i, whose process keeps
+//     running. Configuration entries occupy log indices like no-ops (command null).
 
-import type { BugName, NodeId } from '../raft/types';
+import type { BugName, MembershipChange, MembershipMode, NodeId } from '../raft/types';
 import { parseBugNames } from './bugs';
 import { Prng } from './prng';
 import { Simulation } from './simulation';
@@ -36,6 +39,8 @@ export interface HarnessOptions {
   snapshotEvery?: number;
   /** Characters per InstallSnapshot chunk (default: the core's, 256 Ki). */
   snapshotChunkChars?: number;
+  /** How configurations change: 'single-server' (default, dissertation ch. 4) or 'joint' (paper §6). */
+  membershipMode?: MembershipMode;
 }
 
 export interface HarnessProposal {
@@ -79,6 +84,16 @@ export interface Harness {
   one(command: string, expectedServers: number, retry: boolean): number;
   rpcCount(): number;
   rpcBytes(): number;
+  /**
+   * Starts a new server with an empty disk, connected, with the next unused index, and proposes adding it (as a
+   * learner, then voter) at the current leader, waiting in simulated time for a leader that accepts; returns at once
+   * after proposing (the caller runs time). Returns its index.
+   */
+  addServer(): number;
+  /** Proposes removing server i at the current leader (same waiting rule); its process keeps running. */
+  removeServer(i: number): void;
+  /** The voters of the latest committed configuration as the current leader knows it (0-based, sorted). */
+  members(): number[];
 }
 
 /** 6.5840's tester waits 450-550 ms between leader checks, 10 times. */
@@ -87,6 +102,8 @@ const ONE_BUDGET_MS = 10_000;
 const ONE_AGREEMENT_WAIT_MS = 2_000;
 const ONE_POLL_MS = 20;
 const ONE_NO_LEADER_BACKOFF_MS = 50;
+/** How long addServer/removeServer/members wait (simulated) for a leader that accepts. */
+const MEMBERSHIP_BUDGET_MS = 10_000;
 /** Bound on indices the harness remembers per node (applied commands). */
 const MAX_REMEMBERED_INDEX = 10_000_000;
 
@@ -96,7 +113,6 @@ export function createHarness(options: HarnessOptions): Harness {
 
 export class SimHarness implements Harness {
   readonly simulation: Simulation;
-  readonly nodeCount: number;
   /** What each node applied, index -> command, across restarts (6.5840's cfg.logs). */
   private readonly appliedByNode: Map<number, string | null>[];
   /** Per node, the highest snapshot index its state machine restored (3D). */
@@ -107,7 +123,6 @@ export class SimHarness implements Harness {
     if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new Error(`nodes must be a positive integer, got ${options.nodes}`);
     if (!Number.isFinite(options.seed)) throw new Error(`seed must be a number, got ${options.seed}`);
     const bugs: BugName[] = parseBugNames(options.bugs ?? []);
-    this.nodeCount = options.nodes;
     this.random = new Prng(options.seed).fork('harness');
     this.simulation = new Simulation({
       seed: options.seed,
@@ -122,6 +137,7 @@ export class SimHarness implements Harness {
       countBytes: true,
       ...(options.snapshotEvery === undefined ? {} : { snapshotEveryEntries: options.snapshotEvery }),
       ...(options.snapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.snapshotChunkChars }),
+      ...(options.membershipMode === undefined ? {} : { membershipMode: options.membershipMode }),
     });
     this.appliedByNode = Array.from({ length: options.nodes }, () => new Map<number, string | null>());
     this.snapshotByNode = Array.from({ length: options.nodes }, () => 0);
@@ -139,8 +155,65 @@ export class SimHarness implements Harness {
     });
   }
 
+  /** Servers started so far, added ones included (a removed server still counts: it keeps running). */
+  get nodeCount(): number {
+    return this.simulation.members.length;
+  }
+
   run(ms: number): void {
     this.simulation.runFor(ms);
+  }
+
+  addServer(): number {
+    const id = this.simulation.addNode();
+    this.appliedByNode.push(new Map<number, string | null>());
+    this.snapshotByNode.push(0);
+    this.proposeMembership({ type: 'add', node: id });
+    return id - 1;
+  }
+
+  removeServer(i: number): void {
+    this.proposeMembership({ type: 'remove', node: this.id(i) });
+  }
+
+  members(): number[] {
+    const leader = this.awaitLeader('members()');
+    return this.simulation.status(leader).committedConfig.voters.map((id) => id - 1).sort((a, b) => a - b);
+  }
+
+  /** Proposes `change` at the current leader, retrying in simulated time while there is none or it refuses. */
+  private proposeMembership(change: MembershipChange): void {
+    const startMs = this.simulation.nowMs;
+    while (this.simulation.nowMs - startMs < MEMBERSHIP_BUDGET_MS) {
+      const leader = this.currentLeader();
+      if (leader !== null) {
+        const result = this.simulation.proposeMembership(leader, change);
+        if (result !== null && result.ok) return;
+      }
+      this.run(ONE_POLL_MS);
+    }
+    throw new Error(`${change.type} S${change.node}: no leader accepted it within ${MEMBERSHIP_BUDGET_MS} ms (seed ${this.simulation.seed}, t=${this.simulation.nowMs} ms)`);
+  }
+
+  private awaitLeader(what: string): NodeId {
+    const startMs = this.simulation.nowMs;
+    while (true) {
+      const leader = this.currentLeader();
+      if (leader !== null) return leader;
+      if (this.simulation.nowMs - startMs >= MEMBERSHIP_BUDGET_MS) break;
+      this.run(ONE_POLL_MS);
+    }
+    throw new Error(`${what}: no leader within ${MEMBERSHIP_BUDGET_MS} ms (seed ${this.simulation.seed}, t=${this.simulation.nowMs} ms)`);
+  }
+
+  /** The reachable, running server that leads the highest term, or null. */
+  private currentLeader(): NodeId | null {
+    let best: NodeId | null = null;
+    for (const id of this.simulation.leaders()) {
+      if (!this.participates(id - 1)) continue;
+      if (best === null || this.simulation.status(id).term > this.simulation.status(best).term) best = id;
+    }
+    return best;
   }
 
   disconnect(i: number): void {

@@ -79,16 +79,27 @@ export class Network {
   fateDelayMs = 0;
   fateDuplicateDelayMs = 0;
 
+  private readonly members: NodeId[];
+
   constructor(
-    private readonly members: readonly NodeId[],
+    members: readonly NodeId[],
     options: Partial<NetworkOptions>,
     private readonly random: Prng,
   ) {
     this.options = { ...DEFAULT_NETWORK_OPTIONS, ...options };
     validateOptions(this.options);
+    this.members = [...members];
     const size = Math.max(...members) + 1;
     this.connected = new Array<boolean>(size).fill(true);
     this.groupMask = new Array<number>(size).fill(1);
+  }
+
+  /** A server added to the cluster (membership changes): connected, and in the first partition group. */
+  addNode(node: NodeId): void {
+    if (!(Number.isSafeInteger(node) && node >= 1 && node < 1024) || this.members.includes(node)) throw new Error(`cannot add node ${node}`);
+    this.members.push(node);
+    this.connected[node] = true;
+    this.groupMask[node] = 1;
   }
 
   get settings(): NetworkOptions {

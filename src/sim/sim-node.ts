@@ -2,6 +2,7 @@
 // simulator needs to drive it (incarnation, timer, last clock value given to the core).
 
 import type { Entry, NodeId, RaftNode, RaftStatus, Role } from '../raft/types';
+import { bootstrapConfiguration } from '../raft/membership';
 import { EMPTY_PREFIX_HASH } from '../check/invariants/log-hash';
 import { SimDisk } from './disk';
 
@@ -42,7 +43,15 @@ export class SimNode {
   /** Status after the last input, kept while crashed (what a student last saw of it). */
   lastStatus: RaftStatus;
 
-  constructor(readonly id: NodeId) {
+  /**
+   * The bootstrap configuration's voters this server starts with (RaftConfig.members), at every restart too: the
+   * cluster's first servers, or none for a server added later (it learns its configuration from the leader's log).
+   */
+  readonly bootstrapMembers: readonly NodeId[];
+
+  constructor(readonly id: NodeId, bootstrapMembers: readonly NodeId[]) {
+    this.bootstrapMembers = [...bootstrapMembers];
+    const config = bootstrapConfiguration(bootstrapMembers);
     this.snapshot = { id, role: 'follower', term: 0, commitIndex: 0, lastLogIndex: 0, snapshotIndex: 0, snapshotTerm: 0, log: null, writes: [] };
     this.lastStatus = {
       id,
@@ -58,6 +67,8 @@ export class SimNode {
       snapshotTerm: 0,
       electionDeadlineMs: null,
       progress: null,
+      config,
+      committedConfig: config,
     };
   }
 

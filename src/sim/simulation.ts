@@ -10,7 +10,7 @@
 import { createRaftNode } from '../raft';
 import { RULE } from '../raft/reasons';
 import type {
-  BugName, Entry, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
+  BugName, Entry, MembershipChange, MembershipMode, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
   ReadState, Ready, Snapshot,
 } from '../raft/types';
 import { InvariantChecker, type NodeSnapshot } from '../check/invariants';
@@ -65,7 +65,12 @@ export interface SimulationOptions {
   readonly snapshotKeepEntries?: number;
   /** Characters per InstallSnapshot chunk (core default 256 Ki). */
   readonly maxSnapshotChunkChars?: number;
+  /** How configurations change (core default 'single-server'). */
+  readonly membershipMode?: MembershipMode;
 }
+
+/** Bound on the servers one simulation may hold, added ones included (partition groups are bit masks). */
+export const MAX_SIM_NODES = 30;
 
 
 export interface SimulationListener {
@@ -112,7 +117,8 @@ const FULL_SCAN_EVERY_STEPS = 250_000;
 
 export class Simulation {
   readonly seed: number;
-  readonly members: readonly NodeId[];
+  /** Every server ever started, the bootstrap ones (1..nodes) and the ones added since (membership changes). */
+  private readonly ids: NodeId[];
   readonly network: Network;
   readonly trace: Trace;
   readonly checker: InvariantChecker | null;
@@ -132,6 +138,7 @@ export class Simulation {
   /** Without planted bugs no core may ever see an invalid message: each one is a bug of the simulator or the core. */
   private readonly refuseInvalidMessages: boolean;
   private readonly replayHint: string | undefined;
+  private readonly coreSeeds: Prng;
   private snapshotSource: SnapshotSource = () => '';
   private clockMs = 0;
   private nextMessageId = 1;
@@ -143,7 +150,7 @@ export class Simulation {
       throw new Error(`a simulated cluster has 1..15 nodes, got ${options.nodes}`);
     }
     this.seed = options.seed;
-    this.members = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     const root = new Prng(options.seed);
     this.restartRandom = root.fork('restart');
     this.diskRandom = root.fork('disk');
@@ -169,17 +176,53 @@ export class Simulation {
       bugs: [...(options.bugs ?? [])],
       ...(options.maxEntriesPerMessage === undefined ? {} : { maxEntriesPerMessage: options.maxEntriesPerMessage }),
       ...(options.maxSnapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.maxSnapshotChunkChars }),
+      ...(options.membershipMode === undefined ? {} : { membershipMode: options.membershipMode }),
     };
+    this.coreSeeds = root.fork('core-seeds');
     this.checker = options.checkInvariants === false
       ? null
       : new InvariantChecker({ members: this.members, seed: options.seed, ...(options.replayHint === undefined ? {} : { replayHint: options.replayHint }) });
-    const coreSeeds = root.fork('core-seeds');
-    for (const id of this.members) {
-      const node = new SimNode(id);
+    for (const id of this.ids) {
+      const node = new SimNode(id, this.members);
       this.nodes[id] = node;
-      node.core = this.createNode(this.configFor(id, coreSeeds.nextU32()), null, 0);
+      node.core = this.createNode(this.configFor(node, this.coreSeeds.nextU32()), null, 0);
     }
-    for (const id of this.members) this.afterInput(this.node(id));
+    for (const id of this.ids) this.afterInput(this.node(id));
+  }
+
+  /** Every server ever started (bootstrap and added), in id order; a removed server stays (it keeps running). */
+  get members(): readonly NodeId[] {
+    return this.ids;
+  }
+
+  /**
+   * Starts a new server with an empty disk, connected (dissertation §4.2.1: it joins with no configuration and waits
+   * for a leader to send it the log). Nothing proposes it: call proposeMembership at the leader. Returns its id.
+   */
+  addNode(): NodeId {
+    const id = this.ids.length + 1;
+    if (id > MAX_SIM_NODES) throw new Error(`a simulation holds at most ${MAX_SIM_NODES} servers`);
+    const node = new SimNode(id, []);
+    this.nodes[id] = node;
+    this.ids.push(id);
+    this.network.addNode(id);
+    this.checker?.addMember(id);
+    node.core = this.createNode(this.configFor(node, this.coreSeeds.nextU32()), null, this.clockMs);
+    node.lastTickMs = this.clockMs;
+    if (this.trace.active) this.trace.add({ kind: 'fault', timeMs: this.clockMs, description: `new server S${id} started with an empty disk` });
+    this.afterInput(node);
+    return id;
+  }
+
+  /** Asks `node` to change the configuration (it must lead); null when the node is crashed. */
+  proposeMembership(node: NodeId, change: MembershipChange): ProposeResult | null {
+    const target = this.node(node);
+    if (target.core === null) return null;
+    this.advanceCoreClock(target);
+    const result = target.core.proposeMembership(change);
+    if (this.trace.active) this.trace.add({ kind: 'fault', timeMs: this.clockMs, description: `S${node}: ${change.type} S${change.node}${result.ok ? ` at index ${result.index}` : ' refused'}` });
+    this.afterInput(target);
+    return result;
   }
 
   get nowMs(): number {
@@ -309,7 +352,7 @@ export class Simulation {
     target.incarnation++;
     target.lastTickMs = -1;
     target.ticksAtSameInstant = 0;
-    target.core = this.createNode(this.configFor(node, this.restartRandom.nextU32()), isBlank ? null : durable, this.clockMs);
+    target.core = this.createNode(this.configFor(target, this.restartRandom.nextU32()), isBlank ? null : durable, this.clockMs);
     this.checker?.nodeRestarted(node, durable.hardState.term, this.clockMs);
     if (this.trace.active) {
       this.trace.add({
@@ -372,7 +415,7 @@ export class Simulation {
 
   /** Ids of the running nodes that currently believe they lead. */
   leaders(): NodeId[] {
-    return this.members.filter((id) => this.node(id).alive && this.node(id).lastStatus.role === 'leader');
+    return this.ids.filter((id) => this.node(id).alive && this.node(id).lastStatus.role === 'leader');
   }
 
   /** Re-checks every running node's whole log against the checker (slow; end of runs and tests). */
@@ -387,13 +430,13 @@ export class Simulation {
 
   // ---- internals ----------------------------------------------------------------------------------------------
 
-  private configFor(id: NodeId, randomSeed: number): RaftConfig {
-    return { ...this.baseConfig, id, randomSeed };
+  private configFor(node: SimNode, randomSeed: number): RaftConfig {
+    return { ...this.baseConfig, members: node.bootstrapMembers, id: node.id, randomSeed };
   }
 
   private node(id: NodeId): SimNode {
     const node = this.nodes[id];
-    if (node === undefined) throw new Error(`no node ${id} (members ${this.members.join(', ')})`);
+    if (node === undefined) throw new Error(`no node ${id} (servers ${this.ids.join(', ')})`);
     return node;
   }
 

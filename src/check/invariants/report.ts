@@ -70,5 +70,8 @@ function formatCommand(command: string | null): string {
 
 export function describeEntry(entry: Entry | undefined): string {
   if (entry === undefined) return 'no entry';
-  return `entry (index ${entry.index}, term ${entry.term}, ${formatCommand(entry.command)})`;
+  const what = entry.config === undefined ? formatCommand(entry.command)
+    : `configuration: voters ${entry.config.voters.map((id) => `S${id}`).join(',')}` +
+      (entry.config.outgoing.length > 0 ? ` (joint with old voters ${entry.config.outgoing.map((id) => `S${id}`).join(',')})` : '');
+  return `entry (index ${entry.index}, term ${entry.term}, ${what})`;
 }

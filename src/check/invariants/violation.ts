@@ -11,6 +11,7 @@ export type InvariantName =
   | 'monotonic-term'
   | 'monotonic-commit'
   | 'committed-entry-lost'
+  | 'committed-configuration-lost'
   | 'one-vote-per-term'
   | 'stale-read';
 
@@ -29,6 +30,8 @@ export const INVARIANT_STATEMENTS: Readonly<Record<InvariantName, string>> = {
   'monotonic-commit': 'commitIndex never decreases while a server runs, and never exceeds its log (Figure 2)',
   'committed-entry-lost':
     'Durability: a committed entry stays in the durable logs of a majority of servers, and in the log of every server that knows it committed (§5.4)',
+  'committed-configuration-lost':
+    'A committed configuration is never lost: every leader of a later term holds it, and no server replaces it (dissertation ch. 4)',
   'one-vote-per-term': 'A server votes for at most one candidate in a given term, even across a restart (Figure 2, votedFor)',
   'stale-read':
     'Linearizable reads: a ReadIndex read reflects every entry committed before the read began (dissertation §6.4)',

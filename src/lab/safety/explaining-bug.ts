@@ -16,6 +16,10 @@ export const BUG_BREAKS: Readonly<Record<BugName, readonly InvariantName[]>> = {
   'truncate-without-conflict': [...AFTER_LOST_ENTRY],
   'stale-leader-reads': ['stale-read'],
   'no-step-down-on-higher-term': ['stale-read', 'election-safety', ...AFTER_TWO_LEADERS],
+  // Disjoint majorities: a leader misses what the other side committed (or two lead one term).
+  'config-change-before-own-term-commit': ['committed-configuration-lost', ...AFTER_LOST_ENTRY, 'election-safety', 'leader-append-only'],
+  'two-pending-config-changes': ['committed-configuration-lost', ...AFTER_LOST_ENTRY, 'election-safety', 'leader-append-only'],
+  'config-applied-on-commit': ['committed-configuration-lost', ...AFTER_LOST_ENTRY, 'election-safety', 'leader-append-only'],
 };
 
 /** The switched-on bug that explains `invariant` (the first listed one if several do), or null. */

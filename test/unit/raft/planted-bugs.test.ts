@@ -9,6 +9,7 @@ import { appendEntries, appendReply, drain, entry, makeLeader, messagesOf, newNo
 const ALL_BUGS: BugName[] = [
   'commit-previous-term', 'vote-not-persisted', 'no-up-to-date-check', 'ack-before-persist',
   'truncate-without-conflict', 'stale-leader-reads', 'no-step-down-on-higher-term', 'double-vote',
+  'config-change-before-own-term-commit', 'two-pending-config-changes', 'config-applied-on-commit',
 ];
 
 describe('the planted-bug registry', () => {
