@@ -360,9 +360,14 @@ export class KvWorkload {
     if (client.attempt === attempt && client.operation !== null) this.retryLater(client, null);
   }
 
+  /** A server added by a membership change gets its (empty) state machine the first time it is heard from. */
   private replica(node: NodeId): Replica {
-    const replica = this.replicas.get(node);
-    if (replica === undefined) throw new Error(`no replica for S${node}`);
+    let replica = this.replicas.get(node);
+    if (replica === undefined) {
+      if (!this.simulation.members.includes(node)) throw new Error(`no replica for S${node}`);
+      replica = new Replica();
+      this.replicas.set(node, replica);
+    }
     return replica;
   }
 
