@@ -10,6 +10,7 @@ import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { seededRandom } from '../raft/random';
 import { EventRecorder } from '../lab/recorder';
 import { runFaultSchedule } from '../lab/chaos/fault-schedule';
+import { casStats, describeCasStats } from '../lab/chaos/cas-stats';
 import { countLostWrites } from '../lab/chaos/lost-writes';
 import { waitForConvergence, waitForLeader } from '../lab/cluster-waits';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
@@ -50,7 +51,8 @@ export async function runChaosCommand(argv: readonly string[]): Promise<number> 
       (bugs.length > 0 ? `, planted bugs ${bugs.join(',')}` : ''));
     await controller.startCluster({ nodeCount: nodes, bugs });
     await waitForLeader(controller, SETTLE_DEADLINE_MS);
-    await controller.startWorkload({ ratePerSecond: options.rate, clients, keys, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 } });
+    await controller.startWorkload({ ratePerSecond: options.rate, clients, keys, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 },
+      requestTimeoutMs: options.opTimeoutMs });
     const random = seededRandom(seed);
     const faults = await runFaultSchedule({ controller, kinds, nodes: Array.from({ length: nodes }, (_, i) => i + 1),
       random, untilMs: performance.now() + seconds * 1000, log, stop: () => violations.length > 0 });
@@ -66,7 +68,9 @@ export async function runChaosCommand(argv: readonly string[]): Promise<number> 
     const count = (status: string): number => checks.ops.filter((op) => op.status === status).length;
     // Last, so that the last line names what broke.
     const invariantViolations = [...new Set(violations.map((violation) => violation.invariant))];
-    const summary = { ops: checks.ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'),
+    const cas = casStats(checks.ops);
+    log(`chaos: ${describeCasStats(cas)}`);
+    const summary = { ops: checks.ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'), cas,
       linearizable: checks.linearizable, lostAcknowledgedWrites: checks.lostAcknowledgedWrites, elections, faults, seed,
       ...(bugs.length > 0 ? { bugs } : {}), invariantViolations };
     const passed = checks.linearizable === true && checks.lostAcknowledgedWrites === 0 && invariantViolations.length === 0;

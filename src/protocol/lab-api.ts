@@ -98,6 +98,11 @@ export interface WorkloadSpec {
   readonly keys: number;
   /** Share of each operation, e.g. {get: 0.5, put: 0.3, cas: 0.1, delete: 0.1}; normalised. */
   readonly mix: Readonly<Partial<Record<KvOpName, number>>>;
+  /**
+   * How long a client tries one operation (lab ms, as a client request's timeoutMs; default the client's own) before
+   * it gives up and records the operation as unknown.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface HistoryEntryView {

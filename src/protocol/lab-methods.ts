@@ -56,6 +56,7 @@ export const workloadSpecSchema = z.strictObject({
     delete: z.number().min(0).max(1).optional(),
     cas: z.number().min(0).max(1).optional(),
   }).refine((mix) => Object.values(mix).some((share) => (share ?? 0) > 0), 'the mix needs at least one operation'),
+  requestTimeoutMs: z.number().int().min(10).max(120_000).optional(),
 });
 
 const partitionSchema = z.array(z.array(nodeId).max(MAX_HEADLESS_NODES)).min(1).max(MAX_HEADLESS_NODES);

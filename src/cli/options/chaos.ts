@@ -7,11 +7,16 @@ import { bugsFlag } from '../bugs-flag';
 import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, SIGNAL_EXIT_CODES, type CommandSpec } from '../command-spec';
 
 const DEFAULT_FAULTS = 'kill,pause,partition,loss';
+/**
+ * A client gives up on an operation after this long (lab ms) and records it as unknown: shorter than most faults, so a
+ * history holds indeterminate operations, as Jepsen's do, for the checker to reason about.
+ */
+export const DEFAULT_OP_TIMEOUT_MS = 500;
 
 export const chaosCommand = {
   name: 'chaos',
   summary: 'real processes, a workload and random faults; checks linearizability, lost writes and Raft\'s invariants',
-  usage: ['chaos --history FILE [--nodes N] [--seconds S] [--clients C] [--keys K] [--faults a,b] [--seed X] [--bugs a,b]'],
+  usage: ['chaos --history FILE [--nodes N] [--seconds S] [--clients C] [--keys K] [--faults a,b] [--seed X] [--bugs a,b] [--op-timeout-ms MS]'],
   description: 'Starts a cluster of real node processes, runs a client workload against it and a seeded random fault ' +
     'schedule; then heals the cluster, lets every client finish, writes the history and checks it (linearizability, no ' +
     'lost acknowledged write). The live safety monitor checks Raft\'s invariants meanwhile. The last line on stdout is ' +
@@ -25,6 +30,7 @@ export const chaosCommand = {
     faults: { type: 'string', value: 'a,b', description: `fault kinds (default ${DEFAULT_FAULTS}; known: ${FAULT_KINDS.join(', ')})` },
     seed: { type: 'number', value: 'X', description: 'seed of the fault schedule, to replay a run (default: random, printed)' },
     rate: { type: 'number', value: 'R', description: 'client operations per second in all (default 40 per client)' },
+    'op-timeout-ms': { type: 'number', value: 'MS', description: `how long a client tries one operation before it gives up and records it as unknown, 10..120000 lab ms (default ${DEFAULT_OP_TIMEOUT_MS})` },
     bugs: { type: 'string', value: 'a,b', description: 'planted bugs switched on in every node' },
     'data-dir': { type: 'string', value: 'DIR', description: 'keep the nodes\' data directories under DIR (default: a temporary directory)' },
     record: { type: 'string', value: 'FILE', description: 'write every event to FILE as NDJSON' },
@@ -49,6 +55,8 @@ export interface ChaosOptions {
   readonly rate: number;
   readonly record: string | undefined;
   readonly bugs: BugName[];
+  /** A client gives up on an operation after this long (lab ms): it is then unknown in the history. */
+  readonly opTimeoutMs: number;
 }
 
 /** `randomSeed` picks the seed when none is given (the run prints it, so it can be replayed). */
@@ -70,6 +78,7 @@ export function parseChaosOptions(argv: readonly string[], randomSeed: () => num
   if (!flags.history) throw new UsageError('--history FILE is required', chaosCommand);
   const rate = flags.rate ?? 40 * clients;
   if (!(rate > 0 && rate <= 100_000)) throw new UsageError('--rate must be in (0, 100000]', chaosCommand);
+  const opTimeoutMs = integerOption(chaosCommand, 'op-timeout-ms', flags['op-timeout-ms'] ?? DEFAULT_OP_TIMEOUT_MS, 10, 120_000);
   return { nodes, seconds, clients, keys, faults: kinds as FaultKind[], seed, history: flags.history, dataDir: flags['data-dir'] || undefined,
-    rate, record: flags.record || undefined, bugs };
+    rate, record: flags.record || undefined, bugs, opTimeoutMs };
 }

@@ -11,6 +11,7 @@ import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client
 import type { NodeId } from '../../raft/types';
 import { monotonicNowMs } from '../../shared/monotonic-clock';
 import type { NodeConnections } from './node-connections';
+import { CAS_MISMATCH_ERROR_PREFIX } from './workload-ops';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const ATTEMPT_TIMEOUT_MS = 600;
@@ -118,7 +119,7 @@ export class KvClient {
             : `session ${session ?? 0} was not open either, after ${MAX_SESSION_RENEWALS} new sessions: the write was not applied` };
       default:
         return { status: 'fail', value: reply.value, servedBy: reply.node, latencyMs, index: reply.index,
-          error: reply.error === 'cas-mismatch' ? `cas failed: the value is ${reply.value === null ? 'absent' : `"${reply.value}"`}, not "${request.from ?? ''}"` : reply.error };
+          error: reply.error === 'cas-mismatch' ? `${CAS_MISMATCH_ERROR_PREFIX} the value is ${reply.value === null ? 'absent' : `"${reply.value}"`}, not "${request.from ?? ''}"` : reply.error };
     }
   }
 

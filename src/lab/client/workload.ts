@@ -1,9 +1,10 @@
 // A client workload: C concurrent clients (one session each, one request at a time), a global start rate, K keys
 // and an operation mix. Every operation is recorded in a history for the linearizability checker.
 import type { ClientResult, KvOpName, WorkloadSpec } from '../../protocol/lab-api';
-import { HistoryRecorder, type HistoryRequest } from '../../check/history';
+import { HistoryRecorder } from '../../check/history';
 import { monotonicNowNs } from '../../shared/monotonic-clock';
 import { KvClient, type KvClientContext } from './kv-client';
+import { WorkloadOps } from './workload-ops';
 
 export const MAX_HISTORY_OPS = 100_000;
 
@@ -23,9 +24,11 @@ export class Workload {
   /** Acknowledged writes as (clientId, seq), to check afterwards that none was lost. */
   readonly acknowledgedWrites: { clientId: string; key: string; index: number | null }[] = [];
   private readonly clients: KvClient[];
+  private readonly ops: WorkloadOps;
 
   constructor(readonly spec: WorkloadSpec, context: KvClientContext, private readonly onCompleted: (op: CompletedOp) => void,
     private readonly random: () => number = Math.random) {
+    this.ops = new WorkloadOps(spec, random);
     this.clients = Array.from({ length: spec.clients }, (_, i) => new KvClient(context, `w${i}-${Math.floor(random() * 1e9).toString(36)}`));
   }
 
@@ -60,16 +63,14 @@ export class Workload {
   }
 
   private async runOne(client: KvClient, clientIndex: number): Promise<void> {
-    const op = this.pickOp();
-    const key = `k${Math.floor(this.random() * this.spec.keys)}`;
     this.opCounter += 1;
-    const value = `${clientIndex}.${this.opCounter}`;
-    const request: HistoryRequest = op === 'put' ? { op, key, value }
-      : op === 'cas' ? { op, key, from: `${Math.floor(this.random() * this.spec.clients)}.${Math.max(1, this.opCounter - Math.floor(this.random() * 20))}`, to: value }
-        : { op, key };
+    const request = this.ops.next(clientIndex, `${clientIndex}.${this.opCounter}`);
+    const { op, key } = request;
     const callNs = Math.round(monotonicNowNs());
     const handle = this.history.invoke(clientIndex, request, callNs);
-    const result = await client.request({ ...request });
+    // A client gives up after the spec's timeout: the operation is then `unknown` (it may or may not have taken effect,
+    // as in Jepsen's histories), never retried forever.
+    const result = await client.request({ ...request, ...(this.spec.requestTimeoutMs === undefined ? {} : { timeoutMs: this.spec.requestTimeoutMs }) });
     const retNs = Math.max(callNs, Math.round(monotonicNowNs()));
     if (result.status === 'ok') {
       this.history.complete(handle, op === 'get' ? { status: 'ok', value: result.value } : { status: 'ok' }, retNs);
@@ -78,18 +79,8 @@ export class Workload {
       this.history.complete(handle, { status: 'fail' }, retNs);
     }
     // unknown: left uncompleted, recorded as unknown.
+    this.ops.learn(clientIndex, request, result);
     this.onCompleted({ client: clientIndex, op, key, callNs, result });
-  }
-
-  private pickOp(): KvOpName {
-    const entries = (Object.entries(this.spec.mix) as [KvOpName, number | undefined][]).filter(([, share]) => (share ?? 0) > 0);
-    const total = entries.reduce((sum, [, share]) => sum + (share ?? 0), 0);
-    let draw = this.random() * total;
-    for (const [op, share] of entries) {
-      draw -= share ?? 0;
-      if (draw < 0) return op;
-    }
-    return entries[entries.length - 1]?.[0] ?? 'get';
   }
 }
 

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CasStats } from '../../../src/lab/chaos/cas-stats';
 import { describeRun, lastJsonLine, PROJECT_ROOT, runCli, stopRunningCli } from './cli-runner';
 
 const RUN_DEADLINE_MS = 45_000;
@@ -29,6 +30,12 @@ describe('raft-lab chaos', () => {
     const summary = lastJsonLine(run);
     expect(summary, output).toMatchObject({ linearizable: true, lostAcknowledgedWrites: 0, seed: 1, invariantViolations: [] });
     expect(summary.ops, output).toBeGreaterThan(0);
+    // Clients cas from what they last read or wrote: a good share of the cas take effect (3 of 494 did from guesses).
+    const cas = summary.cas as CasStats;
+    expect(cas.attempts, output).toBeGreaterThan(20);
+    expect(cas.okShare, output).toBeGreaterThan(1 / 3);
+    expect(cas.ok + cas.fail + cas.unknown, output).toBe(cas.attempts);
+    expect(run.stdout, output).toMatch(/^chaos: cas: \d+ attempts, \d+ ok \(\d+%\), \d+ failed, \d+ unknown$/m);
     expect(readFileSync(history, 'utf8').trim().length, 'history file written').toBeGreaterThan(0);
   });
 

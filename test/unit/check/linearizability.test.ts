@@ -124,6 +124,20 @@ describe('linearizability: cas and delete', () => {
     expect(verdict([put(0, '1', 0, 10), cas(1, '5', '2', 20, null), get(2, '2', 40, 50)])).toBe('violation');
   });
 
+  it('read-modify-write chains with an indeterminate cas (as chaos records them): it took effect once, or never', () => {
+    // A later cas from its `to` proves it took effect; one from its `from` proves it never did (or came too late to match).
+    expect(verdict([put(0, 'a', 0, 10), cas(1, 'a', 'b', 20, null), cas(2, 'b', 'c', 30, 40)])).toBe('linearizable');
+    expect(verdict([put(0, 'a', 0, 10), cas(1, 'a', 'b', 20, null), cas(2, 'a', 'c', 30, 40), get(3, 'c', 50, 60)])).toBe('linearizable');
+    // Both at once cannot be: after a->c it no longer matches, and before it a->c would have failed.
+    expect(verdict([put(0, 'a', 0, 10), cas(1, 'a', 'b', 20, null), cas(2, 'a', 'c', 30, 40), cas(3, 'b', 'd', 50, 60)])).toBe('violation');
+  });
+
+  it('a client that gave up moves on, while its unknown operation may still take effect after its next one', () => {
+    // Client 1 gave up on a->b, then read a itself; the cas was still in flight and took effect later (client 2 sees b).
+    expect(verdict([put(0, 'a', 0, 10), cas(1, 'a', 'b', 20, null), get(1, 'a', 30, 40), get(2, 'b', 50, 60)])).toBe('linearizable');
+    expect(verdict([put(0, 'a', 0, 10), put(1, 'b', 20, null), get(1, 'a', 30, 40), get(2, 'b', 50, 60), get(2, 'a', 70, 80)])).toBe('violation');
+  });
+
   it('delete makes the key absent', () => {
     expect(verdict([put(0, '1', 0, 10), del(1, 20, 30), get(2, null, 40, 50)])).toBe('linearizable');
     expect(verdict([put(0, '1', 0, 10), del(1, 20, 30), get(2, '1', 40, 50)])).toBe('violation');

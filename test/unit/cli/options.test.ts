@@ -39,11 +39,12 @@ describe('raft-lab web options', () => {
 describe('raft-lab chaos options', () => {
   it('needs --history; defaults as documented; the seed is drawn when not given', () => {
     expect(parseChaosOptions(['--history', 'h.ndjson'], () => 77)).toEqual({ nodes: 5, seconds: 20, clients: 4, keys: 5,
-      faults: ['kill', 'pause', 'partition', 'loss'], seed: 77, history: 'h.ndjson', dataDir: undefined, rate: 160, record: undefined, bugs: [] });
+      faults: ['kill', 'pause', 'partition', 'loss'], seed: 77, history: 'h.ndjson', dataDir: undefined, rate: 160, record: undefined, bugs: [],
+      opTimeoutMs: 500 });
     expect(parseChaosOptions(['--nodes', '3', '--seconds', '8', '--clients', '3', '--keys', '3', '--faults', 'split-vote,vote-reboot',
-      '--seed', '1', '--bugs', 'double-vote', '--history', 'h', '--data-dir', '/tmp/d', '--rate', '50', '--record', 'r']))
+      '--seed', '1', '--bugs', 'double-vote', '--history', 'h', '--data-dir', '/tmp/d', '--rate', '50', '--record', 'r', '--op-timeout-ms', '2500']))
       .toMatchObject({ nodes: 3, seconds: 8, clients: 3, keys: 3, faults: ['split-vote', 'vote-reboot'], seed: 1, bugs: ['double-vote'],
-        dataDir: '/tmp/d', rate: 50, record: 'r' });
+        dataDir: '/tmp/d', rate: 50, record: 'r', opTimeoutMs: 2500 });
   });
 
   it('refuses what it cannot run', () => {
@@ -52,6 +53,7 @@ describe('raft-lab chaos options', () => {
     expect(usageError(() => parseChaosOptions(['--history', 'h', '--nodes', '26']))).toBe('--nodes must be an integer in [1, 25]');
     expect(usageError(() => parseChaosOptions(['--history', 'h', '--seconds', '0']))).toBe('--seconds must be in (0, 3600]');
     expect(usageError(() => parseChaosOptions(['--history', 'h', '--seed', '1.5']))).toBe('--seed must be an integer in [0, 2147483648]');
+    expect(usageError(() => parseChaosOptions(['--history', 'h', '--op-timeout-ms', '5']))).toBe('--op-timeout-ms must be an integer in [10, 120000]');
   });
 });
 
