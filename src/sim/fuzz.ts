@@ -3,7 +3,7 @@
 // is elected and a final command reaches every node). The fuzz test, the planted-bug tests and the CLI all call
 // this one function, so a failing seed printed by one replays exactly in the others.
 
-import type { BugName, NodeId } from '../raft/types';
+import type { BugName, MembershipMode, NodeId } from '../raft/types';
 import { InvariantViolation, type InvariantName } from '../check/invariants';
 import { FaultSchedule, FAULT_PROFILES, QUIET_NETWORK, type FaultProfile, type FaultProfileName } from './fault-schedule';
 import { Prng } from './prng';
@@ -21,6 +21,8 @@ export interface FuzzOptions {
   readonly profile?: FaultProfileName;
   readonly preVote?: boolean;
   readonly checkQuorum?: boolean;
+  /** How membership churn changes configurations (default 'single-server'; 'joint': paper §6). */
+  readonly membershipMode?: MembershipMode;
   /** Check that the healed cluster commits a final command on every node (default true). */
   readonly checkLiveness?: boolean;
   /** Trace records to keep for the report (default 0: none). */
@@ -74,6 +76,7 @@ export function replayCommand(options: FuzzOptions): string {
   if (options.bugs !== undefined && options.bugs.length > 0) parts.push(`--bugs ${options.bugs.join(',')}`);
   if (options.preVote === true) parts.push('--pre-vote');
   if (options.checkQuorum === true) parts.push('--check-quorum');
+  if (options.membershipMode === 'joint') parts.push('--joint');
   return parts.join(' ');
 }
 
@@ -97,6 +100,7 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
     bugs: options.bugs ?? [],
     preVote: options.preVote ?? false,
     checkQuorum: options.checkQuorum ?? false,
+    ...(options.membershipMode === undefined ? {} : { membershipMode: options.membershipMode }),
     network: QUIET_NETWORK,
     // Per seed: sometimes small AppendEntries batches (long catch-ups, partial acknowledgements) and messages
     // that outlive a restart of their receiver.

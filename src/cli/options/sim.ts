@@ -12,7 +12,7 @@ const MAX_SEEDS = 1_000_000;
 export const simCommand = {
   name: 'sim',
   summary: 'the deterministic simulator: fuzz many seeds, replay one, check KV histories, or measure its speed',
-  usage: ['sim [--seeds N | --seed S] [--seconds T] [--nodes N] [--bugs a,b] [--profile P] [--pre-vote] [--check-quorum] [--trace N]',
+  usage: ['sim [--seeds N | --seed S] [--seconds T] [--nodes N] [--bugs a,b] [--profile P] [--pre-vote] [--check-quorum] [--joint] [--trace N]',
     'sim --kv [--seeds N | --seed S] [--no-invariants] [--snapshot-every N] ...', 'sim --bench'],
   description: 'Runs Raft cores on a simulated network and disk under a seeded fault schedule, checking every invariant ' +
     'after every event. A failing seed prints the command that replays it.',
@@ -26,6 +26,7 @@ export const simCommand = {
     profile: { type: 'string', value: 'P', description: `fault profile: ${Object.keys(FAULT_PROFILES).join(', ')} (default mixed; partitions with --kv)` },
     'pre-vote': { type: 'boolean', description: 'the pre-vote extension (not with --kv)' },
     'check-quorum': { type: 'boolean', description: 'the check-quorum extension (not with --kv)' },
+    joint: { type: 'boolean', description: 'membership changes by joint consensus (paper §6) instead of single-server changes (not with --kv)' },
     trace: { type: 'number', value: 'N', description: 'with --seed: print the last N trace records' },
     kv: { type: 'boolean', description: 'KV clients instead of raw proposals; the history must be linearizable' },
     'no-invariants': { type: 'boolean', description: 'with --kv: leave the checking to the linearizability checker alone' },
@@ -69,7 +70,7 @@ export function parseSimOptions(argv: readonly string[], nowMs: () => number = D
 }
 
 function kvRun(flags: SimFlags, nowMs: () => number): SimRun {
-  if (flags['pre-vote'] === true || flags['check-quorum'] === true || flags.trace !== undefined) {
+  if (flags['pre-vote'] === true || flags['check-quorum'] === true || flags.joint === true || flags.trace !== undefined) {
     throw new UsageError('--kv runs take --seed/--seeds, --first-seed, --seconds, --nodes, --bugs, --profile, --no-invariants, --snapshot-every', simCommand);
   }
   const base = baseOptions(flags, { seconds: 10, profile: 'partitions' });
@@ -109,6 +110,7 @@ function baseOptions(flags: SimFlags, defaults: { seconds: number; profile: Faul
     profile: profile as FaultProfileName,
     preVote: flags['pre-vote'] ?? false,
     checkQuorum: flags['check-quorum'] ?? false,
+    ...(flags.joint === true ? { membershipMode: 'joint' as const } : {}),
   };
 }
 

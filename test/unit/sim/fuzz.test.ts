@@ -1,5 +1,6 @@
 // Randomized fault fuzz: 300 seeds of 20 simulated seconds each on a 5-node cluster under crashes and restarts,
-// partitions (full, bridge, asymmetric), loss, duplication and reordering, with clients proposing commands and
+// partitions (full, bridge, asymmetric), loss, duplication and reordering, membership churn (single-server and, on
+// every fifth seed, joint consensus), with clients proposing commands and
 // issuing ReadIndex reads; every invariant is checked after every event, and the healed cluster must then commit
 // a final command on every node. A failure prints the seed and the command that replays it.
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import type { FaultProfileName } from '../../../src/sim/fault-schedule';
 const SEEDS = 300;
 const SECONDS = 20;
 /** Mostly the everything-at-once profile, with the specialised ones mixed in. */
-const PROFILES: readonly FaultProfileName[] = ['mixed', 'mixed', 'mixed', 'partitions', 'reboots', 'reordering'];
+const PROFILES: readonly FaultProfileName[] = ['mixed', 'mixed', 'mixed', 'partitions', 'reboots', 'reordering', 'membership'];
 
 function optionsFor(seed: number): FuzzOptions {
   return {
@@ -19,6 +20,8 @@ function optionsFor(seed: number): FuzzOptions {
     profile: PROFILES[seed % PROFILES.length] as FaultProfileName,
     preVote: seed % 4 === 1 || seed % 4 === 3,
     checkQuorum: seed % 4 === 2 || seed % 4 === 3,
+    // Membership churn (in mixed and membership) by joint consensus on every fifth seed, single-server otherwise.
+    ...(seed % 5 === 0 ? { membershipMode: 'joint' as const } : {}),
   };
 }
 
