@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryRequest } from '../../../src/check/history';
 import { casStats, describeCasStats } from '../../../src/lab/chaos/cas-stats';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 import { CAS_MISMATCH_ERROR_PREFIX, WorkloadOps } from '../../../src/lab/client/workload-ops';
 import type { ClientResult } from '../../../src/protocol/lab-api';
 

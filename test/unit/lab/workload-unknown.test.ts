@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KvClientContext } from '../../../src/lab/client/kv-client';
 import type { NodeConnections } from '../../../src/lab/client/node-connections';
 import { Workload } from '../../../src/lab/client/workload';
-import { seededRandom } from '../../../src/lab/seeded-random';
+import { seededRandom } from '../../../src/raft/random';
 import type { ClientReplyFrame, ClientRequestFrame } from '../../../src/protocol/client';
 
 /** A node that registers sessions and answers reads, but never answers a write (a leader cut off from its majority). */
