@@ -4,6 +4,55 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 
+// The import table of docs/architecture.md ("Layers and imports"), which this must match: each folder may import
+// itself and the folders (or single modules) listed, nothing else of the project. Imports of npm packages and Node's
+// modules are not layers (the core's purity and the renderer's isolation are checked separately below).
+const LAYERS = {
+  'src/raft': [],
+  'src/shared': [],
+  'src/kv': [],
+  'src/check': ['src/raft', 'src/kv'],
+  'src/sim': ['src/raft', 'src/kv', 'src/check'],
+  'src/protocol': ['src/raft', 'src/kv'],
+  'src/plot': ['src/protocol'],
+  'src/node': ['src/raft', 'src/kv', 'src/protocol', 'src/shared'],
+  // The controller lists the built-in exercises and demos for the LabApi: the catalog, and nothing else of src/exercise.
+  'src/lab': ['src/raft', 'src/kv', 'src/check', 'src/protocol', 'src/plot', 'src/shared', 'src/exercise/catalog'],
+  'src/exercise': ['src/protocol', 'src/lab'],
+  'src/web': ['src/protocol', 'src/lab'],
+  'src/cli': ['src/raft', 'src/check', 'src/sim', 'src/protocol', 'src/lab', 'src/exercise', 'src/web', 'package.json'],
+  'electron': ['src/protocol', 'src/lab'],
+  'renderer': ['src/protocol', 'src/plot'],
+};
+const MAX_FOLDER_DEPTH = 8;
+
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * One config per folder and depth below it (a relative import means a different folder from each depth): a regex
+ * that matches every import leaving the folder, unless it lands in the folder itself or in one it may import.
+ */
+function layerConfigs() {
+  return Object.entries(LAYERS).flatMap(([layer, allowed]) => {
+    const layerSegments = layer.split('/');
+    const message = `${layer} may import only ${allowed.length > 0 ? allowed.join(', ') : 'itself'} (docs/architecture.md, "Layers and imports").`;
+    return Array.from({ length: MAX_FOLDER_DEPTH }, (_, depth) => {
+      const alternatives = [];
+      for (let up = depth + 1; up <= layerSegments.length + depth; up += 1) {
+        const base = layerSegments.slice(0, layerSegments.length + depth - up).join('/');
+        const reachable = [layer, ...allowed]
+          .filter((target) => base === '' || target.startsWith(`${base}/`))
+          .map((target) => escapeRegex(base === '' ? target : target.slice(base.length + 1)));
+        alternatives.push(`(?:\\.\\./){${up}}(?!\\.\\./)(?!(?:${reachable.join('|')})(?:/|$))`);
+      }
+      return {
+        files: [`${layer}/${'*/'.repeat(depth)}*.{ts,vue}`],
+        rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: `^(?:${alternatives.join('|')})`, caseSensitive: true, message }] }] },
+      };
+    });
+  });
+}
+
 // The Raft core must stay a pure, deterministic state machine: no I/O, clocks, timers or randomness.
 const impureModules = [
   'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'child_process', 'node:child_process',
@@ -39,21 +88,20 @@ export default tseslint.config(
       'vue/first-attribute-linebreak': 'off',
     },
   },
+  ...layerConfigs(),
   {
     files: ['renderer/**/*.{ts,vue}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['node:*', 'fs', 'path', 'child_process', 'zeromq', 'ws', 'electron'], message: 'The renderer talks only to the LabApi; no Node modules.' },
-        { group: ['**/src/lab/**', '**/src/node/**', '**/src/sim/**'], message: 'The renderer imports only protocol types.' },
       ] }],
     },
   },
   {
     files: ['src/raft/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: impureModules.map((name) => ({ name, message: 'src/raft is pure: no I/O.' })),
-        patterns: [{ group: ['../*', '!../raft/*'], message: 'src/raft imports nothing outside itself.' }] }],
+      'no-restricted-imports': ['error', { paths: impureModules.map((name) => ({ name, message: 'src/raft is pure: no I/O.' })) }],
       'no-restricted-globals': ['error',
         { name: 'setTimeout', message: 'src/raft is pure: time is an input.' },
         { name: 'setInterval', message: 'src/raft is pure: time is an input.' },
