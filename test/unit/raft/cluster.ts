@@ -3,7 +3,7 @@
 
 import { createRaftNode } from '../../../src/raft';
 import type {
-  BugName, Entry, HardState, Message, NodeId, PersistedState, RaftConfig, RaftEvent, RaftNode, Ready, Snapshot,
+  BugName, Entry, HardState, MembershipMode, Message, NodeId, PersistedState, RaftConfig, RaftEvent, RaftNode, Ready, Snapshot,
 } from '../../../src/raft';
 
 export interface ClusterOptions {
@@ -16,6 +16,7 @@ export interface ClusterOptions {
   readonly maxEntriesPerMessage?: number;
   readonly maxSnapshotChunkChars?: number;
   readonly seed?: number;
+  readonly membershipMode?: MembershipMode;
 }
 
 interface Disk {
@@ -189,6 +190,7 @@ export function nodeConfig(id: NodeId, members: readonly NodeId[], options: Clus
     preVote: options.preVote ?? false, checkQuorum: options.checkQuorum ?? false,
     bugs: options.bugs ?? [], maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
     ...(options.maxSnapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.maxSnapshotChunkChars }),
+    ...(options.membershipMode === undefined ? {} : { membershipMode: options.membershipMode }),
   };
 }
 
