@@ -23,6 +23,8 @@ export interface FuzzOptions {
   readonly checkQuorum?: boolean;
   /** How membership churn changes configurations (default 'single-server'; 'joint': paper §6). */
   readonly membershipMode?: MembershipMode;
+  /** Run the invariant checker (default true; off to see what a planted bug does past the first violation). */
+  readonly checkInvariants?: boolean;
   /** Check that the healed cluster commits a final command on every node (default true). */
   readonly checkLiveness?: boolean;
   /** Trace records to keep for the report (default 0: none). */
@@ -113,6 +115,7 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
     ...(cluster.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: cluster.electionTimeoutMs }),
     traceCapacity: options.traceCapacity ?? 0,
     replayHint: replay,
+    ...(options.checkInvariants === false ? { checkInvariants: false } : {}),
   });
   if (options.onTrace !== undefined) simulation.onTrace(options.onTrace);
   const faults = new FaultSchedule(simulation, profile, root.fork('faults'), faultMs);
