@@ -18,17 +18,27 @@ interface Card extends Leader {
   readonly lastIndex: number;
 }
 
-/** Every server's card as one snapshot of the DOM (role, term and indexes read together: the DOM changes under us). */
+/**
+ * Every server's card and the timeline's last event seq (the scrubber's max) as one snapshot of the DOM (role, term and
+ * indexes read together: the DOM changes under us).
+ */
+async function domSnapshot(page: Page): Promise<{ cards: Card[]; lastSeq: number }> {
+  return page.evaluate(() => ({
+    cards: [...document.querySelectorAll('[data-testid^="node-"][data-role]')].map((card) => ({
+      id: Number(card.getAttribute('data-testid')?.replace('node-', '')),
+      term: Number(card.getAttribute('data-term')),
+      role: card.getAttribute('data-role') ?? '',
+      status: card.getAttribute('data-status') ?? '',
+      leaderId: card.getAttribute('data-leader') ? Number(card.getAttribute('data-leader')) : null,
+      commit: Number(card.getAttribute('data-commit')),
+      lastIndex: Number(card.getAttribute('data-last-index')),
+    })),
+    lastSeq: Number(document.querySelector('[data-testid="timeline-scrubber"]')?.getAttribute('max') ?? Number.NaN),
+  }));
+}
+
 async function cards(page: Page): Promise<Card[]> {
-  return page.locator('[data-testid^="node-"][data-role]').evaluateAll((elements) => elements.map((card) => ({
-    id: Number(card.getAttribute('data-testid')?.replace('node-', '')),
-    term: Number(card.getAttribute('data-term')),
-    role: card.getAttribute('data-role') ?? '',
-    status: card.getAttribute('data-status') ?? '',
-    leaderId: card.getAttribute('data-leader') ? Number(card.getAttribute('data-leader')) : null,
-    commit: Number(card.getAttribute('data-commit')),
-    lastIndex: Number(card.getAttribute('data-last-index')),
-  })));
+  return (await domSnapshot(page)).cards;
 }
 
 /**
@@ -88,6 +98,64 @@ export async function waitForLeader(page: Page, options: { notId?: number; above
   }, { timeout: options.timeoutMs ?? 20_000, message: 'exactly one settled leader' }).toBe(true);
   if (leader === null) throw new Error('no leader');
   return leader;
+}
+
+/**
+ * The cards once the view has caught up with a paused cluster (the lab's last events reach the page a frame or two
+ * after the pause): two equal reads a moment apart.
+ */
+async function pausedCards(page: Page): Promise<Card[]> {
+  let previous = '';
+  let current: Card[] = await cards(page);
+  await expect.poll(async () => {
+    previous = JSON.stringify(current);
+    current = await cards(page);
+    return JSON.stringify(current) === previous;
+  }, { intervals: [300], timeout: 15_000, message: 'the paused view stops changing' }).toBe(true);
+  return current;
+}
+
+/** The one settled leader of a set of cards read together, every running server in its term; else null. */
+function agreedLeader(all: readonly Card[]): Leader | null {
+  const leaders = all.filter((card) => card.role === 'leader' && card.status === 'running');
+  const only = leaders.length === 1 ? leaders[0] : undefined;
+  if (only === undefined || !settled(only) || !all.every((card) => card.status !== 'running' || card.term === only.term)) return null;
+  return { id: only.id, term: only.term };
+}
+
+/**
+ * One settled leader and the timeline's last event seq, from the same DOM snapshot: scrubbing back to that seq shows
+ * that leader leading (a seq read a moment later could already be past a re-election).
+ */
+export async function leaderAtSeq(page: Page, timeoutMs = 30_000): Promise<Leader & { readonly seq: number }> {
+  let found: (Leader & { seq: number }) | null = null;
+  await expect.poll(async () => {
+    const snapshot = await domSnapshot(page);
+    const leader = agreedLeader(snapshot.cards);
+    found = leader === null || !(snapshot.lastSeq > 0) ? null : { ...leader, seq: snapshot.lastSeq };
+    return found !== null;
+  }, { timeout: timeoutMs, message: 'a settled leader, with the seq it leads at' }).toBe(true);
+  if (found === null) throw new Error('no leader');
+  return found;
+}
+
+/**
+ * Pauses the cluster while it has one settled leader and returns that leader as the paused view shows it. Leadership
+ * can move between reading it and the pause landing (a loaded machine delays a heartbeat): then the paused view shows
+ * no agreed leader, and the cluster runs again until the next try.
+ */
+export async function pauseWithLeader(page: Page, attempts = 3): Promise<Leader> {
+  for (let attempt = 1; ; attempt += 1) {
+    await waitForLeader(page, { timeoutMs: 30_000 });
+    await page.getByTestId('pause-cluster').click();
+    await expect(page.getByTestId('cluster-phase')).toContainText('paused');
+    const all = await pausedCards(page);
+    const leader = agreedLeader(all);
+    if (leader !== null) return leader;
+    if (attempt >= attempts) throw new Error(`no settled leader when paused, ${attempts} times: ${JSON.stringify(all)}`);
+    await page.getByTestId('resume-cluster').click();
+    await expect(page.getByTestId('cluster-phase')).toHaveText('running');
+  }
 }
 
 /** Sends one request from the client box and returns the text of `client-result` once it has an answer. */

@@ -75,22 +75,26 @@ test('a put through an isolated leader never commits; after healing the cluster 
   expect(await clientRequest(page, 'put', 'x', 'before')).toBe('ok');
 
   // Isolate whoever leads at that moment. On a loaded machine leadership can move between reading it and cutting the
-  // links; then the cut server is no leader and the story does not apply: heal and try again.
+  // links, and the card may not show that yet; so the story is taken as set up only once the majority has elected a
+  // new leader and the cut server still shows itself leader of the term it was read in (cut off, it can learn of no
+  // later term, nor win one). Otherwise heal and try again.
   let old: Leader | null = null;
+  let next: Leader | null = null;
   for (let attempt = 0; attempt < 3 && old === null; attempt += 1) {
     const candidate = await waitForLeader(page);
     await page.getByTestId(`isolate-${candidate.id}`).click();
     await expect(page.locator('[data-testid^="link-"][data-cut="cut"]')).toHaveCount(4);
-    const card = page.getByTestId(`node-${candidate.id}`);
-    if ((await card.getAttribute('data-role')) === 'leader') {
-      old = { id: candidate.id, term: Number(await card.getAttribute('data-term')) };
+    next = await waitForLeader(page, { notId: candidate.id, aboveTerm: candidate.term, timeoutMs: 30_000 });
+    const [cut] = await page.getByTestId(`node-${candidate.id}`).evaluateAll((elements) => elements.map((card) => ({
+      role: card.getAttribute('data-role'), term: Number(card.getAttribute('data-term')) })));
+    if (cut?.role === 'leader' && cut.term === candidate.term) {
+      old = candidate;
     } else {
       await page.getByTestId('heal-all').click();
       await expect(page.locator('[data-testid^="link-"][data-cut="cut"]')).toHaveCount(0);
     }
   }
-  if (old === null) throw new Error('leadership kept moving: could not isolate a leader');
-  const next = await waitForLeader(page, { notId: old.id, aboveTerm: old.term });
+  if (old === null || next === null) throw new Error('leadership kept moving: could not isolate a leader');
 
   // One attempt only (the client would otherwise retry elsewhere): the old leader takes it but cannot commit it.
   const answer = await clientRequest(page, 'put', 'x', 'lost', old.id, 500);

@@ -35,9 +35,11 @@ test('runs Figure 16 from the Experiments tab, draws it as it goes, exports CSV 
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(lab.url);
+  // The lab's own cluster, counted once all its servers run (counted while it still starts, it would come out short).
+  for (const id of [1, 2, 3]) await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  const labChildren = childPids(lab.process.pid ?? -1).length;
   await page.getByTestId('tab-experiments').click();
   await expect(page.getByTestId('experiments-panel')).toBeVisible();
-  const labChildren = childPids(lab.process.pid ?? -1).length; // the lab's own cluster
 
   await page.getByTestId('experiment-nodes').fill('3');
   await page.getByTestId('experiment-trials').fill('3');

@@ -2,7 +2,7 @@
 // the README when SAVE_SCREENSHOTS=1). Each also checks that its view shows what it is meant to.
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { clientRequest, runningLeaders, screenshot, startCluster, waitForLeader } from './cluster-page';
+import { clientRequest, pauseWithLeader, runningLeaders, screenshot, startCluster, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -19,8 +19,10 @@ test('screenshots of every view', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(lab.url);
   await startCluster(page, 5);
-  const leader = await waitForLeader(page);
+  await waitForLeader(page);
   for (const [key, value] of [['x', '1'], ['y', '2'], ['x', '3']] as const) expect(await clientRequest(page, 'put', key, value)).toBe('ok');
+  // The follower to cut off is chosen from the leader of now, not of before the puts (leadership may have moved).
+  const leader = await waitForLeader(page);
   const follower = leader.id === 5 ? 4 : 5;
   await page.getByTestId(`isolate-${follower}`).click();
   expect(await clientRequest(page, 'put', 'z', '4')).toBe('ok');
@@ -74,11 +76,10 @@ test('screenshots of seeing Raft happen, an exercise and a demo, at the sizes pe
   for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
     await page.setViewportSize({ width, height });
     await page.goto(lab.url);
-    await waitForLeader(page, { timeoutMs: 30_000 });
-    // A paused cluster mid-election: a forced timeout, a few steps, the messages held on their links.
-    await page.getByTestId('pause-cluster').click();
-    await expect(page.getByTestId('cluster-phase')).toContainText('paused');
-    const follower = (await runningLeaders(page))[0]?.id === 1 ? 2 : 1;
+    // A paused cluster mid-election: a forced timeout, a few steps, the messages held on their links. The follower is
+    // chosen from the paused view, once it has caught up (read live, the leader could be gone a moment later).
+    const leader = await pauseWithLeader(page);
+    const follower = leader.id === 1 ? 2 : 1;
     await page.getByTestId(`timeout-${follower}`).click();
     await expect(page.getByTestId(`node-${follower}`)).toHaveAttribute('data-role', 'candidate');
     await page.getByTestId('step-cluster').click();
