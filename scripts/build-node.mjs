@@ -1,4 +1,4 @@
-// Bundles the two Node entry points that run outside Electron's own bundles: the node process (started once per
+// Bundles the Node entry points that run outside Electron's own bundles: the node process (started once per
 // Raft node, so it must start fast) and the CLI. Native packages stay external; the CLI also leaves out zod, ws and yaml.
 import { build } from 'esbuild';
 
@@ -20,5 +20,7 @@ const nodeScript = { ...common, external: ['zeromq'], minify: true, keepNames: t
 
 await Promise.all([
   build({ ...nodeScript, entryPoints: ['src/node/main.ts'], outfile: 'out/node/raft-node.js' }),
+  // The relay node behind each of a student's own Raft nodes (docs/byo-raft.md).
+  build({ ...nodeScript, entryPoints: ['src/node/maelstrom/relay-main.ts'], outfile: 'out/node/maelstrom-relay.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'out/cli/raft-lab.js' }),
 ]);

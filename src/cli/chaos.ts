@@ -12,6 +12,7 @@ import { EventRecorder } from '../lab/recorder';
 import { runFaultSchedule } from '../lab/chaos/fault-schedule';
 import { casStats, describeCasStats } from '../lab/chaos/cas-stats';
 import { countLostWrites } from '../lab/chaos/lost-writes';
+import { restoreAll } from '../lab/chaos/restore-all';
 import { waitForConvergence, waitForLeader } from '../lab/cluster-waits';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import type { LabEvent } from '../protocol/events';
@@ -113,12 +114,4 @@ async function settleAndCheck(controller: LabController, historyFile: string, de
   }
   if (verdict.timedOut) log('the linearizability check ran out of time: undecided');
   return { ops, linearizable: verdict.ok, lostAcknowledgedWrites: lostWrites.lost };
-}
-
-async function restoreAll(controller: LabController): Promise<void> {
-  const snapshot = await controller.getSnapshot();
-  for (const node of snapshot.nodes) {
-    if (node.status === 'paused') await controller.resumeNode(node.id);
-    if (node.status === 'crashed') await controller.restartNode(node.id);
-  }
 }

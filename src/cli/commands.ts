@@ -6,6 +6,7 @@ import { chaosCommand } from './options/chaos';
 import { checkCommand } from './options/check';
 import { experimentCommand } from './options/experiment';
 import { failoverCommand } from './options/failover';
+import { maelstromCommand } from './options/maelstrom';
 import { fileFamilyCommands } from './options/file-family';
 import { simCommand } from './options/sim';
 import { webCommand } from './options/web';
@@ -21,6 +22,7 @@ export interface CliCommand {
 export const COMMANDS: readonly CliCommand[] = [
   { spec: webCommand, load: async () => (await import('./web')).runWebCommand },
   { spec: chaosCommand, load: async () => (await import('./chaos')).runChaosCommand },
+  { spec: maelstromCommand, load: async () => (await import('./maelstrom')).runMaelstromCommand },
   {
     spec: checkCommand,
     load: async () => {

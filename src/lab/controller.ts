@@ -162,9 +162,16 @@ export class LabController implements LabApi {
     rmSync(this.dataRoot, { recursive: true, force: true });
     mkdirSync(this.dataRoot, { recursive: true });
     this.clients.forgetSessions();
+    this.supervisor.forgetStderr();
     for (let id = 1; id <= settings.nodeCount; id += 1) this.supervisor.spawnNode(id);
     try {
-      await this.supervisor.waitUntil(() => this.supervisor.allConfigured(), START_DEADLINE_MS, 'all nodes to start and report in');
+      // A node that dies before it reports in fails the start at once: the others wait for every member's endpoint.
+      await this.supervisor.waitUntil(() => this.supervisor.allConfigured() || this.supervisor.crashedBeforeHello().length > 0,
+        START_DEADLINE_MS, 'all nodes to start and report in');
+      const failed = this.supervisor.crashedBeforeHello();
+      if (failed.length > 0) {
+        throw new Error(failed.map((slot) => `S${slot.view.id} could not start: ${slot.lastFailure ?? 'its process exited'}`).join('; '));
+      }
     } catch (error) {
       await this.stopCluster();
       throw error;
@@ -472,6 +479,16 @@ export class LabController implements LabApi {
   async getRecentEvents(limit: number): Promise<readonly LabEvent[]> {
     this.events.flush();
     return this.events.recent(limit);
+  }
+
+  /** Where clients reach node `id` now (null while it is down): for clients other than the lab's own (Maelstrom's). */
+  clientEndpointOf(id: NodeId): string | null {
+    return this.supervisor.slot(id)?.clientEndpoint ?? null;
+  }
+
+  /** The last lines node `id`'s process wrote on stderr before it last exited (a student's node: its own last lines). */
+  lastStderrOf(id: NodeId): readonly string[] {
+    return this.supervisor.lastStderrOf(id);
   }
 
   nodeMirror(id: NodeId): NodeMirror | null {

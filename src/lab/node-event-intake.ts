@@ -10,7 +10,7 @@ import { isCount, isIntIn, isObjectWithKeys, isStringOfLength } from '../protoco
 
 // kv-state is rare (after a snapshot restore) and has no fast check: the schema validates it; so does log-terms (quiet
 // nodes send at most one per event they report, see src/node/durable-terms.ts).
-const NODE_EVENT_TYPES = new Set(['raft', 'message', 'log-write', 'node-state', 'error', 'kv-state', 'log-terms']);
+const NODE_EVENT_TYPES = new Set(['raft', 'message', 'log-write', 'node-state', 'error', 'kv-state', 'log-terms', 'node-note']);
 
 export function validateNodeEvent(raw: Record<string, unknown>, node: number): { ok: true; event: UnsequencedLabEvent } | { ok: false; error: string } {
   if (isFrequentEventOf(raw, node)) return { ok: true, event: raw };

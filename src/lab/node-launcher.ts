@@ -9,16 +9,23 @@ export interface NodeLauncher {
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Start each node in a process group of its own and signal the whole group: a relay node (a student's own Raft,
+   * src/node/maelstrom) has the student's process as its child, and a crash or a pause must reach that one too.
+   */
+  readonly ownProcessGroup?: boolean;
+  /** What runs behind each node, for messages: the built-in Raft, or the student's executable. */
+  readonly implementation?: string;
 }
 
 /** The bundled node script, found next to this bundle (out/...) or in the project's out/node. */
-export function findNodeScript(fromUrl: string = import.meta.url): string {
+export function findNodeScript(fromUrl: string = import.meta.url, name = 'raft-node.js'): string {
   const here = dirname(fileURLToPath(fromUrl));
   const candidates = [
-    join(here, '..', 'node', 'raft-node.js'),
-    join(here, 'node', 'raft-node.js'),
-    resolve(here, '..', '..', 'out', 'node', 'raft-node.js'),
-    resolve(process.cwd(), 'out', 'node', 'raft-node.js'),
+    join(here, '..', 'node', name),
+    join(here, 'node', name),
+    resolve(here, '..', '..', 'out', 'node', name),
+    resolve(process.cwd(), 'out', 'node', name),
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) {
@@ -49,12 +56,33 @@ const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072
 
 export function defaultNodeLauncher(): NodeLauncher {
   const script = findNodeScript();
-  const isElectron = typeof process.versions.electron === 'string';
   // For profiling and debugging node processes: e.g. RAFT_LAB_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extraFlags = (process.env['RAFT_LAB_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag.startsWith('--'));
   return {
     command: process.execPath,
     args: [...NODE_FLAGS, ...extraFlags, script],
-    env: isElectron ? { ...NODE_MALLOC_ENV, ELECTRON_RUN_AS_NODE: '1' } : NODE_MALLOC_ENV,
+    env: runtimeEnv(),
   };
+}
+
+/**
+ * A student's own Raft: each node is our relay (out/node/maelstrom-relay.js), which runs `command args...` and speaks
+ * Maelstrom's protocol with it (docs/byo-raft.md). The command is resolved against the lab's working directory.
+ */
+export function byoNodeLauncher(command: string, args: readonly string[]): NodeLauncher {
+  const script = findNodeScript(import.meta.url, 'maelstrom-relay.js');
+  const bin = command.includes('/') ? resolve(command) : command;
+  return {
+    command: process.execPath,
+    args: [script],
+    // Read by src/node/maelstrom/relay-env.ts.
+    env: { ...runtimeEnv(), RAFT_LAB_BYO_BIN: bin, RAFT_LAB_BYO_ARGS: JSON.stringify(args) },
+    ownProcessGroup: true,
+    implementation: bin,
+  };
+}
+
+function runtimeEnv(): Record<string, string> {
+  const isElectron = typeof process.versions.electron === 'string';
+  return isElectron ? { ...NODE_MALLOC_ENV, ELECTRON_RUN_AS_NODE: '1' } : NODE_MALLOC_ENV;
 }

@@ -21,7 +21,8 @@ export class NodeProcess {
     this.child = spawn(options.launcher.command, [...options.launcher.args], {
       env: { ...process.env, ...options.launcher.env, ...options.env },
       stdio: ['pipe', 'ignore', 'pipe'],
-      detached: false,
+      // A group of its own (see NodeLauncher.ownProcessGroup): the lab still holds its stdin, so it still dies with us.
+      detached: options.launcher.ownProcessGroup === true,
     });
     this.child.stdin?.on('error', () => undefined); // EPIPE after the node died is expected
     this.child.stderr?.setEncoding('utf8');
@@ -49,6 +50,15 @@ export class NodeProcess {
 
   signal(signal: NodeJS.Signals): boolean {
     if (this.exited) return false;
+    const pid = this.child.pid;
+    if (this.options.launcher.ownProcessGroup === true && pid !== undefined) {
+      try {
+        process.kill(-pid, signal); // the node and everything it started (a student's process)
+        return true;
+      } catch {
+        // the group is gone already (or was never made): signal the process alone
+      }
+    }
     return this.child.kill(signal);
   }
 

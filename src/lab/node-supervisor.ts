@@ -69,6 +69,8 @@ export class NodeSupervisor {
   private readonly waiters = new Set<() => void>();
   private rejectionReports = { windowStartMs: 0, count: 0 };
   private knownLeaderId: NodeId | null = null;
+  /** Each node's last lines of stderr when its process last exited; kept after the cluster stops (a failed start). */
+  private readonly lastStderr = new Map<NodeId, readonly string[]>();
 
   constructor(private readonly o: NodeSupervisorOptions) {
     void this.receiveLoop();
@@ -98,6 +100,16 @@ export class NodeSupervisor {
     this.knownLeaderId = null;
   }
 
+  /** The last lines node `id`'s process wrote on stderr before it last exited (a student's node: its own last lines). */
+  lastStderrOf(id: NodeId): readonly string[] {
+    return this.lastStderr.get(id) ?? [];
+  }
+
+  /** A new cluster run: what earlier processes wrote is no longer news. */
+  forgetStderr(): void {
+    this.lastStderr.clear();
+  }
+
   spawnNode(id: NodeId): void {
     const dataDir = join(this.o.dataRoot, `node-${id}`);
     mkdirSync(dataDir, { recursive: true });
@@ -108,8 +120,9 @@ export class NodeSupervisor {
     slot.process = new NodeProcess({
       nodeId: id,
       launcher: this.o.launcher,
+      // The cluster's size is for relay nodes (a student's own Raft: init's node_ids); the built-in node ignores it.
       env: { RAFT_LAB_NODE_ID: String(id), RAFT_LAB_CONTROL: this.o.controlEndpoint, RAFT_LAB_SECRET: this.secret,
-        RAFT_LAB_DATA_DIR: dataDir },
+        RAFT_LAB_DATA_DIR: dataDir, RAFT_LAB_CLUSTER_SIZE: String(this.o.settings().nodeCount) },
       onExit: (code, signal, stderrTail) => this.onNodeExit(id, slot, code, signal, stderrTail),
     });
     this.updateNode(id, { pid: slot.process.pid }, 'starting', 'process spawned');
@@ -122,6 +135,11 @@ export class NodeSupervisor {
 
   memberIds(): NodeId[] {
     return [...this.nodes.keys()].sort((a, b) => a - b);
+  }
+
+  /** Nodes whose process died before it reported in: the others of a starting cluster would wait for them forever. */
+  crashedBeforeHello(): NodeSlot[] {
+    return [...this.nodes.values()].filter((slot) => slot.view.status === 'crashed' && !slot.configured);
   }
 
   allConfigured(): boolean {
@@ -179,6 +197,7 @@ export class NodeSupervisor {
     const expected = this.o.phase() === 'stopping';
     const how = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
     slot.clientEndpoint = null;
+    this.lastStderr.set(id, stderrTail);
     if (this.knownLeaderId === id) this.knownLeaderId = null;
     this.updateNode(id, { pid: null }, expected ? 'stopped' : 'crashed', `node process ${how}`);
     if (!expected && signal === null && code !== 0) {

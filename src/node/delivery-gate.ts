@@ -3,33 +3,38 @@
 // never while the cluster is frozen. Frozen, every arriving message waits here, and the lab decides what happens
 // next: it steps one delivery at a time, or a student delivers, drops or duplicates a waiting message by hand.
 import { MAX_MESSAGE_ID_CHARS, type PeerFrame } from '../protocol/wire';
-import { HeldInbox, type HeldFrame } from './held-inbox';
+import { HeldInbox, type HeldFrame, type HoldableFrame } from './held-inbox';
 import type { LabClock } from './lab-clock';
 
-export interface DeliveryGateOptions {
-  readonly clock: LabClock;
-  /** Hand the frame to the core. */
-  deliver(frame: PeerFrame): void;
-  /** A frame was put on hold while the cluster is frozen (the lab waits for these after a step). */
-  onHeldWhileFrozen(frame: PeerFrame): void;
-  /** The inbox is full: the frame is lost (reported as a drop). */
-  onOverflow(frame: PeerFrame): void;
-  readonly inbox?: HeldInbox;
+/** A frame the gate can time: its id, and the lab time its sender stamped it due at (absent: at once). */
+export interface GatedFrame extends HoldableFrame {
+  readonly deliverAtMs?: number;
 }
 
-export class DeliveryGate {
-  private readonly inbox: HeldInbox;
+export interface DeliveryGateOptions<F extends GatedFrame = PeerFrame> {
+  readonly clock: LabClock;
+  /** Hand the frame to the core (or to the student's process). */
+  deliver(frame: F): void;
+  /** A frame was put on hold while the cluster is frozen (the lab waits for these after a step). */
+  onHeldWhileFrozen(frame: F): void;
+  /** The inbox is full: the frame is lost (reported as a drop). */
+  onOverflow(frame: F): void;
+  readonly inbox?: HeldInbox<F>;
+}
+
+export class DeliveryGate<F extends GatedFrame = PeerFrame> {
+  private readonly inbox: HeldInbox<F>;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Copies made by hand so far: numbers each copy's id. */
   private copies = 0;
 
-  constructor(private readonly o: DeliveryGateOptions) {
-    this.inbox = o.inbox ?? new HeldInbox();
+  constructor(private readonly o: DeliveryGateOptions<F>) {
+    this.inbox = o.inbox ?? new HeldInbox<F>();
   }
 
   /** A valid frame arrived on an open link. */
-  offer(frame: PeerFrame): void {
+  offer(frame: F): void {
     if (this.closed) return;
     const clock = this.o.clock;
     const deliverAtMs = frame.deliverAtMs;
@@ -48,7 +53,7 @@ export class DeliveryGate {
   }
 
   /** The message due first, for the lab's choice of the next step. */
-  next(): HeldFrame | undefined {
+  next(): HeldFrame<F> | undefined {
     return this.inbox.peek();
   }
 
@@ -62,7 +67,7 @@ export class DeliveryGate {
   }
 
   /** Removes the first held copy of `id`; the frame, or undefined if it is not held here. */
-  drop(id: string): PeerFrame | undefined {
+  drop(id: string): F | undefined {
     const held = this.inbox.take(id);
     this.arm();
     return held?.frame;

@@ -5,16 +5,21 @@ import type { PeerFrame } from '../protocol/wire';
 
 export const MAX_HELD_FRAMES = 4096;
 
-export interface HeldFrame {
-  readonly frame: PeerFrame;
+/** What the inbox needs of a frame: its id (to act on it by hand). Raft's PeerFrame, or a relayed student message. */
+export interface HoldableFrame {
+  readonly id: string;
+}
+
+export interface HeldFrame<F extends HoldableFrame = PeerFrame> {
+  readonly frame: F;
   readonly deliverAtMs: number;
   /** Arrival order here, the tie-break between frames due at the same lab time. */
   readonly arrival: number;
 }
 
-export class HeldInbox {
+export class HeldInbox<F extends HoldableFrame = PeerFrame> {
   /** Sorted by (deliverAtMs, arrival); small in practice (one delay's worth of messages), so insertion is cheap. */
-  private readonly held: HeldFrame[] = [];
+  private readonly held: HeldFrame<F>[] = [];
   private arrivals = 0;
 
   constructor(private readonly maxFrames = MAX_HELD_FRAMES) {}
@@ -24,35 +29,35 @@ export class HeldInbox {
   }
 
   /** False (and nothing kept) when full. */
-  add(frame: PeerFrame, deliverAtMs: number): boolean {
+  add(frame: F, deliverAtMs: number): boolean {
     if (this.held.length >= this.maxFrames) return false;
-    const entry: HeldFrame = { frame, deliverAtMs, arrival: this.arrivals++ };
+    const entry: HeldFrame<F> = { frame, deliverAtMs, arrival: this.arrivals++ };
     let at = this.held.length;
-    while (at > 0 && (this.held[at - 1] as HeldFrame).deliverAtMs > deliverAtMs) at -= 1;
+    while (at > 0 && (this.held[at - 1] as HeldFrame<F>).deliverAtMs > deliverAtMs) at -= 1;
     this.held.splice(at, 0, entry);
     return true;
   }
 
   /** The frame due first. */
-  peek(): HeldFrame | undefined {
+  peek(): HeldFrame<F> | undefined {
     return this.held[0];
   }
 
   /** Removes and returns the frames due at or before nowMs, in delivery order. */
-  takeDue(nowMs: number): HeldFrame[] {
+  takeDue(nowMs: number): HeldFrame<F>[] {
     let count = 0;
-    while (count < this.held.length && (this.held[count] as HeldFrame).deliverAtMs <= nowMs) count += 1;
+    while (count < this.held.length && (this.held[count] as HeldFrame<F>).deliverAtMs <= nowMs) count += 1;
     return this.held.splice(0, count);
   }
 
   /** Removes and returns the first held copy of message `id`. */
-  take(id: string): HeldFrame | undefined {
+  take(id: string): HeldFrame<F> | undefined {
     const at = this.held.findIndex((entry) => entry.frame.id === id);
     return at < 0 ? undefined : this.held.splice(at, 1)[0];
   }
 
   /** The first held copy of message `id`, left in place. */
-  find(id: string): HeldFrame | undefined {
+  find(id: string): HeldFrame<F> | undefined {
     return this.held.find((entry) => entry.frame.id === id);
   }
 

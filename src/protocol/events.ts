@@ -81,9 +81,16 @@ export const messageTypeSchema = z.enum(['RequestVote', 'RequestVoteReply', 'App
   'InstallSnapshot', 'InstallSnapshotReply']);
 export const MESSAGE_TYPES_MATCH: SameUnion<z.infer<typeof messageTypeSchema>, MessageType> = true;
 
+/**
+ * The `body.type` of a message between a student's own nodes (Maelstrom's protocol, src/protocol/maelstrom.ts): any
+ * name the student chose, e.g. "request_vote".
+ */
+export const studentMessageTypeSchema = z.string().min(1).max(64);
+
 /** The fields of a Raft message as shown to students (entries summarised as their terms). */
 export const messageViewSchema = z.object({
-  type: messageTypeSchema,
+  /** One of Raft's messages for the built-in Raft; for a student's own nodes, their body's type. */
+  type: z.union([messageTypeSchema, studentMessageTypeSchema]),
   from: nodeId,
   to: nodeId,
   term: z.number().int().nonnegative(),
@@ -132,6 +139,11 @@ export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('raft'), node: nodeId, event: raftEventViewSchema }),
   z.object({ ...common, type: z.literal('node-state'), node: nodeId, state: nodeStateSchema }),
   z.object({ ...common, type: z.literal('error'), node: nodeId.nullable(), message: z.string().max(4096) }),
+  /**
+   * Something a student's own node told the lab about itself (a raft_lab_event, docs/byo-raft.md): shown in the event
+   * log with its rule, when it names one.
+   */
+  z.object({ ...common, type: z.literal('node-note'), node: nodeId, text: z.string().max(1024), rule: z.string().max(256).nullable() }),
   /** A message seen by `node`: its send, its arrival, or its loss. `id` links a send to its receive. */
   z.object({ ...common, type: z.literal('message'), node: nodeId, direction: messageDirectionSchema, id: z.string().max(64),
     message: messageViewSchema, dropReason: z.string().max(256).nullable(),

@@ -43,7 +43,7 @@ export function eventNodes(event: LabEvent): readonly NodeId[] {
 
 /** Figure 2 rule of a Raft event; empty for others. */
 export function eventRule(event: LabEvent): string {
-  return event.type === 'raft' ? event.event.rule : '';
+  return event.type === 'raft' ? event.event.rule : event.type === 'node-note' ? event.rule ?? '' : '';
 }
 
 export function messageSummary(message: MessageView): string {
@@ -155,6 +155,8 @@ function summarise(event: LabEvent): string {
     }
     case 'error':
       return `error: ${event.message}`;
+    case 'node-note':
+      return `says: ${event.text}`;
     case 'message': {
       const verb = event.direction === 'send' ? 'sent' : event.direction === 'receive' ? 'received' : 'dropped';
       const reason = event.dropReason === null ? '' : ` — ${event.dropReason}`;

@@ -45,5 +45,7 @@ function reduceByType(state: ModelState, event: LabEvent): ModelState {
       return reduceLabEvent(state, event);
     case 'workload':
       return state; // the client tab reads the workload's report from the lab; exercises read this event
+    case 'node-note':
+      return state; // a student's node's own words (raft_lab_event): the event log shows them
   }
 }

@@ -1,7 +1,7 @@
 // The receiving half: one ROUTER socket bound on an ephemeral port, which every peer's DEALER connects to. The
 // receive loop turns bytes into validated frames; nothing a peer sends can throw out of it.
 import { Router } from 'zeromq';
-import { decodePeerFrame, MAX_PEER_FRAME_BYTES, type PeerFrame } from '../../protocol/wire';
+import { MAX_PEER_FRAME_BYTES } from '../../protocol/wire';
 
 /**
  * ZeroMQ's own ceiling, above the decoder's limit so that oversize frames up to here are received, counted and
@@ -21,8 +21,11 @@ export interface InvalidFrameInfo {
   readonly bytes: number;
 }
 
-export interface InboundReceiverHandlers {
-  onFrame(frame: PeerFrame, senderRoutingId: string | undefined): void;
+/** Bytes to a validated frame; never throws. */
+export type FrameDecoder<F> = (bytes: Buffer) => { ok: true; frame: F } | { ok: false; error: string };
+
+export interface InboundReceiverHandlers<F> {
+  onFrame(frame: F, senderRoutingId: string | undefined): void;
   onInvalid(info: InvalidFrameInfo): void;
   /** Unexpected socket errors; the loop continues. */
   onReceiveError(error: unknown): void;
@@ -33,7 +36,7 @@ export interface InboundReceiver {
   close(): Promise<void>;
 }
 
-export async function bindInboundReceiver(host: string, handlers: InboundReceiverHandlers): Promise<InboundReceiver> {
+export async function bindInboundReceiver<F>(host: string, decode: FrameDecoder<F>, handlers: InboundReceiverHandlers<F>): Promise<InboundReceiver> {
   const router = new Router({
     linger: 0,
     maxMessageSize: MAX_SOCKET_FRAME_BYTES,
@@ -47,7 +50,7 @@ export async function bindInboundReceiver(host: string, handlers: InboundReceive
     router.close();
     throw new Error(`ROUTER bound on ${host} but reports no endpoint`);
   }
-  const loopDone = receiveLoop(router, handlers);
+  const loopDone = receiveLoop(router, decode, handlers);
   return {
     endpoint,
     async close() {
@@ -57,7 +60,7 @@ export async function bindInboundReceiver(host: string, handlers: InboundReceive
   };
 }
 
-async function receiveLoop(router: Router, handlers: InboundReceiverHandlers): Promise<void> {
+async function receiveLoop<F>(router: Router, decode: FrameDecoder<F>, handlers: InboundReceiverHandlers<F>): Promise<void> {
   while (!router.closed) {
     let parts: Buffer[];
     try {
@@ -69,14 +72,14 @@ async function receiveLoop(router: Router, handlers: InboundReceiverHandlers): P
       continue;
     }
     try {
-      handleParts(parts, handlers);
+      handleParts(parts, decode, handlers);
     } catch (error) {
       handlers.onReceiveError(error); // handlers are meant not to throw; if one does, keep receiving
     }
   }
 }
 
-function handleParts(parts: readonly Buffer[], handlers: InboundReceiverHandlers): void {
+function handleParts<F>(parts: readonly Buffer[], decode: FrameDecoder<F>, handlers: InboundReceiverHandlers<F>): void {
   const [routingIdPart, ...payloadParts] = parts;
   const senderRoutingId = printableRoutingId(routingIdPart);
   const bytes = payloadParts.reduce((total, part) => total + part.byteLength, 0);
@@ -85,7 +88,7 @@ function handleParts(parts: readonly Buffer[], handlers: InboundReceiverHandlers
     handlers.onInvalid(withSender(senderRoutingId, { error: `expected 1 message part, got ${payloadParts.length}`, bytes }));
     return;
   }
-  const decoded = decodePeerFrame(payload);
+  const decoded = decode(payload);
   if (!decoded.ok) {
     handlers.onInvalid(withSender(senderRoutingId, { error: decoded.error, bytes }));
     return;

@@ -1,5 +1,7 @@
-// Peer-to-peer transport of one Raft node process. It moves PeerFrames between node processes and applies the
-// lab's link faults on the way; it knows nothing of Raft beyond the frame's `msg.from` / `msg.to`.
+// Peer-to-peer transport of one node process. It moves frames between node processes and applies the lab's link
+// faults on the way; it knows nothing of what they carry beyond their sender and receiver (the codec says where they
+// are). Raft nodes move PeerFrames (createPeerTransport); the relay of a student's own node (src/node/maelstrom)
+// moves its Maelstrom messages through the same code, so every link fault applies to them unchanged.
 //
 // Topology: each node binds one ROUTER (inbound) and opens one DEALER per peer (outbound). Faults are applied
 // at the sender (outbound table: block, drop, delay, jitter, duplicate) and blocks also at the receiver
@@ -7,10 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { EMPTY_FAULT_TABLE, faultTableSchema, NO_LINK_FAULTS, type FaultTable } from '../../protocol/link-faults';
 import { MAX_NODE_ID, summarizeIssues } from '../../protocol/validate';
-import { encodePeerFrame, MAX_PEER_FRAME_BYTES, type PeerFrame } from '../../protocol/wire';
+import { decodePeerFrame, encodePeerFrame, MAX_PEER_FRAME_BYTES, type PeerFrame } from '../../protocol/wire';
 import type { NodeId } from '../../raft/types';
 import { planDelivery, type SendFate } from './delivery-plan';
-import { bindInboundReceiver, type InboundReceiver, type InvalidFrameInfo } from './inbound-receiver';
+import { bindInboundReceiver, type FrameDecoder, type InboundReceiver, type InvalidFrameInfo } from './inbound-receiver';
 import { OutboundLink } from './outbound-link';
 import { zeroPeerLinkStats, type PeerLinkStats, type TransportStats } from './transport-stats';
 
@@ -21,19 +23,43 @@ export type { PeerLinkStats, TransportStats } from './transport-stats';
 export const DEFAULT_MAX_QUEUED_FRAMES_PER_PEER = 1024;
 export const DEFAULT_SEND_HIGH_WATER_MARK = 256;
 
-export interface PeerTransportOptions {
+/** How a transport reads, writes and addresses the frames it carries. */
+export interface FrameCodec<F> {
+  readonly decode: FrameDecoder<F>;
+  encode(frame: F): Buffer;
+  /** Frames encoding to more bytes than this are dropped at the sender (the receiver would refuse them). */
+  readonly maxFrameBytes: number;
+  from(frame: F): NodeId;
+  to(frame: F): NodeId;
+  id(frame: F): string;
+}
+
+/** Raft's own frames (src/protocol/wire.ts). */
+export const PEER_FRAME_CODEC: FrameCodec<PeerFrame> = {
+  decode: decodePeerFrame,
+  encode: encodePeerFrame,
+  maxFrameBytes: MAX_PEER_FRAME_BYTES,
+  from: (frame) => frame.msg.from,
+  to: (frame) => frame.msg.to,
+  id: (frame) => frame.id,
+};
+
+export type PeerTransportOptions = FrameTransportOptions<PeerFrame>;
+export type PeerTransport = FrameTransport<PeerFrame>;
+
+export interface FrameTransportOptions<F> {
   readonly selfId: NodeId;
   readonly host?: '127.0.0.1';
   /** Multiplies every injected delay (slow motion > 1). Default 1. */
   readonly timeScale?: number;
   /** A valid frame addressed to this node arrived on an unblocked link. */
-  onMessage(frame: PeerFrame): void;
+  onMessage(frame: F): void;
   /** Bytes that are not a valid frame for this node arrived; they were dropped. */
   onInvalidFrame(info: InvalidFrameInfo): void;
   /** Called once per `send`, synchronously, with what the link faults and the queue decided. */
-  onSent?(frame: PeerFrame, fate: SendFate): void;
+  onSent?(frame: F, fate: SendFate): void;
   /** A valid frame arrived from a peer in `blockedFrom`; it was dropped. */
-  onInboundBlocked?(frame: PeerFrame): void;
+  onInboundBlocked?(frame: F): void;
   /** A callback above threw. The transport keeps going; default: print to stderr. */
   onCallbackError?(error: unknown): void;
   /** Source of randomness for drop/duplicate/jitter; pass a seeded one to replay a run. Default Math.random. */
@@ -42,14 +68,14 @@ export interface PeerTransportOptions {
   readonly sendHighWaterMark?: number;
 }
 
-export interface PeerTransport {
+export interface FrameTransport<F> {
   readonly selfId: NodeId;
   /** The bound inbound address, e.g. "tcp://127.0.0.1:41357"; give it to the peers. */
   readonly endpoint: string;
   /** The whole peer table (id -> endpoint). Connects new peers, reconnects moved ones, drops removed ones. */
   setPeers(peers: Readonly<Record<NodeId, string>>): void;
   /** Never blocks and never throws for network reasons; the outcome is reported through onSent and stats(). */
-  send(frame: PeerFrame): void;
+  send(frame: F): void;
   setFaults(table: FaultTable): void;
   setTimeScale(timeScale: number): void;
   stats(): TransportStats;
@@ -58,7 +84,11 @@ export interface PeerTransport {
 
 const ENDPOINT_PATTERN = /^tcp:\/\/[^\s/]+:\d{1,5}$/;
 
-export async function createPeerTransport(options: PeerTransportOptions): Promise<PeerTransport> {
+export function createPeerTransport(options: PeerTransportOptions): Promise<PeerTransport> {
+  return createFrameTransport(options, PEER_FRAME_CODEC);
+}
+
+export async function createFrameTransport<F>(options: FrameTransportOptions<F>, codec: FrameCodec<F>): Promise<FrameTransport<F>> {
   assertNodeId(options.selfId, 'selfId');
   const host = options.host ?? '127.0.0.1';
   const random = options.random ?? Math.random;
@@ -109,15 +139,17 @@ export async function createPeerTransport(options: PeerTransportOptions): Promis
     guarded(options.onInvalidFrame, info);
   };
 
-  const receiver: InboundReceiver = await bindInboundReceiver(host, {
+  const receiver: InboundReceiver = await bindInboundReceiver(host, codec.decode, {
     onFrame(frame, senderRoutingId) {
-      if (frame.msg.to !== options.selfId) {
-        const error = `frame ${frame.id} is addressed to S${frame.msg.to}, but this is S${options.selfId}`;
+      const to = codec.to(frame);
+      const from = codec.from(frame);
+      if (to !== options.selfId) {
+        const error = `frame ${codec.id(frame)} is addressed to S${to}, but this is S${options.selfId}`;
         reportInvalid(senderRoutingId === undefined ? { error, bytes: 0 } : { error, bytes: 0, fromEndpoint: senderRoutingId });
         return;
       }
-      const peerCounters = countersFor(frame.msg.from);
-      if (blockedFrom.has(frame.msg.from)) {
+      const peerCounters = countersFor(from);
+      if (blockedFrom.has(from)) {
         peerCounters.blockedInbound += 1;
         guarded(options.onInboundBlocked, frame);
         return;
@@ -129,9 +161,9 @@ export async function createPeerTransport(options: PeerTransportOptions): Promis
     onReceiveError: reportCallbackError,
   });
 
-  const send = (frame: PeerFrame): void => {
+  const send = (frame: F): void => {
     if (closed) return;
-    const peer = frame.msg.to;
+    const peer = codec.to(frame);
     const link = links.get(peer);
     if (link === undefined) {
       unroutable += 1;
@@ -147,8 +179,8 @@ export async function createPeerTransport(options: PeerTransportOptions): Promis
       guarded(options.onSent, frame, plan.fate);
       return;
     }
-    const bytes = encodePeerFrame(frame);
-    if (bytes.byteLength > MAX_PEER_FRAME_BYTES) {
+    const bytes = codec.encode(frame);
+    if (bytes.byteLength > codec.maxFrameBytes) {
       peerCounters.dropped += 1; // the receiver would reject it anyway; do not waste the link on it
       guarded(options.onSent, frame, 'dropped');
       return;

@@ -33,7 +33,7 @@ afterEach(() => {
 describe('raft-lab <command> --help', () => {
   it('names the usage, every option, an example and the exit codes of each command and verb', () => {
     const names = everySpec().map((spec) => spec.name);
-    expect(names).toEqual(expect.arrayContaining(['web', 'chaos', 'check', 'sim', 'bench', 'failover', 'experiment', 'experiment fig16',
+    expect(names).toEqual(expect.arrayContaining(['web', 'chaos', 'maelstrom', 'check', 'sim', 'bench', 'failover', 'experiment', 'experiment fig16',
       'experiment clients', 'exercise', 'exercise list', 'exercise check', 'exercise run', 'exercise schema', 'demo', 'demo run']));
     for (const spec of everySpec()) {
       const help = formatCommandHelp(spec);

@@ -1,0 +1,185 @@
+// Maelstrom's lin-kv workload against a student's nodes: C clients ("c1".."cC"), each one request at a time to a
+// random running node: read {key} -> read_ok {value}, write {key, value} -> write_ok, cas {key, from, to} -> cas_ok.
+// Keys and values are integers, as Maelstrom sends them; the history records them as decimal strings in our history
+// format (src/check/history.ts), so `raft-lab check` and the linearizability checker work unchanged. Outcomes:
+// - read_ok: ok with its value; error 20 (key does not exist) on a read: ok, absent;
+// - write_ok / cas_ok: ok; a definite error (20 and 22 above all; see isDefiniteError): fail;
+// - a timeout, error 11 or 13 or any indefinite error: unknown (the operation may or may not have happened);
+// - a request that never left (its node is down): fail.
+// A reply that is not an answer to the request (another type, a non-integer value) is a protocol problem of the
+// node: reported, and the operation counted unknown.
+import { HistoryRecorder, type HistoryRequest, type HistoryResponse } from '../../check/history';
+import type { UnsequencedLabEvent } from '../../protocol/events';
+import { isDefiniteError, MAELSTROM_ERRORS, nodeNameOf, type MaelstromMessage } from '../../protocol/maelstrom';
+import type { NodeId } from '../../raft/types';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
+import type { MaelstromConnections, RequestOutcome } from './maelstrom-connections';
+
+export const MAX_LIN_KV_OPS = 100_000;
+const REQUEST_TIMEOUT_MS = 1000;
+const THINK_MIN_MS = 10;
+const THINK_SPREAD_MS = 40;
+const NO_NODE_WAIT_MS = 50;
+const FINAL_READ_RETRY_MS = 200;
+
+export type LinKvOp = 'read' | 'write' | 'cas';
+
+export interface LinKvSpec {
+  readonly clients: number;
+  readonly keys: number;
+}
+
+export interface LinKvContext {
+  readonly connections: MaelstromConnections;
+  /** The nodes a client may pick now (running ones). */
+  runningNodes(): readonly NodeId[];
+  readonly random: () => number;
+  publish(event: UnsequencedLabEvent): void;
+  /** A node answered something that is not an answer: a protocol problem. */
+  onProtocolProblem(text: string): void;
+}
+
+type Outcome = { status: 'ok'; value?: string | null } | { status: 'fail' } | { status: 'unknown' };
+
+export class LinKvWorkload {
+  readonly history = new HistoryRecorder({ maxOps: MAX_LIN_KV_OPS });
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private nextValue = 1;
+  private readonly msgIds = new Map<string, number>();
+  /** The last value seen for each key: a cas from it has a chance to succeed. */
+  private readonly lastSeen = new Map<number, number>();
+
+  constructor(readonly spec: LinKvSpec, private readonly c: LinKvContext) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.spec.clients }, (_, i) => this.loop(i + 1));
+  }
+
+  /** Stops issuing operations and waits for those in flight (each ends: answered or timed out). */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  /**
+   * After the run (healed, every node back): reads every key until a node answers it definitely, as client
+   * "c(C+1)", and records those reads too. The final value of each key (null: absent), undefined where no node
+   * answered before the deadline.
+   */
+  async finalReads(deadlineMs: number): Promise<Map<number, string | null | undefined>> {
+    const client = this.spec.clients + 1;
+    const until = performance.now() + deadlineMs;
+    const finals = new Map<number, string | null | undefined>();
+    for (let key = 0; key < this.spec.keys; key += 1) {
+      let attempt = 0;
+      finals.set(key, undefined);
+      while (performance.now() < until && !this.history.isFull) {
+        const nodes = this.c.runningNodes();
+        const node = nodes[(key + attempt) % Math.max(1, nodes.length)];
+        attempt += 1;
+        if (node === undefined) {
+          await sleep(FINAL_READ_RETRY_MS);
+          continue;
+        }
+        const outcome = await this.runOne(client, node, 'read', key);
+        if (outcome.status === 'ok') {
+          finals.set(key, outcome.value ?? null);
+          break;
+        }
+        await sleep(FINAL_READ_RETRY_MS);
+      }
+    }
+    return finals;
+  }
+
+  private async loop(client: number): Promise<void> {
+    while (this.running && !this.history.isFull) {
+      const nodes = this.c.runningNodes();
+      const node = nodes[Math.floor(this.c.random() * nodes.length)];
+      if (node === undefined) {
+        await sleep(NO_NODE_WAIT_MS);
+        continue;
+      }
+      const draw = this.c.random();
+      const op: LinKvOp = draw < 1 / 3 ? 'read' : draw < 2 / 3 ? 'write' : 'cas';
+      await this.runOne(client, node, op, Math.floor(this.c.random() * this.spec.keys));
+      await sleep(THINK_MIN_MS + this.c.random() * THINK_SPREAD_MS);
+    }
+  }
+
+  private async runOne(client: number, node: NodeId, op: LinKvOp, key: number): Promise<Outcome> {
+    const src = `c${client}`;
+    const msgId = (this.msgIds.get(src) ?? 0) + 1;
+    this.msgIds.set(src, msgId);
+    let body: Record<string, unknown>;
+    let request: HistoryRequest;
+    if (op === 'read') {
+      body = { type: 'read', msg_id: msgId, key };
+      request = { op: 'get', key: String(key) };
+    } else if (op === 'write') {
+      const value = this.nextValue++;
+      body = { type: 'write', msg_id: msgId, key, value };
+      request = { op: 'put', key: String(key), value: String(value) };
+    } else {
+      const from = this.lastSeen.get(key) ?? Math.max(1, this.nextValue - 1 - Math.floor(this.c.random() * 3));
+      const to = this.nextValue++;
+      body = { type: 'cas', msg_id: msgId, key, from, to };
+      request = { op: 'cas', key: String(key), from: String(from), to: String(to) };
+    }
+    const callNs = Math.round(monotonicNowNs());
+    const handle = this.history.invoke(client, request, callNs);
+    const message: MaelstromMessage = { src, dest: nodeNameOf(node), body: body as MaelstromMessage['body'] };
+    const outcome = this.outcomeOf(op, node, await this.c.connections.request(node, message, REQUEST_TIMEOUT_MS));
+    const retNs = Math.max(callNs, Math.round(monotonicNowNs()));
+    if (outcome.status !== 'unknown') {
+      const response: HistoryResponse = outcome.status === 'ok'
+        ? (op === 'read' ? { status: 'ok', value: outcome.value ?? null } : { status: 'ok' }) : { status: 'fail' };
+      this.history.complete(handle, response, retNs);
+    }
+    if (outcome.status === 'ok') this.remember(key, op, outcome.value, request);
+    this.c.publish({ type: 'client-op', atNs: retNs, client, op: request.op, key: request.key, status: outcome.status,
+      value: outcome.status === 'ok' && op === 'read' ? outcome.value ?? null : null, servedBy: node,
+      latencyMs: (retNs - callNs) / 1e6, callNs });
+    return outcome;
+  }
+
+  private remember(key: number, op: LinKvOp, value: string | null | undefined, request: HistoryRequest): void {
+    if (op === 'read' && value !== null && value !== undefined) this.lastSeen.set(key, Number(value));
+    if (request.op === 'put') this.lastSeen.set(key, Number(request.value));
+    if (request.op === 'cas') this.lastSeen.set(key, Number(request.to));
+  }
+
+  private outcomeOf(op: LinKvOp, node: NodeId, outcome: RequestOutcome): Outcome {
+    if (outcome.kind === 'refused') return { status: 'fail' };
+    if (outcome.kind === 'timeout') return { status: 'unknown' };
+    const body = outcome.message.body;
+    if (body.type === 'error') {
+      const code = body['code'];
+      if (typeof code !== 'number' || !Number.isInteger(code)) {
+        this.c.onProtocolProblem(`n${node} answered a ${op} with an error without an integer code: ${JSON.stringify(body).slice(0, 300)}`);
+        return { status: 'unknown' };
+      }
+      if (op === 'read' && code === MAELSTROM_ERRORS.keyDoesNotExist) return { status: 'ok', value: null };
+      return isDefiniteError(code) ? { status: 'fail' } : { status: 'unknown' };
+    }
+    if (body.type !== `${op}_ok`) {
+      this.c.onProtocolProblem(`n${node} answered a ${op} with "${body.type}" (expected ${op}_ok or error)`);
+      return { status: 'unknown' };
+    }
+    if (op !== 'read') return { status: 'ok' };
+    const value = body['value'];
+    if (value === null) return { status: 'ok', value: null };
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      this.c.onProtocolProblem(`n${node} answered a read with a value that is not an integer: ${JSON.stringify(value)?.slice(0, 100)}`);
+      return { status: 'unknown' };
+    }
+    return { status: 'ok', value: String(value) };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,92 @@
+// The lab's Maelstrom clients reach a student's nodes through each relay's client socket (src/node/maelstrom/
+// client-socket.ts): one DEALER per node, shared by every client; a reply is matched to its request by the client it
+// is addressed to and its in_reply_to. Bounded: at most MAX_IN_FLIGHT requests wait at once.
+import * as zmq from 'zeromq';
+import { decodeClientMessage, type MaelstromMessage } from '../../protocol/maelstrom';
+import type { NodeId } from '../../raft/types';
+
+const MAX_IN_FLIGHT = 20_000;
+
+/** What became of one request. `refused`: it never left (the node is down): it certainly did not take effect. */
+export type RequestOutcome = { kind: 'reply'; message: MaelstromMessage } | { kind: 'timeout' } | { kind: 'refused' };
+
+interface Connection {
+  readonly endpoint: string;
+  readonly socket: zmq.Dealer;
+  readonly waiting: Map<string, (outcome: RequestOutcome) => void>;
+}
+
+export class MaelstromConnections {
+  private readonly connections = new Map<NodeId, Connection>();
+  private inFlight = 0;
+  private closed = false;
+  /** Replies that were not valid messages, or answered nothing we asked (late ones: after their timeout). */
+  strayReplies = 0;
+
+  /** Point node `id` at `endpoint` (a restarted node listens on a new port); null: it is down. */
+  setEndpoint(id: NodeId, endpoint: string | null): void {
+    const existing = this.connections.get(id);
+    if (existing?.endpoint === endpoint) return;
+    if (existing) {
+      existing.socket.close();
+      this.connections.delete(id);
+      // Requests to the old process stay pending until their timeout: whether they took effect is unknown.
+    }
+    if (endpoint === null || this.closed) return;
+    const socket = new zmq.Dealer({ linger: 0, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000, immediate: true, sendTimeout: 0 });
+    socket.connect(endpoint);
+    const connection: Connection = { endpoint, socket, waiting: new Map() };
+    this.connections.set(id, connection);
+    void this.receive(connection);
+  }
+
+  /** Sends `message` to node `id` and waits up to `timeoutMs` for the reply to its msg_id. */
+  request(id: NodeId, message: MaelstromMessage, timeoutMs: number): Promise<RequestOutcome> {
+    const connection = this.connections.get(id);
+    const key = replyKey(message.src, message.body.msg_id);
+    if (!connection || this.closed || this.inFlight >= MAX_IN_FLIGHT || connection.waiting.has(key)) {
+      return Promise.resolve({ kind: 'refused' });
+    }
+    return new Promise<RequestOutcome>((resolve) => {
+      const settle = (outcome: RequestOutcome): void => {
+        if (connection.waiting.get(key) !== settle) return;
+        clearTimeout(timer);
+        connection.waiting.delete(key);
+        this.inFlight -= 1;
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
+      connection.waiting.set(key, settle);
+      this.inFlight += 1;
+      if (connection.socket.closed) settle({ kind: 'refused' });
+      else connection.socket.send(Buffer.from(JSON.stringify(message))).then(undefined, () => settle({ kind: 'refused' }));
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of this.connections.values()) {
+      connection.socket.close();
+      for (const settle of [...connection.waiting.values()]) settle({ kind: 'timeout' });
+    }
+    this.connections.clear();
+  }
+
+  private async receive(connection: Connection): Promise<void> {
+    try {
+      for await (const [payload] of connection.socket) {
+        if (!payload) continue;
+        const decoded = decodeClientMessage(payload);
+        const waiting = decoded.ok ? connection.waiting.get(replyKey(decoded.value.dest, decoded.value.body.in_reply_to)) : undefined;
+        if (decoded.ok && waiting) waiting({ kind: 'reply', message: decoded.value });
+        else this.strayReplies += 1;
+      }
+    } catch {
+      // closed
+    }
+  }
+}
+
+function replyKey(client: string, msgId: number | undefined): string {
+  return `${client}/${msgId ?? '-'}`;
+}

@@ -1,0 +1,196 @@
+// One `raft-lab maelstrom` run: a student's own Raft (any executable speaking Maelstrom's protocol) as N real
+// processes behind relay nodes, Maelstrom's lin-kv workload, the chaos fault schedule (kill, pause, partition, loss);
+// then heal, bring every node back, read every key, write the history and check it (linearizability, no lost
+// acknowledged write). The outcome is the summary and the exit code the issue fixes: 0 every check passed, 1 a check
+// failed, 2 the binary could not be run or broke the protocol.
+import { writeFileSync } from 'node:fs';
+import { formatHistory, type HistoryOp } from '../../check/history';
+import { checkLinearizability } from '../../check/linearizability';
+import { LabController } from '../controller';
+import { byoNodeLauncher } from '../node-launcher';
+import { installShutdownHooks } from '../shutdown-hooks';
+import { seededRandom } from '../../raft/random';
+import { runFaultSchedule, type FaultCounts, type FaultKind } from '../chaos/fault-schedule';
+import { restoreAll } from '../chaos/restore-all';
+import { MAX_HEADLESS_NODES } from '../../protocol/lab-api';
+import { PROTOCOL_ERROR_MARK } from '../../protocol/maelstrom';
+import type { NodeId } from '../../raft/types';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
+import { MaelstromConnections } from './maelstrom-connections';
+import { LinKvWorkload } from './lin-kv-workload';
+import { lostAcknowledgedWrites } from './final-state-lost-writes';
+
+/** The faults that make sense from outside a student's node (the others need to know who leads and when). */
+export const BYO_FAULT_KINDS = ['kill', 'pause', 'partition', 'loss'] as const satisfies readonly FaultKind[];
+const FINAL_READS_DEADLINE_MS = 30_000;
+const CHECK_TIMEOUT_MS = 60_000;
+const MAX_REPORTED_PROBLEMS = 20;
+
+export interface MaelstromRunOptions {
+  readonly bin: string;
+  readonly args: readonly string[];
+  readonly nodes: number;
+  readonly seconds: number;
+  readonly clients: number;
+  readonly keys: number;
+  readonly faults: readonly FaultKind[];
+  readonly seed: number;
+  readonly historyFile: string;
+  readonly dataDir?: string;
+  readonly log: (line: string) => void;
+}
+
+export interface MaelstromSummary {
+  readonly ops: number;
+  readonly ok: number;
+  readonly fail: number;
+  readonly unknown: number;
+  /** null: never checked (the binary could not be run), or undecided in time. */
+  readonly linearizable: boolean | null;
+  readonly lostAcknowledgedWrites: number | null;
+  /** Messages the nodes sent each other. */
+  readonly messages: number;
+  /** How often each fault kind was applied. */
+  readonly faults: Partial<FaultCounts> | null;
+  readonly seed: number;
+  /** Lines and replies that broke the protocol, and nodes that exited by themselves. */
+  readonly protocolErrors: number;
+  readonly nodeExits: number;
+  /** Keys no node could read after the run was healed. */
+  readonly unreadKeys: number;
+}
+
+export interface MaelstromRunResult {
+  readonly exitCode: 0 | 1 | 2;
+  readonly summary: MaelstromSummary;
+}
+
+export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRunResult> {
+  const controller = await LabController.create({
+    launcher: byoNodeLauncher(o.bin, o.args), maxNodes: MAX_HEADLESS_NODES, windowEvents: 5000, eventDetail: 'state',
+    ...(o.dataDir === undefined ? {} : { dataRoot: o.dataDir }),
+  });
+  installShutdownHooks(() => controller.close(), () => controller.killAllNow());
+  let messages = 0;
+  const problems: string[] = [];
+  let protocolErrors = 0;
+  let nodeExits = 0;
+  let phase: 'starting' | 'running' | 'done' = 'starting';
+  const noteProblem = (text: string): void => {
+    protocolErrors += 1;
+    if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(text);
+  };
+  controller.subscribe((events) => {
+    for (const event of events) {
+      if (event.type === 'message' && event.direction === 'send') messages += 1;
+      if (event.type !== 'error' || event.node === null) continue;
+      if (event.message.includes(PROTOCOL_ERROR_MARK)) noteProblem(event.message);
+      // The lab's word for a node process that ended by itself (not killed by a fault): see controller.onNodeExit.
+      else if (/^S\d+ failed \(/.test(event.message) && phase !== 'done') {
+        nodeExits += 1;
+        if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(event.message);
+      }
+    }
+  });
+  const empty = (): MaelstromSummary => ({ ops: 0, ok: 0, fail: 0, unknown: 0, linearizable: null, lostAcknowledgedWrites: null,
+    messages, faults: null, seed: o.seed, protocolErrors, nodeExits, unreadKeys: 0 });
+  const connections = new MaelstromConnections();
+  const nodeIds = Array.from({ length: o.nodes }, (_, i) => i + 1);
+  try {
+    o.log(`maelstrom: ${o.bin}${o.args.length > 0 ? ` ${o.args.join(' ')}` : ''}: seed ${o.seed}, ${o.nodes} nodes, ${o.clients} clients, ` +
+      `${o.keys} keys, ${o.seconds} s, faults ${o.faults.join(',') || 'none'}`);
+    try {
+      await controller.startCluster({ nodeCount: o.nodes });
+    } catch (error) {
+      o.log(`maelstrom: the nodes did not start: ${(error as Error).message}`);
+      printStderr(controller, nodeIds, o.log);
+      return { exitCode: 2, summary: empty() };
+    }
+    const started = await controller.getSnapshot();
+    const dead = started.nodes.filter((node) => node.status !== 'running');
+    if (dead.length > 0) {
+      o.log(`maelstrom: ${dead.map((node) => `n${node.id}`).join(', ')} could not be started (no init_ok):`);
+      printStderr(controller, dead.map((node) => node.id), o.log);
+      return { exitCode: 2, summary: empty() };
+    }
+    phase = 'running';
+    const random = seededRandom(o.seed);
+    const running = (): NodeId[] => {
+      const up: NodeId[] = [];
+      for (const id of nodeIds) {
+        const endpoint = controller.clientEndpointOf(id);
+        connections.setEndpoint(id, endpoint);
+        if (endpoint !== null) up.push(id);
+      }
+      return up;
+    };
+    const workload = new LinKvWorkload({ clients: o.clients, keys: o.keys }, {
+      connections, runningNodes: running, random: seededRandom(o.seed ^ 0x9e3779b9),
+      publish: (event) => controller.events.publish(event),
+      onProtocolProblem: (text) => {
+        noteProblem(`${PROTOCOL_ERROR_MARK} ${text}`);
+        controller.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null, message: `${PROTOCOL_ERROR_MARK} ${text}` });
+      },
+    });
+    workload.start();
+    const faults = await runFaultSchedule({ controller, kinds: o.faults, nodes: nodeIds, random,
+      untilMs: performance.now() + o.seconds * 1000, log: o.log });
+    if (o.faults.length === 0) await sleep(o.seconds * 1000);
+    o.log('maelstrom: healing the cluster and letting every client finish');
+    await controller.healAll();
+    await restoreAll(controller).catch((error: unknown) => o.log(`maelstrom: a node could not be brought back: ${(error as Error).message}`));
+    await workload.stop();
+    const finals = await workload.finalReads(FINAL_READS_DEADLINE_MS);
+    phase = 'done';
+    const ops = workload.history.ops();
+    writeFileSync(o.historyFile, formatHistory(ops));
+    o.log(`maelstrom: ${ops.length} operations written to ${o.historyFile}; checking`);
+    const unreadKeys = [...finals.values()].filter((value) => value === undefined).length;
+    if (unreadKeys > 0) o.log(`maelstrom: ${unreadKeys} of ${o.keys} keys could not be read after the run was healed`);
+    const lost = lostAcknowledgedWrites(ops, finals);
+    for (const example of lost.examples) o.log(`LOST: ${example}`);
+    const verdict = checkLinearizability(ops, { timeoutMs: CHECK_TIMEOUT_MS });
+    if (verdict.violation) printViolation(verdict.violation, o.log);
+    if (verdict.timedOut) o.log('maelstrom: the linearizability check ran out of time: undecided');
+    const count = (status: HistoryOp['status']): number => ops.filter((op) => op.status === status).length;
+    const summary: MaelstromSummary = { ops: ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'),
+      linearizable: verdict.timedOut && !verdict.violation ? null : verdict.ok, lostAcknowledgedWrites: lost.lost, messages,
+      faults: byoFaultCounts(faults), seed: o.seed, protocolErrors, nodeExits, unreadKeys };
+    if (protocolErrors > 0 || nodeExits > 0) {
+      o.log(`maelstrom: the nodes broke the protocol or exited by themselves (${protocolErrors} protocol errors, ${nodeExits} exits):`);
+      for (const problem of problems) o.log(`  ${problem}`);
+      return { exitCode: 2, summary };
+    }
+    const passed = verdict.ok && lost.lost === 0 && unreadKeys === 0;
+    o.log(passed ? 'maelstrom: every check passed' : `maelstrom: FAILED (replay the schedule with --seed ${o.seed})`);
+    return { exitCode: passed ? 0 : 1, summary };
+  } finally {
+    phase = 'done';
+    connections.close();
+    await controller.close();
+  }
+}
+
+function printViolation(violation: NonNullable<ReturnType<typeof checkLinearizability>['violation']>, log: (line: string) => void): void {
+  log(`NOT LINEARIZABLE on key ${violation.key}: ${violation.explanation}`);
+  log(`the smallest failing set of operations${violation.minimal ? '' : ' found in time'} (${violation.ops.length}):`);
+  for (const op of violation.ops) log(`  ${JSON.stringify(op)}`);
+}
+
+/** What the nodes that died wrote last on stderr (their relays repeat the student's own last lines). */
+function printStderr(controller: LabController, ids: readonly NodeId[], log: (line: string) => void): void {
+  const said = ids.filter((id) => controller.lastStderrOf(id).length > 0);
+  if (said.length === 0) log('  (no node wrote anything on stderr)');
+  for (const id of said) {
+    log(`--- n${id}: last lines of stderr`);
+    for (const line of controller.lastStderrOf(id)) log(`  ${line}`);
+  }
+}
+
+function byoFaultCounts(counts: FaultCounts): Partial<FaultCounts> {
+  return Object.fromEntries(BYO_FAULT_KINDS.map((kind) => [kind, counts[kind]]));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
