@@ -22,7 +22,9 @@ export interface StudentProcessOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string;
+  /** Bounds, lowered by tests. */
   readonly maxLinesPerWindow?: number;
+  readonly floodWindowsLimit?: number;
   onLine(line: string): void;
   /** A line that cannot be a message because of its length (its start is given). */
   onOverlongLine(head: string): void;
@@ -44,9 +46,11 @@ export class StudentProcess {
   private resumeTimer: NodeJS.Timeout | null = null;
   private exited = false;
   private readonly maxLines: number;
+  private readonly floodLimit: number;
 
   constructor(private readonly o: StudentProcessOptions) {
     this.maxLines = o.maxLinesPerWindow ?? MAX_LINES_PER_WINDOW;
+    this.floodLimit = o.floodWindowsLimit ?? FLOOD_WINDOWS_LIMIT;
     this.child = spawn(o.command, [...o.args], { cwd: o.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: studentEnv() });
     this.child.stdin?.on('error', () => undefined); // EPIPE once it died: its exit is reported
     this.child.stdout?.on('data', (chunk: Buffer) => this.onStdout(chunk));
@@ -132,8 +136,8 @@ export class StudentProcess {
   private pauseUntilNextWindow(): void {
     if (this.resumeTimer) return;
     this.child.stdout?.pause();
-    if (this.floodedWindows + 1 >= FLOOD_WINDOWS_LIMIT) {
-      this.o.onFlood(`it wrote more than ${this.maxLines} lines a second for ${FLOOD_WINDOWS_LIMIT} seconds in a row ` +
+    if (this.floodedWindows + 1 >= this.floodLimit) {
+      this.o.onFlood(`it wrote more than ${this.maxLines} lines a second for ${this.floodLimit} seconds in a row ` +
         '(is it printing in a loop, or logging to stdout instead of stderr?)');
       return;
     }

@@ -1,0 +1,133 @@
+// A student's own nodes in a LabController (the same controller the app and `raft-lab maelstrom` use), behind relay
+// nodes: their messages become message events with the body's type, the raft_lab_state/raft_lab_event extension
+// becomes node-state and node-note events, a partition blocks their messages, a pause stops the student's process
+// (SIGSTOP reaches the relay's process group), a crash kills it, and a restart runs it again in the same directory.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LabController } from '../../../src/lab/controller';
+import { byoNodeLauncher } from '../../../src/lab/node-launcher';
+import { MaelstromConnections } from '../../../src/lab/maelstrom/maelstrom-connections';
+import type { LabEvent } from '../../../src/protocol/events';
+import { PROJECT_ROOT } from '../cluster/cli-runner';
+
+const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'byo', 'forward_to_n1.py');
+
+let controller: LabController;
+let connections: MaelstromConnections;
+let dataRoot: string;
+let events: LabEvent[];
+
+beforeEach(async () => {
+  dataRoot = mkdtempSync(join(tmpdir(), 'raft-lab-relay-test-'));
+  controller = await LabController.create({ launcher: byoNodeLauncher('python3', [FIXTURE]), dataRoot, eventDetail: 'full' });
+  connections = new MaelstromConnections();
+  events = [];
+  controller.subscribe((batch) => events.push(...batch));
+});
+
+afterEach(async () => {
+  connections.close();
+  await controller.close();
+  rmSync(dataRoot, { recursive: true, force: true });
+});
+
+async function waitFor(condition: () => boolean, deadlineMs: number, what: string): Promise<void> {
+  const until = performance.now() + deadlineMs;
+  while (!condition()) {
+    if (performance.now() > until) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let msgId = 0;
+/** A write through node `node`: the reply's type, or `timeout`. Refused sends (not connected yet) are retried. */
+async function write(node: number, key: number, value: number, timeoutMs = 3000): Promise<string> {
+  connections.setEndpoint(node, controller.clientEndpointOf(node));
+  const until = performance.now() + 5000;
+  for (;;) {
+    msgId += 1;
+    const outcome = await connections.request(node, { src: 'c1', dest: `n${node}`, body: { type: 'write', msg_id: msgId, key, value } }, timeoutMs);
+    if (outcome.kind === 'reply') return outcome.message.body.type;
+    if (outcome.kind === 'timeout' || performance.now() > until) return outcome.kind;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function relayPid(node: number): Promise<number> {
+  const pid = (await controller.getSnapshot()).nodes.find((view) => view.id === node)?.pid;
+  if (typeof pid !== 'number') throw new Error(`S${node} has no process`);
+  return pid;
+}
+
+/** The student's process: the relay's child, with its state letter (T = stopped). */
+function studentOf(relay: number): { pid: number; state: string } | null {
+  const out = execFileSync('ps', ['-o', 'pid=,stat=', '--ppid', String(relay)], { encoding: 'utf8' }).trim();
+  const [pid, state] = out.split(/\s+/);
+  return pid ? { pid: Number(pid), state: state ?? '' } : null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('relay nodes in the lab', () => {
+  it('report messages by body type and the extension; a partition blocks them; pause, crash and restart reach the student', async () => {
+    await controller.startCluster({ nodeCount: 3 });
+    await waitFor(() => [1, 2, 3].every((node) => events.some((event) => event.type === 'node-note' && event.node === node)), 5000,
+      'every node\'s raft_lab_event');
+    const leaderState = events.find((event) => event.type === 'node-state' && event.node === 1);
+    expect(leaderState?.type === 'node-state' && leaderState.state.role).toBe('leader');
+    expect((await controller.getSnapshot()).nodes.find((view) => view.id === 1)?.role).toBe('leader');
+
+    expect(await write(2, 1, 10)).toBe('write_ok');
+    await waitFor(() => events.some((event) => event.type === 'message' && event.message.type === 'forward_ok' && event.direction === 'receive'),
+      5000, 'forward_ok to arrive at n2');
+    const forward = events.find((event) => event.type === 'message' && event.message.type === 'forward' && event.direction === 'send');
+    expect(forward?.type === 'message' && [forward.node, forward.message.from, forward.message.to]).toEqual([2, 2, 1]);
+
+    await controller.setPartition([[2]]);
+    expect(await write(2, 1, 11, 1000)).toBe('timeout');
+    expect(events.some((event) => event.type === 'message' && event.direction === 'drop' && event.message.type === 'forward' &&
+      (event.dropReason ?? '').includes('partition'))).toBe(true);
+    await controller.healAll();
+    expect(await write(2, 1, 12)).toBe('write_ok');
+
+    const relay1 = await relayPid(1);
+    await controller.pauseNode(1);
+    await waitFor(() => studentOf(relay1)?.state.startsWith('T') ?? false, 3000, 'n1\'s own process to be stopped');
+    await controller.resumeNode(1);
+    expect(await write(1, 2, 1)).toBe('write_ok');
+
+    const relay3 = await relayPid(3);
+    const student3 = studentOf(relay3);
+    expect(student3).not.toBeNull();
+    const cwd = readlinkSync(`/proc/${student3?.pid ?? 0}/cwd`);
+    await controller.crashNode(3);
+    await waitFor(() => !isAlive(student3?.pid ?? 0), 3000, 'n3\'s own process to die with its relay');
+    await controller.restartNode(3);
+    const restarted = studentOf(await relayPid(3));
+    expect(restarted?.pid).not.toBe(student3?.pid);
+    expect(readlinkSync(`/proc/${restarted?.pid ?? 0}/cwd`), 'a restart runs in the same directory').toBe(cwd);
+    expect(await write(3, 3, 5)).toBe('write_ok');
+  });
+
+  it('a node that exits is shown crashed with the last lines of its stderr', async () => {
+    await controller.startCluster({ nodeCount: 2 });
+    const relay = await relayPid(2);
+    const student = studentOf(relay);
+    process.kill(student?.pid ?? 0, 'SIGKILL');
+    await waitFor(() => events.some((event) => event.type === 'node-status' && event.node === 2 && event.status === 'crashed'), 5000, 'S2 crashed');
+    await waitFor(() => events.some((event) => event.type === 'error' && event.node === 2 && event.message.includes('n2: initialised')), 5000,
+      'the error event with its stderr');
+    const error = events.find((event) => event.type === 'error' && event.node === 2 && event.message.includes('was killed by SIGKILL'));
+    expect(error?.type === 'error' && error.message).toMatch(/n2 \(your node\) was killed by SIGKILL; its last lines of stderr:\nn2: initialised/);
+  });
+});
