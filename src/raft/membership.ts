@@ -210,8 +210,6 @@ export function afterCommit(s: NodeState): void {
 
 /** Bound on catch-up rounds before the leader gives up on a learner (§4.2.1 suggests about ten). */
 export const MAX_LEARNER_ROUNDS = 10;
-/** A learner silent for this many maximum election timeouts is given up on (§4.2.1: it may be unavailable). */
-const LEARNER_SILENCE_TIMEOUTS = 20;
 
 export interface LearnerRound {
   round: number;
@@ -225,14 +223,14 @@ export interface LearnerRound {
 /**
  * Dissertation §4.2.1: the leader replicates to a learner in rounds; each round ends when the learner holds what the
  * leader had when it began. A round shorter than the minimum election timeout means the learner is close enough to
- * count without stalling commits: it is promoted. After MAX_LEARNER_ROUNDS rounds (or a long silence) it is removed.
+ * count without stalling commits: it is promoted. After MAX_LEARNER_ROUNDS slow rounds it is removed.
  */
 export function advanceLearners(s: NodeState): void {
   if (s.role !== 'leader' || s.learnerRounds.size === 0) return;
   for (const [learner, round] of [...s.learnerRounds]) {
     const progress = s.progress.get(learner);
     if (progress === undefined) fail(`leader S${s.config.id} has a learner round for S${learner} but no progress`);
-    if (round.next === 'catch-up') endRound(s, learner, round, progress.matchIndex, progress.lastHeardMs);
+    if (round.next === 'catch-up') endRound(s, learner, round, progress.matchIndex);
     if (round.next === 'catch-up' || changeBlocked(s) !== null || s.membership.config.outgoing.length > 0) continue;
     s.learnerRounds.delete(learner);
     const change: MembershipChange = { type: round.next, node: learner };
@@ -242,14 +240,12 @@ export function advanceLearners(s: NodeState): void {
   }
 }
 
-function endRound(s: NodeState, learner: NodeId, round: LearnerRound, matchIndex: number, lastHeardMs: number): void {
-  const silenceMs = LEARNER_SILENCE_TIMEOUTS * s.config.electionTimeoutMaxMs;
-  if (matchIndex < round.target) {
-    if (s.nowMs - lastHeardMs > silenceMs && s.nowMs - round.startMs > silenceMs) {
-      giveUp(s, learner, round, `it has not answered for ${LEARNER_SILENCE_TIMEOUTS} maximum election timeouts`);
-    }
-    return;
-  }
+/**
+ * A round ends when the learner holds the round's target. A learner that does not answer at all (crashed, cut off)
+ * stays a learner, counting for nothing, until it answers: only slow rounds make the leader give up on it.
+ */
+function endRound(s: NodeState, learner: NodeId, round: LearnerRound, matchIndex: number): void {
+  if (matchIndex < round.target) return;
   const tookMs = Math.round(s.nowMs - round.startMs);
   const data = { node: learner, round: round.round, target: round.target, tookMs };
   if (s.nowMs - round.startMs < s.config.electionTimeoutMinMs) {

@@ -112,6 +112,20 @@ describe('membership changes (dissertation ch. 4), 6.5840 style', () => {
     expect(h.state(0).role).not.toBe('leader');
   }));
 
+  it.each(CASES)('a new server cut off stays a learner, and joins once it is back (%s, seed %i)', (mode, seed) => withSeed(seed, () => {
+    const h = makeHarness({ nodes: 3, seed, membershipMode: mode });
+    h.one('a', 3, true);
+    const added = h.addServer();
+    h.disconnect(added);
+    h.run(10_000);
+    expect(h.members()).toEqual([0, 1, 2]);
+    // It counts for nothing meanwhile: the three voters commit without it.
+    h.one('b', 3, true);
+    h.connect(added);
+    awaitMembers(h, [0, 1, 2, 3]);
+    h.one('c', 4, true);
+  }));
+
   it.each(SEEDS)('a new server far behind catches up from a snapshot before it is promoted (seed %i)', (seed) => withSeed(seed, () => {
     const h = makeHarness({ nodes: 3, seed, snapshotEvery: 5, snapshotChunkChars: 16 });
     for (let k = 0; k < 30; k++) h.one(`s${k}`, 3, true);
