@@ -20,6 +20,8 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     plugins: [vue()],
+    // The renderer benchmark's synthetic lab stays out of the app (renderer/src/main.ts; renderer-bench.ts sets true).
+    define: { __RAFT_LAB_BENCH__: 'false' },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },

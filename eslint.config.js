@@ -22,7 +22,8 @@ const LAYERS = {
   'src/web': ['src/protocol', 'src/lab'],
   'src/cli': ['src/raft', 'src/check', 'src/sim', 'src/protocol', 'src/lab', 'src/exercise', 'src/web', 'package.json'],
   'electron': ['src/protocol', 'src/lab'],
-  'renderer': ['src/protocol', 'src/plot'],
+  // The benchmark's synthetic lab, loaded only in the benchmark's build (renderer/src/main.ts, __RAFT_LAB_BENCH__).
+  'renderer': ['src/protocol', 'src/plot', 'test/bench/bench-lab-api'],
 };
 const MAX_FOLDER_DEPTH = 8;
 

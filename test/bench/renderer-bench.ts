@@ -1,5 +1,5 @@
 // Renderer benchmark: the real built renderer in Chromium, fed 2,000 synthetic events/s for 9 nodes by the in-page
-// bench lab (`?bench=1`, renderer/src/api/bench-lab-api.ts), measuring frame times (requestAnimationFrame deltas)
+// bench lab (`?bench=1`, test/bench/bench-lab-api.ts, built into this benchmark's renderer only), measuring frame times (requestAnimationFrame deltas)
 // and the JS heap over time. Target: frame time p95 <= 16.7 ms, heap flat once the 50,000-event window is full.
 //
 //   npx tsx test/bench/renderer-bench.ts                 # 60 s
@@ -75,7 +75,8 @@ function parseOptions(argv: readonly string[]): Options {
 async function buildRenderer(minify: boolean): Promise<void> {
   const { build } = await import('vite');
   const { default: vue } = await import('@vitejs/plugin-vue');
-  await build({ root: resolve('renderer'), configFile: false, plugins: [vue()], logLevel: 'warn',
+  // __RAFT_LAB_BENCH__: this build, unlike the app's, carries the synthetic lab (bench-lab-api.ts) for `?bench=1`.
+  await build({ root: resolve('renderer'), configFile: false, plugins: [vue()], logLevel: 'warn', define: { __RAFT_LAB_BENCH__: 'true' },
     build: { outDir: OUT_DIR, emptyOutDir: true, minify } });
 }
 

@@ -1,7 +1,6 @@
 // Picks the bridge: the Electron preload's `window.raftLab` when present, else the web-mode WebSocket.
 import type { RaftLabBridge } from '../../../src/protocol/bridge-frames';
 import type { LabApi } from '../../../src/protocol/lab-api';
-import { createBenchLabApi } from './bench-lab-api';
 import { hasToken, refusedLinkMessage } from './link-messages';
 import { createRemoteLabApi, type LabTransport } from './remote-lab-api';
 import { createWebSocketTransport, type LinkState } from './websocket-transport';
@@ -18,12 +17,6 @@ export function connectLab(onLinkState: (state: LinkState, detail: string) => vo
     return createRemoteLabApi(window.raftLab);
   }
   const params = new URL(window.location.href).searchParams;
-  // The renderer benchmark (test/bench/renderer-bench.ts): synthetic events generated in the page, no lab.
-  if (params.get('bench') === '1') {
-    onLinkState('open', 'benchmark: synthetic events, no lab');
-    return createBenchLabApi({ eventsPerSecond: boundedNumber(params.get('rate'), 2000, 1, 20_000),
-      nodes: boundedNumber(params.get('nodes'), 9, 1, 9) });
-  }
   const token = params.get('token') ?? '';
   // Without the token the lab refuses every connection: say so at once rather than knock on its door forever.
   if (!hasToken(window.location.href)) {
@@ -41,9 +34,4 @@ function refusedTransport(message: string): LabTransport {
     invoke: () => Promise.reject(new Error(message)),
     onEvents: () => () => undefined,
   };
-}
-
-function boundedNumber(text: string | null, fallback: number, min: number, max: number): number {
-  const value = Number(text ?? fallback);
-  return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }

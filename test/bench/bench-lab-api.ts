@@ -1,9 +1,11 @@
 // A fake lab for the renderer benchmark (`?bench=1`): a steady stream of realistic events (replication rounds of a
 // 9-node cluster under a write workload, heartbeats, replies, drops, and an election every 15 s) generated in the page,
-// so the renderer alone is measured. Commands do nothing.
-import type { LabEvent, MessageView, NodeStateView, UnsequencedLabEvent } from '../../../src/protocol/events';
-import { DEFAULT_SETTINGS, type LabApi, type LabSnapshot, type NodeView } from '../../../src/protocol/lab-api';
-import { idleExperimentState } from '../../../src/protocol/experiments';
+// so the renderer alone is measured. Commands do nothing. Only the benchmark's build of the renderer contains it
+// (renderer-bench.ts builds with __RAFT_LAB_BENCH__ true; renderer/src/main.ts loads it behind that flag), so the app
+// never ships it.
+import type { LabEvent, MessageView, NodeStateView, UnsequencedLabEvent } from '../../src/protocol/events';
+import { DEFAULT_SETTINGS, type LabApi, type LabSnapshot, type NodeView } from '../../src/protocol/lab-api';
+import { idleExperimentState } from '../../src/protocol/experiments';
 
 export interface BenchOptions {
   readonly eventsPerSecond: number;
@@ -176,4 +178,17 @@ export function createBenchLabApi(options: BenchOptions): LabApi {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The bench lab for `?bench=1&rate=EVENTS_PER_S&nodes=N`, or null for any other page address. */
+export function connectBenchLab(href: string, onOpen: (detail: string) => void): LabApi | null {
+  const params = new URL(href).searchParams;
+  if (params.get('bench') !== '1') return null;
+  onOpen('benchmark: synthetic events, no lab');
+  return createBenchLabApi({ eventsPerSecond: boundedNumber(params.get('rate'), 2000, 1, 20_000), nodes: boundedNumber(params.get('nodes'), 9, 1, 9) });
+}
+
+function boundedNumber(text: string | null, fallback: number, min: number, max: number): number {
+  const value = Number(text ?? fallback);
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }
