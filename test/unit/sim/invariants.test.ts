@@ -248,4 +248,40 @@ describe('invariant checker', () => {
     expect(report).toMatch(/S1 follower t2 commit=0\n\s+memory\s+1:t1:"a" 2:t2:"b"/);
     expect(report).toMatch(/S3 crashed/);
   });
+
+  describe('membership changes (dissertation ch. 4)', () => {
+    const grown = { voters: [1, 2, 3, 4, 5], learners: [], outgoing: [] };
+    const cfg = (index: number, term: number, config = grown): Entry => ({ index, term, command: null, config });
+
+    it('Election Safety covers added servers: one leader per term across configurations', () => {
+      const c = checker();
+      c.addMember(4);
+      c.observeNode(node(1, 'leader', 3, 0, []), 10);
+      expectViolation('election-safety', () => c.observeNode(node(4, 'leader', 3, 0, []), 20));
+    });
+
+    it('durability counts the voters of a newer configuration too: a commit by a majority of {1..5} is not a false alarm', () => {
+      const c = checker();
+      c.addMember(4);
+      c.addMember(5);
+      // The leader appended C_new = {1..5} (in effect at once) and committed the next entry on S1, S4, S5:
+      // a majority of C_new, though only one of C_old = {1, 2, 3}.
+      const log = [e(1, 1, null), cfg(2, 1), e(3, 1, 'a')];
+      c.observeNode(node(1, 'leader', 1, 0, log), 1);
+      durable(c, [1, 4, 5], log, 2);
+      c.observeNode(node(1, 'leader', 1, 3, log), 3);
+      expect(c.committedLength).toBe(3);
+    });
+
+    it('a committed configuration that a later leader lacks is reported as lost', () => {
+      const c = checker();
+      const log = [e(1, 1, null), cfg(2, 1, { voters: [1, 2], learners: [], outgoing: [] })];
+      c.observeNode(node(1, 'leader', 1, 0, log), 1);
+      durable(c, [1, 2], log, 2);
+      c.observeNode(node(1, 'leader', 1, 2, log), 3);
+      const violation = expectViolation('committed-configuration-lost', () => c.observeNode(node(3, 'leader', 2, 0, [e(1, 1, null)]), 4));
+      expect(violation.message).toContain('configuration: voters S1,S2');
+    });
+  });
 });
+
