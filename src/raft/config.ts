@@ -7,6 +7,8 @@ import type { BugName, Configuration, MembershipMode, NodeId, RaftConfig, Snapsh
 
 export const DEFAULT_MAX_ENTRIES_PER_MESSAGE = 64;
 export const DEFAULT_MAX_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
+export const DEFAULT_MAX_INFLIGHT_MESSAGES = 64;
+export const DEFAULT_MAX_INFLIGHT_BYTES = 1024 * 1024;
 
 export interface ResolvedConfig {
   readonly id: NodeId;
@@ -22,6 +24,8 @@ export interface ResolvedConfig {
   readonly bugs: ReadonlySet<BugName>;
   readonly maxEntriesPerMessage: number;
   readonly maxSnapshotChunkChars: number;
+  readonly maxInflightMessages: number;
+  readonly maxInflightBytes: number;
   readonly snapshotProblem: (snapshot: Snapshot) => string | null;
 }
 
@@ -43,6 +47,10 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
   assert(Number.isSafeInteger(maxEntries) && maxEntries >= 1, `maxEntriesPerMessage must be an integer >= 1, got ${maxEntries}`);
   const maxChunk = config.maxSnapshotChunkChars ?? DEFAULT_MAX_SNAPSHOT_CHUNK_CHARS;
   assert(Number.isSafeInteger(maxChunk) && maxChunk >= 1, `maxSnapshotChunkChars must be an integer >= 1, got ${maxChunk}`);
+  const maxInflightMessages = config.maxInflightMessages ?? DEFAULT_MAX_INFLIGHT_MESSAGES;
+  assert(Number.isSafeInteger(maxInflightMessages) && maxInflightMessages >= 1, `maxInflightMessages must be an integer >= 1, got ${maxInflightMessages}`);
+  const maxInflightBytes = config.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES;
+  assert(Number.isSafeInteger(maxInflightBytes) && maxInflightBytes >= 1, `maxInflightBytes must be an integer >= 1, got ${maxInflightBytes}`);
   const bugs = config.bugs ?? [];
   for (const bug of bugs) assert(isBugName(bug), `unknown planted bug "${String(bug)}"`);
   return {
@@ -58,6 +66,8 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
     bugs: new Set(bugs),
     maxEntriesPerMessage: maxEntries,
     maxSnapshotChunkChars: maxChunk,
+    maxInflightMessages,
+    maxInflightBytes,
     snapshotProblem: config.snapshotProblem ?? acceptAnySnapshot,
   };
 }

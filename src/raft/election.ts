@@ -235,7 +235,7 @@ function becomeLeader(s: NodeState): void {
   changeRole(s, 'leader', RULE.candidateWins, `votes from a majority: ${nodeList(voters)}`);
   s.leaderId = s.config.id;
   s.votes.clear();
-  s.progress = new Map(s.membership.peers.map((peer) => [peer, createProgress(s.log.lastIndex(), s.nowMs)]));
+  s.progress = new Map(s.membership.peers.map((peer) => [peer, createProgress(s.log.lastIndex(), s.nowMs, s.config)]));
   s.learnerRounds.clear();
   syncProgress(s);
   s.reads.awaitingCommit = [];
@@ -249,14 +249,15 @@ function becomeLeader(s: NodeState): void {
     (s.membership.peers.length === 0
       ? 'a single server has no followers to track'
       : `for every follower nextIndex = ${nextIndex} (our last index + 1) and matchIndex = 0 (Figure 2 State, reinitialized after election); ` +
-        `AppendEntries go out now, then as heartbeats every ${ms(s.config.heartbeatMs)} while idle (Leaders 1)`),
+        `AppendEntries go out now, then as heartbeats every ${ms(s.config.heartbeatMs)} while idle (Leaders 1); ` +
+        'each follower starts in probe (flow control): one AppendEntries at a time until its log is known to match'),
     { voters: nodeList(voters), lastLogIndex: s.log.lastIndex(), nextIndex, matchIndex: 0 });
   const noOpIndex = nextIndex;
   s.log.append({ index: noOpIndex, term: s.term, command: null });
   emit(s, 'entries-appended', RULE.leaderNoOp, noOpReason(s, noOpIndex), { firstIndex: noOpIndex, lastIndex: noOpIndex });
   s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
   maybeAdvanceLeaderCommit(s);
-  if ((s.role as Role) === 'leader') broadcastAppend(s); // a committed configuration may have ended it (§4.2.2)
+  if ((s.role as Role) === 'leader') broadcastAppend(s, 'heartbeat'); // a committed configuration may have ended it (§4.2.2)
 }
 
 /** §8: the no-op tells the new leader which entries are committed (ReadIndex waits for it); §5.4.2: older ones commit with it. */

@@ -79,7 +79,7 @@ export function refreshMembership(s: NodeState, rule: string, cause: string): vo
 export function syncProgress(s: NodeState): void {
   const peers = s.membership.peers;
   for (const peer of peers) {
-    if (!s.progress.has(peer)) s.progress.set(peer, createProgress(s.log.lastIndex(), s.nowMs));
+    if (!s.progress.has(peer)) s.progress.set(peer, createProgress(s.log.lastIndex(), s.nowMs, s.config));
   }
   for (const peer of [...s.progress.keys()]) {
     if (!peers.includes(peer)) {

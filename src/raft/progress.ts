@@ -1,8 +1,15 @@
 // What a leader knows about each follower (Figure 2, "volatile state on leaders"), plus the bookkeeping of the
 // dissertation's extensions: the last ReadIndex round the follower acknowledged (§6.4) and when the leader last
-// heard from it (check-quorum, §6.2).
+// heard from it (check-quorum, §6.2), and the follower's flow-control state as in etcd-io/raft (tracker.Progress):
+//   - probe: the leader does not know where the follower's log matches; it sends one AppendEntries and waits for its
+//     answer (or the next heartbeat) before sending another;
+//   - replicate: the follower's log matches up to matchIndex; entries are sent optimistically (nextIndex moves on
+//     at send time) while the in-flight window has room;
+//   - snapshot: the entries it needs were compacted away; an InstallSnapshot transfer is in flight and no
+//     AppendEntries are sent until it completes.
 
-import type { NodeId, PeerProgress, Snapshot } from './types';
+import { Inflights } from './inflights';
+import type { NodeId, PeerProgress, ProgressState, Snapshot } from './types';
 
 export interface Progress {
   /** Index of the next log entry to send to this follower (initialized to leader's last log index + 1). */
@@ -13,6 +20,12 @@ export interface Progress {
   ackedReadRound: number;
   /** Leader clock (ms) when this follower last answered in the current term. */
   lastHeardMs: number;
+  /** Flow control (see above). */
+  state: ProgressState;
+  /** Probe: an AppendEntries is out and unanswered; nothing more is sent until its answer or the next heartbeat. */
+  probeSent: boolean;
+  /** Replicate: AppendEntries sent and not yet acknowledged. */
+  readonly inflight: Inflights;
   /** An InstallSnapshot transfer in progress (Figure 13), or null while AppendEntries can reach the follower. */
   snapshot: SnapshotTransfer | null;
 }
@@ -34,12 +47,16 @@ export interface SnapshotTransfer {
   lastSentMs: number;
 }
 
-export function createProgress(leaderLastIndex: number, nowMs: number): Progress {
-  return { nextIndex: leaderLastIndex + 1, matchIndex: 0, ackedReadRound: 0, lastHeardMs: nowMs, snapshot: null };
+/** A new leader knows nothing of a follower's log: it starts in probe, as in etcd. */
+export function createProgress(leaderLastIndex: number, nowMs: number, window: { maxInflightMessages: number; maxInflightBytes: number }): Progress {
+  return {
+    nextIndex: leaderLastIndex + 1, matchIndex: 0, ackedReadRound: 0, lastHeardMs: nowMs,
+    state: 'probe', probeSent: false, inflight: new Inflights(window.maxInflightMessages, window.maxInflightBytes), snapshot: null,
+  };
 }
 
 /**
- * A copy of nextIndex/matchIndex per peer for status(). Runtimes ask after every input and progress rarely moves,
+ * A copy of nextIndex/matchIndex and the flow-control state per peer for status(). Runtimes ask after every input and progress rarely moves,
  * so when nothing changed since `previous` that same (immutable) copy is returned instead of a new one.
  */
 export function progressSnapshot(
@@ -49,7 +66,7 @@ export function progressSnapshot(
   const snapshot: Record<NodeId, PeerProgress> = {};
   for (const peer of peers) {
     const pr = progress.get(peer);
-    if (pr !== undefined) snapshot[peer] = { nextIndex: pr.nextIndex, matchIndex: pr.matchIndex };
+    if (pr !== undefined) snapshot[peer] = { nextIndex: pr.nextIndex, matchIndex: pr.matchIndex, state: pr.state, inflight: pr.inflight.count };
   }
   return snapshot;
 }
@@ -58,7 +75,8 @@ function sameProgress(progress: ReadonlyMap<NodeId, Progress>, peers: readonly N
   for (const peer of peers) {
     const pr = progress.get(peer);
     const seen = previous[peer];
-    if (pr === undefined || seen === undefined || seen.nextIndex !== pr.nextIndex || seen.matchIndex !== pr.matchIndex) return false;
+    if (pr === undefined || seen === undefined || seen.nextIndex !== pr.nextIndex || seen.matchIndex !== pr.matchIndex ||
+        seen.state !== pr.state || seen.inflight !== pr.inflight.count) return false;
   }
   return true;
 }

@@ -62,7 +62,7 @@ class Node implements RaftNode {
       electionDeadlineMs: nowMs, electionTimerStartMs: nowMs, electionTimeoutMs: 0, heartbeatDeadlineMs: nowMs,
       lastLeaderContactMs: null, votes: new Map(), progress: new Map(), learnerRounds: new Map(), reads: createReadRequests(),
       membership: membershipOf(resolved.bootstrap, 0, resolved.id),
-      broadcastPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
+      broadcastPending: false, readRoundPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
       snapshot, snapshotToPersist: null, snapshotToApply: null, incomingSnapshot: null,
     };
     // A recovered log or snapshot holds the configuration in effect (dissertation §4.1: it survives restarts).
@@ -147,14 +147,14 @@ class Node implements RaftNode {
   hasReady(): boolean {
     const s = this.s;
     const out = s.out;
-    return (s.role === 'leader' && s.broadcastPending) || out.messages.length > 0 || out.events.length > 0
+    return (s.role === 'leader' && (s.broadcastPending || s.readRoundPending)) || out.messages.length > 0 || out.events.length > 0
       || out.readStates.length > 0 || out.readFailures.length > 0 || s.log.hasUnstable() || s.snapshotToPersist !== null
       || this.hardStateToPersist() !== null || this.appliableIndex() > s.lastApplied;
   }
 
   ready(): Ready {
     const s = this.s;
-    if (s.role === 'leader' && s.broadcastPending) broadcastAppend(s);
+    if (s.role === 'leader' && (s.broadcastPending || s.readRoundPending)) broadcastAppend(s, s.readRoundPending ? 'read-round' : 'entries');
     const hardState = this.hardStateToPersist();
     if (hardState !== null) s.persistedHardState = hardState;
     const snapshot = s.snapshotToPersist;
@@ -265,7 +265,7 @@ class Node implements RaftNode {
     if (s.role !== 'leader') return;
     if (s.nowMs < s.heartbeatDeadlineMs) return;
     s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
-    broadcastAppend(s, true);
+    broadcastAppend(s, 'heartbeat');
   }
 
   private hardStateToPersist(): HardState | null {

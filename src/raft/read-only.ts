@@ -105,7 +105,7 @@ function startRound(s: NodeState, requestIds: readonly string[], waitedForCommit
   }
   s.reads.round += 1;
   for (const requestId of requestIds) s.reads.pending.push({ requestId, index, round: s.reads.round, waitedForCommit });
-  s.broadcastPending = true;
+  s.readRoundPending = true;
 }
 
 function hasCommittedInCurrentTerm(s: NodeState): boolean {

@@ -32,6 +32,9 @@ export const RULE = {
   redirect: '§8 · clients are redirected to the leader',
   duplicateRejection: 'Raft Lab · duplicate or late rejection',
   flowControl: 'Raft Lab · flow control (not in the paper)',
+  flowProbe: 'Flow control (as in etcd-io/raft) · Probe: one AppendEntries per answer or heartbeat until the logs match',
+  flowReplicate: 'Flow control (as in etcd-io/raft) · Replicate: AppendEntries pipelined within the in-flight window',
+  flowSnapshot: 'Flow control (as in etcd-io/raft) · Snapshot: no AppendEntries while InstallSnapshot is in flight',
   readIndex: 'Dissertation §6.4 · ReadIndex',
   preVote: 'Dissertation §9.6 · Pre-Vote',
   onlyPreCandidateCountsPreVotes: 'Dissertation §9.6 · only a pre-candidate counts pre-votes',
@@ -97,6 +100,11 @@ export function characters(count: number): string {
 export function characterRange(offset: number, end: number): string {
   if (end <= offset) return 'no characters';
   return end - offset === 1 ? `character ${offset}` : `characters ${offset}..${end - 1}`;
+}
+
+/** "1 message", "3 messages". */
+export function messageCount(count: number): string {
+  return count === 1 ? '1 message' : `${count} messages`;
 }
 
 /** "1 entry", "3 entries". */

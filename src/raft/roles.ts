@@ -41,6 +41,7 @@ export function becomeFollower(
   if (previousRole === 'leader') {
     s.progress.clear();
     s.broadcastPending = false;
+    s.readRoundPending = false;
     resetElectionTimer(s);
     failAllReads(s, `S${s.config.id} stepped down in term ${s.term}; ${redirectHint(leaderId)}`);
   }

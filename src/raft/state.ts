@@ -58,8 +58,10 @@ export interface NodeState {
   /** Learners catching up before their promotion (dissertation §4.2.1). */
   learnerRounds: Map<NodeId, LearnerRound>;
   reads: ReadRequests;
-  /** A proposal or read arrived: send AppendEntries to every peer when the runtime next drains (coalesces). */
+  /** A proposal arrived: send new entries to every peer (as flow control allows) when the runtime next drains (coalesces). */
   broadcastPending: boolean;
+  /** A ReadIndex round started: every peer gets an AppendEntries carrying it at the next drain, window or not. */
+  readRoundPending: boolean;
   /** Hard state as last handed to the runtime to persist. */
   persistedHardState: HardState;
   // Log compaction (§7, Figure 13).

@@ -171,6 +171,10 @@ export interface RaftConfig {
   readonly bugs?: readonly BugName[];
   /** Upper bound on entries carried by one AppendEntries (bounds message size). */
   readonly maxEntriesPerMessage?: number;
+  /** Flow control: unacknowledged AppendEntries a leader keeps in flight to one follower (default 64). */
+  readonly maxInflightMessages?: number;
+  /** Flow control: bytes of entries (UTF-8 commands) a leader keeps in flight to one follower (default 1 MiB). */
+  readonly maxInflightBytes?: number;
   /** Upper bound on snapshot characters carried by one InstallSnapshot (default 256 Ki). */
   readonly maxSnapshotChunkChars?: number;
   /**
@@ -251,7 +255,8 @@ export type EventKind =
   | 'snapshot-rejected'
   | 'snapshot-chunk-stored'
   | 'configuration-changed'
-  | 'learner-round';
+  | 'learner-round'
+  | 'progress-changed';
 
 /**
  * A state change with the rule that caused it. `rule` names the paper's rule ("Figure 2, RequestVote RPC,
@@ -281,9 +286,15 @@ export interface Ready {
   readonly events: readonly RaftEvent[];
 }
 
+/** Flow control of one follower, as in etcd-io/raft (see progress.ts). */
+export type ProgressState = 'probe' | 'replicate' | 'snapshot';
+
 export interface PeerProgress {
   readonly nextIndex: number;
   readonly matchIndex: number;
+  readonly state: ProgressState;
+  /** AppendEntries sent in replicate state and not yet acknowledged. */
+  readonly inflight: number;
 }
 
 export interface RaftStatus {

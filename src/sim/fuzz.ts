@@ -64,6 +64,9 @@ const SNAPSHOT_EVERY = [0, 3, 5, 10, 25] as const;
 const SNAPSHOT_KEEP = [0, 0, 2, 10] as const;
 /** Small chunks split even the simulator's tiny snapshots (Figure 13's offset/done). */
 const SNAPSHOT_CHUNK_CHARS = [2, 5, 64, 256 * 1024] as const;
+/** Flow control per seed: tiny windows keep followers at a full window (and their heartbeats doing the repair). */
+const INFLIGHT_MESSAGES = [1, 2, 4, 64] as const;
+const INFLIGHT_BYTES = [8, 64, 1024 * 1024, 1024 * 1024] as const;
 const CLIENT_INTERVAL_MS: readonly [number, number] = [5, 80];
 const READ_FRACTION = 0.25;
 const RECOVERY_SETTLE_MS = 2_000;
@@ -96,6 +99,8 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
   const snapshotEveryEntries = variation.pick(SNAPSHOT_EVERY);
   const snapshotKeepEntries = variation.pick(SNAPSHOT_KEEP);
   const maxSnapshotChunkChars = variation.pick(SNAPSHOT_CHUNK_CHARS);
+  const maxInflightMessages = variation.pick(INFLIGHT_MESSAGES);
+  const maxInflightBytes = variation.pick(INFLIGHT_BYTES);
   const simulation = new Simulation({
     seed: options.seed,
     nodes,
@@ -112,6 +117,8 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
     snapshotEveryEntries: (options.bugs ?? []).length > 0 ? 0 : snapshotEveryEntries,
     snapshotKeepEntries,
     maxSnapshotChunkChars,
+    maxInflightMessages,
+    maxInflightBytes,
     ...(cluster.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: cluster.electionTimeoutMs }),
     traceCapacity: options.traceCapacity ?? 0,
     replayHint: replay,

@@ -38,6 +38,9 @@ export interface SimulationOptions {
   readonly checkQuorum?: boolean;
   readonly bugs?: readonly BugName[];
   readonly maxEntriesPerMessage?: number;
+  /** Flow control: the leader's in-flight window per follower (core defaults 64 messages, 1 MiB). */
+  readonly maxInflightMessages?: number;
+  readonly maxInflightBytes?: number;
   readonly network?: Partial<NetworkOptions>;
   /** Writes not marked mustSync reach the disk after a uniform delay in this range (ms), or at the next sync. */
   readonly unsyncedFlushDelayMs?: readonly [number, number];
@@ -175,6 +178,8 @@ export class Simulation {
       checkQuorum: options.checkQuorum ?? false,
       bugs: [...(options.bugs ?? [])],
       ...(options.maxEntriesPerMessage === undefined ? {} : { maxEntriesPerMessage: options.maxEntriesPerMessage }),
+      ...(options.maxInflightMessages === undefined ? {} : { maxInflightMessages: options.maxInflightMessages }),
+      ...(options.maxInflightBytes === undefined ? {} : { maxInflightBytes: options.maxInflightBytes }),
       ...(options.maxSnapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.maxSnapshotChunkChars }),
       ...(options.membershipMode === undefined ? {} : { membershipMode: options.membershipMode }),
     };

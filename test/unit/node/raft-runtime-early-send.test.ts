@@ -126,6 +126,13 @@ describe('leader sends AppendEntries before its own write is durable', () => {
   it('followers get new entries at once; the client hears only after the leader\'s write', async () => {
     const h = await electedLeader();
     await h.wal.completeAll(); // the leader's no-op
+    // Both followers hold the no-op: flow control now streams new entries to them (replicate) rather than probing.
+    const noOp = h.core.status().lastLogIndex;
+    for (const from of [2, 3]) {
+      h.deliver({ type: 'AppendEntriesReply', from, to: 1, term: h.term, success: true, matchIndex: noOp, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    }
+    await settle();
+    await h.wal.completeAll();
     const replies: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>[] = [];
     h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'k', value: 'v' }, (reply) => replies.push(reply));
     await settle();

@@ -15,6 +15,8 @@ export interface ClusterOptions {
   readonly bugs?: readonly BugName[];
   readonly maxEntriesPerMessage?: number;
   readonly maxSnapshotChunkChars?: number;
+  readonly maxInflightMessages?: number;
+  readonly maxInflightBytes?: number;
   readonly seed?: number;
   readonly membershipMode?: MembershipMode;
 }
@@ -191,6 +193,8 @@ export function nodeConfig(id: NodeId, members: readonly NodeId[], options: Clus
     bugs: options.bugs ?? [], maxEntriesPerMessage: options.maxEntriesPerMessage ?? 64,
     ...(options.maxSnapshotChunkChars === undefined ? {} : { maxSnapshotChunkChars: options.maxSnapshotChunkChars }),
     ...(options.membershipMode === undefined ? {} : { membershipMode: options.membershipMode }),
+    ...(options.maxInflightMessages === undefined ? {} : { maxInflightMessages: options.maxInflightMessages }),
+    ...(options.maxInflightBytes === undefined ? {} : { maxInflightBytes: options.maxInflightBytes }),
   };
 }
 

@@ -124,7 +124,8 @@ describe('§5.2 leader election', () => {
     const won = drain(node).events.find((e) => e.kind === 'became-leader');
     expect(won?.reason).toBe('S1 won the election of term 2 with votes from S1, S2, S3 (majority 3 of 5); ' +
       'for every follower nextIndex = 3 (our last index + 1) and matchIndex = 0 (Figure 2 State, reinitialized after election); ' +
-      'AppendEntries go out now, then as heartbeats every 20 ms while idle (Leaders 1)');
+      'AppendEntries go out now, then as heartbeats every 20 ms while idle (Leaders 1); ' +
+      'each follower starts in probe (flow control): one AppendEntries at a time until its log is known to match');
     expect(won?.data).toMatchObject({ nextIndex: 3, matchIndex: 0 });
   });
 
@@ -172,7 +173,9 @@ describe('§5.2 leader election', () => {
     for (const m of sent) {
       expect(m).toMatchObject({ term: 2, prevLogIndex: 1, prevLogTerm: 1, entries: [{ index: 2, term: 2, command: null }] });
     }
-    expect(node.status().progress).toEqual({ 2: { nextIndex: 2, matchIndex: 0 }, 3: { nextIndex: 2, matchIndex: 0 } });
+    expect(node.status().progress).toEqual({
+      2: { nextIndex: 2, matchIndex: 0, state: 'probe', inflight: 0 }, 3: { nextIndex: 2, matchIndex: 0, state: 'probe', inflight: 0 },
+    });
   });
 
   it('If AppendEntries RPC received from new leader: candidate converts to follower', () => {

@@ -26,6 +26,12 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
   it('"the leader uses InstallSnapshot when it has already discarded the next log entry that it needs to send to a follower"', () => {
     const node = leaderWithSnapshot('state@3');
     const ready = drain(node);
+    expect(node.status().progress?.[3]).toMatchObject({ state: 'snapshot' });
+    expect(ready.events.find((e) => e.kind === 'progress-changed')).toMatchObject({
+      rule: 'Flow control (as in etcd-io/raft) · Snapshot: no AppendEntries while InstallSnapshot is in flight',
+      reason: 'S3 needs entry 1, which our snapshot through 3 replaced: AppendEntries stop until InstallSnapshot completes; ' +
+        'S3 probe -> snapshot: InstallSnapshot only',
+    });
     expect(messagesOf(ready, 'InstallSnapshot')).toEqual([{
       type: 'InstallSnapshot', from: 1, to: 3, term: 2, lastIncludedIndex: 3, lastIncludedTerm: 1, offset: 0, data: 'state@3', done: true,
     }]);
@@ -40,11 +46,17 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     drain(node);
     node.step(snapshotReply(3, 1, 2, 3, 7, true));
     const ready = drain(node);
-    expect(node.status().progress?.[3]).toEqual({ matchIndex: 3, nextIndex: 4 });
+    // Its log matches up to 3 now: flow control leaves snapshot for replicate, and entry 4 is in flight.
+    expect(node.status().progress?.[3]).toEqual({ matchIndex: 3, nextIndex: 5, state: 'replicate', inflight: 1 });
     expect(messagesOf(ready, 'AppendEntries')).toEqual([expect.objectContaining({ to: 3, prevLogIndex: 3, prevLogTerm: 1, entries: [entry(4, 2, null)] })]);
     expect(ready.events.find((e) => e.kind === 'append-accepted')?.rule).toMatch(/Figure 13/);
+    expect(ready.events.find((e) => e.kind === 'progress-changed')).toMatchObject({
+      rule: 'Flow control (as in etcd-io/raft) · Replicate: AppendEntries pipelined within the in-flight window',
+      reason: 'S3 holds the snapshot through 3: its log matches ours up to there; S3 snapshot -> replicate: entries from 4 are pipelined, ' +
+        'up to 64 messages / 1048576 bytes in flight',
+    });
     node.step(appendReply(3, 1, 2, true, 4));
-    expect(node.status().progress?.[3]).toEqual({ matchIndex: 4, nextIndex: 5 });
+    expect(node.status().progress?.[3]).toEqual({ matchIndex: 4, nextIndex: 5, state: 'replicate', inflight: 0 });
   });
 
   it('the snapshot is sent in chunks of maxSnapshotChunkChars, one in flight; each reply moves the transfer on', () => {
@@ -98,7 +110,7 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     expect(messagesOf(drain(node), 'InstallSnapshot').map((m) => [m.lastIncludedIndex, m.offset, m.data, m.done])).toEqual([[3, 8, '89', true]]);
     node.step(snapshotReply(3, 1, 2, 3, 10, true));
     // S3 holds 1..3, but entry 4 is compacted too: the newer snapshot follows.
-    expect(node.status().progress?.[3]).toEqual({ matchIndex: 3, nextIndex: 4 });
+    expect(node.status().progress?.[3]).toEqual({ matchIndex: 3, nextIndex: 4, state: 'snapshot', inflight: 0 });
     expect(messagesOf(drain(node), 'InstallSnapshot').map((m) => [m.lastIncludedIndex, m.offset, m.data])).toEqual([[4, 0, 'abcd']]);
     node.step(snapshotReply(3, 1, 2, 3, 4, false)); // late, about the finished transfer
     const stale = drain(node);
@@ -116,7 +128,7 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     node.step(appendReply(3, 1, 2, true, 4));
     node.step(snapshotReply(3, 1, 2, 3, 1, true)); // duplicate, late
     const ready = drain(node);
-    expect(node.status().progress?.[3]).toEqual({ matchIndex: 4, nextIndex: 5 });
+    expect(node.status().progress?.[3]).toMatchObject({ matchIndex: 4, nextIndex: 5 });
     expect(ready.events.find((e) => e.kind === 'message-ignored')).toMatchObject({
       rule: 'Figure 2 · State · matchIndex (increases monotonically)',
       reason: 'InstallSnapshot reply from S3 confirms index 3, but matchIndex is already 4 ' +
@@ -132,7 +144,7 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
       rule: '§5.1 · terms expose obsolete information',
       reason: 'InstallSnapshotReply from S3 ignored: it carries term 1, so it answers a request of an earlier term; we are in term 2',
     });
-    expect(node.status().progress?.[3]).toEqual({ matchIndex: 0, nextIndex: 1 });
+    expect(node.status().progress?.[3]).toMatchObject({ matchIndex: 0, nextIndex: 1 });
     node.step(snapshotReply(3, 1, 3, 3, 0, false));
     expect(node.status()).toMatchObject({ role: 'follower', term: 3 });
   });

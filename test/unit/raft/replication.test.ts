@@ -23,6 +23,9 @@ describe('Rules for Servers, Leaders', () => {
   it('2. If command received from client: append entry to local log, and send AppendEntries in the same Ready', () => {
     const node = makeLeader();
     drain(node);
+    node.step(appendReply(2, 1, 1, true, 1)); // both followers hold the no-op: replicate
+    node.step(appendReply(3, 1, 1, true, 1));
+    drain(node);
     const result = node.propose('set x 1');
     expect(result).toEqual({ ok: true, index: 2, term: 1 });
     const ready = drain(node);
@@ -30,17 +33,20 @@ describe('Rules for Servers, Leaders', () => {
     expect(ready.persist.mustSync).toBe(true);
     const sent = messagesOf(ready, 'AppendEntries');
     expect(sent.map((m) => m.to)).toEqual([2, 3]);
-    expect(sent[0]?.entries).toEqual([entry(1, 1, null), entry(2, 1, 'set x 1')]);
+    expect(sent[0]?.entries).toEqual([entry(2, 1, 'set x 1')]);
     expect(ready.events.find((e) => e.kind === 'proposal-accepted')?.data).toMatchObject({ index: 2 });
   });
 
   it('Several proposals before the runtime drains are coalesced into one AppendEntries per follower', () => {
     const node = makeLeader();
     drain(node);
+    node.step(appendReply(2, 1, 1, true, 1));
+    node.step(appendReply(3, 1, 1, true, 1));
+    drain(node);
     for (let i = 0; i < 5; i++) node.propose(`c${i}`);
     const sent = messagesOf(drain(node), 'AppendEntries');
     expect(sent).toHaveLength(2);
-    expect(sent[0]?.entries).toHaveLength(6);
+    expect(sent[0]?.entries).toHaveLength(5);
   });
 
   it('§8: a server that is not the leader rejects a proposal and hints at the leader it knows', () => {
@@ -91,9 +97,10 @@ describe('Rules for Servers, Leaders', () => {
     let sent = messagesOf(drain(node), 'AppendEntries');
     expect(sent[0]).toMatchObject({ prevLogIndex: 0 });
     node.step(appendReply(2, 1, 2, true, 2));
-    expect(node.status().progress?.[2]).toEqual({ nextIndex: 3, matchIndex: 2 });
+    // The log matches up to 2: the rest is pipelined at once (replicate), nextIndex moving past what was sent.
+    expect(node.status().progress?.[2]).toEqual({ nextIndex: 7, matchIndex: 2, state: 'replicate', inflight: 2 });
     sent = messagesOf(drain(node), 'AppendEntries');
-    expect(sent.map((m) => [m.prevLogIndex, m.entries.length])).toEqual([[2, 2]]);
+    expect(sent.map((m) => [m.prevLogIndex, m.entries.length])).toEqual([[2, 2], [4, 2]]);
   });
 
   it('The leader ignores a success reply that would move matchIndex backwards (reordered replies)', () => {
@@ -101,7 +108,7 @@ describe('Rules for Servers, Leaders', () => {
     drain(node);
     node.step(appendReply(2, 1, 2, true, 4));
     node.step(appendReply(2, 1, 2, true, 2));
-    expect(node.status().progress?.[2]).toEqual({ nextIndex: 5, matchIndex: 4 });
+    expect(node.status().progress?.[2]).toMatchObject({ nextIndex: 5, matchIndex: 4 });
     const ignored = drain(node).events.filter((e) => e.kind === 'message-ignored');
     expect(ignored[0]).toMatchObject({
       rule: 'Figure 2 · State · matchIndex (increases monotonically)',
@@ -127,7 +134,7 @@ describe('Rules for Servers, Leaders', () => {
     drain(node);
     node.step(appendReply(2, 1, 2, true, 4));
     node.step(appendReply(2, 1, 2, false, 0, { conflictTerm: 0, conflictIndex: 1 }));
-    expect(node.status().progress?.[2]).toEqual({ nextIndex: 5, matchIndex: 4 });
+    expect(node.status().progress?.[2]).toMatchObject({ nextIndex: 5, matchIndex: 4 });
     const events = drain(node).events;
     expect(events.some((e) => e.kind === 'next-index-backed-off')).toBe(false);
     expect(events.find((e) => e.kind === 'message-ignored')).toMatchObject({
@@ -140,7 +147,7 @@ describe('Rules for Servers, Leaders', () => {
     const node = makeLeader(persisted(1, null, [1, 1, 1]));
     drain(node);
     node.step(appendReply(2, 1, 2, false, 0)); // only planted bugs get here: a term rejection comes with a higher term
-    expect(node.status().progress?.[2]).toEqual({ nextIndex: 4, matchIndex: 0 });
+    expect(node.status().progress?.[2]).toMatchObject({ nextIndex: 4, matchIndex: 0 });
     expect(drain(node).events.find((e) => e.kind === 'message-ignored')).toMatchObject({
       rule: 'Figure 2 · AppendEntries RPC · receiver 1',
       reason: 'rejection from S2 carries no log hint (conflictIndex 0): it refused our term, not our log; nothing to back off',
