@@ -96,7 +96,8 @@ describe('who counts', () => {
     const leader = committedLeader();
     leader.proposeMembership({ type: 'add', node: 4 });
     const sent = drain(leader);
-    expect(messagesOf(sent, 'AppendEntries').map((m) => m.to).sort()).toEqual([2, 3, 4]);
+    // S3 has not answered its probe yet (flow control): it gets the entry with its next one.
+    expect(messagesOf(sent, 'AppendEntries').map((m) => m.to).sort()).toEqual([2, 4]);
     expect(leader.status().config.learners).toEqual([4]);
     // The learner's acknowledgement alone commits nothing: 1 of 3 voters is not a majority.
     leader.step(appendReply(4, 1, 1, true, 2));
