@@ -1,5 +1,6 @@
 // The import table of docs/architecture.md is enforced by lint (eslint.config.js, LAYERS): an import across a line the
 // table does not draw fails `npm run lint`, from any depth of a folder; the allowed ones pass.
+import { readdirSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -47,5 +48,15 @@ describe('the layer table in lint', () => {
       ['src/raft/part.ts', './types'],
     ];
     for (const [file, specifier] of allowed) expect(await layerErrors(file, specifier), `${file} importing ${specifier}`).toEqual([]);
+  });
+
+  it('covers every folder of src/ (a new folder needs its line in the table), electron/ and renderer/, at every depth', async () => {
+    const folders = readdirSync('src', { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => `src/${entry.name}`);
+    for (const folder of [...folders, 'electron/main', 'renderer/src']) {
+      for (const file of [`${folder}/part.ts`, `${folder}/a/b/c/part.ts`]) {
+        const config = (await eslint.calculateConfigForFile(file)) as { rules?: Record<string, unknown> };
+        expect(config.rules?.['@typescript-eslint/no-restricted-imports'], file).toBeDefined();
+      }
+    }
   });
 });
