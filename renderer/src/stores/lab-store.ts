@@ -9,9 +9,8 @@ import { LabHistory } from '../model/lab-history';
 import type { LabView, ViewCursor } from '../model/lab-view';
 import { DEFAULT_WINDOW_EVENTS, MAX_VIEW_LOG_ENTRIES } from '../model/limits';
 import { emptyModel, modelFromSnapshot, type BaseNodeDetail, type ModelState } from '../model/model-state';
-import { historyFromSession, sessionFromHistory } from '../session/session-build';
-import { parseSession, serializeSession } from '../session/session-format';
 import { createFrameScheduler } from './frame-scheduler';
+import { useReplay } from './lab-replay';
 
 /** refused: no connection was ever made (web mode without the lab's token, or no lab there); closed: one was lost. */
 export type LinkState = 'connecting' | 'open' | 'closed' | 'refused';
@@ -21,8 +20,6 @@ export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 50] as const;
 const MAX_PENDING_EVENTS = 100_000;
 /** Batches that arrive while attach() is still fetching the snapshot. */
 const MAX_EARLY_BATCHES = 2000;
-/** During replay, a quiet stretch longer than this (replay time) is skipped: nothing to watch. */
-const MAX_REPLAY_IDLE_MS = 1000;
 const NODE_DETAIL_TIMEOUT_MS = 2000;
 /**
  * The views get a new live view at most this often (20 per second). Measured with 2,000 events/s and 9 nodes on two
@@ -31,10 +28,7 @@ const NODE_DETAIL_TIMEOUT_MS = 2000;
  */
 const LIVE_PUBLISH_INTERVAL_MS = 50;
 
-export interface ReplayInfo {
-  readonly savedAt: string;
-  readonly eventCount: number;
-}
+export type { ReplayInfo } from './lab-replay';
 
 function emptyHistory(): LabHistory {
   return markRaw(new LabHistory(emptyModel(DEFAULT_SETTINGS, 0)));
@@ -45,7 +39,6 @@ export const useLabStore = defineStore('lab', () => {
   const api = shallowRef<LabApi | null>(null);
   const liveHistory = shallowRef<LabHistory>(emptyHistory());
   const replayHistory = shallowRef<LabHistory | null>(null);
-  const replayInfo = shallowRef<ReplayInfo | null>(null);
   /** The history on screen: the loaded recording during replay, else the live lab's. */
   const history = computed<LabHistory>(() => replayHistory.value ?? liveHistory.value);
   /** Bumps once per applied frame: anything drawn from `history`/`events` depends on it. */
@@ -56,13 +49,13 @@ export const useLabStore = defineStore('lab', () => {
   const cursor = shallowRef<ViewCursor>({ mode: 'live' });
   const viewPaused = ref(false);
   const frozenView = shallowRef<LabView | null>(null);
-  const replayPlaying = ref(false);
-  const replaySpeed = ref(1);
   const selectedMessageId = ref<string | null>(null);
   /** Client operations (clientOpKey) of a linearizability violation, highlighted on the timeline. */
   const highlightedOpKeys = shallowRef<readonly string[]>([]);
 
   const isReplay = computed(() => replayHistory.value !== null);
+  const { replayInfo, replayPlaying, replaySpeed, saveSession, loadSession, leaveReplay, playReplay, pauseReplay, advanceReplay } =
+    useReplay({ history, replayHistory, cursor, viewPaused, frozenView, selectedMessageId, publish, flushPending });
   /** Newest seq the views draw: frozen while the view is paused, else the newest recorded. */
   const edgeSeq = computed(() => (viewPaused.value && frozenView.value ? frozenView.value.seq : liveView.value.seq));
   const view = computed<LabView>(() => {
@@ -213,82 +206,6 @@ export const useLabStore = defineStore('lab', () => {
 
   function setHighlightedOpKeys(keys: readonly string[]): void {
     highlightedOpKeys.value = keys;
-  }
-
-  // ---- sessions and replay ----
-  function saveSession(): string {
-    return serializeSession(sessionFromHistory(history.value, new Date()));
-  }
-
-  /** Shows a recorded session instead of the live lab. Throws (naming the bad line) and changes nothing if invalid. */
-  function loadSession(text: string): void {
-    const session = parseSession(text);
-    const loaded = markRaw(historyFromSession(session));
-    pauseReplay();
-    replayHistory.value = loaded;
-    replayInfo.value = { savedAt: session.savedAt, eventCount: session.events.length };
-    viewPaused.value = false;
-    frozenView.value = null;
-    selectedMessageId.value = null;
-    // At the first recorded event: the base before it is no moment of the recording ("event -1").
-    cursor.value = { mode: 'at', seq: loaded.events[0]?.seq ?? loaded.baseSeq };
-    publish();
-  }
-
-  function leaveReplay(): void {
-    pauseReplay();
-    replayHistory.value = null;
-    replayInfo.value = null;
-    cursor.value = { mode: 'live' };
-    flushPending();
-    publish();
-  }
-
-  let playheadNs = 0;
-  let lastReplayFrameMs: number | null = null;
-  const replayScheduler = createFrameScheduler((nowMs) => {
-    const elapsedMs = lastReplayFrameMs === null ? 0 : nowMs - lastReplayFrameMs;
-    lastReplayFrameMs = nowMs;
-    advanceReplay(Math.min(elapsedMs, 250));
-    if (replayPlaying.value) replayScheduler.request();
-  });
-
-  /** Plays the recording from the cursor (from the start if the cursor is at the end) at `speed` times real time. */
-  function playReplay(speed: number = replaySpeed.value): void {
-    const shown = replayHistory.value;
-    if (shown === null) return;
-    replaySpeed.value = speed;
-    const atSeq = cursor.value.mode === 'at' ? cursor.value.seq : shown.lastSeq;
-    if (atSeq >= shown.lastSeq) {
-      cursor.value = { mode: 'at', seq: shown.events[0]?.seq ?? shown.baseSeq };
-      playheadNs = shown.startNs;
-    } else {
-      playheadNs = shown.timeOfSeq(atSeq);
-    }
-    replayPlaying.value = true;
-    lastReplayFrameMs = null;
-    replayScheduler.request();
-  }
-
-  function pauseReplay(): void {
-    replayPlaying.value = false;
-    replayScheduler.cancel();
-  }
-
-  /** Moves the replay forward by `elapsedMs` of wall time (the frame loop calls it; tests may too). */
-  function advanceReplay(elapsedMs: number): void {
-    const shown = replayHistory.value;
-    if (shown === null || !replayPlaying.value) return;
-    playheadNs += elapsedMs * 1e6 * replaySpeed.value;
-    let seq = shown.seqAtTime(playheadNs);
-    const next = shown.events[shown.positionOfSeq(seq) + 1];
-    const idleLimitNs = MAX_REPLAY_IDLE_MS * 1e6 * replaySpeed.value;
-    if (next !== undefined && shown.timeOfSeq(next.seq) - playheadNs > idleLimitNs) {
-      playheadNs = shown.timeOfSeq(next.seq) - idleLimitNs;
-      seq = shown.seqAtTime(playheadNs);
-    }
-    cursor.value = { mode: 'at', seq };
-    if (seq >= shown.lastSeq) pauseReplay();
   }
 
   return {
