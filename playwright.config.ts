@@ -1,9 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
 // End-to-end tests drive the real lab in web mode (real node processes) from Debian's Chromium; no browser download.
+// The desktop app's own spec needs Electron's binary and runs from `npm run test:electron` (playwright.electron.config.ts).
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
+  testIgnore: '**/electron-app.spec.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,

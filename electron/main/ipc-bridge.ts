@@ -3,10 +3,10 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import { IPC_CHANNELS } from '../../src/protocol/bridge-frames';
 import { dispatchLabCall } from '../../src/protocol/lab-methods';
-import type { LabController } from '../../src/lab/controller';
+import type { LabApi } from '../../src/protocol/lab-api';
 import { isTrustedSender } from './security';
 
-export function installIpcBridge(controller: LabController, window: BrowserWindow, isAllowedUrl: (url: string) => boolean): () => void {
+export function installIpcBridge(controller: LabApi, window: BrowserWindow, isAllowedUrl: (url: string) => boolean): () => void {
   ipcMain.handle(IPC_CHANNELS.invoke, async (event, method: unknown, params: unknown) => {
     if (!isTrustedSender(event, window.webContents, isAllowedUrl)) throw new Error('IPC refused: untrusted sender');
     return dispatchLabCall(controller, method, params);

@@ -1,28 +1,55 @@
-// Electron's security checklist, in one place: no navigation, no new windows, no permissions, a strict CSP, and
-// IPC accepted only from our own window's main frame.
-import { session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+// Electron's security checklist in one place (docs/security.md goes through it item by item): the window's web
+// preferences, the CSPs, no navigation, no new windows, no permissions, and IPC accepted only from our own window's
+// main frame.
+import { session, type BrowserWindowConstructorOptions, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { DESKTOP_CONTENT_SECURITY_POLICY } from '../../src/protocol/content-security-policy';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
+export const CONTENT_SECURITY_POLICY = DESKTOP_CONTENT_SECURITY_POLICY;
+
+/**
+ * A handout being printed: our own escaped markup with its own <style> and SVG style attributes, no script (the
+ * window that prints it runs none) and nothing fetched but inline images.
+ */
+export const REPORT_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
   "base-uri 'none'",
-  "frame-ancestors 'none'",
   "form-action 'none'",
 ].join('; ');
 
+/** The settings every one of our renderers runs with (the defaults, spelled out so that a change shows in review). */
+const LOCKED_DOWN = { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, experimentalFeatures: false,
+  webviewTag: false, spellcheck: false } as const;
+
+export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return { width: 1400, height: 900, title: 'Raft Lab', show: false, webPreferences: { ...LOCKED_DOWN, preload: preloadPath } };
+}
+
+/** The hidden window that prints a handout: no preload (no bridge), and no JavaScript at all. */
+export function reportWindowOptions(): BrowserWindowConstructorOptions {
+  return { show: false, width: 1100, height: 1400, webPreferences: { ...LOCKED_DOWN, javascript: false } };
+}
+
 export function hardenSession(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  // raft-lab:// responses carry their own policy (app-protocol.ts); this covers the dev server in development.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    if (details.url.startsWith('raft-lab:')) {
+      callback({});
+      return;
+    }
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
 }
 
 export function hardenContents(contents: WebContents, isAllowedUrl: (url: string) => boolean): void {
   contents.on('will-navigate', (event, url) => {
+    if (!isAllowedUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
     if (!isAllowedUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());

@@ -2,6 +2,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_CHANNELS, type RaftLabBridge } from '../../src/protocol/bridge-frames';
 import type { LabEvent } from '../../src/protocol/events';
+import type { ReportPdfResult } from '../../src/protocol/report-pdf';
 
 const bridge: RaftLabBridge = {
   invoke: (method, params) => ipcRenderer.invoke(IPC_CHANNELS.invoke, String(method), [...params]),
@@ -10,6 +11,9 @@ const bridge: RaftLabBridge = {
     ipcRenderer.on(IPC_CHANNELS.events, handler);
     return () => ipcRenderer.off(IPC_CHANNELS.events, handler);
   },
+  // Main validates the request (report-pdf.ts); only its two fields cross, copied.
+  saveReportPdf: (request) => ipcRenderer.invoke(IPC_CHANNELS.saveReportPdf, { html: String(request.html),
+    fileName: String(request.fileName) }) as Promise<ReportPdfResult>,
 };
 
 contextBridge.exposeInMainWorld('raftLab', bridge);

@@ -1,6 +1,7 @@
 // Frames of the web-mode WebSocket bridge (the Electron IPC bridge carries the same calls without the envelope).
 import { z } from 'zod';
 import type { LabEvent } from './events';
+import type { ReportPdfRequest, ReportPdfResult } from './report-pdf';
 
 export const MAX_BRIDGE_FRAME_BYTES = 256 * 1024;
 
@@ -20,6 +21,8 @@ export type BridgeResponse =
 export interface RaftLabBridge {
   invoke(method: string, params: readonly unknown[]): Promise<unknown>;
   onEvents(listener: (events: readonly LabEvent[]) => void): () => void;
+  /** Desktop only: print a class handout to PDF and save it where the user says (see report-pdf.ts). */
+  saveReportPdf?(request: ReportPdfRequest): Promise<ReportPdfResult>;
 }
 
-export const IPC_CHANNELS = { invoke: 'raft-lab:invoke', events: 'raft-lab:events' } as const;
+export const IPC_CHANNELS = { invoke: 'raft-lab:invoke', events: 'raft-lab:events', saveReportPdf: 'raft-lab:save-report-pdf' } as const;

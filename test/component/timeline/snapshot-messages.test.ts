@@ -56,7 +56,7 @@ describe('InstallSnapshot on the timeline', () => {
       selectedMessageId: null, maxArrows: 2000, staleFlightNs: 2e9 });
     expect(layout.paths.map((path) => path.styleKey)).toEqual(expect.arrayContaining(['is', 'is-head', 'other-flight']));
     const svg = renderTimelineSvgBody(layout, livePaint);
-    expect(svg).toContain('stroke:var(--accent);stroke-width:3');
+    expect(svg).toContain('stroke="var(--accent)" stroke-width="3"');
     expect(arrowTitle(layout.arrowHits.find((hit) => hit.id === 's1')!)).toContain('Figure 13');
     const marker = layout.markers.find((m) => m.kind === 'snapshot');
     expect(marker?.label).toContain('S3: installed the snapshot');

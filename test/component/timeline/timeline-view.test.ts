@@ -40,7 +40,12 @@ async function mountTimeline() {
 }
 
 describe('TimelineView', () => {
-  beforeEach(() => setActivePinia(createPinia()));
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    // The theme's colours, as styles.css defines them, made recognisable.
+    document.documentElement.style.setProperty('--error-fg', 'rgb(200, 0, 1)');
+    document.documentElement.style.setProperty('--term-2', 'rgb(0, 2, 200)');
+  });
 
   it('draws a lane per node, message arrows, drops, and election and crash markers', async () => {
     const { wrapper } = await mountTimeline();
@@ -51,10 +56,12 @@ describe('TimelineView', () => {
     expect(svg.find('[data-marker="crash"]').text()).toContain('crashed S1 (SIGKILL)');
     // Roles in words on the bands, not only colour.
     expect(html).toMatch(/leader t1/);
-    const styles = svg.findAll('path').map((p) => p.attributes('style') ?? '');
-    expect(styles.some((s) => s.includes('url(#tl-hatch)'))).toBe(true); // the candidate band
-    expect(styles.some((s) => s.includes('var(--error-fg)') && s.includes('stroke-width:1.8'))).toBe(true); // the drop X
-    expect(styles.some((s) => s.includes('var(--term-2)'))).toBe(true);
+    // Drawn with the theme's colours as presentation attributes (the CSP allows no style="…").
+    const paths = svg.findAll('path').map((p) => p.attributes());
+    expect(paths.some((a) => a['fill'] === 'url(#tl-hatch)')).toBe(true); // the candidate band
+    expect(paths.some((a) => a['stroke'] === 'rgb(200, 0, 1)' && a['stroke-width'] === '1.8')).toBe(true); // the drop X
+    expect(paths.some((a) => a['fill'] === 'rgb(0, 2, 200)')).toBe(true); // term 2's band
+    expect(svg.findAll('[style]')).toHaveLength(0);
     wrapper.unmount();
   });
 

@@ -35,7 +35,8 @@ const STATUS_WORDS: Readonly<Record<ReportStep['status'], string>> = {
   achieved: '✓ achieved', active: '▶ in progress', pending: '· not reached', shown: '• shown',
 };
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1c1c1c}
+/** The handout's only styles, inline (the file is self-contained); the app's CSP allows this exact text by its hash. */
+export const REPORT_STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1c1c1c}
 h1{margin-bottom:0}.meta{color:#555}ol{padding-left:1.4rem}li{margin:0.8rem 0}.status{font-weight:700}
 .achieved .status{color:#1a7f37}.pending .status{color:#777}.explain{border-left:3px solid #1a7f37;padding-left:0.6rem}
 .verdicts li{margin:0.2rem 0}.bad{color:#a40e26;font-weight:700}.ok{color:#1a7f37;font-weight:700}
@@ -54,7 +55,7 @@ export function renderRunReport(report: RunReport): string {
   // The SVG is produced by this app from the lab's events (timeline-svg.ts escapes every text it holds).
   const timeline = report.timelineSvg === null ? '<p class="meta">No timeline was recorded.</p>' : `<figure>${report.timelineSvg}</figure>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)} · Raft Lab</title>` +
-    `<style>${STYLE}</style></head><body><h1>${escapeHtml(report.title)}</h1>` +
+    `<style>${REPORT_STYLE}</style></head><body><h1>${escapeHtml(report.title)}</h1>` +
     `<p class="meta">Raft Lab ${report.kind}${report.paper ? ` · read ${escapeHtml(report.paper)}` : ''} · ${escapeHtml(report.generatedAt)}</p>` +
     `${report.intro ? renderMarkdown(report.intro) : ''}<h2>Steps</h2><ol>${steps}</ol>` +
     `<h2>Verdicts</h2><ul class="verdicts">${violations}${workload}</ul><h2>Timeline</h2>${timeline}</body></html>`;

@@ -1,5 +1,8 @@
-// Timeline shapes -> SVG markup. `paint` turns a theme variable name into a colour: `var(--name)` on screen, the
-// resolved colour when exporting (an exported file has no stylesheet). All event text is escaped.
+// Timeline shapes -> SVG markup. `paint` turns a theme variable name into a colour: the theme's resolved colour (on
+// screen and in exports, which have no stylesheet), or `var(--name)` where a stylesheet resolves it. All event text is
+// escaped. Styles are written as SVG presentation attributes (fill="…"), never as style="…": the app's CSP allows no
+// inline styles, and presentation attributes are not styles to it, so the same markup draws on screen and in a
+// handout printed under that policy.
 import type { TimelineLayout } from './timeline-layout';
 
 export type Paint = (variable: string) => string;
@@ -10,6 +13,22 @@ const ROLE_OPACITY: Readonly<Record<string, number>> = { follower: 0.45, precand
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** The presentation attributes our styles use; any other declaration is dropped. */
+const PRESENTATION_ATTRIBUTES = new Set(['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray',
+  'font-size', 'font-weight']);
+
+/** `fill:red;stroke-width:2` (a style from styleFor/TEXT_STYLES) as ` fill="red" stroke-width="2"`. */
+export function paintAttributes(style: string): string {
+  let out = '';
+  for (const part of style.split(';')) {
+    const colon = part.indexOf(':');
+    if (colon <= 0) continue;
+    const name = part.slice(0, colon).trim();
+    if (PRESENTATION_ATTRIBUTES.has(name)) out += ` ${name}="${escapeXml(part.slice(colon + 1).trim())}"`;
+  }
+  return out;
 }
 
 /** CSS for one style key (see timeline-layout.ts for where each is used). */
@@ -68,10 +87,10 @@ export const TEXT_STYLES: Readonly<Record<string, (paint: Paint) => string>> = {
 function defs(paint: Paint): string {
   const ink = paint('fg');
   return '<defs>' +
-    `<pattern id="tl-hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><path d="M0 0V5" style="stroke:${ink};stroke-width:1.4;stroke-opacity:0.55"/></pattern>` +
-    `<pattern id="tl-dots" width="4" height="4" patternUnits="userSpaceOnUse"><circle cx="2" cy="2" r="0.9" style="fill:${ink};fill-opacity:0.6"/></pattern>` +
-    `<pattern id="tl-paused" width="6" height="6" patternUnits="userSpaceOnUse"><path d="M1.5 0V6M4.5 0V6" style="stroke:${paint('panel')};stroke-width:1.5;stroke-opacity:0.9"/></pattern>` +
-    `<pattern id="tl-crashed" width="6" height="6" patternUnits="userSpaceOnUse"><path d="M0 0L6 6M6 0L0 6" style="stroke:${ink};stroke-width:1;stroke-opacity:0.7"/></pattern>` +
+    `<pattern id="tl-hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><path d="M0 0V5"${paintAttributes(`stroke:${ink};stroke-width:1.4;stroke-opacity:0.55`)}/></pattern>` +
+    `<pattern id="tl-dots" width="4" height="4" patternUnits="userSpaceOnUse"><circle cx="2" cy="2" r="0.9"${paintAttributes(`fill:${ink};fill-opacity:0.6`)}/></pattern>` +
+    `<pattern id="tl-paused" width="6" height="6" patternUnits="userSpaceOnUse"><path d="M1.5 0V6M4.5 0V6"${paintAttributes(`stroke:${paint('panel')};stroke-width:1.5;stroke-opacity:0.9`)}/></pattern>` +
+    `<pattern id="tl-crashed" width="6" height="6" patternUnits="userSpaceOnUse"><path d="M0 0L6 6M6 0L0 6"${paintAttributes(`stroke:${ink};stroke-width:1;stroke-opacity:0.7`)}/></pattern>` +
     '</defs>';
 }
 
@@ -80,16 +99,16 @@ export function renderTimelineSvgBody(layout: TimelineLayout, paint: Paint): str
   const out: string[] = [defs(paint)];
   const bottom = layout.heightPx - 4;
   for (const tick of layout.ticks) {
-    out.push(`<path d="M${tick.x.toFixed(1)} 16V${bottom}" style="stroke:${paint('border')};stroke-opacity:0.45;stroke-width:1"/>`,
-      `<text x="${tick.x.toFixed(1)}" y="12" text-anchor="middle" style="fill:${paint('muted')};font-size:10px">${escapeXml(tick.label)}</text>`);
+    out.push(`<path d="M${tick.x.toFixed(1)} 16V${bottom}"${paintAttributes(`stroke:${paint('border')};stroke-opacity:0.45;stroke-width:1`)}/>`,
+      `<text x="${tick.x.toFixed(1)}" y="12" text-anchor="middle"${paintAttributes(`fill:${paint('muted')};font-size:10px`)}>${escapeXml(tick.label)}</text>`);
   }
   for (const path of layout.paths) {
     const style = styleFor(path.styleKey, paint);
-    out.push(`<path d="${path.d}" style="${layout.dense ? denseStyle(path.styleKey, style) : style}"/>`);
+    out.push(`<path d="${path.d}"${paintAttributes(layout.dense ? denseStyle(path.styleKey, style) : style)}/>`);
   }
   for (const text of layout.texts) {
     const style = TEXT_STYLES[text.styleKey]?.(paint) ?? '';
-    out.push(`<text x="${text.x.toFixed(1)}" y="${text.y.toFixed(1)}"${text.anchor ? ` text-anchor="${text.anchor}"` : ''} style="${style}">${escapeXml(text.text)}</text>`);
+    out.push(`<text x="${text.x.toFixed(1)}" y="${text.y.toFixed(1)}"${text.anchor ? ` text-anchor="${text.anchor}"` : ''}${paintAttributes(style)}>${escapeXml(text.text)}</text>`);
   }
   out.push(renderTimelineOverlay(layout, paint));
   return out.join('');
@@ -102,12 +121,12 @@ export function renderTimelineOverlay(layout: TimelineLayout, paint: Paint): str
   for (const marker of layout.markers) {
     const color = paint(marker.kind === 'violation' ? 'error-fg' : 'fg'); // a broken safety property stands out
     out.push(`<g data-marker="${marker.kind}"><title>${escapeXml(marker.label)}</title>` +
-      `<path d="M${marker.x.toFixed(1)} ${marker.y1.toFixed(1)}V${marker.y2.toFixed(1)}" style="stroke:${color};stroke-width:1;stroke-dasharray:2 3;stroke-opacity:0.8"/>` +
-      `<text x="${marker.x.toFixed(1)}" y="${(marker.y1 + 10).toFixed(1)}" text-anchor="middle" style="fill:${color};font-size:13px">${marker.glyph}</text></g>`);
+      `<path d="M${marker.x.toFixed(1)} ${marker.y1.toFixed(1)}V${marker.y2.toFixed(1)}"${paintAttributes(`stroke:${color};stroke-width:1;stroke-dasharray:2 3;stroke-opacity:0.8`)}/>` +
+      `<text x="${marker.x.toFixed(1)}" y="${(marker.y1 + 10).toFixed(1)}" text-anchor="middle"${paintAttributes(`fill:${color};font-size:13px`)}>${marker.glyph}</text></g>`);
   }
   if (layout.cursorX !== null) {
-    out.push(`<path data-cursor="1" d="M${layout.cursorX.toFixed(1)} 14V${bottom}" style="stroke:${paint('leader')};stroke-width:1.5;stroke-dasharray:4 2"/>`,
-      `<path d="M${(layout.cursorX - 5).toFixed(1)} 14h10l-5 6Z" style="fill:${paint('leader')}"/>`);
+    out.push(`<path data-cursor="1" d="M${layout.cursorX.toFixed(1)} 14V${bottom}"${paintAttributes(`stroke:${paint('leader')};stroke-width:1.5;stroke-dasharray:4 2`)}/>`,
+      `<path d="M${(layout.cursorX - 5).toFixed(1)} 14h10l-5 6Z"${paintAttributes(`fill:${paint('leader')}`)}/>`);
   }
   return out.join('');
 }
@@ -115,5 +134,5 @@ export function renderTimelineOverlay(layout: TimelineLayout, paint: Paint): str
 /** A standalone SVG document of the timeline (for export). */
 export function renderTimelineSvgDocument(layout: TimelineLayout, paint: Paint, title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${layout.heightPx}" viewBox="0 0 ${layout.widthPx} ${layout.heightPx}" font-family="system-ui, sans-serif">` +
-    `<title>${escapeXml(title)}</title><rect width="100%" height="100%" style="fill:${paint('panel')}"/>${renderTimelineSvgBody(layout, paint)}</svg>`;
+    `<title>${escapeXml(title)}</title><rect width="100%" height="100%"${paintAttributes(`fill:${paint('panel')}`)}/>${renderTimelineSvgBody(layout, paint)}</svg>`;
 }
