@@ -1,6 +1,6 @@
 // How to start a node process on the runtime the lab itself runs on. In plain Node (web mode, CLI) that is `node`
 // with the bundled node script; inside Electron it is Electron's own binary with ELECTRON_RUN_AS_NODE, so the
-// packaged app needs no separate Node installation.
+// packaged app needs no separate Node installation (which is why the RunAsNode fuse stays on: docs/security.md).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
