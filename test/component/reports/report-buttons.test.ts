@@ -46,6 +46,27 @@ describe('in the desktop app', () => {
     expect(document.querySelector('iframe')).toBeNull(); // main prints it, not the page
   });
 
+  it('lets "Saved …" go by itself (the presenter\'s bar stays clear), but keeps an error', async () => {
+    vi.useFakeTimers();
+    try {
+      desktop(async () => ({ saved: true, fileName: 'leader-crash-report.pdf' }));
+      const wrapper = mountButtons();
+      await wrapper.get('[data-testid="demo-report-pdf"]').trigger('click');
+      await flushPromises();
+      expect(wrapper.get('[data-testid="demo-report-status"]').text()).toBe('Saved leader-crash-report.pdf.');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(wrapper.find('[data-testid="demo-report-status"]').exists()).toBe(false);
+      desktop(async () => { throw new Error('saveReportPdf refused: another handout is being printed'); });
+      const failing = mountButtons();
+      await failing.get('[data-testid="demo-report-pdf"]').trigger('click');
+      await flushPromises();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(failing.get('[data-testid="demo-report-status"]').text()).toMatch(/could not be made/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('says so when the user cancels, and shows main\'s refusal', async () => {
     desktop(async () => ({ saved: false }));
     const wrapper = mountButtons();
