@@ -43,7 +43,11 @@ export interface FaultProfile {
      * A new leader is asked for a membership change right after it wins (before its no-op can commit): the moment
      * the 2015 single-server bug needs. Needs `membership`.
      */
-    readonly changeOnElection?: { readonly probability: number };
+    readonly changeOnElection?: {
+      readonly probability: number;
+      /** Only changes of the voters (promote a learner, remove a voter other than the leader), never a learner's add. */
+      readonly votersOnly?: boolean;
+    };
   };
   /**
    * Membership churn (dissertation ch. 4): 'add-server' starts a new server (or brings back one outside the
@@ -169,6 +173,22 @@ export const FAULT_PROFILES = {
     reactions: {
       isolateNewLeader: { probability: 0.5, durationMs: [30, 400] },
       changeOnElection: { probability: 0.9 },
+    },
+    weather: { maxLoss: 0, maxDuplicate: 0, maxReorderProbability: 0, maxReorderMs: 0, maxLatencyMs: 5, labrpcChance: 0 },
+  },
+  /**
+   * The 2015 bug's own story, on four voters: every new leader at once changes the voters (removes another voter or
+   * promotes a learner), and is often cut off alone at that moment, so two leaders' uncommitted changes of one server
+   * each (C_old - {S4} and C_old - {S1}) have disjoint majorities ({S1, S2} and {S3, S4}).
+   */
+  'membership-2015': {
+    intervalMs: [20, 300],
+    weights: { 'crash-leader': 1, 'restart': 3, 'isolate-leader': 3, 'heal': 3, 'add-server': 2 },
+    membership: { maxServers: 10, minVoters: 2, removeLeaderChance: 0 },
+    rebootDowntimeMs: [0, 100],
+    reactions: {
+      isolateNewLeader: { probability: 0.8, durationMs: [100, 600] },
+      changeOnElection: { probability: 1, votersOnly: true },
     },
     weather: { maxLoss: 0, maxDuplicate: 0, maxReorderProbability: 0, maxReorderMs: 0, maxLatencyMs: 5, labrpcChance: 0 },
   },

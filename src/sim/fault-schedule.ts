@@ -60,7 +60,7 @@ export class FaultSchedule {
         if (record.kind !== 'raft-event' || this.stopped || this.simulation.nowMs >= this.untilMs) return;
         const event = record.event;
         if (event.kind === 'became-leader') {
-          if (reactions.changeOnElection !== undefined) this.changeOnElection(event.node, reactions.changeOnElection.probability);
+          if (reactions.changeOnElection !== undefined) this.changeOnElection(event.node, reactions.changeOnElection);
           if (reactions.isolateNewLeader !== undefined) this.isolateNewLeader(event.node, reactions.isolateNewLeader);
         }
         if (event.kind === 'commit-advanced' && reactions.isolateCommittingLeader !== undefined &&
@@ -78,13 +78,33 @@ export class FaultSchedule {
   }
 
   /** Asks a leader that just won for a membership change, in the same instant (after its no-op, before any ack). */
-  private changeOnElection(leader: NodeId, probability: number): void {
-    if (!this.random.chance(probability)) return;
+  private changeOnElection(leader: NodeId, reaction: { readonly probability: number; readonly votersOnly?: boolean }): void {
+    if (!this.random.chance(reaction.probability)) return;
+    if (reaction.votersOnly === true) {
+      this.changeVotersOnElection(leader);
+      return;
+    }
     const add = this.random.chance(0.5);
     this.simulation.schedule(0, () => {
       if (this.stopped || !this.simulation.isAlive(leader) || this.simulation.status(leader).role !== 'leader') return;
       if (add) this.addServer([leader]);
       else this.removeServer([leader]);
+    });
+  }
+
+  /** A change of the voters by a leader that just won: promote a learner, or remove another voter. */
+  private changeVotersOnElection(leader: NodeId): void {
+    const sim = this.simulation;
+    const config = sim.status(leader).config;
+    const others = config.voters.filter((id) => id !== leader);
+    const minVoters = this.profile.membership?.minVoters ?? 3;
+    const promote = config.learners.length > 0 && (config.voters.length <= minVoters || this.random.chance(0.5));
+    if (!promote && config.voters.length <= minVoters) return;
+    const node = promote ? this.random.pick(config.learners) : this.random.pick(others);
+    sim.schedule(0, () => {
+      if (this.stopped || !sim.isAlive(leader) || sim.status(leader).role !== 'leader') return;
+      sim.noteFault(`ask S${leader} to ${promote ? 'promote' : 'remove'} S${node} as it takes office`);
+      sim.proposeMembership(leader, { type: promote ? 'promote' : 'remove', node });
     });
   }
 
