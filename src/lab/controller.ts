@@ -26,6 +26,7 @@ import type { Workload } from './client/workload';
 import { NodeSupervisor, type NodeSlot } from './node-supervisor';
 import { ClusterFaults, START_DEADLINE_MS } from './cluster-faults';
 import { ClientGateway } from './client-gateway';
+import { ClusterMembership } from './cluster-membership';
 import { LabTimeKeeper } from './lab-time-keeper';
 import { ClusterStepper, type NextAction } from './cluster-stepper';
 import { describeStep, formatLabMs, MessageNotes } from './step-notes';
@@ -62,6 +63,7 @@ export class LabController implements LabApi {
   private readonly supervisor: NodeSupervisor;
   private readonly faultInjector: ClusterFaults;
   private readonly clients: ClientGateway;
+  private readonly membership: ClusterMembership;
   private readonly faults = new FaultState();
   private readonly connections = new NodeConnections();
   private phase: ClusterPhase = 'stopped';
@@ -119,6 +121,8 @@ export class LabController implements LabApi {
       waitUntil: (condition, deadlineMs, what) => supervisor.waitUntil(condition, deadlineMs, what),
     });
     this.faultInjector = new ClusterFaults(supervisor, this.faults, this.events, this.dataRoot);
+    this.membership = new ClusterMembership({ supervisor, events: this.events, dataRoot: this.dataRoot, maxNodes: this.maxNodes,
+      timeScale: () => this.settings.timeScale });
     this.clients = new ClientGateway({
       connections: this.connections, events: this.events, safety: this.safety,
       liveNodes: () => [...supervisor.slots()].filter((slot) => slot.view.status === 'running' && slot.clientEndpoint)
@@ -239,6 +243,18 @@ export class LabController implements LabApi {
 
   async wipeNode(id: NodeId): Promise<void> {
     return this.faultInjector.wipeNode(id);
+  }
+
+  // ---- membership (delegated: cluster-membership.ts) ----------------------------------------------------------
+
+  async addServer(): Promise<NodeId> {
+    this.assertRunning();
+    return this.membership.addServer();
+  }
+
+  async removeServer(id: NodeId): Promise<void> {
+    this.assertRunning();
+    return this.membership.removeServer(id);
   }
 
   async setPartition(groups: PartitionGroups): Promise<void> {

@@ -5,9 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as zmq from 'zeromq';
-import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type NodeToLabFrame } from '../protocol/control';
+import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type MembershipAnswer,
+  type NodeToLabFrame } from '../protocol/control';
+import type { ConfigurationView } from '../protocol/events';
 import type { ClusterPhase, ClusterSettings, NodeStatus, NodeView } from '../protocol/lab-api';
-import type { NodeId } from '../raft/types';
+import type { MembershipChange, NodeId } from '../raft/types';
 import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventHub } from './event-hub';
 import type { FaultState } from './fault-state';
@@ -33,6 +35,8 @@ export interface NodeSlot {
   lastFailure: string | null;
   /** Version of the last fault table this process said it applied (see ClusterFaults.pushFaults). */
   appliedFaultsVersion: number;
+  /** The latest configuration at or below the node's commit index, as it last reported (null: not yet). */
+  committedConfig: ConfigurationView | null;
 }
 
 export type LabToNodeMessage = DistributiveOmit<LabToNodeFrame, 'v' | 'secret'>;
@@ -71,6 +75,14 @@ export class NodeSupervisor {
   private knownLeaderId: NodeId | null = null;
   /** Each node's last lines of stderr when its process last exited; kept after the cluster stops (a failed start). */
   private readonly lastStderr = new Map<NodeId, readonly string[]>();
+  /** The servers the cluster started with: the bootstrap configuration of each of them (RaftConfig.members). */
+  private bootstrapIds: NodeId[] = [];
+  /** Servers added by a membership change: they start with no configuration and wait for a leader (§4.2.1). */
+  private readonly addedIds = new Set<NodeId>();
+  /** Every id this cluster run has used, removed servers included: an added server takes the next one. */
+  private highestIdUsed = 0;
+  private nextChangeId = 0;
+  private readonly pendingChanges = new Map<number, (answer: MembershipAnswer) => void>();
 
   constructor(private readonly o: NodeSupervisorOptions) {
     void this.receiveLoop();
@@ -96,6 +108,9 @@ export class NodeSupervisor {
   /** Starts a cluster run: no node, no committed log, no leader known. */
   forgetCluster(): void {
     this.nodes.clear();
+    this.bootstrapIds = [];
+    this.addedIds.clear();
+    this.highestIdUsed = 0;
     this.committedLog = new CommittedLog();
     this.knownLeaderId = null;
   }
@@ -110,12 +125,20 @@ export class NodeSupervisor {
     this.lastStderr.clear();
   }
 
-  spawnNode(id: NodeId): void {
+  /**
+   * Starts node `id`'s process on its data directory. `added`: a server joining by a membership change (it starts
+   * with an empty configuration); otherwise, while the cluster starts, one of the bootstrap configuration's servers.
+   */
+  spawnNode(id: NodeId, added = false): void {
     const dataDir = join(this.o.dataRoot, `node-${id}`);
     mkdirSync(dataDir, { recursive: true });
+    if (added) this.addedIds.add(id);
+    else if (this.o.phase() === 'starting' && !this.bootstrapIds.includes(id)) this.bootstrapIds.push(id);
+    this.highestIdUsed = Math.max(this.highestIdUsed, id);
     const previous = this.nodes.get(id);
     const slot: NodeSlot = { view: previous?.view ?? initialView(id), process: null, clientEndpoint: null, configured: false,
-      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null, appliedFaultsVersion: 0 };
+      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null, appliedFaultsVersion: 0,
+      committedConfig: previous?.committedConfig ?? null };
     this.nodes.set(id, slot);
     slot.process = new NodeProcess({
       nodeId: id,
@@ -131,6 +154,43 @@ export class NodeSupervisor {
   sendToNode(id: NodeId, frame: LabToNodeMessage): void {
     const payload = encodeControlFrame({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, ...frame } as LabToNodeFrame);
     this.o.control.send([`node-${id}`, payload]).catch(() => undefined); // unroutable if the node is already gone
+  }
+
+  /** The id an added server takes: one past every id this run has used (a removed server's id is not reused). */
+  nextUnusedId(): NodeId {
+    return this.highestIdUsed + 1;
+  }
+
+  /**
+   * Asks node `id` to propose a configuration change (dissertation ch. 4). Resolves with its answer; rejects if it
+   * does not answer within `deadlineMs` (its process gone or stopped).
+   */
+  proposeMembership(id: NodeId, change: MembershipChange, deadlineMs: number): Promise<MembershipAnswer> {
+    const changeId = this.nextChangeId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingChanges.delete(changeId);
+        reject(new Error(`S${id} did not answer the configuration change within ${deadlineMs} ms`));
+      }, deadlineMs);
+      this.pendingChanges.set(changeId, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      this.sendToNode(id, { type: 'membership', changeId, change });
+    });
+  }
+
+  /**
+   * Forgets a server that left the cluster (its process already stopped): the others' transports drop their link
+   * to it, so nothing is sent to its endpoint any more.
+   */
+  forgetNode(id: NodeId): void {
+    if (!this.nodes.delete(id)) return;
+    if (this.knownLeaderId === id) this.knownLeaderId = null;
+    this.o.connections.removeEndpoint(id);
+    const members = this.memberEndpoints();
+    for (const other of this.nodes.values()) this.sendToNode(other.view.id, { type: 'peers', members });
+    this.notifyWaiters();
   }
 
   memberIds(): NodeId[] {
@@ -237,6 +297,10 @@ export class NodeSupervisor {
     } else if (frame.type === 'held') {
       for (const id of frame.ids) this.o.stepper.onLanded(id);
       this.notifyWaiters();
+    } else if (frame.type === 'membership-done') {
+      const settle = this.pendingChanges.get(frame.changeId);
+      this.pendingChanges.delete(frame.changeId);
+      settle?.(frame.answer);
     } else for (const raw of frame.events) this.onNodeEvent(slot, raw);
   }
 
@@ -269,6 +333,8 @@ export class NodeSupervisor {
     const tables = this.o.faults.tables(this.memberIds());
     this.sendToNode(slot.view.id, { type: 'configure', config: {
       members: this.memberEndpoints(),
+      // A server added later starts with no configuration; the others with the one the cluster started with.
+      bootstrapMembers: this.addedIds.has(slot.view.id) ? [] : [...this.bootstrapIds],
       electionTimeoutMs: [settings.electionTimeoutMs[0], settings.electionTimeoutMs[1]],
       heartbeatMs: settings.heartbeatMs,
       clock: this.o.clock.current,
@@ -294,8 +360,10 @@ export class NodeSupervisor {
     if (event.type === 'node-state') {
       slot.mirror.setState(event.state);
       this.committedLog.learn(slot.mirror, event.state.commitIndex);
-      const { role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex } = event.state;
-      slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex };
+      const { role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex, config, committedConfig } = event.state;
+      slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex,
+        ...(config === undefined ? {} : { config, learner: config.learners.includes(slot.view.id) }) };
+      if (committedConfig !== undefined) slot.committedConfig = committedConfig;
       if (role === 'leader') this.knownLeaderId = slot.view.id;
       else if (leaderId !== null) this.knownLeaderId = leaderId;
     } else if (event.type === 'log-write') {
@@ -334,5 +402,5 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 
 function initialView(id: NodeId): NodeView {
   return { id, status: 'starting', pid: null, peerEndpoint: null, role: 'follower', term: 0, votedFor: null,
-    leaderId: null, commitIndex: 0, lastApplied: 0, lastLogIndex: 0 };
+    leaderId: null, commitIndex: 0, lastApplied: 0, lastLogIndex: 0, config: null, learner: false };
 }

@@ -1,6 +1,7 @@
 // Entry point of one Raft node process. Started by the lab (never by hand): it reads who it is from the
 // environment, recovers its write-ahead log, binds its peer and client sockets on loopback, reports to the lab,
 // runs Raft once the lab has told it the cluster's members, and exits when the lab is gone.
+import { logEntryView } from './log-entry-view';
 import { readNodeEnvironment, type NodeEnvironment } from './node-env';
 import { connectLabLink, type LabLink } from './lab-link';
 import { watchParent } from './parent-watch';
@@ -75,7 +76,7 @@ class NodeProcessMain {
     const entries = this.opened.recovered.entries;
     for (let start = 0; start < entries.length; start += RECOVERED_LOG_CHUNK) {
       this.reporter.report({ type: 'log-write', atNs: monotonicNowNs(), node: this.env.nodeId,
-        entries: entries.slice(start, start + RECOVERED_LOG_CHUNK).map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })) });
+        entries: entries.slice(start, start + RECOVERED_LOG_CHUNK).map(logEntryView) });
     }
   }
 
@@ -140,6 +141,14 @@ class NodeProcessMain {
       case 'step':
         await this.step(frame.stepId, frame.action, frame.messageId);
         break;
+      case 'membership': {
+        const answer = this.runtime?.proposeMembership(frame.change)
+          ?? { ok: false, index: null, leaderHint: null, error: `S${this.env.nodeId} is not running Raft yet` };
+        this.reporter.flush(); // the change's events reach the lab before its answer (one socket, in order)
+        this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'membership-done', node: this.env.nodeId,
+          pid: process.pid, changeId: frame.changeId, answer });
+        break;
+      }
     }
   }
 
@@ -232,7 +241,9 @@ class NodeProcessMain {
     }
     const core = createRaftNode({
       id: this.env.nodeId,
-      members: Object.keys(members).map(Number).sort((a, b) => a - b),
+      members: config.bootstrapMembers !== undefined ? [...config.bootstrapMembers].sort((a, b) => a - b)
+        : Object.keys(members).map(Number).sort((a, b) => a - b),
+      membershipMode: config.membershipMode ?? 'single-server',
       electionTimeoutMs: config.electionTimeoutMs,
       heartbeatMs: config.heartbeatMs,
       randomSeed: config.randomSeed,

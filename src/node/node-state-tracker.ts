@@ -5,6 +5,7 @@
 import type { NodeStateView } from '../protocol/events';
 import type { RaftNode } from '../raft/types';
 import type { LabClock } from './lab-clock';
+import { configurationView } from './log-entry-view';
 
 export class NodeStateTracker {
   private last = '';
@@ -33,6 +34,8 @@ export class NodeStateTracker {
       electionDeadlineNs: deadlineNs === null ? null : Math.round(deadlineNs),
       electionDeadlineLabMs: status.electionDeadlineMs,
       progress,
+      config: configurationView(status.config),
+      committedConfig: configurationView(status.committedConfig),
     };
   }
 

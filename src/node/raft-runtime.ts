@@ -21,7 +21,8 @@ import type { KvApplyResult } from '../kv/result';
 import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
 import type { EventDetail } from '../protocol/control';
 import type { PeerFrame } from '../protocol/wire';
-import type { Entry, RaftNode, Ready, Snapshot } from '../raft/types';
+import type { Entry, MembershipChange, ProposeResult, RaftNode, Ready, Snapshot } from '../raft/types';
+import type { MembershipAnswer } from '../protocol/control';
 import { encodeKvCommand, type KvLogCommand } from '../kv/command';
 import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventReporter } from './event-reporter';
@@ -32,6 +33,7 @@ import type { PeerTransport, SendFate } from './transport/peer-transport';
 import { toMessageView } from './message-view';
 import { kvStateEvent } from './kv-state-report';
 import { NodeStateTracker } from './node-state-tracker';
+import { logEntryView } from './log-entry-view';
 import { QUIET_STATE_REPORT_INTERVAL_MS, StateReportPacer } from './state-report-pacer';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
@@ -98,6 +100,8 @@ export class RaftRuntime {
   private readonly stateTracker: NodeStateTracker;
   private stopped = false;
   private drainScheduled = false;
+  /** The reason of the core's last proposal-rejected event (read by proposeMembership right after it drains). */
+  private lastRejection: string | null = null;
   private readonly fullDetail: boolean;
   private readonly durable: DurablePrefix;
   /** Ready batches whose messages wait in the chain; while any do, later messages wait too (per-peer order). */
@@ -221,6 +225,27 @@ export class RaftRuntime {
     this.drain();
   }
 
+  /**
+   * A configuration change from the lab (dissertation ch. 4): the core appends it if this server leads and no change
+   * is pending; otherwise the answer carries the core's own reason (its proposal-rejected event).
+   */
+  proposeMembership(change: MembershipChange): MembershipAnswer {
+    if (this.stopped) return { ok: false, index: null, leaderHint: null, error: `S${this.o.nodeId} is stopping` };
+    this.lastRejection = null;
+    let result: ProposeResult;
+    try {
+      this.o.core.tick(this.o.clock.nowMs());
+      result = this.o.core.proposeMembership(change);
+    } catch (error) {
+      this.coreFailed('a configuration change from the lab', error);
+      return { ok: false, index: null, leaderHint: null, error: `S${this.o.nodeId} failed on the change` };
+    }
+    this.drain(); // synchronous: the core's events (and its reason for a refusal) are reported now
+    if (result.ok) return { ok: true, index: result.index, leaderHint: this.o.nodeId, error: null };
+    return { ok: false, index: null, leaderHint: result.leaderHint,
+      error: this.lastRejection ?? `S${this.o.nodeId} refused the configuration change` };
+  }
+
   /** A step while frozen: fire the timers due at the lab's current time. */
   fireDueTimers(): void {
     this.guarded('a step of its timers', () => this.o.core.tick(this.o.clock.nowMs()));
@@ -324,6 +349,7 @@ export class RaftRuntime {
   private process(ready: Ready): void {
     const atNs = monotonicNowNs();
     for (const event of ready.events) {
+      if (event.kind === 'proposal-rejected') this.lastRejection = event.reason;
       if (SKIPPED_EVENT_KINDS[this.o.eventDetail].has(event.kind)) continue;
       this.o.reporter.report({ type: 'raft', atNs, node: this.o.nodeId, event: { ...event, data: { ...event.data } } });
     }
@@ -483,7 +509,7 @@ export class RaftRuntime {
       return;
     }
     this.o.reporter.report({ type: 'log-write', atNs: monotonicNowNs(), node: this.o.nodeId,
-      entries: entries.slice(0, 1024).map((entry) => ({ index: entry.index, term: entry.term, command: entry.command })) });
+      entries: entries.slice(0, 1024).map(logEntryView) });
   }
 
   private apply(entries: readonly Entry[]): void {

@@ -86,8 +86,29 @@ export const nodeHeldSchema = z.strictObject({
   ids: z.array(messageId).min(1).max(MAX_STEP_MESSAGES),
 });
 
+/** A configuration change the lab asked a node to propose (dissertation ch. 4): add a learner, promote it, remove. */
+export const membershipChangeSchema = z.strictObject({ type: z.enum(['add', 'promote', 'remove']), node: nodeId });
+
+/** How a node answered a `membership` frame. */
+export const membershipAnswerSchema = z.strictObject({
+  ok: z.boolean(),
+  /** The configuration entry's index when appended. */
+  index: z.number().int().positive().nullable(),
+  /** Who leads, as far as the node knows (itself when it refused as leader). */
+  leaderHint: nodeId.nullable(),
+  /** Why it was refused (the core's reason); null when appended. */
+  error: z.string().max(2048).nullable(),
+});
+export type MembershipAnswer = z.infer<typeof membershipAnswerSchema>;
+
+export const nodeMembershipDoneSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('membership-done'), node: nodeId, pid: z.number().int().positive(),
+  changeId: requestId,
+  answer: membershipAnswerSchema,
+});
+
 export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema,
-  nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema]);
+  nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema, nodeMembershipDoneSchema]);
 export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
 
 const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
@@ -107,6 +128,14 @@ export type EventDetail = (typeof EVENT_DETAILS)[number];
 /** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
 export const nodeConfigSchema = z.strictObject({
   members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
+  /**
+   * The bootstrap configuration's voters (RaftConfig.members), used until the log or a snapshot holds a configuration.
+   * Absent: every member (a cluster as started). Empty for a server added by a membership change: it waits to hear
+   * from a leader (dissertation §4.2.1).
+   */
+  bootstrapMembers: z.array(nodeId).max(25).optional(),
+  /** How configurations change (RaftConfig.membershipMode); absent: one server at a time (dissertation ch. 4). */
+  membershipMode: z.enum(['single-server', 'joint']).optional(),
   /** min == max: a fixed timeout; an inverted range is refused here, before the core would assert on it. */
   electionTimeoutMs: electionTimeoutRangeSchema,
   heartbeatMs: z.number().int().min(5).max(30_000),
@@ -147,6 +176,8 @@ export const labToNodeSchema = z.discriminatedUnion('type', [
    * deliver / drop / duplicate a held message, or time out now (the election timer fires at once).
    */
   z.strictObject({ ...base, type: z.literal('step'), stepId: requestId, action: z.enum(STEP_ACTIONS), messageId: messageId.optional() }),
+  /** Propose a configuration change (only a leader appends it); answered with `membership-done`. */
+  z.strictObject({ ...base, type: z.literal('membership'), changeId: requestId, change: membershipChangeSchema }),
 ]);
 export type LabToNodeFrame = z.infer<typeof labToNodeSchema>;
 

@@ -32,6 +32,17 @@ export const raftEventViewSchema = z.object({
   data: z.record(z.string().max(64), scalar),
 });
 
+/**
+ * A cluster configuration as the lab shows it (dissertation ch. 4): voters, learners (§4.2.1) and, in joint
+ * consensus, the old configuration's voters (paper §6). The wire's own schema is configurationSchema in wire.ts.
+ */
+export const configurationViewSchema = z.object({
+  voters: z.array(nodeId).max(25),
+  learners: z.array(nodeId).max(25),
+  outgoing: z.array(nodeId).max(25),
+});
+export type ConfigurationView = z.infer<typeof configurationViewSchema>;
+
 /** A node's volatile Raft state, sent whenever it changes (the UI's cards and the logs view read this). */
 export const nodeStateSchema = z.object({
   role: z.enum(['follower', 'precandidate', 'candidate', 'leader']),
@@ -54,6 +65,12 @@ export const nodeStateSchema = z.object({
   electionDeadlineLabMs: z.number().nonnegative().nullable().optional(),
   /** Leader only: each peer's nextIndex and matchIndex. */
   progress: z.record(z.string().regex(/^\d{1,2}$/), z.object({ nextIndex: z.number().int().nonnegative(), matchIndex: z.number().int().nonnegative() })).nullable(),
+  /**
+   * The configuration in effect at this node (the latest in its log, committed or not: dissertation §4.1) and the
+   * latest committed one. Optional: recordings from before membership changes have neither.
+   */
+  config: configurationViewSchema.optional(),
+  committedConfig: configurationViewSchema.optional(),
 });
 export type NodeStateView = z.infer<typeof nodeStateSchema>;
 
@@ -111,6 +128,8 @@ export const logEntryViewSchema = z.object({
   index: z.number().int().positive(),
   term: z.number().int().nonnegative(),
   command: z.string().max(70_000).nullable(),
+  /** A configuration entry's configuration (its command is null). */
+  config: configurationViewSchema.optional(),
 });
 
 /**
@@ -129,7 +148,8 @@ const kvStateEntriesSchema = z.array(z.tuple([z.string().max(KV_STATE_MAX_BYTES)
   .refine((entries) => kvStateBytes(entries) <= KV_STATE_MAX_BYTES, `kv-state entries exceed ${KV_STATE_MAX_BYTES} bytes`)
   .refine((entries) => entries.every(([key], i) => i === 0 || (entries[i - 1] as [string, string])[0] < key), 'kv-state keys must be sorted and unique');
 
-export const faultActionSchema = z.enum(['crash', 'restart', 'pause', 'resume', 'wipe', 'partition', 'link', 'heal', 'time-scale']);
+export const faultActionSchema = z.enum(['crash', 'restart', 'pause', 'resume', 'wipe', 'partition', 'link', 'heal', 'time-scale',
+  'add-server', 'remove-server']);
 
 export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('cluster-phase'), phase: z.enum(['stopped', 'starting', 'running', 'stopping']),

@@ -2,7 +2,7 @@
 // (IPC) and the web-mode WebSocket bridge both carry exactly these methods, and the lab controller implements them.
 // Every method's parameters are validated where they cross a process boundary (see lab-methods.ts).
 import type { BugName, NodeId, Role } from '../raft/types';
-import type { LabEvent } from './events';
+import type { ConfigurationView, LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
 import type { Demo, DemoSummary, Exercise, ExerciseSummary } from './exercise/schema';
 import type { ExperimentSpec, ExperimentState } from './experiments';
@@ -25,6 +25,14 @@ export interface NodeView {
   readonly commitIndex: number;
   readonly lastApplied: number;
   readonly lastLogIndex: number;
+  /**
+   * The configuration in effect at this server (dissertation §4.1: the latest in its log, committed or not; a
+   * server may be in a different one than the leader). Absent or null until it reported one (and in recordings from
+   * before membership changes).
+   */
+  readonly config?: ConfigurationView | null;
+  /** A learner (§4.2.1): it receives the log but neither votes nor counts toward a majority. Absent: false. */
+  readonly learner?: boolean;
 }
 
 export interface ClusterSettings {
@@ -141,8 +149,10 @@ export interface LinearizabilityVerdict {
 export interface LogEntryView {
   readonly index: number;
   readonly term: number;
-  /** null for a leader's no-op entry; otherwise the command as text (KV commands are JSON). */
+  /** null for a leader's no-op entry and for a configuration entry; otherwise the command as text (KV commands are JSON). */
   readonly command: string | null;
+  /** A configuration entry's configuration (dissertation ch. 4). */
+  readonly config?: ConfigurationView;
 }
 
 export interface NodeDetail {
@@ -198,6 +208,19 @@ export interface LabApi {
   resumeNode(id: NodeId): Promise<void>;
   /** Crash the node and delete its data directory (a disk failure); restart it with restartNode. */
   wipeNode(id: NodeId): Promise<void>;
+  /**
+   * Membership change (dissertation ch. 4): start a new server (a node process with an empty disk and the next unused
+   * id) and propose it at the leader as a learner; the leader promotes it to voter once it has caught up (§4.2.1).
+   * Resolves with the new server's id once the leader appended the change. Refused, changing nothing, when there is
+   * no leader or a configuration change is pending.
+   */
+  addServer(): Promise<NodeId>;
+  /**
+   * Membership change: propose removing server `id` at the leader; once the change commits, its process stops and
+   * it leaves the lab (§4.2.2; a removed leader steps down). Refused, changing nothing, when there is no leader, a
+   * change is pending, or there is no such server.
+   */
+  removeServer(id: NodeId): Promise<void>;
   /** Cut every link between groups, both ways (replaces earlier partitions; keeps per-link loss/delay). */
   setPartition(groups: PartitionGroups): Promise<void>;
   /** Faults on the directed link from -> to (a blocked link is a one-way partition). */

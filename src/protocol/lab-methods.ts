@@ -70,6 +70,8 @@ export const labMethodParams = {
   pauseNode: z.tuple([nodeId]),
   resumeNode: z.tuple([nodeId]),
   wipeNode: z.tuple([nodeId]),
+  addServer: z.tuple([]),
+  removeServer: z.tuple([nodeId]),
   setPartition: z.tuple([partitionSchema]),
   setLinkFaults: z.tuple([nodeId, nodeId, linkFaultsSchema.partial().strict()]),
   healAll: z.tuple([]),

@@ -29,10 +29,25 @@ export const MAX_SNAPSHOT_CHUNK_CHARS = 512 * 1024;
 /** Worst-case UTF-8 bytes of one JSON-encoded string character (a control character as \uXXXX). */
 export const MAX_JSON_BYTES_PER_CHAR = 6;
 
+/** Servers in one configuration's list: the lab's node ids (1..MAX_NODE_ID) bound it. */
+export const MAX_CONFIGURATION_IDS = MAX_NODE_ID;
+
+/**
+ * A cluster configuration (dissertation ch. 4): voters, learners, and in joint consensus the old voters. A server in
+ * both voters and learners, or listed twice, is refused by messageProblem (configurationProblem), as in the core.
+ */
+export const configurationSchema = z.strictObject({
+  voters: z.array(nodeIdSchema).max(MAX_CONFIGURATION_IDS).readonly(),
+  learners: z.array(nodeIdSchema).max(MAX_CONFIGURATION_IDS).readonly(),
+  outgoing: z.array(nodeIdSchema).max(MAX_CONFIGURATION_IDS).readonly(),
+});
+
 export const entrySchema = z.strictObject({
   index: z.int().min(1),
   term: countSchema,
   command: z.string().max(MAX_COMMAND_CHARS).nullable(),
+  /** Present on a configuration entry only (its command is null). */
+  config: configurationSchema.optional(),
 });
 
 const addressing = { from: nodeIdSchema, to: nodeIdSchema, term: countSchema };
@@ -80,6 +95,8 @@ export const installSnapshotSchema = z.strictObject({
   offset: countSchema,
   data: z.string().max(MAX_SNAPSHOT_CHUNK_CHARS),
   done: z.boolean(),
+  /** The snapshot's configuration; absent: the bootstrap configuration (a snapshot taken before any change). */
+  config: configurationSchema.optional(),
 // A snapshot holds committed entries, whose terms never exceed the sender's: refused here, before it can move our term.
 }).refine((message) => message.lastIncludedTerm <= message.term,
   { message: 'lastIncludedTerm must not exceed term', path: ['lastIncludedTerm'] });
@@ -189,11 +206,25 @@ export function isStringOfLength(value: unknown, min: number, max: number): valu
   return typeof value === 'string' && value.length >= min && value.length <= max;
 }
 
+function isIdList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length > MAX_CONFIGURATION_IDS) return false;
+  for (const id of value) if (!isNodeId(id)) return false;
+  return true;
+}
+
+/** The shape of configurationSchema; its rules (no server twice) are messageProblem's. */
+export function isConfiguration(value: unknown): boolean {
+  return isObjectWithKeys(value, 3) && isIdList(value['voters']) && isIdList(value['learners']) && isIdList(value['outgoing']);
+}
+
 function isEntry(value: unknown): boolean {
-  if (!isObjectWithKeys(value, 3)) return false;
+  if (typeof value !== 'object' || value === null) return false;
+  const config = (value as Fields)['config'];
+  const hasConfig = config !== undefined;
+  if (!isObjectWithKeys(value, hasConfig ? 4 : 3)) return false;
   const { command } = value;
   return isIntIn(value['index'], 1, Number.MAX_SAFE_INTEGER) && isCount(value['term']) &&
-    (command === null || isStringOfLength(command, 0, MAX_COMMAND_CHARS));
+    (command === null || isStringOfLength(command, 0, MAX_COMMAND_CHARS)) && (!hasConfig || isConfiguration(config));
 }
 
 function isEntries(value: unknown): boolean {
@@ -218,7 +249,7 @@ function isMessage(msg: unknown): msg is Message {
       return isObjectWithKeys(m, 9) && typeof m['success'] === 'boolean' && isCount(m['matchIndex']) && isCount(m['conflictTerm']) &&
         isCount(m['conflictIndex']) && isCount(m['readRound']);
     case 'InstallSnapshot':
-      return isObjectWithKeys(m, 9) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) &&
+      return isObjectWithKeys(m, m['config'] === undefined ? 9 : 10) && (m['config'] === undefined || isConfiguration(m['config'])) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) &&
         isIntIn(m['lastIncludedTerm'], 1, m['term'] as number) &&
         isCount(m['offset']) && isStringOfLength(m['data'], 0, MAX_SNAPSHOT_CHUNK_CHARS) && typeof m['done'] === 'boolean';
     case 'InstallSnapshotReply':

@@ -21,6 +21,14 @@ export class NodeConnections {
   private closed = false;
   invalidReplies = 0;
 
+  /** Forget node `id` (it left the cluster): its requests still waiting fail at once. */
+  removeEndpoint(id: NodeId): void {
+    const existing = this.connections.get(id);
+    if (!existing) return;
+    this.connections.delete(id);
+    this.drop(existing);
+  }
+
   /** Point node `id` at `endpoint` (a restarted node listens on a new port). */
   setEndpoint(id: NodeId, endpoint: string): void {
     const existing = this.connections.get(id);

@@ -271,6 +271,12 @@ class Relay {
       case 'step':
         this.step(frame.stepId, frame.action, frame.messageId);
         break;
+      case 'membership':
+        // A student's own Raft is driven through Maelstrom's protocol, which has no membership changes.
+        this.link?.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, type: 'membership-done', node: this.nodeId,
+          pid: process.pid, changeId: frame.changeId,
+          answer: { ok: false, index: null, leaderHint: null, error: 'a student\'s own Raft (raft-lab maelstrom) has no membership changes' } });
+        break;
     }
   }
 

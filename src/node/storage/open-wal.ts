@@ -56,7 +56,8 @@ export async function openWal(dir: string, options: WalOptions = {}): Promise<Op
       : replayWalBytes(existing, path);
   const ref = replay.mirror.snapshot;
   const snapshot: Snapshot | null = ref === null ? null
-    : { lastIncludedIndex: ref.index, lastIncludedTerm: ref.term, data: await readSnapshotFile(dir, ref) };
+    : { lastIncludedIndex: ref.index, lastIncludedTerm: ref.term, data: await readSnapshotFile(dir, ref),
+      ...(ref.config === undefined ? {} : { config: ref.config }) };
   const removedSnapshotFiles = await removeSnapshotFilesExcept(dir, ref);
   const removedTempFile = await removeIfExists(walTempPath(dir));
   if (existing === null) await replaceWalFile(dir, async (_handle, offset) => offset);

@@ -12,7 +12,8 @@
 // open) or the new one with its file whole on disk. Older files are deleted only once a newer reference is durable.
 // A referenced file is never touched again, so any damage to it is corruption, reported with its path and offset.
 //
-//   file  = "RAFTSNP1" frame(header JSON {"index","term","generation","bytes"}) frame(data bytes)*
+//   file  = "RAFTSNP1" frame(header JSON {"index","term","generation","bytes"[,"config"]}) frame(data bytes)*
+//           ("config": the snapshot's configuration, absent in files written before membership changes)
 //   frame = record-frame.ts framing (length, CRC-32C); data frames hold up to 1 MiB of the data's UTF-8 bytes each
 
 import { open, readdir, rm } from 'node:fs/promises';
@@ -20,6 +21,8 @@ import { join } from 'node:path';
 import { encodeFrameBytes, readFrame } from './record-frame';
 import { syncDirectory, writeFileAtomically, writeFully } from './wal-files';
 import { WalCorruptionError } from './wal-errors';
+import type { Configuration } from '../../raft/types';
+import { encodeConfiguration } from './configuration-json';
 
 /** What the WAL stores about the current snapshot; the data itself is in the file this names. */
 export interface SnapshotRef {
@@ -29,6 +32,8 @@ export interface SnapshotRef {
   readonly generation: number;
   /** UTF-8 length of the data. */
   readonly bytes: number;
+  /** The configuration as of `index` (dissertation ch. 4); absent in files from before membership changes. */
+  readonly config?: Configuration;
 }
 
 export const SNAPSHOT_MAGIC = Buffer.from('RAFTSNP1', 'latin1');
@@ -48,7 +53,8 @@ export function snapshotFilePath(dir: string, ref: SnapshotRef): string {
 
 /** The header frame's JSON: the file says which snapshot it is, so a mixed-up file is caught, not restored. */
 function headerJson(ref: SnapshotRef): string {
-  return JSON.stringify({ index: ref.index, term: ref.term, generation: ref.generation, bytes: ref.bytes });
+  const head = `{"index":${ref.index},"term":${ref.term},"generation":${ref.generation},"bytes":${ref.bytes}`;
+  return ref.config === undefined ? `${head}}` : `${head},"config":${encodeConfiguration(ref.config)}}`;
 }
 
 /**

@@ -2,6 +2,7 @@
 // so a broken write is refused loudly here instead.
 
 import type { Entry, HardState, Persist, Snapshot } from '../../raft/types';
+import { configurationProblem } from '../../raft/message-checks';
 import { checkContiguous, type LogMirror } from './log-mirror';
 
 /** Throws Error naming the first problem; `mirror` is the state the write would apply to. */
@@ -49,5 +50,10 @@ function validateEntry(entry: Entry): void {
   }
   if (entry.command !== null && typeof entry.command !== 'string') {
     throw new Error(`entry ${entry.index} command is neither null nor text`);
+  }
+  if (entry.config !== undefined) {
+    if (entry.command !== null) throw new Error(`configuration entry ${entry.index} carries a command too`);
+    const problem = configurationProblem(entry.config);
+    if (problem !== null) throw new Error(`configuration entry ${entry.index}: ${problem}`);
   }
 }

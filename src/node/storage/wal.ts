@@ -182,7 +182,8 @@ export class FileWal implements Wal {
           throw new Error(`snapshot of ${snapshotBytes.length} bytes exceeds the bound of ${MAX_SNAPSHOT_BYTES}`);
         }
         snapshot = { index: persist.snapshot.lastIncludedIndex, term: persist.snapshot.lastIncludedTerm,
-          generation: (this.mirror.snapshot?.generation ?? 0) + 1, bytes: snapshotBytes.length };
+          generation: (this.mirror.snapshot?.generation ?? 0) + 1, bytes: snapshotBytes.length,
+          ...(persist.snapshot.config === undefined ? {} : { config: persist.snapshot.config }) };
       }
       frames = encodeFrames(snapshot, persist.hardState, persist.entries);
     } catch (error) {

@@ -71,6 +71,12 @@ const peerFrames: PeerFrame[] = [
   { v: 1, id: '2.x-10', sentAtNs: 14, msg: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 1, lastIncludedIndex: 1, bytesStored: 0, done: true } },
   // A pre-vote denial carries the voter's own term, which may still be 0.
   { v: 1, id: '3.x-11', sentAtNs: 15, msg: { type: 'RequestVoteReply', from: 3, to: 1, term: 0, voteGranted: false, preVote: true } },
+  // Membership changes (dissertation ch. 4): a configuration entry, a joint one, and a snapshot's configuration.
+  { v: 1, id: '1.x-12', sentAtNs: 16, msg: { type: 'AppendEntries', from: 1, to: 4, term: 2, prevLogIndex: 3, prevLogTerm: 2, leaderCommit: 3, readRound: 0,
+    entries: [{ index: 4, term: 2, command: null, config: { voters: [1, 2, 3], learners: [4], outgoing: [] } },
+      { index: 5, term: 2, command: null, config: { voters: [1, 2, 3, 4], learners: [], outgoing: [1, 2, 3] } }] } },
+  { v: 1, id: '1.x-13', sentAtNs: 17, msg: { type: 'InstallSnapshot', from: 1, to: 4, term: 4, lastIncludedIndex: 9, lastIncludedTerm: 4,
+    offset: 0, data: '{}', done: true, config: { voters: [1, 2], learners: [4], outgoing: [] } } },
 ];
 
 const requests: Json[] = [

@@ -61,6 +61,9 @@ describe('LabApi calls crossing a bridge are validated', () => {
     ['an empty message id', 'heldMessage', [1, '', 'deliver']],
     ['an over-long message id', 'heldMessage', [1, 'm'.repeat(65), 'drop']],
     ['an exercise id that is a path', 'getExercise', ['../../etc/passwd']],
+    ['a removal of a server id out of range', 'removeServer', [26]],
+    ['a removal of a server given as text', 'removeServer', ['2']],
+    ['an add with parameters (the lab picks the id)', 'addServer', [5]],
   ])('rejects %s with a clear error and calls nothing', async (_what, method, params) => {
     const { api, calls } = recordingApi();
     await expect(dispatchLabCall(api, method, params)).rejects.toBeInstanceOf(LabCallError);

@@ -1,0 +1,163 @@
+// Membership changes on the real cluster (dissertation ch. 4): add a server (a new node process with an empty disk,
+// proposed at the leader as a learner, promoted by the leader once caught up: §4.2.1) and remove one (proposed at
+// the leader; its process stops once the change commits: §4.2.2). The lab asks; the leader's core decides, one
+// change at a time. Anything the lab can tell in advance (no leader, a change pending, an unknown server) is refused
+// before it changes anything; a refusal by the core undoes what the lab had started (the new process).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigurationView, LabEvent } from '../protocol/events';
+import type { MembershipAnswer } from '../protocol/control';
+import type { MembershipChange, NodeId } from '../raft/types';
+import { monotonicNowNs } from '../shared/monotonic-clock';
+import type { EventHub } from './event-hub';
+import type { NodeSlot, NodeSupervisor } from './node-supervisor';
+import { START_DEADLINE_MS } from './cluster-faults';
+
+/** How long the leader's node process has to answer a proposal (it answers at once unless it is stopped). */
+const PROPOSAL_ANSWER_DEADLINE_MS = 5000;
+/** How long removeServer waits for the removal to commit (real ms, times the slow motion) before giving up. */
+const REMOVAL_COMMIT_DEADLINE_MS = 10_000;
+const STOP_GRACE_MS = 2000;
+
+export interface ClusterMembershipOptions {
+  readonly supervisor: NodeSupervisor;
+  readonly events: EventHub;
+  readonly dataRoot: string;
+  /** Largest cluster allowed (the lab's node limit). */
+  readonly maxNodes: number;
+  readonly timeScale: () => number;
+}
+
+export class ClusterMembership {
+  /** A change the lab started and has not finished (the core allows one at a time; so does the lab). */
+  private busy: string | null = null;
+
+  constructor(private readonly o: ClusterMembershipOptions) {}
+
+  /** Starts a new server with an empty disk and the next unused id, and proposes adding it; returns its id. */
+  async addServer(): Promise<NodeId> {
+    const supervisor = this.o.supervisor;
+    const running = [...supervisor.slots()].length;
+    if (running >= this.o.maxNodes) throw new Error(`the cluster already has ${running} servers, the most this lab allows`);
+    this.leaderReadyForChange('add a server');
+    const id = supervisor.nextUnusedId();
+    return this.exclusive(`adding S${id}`, async () => {
+      supervisor.spawnNode(id, true);
+      const slot = supervisor.requireNode(id);
+      try {
+        await supervisor.waitUntil(() => slot.configured || (slot.process?.isExited ?? true), START_DEADLINE_MS, `S${id} to start`);
+        if (!slot.configured) throw new Error(`S${id} could not start: ${slot.lastFailure ?? 'its process exited during start-up'}`);
+        const answer = await this.propose({ type: 'add', node: id });
+        if (!answer.ok) throw new Error(`the leader refused to add S${id}: ${answer.error ?? 'no reason given'}`);
+        this.publish('add-server', [id], `S${id} joins as a learner (configuration entry ${answer.index ?? '?'}): it ` +
+          'receives the log but does not vote or count until the leader promotes it once it has caught up (dissertation §4.2.1)');
+      } catch (error) {
+        await this.discard(id, slot);
+        throw error;
+      }
+      return id;
+    });
+  }
+
+  /** Proposes removing server `id` and, once the change commits, stops its process. */
+  async removeServer(id: NodeId): Promise<void> {
+    const supervisor = this.o.supervisor;
+    const slot = supervisor.slot(id);
+    if (!slot) throw new Error(`there is no server S${id} in this cluster`);
+    const leader = this.leaderReadyForChange(`remove S${id}`);
+    const config = leader.view.config ?? null;
+    if (config !== null && !isMember(config, id)) throw new Error(`S${id} is not in the leader's configuration (${describe(config)})`);
+    await this.exclusive(`removing S${id}`, async () => {
+      const answer = await this.propose({ type: 'remove', node: id });
+      if (!answer.ok || answer.index === null) throw new Error(`the leader refused to remove S${id}: ${answer.error ?? 'no reason given'}`);
+      const index = answer.index;
+      const deadlineMs = REMOVAL_COMMIT_DEADLINE_MS * this.o.timeScale();
+      try {
+        await supervisor.waitUntil(() => removalCommitted(supervisor, id, index), deadlineMs,
+          `the removal of S${id} (configuration entry ${index}) to commit`);
+      } catch {
+        throw new Error(`the removal of S${id} (configuration entry ${index}) did not commit within ${deadlineMs} ms; ` +
+          `S${id} keeps running`);
+      }
+      this.publish('remove-server', [id], `S${id} was removed: the configuration without it (entry ${index}) committed, ` +
+        'so its process stops (dissertation §4.2.2; a removed leader steps down once the change commits)');
+      await this.discard(id, slot);
+    });
+  }
+
+  /** The leader, if there is one and it has no configuration change pending; otherwise a clear refusal. */
+  private leaderReadyForChange(what: string): NodeSlot {
+    if (this.busy !== null) throw new Error(`cannot ${what}: a configuration change is already pending (${this.busy})`);
+    const leader = this.currentLeader();
+    if (leader === null) throw new Error(`cannot ${what}: there is no leader (a configuration change goes to the leader); wait for an election`);
+    const config = leader.view.config ?? null;
+    if (config !== null && leader.committedConfig !== null && !sameConfiguration(config, leader.committedConfig)) {
+      throw new Error(`cannot ${what}: a configuration change is already pending (${describe(config)} is not committed yet; ` +
+        'one change at a time, dissertation §4.1)');
+    }
+    return leader;
+  }
+
+  private currentLeader(): NodeSlot | null {
+    let leader: NodeSlot | null = null;
+    for (const slot of this.o.supervisor.slots()) {
+      if (slot.view.role !== 'leader' || slot.view.status !== 'running' || !this.o.supervisor.isAnswering(slot)) continue;
+      if (leader === null || slot.view.term > leader.view.term) leader = slot;
+    }
+    return leader;
+  }
+
+  private async propose(change: MembershipChange): Promise<MembershipAnswer> {
+    const leader = this.currentLeader();
+    if (leader === null) return { ok: false, index: null, leaderHint: null, error: 'there is no leader any more' };
+    return this.o.supervisor.proposeMembership(leader.view.id, change, PROPOSAL_ANSWER_DEADLINE_MS);
+  }
+
+  private async exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
+    this.busy = what;
+    try {
+      return await run();
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** The server leaves the lab: forgotten first (its exit is no crash), then stopped, its data directory deleted. */
+  private async discard(id: NodeId, slot: NodeSlot): Promise<void> {
+    this.o.supervisor.forgetNode(id);
+    if (slot.process) {
+      this.o.supervisor.sendToNode(id, { type: 'shutdown' });
+      await slot.process.stop(STOP_GRACE_MS);
+    }
+    this.o.events.publish({ type: 'node-status', atNs: monotonicNowNs(), node: id, status: 'stopped', pid: null,
+      reason: 'left the cluster' });
+    rmSync(join(this.o.dataRoot, `node-${id}`), { recursive: true, force: true });
+  }
+
+  private publish(action: Extract<LabEvent, { type: 'fault' }>['action'], nodes: NodeId[], description: string): void {
+    this.o.events.publish({ type: 'fault', atNs: monotonicNowNs(), action, nodes, description });
+  }
+}
+
+/** Some running server has committed, at or past `index`, a configuration without `id`. */
+function removalCommitted(supervisor: NodeSupervisor, id: NodeId, index: number): boolean {
+  for (const slot of supervisor.slots()) {
+    if (slot.view.id === id || slot.committedConfig === null) continue;
+    if (slot.view.commitIndex >= index && !isMember(slot.committedConfig, id)) return true;
+  }
+  return false;
+}
+
+function isMember(config: ConfigurationView, id: NodeId): boolean {
+  return config.voters.includes(id) || config.learners.includes(id) || config.outgoing.includes(id);
+}
+
+function sameConfiguration(a: ConfigurationView, b: ConfigurationView): boolean {
+  const same = (x: readonly number[], y: readonly number[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
+  return same(a.voters, b.voters) && same(a.learners, b.learners) && same(a.outgoing, b.outgoing);
+}
+
+function describe(config: ConfigurationView): string {
+  const list = (ids: readonly number[]): string => (ids.length === 0 ? 'none' : ids.map((n) => `S${n}`).join(', '));
+  return `voters ${list(config.voters)}; learners ${list(config.learners)}${config.outgoing.length > 0 ? `; old voters ${list(config.outgoing)}` : ''}`;
+}

@@ -1,0 +1,103 @@
+// Membership changes on real node processes (dissertation ch. 4): addServer starts a node with an empty disk that
+// joins as a learner and is promoted once caught up (§4.2.1); removeServer stops a server's process once its removal
+// commits, the leader's too (§4.2.2); writes succeed across the changes; what cannot be done is refused with a
+// clear error and changes nothing.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LabSnapshot, NodeView } from '../../../src/protocol/lab-api';
+import type { NodeId } from '../../../src/raft/types';
+import { isProcessAlive } from '../../helpers/lab-process';
+import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, describeNodes, eventually, putOf } from './cluster-harness';
+
+afterEach(closeAllLabs);
+
+async function putMany(lab: ClusterLab, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) expect(await lab.put(`${prefix}-${i}`, `v${i}`), `put ${prefix}-${i}`).toMatchObject({ status: 'ok' });
+}
+
+/** The leader every running server agrees on, whose configuration has exactly `voters` and no learner. */
+function settledOn(snapshot: LabSnapshot, voters: readonly NodeId[]): NodeView | null {
+  const leader = snapshot.nodes.find((node) => node.role === 'leader' && node.status === 'running');
+  if (!leader?.config || leader.config.learners.length > 0) return null;
+  if ([...leader.config.voters].sort((a, b) => a - b).join() !== [...voters].sort((a, b) => a - b).join()) return null;
+  const agree = snapshot.nodes.every((node) => node.leaderId === leader.id && node.term === leader.term &&
+    node.config?.voters.join() === leader.config?.voters.join() && node.learner === false);
+  return agree ? leader : null;
+}
+
+async function waitForVoters(lab: ClusterLab, voters: readonly NodeId[]): Promise<NodeView> {
+  return eventually(async () => settledOn(await lab.snapshot(), voters), CLUSTER_DEADLINE_MS,
+    `a leader with voters ${voters.join(', ')} that every server follows`, async () => describeNodes((await lab.snapshot()).nodes) +
+      ` configs ${(await lab.snapshot()).nodes.map((node) => `S${node.id}:${JSON.stringify(node.config)}`).join(' ')}`);
+}
+
+async function waitForLog(lab: ClusterLab, id: NodeId, key: string): Promise<void> {
+  await eventually(async () => ((await lab.log(id)).some((entry) => putOf(entry)?.key === key) ? true : null),
+    CLUSTER_DEADLINE_MS, `S${id}'s log to hold ${key}`);
+}
+
+describe('membership changes on a real cluster', () => {
+  it('grows 3 -> 4: the new server catches up as a learner, becomes a voter, and recovers its configuration after a crash', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3 });
+    await lab.waitForLeader();
+    await putMany(lab, 'before', 5);
+
+    const added = await lab.controller.addServer();
+    expect(added).toBe(4);
+    const leader = await waitForVoters(lab, [1, 2, 3, 4]);
+    await waitForLog(lab, 4, 'before-4'); // caught up from an empty disk
+    const log = await lab.log(4);
+    expect(log.some((entry) => entry.config?.learners.includes(4)), 'the learner entry is in S4\'s log').toBe(true);
+    expect(log.some((entry) => entry.config?.voters.includes(4)), 'the promotion entry is in S4\'s log').toBe(true);
+    await putMany(lab, 'after', 5);
+    await waitForLog(lab, 4, 'after-4');
+
+    // A crash and restart: S4 recovers its configuration from its own disk (it has no bootstrap configuration).
+    await lab.controller.crashNode(4);
+    await lab.controller.restartNode(4);
+    await putMany(lab, 'restarted', 3);
+    await waitForLog(lab, 4, 'restarted-2');
+    const s4 = await eventually(async () => {
+      const node = await lab.node(4);
+      return node.config?.voters.includes(4) ? node : null;
+    }, CLUSTER_DEADLINE_MS, 'S4 to report itself a voter after its restart');
+    expect(s4.learner).toBe(false);
+    expect(leader.config?.voters).toContain(4);
+  });
+
+  it('shrinks 4 -> 3 by removing the leader: its process stops once the change commits, and writes go on', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 4 });
+    await lab.waitForLeader();
+    const leader = await waitForVoters(lab, [1, 2, 3, 4]);
+    await putMany(lab, 'before', 5);
+    const pid = leader.pid;
+
+    await lab.controller.removeServer(leader.id);
+    const snapshot = await lab.snapshot();
+    expect(snapshot.nodes.map((node) => node.id)).not.toContain(leader.id);
+    expect(snapshot.nodes).toHaveLength(3);
+    expect(pid !== null && isProcessAlive(pid), 'the removed leader\'s process is gone').toBe(false);
+    const remaining = snapshot.nodes.map((node) => node.id);
+    const newLeader = await waitForVoters(lab, remaining);
+    expect(newLeader.id).not.toBe(leader.id);
+    await putMany(lab, 'after', 5);
+    for (const id of remaining) await waitForLog(lab, id, 'after-4');
+    for (let i = 0; i < 5; i += 1) expect(await lab.get(`before-${i}`)).toMatchObject({ status: 'ok', value: `v${i}` });
+  });
+
+  it('refuses, changing nothing: an unknown server, no leader, a change already pending', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3, startPaused: true });
+    const before = (await lab.snapshot()).nodes.map((node) => `${node.id}:${String(node.pid)}`);
+    await expect(lab.controller.removeServer(9)).rejects.toThrow(/there is no server S9/);
+    await expect(lab.controller.addServer()).rejects.toThrow(/there is no leader/);
+    await expect(lab.controller.removeServer(2)).rejects.toThrow(/there is no leader/);
+    expect((await lab.snapshot()).nodes.map((node) => `${node.id}:${String(node.pid)}`)).toEqual(before);
+
+    await lab.controller.resumeCluster();
+    await waitForVoters(lab, [1, 2, 3]);
+    const adding = lab.controller.addServer();
+    await expect(lab.controller.removeServer(1)).rejects.toThrow(/already pending/);
+    expect(await adding).toBe(4);
+    await waitForVoters(lab, [1, 2, 3, 4]);
+    expect((await lab.snapshot()).nodes).toHaveLength(4);
+  });
+});
