@@ -64,11 +64,18 @@ export class OutboundLink {
     return admitted;
   }
 
-  /** The peer restarted elsewhere: drop the old connection (and a send stuck on it), keep the queue. */
+  /**
+   * The peer restarted elsewhere: drop the old connection (and a send stuck on it) and every frame still waiting for
+   * the old process, queued or delayed. They were addressed to a process that died, and on a real network they die
+   * with it (its connections reset); delivering them to its next incarnation instead let a deposed leader's old
+   * AppendEntries, queued while the follower was down, fill the restarted follower's log before the new leader's
+   * first message reached it, so the follower-catch-up exercise never saw the rejection it teaches.
+   */
   retarget(endpoint: string): void {
     if (this.closed || endpoint === this.currentEndpoint) return;
     const old = this.socket;
     this.currentEndpoint = endpoint;
+    this.discardPending();
     this.socket = this.connect(endpoint);
     old.close();
   }
@@ -77,12 +84,16 @@ export class OutboundLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.discardPending();
+    this.socket.close();
+  }
+
+  private discardPending(): void {
     for (const timer of this.delayTimers) clearTimeout(timer);
     const discarded = this.queue.clear() + this.delayTimers.size;
     this.delayTimers.clear();
     this.counters.dropped += discarded;
     this.counters.queued = 0;
-    this.socket.close();
   }
 
   private connect(endpoint: string): Dealer {
