@@ -7,6 +7,13 @@ import { DESKTOP_CONTENT_SECURITY_POLICY } from '../../src/protocol/content-secu
 export const CONTENT_SECURITY_POLICY = DESKTOP_CONTENT_SECURITY_POLICY;
 
 /**
+ * `npm run dev` only (the packaged app loads nothing but raft-lab://): Vite's dev server injects each component's CSS
+ * as a <style> element, so inline styles are admitted there, and nowhere else (the whole directive is replaced:
+ * beside the handout's hash, 'unsafe-inline' would be ignored).
+ */
+export const DEV_SERVER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'");
+
+/**
  * A handout being printed: our own escaped markup with its own <style> and SVG style attributes, no script (the
  * window that prints it runs none) and nothing fetched but inline images.
  */
@@ -41,7 +48,7 @@ export function hardenSession(): void {
       callback({});
       return;
     }
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DEV_SERVER_CONTENT_SECURITY_POLICY] } });
   });
 }
 

@@ -136,6 +136,22 @@ describe('the raft-lab:// scheme', () => {
     expect(fake.privilegedSchemes).toEqual([{ scheme: 'raft-lab', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   });
 
+  it('leaves our scheme\'s policy alone and gives the dev server (npm run dev) one that admits Vite\'s injected styles', async () => {
+    await startApp();
+    const listener = fake.headersListener as (details: unknown, callback: (response: unknown) => void) => void;
+    const answer = (url: string): unknown => {
+      let response: unknown = null;
+      listener({ url, responseHeaders: { 'Content-Type': ['text/html'] } }, (given) => { response = given; });
+      return response;
+    };
+    expect(answer('raft-lab://app/index.html')).toEqual({});
+    const dev = answer('http://localhost:5173/') as { responseHeaders: Record<string, string[]> };
+    const policy = dev.responseHeaders['Content-Security-Policy']?.[0] ?? '';
+    expect(policy).toContain("style-src 'self' 'unsafe-inline';");
+    expect(policy).not.toContain('sha256'); // beside a hash, 'unsafe-inline' would be ignored
+    expect(policy).toContain("script-src 'self'");
+  });
+
   it('serves the built renderer with the CSP, and nothing outside it', async () => {
     await startApp();
     const page = await request('raft-lab://app/index.html');
@@ -143,6 +159,7 @@ describe('the raft-lab:// scheme', () => {
     expect(await page.text()).toContain('<title>Raft Lab</title>');
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
     expect((await request('raft-lab://app/assets/app.js')).headers.get('content-type')).toMatch(/^text\/javascript/);
     // Dot segments the URL parser resolves itself stay inside (404); encoded ones that would leave are refused (403).
     for (const [outside, status] of [['raft-lab://app/../secret.txt', 404], ['raft-lab://app/%2e%2e/secret.txt', 404],
