@@ -366,6 +366,9 @@ export class NodeSupervisor {
       if (committedConfig !== undefined) slot.committedConfig = committedConfig;
       if (role === 'leader') this.knownLeaderId = slot.view.id;
       else if (leaderId !== null) this.knownLeaderId = leaderId;
+      // A wait on the cluster's state (a removal to commit) is re-checked with each state report: with less detail
+      // than 'full' no message events come to wake it.
+      if (this.waiters.size > 0) this.notifyWaiters();
     } else if (event.type === 'log-write') {
       slot.mirror.writeEntries(event.entries);
     } else if (event.type === 'message') {

@@ -4,7 +4,7 @@ import type { NodeId } from '../../raft/types';
 import type { LabController } from '../controller';
 import { deposedLeader, splitVote, voteReboot } from './scenario-faults';
 
-export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss', 'split-vote', 'deposed-leader', 'vote-reboot'] as const;
+export const FAULT_KINDS = ['kill', 'pause', 'partition', 'loss', 'split-vote', 'deposed-leader', 'vote-reboot', 'membership'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export function isFaultKind(name: string): name is FaultKind {
@@ -28,7 +28,8 @@ export async function runFaultSchedule(options: {
   /** Ends the schedule early (e.g. once the safety monitor saw a violation: the run has failed). */
   stop?: () => boolean;
 }): Promise<FaultCounts> {
-  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0, 'split-vote': 0, 'deposed-leader': 0, 'vote-reboot': 0 };
+  const counts: FaultCounts = { kill: 0, pause: 0, partition: 0, loss: 0, 'split-vote': 0, 'deposed-leader': 0, 'vote-reboot': 0, membership: 0 };
+  const initialCount = options.nodes.length;
   const { controller, random } = options;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const over = (): boolean => performance.now() >= options.untilMs || (options.stop?.() ?? false);
@@ -37,10 +38,12 @@ export async function runFaultSchedule(options: {
     if (over()) break;
     const kind = pick(options.kinds);
     const durationMs = FAULT_MIN_MS + random() * FAULT_SPREAD_MS;
-    const node = await pickTarget(controller, options.nodes, random);
+    // Membership changes come and go: every fault picks among the servers the cluster has now.
+    const nodes = (await controller.getSnapshot()).nodes.map((view) => view.id);
+    const node = await pickTarget(controller, nodes, random);
     counts[kind] += 1;
     try {
-      await applyFor(kind, node, durationMs, options);
+      await applyFor(kind, node, durationMs, { ...options, nodes, initialCount });
     } catch (error) {
       options.log(`fault ${kind} on S${node} could not be applied: ${(error as Error).message}`);
     }
@@ -48,7 +51,9 @@ export async function runFaultSchedule(options: {
   return counts;
 }
 
-async function applyFor(kind: FaultKind, node: NodeId, durationMs: number, o: Parameters<typeof runFaultSchedule>[0]): Promise<void> {
+type ScheduleOptions = Parameters<typeof runFaultSchedule>[0] & { readonly initialCount: number };
+
+async function applyFor(kind: FaultKind, node: NodeId, durationMs: number, o: ScheduleOptions): Promise<void> {
   const { controller, random } = o;
   switch (kind) {
     case 'kill':
@@ -95,6 +100,30 @@ async function applyFor(kind: FaultKind, node: NodeId, durationMs: number, o: Pa
       await voteReboot(controller, random, o.log);
       await sleep(durationMs);
       return;
+    case 'membership':
+      await changeMembership(node, o);
+      await sleep(durationMs);
+      return;
+  }
+}
+
+/**
+ * A random membership change (dissertation ch. 4): add a server while the cluster has fewer than two more than it
+ * started with, remove one (the leader half the time, as picked) while it has more than it started with minus one;
+ * otherwise whichever is possible. The lab refuses while a change is pending or there is no leader: logged, as any
+ * fault that could not be applied.
+ */
+async function changeMembership(node: NodeId, o: ScheduleOptions): Promise<void> {
+  const mayAdd = o.nodes.length < o.initialCount + 2;
+  const mayRemove = o.nodes.length > Math.max(1, o.initialCount - 1);
+  if (mayAdd && (!mayRemove || o.random() < 0.5)) {
+    o.log('add a server');
+    const added = await o.controller.addServer();
+    o.log(`S${added} joins as a learner`);
+  } else if (mayRemove) {
+    o.log(`remove S${node}`);
+    await o.controller.removeServer(node);
+    o.log(`S${node} left the cluster`);
   }
 }
 

@@ -14,7 +14,7 @@
 // Every check that remains is one the real stream supports exactly; docs/architecture.md lists the approximations.
 import { InvariantChecker, InvariantViolation, type NodeSnapshot } from '../../check/invariants';
 import type { LabEvent } from '../../protocol/events';
-import type { BugName, Entry, NodeId, Role } from '../../raft/types';
+import type { BugName, Configuration, Entry, NodeId, Role } from '../../raft/types';
 import { CommitClock } from './commit-clock';
 import { KeyVersions } from './key-versions';
 import { NodeFeed } from './node-feed';
@@ -74,9 +74,19 @@ export class MonitorRun {
 
   observe(event: LabEvent): void {
     if (this.stopped || !('node' in event) || event.node === null) return;
-    const feed = this.feeds.get(event.node);
-    if (feed === undefined) return;
+    const feed = this.feeds.get(event.node) ?? this.joined(event.node);
     this.guard(event, feed, () => this.observeNodeEvent(event as NodeEvent, feed));
+  }
+
+  /**
+   * A server added by a membership change (dissertation ch. 4) reports for the first time: the checker observes it
+   * from now on, as the simulator's does an added node; durability counts it once a configuration names it.
+   */
+  private joined(id: NodeId): NodeFeed {
+    const feed = new NodeFeed();
+    this.feeds.set(id, feed);
+    this.checker.addMember(id);
+    return feed;
   }
 
   /** A client's read completed: checks it (stale-read) and says whether its value is proven stale. */
@@ -101,7 +111,7 @@ export class MonitorRun {
         feed.restarted();
         return;
       case 'log-write':
-        if (!feed.suspended) feed.addWrite(event.entries.map((entry) => this.entry(entry.index, entry.term, entry.command)));
+        if (!feed.suspended) feed.addWrite(event.entries.map((entry) => this.entry(entry.index, entry.term, entry.command, entry.config)));
         return;
       case 'log-terms':
         if (!feed.suspended) feed.addWrite(this.entriesOfRuns(event.from, event.last, event.runs));
@@ -262,7 +272,9 @@ export class MonitorRun {
     }
   }
 
-  private entry(index: number, term: number, command: string | null): Entry {
+  /** A configuration entry keeps its configuration: the checker's durability counts the voters it names. */
+  private entry(index: number, term: number, command: string | null, config?: Configuration): Entry {
+    if (config !== undefined) return { index, term, command: null, config };
     return { index, term, command: this.o.commands ? command : UNREPORTED_COMMAND };
   }
 
