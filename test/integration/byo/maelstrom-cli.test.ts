@@ -56,6 +56,19 @@ describe('raft-lab maelstrom', () => {
     expect(fixtureProcesses(), 'no student process outlives the lab').toEqual([]);
   });
 
+  it('the example Raft shipped in assets/byo (JavaScript) stays linearizable under kill, pause, partition and loss', async () => {
+    const run = await runCli(['maelstrom', '--bin', process.execPath, '--arg', join(PROJECT_ROOT, 'assets', 'byo', 'example-raft.mjs'),
+      '--nodes', '3', '--seconds', '8', '--clients', '3', '--keys', '3', '--faults', 'kill,pause,partition,loss', '--seed', '2',
+      '--history', historyFile()], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(0);
+    const summary = lastJsonLine(run);
+    expect(summary, output).toMatchObject({ linearizable: true, lostAcknowledgedWrites: 0, protocolErrors: 0, nodeExits: 0, unreadKeys: 0 });
+    expect(summary['ok'], output).toBeGreaterThan(0);
+    const faults = summary['faults'] as Record<string, number>;
+    expect(Object.values(faults).reduce((sum, count) => sum + count, 0), output).toBeGreaterThan(0);
+  });
+
   it('a node that keeps its own copy is reported not linearizable, with the failing operations: exit 1', async () => {
     const run = await runCli(['maelstrom', '--bin', join(FIXTURES, 'local_copy.py'), '--nodes', '3', '--seconds', '3',
       '--clients', '3', '--keys', '2', '--seed', '2', '--history', historyFile()], RUN_DEADLINE_MS);
