@@ -11,6 +11,8 @@ import { KvClient, type KvClientContext } from './client/kv-client';
 import { Workload } from './client/workload';
 import { workloadReport } from './client/workload-report';
 import type { SafetyMonitor } from './safety/safety-monitor';
+import { MaelstromConnections } from './maelstrom/maelstrom-connections';
+import { MaelstromUiClient } from './maelstrom/maelstrom-ui-client';
 
 export interface ClientGatewayOptions {
   readonly connections: NodeConnections;
@@ -20,14 +22,25 @@ export interface ClientGatewayOptions {
   readonly liveNodes: () => NodeId[];
   readonly leaderGuess: () => NodeId | null;
   readonly timeScale: () => number;
+  /** The nodes are a student's own (Maelstrom's protocol): the UI's client speaks lin-kv to them. */
+  readonly ownNodes: () => boolean;
+  readonly endpointOf: (id: NodeId) => string | null;
 }
 
 export class ClientGateway {
   private readonly uiClient: KvClient;
   private workload: Workload | null = null;
+  private readonly maelstromConnections = new MaelstromConnections();
+  private readonly maelstromClient: MaelstromUiClient;
 
   constructor(private readonly o: ClientGatewayOptions) {
     this.uiClient = new KvClient(this.clientContext(), `ui-${randomBytes(4).toString('hex')}`);
+    this.maelstromClient = new MaelstromUiClient({ connections: this.maelstromConnections, liveNodes: o.liveNodes,
+      endpointOf: o.endpointOf, leaderGuess: o.leaderGuess });
+  }
+
+  close(): void {
+    this.maelstromConnections.close();
   }
 
   /** A new cluster's log holds no session yet (dissertation §6.3): the UI's client registers again. */
@@ -37,7 +50,7 @@ export class ClientGateway {
 
   async request(request: ClientRequest): Promise<ClientResult> {
     const callNs = monotonicNowNs();
-    const result = await this.uiClient.request(request);
+    const result = this.o.ownNodes() ? await this.maelstromClient.request(request) : await this.uiClient.request(request);
     const atNs = monotonicNowNs();
     const stale = this.o.safety.clientOpCompleted(request.op, request.key, callNs, result, atNs);
     this.o.events.publish({ type: 'client-op', atNs, client: 0, op: request.op, key: request.key,
@@ -48,6 +61,9 @@ export class ClientGateway {
 
   startWorkload(spec: WorkloadSpec): void {
     if (this.workload?.isRunning) throw new Error('a workload is already running; stop it first');
+    if (this.o.ownNodes()) {
+      throw new Error('the workload speaks the lab\'s own client protocol; run your own nodes\' workload with raft-lab maelstrom');
+    }
     this.workload = new Workload(spec, this.clientContext(), (op) => {
       const atNs = monotonicNowNs();
       this.o.events.publish({ type: 'client-op', atNs, client: op.client + 1, op: op.op, key: op.key,

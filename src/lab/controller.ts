@@ -10,7 +10,7 @@ import * as zmq from 'zeromq';
 import type { EventDetail } from '../protocol/control';
 import {
   DEFAULT_SETTINGS, type ClientRequest, type ClientResult, type ClusterPhase, type ClusterSettings, type LabApi,
-  type LabSnapshot, type NodeDetail, type PartitionGroups, type WorkloadReport, type WorkloadSpec, type LogEntryView,
+  type LabSnapshot, type NodeDetail, type PartitionGroups, type WorkloadReport, type WorkloadSpec, type LogEntryView, type Implementation,
 } from '../protocol/lab-api';
 import type { LabEvent, UnsequencedLabEvent } from '../protocol/events';
 import type { LinkFaults } from '../protocol/link-faults';
@@ -18,7 +18,7 @@ import type { NodeId } from '../raft/types';
 import { monotonicNowNs } from '../shared/monotonic-clock';
 import { EventHub } from './event-hub';
 import { FaultState } from './fault-state';
-import { defaultNodeLauncher, type NodeLauncher } from './node-launcher';
+import { byoNodeLauncher, defaultNodeLauncher, executableProblem, findExampleRaft, type NodeLauncher } from './node-launcher';
 import type { NodeMirror } from './node-mirror';
 import { NodeConnections } from './client/node-connections';
 import type { KvClientContext } from './client/kv-client';
@@ -64,6 +64,8 @@ export class LabController implements LabApi {
   private readonly faultInjector: ClusterFaults;
   private readonly clients: ClientGateway;
   private readonly membership: ClusterMembership;
+  /** How this cluster run's nodes are started (settings.implementation); the lab's own launcher by default. */
+  private runLauncher: NodeLauncher;
   private readonly faults = new FaultState();
   private readonly connections = new NodeConnections();
   private phase: ClusterPhase = 'stopped';
@@ -92,6 +94,7 @@ export class LabController implements LabApi {
     initialSettings: ClusterSettings,
     private readonly exercisesDir: string | undefined,
   ) {
+    this.runLauncher = launcher;
     this.events = new EventHub(windowEvents);
     this.safety = new SafetyMonitor({ eventDetail, publish: (event) => this.events.publish(event) });
     this.events.subscribe((events) => this.safety.observe(events));
@@ -101,7 +104,7 @@ export class LabController implements LabApi {
     this.dataRoot = dataRoot ?? mkdtempSync(join(tmpdir(), 'raft-lab-'));
     mkdirSync(this.dataRoot, { recursive: true });
     this.supervisor = new NodeSupervisor({
-      control, controlEndpoint, launcher, dataRoot: this.dataRoot, eventDetail, events: this.events, faults: this.faults,
+      control, controlEndpoint, launcher: () => this.runLauncher, dataRoot: this.dataRoot, eventDetail, events: this.events, faults: this.faults,
       connections: this.connections, clock: this.clock, messageNotes: this.messageNotes,
       // The stepper is built next; frames can only arrive once nodes run, long after.
       stepper: {
@@ -129,6 +132,8 @@ export class LabController implements LabApi {
         .map((slot) => slot.view.id),
       leaderGuess: () => supervisor.knownLeader,
       timeScale: () => this.settings.timeScale,
+      ownNodes: () => this.runLauncher.ownProcessGroup === true,
+      endpointOf: (id) => supervisor.slot(id)?.clientEndpoint ?? null,
     });
   }
 
@@ -156,6 +161,7 @@ export class LabController implements LabApi {
       throw new Error(`node count must be between 1 and ${this.maxNodes}, got ${settings.nodeCount}`);
     }
     if (settings.electionTimeoutMs[0] > settings.electionTimeoutMs[1]) throw new Error('election timeout: min must not exceed max');
+    this.runLauncher = this.launcherFor(settings.implementation);
     this.settings = settings;
     this.faults.healAll();
     this.supervisor.forgetCluster();
@@ -210,6 +216,7 @@ export class LabController implements LabApi {
     this.closed = true;
     this.events.close();
     this.connections.close();
+    this.clients.close();
     this.control.close();
     if (this.ownsDataRoot) rmSync(this.dataRoot, { recursive: true, force: true });
   }
@@ -512,6 +519,15 @@ export class LabController implements LabApi {
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------------
+
+  /** The lab's Raft unless the settings ask for a student's own nodes (or the example Raft), behind relay nodes. */
+  private launcherFor(implementation: Implementation | undefined): NodeLauncher {
+    if (implementation === undefined || implementation.kind === 'raft') return this.launcher;
+    if (implementation.kind === 'example') return byoNodeLauncher(process.execPath, [findExampleRaft(this.exercisesDir)]);
+    const problem = executableProblem(implementation.bin);
+    if (problem !== null) throw new Error(problem);
+    return byoNodeLauncher(implementation.bin, implementation.args);
+  }
 
   private setPhase(phase: ClusterPhase): void {
     this.phase = phase;

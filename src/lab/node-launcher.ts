@@ -1,7 +1,7 @@
 // How to start a node process on the runtime the lab itself runs on. In plain Node (web mode, CLI) that is `node`
 // with the bundled node script; inside Electron it is Electron's own binary with ELECTRON_RUN_AS_NODE, so the
 // packaged app needs no separate Node installation (which is why the RunAsNode fuse stays on: docs/security.md).
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,6 +80,37 @@ export function byoNodeLauncher(command: string, args: readonly string[]): NodeL
     ownProcessGroup: true,
     implementation: bin,
   };
+}
+
+/**
+ * The example Raft that speaks Maelstrom's protocol (assets/byo/example-raft.mjs), beside the exercises when their
+ * folder is known (the packaged app), else in the project (from the sources, from out/cli, or the working directory).
+ */
+export function findExampleRaft(exercisesDir?: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    ...(exercisesDir === undefined ? [] : [join(dirname(exercisesDir), 'byo', 'example-raft.mjs')]),
+    resolve(here, '..', '..', 'assets', 'byo', 'example-raft.mjs'),
+    resolve(here, '..', 'assets', 'byo', 'example-raft.mjs'),
+    resolve(process.cwd(), 'assets', 'byo', 'example-raft.mjs'),
+  ];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`raft-lab: the example Raft is missing (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/** Why `bin` cannot be a student's node, or null. A bare name (python3) is looked up in PATH when it starts. */
+export function executableProblem(bin: string): string | null {
+  if (!bin.includes('/')) return null;
+  const path = resolve(bin);
+  try {
+    if (!statSync(path).isFile()) return `${path} is not a file`;
+    accessSync(path, constants.X_OK);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `${path} does not exist` : `${path} is not executable (chmod +x it, or run it with its interpreter)`;
+  }
 }
 
 function runtimeEnv(): Record<string, string> {

@@ -51,7 +51,8 @@ export interface StepperFrames {
 export interface NodeSupervisorOptions {
   readonly control: zmq.Router;
   readonly controlEndpoint: string;
-  readonly launcher: NodeLauncher;
+  /** How to start a node now (the cluster run's implementation decides). */
+  readonly launcher: () => NodeLauncher;
   readonly dataRoot: string;
   readonly eventDetail: EventDetail;
   readonly events: EventHub;
@@ -142,7 +143,7 @@ export class NodeSupervisor {
     this.nodes.set(id, slot);
     slot.process = new NodeProcess({
       nodeId: id,
-      launcher: this.o.launcher,
+      launcher: this.o.launcher(),
       // The cluster's size is for relay nodes (a student's own Raft: init's node_ids); the built-in node ignores it.
       env: { RAFT_LAB_NODE_ID: String(id), RAFT_LAB_CONTROL: this.o.controlEndpoint, RAFT_LAB_SECRET: this.secret,
         RAFT_LAB_DATA_DIR: dataDir, RAFT_LAB_CLUSTER_SIZE: String(this.o.settings().nodeCount) },

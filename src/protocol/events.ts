@@ -74,6 +74,13 @@ export const nodeStateSchema = z.object({
 });
 export type NodeStateView = z.infer<typeof nodeStateSchema>;
 
+/** ClusterSettings.implementation (lab-api.ts). */
+export const implementationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('raft') }),
+  z.strictObject({ kind: z.literal('example') }),
+  z.strictObject({ kind: z.literal('executable'), bin: z.string().min(1).max(4096), args: z.array(z.string().max(4096)).max(64).readonly() }),
+]);
+
 /** The settings a cluster was started with (so a recording replays at the right speed). */
 export const clusterSettingsSchema = z.object({
   nodeCount: z.number().int().min(1).max(25),
@@ -90,6 +97,8 @@ export const clusterSettingsSchema = z.object({
   /** Optional: absent unless a cluster sets its own compaction policy. */
   snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
   snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
+  /** Absent: the lab's own Raft (and in recordings from before it existed). */
+  implementation: implementationSchema.optional(),
 });
 
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };

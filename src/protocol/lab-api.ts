@@ -65,6 +65,22 @@ export interface ClusterSettings {
    */
   readonly snapshotEveryEntries?: number;
   readonly snapshotKeepEntries?: number;
+  /** What runs behind each node: the lab's Raft (absent: the same), or a student's own (docs/byo-raft.md). */
+  readonly implementation?: Implementation;
+}
+
+/**
+ * The lab's own Raft; the example Raft that speaks Maelstrom's protocol (assets/byo/example-raft.mjs); or a student's
+ * executable speaking it, with its arguments. The last two run behind relay nodes (src/node/maelstrom).
+ */
+export type Implementation =
+  | { readonly kind: 'raft' }
+  | { readonly kind: 'example' }
+  | { readonly kind: 'executable'; readonly bin: string; readonly args: readonly string[] };
+
+/** True when the nodes are a student's own (or the example): roles and logs are known only from what they report. */
+export function isOwnImplementation(implementation: Implementation | undefined): boolean {
+  return implementation !== undefined && implementation.kind !== 'raft';
 }
 
 export type KvOpName = 'get' | 'put' | 'delete' | 'cas';

@@ -8,6 +8,7 @@ import { linkFaultsSchema } from './link-faults';
 import { isBugName } from '../raft/planted-bugs';
 import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema } from './lab-clock';
 import { MAX_MESSAGE_ID_CHARS } from './validate';
+import { implementationSchema } from './events';
 import { experimentSpecSchema, MAX_FIG16_RANGES, MAX_FIG16_TRIALS } from './experiments';
 
 const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
@@ -29,6 +30,7 @@ export const clusterSettingsPatchSchema = z.strictObject({
   bugs: z.array(z.string().max(64).refine(isBugName, 'unknown planted bug')).max(16).optional(),
   snapshotEveryEntries: snapshotEntries.optional(),
   snapshotKeepEntries: snapshotEntries.optional(),
+  implementation: implementationSchema.optional(),
 });
 
 export const clientRequestSchema = z.strictObject({

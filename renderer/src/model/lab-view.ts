@@ -31,6 +31,11 @@ export interface NodeViewState extends NodeView {
    * holds only what entries applied after it changed, and the logs view says so. Cleared by the next full kv-state.
    */
   readonly kvTooLargeAt?: number;
+  /**
+   * A student's own node (settings.implementation) that has not told the lab its state (raft_lab_state) since it
+   * started: its role, term and log are unknown, and shown so.
+   */
+  readonly roleUnknown?: boolean;
 }
 
 /** A message that was sent and has not (yet) arrived or been dropped, for drawing it in flight. */

@@ -1,5 +1,5 @@
 // Per-node events: status, liveness, volatile Raft state, Raft events and durable log writes.
-import type { LogEntryView } from '../../../src/protocol/lab-api';
+import { isOwnImplementation, type LogEntryView } from '../../../src/protocol/lab-api';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { NodeId } from '../../../src/protocol/raft';
 import { advanceKv, positionOfIndex } from './kv-apply';
@@ -15,12 +15,14 @@ export function reduceNodeEvent(state: ModelState, event: NodeEvent): ModelState
     case 'node-status':
       return withNode(state, { ...current, status: event.status, pid: event.pid });
     case 'node-alive':
-      return withNode(state, { ...current, pid: event.pid, peerEndpoint: event.peerEndpoint });
+      // A student's own node says what it is only through raft_lab_state, if at all: until then its role is unknown.
+      return withNode(state, { ...current, pid: event.pid, peerEndpoint: event.peerEndpoint,
+        ...(isOwnImplementation(state.view.settings.implementation) ? { roleUnknown: true } : {}) });
     case 'raft':
       return withNode(state, { ...current, lastEvent: event.event });
     case 'node-state': {
       const { progress, ...rest } = event.state;
-      return withNode(state, { ...current, ...rest, progress: progress as NodeViewState['progress'] });
+      return withNode(state, { ...current, ...rest, progress: progress as NodeViewState['progress'], roleUnknown: false });
     }
     case 'log-write': {
       const log = replaceSuffix(current.log, event.entries);

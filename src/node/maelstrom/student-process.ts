@@ -194,11 +194,14 @@ export class StudentProcess {
   }
 }
 
-/** The lab's own variables (its per-run secret among them) are not the student's business. */
+/**
+ * The lab's own variables (its per-run secret among them) are not the student's business. ELECTRON_RUN_AS_NODE stays:
+ * in the desktop app the example Raft runs on Electron's binary as Node, and other programs ignore it.
+ */
 function studentEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('RAFT_LAB_') && name !== 'ELECTRON_RUN_AS_NODE' && !name.startsWith('MALLOC_')) env[name] = value;
+    if (!name.startsWith('RAFT_LAB_') && !name.startsWith('MALLOC_')) env[name] = value;
   }
   return env;
 }

@@ -131,3 +131,25 @@ describe('relay nodes in the lab', () => {
     expect(error?.type === 'error' && error.message).toMatch(/n2 \(your node\) was killed by SIGKILL; its last lines of stderr:\nn2: initialised/);
   });
 });
+
+describe('settings.implementation (the app\'s "Implementation" setting)', () => {
+  it('the example Raft: the client box\'s put and get go through lin-kv; a missing executable is refused with the reason', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'raft-lab-impl-test-'));
+    const lab = await LabController.create({ dataRoot: root });
+    try {
+      await expect(lab.startCluster({ nodeCount: 1, implementation: { kind: 'executable', bin: '/nonexistent/my-raft', args: [] } }))
+        .rejects.toThrow('/nonexistent/my-raft does not exist');
+      await lab.startCluster({ nodeCount: 3, implementation: { kind: 'example' } });
+      expect((await lab.clientRequest({ op: 'put', key: '5', value: '9', timeoutMs: 10_000 })).status).toBe('ok');
+      expect(await lab.clientRequest({ op: 'get', key: '5', timeoutMs: 10_000 })).toMatchObject({ status: 'ok', value: '9' });
+      expect(await lab.clientRequest({ op: 'get', key: '6', timeoutMs: 10_000 })).toMatchObject({ status: 'ok', value: null });
+      expect(await lab.clientRequest({ op: 'delete', key: '5' })).toMatchObject({ status: 'fail', error: expect.stringContaining('no delete') });
+      // The lab's own Raft again, as exercises and demos ask for it.
+      await lab.startCluster({ nodeCount: 3, implementation: { kind: 'raft' } });
+      expect((await lab.clientRequest({ op: 'put', key: 'k', value: 'v', timeoutMs: 10_000 })).status).toBe('ok');
+    } finally {
+      await lab.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

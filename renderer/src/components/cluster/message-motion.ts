@@ -85,7 +85,8 @@ export function messageLook(message: MessageView): MessageLook {
   const look: MessageLook = {
     message,
     letter,
-    isReply: message.type.endsWith('Reply'),
+    // A student's own messages (Maelstrom's protocol) name their replies "<request>_ok".
+    isReply: message.type.endsWith('Reply') || message.type.endsWith('_ok'),
     verdict,
     preVote,
     entryCount,

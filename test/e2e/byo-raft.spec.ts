@@ -1,0 +1,43 @@
+// Bring your own Raft in the app: Settings → Implementation → the example Raft (assets/byo/example-raft.mjs, speaking
+// Maelstrom's protocol behind relay nodes). The cluster view draws its messages by their body's type, its roles come
+// from its raft_lab_state reports, and the client box's put and get are answered through lin-kv.
+import { expect, test } from '@playwright/test';
+import { startLab, type RunningLab } from '../helpers/lab-process';
+import { clientRequest, screenshot } from './cluster-page';
+
+let lab: RunningLab;
+
+test.beforeAll(async () => {
+  lab = await startLab();
+});
+
+test.afterAll(async () => {
+  await lab.stop();
+});
+
+test('the example Raft runs as the cluster: its messages and client results show', async ({ page }, testInfo) => {
+  await page.goto(lab.url);
+  await expect(page.getByTestId('node-3')).toHaveAttribute('data-status', 'running');
+  await page.getByRole('tab', { name: /settings/i }).click();
+  await page.getByTestId('implementation-example').check();
+  await page.getByTestId('apply-settings').click();
+  await page.getByTestId('confirm-accept').click(); // the running cluster is wiped: the lab asks first
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+  for (const id of [1, 2, 3]) await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'running');
+
+  // Its own election, reported through raft_lab_state: one leader.
+  await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 15_000 });
+  // Its messages travel in the cluster view under their own names.
+  await expect(page.locator('[data-testid^="message-"][data-type="append_entries"]').first()).toBeAttached({ timeout: 15_000 });
+
+  await page.getByRole('tab', { name: /client/i }).click();
+  expect(await clientRequest(page, 'put', '1', '42', 'auto', 5000)).toMatch(/ok/i);
+  expect(await clientRequest(page, 'get', '1', '', 'auto', 5000)).toBe('42');
+  expect(await clientRequest(page, 'get', '7', '', 'auto', 5000), 'error 20: the key is absent').toBe('(absent)');
+  await screenshot(page, testInfo, 'byo-example-raft');
+
+  await page.getByRole('tab', { name: /events/i }).click();
+  // Its raft_lab_event notes, in the event log in its own words.
+  await page.getByTestId('event-search').fill('says: n');
+  await expect(page.getByTestId('event-row').first()).toContainText(/says: n\d (won the election|timed out)/);
+});
