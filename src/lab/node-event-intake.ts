@@ -5,7 +5,7 @@
 // rules. It accepts only events the schema accepts unchanged (exact key sets: the schema would strip extra keys);
 // anything else goes to the schema, which has the last word and explains a rejection
 // (test/unit/protocol/fast-checks.test.ts holds the two to each other).
-import { labEventSchema, messageTypeSchema, raftEventKindSchema, type LabEvent, type UnsequencedLabEvent } from '../protocol/events';
+import { labEventSchema, messageTypeSchema, progressStateSchema, raftEventKindSchema, type LabEvent, type UnsequencedLabEvent } from '../protocol/events';
 import { isCount, isIntIn, isObjectWithKeys, isStringOfLength } from '../protocol/wire';
 
 // kv-state is rare (after a snapshot restore) and has no fast check: the schema validates it; so does log-terms (quiet
@@ -60,8 +60,13 @@ function isArrayOf(value: unknown, max: number, isItem: (item: unknown) => boole
   return true;
 }
 
+const PROGRESS_STATES: ReadonlySet<unknown> = new Set(progressStateSchema.options);
+
+/** nextIndex and matchIndex, with the flow-control state and in-flight count both or neither (older nodes). */
 function isProgress(value: unknown): boolean {
-  return isObjectWithKeys(value, 2) && isCount(value['nextIndex']) && isCount(value['matchIndex']);
+  const withFlow = typeof value === 'object' && value !== null && 'state' in value;
+  if (!isObjectWithKeys(value, withFlow ? 4 : 2) || !(isCount(value['nextIndex']) && isCount(value['matchIndex']))) return false;
+  return !withFlow || (PROGRESS_STATES.has(value['state']) && isCount(value['inflight']));
 }
 
 function isNodeState(value: unknown): boolean {

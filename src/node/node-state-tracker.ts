@@ -18,7 +18,7 @@ export class NodeStateTracker {
     // Frozen, the deadline has no machine time yet; the UI then reads the lab-time deadline (and holds the arc still).
     const deadlineNs = status.electionDeadlineMs === null ? null : this.clock.machineTimeOfNs(status.electionDeadlineMs);
     const progress = status.progress
-      ? Object.fromEntries(Object.entries(status.progress).map(([id, p]) => [id, { nextIndex: p.nextIndex, matchIndex: p.matchIndex }]))
+      ? Object.fromEntries(Object.entries(status.progress).map(([id, p]) => [id, { nextIndex: p.nextIndex, matchIndex: p.matchIndex, state: p.state, inflight: p.inflight }]))
       : null;
     return {
       role: status.role,

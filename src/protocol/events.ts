@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
 import { utf8ByteLength } from '../kv/utf8';
-import type { BugName, EventKind, MessageType } from '../raft/types';
+import type { BugName, EventKind, MessageType, ProgressState } from '../raft/types';
 import { labClockSegmentSchema, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema, stepKindSchema } from './lab-clock';
 
 const nodeId = z.number().int().min(1).max(25);
@@ -43,6 +43,10 @@ export const configurationViewSchema = z.object({
 });
 export type ConfigurationView = z.infer<typeof configurationViewSchema>;
 
+/** A follower's flow-control state as its leader tracks it (src/raft/progress.ts). */
+export const progressStateSchema = z.enum(['probe', 'replicate', 'snapshot']);
+export const PROGRESS_STATES_MATCH: SameUnion<z.infer<typeof progressStateSchema>, ProgressState> = true;
+
 /** A node's volatile Raft state, sent whenever it changes (the UI's cards and the logs view read this). */
 export const nodeStateSchema = z.object({
   role: z.enum(['follower', 'precandidate', 'candidate', 'leader']),
@@ -63,8 +67,16 @@ export const nodeStateSchema = z.object({
   electionDeadlineNs: z.number().nonnegative().nullable(),
   /** The same deadline in lab time (ms): it holds still while the cluster is frozen. Absent from older recordings. */
   electionDeadlineLabMs: z.number().nonnegative().nullable().optional(),
-  /** Leader only: each peer's nextIndex and matchIndex. */
-  progress: z.record(z.string().regex(/^\d{1,2}$/), z.object({ nextIndex: z.number().int().nonnegative(), matchIndex: z.number().int().nonnegative() })).nullable(),
+  /**
+   * Leader only: each peer's nextIndex and matchIndex, and its flow-control state (probe / replicate / snapshot) with
+   * the AppendEntries in flight to it; those two are absent in recordings from before flow control.
+   */
+  progress: z.record(z.string().regex(/^\d{1,2}$/), z.object({
+    nextIndex: z.number().int().nonnegative(),
+    matchIndex: z.number().int().nonnegative(),
+    state: progressStateSchema.optional(),
+    inflight: z.number().int().nonnegative().optional(),
+  })).nullable(),
   /**
    * The configuration in effect at this node (the latest in its log, committed or not: dissertation §4.1) and the
    * latest committed one. Optional: recordings from before membership changes have neither.

@@ -1,7 +1,7 @@
 // The one interface between the UI and the lab. The renderer codes against `LabApi`; the Electron preload
 // (IPC) and the web-mode WebSocket bridge both carry exactly these methods, and the lab controller implements them.
 // Every method's parameters are validated where they cross a process boundary (see lab-methods.ts).
-import type { BugName, NodeId, Role } from '../raft/types';
+import type { BugName, NodeId, ProgressState, Role } from '../raft/types';
 import type { ConfigurationView, LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
 import type { Demo, DemoSummary, Exercise, ExerciseSummary } from './exercise/schema';
@@ -171,11 +171,21 @@ export interface LogEntryView {
   readonly config?: ConfigurationView;
 }
 
+/** A leader's view of one follower: Figure 2's nextIndex and matchIndex, and its flow control (src/raft/progress.ts). */
+export interface PeerProgressView {
+  readonly nextIndex: number;
+  readonly matchIndex: number;
+  /** Absent in recordings from before flow control. */
+  readonly state?: ProgressState;
+  /** AppendEntries sent in replicate state and not yet acknowledged. */
+  readonly inflight?: number;
+}
+
 export interface NodeDetail {
   readonly node: NodeView;
   readonly log: readonly LogEntryView[];
   /** Leader only: per peer. */
-  readonly progress: Readonly<Record<number, { readonly nextIndex: number; readonly matchIndex: number }>> | null;
+  readonly progress: Readonly<Record<number, PeerProgressView>> | null;
   /** The node's applied key-value state. */
   readonly kv: Readonly<Record<string, string>>;
 }

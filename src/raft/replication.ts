@@ -11,7 +11,7 @@ import { advanceLearners } from './membership';
 import { entryBytes } from './inflights';
 import type { Progress } from './progress';
 import { acknowledgeReadRound, confirmReads } from './read-only';
-import { RULE, aRole, messageCount } from './reasons';
+import { RULE, aRole, messageCount, ms } from './reasons';
 import { needsSnapshot, onInstallSnapshotReply, sendSnapshotChunk } from './snapshot-sender';
 import { emit, isCorrectRaft, peerProgress, send, type NodeState } from './state';
 import type { AppendEntriesReply, InstallSnapshotReply, NodeId, ProgressState } from './types';
@@ -30,6 +30,15 @@ export type SendTrigger = 'heartbeat' | 'read-round' | 'entries';
 export function sendAppend(s: NodeState, peer: NodeId, trigger: SendTrigger): void {
   if (s.role !== 'leader') fail(`S${s.config.id} sends AppendEntries as ${s.role}`);
   const progress = peerProgress(s, peer);
+  if (progress.state === 'replicate' && trigger === 'heartbeat' && s.nowMs - progress.lastHeardMs >= s.config.electionTimeoutMinMs) {
+    // Silence is not a rejection, but a follower that answers nothing for an election timeout (crashed, cut off) gets
+    // probes rather than a window of entries it may never see (etcd moves an unreachable follower to probe too).
+    const silentMs = s.nowMs - progress.lastHeardMs;
+    changeProgressState(s, peer, progress, 'probe', RULE.flowProbe,
+      `S${peer} has not answered for ${ms(silentMs)}, at least an election timeout (${ms(s.config.electionTimeoutMinMs)}): ` +
+      `the ${messageCount(progress.inflight.count)} in flight are presumed lost, and it is probed from matchIndex + 1 = ${progress.matchIndex + 1}`);
+    progress.nextIndex = progress.matchIndex + 1;
+  }
   if (needsSnapshot(s, progress)) {
     if (progress.state !== 'snapshot') {
       changeProgressState(s, peer, progress, 'snapshot', RULE.flowSnapshot,

@@ -1,7 +1,7 @@
 // What the UI draws: the whole lab at one moment, rebuilt from the event stream. Live, it is the newest moment;
 // while scrubbing the timeline or replaying a saved session, it is the moment under the cursor. Every view reads
 // this and nothing else, so scrubbing and replay need no special cases in the views.
-import type { ClusterPhase, ClusterSettings, LogEntryView, NodeView } from '../../../src/protocol/lab-api';
+import type { ClusterPhase, ClusterSettings, LogEntryView, NodeView, PeerProgressView } from '../../../src/protocol/lab-api';
 import type { LabEvent, MessageView, RaftEventView } from '../../../src/protocol/events';
 import type { LabClockSegment, NetworkDelayMs } from '../../../src/protocol/lab-clock';
 import type { NodeId } from '../../../src/protocol/raft';
@@ -11,7 +11,7 @@ export interface NodeViewState extends NodeView {
   readonly log: readonly LogEntryView[];
   readonly lastLogTerm: number;
   /** Leader only. */
-  readonly progress: Readonly<Record<number, { readonly nextIndex: number; readonly matchIndex: number }>> | null;
+  readonly progress: Readonly<Record<number, PeerProgressView>> | null;
   /** Election timer deadline on the shared clock (ns); null for a leader, when unknown, or while frozen. */
   readonly electionDeadlineNs: number | null;
   /** The same deadline in lab time (ms; holds still while frozen); absent in recordings from before the lab clock. */

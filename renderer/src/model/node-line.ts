@@ -74,6 +74,9 @@ function kindLine(event: RaftEventView): string | null {
       return `nextIndex of ${from} → ${String(d['nextIndex'])}`;
     case 'message-ignored':
       return 'ignored a stale message';
+    case 'progress-changed':
+      if (missing('peer', 'to')) return null;
+      return `S${String(d['peer'])}: ${String(d['from'] ?? '?')} → ${String(d['to'])}`;
     case 'proposal-accepted':
       if (missing('index')) return null;
       return `client write → entry ${String(d['index'])}`;

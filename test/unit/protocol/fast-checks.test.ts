@@ -97,6 +97,9 @@ const replies: Json[] = [
 const nodeEvents: Record<string, Json>[] = [
   { type: 'node-state', atNs: 12, node: 2, state: { role: 'leader', term: 3, votedFor: 2, leaderId: 2, commitIndex: 10, lastApplied: 10,
     lastLogIndex: 11, lastLogTerm: 3, electionDeadlineNs: null, progress: { 1: { nextIndex: 12, matchIndex: 11 }, 3: { nextIndex: 5, matchIndex: 0 } } } },
+  { type: 'node-state', atNs: 13, node: 2, state: { role: 'leader', term: 3, votedFor: 2, leaderId: 2, commitIndex: 10, lastApplied: 10,
+    lastLogIndex: 14, lastLogTerm: 3, electionDeadlineNs: null,
+    progress: { 1: { nextIndex: 15, matchIndex: 11, state: 'replicate', inflight: 3 }, 3: { nextIndex: 5, matchIndex: 0, state: 'probe', inflight: 0 } } } },
   { type: 'node-state', atNs: 0, node: 2, state: { role: 'follower', term: 0, votedFor: null, leaderId: null, commitIndex: 0, lastApplied: 0,
     lastLogIndex: 0, lastLogTerm: 0, electionDeadlineNs: 123.5, progress: null } },
   { type: 'node-state', atNs: 7, node: 2, state: { role: 'follower', term: 4, votedFor: 1, leaderId: 1, commitIndex: 5010, lastApplied: 5008,

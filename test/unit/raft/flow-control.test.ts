@@ -149,4 +149,24 @@ describe('replicate: entries pipelined within a window bounded in messages and b
     node.step(appendReply(2, 1, 1, false, 0, { conflictTerm: 0, conflictIndex: 2 }));
     expect(sentTo(node, 2)).toEqual([]);
   });
+
+  it('a follower silent for an election timeout goes back to probe at the next heartbeat, from matchIndex + 1', () => {
+    const node = leaderWithReplicatingS2();
+    for (const command of ['a', 'b']) {
+      node.propose(command);
+      drain(node);
+    }
+    let nowMs = node.nextDeadlineMs();
+    while (nowMs < 100 + 100) { // the favourite's election timeout is [100, 101) ms; S2 last answered at ~100 ms
+      node.tick(nowMs);
+      drain(node);
+      nowMs = node.nextDeadlineMs();
+    }
+    node.tick(nowMs);
+    const ready = drain(node);
+    expect(node.status().progress?.[2]).toEqual({ nextIndex: 2, matchIndex: 1, state: 'probe', inflight: 0 });
+    expect(messagesOf(ready, 'AppendEntries').filter((m) => m.to === 2).map((m) => m.entries.map((e) => e.index))).toEqual([[2, 3]]);
+    expect(ready.events.find((e) => e.kind === 'progress-changed')?.reason).toMatch(
+      /^S2 has not answered for \d+ ms, at least an election timeout \(100 ms\): the 2 messages in flight are presumed lost, and it is probed from matchIndex \+ 1 = 2; S2 replicate -> probe/);
+  });
 });

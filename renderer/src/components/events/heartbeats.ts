@@ -67,5 +67,6 @@ function sameProgress(a: NodeStateView['progress'], b: NodeStateView['progress']
   if (a === null || b === null) return a === b;
   const keys = Object.keys(b);
   if (keys.length !== Object.keys(a).length) return false;
-  return keys.every((peer) => a[peer]?.nextIndex === b[peer]?.nextIndex && a[peer]?.matchIndex === b[peer]?.matchIndex);
+  return keys.every((peer) => a[peer]?.nextIndex === b[peer]?.nextIndex && a[peer]?.matchIndex === b[peer]?.matchIndex &&
+    a[peer]?.state === b[peer]?.state && a[peer]?.inflight === b[peer]?.inflight);
 }

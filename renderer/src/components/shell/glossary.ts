@@ -9,6 +9,8 @@ export const GLOSSARY = {
   lastLogTerm: 'Term of the last entry in this server\'s log; with lastLogIndex it decides who is "at least as up-to-date" (§5.4.1).',
   nextIndex: 'nextIndex (leader, per follower): the index of the next entry the leader will send to that follower (§5.3).',
   matchIndex: 'matchIndex (leader, per follower): the highest index known to be replicated on that follower (§5.3).',
+  flowControl: 'Flow control (leader, per follower, as in etcd): probe sends one AppendEntries at a time until the follower\'s log is known to match; replicate streams entries, up to a window of messages in flight; snapshot sends only InstallSnapshot.',
+  inFlight: 'In flight (leader, per follower in replicate): AppendEntries sent and not yet acknowledged; the leader stops sending at 64 (or 1 MiB of commands) until answers come.',
   leader: 'Leader: handles every client request and replicates its log to the others; at most one per term.',
   follower: 'Follower: passive; answers leaders and candidates. If it hears nothing for an election timeout it starts an election.',
   candidate: 'Candidate: started an election in a new term and asks the others for votes (RequestVote).',
