@@ -2,6 +2,7 @@
 // Maelstrom's protocol behind relay nodes). The cluster view draws its messages by their body's type, its roles come
 // from its raft_lab_state reports, and the client box's put and get are answered through lin-kv.
 import { expect, test } from '@playwright/test';
+import { resolve } from 'node:path';
 import { startLab, type RunningLab } from '../helpers/lab-process';
 import { clientRequest, screenshot } from './cluster-page';
 
@@ -40,4 +41,24 @@ test('the example Raft runs as the cluster: its messages and client results show
   // Its raft_lab_event notes, in the event log in its own words.
   await page.getByTestId('event-search').fill('says: n');
   await expect(page.getByTestId('event-row').first()).toContainText(/says: n\d (won the election|timed out)/);
+});
+
+test('my own executable: a path and its arguments typed in Settings run as the cluster', async ({ page }) => {
+  await page.goto(lab.url);
+  await page.getByRole('tab', { name: /settings/i }).click();
+  await page.getByTestId('implementation-executable').check();
+  await expect(page.getByTestId('apply-settings')).toBeDisabled(); // no executable named yet
+  await page.getByTestId('implementation-bin').fill('python3');
+  await page.getByTestId('implementation-args').fill(resolve(import.meta.dirname, '..', 'fixtures', 'byo', 'forward_to_n1.py'));
+  await page.getByTestId('apply-settings').click();
+  await page.getByTestId('confirm-accept').click();
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+  await expect(page.getByTestId('node-1')).toHaveAttribute('data-role', 'leader', { timeout: 10_000 }); // from its raft_lab_state
+  await page.getByRole('tab', { name: /client/i }).click();
+  expect(await clientRequest(page, 'put', '3', '8', 2, 5000)).toMatch(/ok/i);
+  expect(await clientRequest(page, 'get', '3', '', 3, 5000)).toBe('8');
+  // Through n2 and n3, which forward to n1: the forwards are messages between the nodes, under their own name.
+  await page.getByRole('tab', { name: /events/i }).click();
+  await page.getByTestId('event-search').fill('forward S2→S1');
+  await expect(page.getByTestId('event-row').first()).toContainText('sent forward S2→S1');
 });
