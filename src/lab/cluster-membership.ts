@@ -79,9 +79,10 @@ export class ClusterMembership {
         throw new Error(`the removal of S${id} (configuration entry ${index}) did not commit within ${deadlineMs} ms; ` +
           `S${id} keeps running`);
       }
-      this.publish('remove-server', [id], `S${id} was removed: the configuration without it (entry ${index}) committed, ` +
-        'so its process stops (dissertation §4.2.2; a removed leader steps down once the change commits)');
+      // Stopped first, then announced: the UI drops the server's card at the announcement, and nothing of it follows.
       await this.discard(id, slot);
+      this.publish('remove-server', [id], `S${id} was removed: the configuration without it (entry ${index}) committed, ` +
+        'so its process stopped (dissertation §4.2.2; a removed leader steps down once the change commits)');
     });
   }
 

@@ -5,7 +5,7 @@ import type { NodeId } from '../../../src/protocol/raft';
 import type { LabView } from './lab-view';
 import { MAX_RECENT_NOTES } from './limits';
 import { emptyModel, type ModelState } from './model-state';
-import { wipeNode } from './reduce-node';
+import { removeNode, wipeNode } from './reduce-node';
 
 type LabWideEvent = Extract<LabEvent, { type: 'cluster-phase' | 'fault' | 'client-op' | 'error' | 'lab-clock' | 'violation' }>;
 
@@ -42,6 +42,7 @@ function reduceFault(state: ModelState, event: Extract<LabEvent, { type: 'fault'
   const note = { seq: event.seq, atNs: event.atNs, action: event.action, nodes: event.nodes, description: event.description };
   let next: ModelState = { ...state, view: { ...state.view, recentFaults: appendBounded(state.view.recentFaults, note) } };
   if (event.action === 'wipe') for (const node of event.nodes) next = wipeNode(next, node);
+  if (event.action === 'remove-server') for (const node of event.nodes) next = removeNode(next, node);
   if (event.action === 'time-scale' && event.timeScale !== undefined) {
     next = { ...next, view: { ...next.view, settings: { ...next.view.settings, timeScale: event.timeScale } } };
   }

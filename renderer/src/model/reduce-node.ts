@@ -22,7 +22,9 @@ export function reduceNodeEvent(state: ModelState, event: NodeEvent): ModelState
       return withNode(state, { ...current, lastEvent: event.event });
     case 'node-state': {
       const { progress, ...rest } = event.state;
-      return withNode(state, { ...current, ...rest, progress: progress as NodeViewState['progress'], roleUnknown: false });
+      // A learner (§4.2.1) is one its own configuration lists as such.
+      const learner = rest.config ? rest.config.learners.includes(current.id) : current.learner ?? false;
+      return withNode(state, { ...current, ...rest, learner, progress: progress as NodeViewState['progress'], roleUnknown: false });
     }
     case 'log-write': {
       const log = replaceSuffix(current.log, event.entries);
@@ -79,6 +81,16 @@ export function withNode(state: ModelState, node: NodeViewState): ModelState {
   const nodeWithKv = advanced.values === node.kv ? node : { ...node, kv: advanced.values };
   const nodes = { ...state.view.nodes, [node.id]: nodeWithKv };
   const kv = advanced === shadow ? state.kv : { ...state.kv, [node.id]: advanced };
+  return { ...state, view: { ...state.view, nodes, leaderId: leaderOf(nodes) }, kv };
+}
+
+/** A server left the cluster (a membership change committed): it leaves the view with its KV shadow. */
+export function removeNode(state: ModelState, id: NodeId): ModelState {
+  if (state.view.nodes[id] === undefined) return state;
+  const nodes: Record<number, NodeViewState> = { ...state.view.nodes };
+  delete nodes[id];
+  const kv: Record<number, KvShadow> = { ...state.kv };
+  delete kv[id];
   return { ...state, view: { ...state.view, nodes, leaderId: leaderOf(nodes) }, kv };
 }
 

@@ -162,6 +162,9 @@ export const useCommandsStore = defineStore('commands', () => {
   const pauseNode = (id: NodeId): Promise<void> => fault(`pause:${id}`, `Pausing S${id}`, (labApi) => labApi.pauseNode(id));
   const resumeNode = (id: NodeId): Promise<void> => fault(`resume:${id}`, `Resuming S${id}`, (labApi) => labApi.resumeNode(id));
   const wipeNode = (id: NodeId): Promise<void> => fault(`wipe:${id}`, `Wiping S${id}'s disk`, (labApi) => labApi.wipeNode(id));
+  /** Membership (dissertation ch. 4): a new server joins as a learner; the leader promotes it once caught up. */
+  const addServer = (): Promise<void> => fault('add-server', 'Adding a server', async (labApi) => { await labApi.addServer(); });
+  const removeServer = (id: NodeId): Promise<void> => fault(`remove:${id}`, `Removing S${id}`, (labApi) => labApi.removeServer(id));
   /** S<id> alone on one side, everyone else on the other. */
   const isolateNode = (id: NodeId): Promise<void> =>
     fault(`isolate:${id}`, `Isolating S${id}`, (labApi) => labApi.setPartition([[id]]));
@@ -245,7 +248,7 @@ export const useCommandsStore = defineStore('commands', () => {
     errors, busy, inFlight, clientOutcomes, lastClientOutcome, clientPending, workload, snapshot, linkFaults, labSettings,
     shownClientOutcome, clientClearedThrough,
     attach, reportError, dismissError, clearErrors, isPending, refreshSnapshot, startCluster, stopCluster,
-    crashNode, restartNode, pauseNode, resumeNode, wipeNode, isolateNode, setPartition, setLinkFaults, blockLinks, healAll,
+    crashNode, restartNode, pauseNode, resumeNode, wipeNode, addServer, removeServer, isolateNode, setPartition, setLinkFaults, blockLinks, healAll,
     setTimeScale, clientRequest, startWorkload, stopWorkload, refreshWorkload,
     setNetworkDelay, freezeCluster, resumeCluster, stepCluster, timeoutNode, heldMessage,
   };

@@ -2,6 +2,8 @@
 // entries at the same index line up and students can compare logs at a glance (as in the Raft paper's figures).
 import type { LogEntryView } from '../../../../src/protocol/lab-api';
 import type { LabView, NodeViewState } from '../../model/lab-view';
+import type { ConfigurationView } from '../../../../src/protocol/events';
+import { describeConfiguration } from '../../model/configuration-text';
 
 /** Boxes per row; older entries are summarised as a count (a long-running cluster must not freeze the view). */
 export const MAX_LOG_COLUMNS = 40;
@@ -91,6 +93,15 @@ export function logCells(node: Pick<NodeViewState, 'log' | 'commitIndex' | 'last
     cells.push({ index, entry, committed: entry !== null && index <= node.commitIndex, applied: entry !== null && index <= node.lastApplied });
   }
   return cells;
+}
+
+/**
+ * An entry as students read it: a configuration entry (dissertation ch. 4) names its configuration, which every
+ * server uses from the moment it appends it (§4.1); anything else as describeCommand says.
+ */
+export function describeEntry(entry: { readonly command: string | null; readonly config?: ConfigurationView }): string {
+  if (entry.config) return `configuration: ${describeConfiguration(entry.config)} (in effect once appended, §4.1)`;
+  return describeCommand(entry.command);
 }
 
 /** A KV command as students read it: `put x = 1`; the leader's no-op as `no-op`; anything else verbatim. */

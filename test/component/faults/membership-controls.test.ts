@@ -1,0 +1,89 @@
+// @vitest-environment happy-dom
+// Membership controls (issue 13 §4): "Add server" asks the lab for a new server at once; "Remove" asks first in the
+// page (confirm-accept / confirm-cancel, never window.confirm); a learner's card is drawn apart (data-learner) and
+// says so; the inspector shows each server's own configuration; the log view marks configuration entries.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import NodeControls from '../../../renderer/src/components/faults/NodeControls.vue';
+import ConfirmDialog from '../../../renderer/src/components/shell/ConfirmDialog.vue';
+import NodeGlyph from '../../../renderer/src/components/cluster/NodeGlyph.vue';
+import NodeInspector from '../../../renderer/src/components/cluster/NodeInspector.vue';
+import { describeEntry } from '../../../renderer/src/components/logs/log-columns';
+import { withConfirmDialog } from '../shell/with-confirm-dialog';
+import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
+import { useLabStore } from '../../../renderer/src/stores/lab-store';
+import { fakeLab, nodeState, nodeView, snapshot, type FakeLab } from '../shell/lab-fixtures';
+
+const ControlsWithDialog = withConfirmDialog(NodeControls, ConfirmDialog);
+
+async function mounted(lab: FakeLab): Promise<VueWrapper> {
+  useCommandsStore().attach(lab.api);
+  await useLabStore().attach(lab.api);
+  const wrapper = mount(ControlsWithDialog, { attachTo: document.body });
+  await flushPromises();
+  return wrapper;
+}
+
+describe('membership controls', () => {
+  let nativeConfirm: ReturnType<typeof vi.fn>;
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    nativeConfirm = vi.fn(() => true);
+    vi.stubGlobal('confirm', nativeConfirm);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+  });
+
+  it('"Add server" asks the lab for a server; "Remove" asks in the page, cancel keeps it, accept removes it', async () => {
+    const lab = fakeLab(snapshot([nodeView(1, { role: 'leader' }), nodeView(2), nodeView(3)]));
+    const wrapper = await mounted(lab);
+    await wrapper.get('[data-testid="add-server"]').trigger('click');
+    await flushPromises();
+    expect(lab.api.addServer).toHaveBeenCalledTimes(1);
+
+    const remove = wrapper.get('[data-testid="remove-server-2"]');
+    await remove.trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="confirm-dialog"]').text()).toContain('Remove S2');
+    await wrapper.get('[data-testid="confirm-cancel"]').trigger('click');
+    await flushPromises();
+    expect(lab.api.removeServer).not.toHaveBeenCalled();
+
+    await remove.trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid="confirm-accept"]').trigger('click');
+    await flushPromises();
+    expect(lab.api.removeServer).toHaveBeenCalledWith(2);
+    expect(nativeConfirm).not.toHaveBeenCalled();
+    wrapper.unmount();
+  });
+
+  it('a learner is drawn apart and says so; a voter is not', () => {
+    const config = { voters: [1, 2, 3], learners: [4], outgoing: [] };
+    const learner = mount(NodeGlyph, { props: { node: nodeState(4, { config, learner: true }), position: { x: 100, y: 100 }, selected: false } });
+    const card = learner.get('[data-testid="node-4"]');
+    expect(card.attributes('data-learner')).toBe('true');
+    expect(card.classes()).toContain('learner');
+    expect(card.text()).toContain('learner');
+    const voter = mount(NodeGlyph, { props: { node: nodeState(2, { config, learner: false }), position: { x: 100, y: 100 }, selected: false } });
+    expect(voter.get('[data-testid="node-2"]').attributes('data-learner')).toBe('false');
+  });
+
+  it("the inspector shows the server's configuration, and the committed one when it differs", () => {
+    const node = nodeState(4, { learner: true, config: { voters: [1, 2, 3], learners: [4], outgoing: [] },
+      committedConfig: { voters: [1, 2, 3], learners: [], outgoing: [] } });
+    const inspector = mount(NodeInspector, { props: { node } });
+    expect(inspector.get('[data-testid="inspector-config"]').text()).toContain('voters S1, S2, S3 · learners S4');
+    expect(inspector.get('[data-testid="inspector-config"]').text()).toContain('§4.2.1');
+    expect(inspector.get('[data-testid="inspector-committed-config"]').text()).toBe('voters S1, S2, S3');
+  });
+
+  it('a configuration entry reads as its configuration in the log view', () => {
+    expect(describeEntry({ command: null, config: { voters: [2, 3, 4], learners: [], outgoing: [1, 2, 3] } }))
+      .toBe('configuration: voters S2, S3, S4 · old voters S1, S2, S3 (joint) (in effect once appended, §4.1)');
+    expect(describeEntry({ command: null })).toMatch(/^no-op/);
+  });
+});
