@@ -69,7 +69,7 @@ export class EventStream {
     return this.add({ type: 'message', node: atNode, direction: 'drop', id, message, dropReason: reason });
   }
 
-  fault(action: 'crash' | 'restart' | 'pause' | 'resume' | 'wipe' | 'partition' | 'link' | 'heal' | 'time-scale',
+  fault(action: 'crash' | 'restart' | 'pause' | 'resume' | 'wipe' | 'partition' | 'link' | 'heal' | 'time-scale' | 'add-server' | 'remove-server',
     nodes: number[], description: string): LabEvent {
     return this.add({ type: 'fault', action, nodes, description });
   }

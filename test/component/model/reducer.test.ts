@@ -138,6 +138,23 @@ describe('reducer: KV state derived from the applied prefix', () => {
   });
 });
 
+describe('reducer: membership changes', () => {
+  it('a server knows itself a learner from its own configuration, a voter once promoted, and leaves at its removal', () => {
+    const stream = new EventStream();
+    stream.state(4, { config: { voters: [1, 2, 3], learners: [4], outgoing: [] } });
+    const joined = applyEvents(empty(), stream.events);
+    expect(joined.view.nodes[4]?.learner).toBe(true);
+    stream.state(4, { config: { voters: [1, 2, 3, 4], learners: [], outgoing: [] } });
+    const promoted = applyEvents(empty(), stream.events);
+    expect(promoted.view.nodes[4]?.learner).toBe(false);
+    expect(promoted.view.nodes[4]?.config?.voters).toEqual([1, 2, 3, 4]);
+    stream.status(4, 'stopped', 'left the cluster');
+    stream.fault('remove-server', [4], 'S4 was removed');
+    const removed = applyEvents(empty(), stream.events);
+    expect(removed.view.nodes[4]).toBeUndefined();
+  });
+});
+
 describe('reducer: messages', () => {
   it('a send is in flight until its receive delivers it', () => {
     const stream = new EventStream();
