@@ -121,6 +121,8 @@ function identifyRaft(note: StoryNote, node: NodeId, term: number, kind: string,
     case 'stepped-down':
       return { kind: 'step-down', id: `step-down:${node}:${term}`, node, term };
     case 'proposal-accepted':
+      // A configuration entry (it names the voters) is no client write: it is told alone, in its own words.
+      if (data['voters'] !== undefined) return { kind: 'single', id: `config:${node}:${num('index', 0)}`, node, term };
       return { kind: 'write', id: `write:${node}:${term}`, node, term };
     case 'commit-advanced':
       return data['leaderCommit'] === undefined

@@ -48,6 +48,17 @@ describe('captions', () => {
     ]));
   });
 
+  it('tells a configuration change as what it is, not as a client write', () => {
+    const stream = new EventStream().startCluster(3, 9);
+    election(stream, 1, 1, 3);
+    raftEvent(stream, 1, 'proposal-accepted', 1, { index: 2, command: null, voters: 'S1, S2, S3', learners: 'S4', outgoing: '' },
+      'add S4 as a learner: appended configuration entry 2 (term 1): voters S1, S2, S3; learners S4',
+      'Dissertation §4.1 · a server uses the latest configuration in its log, committed or not');
+    const texts = buildCaptions(indexOf(stream).newestFirst(lastSeq(stream))).map((caption) => caption.text);
+    expect(texts.some((text) => text.includes('Client write'))).toBe(false);
+    expect(texts.some((text) => text.includes('configuration entry 2'))).toBe(true);
+  });
+
   it('shows the captions of the moment asked for (scrubbing back), and rounds numbers', () => {
     const stream = new EventStream().startCluster(5, 9);
     const termChange = raftEvent(stream, 2, 'term-changed', 4, { from: 3, to: 4 },
