@@ -64,6 +64,30 @@ describe('membership changes on a real cluster', () => {
     expect(leader.config?.voters).toContain(4);
   });
 
+  it('a server added to a compacted cluster catches up by InstallSnapshot, configuration included, and keeps it across a restart', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3, snapshotEveryEntries: 10, snapshotKeepEntries: 2 });
+    await lab.waitForLeader();
+    await putMany(lab, 'compacted', 30);
+    expect(await lab.controller.addServer()).toBe(4);
+    await waitForVoters(lab, [1, 2, 3, 4]);
+    expect((await lab.log(4))[0]?.index ?? 0, 'S4 was caught up from a snapshot').toBeGreaterThan(1);
+    // Enough writes for S4 to compact past its own configuration entries: after the restart its configuration can
+    // only come from its snapshot (the WAL's reference and the snapshot file), since it has no bootstrap one.
+    await putMany(lab, 'joined', 25);
+    await waitForLog(lab, 4, 'joined-24');
+    const lastConfigIndex = Math.max(...(await lab.log(4)).filter((entry) => entry.config !== undefined).map((entry) => entry.index));
+    const snapshotIndexOf4 = (): number => lab.controller['supervisor'].slot(4)?.mirror.state?.snapshotIndex ?? 0;
+    await eventually(() => (snapshotIndexOf4() >= lastConfigIndex ? true : null), CLUSTER_DEADLINE_MS,
+      `S4 to compact past its last configuration entry ${lastConfigIndex}`, () => `snapshot at ${snapshotIndexOf4()}`);
+    await lab.controller.crashNode(4);
+    await lab.controller.restartNode(4);
+    await putMany(lab, 'restarted', 3);
+    await waitForLog(lab, 4, 'restarted-2');
+    await eventually(async () => ((await lab.node(4)).config?.voters.includes(4) ? true : null), CLUSTER_DEADLINE_MS,
+      'S4 to report itself a voter after its restart');
+    expect((await lab.get('compacted-0')).value).toBe('v0');
+  });
+
   it('shrinks 4 -> 3 by removing the leader: its process stops once the change commits, and writes go on', async () => {
     const lab = await ClusterLab.start({ nodeCount: 4 });
     await lab.waitForLeader();
