@@ -120,7 +120,8 @@ function describeMessage(message: Message): string {
     case 'AppendEntriesReply': return `${head} ${message.success ? `ok match=${message.matchIndex}` : `reject conflict=${message.conflictIndex}/${message.conflictTerm}`}`;
     case 'InstallSnapshot': return `${head} snapshot=${message.lastIncludedIndex}/${message.lastIncludedTerm} offset=${message.offset} n=${message.data.length}${message.done ? ' done' : ''}`;
     case 'InstallSnapshotReply': return `${head} snapshot=${message.lastIncludedIndex} stored=${message.bytesStored}${message.done ? ' done' : ''}`;
-    case 'RequestVote': return `${head}${message.preVote ? ' pre' : ''} last=${message.lastLogIndex}/${message.lastLogTerm}`;
+    case 'RequestVote': return `${head}${message.preVote ? ' pre' : ''}${message.leadershipTransfer === true ? ' transfer' : ''} last=${message.lastLogIndex}/${message.lastLogTerm}`;
     case 'RequestVoteReply': return `${head}${message.preVote ? ' pre' : ''} ${message.voteGranted ? 'granted' : 'denied'}`;
+    case 'TimeoutNow': return head;
   }
 }

@@ -17,7 +17,7 @@ export const raftEventKindSchema = z.enum(['term-changed', 'role-changed', 'elec
   'vote-received', 'became-leader', 'stepped-down', 'entries-appended', 'entries-truncated', 'append-rejected', 'append-accepted',
   'commit-advanced', 'next-index-backed-off', 'message-ignored', 'proposal-accepted', 'proposal-rejected', 'read-confirmed',
   'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed', 'snapshot-rejected', 'snapshot-chunk-stored',
-  'configuration-changed', 'learner-round', 'progress-changed']);
+  'configuration-changed', 'learner-round', 'progress-changed', 'leadership-transfer']);
 
 // Compile-time proof that the enums above and below list exactly the core's kinds and message types.
 type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -116,7 +116,7 @@ export const clusterSettingsSchema = z.object({
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };
 
 export const messageTypeSchema = z.enum(['RequestVote', 'RequestVoteReply', 'AppendEntries', 'AppendEntriesReply',
-  'InstallSnapshot', 'InstallSnapshotReply']);
+  'InstallSnapshot', 'InstallSnapshotReply', 'TimeoutNow']);
 export const MESSAGE_TYPES_MATCH: SameUnion<z.infer<typeof messageTypeSchema>, MessageType> = true;
 
 /**

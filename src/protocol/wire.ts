@@ -58,6 +58,8 @@ export const requestVoteSchema = z.strictObject({
   lastLogIndex: countSchema,
   lastLogTerm: countSchema,
   preVote: z.boolean(),
+  /** Only on a vote request caused by TimeoutNow (dissertation §3.10). */
+  leadershipTransfer: z.literal(true).optional(),
 });
 
 export const requestVoteReplySchema = z.strictObject({
@@ -109,6 +111,11 @@ export const installSnapshotReplySchema = z.strictObject({
   done: z.boolean(),
 });
 
+export const timeoutNowSchema = z.strictObject({
+  type: z.literal('TimeoutNow'),
+  ...addressing,
+});
+
 export const messageSchema = z.discriminatedUnion('type', [
   requestVoteSchema,
   requestVoteReplySchema,
@@ -116,6 +123,7 @@ export const messageSchema = z.discriminatedUnion('type', [
   appendEntriesReplySchema,
   installSnapshotSchema,
   installSnapshotReplySchema,
+  timeoutNowSchema,
 ]);
 
 // Compile-time proof that the schema and the core's Message type describe the same values: each must be
@@ -239,7 +247,8 @@ function isMessage(msg: unknown): msg is Message {
   if (!isNodeId(m['from']) || !isNodeId(m['to']) || !isCount(m['term'])) return false;
   switch (m['type']) {
     case 'RequestVote':
-      return isObjectWithKeys(m, 7) && isCount(m['lastLogIndex']) && isCount(m['lastLogTerm']) && typeof m['preVote'] === 'boolean';
+      return isObjectWithKeys(m, m['leadershipTransfer'] === undefined ? 7 : 8) && (m['leadershipTransfer'] === undefined || m['leadershipTransfer'] === true) &&
+        isCount(m['lastLogIndex']) && isCount(m['lastLogTerm']) && typeof m['preVote'] === 'boolean';
     case 'RequestVoteReply':
       return isObjectWithKeys(m, 6) && typeof m['voteGranted'] === 'boolean' && typeof m['preVote'] === 'boolean';
     case 'AppendEntries':
@@ -255,6 +264,8 @@ function isMessage(msg: unknown): msg is Message {
     case 'InstallSnapshotReply':
       return isObjectWithKeys(m, 7) && isIntIn(m['lastIncludedIndex'], 1, Number.MAX_SAFE_INTEGER) && isCount(m['bytesStored']) &&
         typeof m['done'] === 'boolean';
+    case 'TimeoutNow':
+      return isObjectWithKeys(m, 4);
     default:
       return false;
   }

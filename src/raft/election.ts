@@ -10,7 +10,7 @@ import { RULE, aRole, earlierTermsCommitWithIt, ms, nodeList, nodeName } from '.
 import { broadcastAppend } from './replication';
 import { becomeFollower, changeRole, setTerm } from './roles';
 import { emit, hasBug, heardFromLeaderRecently, leaderStillHeard, resetElectionTimer, send, type NodeState } from './state';
-import type { NodeId, RequestVote, RequestVoteReply, Role } from './types';
+import type { NodeId, RequestVote, RequestVoteReply, Role, TimeoutNow } from './types';
 
 /** Followers 2 / Candidates 4 (or a pre-vote round, §9.6): the election timer fired. */
 export function onElectionTimeout(s: NodeState): void {
@@ -73,7 +73,7 @@ function startPreVote(s: NodeState, why: string): void {
 }
 
 /** `rule` is what made this server start (Followers 2, Candidates 4, a won pre-vote); Candidates 1 is how. */
-function startElection(s: NodeState, rule: string, why: string): void {
+function startElection(s: NodeState, rule: string, why: string, transfer = false): void {
   setTerm(s, s.term + 1, rule, `starting an election: ${why}`);
   s.votedFor = s.config.id;
   changeRole(s, 'candidate', rule, why);
@@ -87,16 +87,36 @@ function startElection(s: NodeState, rule: string, why: string): void {
     becomeLeader(s);
     return;
   }
-  requestVotes(s, s.term, false);
+  requestVotes(s, s.term, false, transfer);
 }
 
-function requestVotes(s: NodeState, term: number, preVote: boolean): void {
+function requestVotes(s: NodeState, term: number, preVote: boolean, transfer = false): void {
   for (const peer of voterPeers(s)) {
     send(s, {
       type: 'RequestVote', from: s.config.id, to: peer, term,
       lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(), preVote,
+      ...(transfer ? { leadershipTransfer: true } : {}),
     });
   }
+}
+
+/**
+ * TimeoutNow (dissertation §3.10): the leader hands leadership to this server, which starts an election at once,
+ * skipping pre-vote (the leader itself asked), and marks its vote requests so that voters answer them.
+ */
+export function handleTimeoutNow(s: NodeState, message: TimeoutNow): void {
+  const data = { from: message.from };
+  if (!isVoter(s.membership.config, s.config.id)) {
+    emit(s, 'message-ignored', RULE.notAVoter, `TimeoutNow from S${message.from} ignored: S${s.config.id} is not a voter in its configuration`, data);
+    return;
+  }
+  if (s.role === 'leader') {
+    // Only the leader of a term sends TimeoutNow in it: two leaders of one term, which only planted bugs allow.
+    emit(s, 'message-ignored', RULE.electionSafety, `TimeoutNow from S${message.from} ignored: S${s.config.id} leads term ${s.term} itself`, data);
+    return;
+  }
+  startElection(s, RULE.transferTimeoutNow,
+    `S${message.from}, the leader of term ${message.term}, hands leadership over (TimeoutNow): no waiting for the election timer, no pre-vote`, true);
 }
 
 /** §5.4.1: later last term wins; with equal last terms, the longer log is at least as up-to-date. */

@@ -43,6 +43,10 @@ export function messageProblem(message: Message): string | null {
       // A candidate (or pre-candidate) asks for a term after its own, and its log ends in a term before that one.
       if (message.term < 1) return 'RequestVote for term 0: every election is for a term >= 1';
       if (!isCount(message.lastLogIndex)) return `lastLogIndex ${message.lastLogIndex} is not an integer >= 0`;
+      // TimeoutNow makes a real election, never a pre-vote; the mark is absent or true.
+      if (message.leadershipTransfer !== undefined && !(message.leadershipTransfer === true && !message.preVote)) {
+        return 'leadershipTransfer is true on a vote request (not a pre-vote) or absent';
+      }
       return logPositionProblem('lastLogIndex', message.lastLogIndex, 'lastLogTerm', message.lastLogTerm, message.term);
     case 'RequestVoteReply':
       // Only a pre-vote denial may carry term 0: it carries the voter's own term, which may still be 0.
@@ -72,6 +76,8 @@ export function messageProblem(message: Message): string | null {
       if (message.term < 1) return 'InstallSnapshotReply of term 0: it answers a leader, whose term is >= 1';
       if (!(Number.isSafeInteger(message.lastIncludedIndex) && message.lastIncludedIndex >= 1)) return `lastIncludedIndex ${message.lastIncludedIndex} must be >= 1`;
       return isCount(message.bytesStored) ? null : `bytesStored ${message.bytesStored} must be an integer >= 0`;
+    case 'TimeoutNow':
+      return message.term < 1 ? 'TimeoutNow of term 0: only a leader sends it, whose term is >= 1' : null;
     default:
       return 'not a Raft message type';
   }
@@ -121,7 +127,7 @@ function logPositionProblem(indexName: string, index: number, termName: string, 
  */
 export function contradictionWith(s: NodeState, message: Message): string | null {
   if (!isCorrectRaft(s) || message.term < s.term) return null;
-  if ((message.type === 'AppendEntries' || message.type === 'InstallSnapshot') && message.term === s.term &&
+  if ((message.type === 'AppendEntries' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow') && message.term === s.term &&
       s.leaderId !== null && s.leaderId !== message.from) {
     return `S${message.from} claims to lead term ${s.term}, whose leader is S${s.leaderId} (Election Safety: one leader per term)`;
   }
@@ -143,6 +149,7 @@ export function contradictionWith(s: NodeState, message: Message): string | null
         ? `it says it holds a snapshot through ${message.lastIncludedIndex}, but our log ends at ${s.log.lastIndex()}` : null;
     case 'RequestVote':
     case 'RequestVoteReply':
+    case 'TimeoutNow':
       return null;
   }
 }

@@ -5,7 +5,7 @@ import { assert, assertIndex, fail } from './assert';
 import { handleAppendEntries } from './append-receiver';
 import { maybeAdvanceLeaderCommit } from './commit';
 import { resolveConfig } from './config';
-import { handleRequestVote, handleRequestVoteReply, onElectionTimeout } from './election';
+import { handleRequestVote, handleRequestVoteReply, handleTimeoutNow, onElectionTimeout } from './election';
 import { progressSnapshot } from './progress';
 import { createRandom } from './random';
 import { RaftLog } from './raft-log';
@@ -21,9 +21,10 @@ import { compactLog } from './compaction';
 import { contradictionWith, messageProblem, termJumpProblem } from './message-checks';
 import { emit, hasBug, resetElectionTimer, type NodeState } from './state';
 import { reconcileTerm } from './terms';
+import { checkTransferDeadline, startTransfer, transferBlocksProposals } from './leadership-transfer';
 import type {
   Configuration, HardState, MembershipChange, Message, NodeId, PeerProgress, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus,
-  Ready, Entry, Snapshot,
+  Ready, Entry, Snapshot, TransferResult,
 } from './types';
 
 /** Handed out for every empty list of a Ready. */
@@ -63,7 +64,7 @@ class Node implements RaftNode {
       lastLeaderContactMs: null, votes: new Map(), progress: new Map(), learnerRounds: new Map(), reads: createReadRequests(),
       membership: membershipOf(resolved.bootstrap, 0, resolved.id),
       broadcastPending: false, readRoundPending: false, persistedHardState: maskHardState(resolved.bugs.has('vote-not-persisted'), hardState),
-      snapshot, snapshotToPersist: null, snapshotToApply: null, incomingSnapshot: null,
+      snapshot, snapshotToPersist: null, snapshotToApply: null, incomingSnapshot: null, transfer: null,
     };
     // A recovered log or snapshot holds the configuration in effect (dissertation §4.1: it survives restarts).
     this.s.membership = membershipOf(this.s.log.latestConfig() ?? resolved.bootstrap, this.s.log.latestConfigIndex(), resolved.id);
@@ -107,7 +108,15 @@ class Node implements RaftNode {
   }
 
   nextDeadlineMs(): number {
-    return this.s.role === 'leader' ? this.s.heartbeatDeadlineMs : this.s.electionDeadlineMs;
+    const s = this.s;
+    if (s.role !== 'leader') return s.electionDeadlineMs;
+    return s.transfer === null ? s.heartbeatDeadlineMs : Math.min(s.heartbeatDeadlineMs, s.transfer.deadlineMs);
+  }
+
+  transferLeadership(to: NodeId): TransferResult {
+    const result = startTransfer(this.s, to);
+    checkInvariants(this.s);
+    return result;
   }
 
   propose(command: string): ProposeResult {
@@ -116,6 +125,12 @@ class Node implements RaftNode {
       emit(s, 'proposal-rejected', RULE.redirect, `S${s.config.id} is ${aRole(s.role)}, not the leader; ${redirectHint(s.leaderId)}`,
         { leaderHint: s.leaderId });
       return { ok: false, leaderHint: s.leaderId };
+    }
+    const transferring = transferBlocksProposals(s);
+    if (transferring !== null) {
+      const target = s.transfer?.target ?? null;
+      emit(s, 'proposal-rejected', RULE.transfer, transferring, { leaderHint: target });
+      return { ok: false, leaderHint: target };
     }
     if (s.log.lastIndex() - s.commitIndex >= MAX_UNCOMMITTED_ENTRIES) {
       emit(s, 'proposal-rejected', RULE.flowControl, `${MAX_UNCOMMITTED_ENTRIES} entries are still uncommitted; retry once the followers catch up`,
@@ -134,6 +149,12 @@ class Node implements RaftNode {
   }
 
   proposeMembership(change: MembershipChange): ProposeResult {
+    const transferring = transferBlocksProposals(this.s);
+    if (transferring !== null) {
+      const target = this.s.transfer?.target ?? null;
+      emit(this.s, 'proposal-rejected', RULE.transfer, transferring, { leaderHint: target });
+      return { ok: false, leaderHint: target };
+    }
     const result = proposeMembership(this.s, change);
     checkInvariants(this.s);
     return result;
@@ -196,7 +217,8 @@ class Node implements RaftNode {
         last.commitIndex === s.commitIndex && last.lastApplied === s.lastApplied && last.lastLogIndex === s.log.lastIndex() &&
         last.lastLogTerm === s.log.lastTerm() && last.snapshotIndex === s.log.snapshotIndex() && last.snapshotTerm === s.log.snapshotTerm() &&
         last.electionDeadlineMs === electionDeadlineMs &&
-        last.progress === progress && last.config === config && last.committedConfig === committedConfig) {
+        last.progress === progress && last.config === config && last.committedConfig === committedConfig &&
+        last.transferringTo === (s.transfer?.target ?? null)) {
       return last;
     }
     this.lastStatus = {
@@ -204,7 +226,7 @@ class Node implements RaftNode {
       commitIndex: s.commitIndex, lastApplied: s.lastApplied,
       lastLogIndex: s.log.lastIndex(), lastLogTerm: s.log.lastTerm(),
       snapshotIndex: s.log.snapshotIndex(), snapshotTerm: s.log.snapshotTerm(),
-      electionDeadlineMs, progress, config, committedConfig,
+      electionDeadlineMs, progress, config, committedConfig, transferringTo: s.transfer?.target ?? null,
     };
     return this.lastStatus;
   }
@@ -247,6 +269,7 @@ class Node implements RaftNode {
       case 'AppendEntriesReply': return handleAppendEntriesReply(this.s, message);
       case 'InstallSnapshot': return handleInstallSnapshot(this.s, message);
       case 'InstallSnapshotReply': return handleInstallSnapshotReply(this.s, message);
+      case 'TimeoutNow': return handleTimeoutNow(this.s, message);
     }
   }
 
@@ -263,6 +286,7 @@ class Node implements RaftNode {
     }
     advanceLearners(s);
     if (s.role !== 'leader') return;
+    checkTransferDeadline(s);
     if (s.nowMs < s.heartbeatDeadlineMs) return;
     s.heartbeatDeadlineMs = s.nowMs + s.config.heartbeatMs;
     broadcastAppend(s, 'heartbeat');

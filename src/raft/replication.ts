@@ -7,6 +7,7 @@
 
 import { fail } from './assert';
 import { maybeAdvanceLeaderCommit } from './commit';
+import { maybeSendTimeoutNow } from './leadership-transfer';
 import { advanceLearners } from './membership';
 import { entryBytes } from './inflights';
 import type { Progress } from './progress';
@@ -150,6 +151,7 @@ export function handleInstallSnapshotReply(s: NodeState, reply: InstallSnapshotR
     changeProgressState(s, reply.from, progress, 'replicate', RULE.flowReplicate,
       `S${reply.from} holds the snapshot through ${progress.matchIndex}: its log matches ours up to there`);
   }
+  maybeSendTimeoutNow(s, reply.from);
   if (more) sendAppend(s, reply.from, 'entries');
   advanceLearners(s);
 }
@@ -200,6 +202,7 @@ function onAppendSucceeded(s: NodeState, reply: AppendEntriesReply): void {
   maybeAdvanceLeaderCommit(s); // may end our leadership: a leader removed from the configuration steps down (§4.2.2)
   advanceLearners(s);
   if (s.role !== 'leader' || !s.progress.has(reply.from)) return;
+  maybeSendTimeoutNow(s, reply.from); // a transfer's target that has caught up is told to campaign (§3.10)
   if (progress.state === 'probe' || (progress.state === 'snapshot' && !needsSnapshot(s, progress))) {
     startReplicating(s, reply.from, progress);
     return;

@@ -39,6 +39,7 @@ export function becomeFollower(
   emit(s, 'stepped-down', rule, `${roleName(previousRole)} S${s.config.id} steps down: ${reason}`, { from: previousRole, term: s.term, leaderId });
   changeRole(s, 'follower', rule, reason);
   if (previousRole === 'leader') {
+    s.transfer = null; // done (the target's new term deposed us) or moot: only a leader transfers
     s.progress.clear();
     s.broadcastPending = false;
     s.readRoundPending = false;

@@ -64,6 +64,8 @@ export interface NodeState {
   readRoundPending: boolean;
   /** Hard state as last handed to the runtime to persist. */
   persistedHardState: HardState;
+  /** A leadership transfer in progress (dissertation §3.10), leaders only. */
+  transfer: LeadershipTransfer | null;
   // Log compaction (§7, Figure 13).
   /** The snapshot that replaced the log's prefix (taken here or installed from a leader), or null. */
   snapshot: Snapshot | null;
@@ -73,6 +75,14 @@ export interface NodeState {
   snapshotToApply: Snapshot | null;
   /** Chunks of a snapshot being received (Figure 13, receiver 2-5), or null. */
   incomingSnapshot: IncomingSnapshot | null;
+}
+
+export interface LeadershipTransfer {
+  readonly target: NodeId;
+  /** Leader clock when the transfer is abandoned: an election timeout after it started. */
+  readonly deadlineMs: number;
+  /** TimeoutNow went out (once the target's log matched ours). */
+  timeoutNowSent: boolean;
 }
 
 /** The reassembly buffer of an InstallSnapshot transfer: chunks in offset order. */

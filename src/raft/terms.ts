@@ -27,7 +27,14 @@ function onNewerTerm(s: NodeState, message: Message): Message | null {
     // §4.2.3 always protects a current leader from a server outside our configuration (a removed server that never
     // learned it was removed would otherwise depose it again and again); with check-quorum, from every server.
     const outsider = !isVoter(s.membership.config, message.from);
-    if ((s.config.checkQuorum || outsider) && heardFromLeaderRecently(s)) {
+    // A candidate the leader itself handed leadership to (TimeoutNow, §3.10) is not disrupting anything: it is answered.
+    const transfer = message.leadershipTransfer === true && !outsider;
+    if (transfer && heardFromLeaderRecently(s)) {
+      emit(s, 'message-ignored', RULE.transferVote,
+        `vote request from S${message.from} for term ${message.term} is answered although ${leaderStillHeard(s)}: ` +
+        'it campaigns because the leader handed leadership to it (TimeoutNow)', { from: message.from, requestTerm: message.term });
+    }
+    if (!transfer && (s.config.checkQuorum || outsider) && heardFromLeaderRecently(s)) {
       emit(s, 'message-ignored', RULE.leaderStickiness,
         `${message.preVote ? 'pre-vote' : 'vote'} request from S${message.from} for term ${message.term} ignored` +
         `${outsider ? ` (S${message.from} is not a voter in our configuration)` : ''}: ` +

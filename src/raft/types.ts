@@ -63,6 +63,22 @@ export interface RequestVote {
   readonly lastLogTerm: number;
   /** Pre-vote round: asks "would you vote for me?" without anyone changing term. */
   readonly preVote: boolean;
+  /**
+   * Present and true when the candidate campaigns because its leader handed leadership over (TimeoutNow, dissertation
+   * §3.10): voters grant it even though they heard from that leader recently (as etcd's campaignTransfer).
+   */
+  readonly leadershipTransfer?: true;
+}
+
+/**
+ * Leadership transfer (dissertation §3.10): the leader tells an up-to-date follower to start an election now, as if
+ * its election timer had fired (without pre-vote).
+ */
+export interface TimeoutNow {
+  readonly type: 'TimeoutNow';
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
 }
 
 export interface RequestVoteReply {
@@ -145,7 +161,7 @@ export interface InstallSnapshotReply {
   readonly done: boolean;
 }
 
-export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | InstallSnapshot | InstallSnapshotReply;
+export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | InstallSnapshot | InstallSnapshotReply | TimeoutNow;
 export type MessageType = Message['type'];
 
 export type { BugName } from './bug-names';
@@ -256,7 +272,8 @@ export type EventKind =
   | 'snapshot-chunk-stored'
   | 'configuration-changed'
   | 'learner-round'
-  | 'progress-changed';
+  | 'progress-changed'
+  | 'leadership-transfer';
 
 /**
  * A state change with the rule that caused it. `rule` names the paper's rule ("Figure 2, RequestVote RPC,
@@ -318,7 +335,14 @@ export interface RaftStatus {
   readonly config: Configuration;
   /** The latest configuration at or below commitIndex. */
   readonly committedConfig: Configuration;
+  /** A leader transferring leadership (dissertation §3.10): to whom; otherwise null. */
+  readonly transferringTo: NodeId | null;
 }
+
+/** Whether a leadership transfer started (dissertation §3.10), and if not, why not. */
+export type TransferResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly leaderHint: NodeId | null };
 
 export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
@@ -345,6 +369,12 @@ export interface RaftNode {
    * a proposal-rejected event says why.
    */
   proposeMembership(change: MembershipChange): ProposeResult;
+  /**
+   * Leadership transfer (dissertation §3.10): a leader stops accepting proposals, brings `to` up to date and sends it
+   * TimeoutNow; `to` campaigns at once. The transfer ends when this server steps down, and is abandoned after an
+   * election timeout. Refused (with the reason) unless this server leads and `to` is another voter.
+   */
+  transferLeadership(to: NodeId): TransferResult;
   /** Start a linearizable read (ReadIndex, dissertation §6.4); answered later in Ready.readStates/readFailures. */
   readIndex(requestId: string): void;
   /** True when there is something to drain. */

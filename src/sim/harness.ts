@@ -94,6 +94,12 @@ export interface Harness {
   removeServer(i: number): void;
   /** The voters of the latest committed configuration as the current leader knows it (0-based, sorted). */
   members(): number[];
+  /**
+   * Asks the current leader to hand leadership to server `to` (dissertation §3.10), waiting in simulated time for a
+   * leader if there is none; returns at once after asking (the caller runs time). The leader refuses proposals
+   * meanwhile; the transfer is abandoned after an election timeout if `to` does not take over.
+   */
+  transferLeadership(to: number): void;
 }
 
 /** 6.5840's tester waits 450-550 ms between leader checks, 10 times. */
@@ -179,6 +185,22 @@ export class SimHarness implements Harness {
   members(): number[] {
     const leader = this.awaitLeader('members()');
     return this.simulation.status(leader).committedConfig.voters.map((id) => id - 1).sort((a, b) => a - b);
+  }
+
+  transferLeadership(to: number): void {
+    const target = this.id(to);
+    const startMs = this.simulation.nowMs;
+    while (this.simulation.nowMs - startMs < MEMBERSHIP_BUDGET_MS) {
+      const leader = this.currentLeader();
+      if (leader === target) return; // it leads already: nothing to hand over
+      if (leader !== null) {
+        const result = this.simulation.transferLeadership(leader, target);
+        if (result === null || result.ok) return;
+        throw new Error(`transferLeadership(${to}): S${leader} refused: ${result.reason} (seed ${this.simulation.seed})`);
+      }
+      this.run(ONE_POLL_MS);
+    }
+    throw new Error(`transferLeadership(${to}): no leader within ${MEMBERSHIP_BUDGET_MS} ms (seed ${this.simulation.seed}, t=${this.simulation.nowMs} ms)`);
   }
 
   /** Proposes `change` at the current leader, retrying in simulated time while there is none or it refuses. */

@@ -63,7 +63,7 @@ export type Fate =
   | { readonly delivered: true; readonly delaysMs: readonly number[] };
 
 export function isRequest(message: Message): boolean {
-  return message.type === 'RequestVote' || message.type === 'AppendEntries' || message.type === 'InstallSnapshot';
+  return message.type === 'RequestVote' || message.type === 'AppendEntries' || message.type === 'InstallSnapshot' || message.type === 'TimeoutNow';
 }
 
 const MAX_PARTITION_GROUPS = 30; // group membership is a 30-bit mask per node

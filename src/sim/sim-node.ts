@@ -69,6 +69,7 @@ export class SimNode {
       progress: null,
       config,
       committedConfig: config,
+      transferringTo: null,
     };
   }
 

@@ -11,7 +11,7 @@ import { createRaftNode } from '../raft';
 import { RULE } from '../raft/reasons';
 import type {
   BugName, Entry, MembershipChange, MembershipMode, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
-  ReadState, Ready, Snapshot,
+  ReadState, Ready, Snapshot, TransferResult,
 } from '../raft/types';
 import { InvariantChecker, type NodeSnapshot } from '../check/invariants';
 import { EMPTY_PREFIX_HASH } from '../check/invariants/log-hash';
@@ -220,6 +220,17 @@ export class Simulation {
   }
 
   /** Asks `node` to change the configuration (it must lead); null when the node is crashed. */
+  /** Asks `node` to hand leadership to `to` (dissertation §3.10); null when the node is crashed. */
+  transferLeadership(node: NodeId, to: NodeId): TransferResult | null {
+    const target = this.node(node);
+    if (target.core === null) return null;
+    this.advanceCoreClock(target);
+    const result = target.core.transferLeadership(to);
+    if (this.trace.active) this.trace.add({ kind: 'fault', timeMs: this.clockMs, description: `S${node}: transfer leadership to S${to}${result.ok ? '' : ` refused: ${result.reason}`}` });
+    this.afterInput(target);
+    return result;
+  }
+
   proposeMembership(node: NodeId, change: MembershipChange): ProposeResult | null {
     const target = this.node(node);
     if (target.core === null) return null;

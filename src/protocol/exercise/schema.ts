@@ -28,7 +28,7 @@ export const RAFT_EVENT_TYPES = ['term-changed', 'role-changed', 'election-start
   'vote-received', 'became-leader', 'stepped-down', 'entries-appended', 'entries-truncated', 'append-rejected',
   'append-accepted', 'commit-advanced', 'next-index-backed-off', 'message-ignored', 'proposal-accepted',
   'proposal-rejected', 'read-confirmed', 'read-failed', 'log-compacted', 'snapshot-sent', 'snapshot-installed',
-  'snapshot-rejected', 'snapshot-chunk-stored', 'configuration-changed', 'learner-round', 'progress-changed'] as const;
+  'snapshot-rejected', 'snapshot-chunk-stored', 'configuration-changed', 'learner-round', 'progress-changed', 'leadership-transfer'] as const;
 
 export type Condition =
   | { readonly leader: { readonly node?: string; readonly notNode?: string; readonly termAtLeast?: number } }
