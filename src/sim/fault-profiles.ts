@@ -15,7 +15,8 @@ export type FaultKind =
   | 'heal'
   | 'network-weather'
   | 'add-server'
-  | 'remove-server';
+  | 'remove-server'
+  | 'transfer-leader';
 
 export interface FaultProfile {
   /** A fault happens every uniform [min, max) ms. */
@@ -191,6 +192,20 @@ export const FAULT_PROFILES = {
       changeOnElection: { probability: 1, votersOnly: true },
     },
     weather: { maxLoss: 0, maxDuplicate: 0, maxReorderProbability: 0, maxReorderMs: 0, maxLatencyMs: 5, labrpcChance: 0 },
+  },
+  /**
+   * Leadership transfers (dissertation §3.10) among crashes, partitions, an unreliable network and membership churn:
+   * the leader is asked to hand over to any voter, up to date, lagging, crashed or cut off.
+   */
+  transfers: {
+    intervalMs: [40, 400],
+    weights: {
+      'transfer-leader': 6, 'crash': 1, 'restart': 2, 'crash-leader': 1, 'quick-reboot': 1, 'partition': 1, 'isolate-leader': 1,
+      'heal': 2, 'network-weather': 2, 'add-server': 1, 'remove-server': 1,
+    },
+    membership: { maxServers: 8, minVoters: 3, removeLeaderChance: 0.1 },
+    rebootDowntimeMs: [0, 200],
+    weather: { maxLoss: 0.1, maxDuplicate: 0.05, maxReorderProbability: 0.2, maxReorderMs: 50, maxLatencyMs: 10, labrpcChance: 0.2 },
   },
   /** Heavy duplication and reordering on an otherwise stable cluster, one node often cut off. */
   reordering: {

@@ -19,7 +19,7 @@ export {
 const MIN_MEMBERS: Readonly<Partial<Record<FaultKind, number>>> = {
   'partition': 2, 'isolate-leader': 2, 'asymmetric': 2, 'heal': 2, 'network-weather': 2, 'bridge': 3,
   // Churn needs a cluster that can lose a voter and keep a majority.
-  'add-server': 3, 'remove-server': 3,
+  'add-server': 3, 'remove-server': 3, 'transfer-leader': 2,
 };
 
 /** The kinds `profile` draws on a cluster of `members` servers: weighted, and meaningful at that size. */
@@ -240,6 +240,9 @@ export class FaultSchedule {
       case 'remove-server':
         this.removeServer(leaders);
         break;
+      case 'transfer-leader':
+        this.transferLeader(leaders);
+        break;
     }
   }
 
@@ -279,6 +282,18 @@ export class FaultSchedule {
     const node = voters.includes(leader) && this.random.chance(churn.removeLeaderChance) ? leader : this.random.pick(candidates);
     sim.noteFault(`ask S${leader} to remove S${node}`);
     sim.proposeMembership(leader, { type: 'remove', node });
+  }
+
+  /** The newest leader asked to hand leadership to another voter, whatever state that voter is in (§3.10). */
+  private transferLeader(leaders: readonly NodeId[]): void {
+    const sim = this.simulation;
+    const leader = this.newestLeader(leaders);
+    if (leader === null) return;
+    const others = sim.status(leader).config.voters.filter((id) => id !== leader);
+    if (others.length === 0) return;
+    const target = this.random.pick(others);
+    sim.noteFault(`ask S${leader} to transfer leadership to S${target}`);
+    sim.transferLeadership(leader, target);
   }
 
   private crash(id: NodeId): void {

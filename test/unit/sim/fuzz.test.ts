@@ -10,7 +10,7 @@ import type { FaultProfileName } from '../../../src/sim/fault-schedule';
 const SEEDS = 300;
 const SECONDS = 20;
 /** Mostly the everything-at-once profile, with the specialised ones mixed in. */
-const PROFILES: readonly FaultProfileName[] = ['mixed', 'mixed', 'mixed', 'partitions', 'reboots', 'reordering', 'membership'];
+const PROFILES: readonly FaultProfileName[] = ['mixed', 'mixed', 'mixed', 'partitions', 'reboots', 'reordering', 'membership', 'transfers'];
 
 function optionsFor(seed: number): FuzzOptions {
   return {
