@@ -74,6 +74,9 @@ function kindLine(event: RaftEventView): string | null {
       return `nextIndex of ${from} → ${String(d['nextIndex'])}`;
     case 'message-ignored':
       return 'ignored a stale message';
+    case 'leadership-transfer':
+      if (missing('phase', 'target')) return null;
+      return TRANSFER_WORDS[String(d['phase'])]?.(String(d['target'])) ?? null;
     case 'progress-changed':
       if (missing('peer', 'to')) return null;
       return `S${String(d['peer'])}: ${String(d['from'] ?? '?')} → ${String(d['to'])}`;
@@ -97,6 +100,14 @@ function kindLine(event: RaftEventView): string | null {
   }
   return null; // a kind this UI does not know (a newer lab)
 }
+
+/** Leadership transfer (dissertation §3.10), by phase: within the diagram's ~30 characters. */
+const TRANSFER_WORDS: Readonly<Record<string, (target: string) => string>> = {
+  'started': (target) => `handing leadership to S${target}`,
+  'timeout-now-sent': (target) => `told S${target}: time out now`,
+  'aborted': (target) => `transfer to S${target} abandoned`,
+  'refused': (target) => `no transfer to S${target}`,
+};
 
 function range(first: unknown, last: unknown): string {
   return first === last ? `entry ${String(first)}` : `entries ${String(first)}..${String(last)}`;

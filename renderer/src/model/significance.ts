@@ -40,6 +40,7 @@ function raftTopic(event: RaftEventView): StoryTopic | null {
       return 'vote';
     case 'became-leader':
     case 'stepped-down':
+    case 'leadership-transfer':
       return 'leader';
     case 'term-changed':
       return 'term';

@@ -28,14 +28,14 @@ const RAFT_IDEAS: Readonly<Record<string, readonly EventIdea[]>> = {
   'term-changed': ['elections'], 'role-changed': ['elections'], 'election-started': ['elections'], 'vote-granted': ['elections'],
   'vote-denied': ['elections'], 'vote-received': ['elections'], 'became-leader': ['elections'], 'stepped-down': ['elections'],
   'entries-appended': ['replication'], 'entries-truncated': ['replication'], 'append-rejected': ['replication'],
-  'append-accepted': ['replication'], 'next-index-backed-off': ['replication'], 'progress-changed': ['replication'], 'commit-advanced': ['commits'],
+  'append-accepted': ['replication'], 'next-index-backed-off': ['replication'], 'progress-changed': ['replication'], 'leadership-transfer': ['elections'], 'commit-advanced': ['commits'],
   'proposal-accepted': ['client', 'replication'], 'proposal-rejected': ['client'], 'read-confirmed': ['client'],
   'read-failed': ['client'], 'log-compacted': ['snapshots'], 'snapshot-sent': ['snapshots'], 'snapshot-installed': ['snapshots'],
 };
 
 const MESSAGE_IDEAS: Readonly<Record<string, EventIdea>> = {
   RequestVote: 'elections', RequestVoteReply: 'elections', AppendEntries: 'replication', AppendEntriesReply: 'replication',
-  InstallSnapshot: 'snapshots', InstallSnapshotReply: 'snapshots',
+  InstallSnapshot: 'snapshots', InstallSnapshotReply: 'snapshots', TimeoutNow: 'elections',
 };
 
 export function hasIdea(event: LabEvent, idea: EventIdea): boolean {
