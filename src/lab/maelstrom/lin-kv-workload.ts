@@ -3,9 +3,11 @@
 // Keys and values are integers, as Maelstrom sends them; the history records them as decimal strings in our history
 // format (src/check/history.ts), so `raft-lab check` and the linearizability checker work unchanged. Outcomes:
 // - read_ok: ok with its value; error 20 (key does not exist) on a read: ok, absent;
-// - write_ok / cas_ok: ok; a definite error (20 and 22 above all; see isDefiniteError): fail;
+// - write_ok / cas_ok: ok; a cas refused with 20 or 22 (the key did not hold `from`): fail; any other definite error
+//   (see isDefiniteError): it did not happen, and a write is recorded failed while a cas is left out, since a failed
+//   cas in our history format is an observation of the key;
 // - a timeout, error 11 or 13 or any indefinite error: unknown (the operation may or may not have happened);
-// - a request that never left (its node is down): fail.
+// - a request that never left (its node is down): as a definite error.
 // A reply that is not an answer to the request (another type, a non-integer value) is a protocol problem of the
 // node: reported, and the operation counted unknown.
 import { HistoryRecorder, type HistoryRequest, type HistoryResponse } from '../../check/history';
@@ -39,7 +41,8 @@ export interface LinKvContext {
   onProtocolProblem(text: string): void;
 }
 
-type Outcome = { status: 'ok'; value?: string | null } | { status: 'fail' } | { status: 'unknown' };
+/** A failed operation `sawValue` when the node said the key did not hold what a cas expected (errors 20 and 22). */
+type Outcome = { status: 'ok'; value?: string | null } | { status: 'fail'; sawValue: boolean } | { status: 'unknown' };
 
 export class LinKvWorkload {
   readonly history = new HistoryRecorder({ maxOps: MAX_LIN_KV_OPS });
@@ -130,20 +133,31 @@ export class LinKvWorkload {
       request = { op: 'cas', key: String(key), from: String(from), to: String(to) };
     }
     const callNs = Math.round(monotonicNowNs());
-    const handle = this.history.invoke(client, request, callNs);
     const message: MaelstromMessage = { src, dest: nodeNameOf(node), body: body as MaelstromMessage['body'] };
     const outcome = this.outcomeOf(op, node, await this.c.connections.request(node, message, REQUEST_TIMEOUT_MS));
     const retNs = Math.max(callNs, Math.round(monotonicNowNs()));
+    // Recorded once its fate is known, with the time it was sent. An operation that certainly did not happen and saw
+    // nothing (a request that never left, a cas refused for another reason than its value) is left out: a failed
+    // cas in the history says the key did not hold `from`, which only errors 20 and 22 tell.
+    if (outcome.status === 'fail' && !outcome.sawValue && op === 'cas') {
+      this.publishOp(client, request, outcome, node, callNs, retNs);
+      return outcome;
+    }
+    const handle = this.history.invoke(client, request, callNs);
     if (outcome.status !== 'unknown') {
       const response: HistoryResponse = outcome.status === 'ok'
         ? (op === 'read' ? { status: 'ok', value: outcome.value ?? null } : { status: 'ok' }) : { status: 'fail' };
       this.history.complete(handle, response, retNs);
     }
     if (outcome.status === 'ok') this.remember(key, op, outcome.value, request);
-    this.c.publish({ type: 'client-op', atNs: retNs, client, op: request.op, key: request.key, status: outcome.status,
-      value: outcome.status === 'ok' && op === 'read' ? outcome.value ?? null : null, servedBy: node,
-      latencyMs: (retNs - callNs) / 1e6, callNs });
+    this.publishOp(client, request, outcome, node, callNs, retNs);
     return outcome;
+  }
+
+  private publishOp(client: number, request: HistoryRequest, outcome: Outcome, node: NodeId, callNs: number, retNs: number): void {
+    this.c.publish({ type: 'client-op', atNs: retNs, client, op: request.op, key: request.key, status: outcome.status,
+      value: outcome.status === 'ok' && request.op === 'get' ? outcome.value ?? null : null, servedBy: node,
+      latencyMs: (retNs - callNs) / 1e6, callNs });
   }
 
   private remember(key: number, op: LinKvOp, value: string | null | undefined, request: HistoryRequest): void {
@@ -153,7 +167,7 @@ export class LinKvWorkload {
   }
 
   private outcomeOf(op: LinKvOp, node: NodeId, outcome: RequestOutcome): Outcome {
-    if (outcome.kind === 'refused') return { status: 'fail' };
+    if (outcome.kind === 'refused') return { status: 'fail', sawValue: false };
     if (outcome.kind === 'timeout') return { status: 'unknown' };
     const body = outcome.message.body;
     if (body.type === 'error') {
@@ -163,7 +177,8 @@ export class LinKvWorkload {
         return { status: 'unknown' };
       }
       if (op === 'read' && code === MAELSTROM_ERRORS.keyDoesNotExist) return { status: 'ok', value: null };
-      return isDefiniteError(code) ? { status: 'fail' } : { status: 'unknown' };
+      const sawValue = code === MAELSTROM_ERRORS.keyDoesNotExist || code === MAELSTROM_ERRORS.preconditionFailed;
+      return isDefiniteError(code) ? { status: 'fail', sawValue } : { status: 'unknown' };
     }
     if (body.type !== `${op}_ok`) {
       this.c.onProtocolProblem(`n${node} answered a ${op} with "${body.type}" (expected ${op}_ok or error)`);

@@ -1,0 +1,58 @@
+// What the lin-kv workload records: a cas refused for its value (20, 22) is a failed cas (an observation of the
+// key); a cas that never left, or was refused for another reason, is left out; a timeout is unknown; an error 20
+// on a read is an ok read of an absent key.
+import { describe, expect, it } from 'vitest';
+import { LinKvWorkload } from '../../../../src/lab/maelstrom/lin-kv-workload';
+import type { MaelstromConnections, RequestOutcome } from '../../../../src/lab/maelstrom/maelstrom-connections';
+import type { MaelstromMessage } from '../../../../src/protocol/maelstrom';
+import type { UnsequencedLabEvent } from '../../../../src/protocol/events';
+
+/** Answers each request by its type from a fixed table (per body type: an outcome, or an error code). */
+function fakeConnections(answer: (request: MaelstromMessage) => RequestOutcome): MaelstromConnections {
+  return { request: async (_node: number, message: MaelstromMessage) => answer(message) } as unknown as MaelstromConnections;
+}
+
+const reply = (request: MaelstromMessage, body: Record<string, unknown>): RequestOutcome =>
+  ({ kind: 'reply', message: { src: request.dest, dest: request.src, body: { in_reply_to: request.body.msg_id, ...body } as MaelstromMessage['body'] } });
+
+/** Runs until `enough()` (checked every 10 ms, at most 10 s), then stops the workload. */
+async function runUntil(enough: () => boolean, answer: (request: MaelstromMessage) => RequestOutcome) {
+  const published: UnsequencedLabEvent[] = [];
+  const workload = new LinKvWorkload({ clients: 2, keys: 1 }, { connections: fakeConnections(answer), runningNodes: () => [1],
+    random: Math.random, publish: (event) => published.push(event), onProtocolProblem: () => undefined });
+  workload.start();
+  const until = performance.now() + 10_000;
+  while (!enough() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+  await workload.stop();
+  return { ops: workload.history.ops(), published };
+}
+
+describe('LinKvWorkload records', () => {
+  it('cas refused by its value as failed; cas that never left or failed otherwise not at all', async () => {
+    let casCount = 0;
+    const { ops, published } = await runUntil(() => casCount >= 6, (request) => {
+      if (request.body.type === 'cas') {
+        casCount += 1;
+        if (casCount % 3 === 0) return { kind: 'refused' };
+        return reply(request, { type: 'error', code: casCount % 3 === 1 ? 22 : 30 });
+      }
+      return request.body.type === 'read' ? reply(request, { type: 'error', code: 20 }) : reply(request, { type: 'write_ok' });
+    });
+    const cas = ops.filter((op) => op.op === 'cas');
+    expect(casCount).toBeGreaterThanOrEqual(6);
+    expect(cas.length).toBe(Math.ceil(casCount / 3)); // only the 22s
+    expect(cas.every((op) => op.status === 'fail')).toBe(true);
+    expect(ops.filter((op) => op.op === 'get').every((op) => op.status === 'ok' && op.value === null)).toBe(true);
+    expect(published.filter((event) => event.type === 'client-op' && event.op === 'cas')).toHaveLength(casCount);
+  });
+
+  it('a timeout and error 11 are unknown', async () => {
+    let count = 0;
+    const { ops } = await runUntil(() => count >= 6, (request) => {
+      count += 1;
+      return count % 2 === 0 ? { kind: 'timeout' } : reply(request, { type: 'error', code: 11 });
+    });
+    expect(ops.length).toBeGreaterThan(0);
+    expect(ops.every((op) => op.status === 'unknown')).toBe(true);
+  });
+});
