@@ -27,6 +27,7 @@ export const maelstromCommand = {
     faults: { type: 'string', value: 'a,b', description: `fault kinds (default none; known: ${BYO_FAULT_KINDS.join(', ')})` },
     seed: { type: 'number', value: 'X', description: 'seed of the fault schedule and the workload, to replay a run (default: random, printed)' },
     'data-dir': { type: 'string', value: 'DIR', description: 'the nodes\' working directories under DIR (default: a temporary directory)' },
+    report: { type: 'string', value: 'FILE.html', description: 'after the run, also run the grading scenarios (elections under partitions, a crashed minority, everyone restarting, each fault kind) and write their verdicts with the timeline of each failing run' },
   },
   examples: [
     'raft-lab maelstrom --bin ./my-raft --nodes 3 --seconds 10 --clients 3 --keys 3 --seed 1 --history history.jsonl',
@@ -51,6 +52,7 @@ export interface MaelstromOptions {
   readonly seed: number;
   readonly history: string;
   readonly dataDir: string | undefined;
+  readonly report: string | undefined;
 }
 
 /** `randomSeed` picks the seed when none is given (the run prints it, so it can be replayed). */
@@ -74,7 +76,7 @@ export function parseMaelstromOptions(argv: readonly string[], randomSeed: () =>
     throw new UsageError(`unknown fault kind(s): ${unknownKinds.join(', ')} (known: ${BYO_FAULT_KINDS.join(', ')})`, maelstromCommand);
   }
   return { bin, args, nodes, seconds, clients, keys, faults: kinds as FaultKind[], seed, history: flags.history,
-    dataDir: flags['data-dir'] || undefined };
+    dataDir: flags['data-dir'] || undefined, report: flags.report || undefined };
 }
 
 /** --bin and the repeatable --arg, taken before the other options: an --arg's value may be a flag of the student's. */

@@ -35,9 +35,24 @@ export interface MaelstromRunOptions {
   readonly keys: number;
   readonly faults: readonly FaultKind[];
   readonly seed: number;
-  readonly historyFile: string;
+  /** Where to write the history; none for the report's scenario runs. */
+  readonly historyFile?: string;
   readonly dataDir?: string;
   readonly log: (line: string) => void;
+  /** Faults of a scenario (grading-scenarios.ts), in place of the random schedule of `faults`; about `seconds` long. */
+  readonly plan?: FaultPlan;
+}
+
+/** A scenario's faults: run while the workload runs; the run heals and restores everything afterwards. */
+export type FaultPlan = (controller: LabController, nodes: readonly NodeId[], log: (line: string) => void) => Promise<void>;
+
+/** What a report shows of a run: its operations, the faults on the same clock, and the failing operations. */
+export interface RunRecord {
+  readonly ops: readonly HistoryOp[];
+  readonly faults: readonly { readonly atNs: number; readonly description: string }[];
+  readonly failingOps: readonly HistoryOp[];
+  readonly explanation: string | null;
+  readonly problems: readonly string[];
 }
 
 export interface MaelstromSummary {
@@ -63,7 +78,10 @@ export interface MaelstromSummary {
 export interface MaelstromRunResult {
   readonly exitCode: 0 | 1 | 2;
   readonly summary: MaelstromSummary;
+  readonly record: RunRecord;
 }
+
+const MAX_RECORDED_FAULTS = 1000;
 
 export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRunResult> {
   const controller = await LabController.create({
@@ -76,6 +94,7 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
   let protocolErrors = 0;
   let nodeExits = 0;
   let phase: 'starting' | 'running' | 'done' = 'starting';
+  const faultEvents: { atNs: number; description: string }[] = [];
   const noteProblem = (text: string): void => {
     protocolErrors += 1;
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(text);
@@ -83,6 +102,7 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
   controller.subscribe((events) => {
     for (const event of events) {
       if (event.type === 'message' && event.direction === 'send') messages += 1;
+      if (event.type === 'fault' && faultEvents.length < MAX_RECORDED_FAULTS) faultEvents.push({ atNs: event.atNs, description: event.description });
       if (event.type !== 'error' || event.node === null) continue;
       if (event.message.includes(PROTOCOL_ERROR_MARK)) noteProblem(event.message);
       // The lab's word for a node process that ended by itself (not killed by a fault): see controller.onNodeExit.
@@ -104,14 +124,14 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     } catch (error) {
       o.log(`maelstrom: the nodes did not start: ${(error as Error).message}`);
       printStderr(controller, nodeIds, o.log);
-      return { exitCode: 2, summary: empty() };
+      return { exitCode: 2, summary: empty(), record: emptyRecord(problems, nodeIds.flatMap((id) => controller.lastStderrOf(id))) };
     }
     const started = await controller.getSnapshot();
     const dead = started.nodes.filter((node) => node.status !== 'running');
     if (dead.length > 0) {
       o.log(`maelstrom: ${dead.map((node) => `n${node.id}`).join(', ')} could not be started (no init_ok):`);
       printStderr(controller, dead.map((node) => node.id), o.log);
-      return { exitCode: 2, summary: empty() };
+      return { exitCode: 2, summary: empty(), record: emptyRecord(problems, dead.flatMap((node) => controller.lastStderrOf(node.id))) };
     }
     phase = 'running';
     const random = seededRandom(o.seed);
@@ -133,9 +153,13 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
       },
     });
     workload.start();
-    const faults = await runFaultSchedule({ controller, kinds: o.faults, nodes: nodeIds, random,
+    const faults = await runFaultSchedule({ controller, kinds: o.plan ? [] : o.faults, nodes: nodeIds, random,
       untilMs: performance.now() + o.seconds * 1000, log: o.log });
-    if (o.faults.length === 0) await sleep(o.seconds * 1000);
+    if (o.plan) {
+      await o.plan(controller, nodeIds, o.log);
+    } else if (o.faults.length === 0) {
+      await sleep(o.seconds * 1000);
+    }
     o.log('maelstrom: healing the cluster and letting every client finish');
     await controller.healAll();
     await restoreAll(controller).catch((error: unknown) => o.log(`maelstrom: a node could not be brought back: ${(error as Error).message}`));
@@ -143,8 +167,10 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     const finals = await workload.finalReads(FINAL_READS_DEADLINE_MS);
     phase = 'done';
     const ops = workload.history.ops();
-    writeFileSync(o.historyFile, formatHistory(ops));
-    o.log(`maelstrom: ${ops.length} operations written to ${o.historyFile}; checking`);
+    if (o.historyFile !== undefined) {
+      writeFileSync(o.historyFile, formatHistory(ops));
+      o.log(`maelstrom: ${ops.length} operations written to ${o.historyFile}; checking`);
+    }
     const unreadKeys = [...finals.values()].filter((value) => value === undefined).length;
     if (unreadKeys > 0) o.log(`maelstrom: ${unreadKeys} of ${o.keys} keys could not be read after the run was healed`);
     const lost = lostAcknowledgedWrites(ops, finals);
@@ -156,14 +182,20 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     const summary: MaelstromSummary = { ops: ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'),
       linearizable: verdict.timedOut && !verdict.violation ? null : verdict.ok, lostAcknowledgedWrites: lost.lost, messages,
       faults: byoFaultCounts(faults), seed: o.seed, protocolErrors, nodeExits, unreadKeys };
+    const record: RunRecord = { ops, faults: faultEvents, failingOps: verdict.violation?.ops ?? [],
+      explanation: verdict.violation ? `not linearizable on key ${verdict.violation.key}: ${verdict.violation.explanation}`
+        : lost.lost > 0 ? `lost acknowledged writes: ${lost.examples.join('; ')}`
+          : unreadKeys > 0 ? `${unreadKeys} keys could not be read after the run was healed`
+            : verdict.timedOut ? 'the linearizability check ran out of time' : null,
+      problems };
     if (protocolErrors > 0 || nodeExits > 0) {
       o.log(`maelstrom: the nodes broke the protocol or exited by themselves (${protocolErrors} protocol errors, ${nodeExits} exits):`);
       for (const problem of problems) o.log(`  ${problem}`);
-      return { exitCode: 2, summary };
+      return { exitCode: 2, summary, record };
     }
     const passed = verdict.ok && lost.lost === 0 && unreadKeys === 0;
     o.log(passed ? 'maelstrom: every check passed' : `maelstrom: FAILED (replay the schedule with --seed ${o.seed})`);
-    return { exitCode: passed ? 0 : 1, summary };
+    return { exitCode: passed ? 0 : 1, summary, record };
   } finally {
     phase = 'done';
     connections.close();
@@ -185,6 +217,10 @@ function printStderr(controller: LabController, ids: readonly NodeId[], log: (li
     log(`--- n${id}: last lines of stderr`);
     for (const line of controller.lastStderrOf(id)) log(`  ${line}`);
   }
+}
+
+function emptyRecord(problems: readonly string[], stderr: readonly string[]): RunRecord {
+  return { ops: [], faults: [], failingOps: [], explanation: 'the nodes could not be started', problems: [...problems, ...stderr] };
 }
 
 function byoFaultCounts(counts: FaultCounts): Partial<FaultCounts> {

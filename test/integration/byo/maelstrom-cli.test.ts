@@ -80,6 +80,25 @@ describe('raft-lab maelstrom', () => {
     expect(failing.length, output).toBeGreaterThanOrEqual(2);
   });
 
+  it('--report writes the grading report: every scenario fails for a node that keeps its own copy, each with its timeline', async () => {
+    const report = join(mkdtempSync(join(tmpdir(), 'raft-lab-byo-report-')), 'report.html');
+    tempDirs.push(join(report, '..'));
+    const run = await runCli(['maelstrom', '--bin', join(FIXTURES, 'local_copy.py'), '--nodes', '3', '--seconds', '1', '--clients', '3',
+      '--keys', '2', '--seed', '5', '--history', historyFile(), '--report', report], 120_000);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(1);
+    const summary = lastJsonLine(run);
+    expect((summary['scenarios'] as { failed: string[] }).failed, output).toEqual(expect.arrayContaining(['your-run', 'no-faults',
+      'elections-partition', 'crashed-minority', 'everyone-restarts', 'linearizable-kill', 'linearizable-pause', 'linearizable-partition',
+      'linearizable-loss']));
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('0 of 9 scenarios passed');
+    expect(html).toContain('FAIL: Agreement with a crashed minority');
+    expect(html).toContain('The smallest failing set of operations');
+    expect(html.match(/<svg /g)?.length ?? 0, 'a timeline per failing run').toBeGreaterThanOrEqual(9);
+    expect(html).not.toMatch(/<script/i);
+  }, 150_000);
+
   it('a node that crashes at start: exit 2, and its stderr is shown', async () => {
     const run = await runCli(['maelstrom', '--bin', join(FIXTURES, 'crash_at_start.py'), '--nodes', '3', '--seconds', '2',
       '--clients', '1', '--keys', '1', '--seed', '1', '--history', historyFile()], RUN_DEADLINE_MS);

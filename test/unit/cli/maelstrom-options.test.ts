@@ -19,12 +19,13 @@ describe('raft-lab maelstrom options', () => {
     expect(parseMaelstromOptions(['--bin', 'python3', '--arg', 'raft.py', '--arg', '--verbose', '--arg=-x', '--nodes', '5',
       '--seconds', '30', '--clients', '4', '--keys', '5', '--faults', 'kill,pause,partition,loss', '--seed', '2', '--history', 'h.jsonl',
       '--data-dir', 'runs'])).toEqual({ bin: 'python3', args: ['raft.py', '--verbose', '-x'], nodes: 5, seconds: 30, clients: 4, keys: 5,
-      faults: ['kill', 'pause', 'partition', 'loss'], seed: 2, history: 'h.jsonl', dataDir: 'runs' });
+      faults: ['kill', 'pause', 'partition', 'loss'], seed: 2, history: 'h.jsonl', dataDir: 'runs', report: undefined });
+    expect(parseMaelstromOptions(['--bin', 'x', '--history', 'h', '--report', 'grades.html'])).toMatchObject({ report: 'grades.html' });
   });
 
   it('defaults: 3 nodes, 10 s, 3 clients, 3 keys, no faults, a drawn seed', () => {
     expect(parseMaelstromOptions(['--bin', './node', '--history', 'h'], () => 9)).toEqual({ bin: './node', args: [], nodes: 3, seconds: 10,
-      clients: 3, keys: 3, faults: [], seed: 9, history: 'h', dataDir: undefined });
+      clients: 3, keys: 3, faults: [], seed: 9, history: 'h', dataDir: undefined, report: undefined });
     expect(parseMaelstromOptions(['--help'])).toBe('help');
   });
 
