@@ -229,19 +229,30 @@ export const useCommandsStore = defineStore('commands', () => {
     return done;
   }
 
+  /**
+   * Bumped when a workload starts or stops and when a stop answers. A poll's answer describes the workload as it was
+   * when the poll was sent: one sent before (or during) a stop would replace the stop's checked report with an
+   * unchecked one, and the verdict would vanish; so an answer from an older generation is dropped.
+   */
+  let workloadGeneration = 0;
+
   async function startWorkload(spec: WorkloadSpec): Promise<void> {
+    workloadGeneration += 1;
     await run('workload', 'Starting the workload', (labApi) => labApi.startWorkload(spec));
     await refreshWorkload();
   }
 
   async function stopWorkload(): Promise<void> {
+    workloadGeneration += 1;
     const report = await run('workload', 'Stopping the workload', (labApi) => labApi.stopWorkload());
+    workloadGeneration += 1;
     if (report) workload.value = report;
   }
 
   async function refreshWorkload(): Promise<void> {
+    const generation = workloadGeneration;
     const report = await run('workload-poll', 'Reading the workload', (labApi) => labApi.getWorkload());
-    if (report) workload.value = report;
+    if (report && generation === workloadGeneration) workload.value = report;
   }
 
   return {

@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises } from '@vue/test-utils';
 import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
-import { fakeLab, okResult, snapshot, nodeView } from './lab-fixtures';
+import type { WorkloadReport } from '../../../src/protocol/lab-api';
+import { EMPTY_WORKLOAD, fakeLab, okResult, snapshot, nodeView } from './lab-fixtures';
 
 describe('commands store', () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -53,6 +54,32 @@ describe('commands store', () => {
     ]);
     store.dismissError(store.errors[0]?.id ?? -1);
     expect(store.errors.map((error) => error.message)).toEqual(['control socket failed']);
+  });
+
+  it('a workload poll answered after the stop does not wipe the verdict the stop returned (seen in an e2e run)', async () => {
+    const checked: WorkloadReport = { ...EMPTY_WORKLOAD, running: false, ops: 66, ok: 66,
+      verdict: { linearizable: true, timedOut: false, violation: null } };
+    const unchecked: WorkloadReport = { ...checked, verdict: null };
+    for (const pollSent of ['before the stop', 'while the stop runs'] as const) {
+      setActivePinia(createPinia());
+      const store = useCommandsStore();
+      const lab = fakeLab();
+      store.attach(lab.api);
+      let answerPoll: (report: WorkloadReport) => void = () => undefined;
+      lab.api.getWorkload.mockImplementationOnce(() => new Promise((resolve) => { answerPoll = resolve; }));
+      let answerStop: (report: WorkloadReport) => void = () => undefined;
+      lab.api.stopWorkload.mockImplementationOnce(() => new Promise((resolve) => { answerStop = resolve; }));
+      let poll: Promise<void> = Promise.resolve();
+      if (pollSent === 'before the stop') poll = store.refreshWorkload();
+      const stop = store.stopWorkload();
+      if (pollSent === 'while the stop runs') poll = store.refreshWorkload();
+      await flushPromises();
+      answerStop(checked);
+      await stop;
+      answerPoll(unchecked); // the poll's answer comes last, describing the workload before it was checked
+      await poll;
+      expect(store.workload?.verdict, pollSent).toEqual(checked.verdict);
+    }
   });
 
   it('marks a command pending while it runs', async () => {
