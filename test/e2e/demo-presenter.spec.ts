@@ -28,17 +28,28 @@ async function waitForStep(page: Page, index: number): Promise<void> {
 }
 
 /**
- * The cards once the view has caught up with the step (the lab's events reach the page a frame or two later): the
- * cluster is paused, so two equal reads a moment apart are its state.
+ * How long the cards of a paused cluster must stay unchanged to be taken as the step's state: many times the view's
+ * publish interval (50 ms) and a frame, so a view still catching up with the step's last events is not read as its end.
+ */
+const STABLE_MS = 1000;
+
+/**
+ * The cards once the view has caught up with the step (the lab's events reach the page a frame or two later, and the
+ * demo's own check of the step sees them first): the cluster is paused, so cards unchanged for STABLE_MS are its state.
+ * Two reads compared back to back were not enough: a clean-clone run and a loaded run each read S3 as candidate when
+ * the step had made it leader.
  */
 async function settledState(page: Page): Promise<string> {
-  let previous = '';
   let current = await clusterState(page);
+  let unchangedSinceMs = Date.now();
   await expect.poll(async () => {
-    previous = current;
-    current = await clusterState(page);
-    return current === previous;
-  }, { intervals: [300], timeout: 15_000 }).toBe(true);
+    const next = await clusterState(page);
+    if (next !== current) {
+      current = next;
+      unchangedSinceMs = Date.now();
+    }
+    return Date.now() - unchangedSinceMs >= STABLE_MS;
+  }, { intervals: [200], timeout: 20_000, message: `the paused cluster's cards stay unchanged for ${STABLE_MS} ms` }).toBe(true);
   return current;
 }
 
