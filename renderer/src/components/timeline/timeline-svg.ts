@@ -19,15 +19,21 @@ export function escapeXml(text: string): string {
 const PRESENTATION_ATTRIBUTES = new Set(['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray',
   'font-size', 'font-weight']);
 
-/** `fill:red;stroke-width:2` (a style from styleFor/TEXT_STYLES) as ` fill="red" stroke-width="2"`. */
+/**
+ * `fill:red;stroke-width:2` (a style from styleFor/TEXT_STYLES) as ` fill="red" stroke-width="2"`. A property given
+ * twice keeps its last value, as in CSS (an in-flight reply's dash overrides the reply's own): written twice, the
+ * attribute made the document invalid XML, and the PNG export, which loads it as an image, failed.
+ */
 export function paintAttributes(style: string): string {
-  let out = '';
+  const values = new Map<string, string>();
   for (const part of style.split(';')) {
     const colon = part.indexOf(':');
     if (colon <= 0) continue;
     const name = part.slice(0, colon).trim();
-    if (PRESENTATION_ATTRIBUTES.has(name)) out += ` ${name}="${escapeXml(part.slice(colon + 1).trim())}"`;
+    if (PRESENTATION_ATTRIBUTES.has(name)) values.set(name, part.slice(colon + 1).trim());
   }
+  let out = '';
+  for (const [name, value] of values) out += ` ${name}="${escapeXml(value)}"`;
   return out;
 }
 
