@@ -7,22 +7,12 @@ import { extname, resolve, sep } from 'node:path';
 import { protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY, REPORT_CONTENT_SECURITY_POLICY } from './security';
 import type { ReportPages } from './report-pages';
+import { contentTypeOf } from '../../src/protocol/content-types';
 
 export const APP_SCHEME = 'raft-lab';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 export const REPORT_ORIGIN = `${APP_SCHEME}://report`;
 export const APP_START_URL = `${APP_ORIGIN}/index.html`;
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * Must run before the app is ready. Standard: URLs have a host and relative URLs resolve as on the web; secure:
@@ -64,7 +54,7 @@ async function serveRendererFile(rootDir: string, request: Request): Promise<Res
   try {
     const body = await readFile(file);
     return new Response(body, { status: 200, headers: {
-      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(extname(file)),
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
     } });

@@ -3,17 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WEB_CONTENT_SECURITY_POLICY } from '../protocol/content-security-policy';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { contentTypeOf } from '../protocol/content-types';
 
 /** The renderer's policy (src/protocol/content-security-policy.ts), with web mode's WebSocket to the lab. */
 export const CONTENT_SECURITY_POLICY = WEB_CONTENT_SECURITY_POLICY;
@@ -44,7 +34,7 @@ export function serveStatic(rootDir: string, request: IncomingMessage, response:
     return;
   }
   response.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(extname(target)),
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-cache',
