@@ -2,7 +2,7 @@
 // to DIR as CSV (one row per trial or point), SVG (the figure) and JSON (summary). Ctrl-C cancels: the nodes are
 // stopped and what was measured so far is still written.
 import { LabController } from '../lab/controller';
-import { ExperimentRunner } from '../lab/experiments/experiment-runner';
+import { CANCEL_GRACE_MS, ExperimentRunner } from '../lab/experiments/experiment-runner';
 import { writeExperimentOutputs } from '../lab/experiments/outputs';
 import { describeLoad } from '../lab/experiments/machine-load';
 import { installShutdownHooks } from '../lab/shutdown-hooks';
@@ -11,6 +11,9 @@ import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import { formatCommandHelp } from './command-spec';
 import { parseExperimentOptions } from './options/experiment';
 import { ProgressBar } from './progress-bar';
+
+/** After a cancel, writing the CSV, SVG and JSON of what was measured; the shutdown hook waits for both. */
+const SAVE_GRACE_MS = 5000;
 
 export async function runExperimentCommand(argv: readonly string[]): Promise<number> {
   const commandLine = parseExperimentOptions(argv);
@@ -44,7 +47,7 @@ export async function runExperimentCommand(argv: readonly string[]): Promise<num
   installShutdownHooks(async () => {
     await runner.cancel();
     await saved;
-  }, () => runner.killAllNow());
+  }, () => runner.killAllNow(), CANCEL_GRACE_MS + SAVE_GRACE_MS);
   const started = runner.start(spec);
   print(`experiment ${spec.kind}: ${describeSpec(spec)}; ${started.loadAtStart ? describeLoad(started.loadAtStart) : ''}`);
   const ticker = setInterval(() => bar.update(runner.state(Number.MAX_SAFE_INTEGER).progress), 1000);

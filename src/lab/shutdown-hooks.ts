@@ -3,7 +3,11 @@
 // which watch their parent: src/node/parent-watch.ts.)
 const FORCE_EXIT_MS = 5000;
 
-export function installShutdownHooks(stop: () => Promise<void>, killNow: () => void): void {
+/**
+ * `forceExitMs`: how long a graceful stop may take before the nodes are killed and the process exits with 1; a command
+ * whose stop has its own longer bound (an experiment's cancel) passes one beyond it.
+ */
+export function installShutdownHooks(stop: () => Promise<void>, killNow: () => void, forceExitMs = FORCE_EXIT_MS): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -11,7 +15,7 @@ export function installShutdownHooks(stop: () => Promise<void>, killNow: () => v
     const force = setTimeout(() => {
       killNow();
       process.exit(1);
-    }, FORCE_EXIT_MS);
+    }, forceExitMs);
     force.unref();
     stop()
       .catch((error: unknown) => process.stderr.write(`raft-lab: error while stopping: ${String(error)}\n`))

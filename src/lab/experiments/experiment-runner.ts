@@ -16,7 +16,7 @@ export type ControllerFactory = () => Promise<LabController>;
 /** Bounded by the spec's limits; checked again here since the command line does not go through lab-methods. */
 const MAX_ROWS = MAX_FIG16_TRIALS * MAX_FIG16_RANGES;
 /** How long cancel waits for the run to close its cluster before it answers anyway. */
-const CANCEL_GRACE_MS = 10_000;
+export const CANCEL_GRACE_MS = 10_000;
 const MAX_NOTES = 50;
 
 export class ExperimentRunner {
@@ -129,6 +129,10 @@ export class ExperimentRunner {
       }
     } finally {
       const last = this.controller;
+      // Cancelled: nothing of the cluster is worth a graceful stop, and a node a trial was restarting as the cancel
+      // came (after its SIGKILLs) would otherwise get its full grace period; on a loaded machine that made Ctrl-C
+      // outlast the command's shutdown bound, which then exited 1 without writing the trials.
+      if (this.status === 'cancelled') last?.killAllNow();
       await last?.close().catch(() => last.killAllNow());
       this.controller = null;
       this.loadAtEnd = machineLoad();
