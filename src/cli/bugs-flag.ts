@@ -1,5 +1,5 @@
 // `--bugs a,b`: planted bugs switched on in every node (for exercises and to see the safety monitor catch them).
-import { parseBugNames } from '../sim/bugs';
+import { parseBugNames } from '../sim/faults/bugs';
 import type { BugName } from '../raft/types';
 import { UsageError } from './args';
 import type { CommandSpec } from './command-spec';

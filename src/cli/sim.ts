@@ -1,9 +1,9 @@
 // `raft-lab sim`: the deterministic simulator from the command line (options and their checks: options/sim.ts).
-import { runBench } from '../sim/bench';
-import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../sim/fuzz';
-import { runKvSeed, type KvRunOptions } from '../sim/kv-run';
+import { runBench } from '../sim/drivers/bench';
+import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../sim/drivers/fuzz';
+import { runKvSeed, type KvRunOptions } from '../sim/drivers/kv-run';
 import type { Message } from '../raft/types';
-import type { TraceRecord } from '../sim/trace';
+import type { TraceRecord } from '../sim/engine/trace';
 import { formatCommandHelp } from './command-spec';
 import { parseSimOptions, simCommand } from './options/sim';
 

@@ -1,7 +1,7 @@
 // Entry point of one Raft node process. Started by the lab (never by hand): it reads who it is from the
 // environment, recovers its write-ahead log, binds its peer and client sockets on loopback, reports to the lab,
 // runs Raft once the lab has told it the cluster's members, and exits when the lab is gone.
-import { logEntryView } from './log-entry-view';
+import { logEntryView } from './reporting/log-entry-view';
 import { readNodeEnvironment, type NodeEnvironment } from './node-env';
 import { connectLabLink, type LabLink } from './lab-link';
 import { watchParent } from './parent-watch';
@@ -9,19 +9,19 @@ import { monotonicNowNs } from '../shared/monotonic-clock';
 import { openWal, type OpenedWal } from './storage';
 import { createPeerTransport, type PeerTransport } from './transport/peer-transport';
 import { startClientServer } from './client-server';
-import { EventReporter } from './event-reporter';
-import { RaftRuntime } from './raft-runtime';
-import { LabClock } from './lab-clock';
-import { NetworkDelay } from './network-delay';
-import { DeliveryGate } from './delivery-gate';
-import { HeldReporter } from './held-reporter';
+import { EventReporter } from './reporting/event-reporter';
+import { RaftRuntime } from './runtime/raft-runtime';
+import { LabClock } from './runtime/lab-clock';
+import { NetworkDelay } from './runtime/network-delay';
+import { DeliveryGate } from './runtime/delivery-gate';
+import { HeldReporter } from './reporting/held-reporter';
 import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig, type StepAction } from '../protocol/control';
 import type { PeerFrame } from '../protocol/wire';
 import type { SendFate } from './transport/peer-transport';
 import { createRaftNode, type BugName } from '../raft';
 import { KvStateMachine } from '../kv/state-machine';
-import { NODE_SNAPSHOT_CHUNK_CHARS, snapshotPolicyOf } from './snapshot-policy';
-import { kvStateEvent } from './kv-state-report';
+import { NODE_SNAPSHOT_CHUNK_CHARS, snapshotPolicyOf } from './runtime/snapshot-policy';
+import { kvStateEvent } from './reporting/kv-state-report';
 
 /** With the `ack-before-persist` bug, unsynced writes stay this long in memory, where a SIGKILL loses them. */
 const BUGGY_UNSYNCED_HOLD_MS = 1000;

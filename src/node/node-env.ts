@@ -1,7 +1,7 @@
 // How the lab tells a node process who it is. Environment variables rather than argv so that the control secret
 // does not show in `ps`. Validated strictly: a node started wrongly exits at once with a clear message.
 import { z } from 'zod';
-import { DEFAULT_SNAPSHOT_POLICY, MAX_SNAPSHOT_EVERY_ENTRIES, MAX_SNAPSHOT_KEEP_ENTRIES, type SnapshotPolicyOptions } from './snapshot-policy';
+import { DEFAULT_SNAPSHOT_POLICY, MAX_SNAPSHOT_EVERY_ENTRIES, MAX_SNAPSHOT_KEEP_ENTRIES, type SnapshotPolicyOptions } from './runtime/snapshot-policy';
 
 /** Optional integer setting: absent or empty means the default. */
 const optionalCount = (max: number) => z.preprocess((value) => (value === '' ? undefined : value),

@@ -16,9 +16,9 @@
 //     running. Configuration entries occupy log indices like no-ops (command null).
 
 import type { BugName, MembershipChange, MembershipMode, NodeId } from '../raft/types';
-import { parseBugNames } from './bugs';
-import { Prng } from './prng';
-import { Simulation } from './simulation';
+import { parseBugNames } from './faults/bugs';
+import { Prng } from './engine/prng';
+import { Simulation } from './engine/simulation';
 
 export interface HarnessOptions {
   nodes: number;

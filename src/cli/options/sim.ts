@@ -1,9 +1,9 @@
 // `raft-lab sim`: its options, their checks and its help. Parsing decides which of the four runs is meant (sweep,
 // replay, KV, bench), so each run gets only options that make sense for it.
-import { parseBugNames } from '../../sim/bugs';
-import { FAULT_PROFILES, type FaultProfileName } from '../../sim/fault-schedule';
-import type { FuzzOptions } from '../../sim/fuzz';
-import type { KvRunOptions } from '../../sim/kv-run';
+import { parseBugNames } from '../../sim/faults/bugs';
+import { FAULT_PROFILES, type FaultProfileName } from '../../sim/faults/fault-schedule';
+import type { FuzzOptions } from '../../sim/drivers/fuzz';
+import type { KvRunOptions } from '../../sim/drivers/kv-run';
 import { parseCommandLine, UsageError, type ParsedOptions } from '../args';
 import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, type CommandSpec } from '../command-spec';
 

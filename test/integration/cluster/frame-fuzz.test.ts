@@ -8,7 +8,7 @@
 // change what a node stores; what they must never do is stop it.)
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Dealer } from 'zeromq';
-import { Prng } from '../../../src/sim/prng';
+import { Prng } from '../../../src/sim/engine/prng';
 import type { LabEvent } from '../../../src/protocol/events';
 import { CONTROL_PROTOCOL_VERSION, STEP_ACTIONS } from '../../../src/protocol/control';
 import type { NodeView } from '../../../src/protocol/lab-api';

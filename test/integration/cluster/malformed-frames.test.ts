@@ -3,7 +3,7 @@
 // frame. Every node must stay up, nobody restarts, and the cluster still elects, commits and serves.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Dealer } from 'zeromq';
-import { Prng } from '../../../src/sim/prng';
+import { Prng } from '../../../src/sim/engine/prng';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { NodeId } from '../../../src/raft/types';
 import { MAX_SNAPSHOT_CHUNK_CHARS } from '../../../src/protocol/wire';

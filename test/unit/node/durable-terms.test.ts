@@ -1,7 +1,7 @@
 // A quiet node's durable log as (first index, term) runs: writes since the last event are merged, a rewrite of a
 // suffix replaces what it overwrote, and a long change is split into events that each continue the last.
 import { describe, expect, it } from 'vitest';
-import { DurableTerms } from '../../../src/node/durable-terms';
+import { DurableTerms } from '../../../src/node/runtime/durable-terms';
 import { labEventSchema } from '../../../src/protocol/events';
 import type { Entry } from '../../../src/raft/types';
 

@@ -2,10 +2,10 @@
 // lab time slows, stops and never goes back; messages are handed over at their due time, never while frozen, and
 // can be delivered, dropped or duplicated by hand.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LabClock } from '../../../src/node/lab-clock';
-import { HeldInbox } from '../../../src/node/held-inbox';
-import { DeliveryGate } from '../../../src/node/delivery-gate';
-import { NetworkDelay } from '../../../src/node/network-delay';
+import { LabClock } from '../../../src/node/runtime/lab-clock';
+import { HeldInbox } from '../../../src/node/runtime/held-inbox';
+import { DeliveryGate } from '../../../src/node/runtime/delivery-gate';
+import { NetworkDelay } from '../../../src/node/runtime/network-delay';
 import type { PeerFrame } from '../../../src/protocol/wire';
 
 const MS = 1e6;

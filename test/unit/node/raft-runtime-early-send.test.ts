@@ -3,9 +3,9 @@
 // follower covers an entry before the leader's own copy of it is durable; followers' messages still wait for the
 // disk; and messages to a peer keep their order.
 import { describe, expect, it } from 'vitest';
-import { RaftRuntime } from '../../../src/node/raft-runtime';
-import { EventReporter } from '../../../src/node/event-reporter';
-import { LabClock } from '../../../src/node/lab-clock';
+import { RaftRuntime } from '../../../src/node/runtime/raft-runtime';
+import { EventReporter } from '../../../src/node/reporting/event-reporter';
+import { LabClock } from '../../../src/node/runtime/lab-clock';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';

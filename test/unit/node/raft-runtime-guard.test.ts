@@ -2,9 +2,9 @@
 // should the core still throw (a broken invariant of its own), the runtime reports it and stops cleanly (a crash,
 // which Raft tolerates) instead of carrying on from a half-changed state or dying of an uncaught exception.
 import { describe, expect, it } from 'vitest';
-import { RaftRuntime } from '../../../src/node/raft-runtime';
-import { EventReporter } from '../../../src/node/event-reporter';
-import { LabClock } from '../../../src/node/lab-clock';
+import { RaftRuntime } from '../../../src/node/runtime/raft-runtime';
+import { EventReporter } from '../../../src/node/reporting/event-reporter';
+import { LabClock } from '../../../src/node/runtime/lab-clock';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';

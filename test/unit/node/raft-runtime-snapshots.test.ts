@@ -2,9 +2,9 @@
 // the index the KV has applied, once the policy says so; a snapshot installed from the leader replaces the KV's
 // state before the entries after it are applied; client writes the installed snapshot covers are told to retry.
 import { describe, expect, it } from 'vitest';
-import { RaftRuntime } from '../../../src/node/raft-runtime';
-import { EventReporter } from '../../../src/node/event-reporter';
-import { LabClock } from '../../../src/node/lab-clock';
+import { RaftRuntime } from '../../../src/node/runtime/raft-runtime';
+import { EventReporter } from '../../../src/node/reporting/event-reporter';
+import { LabClock } from '../../../src/node/runtime/lab-clock';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
@@ -14,7 +14,7 @@ import { KvStateMachine } from '../../../src/kv/state-machine';
 import { encodeKvCommand } from '../../../src/kv/command';
 import { createRaftNode } from '../../../src/raft';
 import type { Message, Persist } from '../../../src/raft/types';
-import type { SnapshotPolicyOptions } from '../../../src/node/snapshot-policy';
+import type { SnapshotPolicyOptions } from '../../../src/node/runtime/snapshot-policy';
 
 type Reply = Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>;
 

@@ -2,7 +2,7 @@
 // compact at a small scale): validated wherever settings cross a boundary, carried to the node, and applied field by
 // field over the node's own policy; absent, nothing changes.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SNAPSHOT_POLICY, snapshotPolicyOf } from '../../../src/node/snapshot-policy';
+import { DEFAULT_SNAPSHOT_POLICY, snapshotPolicyOf } from '../../../src/node/runtime/snapshot-policy';
 import { nodeConfigSchema } from '../../../src/protocol/control';
 import { clusterSettingsSchema } from '../../../src/protocol/events';
 import { clusterSettingsOf } from '../../../src/protocol/exercise/cluster-settings';

@@ -1,9 +1,9 @@
 // When the node compacts (snapshot-policy.ts), how it is configured (node-env.ts), what the UI sees of a snapshot
 // message (message-view.ts), and that the node's snapshot chunks always fit in a peer frame.
 import { describe, expect, it } from 'vitest';
-import { SnapshotPolicy, NODE_SNAPSHOT_CHUNK_CHARS, DEFAULT_SNAPSHOT_POLICY } from '../../../src/node/snapshot-policy';
+import { SnapshotPolicy, NODE_SNAPSHOT_CHUNK_CHARS, DEFAULT_SNAPSHOT_POLICY } from '../../../src/node/runtime/snapshot-policy';
 import { readNodeEnvironment } from '../../../src/node/node-env';
-import { toMessageView } from '../../../src/node/message-view';
+import { toMessageView } from '../../../src/node/reporting/message-view';
 import { decodePeerFrame, encodePeerFrame, MAX_PEER_FRAME_BYTES, MAX_SNAPSHOT_CHUNK_CHARS, type PeerFrame } from '../../../src/protocol/wire';
 import type { InstallSnapshot } from '../../../src/raft/types';
 

@@ -1,7 +1,7 @@
 // Quiet-mode state reports: a change of role, term, vote or leader goes out at once; index-only changes at most once
 // per interval, and the last one always follows.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StateReportPacer, type PacedState } from '../../../src/node/state-report-pacer';
+import { StateReportPacer, type PacedState } from '../../../src/node/reporting/state-report-pacer';
 
 const follower: PacedState = { role: 'follower', term: 3, votedFor: 2, leaderId: 2 };
 

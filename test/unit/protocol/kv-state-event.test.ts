@@ -2,7 +2,7 @@
 // bounds the node sends null and says so. The lab accepts it only about the node that sent it.
 import { describe, expect, it } from 'vitest';
 import { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, labEventSchema } from '../../../src/protocol/events';
-import { kvStateEvent } from '../../../src/node/kv-state-report';
+import { kvStateEvent } from '../../../src/node/reporting/kv-state-report';
 import { validateNodeEvent } from '../../../src/lab/node-event-intake';
 
 const event = (fields: Record<string, unknown>) => ({ seq: 3, atNs: 10, type: 'kv-state', node: 2, index: 40, ...fields });

@@ -1,7 +1,7 @@
 // The simulator benchmark measures the real thing: log compaction on and the invariant checker after every event.
 // (Its speed is printed by `npm run bench:sim`; tests assert what it runs, not how fast.)
 import { describe, expect, it } from 'vitest';
-import { runBench } from '../../../src/sim/bench';
+import { runBench } from '../../../src/sim/drivers/bench';
 
 describe('runBench', () => {
   it('runs a 5-node cluster under client load with compaction and invariant checks, and reports its speed', () => {

@@ -3,11 +3,11 @@
 // restored from snapshots installed by the leader.
 import { describe, expect, it } from 'vitest';
 import type { Entry, Persist, Snapshot } from '../../../src/raft/types';
-import { SimDisk } from '../../../src/sim/disk';
-import { KvWorkload } from '../../../src/sim/kv-workload';
-import { Prng } from '../../../src/sim/prng';
-import { Simulation } from '../../../src/sim/simulation';
-import { decodeSnapshotData } from '../../../src/sim/snapshot-data';
+import { SimDisk } from '../../../src/sim/engine/disk';
+import { KvWorkload } from '../../../src/sim/drivers/kv-workload';
+import { Prng } from '../../../src/sim/engine/prng';
+import { Simulation } from '../../../src/sim/engine/simulation';
+import { decodeSnapshotData } from '../../../src/sim/engine/snapshot-data';
 
 const entries = (from: number, to: number, term: number): Entry[] =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ index: from + i, term, command: `c${from + i}` }));

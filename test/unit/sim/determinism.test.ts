@@ -2,7 +2,7 @@
 // every message sent, delivered or dropped, every fault) hashes identically across two runs.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runFuzzSeed, type FuzzOptions } from '../../../src/sim/fuzz';
+import { runFuzzSeed, type FuzzOptions } from '../../../src/sim/drivers/fuzz';
 import { SimHarness } from '../../../src/sim/harness';
 
 function traceDigest(options: FuzzOptions): { digest: string; records: number } {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/raft/types';
-import { Simulation } from '../../../src/sim/simulation';
+import { Simulation } from '../../../src/sim/engine/simulation';
 
 interface Counts {
   appendEntriesTo: Map<number, number>;

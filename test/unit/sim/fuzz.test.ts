@@ -4,8 +4,8 @@
 // issuing ReadIndex reads; every invariant is checked after every event, and the healed cluster must then commit
 // a final command on every node. A failure prints the seed and the command that replays it.
 import { describe, expect, it } from 'vitest';
-import { runFuzzSeed, type FuzzOptions } from '../../../src/sim/fuzz';
-import type { FaultProfileName } from '../../../src/sim/fault-schedule';
+import { runFuzzSeed, type FuzzOptions } from '../../../src/sim/drivers/fuzz';
+import type { FaultProfileName } from '../../../src/sim/faults/fault-schedule';
 
 const SEEDS = 300;
 const SECONDS = 20;

@@ -3,8 +3,8 @@
 // With the stale-leader-reads planted bug the linearizability checker alone (invariant checker off) catches it.
 import { describe, expect, it } from 'vitest';
 import { formatHistory, parseHistory } from '../../../src/check/history';
-import type { FaultProfileName } from '../../../src/sim/fault-schedule';
-import { runKvSeed } from '../../../src/sim/kv-run';
+import type { FaultProfileName } from '../../../src/sim/faults/fault-schedule';
+import { runKvSeed } from '../../../src/sim/drivers/kv-run';
 
 const PROFILES: readonly FaultProfileName[] = ['partitions', 'mixed', 'reboots', 'reordering'];
 const WITHIN_SEEDS = 50;

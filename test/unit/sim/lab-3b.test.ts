@@ -6,7 +6,7 @@ import {
   Agreements, makeHarness, RAFT_ELECTION_TIMEOUT_MS, randomCommand, TERM_CHANGED, waitCommitted, withSeed,
   labSeeds,
 } from './lab-helpers';
-import type { Prng } from '../../../src/sim/prng';
+import type { Prng } from '../../../src/sim/engine/prng';
 
 const SEEDS = labSeeds();
 

@@ -3,7 +3,7 @@
 // followed by disconnect(i), as the lab's crash1 does.
 import { describe, expect, it } from 'vitest';
 import type { SimHarness } from '../../../src/sim/harness';
-import type { Prng } from '../../../src/sim/prng';
+import type { Prng } from '../../../src/sim/engine/prng';
 import {
   Agreements, makeHarness, oneTask, RAFT_ELECTION_TIMEOUT_MS, randomCommand, TaskRunner, waitCommitted, withSeed, type Task,
   labSeeds,

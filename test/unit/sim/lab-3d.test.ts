@@ -3,7 +3,7 @@
 // cfg.crash1(i) is disconnect + crash, cfg.start1(i) is restart (the server recovers from its snapshot and log).
 import { describe, expect, it } from 'vitest';
 import type { SimHarness } from '../../../src/sim/harness';
-import type { Prng } from '../../../src/sim/prng';
+import type { Prng } from '../../../src/sim/engine/prng';
 import { Agreements, labSeeds, makeHarness, randomCommand, withSeed } from './lab-helpers';
 
 const SEEDS = labSeeds();

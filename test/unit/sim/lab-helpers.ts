@@ -3,7 +3,7 @@
 
 import { expect } from 'vitest';
 import { SimHarness, type HarnessOptions } from '../../../src/sim/harness';
-import { Prng } from '../../../src/sim/prng';
+import { Prng } from '../../../src/sim/engine/prng';
 
 /** 6.5840's RaftElectionTimeout: the tester generously allows a second per election. */
 export const RAFT_ELECTION_TIMEOUT_MS = 1000;

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { InvariantName } from '../../../src/check/invariants';
 import type { BugName } from '../../../src/raft/types';
-import { KNOWN_BUGS } from '../../../src/sim/bugs';
-import type { FaultProfileName } from '../../../src/sim/fault-schedule';
-import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../../../src/sim/fuzz';
+import { KNOWN_BUGS } from '../../../src/sim/faults/bugs';
+import type { FaultProfileName } from '../../../src/sim/faults/fault-schedule';
+import { runFuzzSeed, type FuzzOptions, type FuzzResult } from '../../../src/sim/drivers/fuzz';
 
 const WITHIN_SEEDS = 50;
 

@@ -1,9 +1,9 @@
 // Seeds that once found a bug, replayed forever.
 import { describe, expect, it } from 'vitest';
-import { FAULT_PROFILES, drawableFaults } from '../../../src/sim/fault-schedule';
-import { runFuzzSeed } from '../../../src/sim/fuzz';
-import { runKvSeed } from '../../../src/sim/kv-run';
-import type { FaultProfileName } from '../../../src/sim/fault-schedule';
+import { FAULT_PROFILES, drawableFaults } from '../../../src/sim/faults/fault-schedule';
+import { runFuzzSeed } from '../../../src/sim/drivers/fuzz';
+import { runKvSeed } from '../../../src/sim/drivers/kv-run';
+import type { FaultProfileName } from '../../../src/sim/faults/fault-schedule';
 
 describe('regressions found by the simulator', () => {
   it('a stale-term AppendEntries rejection does not confirm a ReadIndex round (seed 22, heavy reordering)', () => {

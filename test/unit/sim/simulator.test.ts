@@ -2,12 +2,12 @@
 // disk's durability, and the runtime loop's order (persist before send, crash drops unsynced writes).
 import { describe, expect, it } from 'vitest';
 import type { Entry, Message, Persist } from '../../../src/raft/types';
-import { SimDisk } from '../../../src/sim/disk';
-import { EventQueue } from '../../../src/sim/event-queue';
+import { SimDisk } from '../../../src/sim/engine/disk';
+import { EventQueue } from '../../../src/sim/engine/event-queue';
 import { createHarness } from '../../../src/sim/harness';
-import { Network } from '../../../src/sim/network';
-import { Prng } from '../../../src/sim/prng';
-import { Simulation } from '../../../src/sim/simulation';
+import { Network } from '../../../src/sim/engine/network';
+import { Prng } from '../../../src/sim/engine/prng';
+import { Simulation } from '../../../src/sim/engine/simulation';
 
 const heartbeat = (from: number, to: number): Message => ({
   type: 'AppendEntries', from, to, term: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0, readRound: 0,

@@ -2,7 +2,7 @@
 // with no bug on nothing is.
 import { describe, expect, it } from 'vitest';
 import { BUG_BREAKS, explainingBug } from '../../../../src/lab/safety/explaining-bug';
-import { KNOWN_BUGS } from '../../../../src/sim/bugs';
+import { KNOWN_BUGS } from '../../../../src/sim/faults/bugs';
 
 describe('explainingBug', () => {
   it('maps every planted bug', () => {

@@ -2,10 +2,10 @@
 // buffer is bounded: if the lab cannot keep up, the oldest unsent events are dropped and the loss itself reported.
 // Bounded in events and in the log entries they carry (a log-write event holds up to 1,024), so a slow lab can
 // never make a node hold more than a few MB of entries the log itself already dropped by compaction.
-import type { UnsequencedLabEvent } from '../protocol/events';
-import { CONTROL_PROTOCOL_VERSION } from '../protocol/control';
-import { monotonicNowNs } from '../shared/monotonic-clock';
-import type { LabLink } from './lab-link';
+import type { UnsequencedLabEvent } from '../../protocol/events';
+import { CONTROL_PROTOCOL_VERSION } from '../../protocol/control';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
+import type { LabLink } from '../lab-link';
 
 const FLUSH_EVERY_MS = 10;
 const FLUSH_AT_EVENTS = 500;

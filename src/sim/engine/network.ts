@@ -8,7 +8,7 @@
 //      partition ([[1,2,3],[3,4,5]]: node 3 hears both sides, the sides do not hear each other);
 //   3. blocked directed links: an asymmetric fault (A hears B but B does not hear A).
 
-import type { Message, NodeId } from '../raft/types';
+import type { Message, NodeId } from '../../raft/types';
 import type { Prng } from './prng';
 
 export interface LatencyProfile {

@@ -2,7 +2,7 @@
 // sender stamped on it (deliverAtMs: the cluster's network delay, so in slow motion a message visibly travels), and
 // never while the cluster is frozen. Frozen, every arriving message waits here, and the lab decides what happens
 // next: it steps one delivery at a time, or a student delivers, drops or duplicates a waiting message by hand.
-import { MAX_MESSAGE_ID_CHARS, type PeerFrame } from '../protocol/wire';
+import { MAX_MESSAGE_ID_CHARS, type PeerFrame } from '../../protocol/wire';
 import { HeldInbox, type HeldFrame, type HoldableFrame } from './held-inbox';
 import type { LabClock } from './lab-clock';
 

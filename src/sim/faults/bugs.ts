@@ -1,6 +1,6 @@
 // Validation of planted-bug names coming from untyped places (harness options, the command line).
 
-import { BUG_NAMES, isBugName, type BugName } from '../raft/bug-names';
+import { BUG_NAMES, isBugName, type BugName } from '../../raft/bug-names';
 
 export { isBugName };
 

@@ -2,14 +2,14 @@
 // calm phase in which operations still in flight can finish, then the linearizability checker on the recorded
 // history. The invariant checker may be switched off, to show that the history checker alone catches a bug.
 
-import type { BugName } from '../raft/types';
-import type { HistoryOp } from '../check/history';
-import { InvariantViolation } from '../check/invariants';
-import { checkLinearizability, type LinearizabilityResult } from '../check/linearizability';
-import { FaultSchedule, FAULT_PROFILES, QUIET_NETWORK, type FaultProfile, type FaultProfileName } from './fault-schedule';
+import type { BugName } from '../../raft/types';
+import type { HistoryOp } from '../../check/history';
+import { InvariantViolation } from '../../check/invariants';
+import { checkLinearizability, type LinearizabilityResult } from '../../check/linearizability';
+import { FaultSchedule, FAULT_PROFILES, QUIET_NETWORK, type FaultProfile, type FaultProfileName } from '../faults/fault-schedule';
 import { KvWorkload, type KvWorkloadOptions } from './kv-workload';
-import { Prng } from './prng';
-import { Simulation } from './simulation';
+import { Prng } from '../engine/prng';
+import { Simulation } from '../engine/simulation';
 
 export interface KvRunOptions {
   readonly seed: number;

@@ -2,8 +2,8 @@
 // segment; this process reads the machine's shared monotonic clock through it, so every node agrees on lab time
 // (to within the moment a change reaches each of them). Lab time never goes back here, even if a change arrives a
 // little after this process already read past the new segment's start.
-import { labTimeAt, machineTimeOf, type LabClockSegment } from '../protocol/lab-clock';
-import { monotonicNowNs } from '../shared/monotonic-clock';
+import { labTimeAt, machineTimeOf, type LabClockSegment } from '../../protocol/lab-clock';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
 
 export class LabClock {
   private segment: LabClockSegment;

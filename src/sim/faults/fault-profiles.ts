@@ -1,7 +1,7 @@
 // Fault profiles: how often each kind of fault happens in a fuzz run, which reactive faults fire, and the cluster
 // settings a profile needs. A planted-bug test picks the profile that gives its bug the chance to bite.
 
-import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from './network';
+import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from '../engine/network';
 
 export type FaultKind =
   | 'crash'

@@ -3,8 +3,8 @@
 // and sent right before its next one. That order is what the lab's safety monitor relies on: any event of a node is
 // preceded by every write the node had made durable before it. Terms along a log never decrease, so a change is a
 // handful of (first index, term) runs however many entries it wrote.
-import type { UnsequencedLabEvent } from '../protocol/events';
-import type { Entry, NodeId } from '../raft/types';
+import type { UnsequencedLabEvent } from '../../protocol/events';
+import type { Entry, NodeId } from '../../raft/types';
 
 export type LogTermsEvent = Extract<UnsequencedLabEvent, { type: 'log-terms' }>;
 

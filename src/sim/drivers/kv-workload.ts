@@ -9,14 +9,14 @@
 // Clients reach every node directly (like Jepsen's clients, they sit outside the partitions): a deposed leader in
 // a minority partition still hears its clients, which is exactly how stale reads come about.
 
-import type { HistoryOp } from '../check/history';
-import { HistoryRecorder, type HistoryRequest, type HistoryResponse } from '../check/history-recorder';
-import { encodeKvCommand, type KvCommand } from '../kv/command';
-import type { KvApplyResult } from '../kv/result';
-import { KvStateMachine } from '../kv/state-machine';
-import type { Entry, NodeId, ReadFailure, ReadState } from '../raft/types';
-import type { Prng } from './prng';
-import type { Simulation } from './simulation';
+import type { HistoryOp } from '../../check/history';
+import { HistoryRecorder, type HistoryRequest, type HistoryResponse } from '../../check/history-recorder';
+import { encodeKvCommand, type KvCommand } from '../../kv/command';
+import type { KvApplyResult } from '../../kv/result';
+import { KvStateMachine } from '../../kv/state-machine';
+import type { Entry, NodeId, ReadFailure, ReadState } from '../../raft/types';
+import type { Prng } from '../engine/prng';
+import type { Simulation } from '../engine/simulation';
 
 export interface KvWorkloadOptions {
   readonly clients: number;

@@ -7,14 +7,14 @@
 // once when mustSync, else left in the disk's volatile buffer), then send messages, then apply committed
 // entries. The invariant checker then looks at that node; any breach throws an InvariantViolation.
 
-import { createRaftNode } from '../raft';
-import { RULE } from '../raft/reasons';
+import { createRaftNode } from '../../raft';
+import { RULE } from '../../raft/reasons';
 import type {
   BugName, Entry, MembershipChange, MembershipMode, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
   ReadState, Ready, Snapshot, TransferResult,
-} from '../raft/types';
-import { InvariantChecker, type NodeSnapshot } from '../check/invariants';
-import { EMPTY_PREFIX_HASH } from '../check/invariants/log-hash';
+} from '../../raft/types';
+import { InvariantChecker, type NodeSnapshot } from '../../check/invariants';
+import { EMPTY_PREFIX_HASH } from '../../check/invariants/log-hash';
 import { EventQueue, type QueueItem } from './event-queue';
 import { jsonBytes } from './message-size';
 import { isRequest, Network, type DropReason, type NetworkOptions } from './network';

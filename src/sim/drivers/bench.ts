@@ -7,7 +7,7 @@
 // Simulations (one long run stays in its first, on-stack-replaced code), and measured after a single 300 s warm-up
 // the same code ran about 1.7x slower than it does for the rest of a test suite.
 
-import { Simulation } from './simulation';
+import { Simulation } from '../engine/simulation';
 
 export interface BenchOptions {
   /** Simulated seconds measured (default 600). */

@@ -16,25 +16,25 @@
 // hands the core snapshots (SnapshotPolicy decides when); the core returns them in persist.snapshot, which the WAL
 // makes durable before anything else of that batch. A snapshot installed from the leader arrives as
 // ready.snapshotToApply and replaces the KV's state on the apply chain, before that batch's committed entries.
-import type { KvStateMachine } from '../kv/state-machine';
-import type { KvApplyResult } from '../kv/result';
-import type { ClientReplyFrame, ClientRequestFrame } from '../protocol/client';
-import type { EventDetail } from '../protocol/control';
-import type { PeerFrame } from '../protocol/wire';
-import type { Entry, MembershipChange, ProposeResult, RaftNode, Ready, Snapshot } from '../raft/types';
-import type { MembershipAnswer } from '../protocol/control';
-import { encodeKvCommand, type KvLogCommand } from '../kv/command';
-import { monotonicNowNs } from '../shared/monotonic-clock';
-import type { EventReporter } from './event-reporter';
+import type { KvStateMachine } from '../../kv/state-machine';
+import type { KvApplyResult } from '../../kv/result';
+import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
+import type { EventDetail } from '../../protocol/control';
+import type { PeerFrame } from '../../protocol/wire';
+import type { Entry, MembershipChange, ProposeResult, RaftNode, Ready, Snapshot } from '../../raft/types';
+import type { MembershipAnswer } from '../../protocol/control';
+import { encodeKvCommand, type KvLogCommand } from '../../kv/command';
+import { monotonicNowNs } from '../../shared/monotonic-clock';
+import type { EventReporter } from '../reporting/event-reporter';
 import type { LabClock } from './lab-clock';
 import type { NetworkDelay } from './network-delay';
-import type { Wal } from './storage';
-import type { PeerTransport, SendFate } from './transport/peer-transport';
-import { toMessageView } from './message-view';
-import { kvStateEvent } from './kv-state-report';
-import { NodeStateTracker } from './node-state-tracker';
-import { logEntryView } from './log-entry-view';
-import { QUIET_STATE_REPORT_INTERVAL_MS, StateReportPacer } from './state-report-pacer';
+import type { Wal } from '../storage';
+import type { PeerTransport, SendFate } from '../transport/peer-transport';
+import { toMessageView } from '../reporting/message-view';
+import { kvStateEvent } from '../reporting/kv-state-report';
+import { NodeStateTracker } from '../reporting/node-state-tracker';
+import { logEntryView } from '../reporting/log-entry-view';
+import { QUIET_STATE_REPORT_INTERVAL_MS, StateReportPacer } from '../reporting/state-report-pacer';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
 import { DurableTerms } from './durable-terms';

@@ -2,11 +2,11 @@
 // duplication and reordering, all drawn from the run's seeded stream and played on the simulator's clock.
 // A profile sets how often each fault happens, so a planted-bug test can lean on the faults that expose its bug.
 
-import type { NodeId } from '../raft/types';
+import type { NodeId } from '../../raft/types';
 import { QUIET_NETWORK, type FaultKind, type FaultProfile, type IsolateNewLeader, type Reaction } from './fault-profiles';
-import type { NetworkOptions } from './network';
-import type { Prng } from './prng';
-import type { Simulation } from './simulation';
+import type { NetworkOptions } from '../engine/network';
+import type { Prng } from '../engine/prng';
+import type { Simulation } from '../engine/simulation';
 
 export {
   FAULT_PROFILES, QUIET_NETWORK, type FaultKind, type FaultProfile, type FaultProfileName, type IsolateNewLeader, type Reaction,

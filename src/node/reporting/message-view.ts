@@ -1,8 +1,8 @@
 // A Raft message as the lab's event stream shows it: scalar fields as they are, entries summarised, and a snapshot
 // chunk's data replaced by its length (it may be 256 Ki characters of somebody's keys and values: the UI shows how
 // much moved, at which offset, and whether it was the last chunk).
-import type { MessageView } from '../protocol/events';
-import type { Message } from '../raft/types';
+import type { MessageView } from '../../protocol/events';
+import type { Message } from '../../raft/types';
 
 const MAX_ENTRY_SUMMARIES = 1024;
 

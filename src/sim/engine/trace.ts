@@ -2,7 +2,7 @@
 // Kept in a bounded ring (the newest records win); listeners see every record as it happens (for a UI, a
 // recorder, or a test hashing the whole run).
 
-import type { Message, NodeId, RaftEvent } from '../raft/types';
+import type { Message, NodeId, RaftEvent } from '../../raft/types';
 import type { DropReason } from './network';
 
 export type TraceRecord =

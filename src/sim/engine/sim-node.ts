@@ -1,9 +1,9 @@
 // One simulated server: the core currently running (null while crashed), its disk, and the bookkeeping the
 // simulator needs to drive it (incarnation, timer, last clock value given to the core).
 
-import type { Entry, NodeId, RaftNode, RaftStatus, Role } from '../raft/types';
-import { bootstrapConfiguration } from '../raft/membership';
-import { EMPTY_PREFIX_HASH } from '../check/invariants/log-hash';
+import type { Entry, NodeId, RaftNode, RaftStatus, Role } from '../../raft/types';
+import { bootstrapConfiguration } from '../../raft/membership';
+import { EMPTY_PREFIX_HASH } from '../../check/invariants/log-hash';
 import { SimDisk } from './disk';
 
 export class SimNode {

@@ -8,7 +8,7 @@
 // stored log holds that entry, so its suffix stays) and one installed from a leader (whose retained suffix the core
 // rewrites in the same Persist).
 
-import type { Entry, HardState, PersistedState, Persist, Snapshot } from '../raft/types';
+import type { Entry, HardState, PersistedState, Persist, Snapshot } from '../../raft/types';
 
 /** Bound on writes waiting for a sync; beyond it the disk syncs on its own (a full page cache flushes). */
 const MAX_UNSYNCED_WRITES = 1024;

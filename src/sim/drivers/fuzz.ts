@@ -3,12 +3,12 @@
 // is elected and a final command reaches every node). The fuzz test, the planted-bug tests and the CLI all call
 // this one function, so a failing seed printed by one replays exactly in the others.
 
-import type { BugName, MembershipMode, NodeId } from '../raft/types';
-import { InvariantViolation, type InvariantName } from '../check/invariants';
-import { FaultSchedule, FAULT_PROFILES, QUIET_NETWORK, type FaultProfile, type FaultProfileName } from './fault-schedule';
-import { Prng } from './prng';
-import { Simulation, type MessageStats } from './simulation';
-import type { TraceListener, TraceRecord } from './trace';
+import type { BugName, MembershipMode, NodeId } from '../../raft/types';
+import { InvariantViolation, type InvariantName } from '../../check/invariants';
+import { FaultSchedule, FAULT_PROFILES, QUIET_NETWORK, type FaultProfile, type FaultProfileName } from '../faults/fault-schedule';
+import { Prng } from '../engine/prng';
+import { Simulation, type MessageStats } from '../engine/simulation';
+import type { TraceListener, TraceRecord } from '../engine/trace';
 
 export interface FuzzOptions {
   readonly seed: number;

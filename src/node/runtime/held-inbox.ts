@@ -1,7 +1,7 @@
 // Messages that reached this node but are not yet due (the network delay, in lab time) or arrived while the cluster
 // is frozen. Kept in delivery order: by due time, then by arrival, so ties resolve the same way on every replay.
 // Bounded: a frozen cluster under a client burst must not grow a node without limit.
-import type { PeerFrame } from '../protocol/wire';
+import type { PeerFrame } from '../../protocol/wire';
 
 export const MAX_HELD_FRAMES = 4096;
 

@@ -2,9 +2,9 @@
 // The commit and applied indexes shown are capped at the node's durable log: a leader's core counts its own
 // entries before they are on disk (see raft-runtime.ts), and the lab must never show as committed an entry that a
 // crash of the leader could still take back.
-import type { NodeStateView } from '../protocol/events';
-import type { RaftNode } from '../raft/types';
-import type { LabClock } from './lab-clock';
+import type { NodeStateView } from '../../protocol/events';
+import type { RaftNode } from '../../raft/types';
+import type { LabClock } from '../runtime/lab-clock';
 import { configurationView } from './log-entry-view';
 
 export class NodeStateTracker {

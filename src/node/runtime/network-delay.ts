@@ -1,7 +1,7 @@
 // The cluster-wide network delay (lab ms, drawn per message in [min, max]), from a seeded generator: a stepped
 // session replayed from the same timer seed draws the same delays, so messages arrive in the same order.
-import type { NetworkDelayMs } from '../protocol/lab-clock';
-import { createRandom, type Random } from '../raft/random';
+import type { NetworkDelayMs } from '../../protocol/lab-clock';
+import { createRandom, type Random } from '../../raft/random';
 
 const FRACTION_STEPS = 1_000_000;
 /** Mixed into the seed so that the delays are not the same draws as the election timeouts. */

@@ -3,8 +3,8 @@
 // entries have been applied (a tail kept for followers a little behind). The state machine's data travels with the
 // digest (prefix hash) of the entries it applied, which the invariant checker compares with the committed log.
 
-import { extendPrefixHash } from '../check/invariants/log-hash';
-import type { Entry, NodeId, RaftNode } from '../raft/types';
+import { extendPrefixHash } from '../../check/invariants/log-hash';
+import type { Entry, NodeId, RaftNode } from '../../raft/types';
 import type { SimNode } from './sim-node';
 import { encodeSnapshotData } from './snapshot-data';
 
