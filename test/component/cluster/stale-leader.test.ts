@@ -30,4 +30,14 @@ describe('a leader of an old term', () => {
     const wrapper = mount(NodeInspector, { props: { node: oldLeader, clusterTerm: 5 } });
     expect(wrapper.text()).toContain('believes it leads term 3; the cluster is in term 5');
   });
+
+  it('is not claimed when a cut-off follower only raised its own term: no newer election was won', () => {
+    const leader = nodeState(1, { role: 'leader', term: 3, votedFor: 1, leaderId: 1 });
+    const cutOff = nodeState(3, { role: 'candidate', term: 7, votedFor: 3, leaderId: null });
+    const view = labView([leader, nodeState(2, { term: 3, votedFor: 1, leaderId: 1 }), cutOff], { leaderId: 1 });
+    const wrapper = mount(ClusterDiagram, { props: { view, nowNs: view.atNs, selectedNodeId: null, selectedMessageId: null } });
+    const s1 = wrapper.get('[data-testid="node-1"]');
+    expect(s1.classes()).not.toContain('stale-leader');
+    expect(s1.attributes('aria-label')).not.toContain('believes it leads');
+  });
 });

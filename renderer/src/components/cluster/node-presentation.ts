@@ -41,15 +41,22 @@ export const STATUS_LABELS: Readonly<Record<NodeStatus, string>> = {
 };
 
 
-/** The highest term any server knows (crashed ones included: their term is on disk). */
-export function highestTerm(nodes: Readonly<Record<number, { readonly term: number }>>): number {
-  let highest = 0;
-  for (const node of Object.values(nodes)) highest = Math.max(highest, node.term);
-  return highest;
+/**
+ * The newest term in which some server leads or knows its leader: a newer election was won. Not merely the highest
+ * term: a cut-off follower that times out again and again raises its own term with no election won (without
+ * pre-vote), and the leader of the majority still commits; calling it an old leader then would be false.
+ */
+export function newestLeaderTerm(nodes: Readonly<Record<number, { readonly term: number; readonly role: Role;
+  readonly leaderId: number | null }>>): number {
+  let newest = 0;
+  for (const node of Object.values(nodes)) {
+    if (node.role === 'leader' || node.leaderId !== null) newest = Math.max(newest, node.term);
+  }
+  return newest;
 }
 
 /**
- * A leader whose term is below the cluster's: cut off (isolated, paused), it has not heard of the newer election
+ * A leader whose term is below that of a newer leader: cut off (isolated, paused), it has not heard of the newer election
  * and still believes it leads. Its words, for the diagram's title and the inspector; null for a current leader.
  */
 export function staleLeaderText(node: { readonly role: Role; readonly status: NodeStatus; readonly term: number },
