@@ -9,10 +9,13 @@ import type { EventHub } from './event-hub';
 import type { NodeConnections } from './client/node-connections';
 import { KvClient, type KvClientContext } from './client/kv-client';
 import { Workload } from './client/workload';
-import { workloadReport } from './client/workload-report';
+import { workloadReport, type WorkloadSource } from './client/workload-report';
 import type { SafetyMonitor } from './safety/safety-monitor';
 import { MaelstromConnections } from './maelstrom/maelstrom-connections';
 import { MaelstromUiClient } from './maelstrom/maelstrom-ui-client';
+import { LinKvPanelWorkload } from './maelstrom/lin-kv-panel-workload';
+import { PROTOCOL_ERROR_MARK } from '../protocol/maelstrom';
+import type { LinKvContext } from './maelstrom/lin-kv-workload';
 
 export interface ClientGatewayOptions {
   readonly connections: NodeConnections;
@@ -29,7 +32,10 @@ export interface ClientGatewayOptions {
 
 export class ClientGateway {
   private readonly uiClient: KvClient;
+  /** The lab's own KV workload, when the panel's runs on the built-in Raft (chaos reads more than its report). */
   private workload: Workload | null = null;
+  /** What the workload panel started last: that workload, or the lin-kv one against a student's own nodes. */
+  private panelWorkload: (WorkloadSource & { stop(): Promise<void> }) | null = null;
   private readonly maelstromConnections = new MaelstromConnections();
   private readonly maelstromClient: MaelstromUiClient;
 
@@ -60,23 +66,29 @@ export class ClientGateway {
   }
 
   startWorkload(spec: WorkloadSpec): void {
-    if (this.workload?.isRunning) throw new Error('a workload is already running; stop it first');
+    if (this.panelWorkload?.isRunning) throw new Error('a workload is already running; stop it first');
     if (this.o.ownNodes()) {
-      throw new Error('the workload speaks the lab\'s own client protocol; run your own nodes\' workload with raft-lab maelstrom');
+      const linKv = new LinKvPanelWorkload(spec, this.o.timeScale(), this.linKvContext());
+      this.workload = null;
+      this.panelWorkload = linKv;
+      linKv.start();
+      return;
     }
-    this.workload = new Workload(spec, this.clientContext(), (op) => {
+    const workload = new Workload(spec, this.clientContext(), (op) => {
       const atNs = monotonicNowNs();
       this.o.events.publish({ type: 'client-op', atNs, client: op.client + 1, op: op.op, key: op.key,
         status: op.result.status, value: op.result.value, servedBy: op.result.servedBy, latencyMs: op.result.latencyMs,
         callNs: op.callNs, ...(this.o.safety.clientOpCompleted(op.op, op.key, op.callNs, op.result, atNs) ? { stale: true as const } : {}) });
     });
-    this.workload.start();
+    this.workload = workload;
+    this.panelWorkload = workload;
+    workload.start();
   }
 
   async stopWorkload(): Promise<WorkloadReport> {
-    if (!this.workload) return workloadReport(null, false);
-    await this.workload.stop();
-    const report = workloadReport(this.workload, true);
+    if (!this.panelWorkload) return workloadReport(null, false);
+    await this.panelWorkload.stop();
+    const report = workloadReport(this.panelWorkload, true);
     const linearizable = report.verdict === null || report.verdict.timedOut ? null : report.verdict.linearizable;
     this.o.events.publish({ type: 'workload', atNs: monotonicNowNs(), ops: report.ops, ok: report.ok, fail: report.fail,
       unknown: report.unknown, linearizable });
@@ -85,15 +97,35 @@ export class ClientGateway {
 
   /** Stops a running workload without reporting it (the cluster is going away). */
   async haltWorkload(): Promise<void> {
-    await this.workload?.stop();
+    await this.panelWorkload?.stop();
   }
 
   workloadReport(): WorkloadReport {
-    return workloadReport(this.workload, false);
+    return workloadReport(this.panelWorkload, false);
   }
 
   get currentWorkload(): Workload | null {
     return this.workload;
+  }
+
+  /**
+   * The lin-kv clients' view of a student's nodes: the running ones (each client connection pointed at the node's
+   * current endpoint: a restarted node listens on a new port), the node the lab last heard lead first.
+   */
+  private linKvContext(): LinKvContext {
+    return {
+      connections: this.maelstromConnections,
+      runningNodes: () => this.o.liveNodes().filter((id) => {
+        const endpoint = this.o.endpointOf(id);
+        this.maelstromConnections.setEndpoint(id, endpoint);
+        return endpoint !== null;
+      }),
+      preferredNode: () => this.o.leaderGuess(),
+      random: Math.random,
+      publish: (event) => this.o.events.publish(event),
+      onProtocolProblem: (text) => this.o.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null,
+        message: `${PROTOCOL_ERROR_MARK} ${text}` }),
+    };
   }
 
   clientContext(): KvClientContext {

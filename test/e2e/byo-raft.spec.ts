@@ -62,3 +62,36 @@ test('my own executable: a path and its arguments typed in Settings run as the c
   await page.getByTestId('event-search').fill('forward S2→S1');
   await expect(page.getByTestId('event-row').first()).toContainText('sent forward S2→S1');
 });
+
+test('the workload panel runs lin-kv against the example Raft: client results, unknowns counted, a verdict', async ({ page }, testInfo) => {
+  await page.goto(lab.url);
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+  await page.getByRole('tab', { name: /settings/i }).click();
+  await page.getByTestId('implementation-example').check();
+  await page.getByTestId('apply-settings').click();
+  await page.getByTestId('confirm-accept').click();
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+  await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 15_000 });
+
+  await page.getByTestId('tab-client').click();
+  await expect(page.getByTestId('workload-lin-kv-note')).toContainText('lin-kv');
+  await expect(page.getByTestId('workload-mix-delete')).toBeDisabled();
+  await page.getByTestId('workload-rate').fill('30');
+  await page.getByTestId('workload-start').click();
+  const stats = page.getByTestId('workload-stats');
+  const count = async (what: string): Promise<number> => Number(new RegExp(`(\\d+) ${what}`).exec((await stats.textContent()) ?? '')?.[1] ?? 0);
+  await expect.poll(() => count('ok'), { timeout: 30_000, message: 'the example Raft answers the workload' }).toBeGreaterThan(20);
+  // The leader is cut off: operations sent to it cannot be answered (timeouts) until a new leader is heard.
+  const leader = Number((await page.locator('[data-testid^="node-"][data-role="leader"]').first().getAttribute('data-testid'))?.slice(5));
+  await page.getByTestId(`isolate-${leader}`).click();
+  await expect.poll(() => count('unknown'), { timeout: 30_000, message: 'requests to a cut-off leader end unknown' }).toBeGreaterThan(0);
+  await page.getByTestId('heal-all').click();
+  const okAfterHeal = await count('ok');
+  await expect.poll(() => count('ok'), { timeout: 30_000, message: 'the healed cluster answers again' }).toBeGreaterThan(okAfterHeal + 5);
+  await page.getByTestId('workload-stop').click();
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-linearizable', 'true', { timeout: 60_000 });
+  const rows = page.getByTestId('history-table').locator('tbody tr');
+  await expect(rows).not.toHaveCount(0);
+  await expect(page.getByTestId('history-table')).toContainText(/unknown/);
+  await screenshot(page, testInfo, 'byo-workload');
+});

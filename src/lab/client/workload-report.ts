@@ -1,13 +1,19 @@
 // The workload as the UI sees it: counts, the recent history, and (once stopped) the linearizability verdict.
-import type { HistoryEntryView, WorkloadReport } from '../../protocol/lab-api';
+import type { HistoryEntryView, WorkloadReport, WorkloadSpec } from '../../protocol/lab-api';
 import { checkLinearizability } from '../../check/linearizability';
-import type { HistoryOp } from '../../check/history';
-import type { Workload } from './workload';
+import type { HistoryOp, HistoryRecorder } from '../../check/history';
+
+/** What a report is made of: the lab's KV workload (workload.ts) or the lin-kv one against a student's nodes. */
+export interface WorkloadSource {
+  readonly history: HistoryRecorder;
+  readonly isRunning: boolean;
+  readonly spec: WorkloadSpec;
+}
 
 const MAX_REPORTED_OPS = 2000;
 const CHECK_TIMEOUT_MS = 20_000;
 
-export function workloadReport(workload: Workload | null, check: boolean): WorkloadReport {
+export function workloadReport(workload: WorkloadSource | null, check: boolean): WorkloadReport {
   if (!workload) return { running: false, spec: null, ops: 0, ok: 0, fail: 0, unknown: 0, history: [], truncated: false, verdict: null };
   const ops = workload.history.ops();
   const shownFrom = Math.max(0, ops.length - MAX_REPORTED_OPS);

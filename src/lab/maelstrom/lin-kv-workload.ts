@@ -24,11 +24,21 @@ const THINK_SPREAD_MS = 40;
 const NO_NODE_WAIT_MS = 50;
 const FINAL_READ_RETRY_MS = 200;
 
-export type LinKvOp = 'read' | 'write' | 'cas';
+export const LIN_KV_OPS = ['read', 'write', 'cas'] as const;
+export type LinKvOp = typeof LIN_KV_OPS[number];
 
 export interface LinKvSpec {
   readonly clients: number;
   readonly keys: number;
+  /**
+   * Operations started per second across all clients (the app's workload panel); absent: each client thinks
+   * 10-50 ms between operations (raft-lab maelstrom).
+   */
+  readonly ratePerSecond?: number;
+  /** Share of each operation (normalised); absent: a third each. */
+  readonly mix?: Readonly<Partial<Record<LinKvOp, number>>>;
+  /** How long a client waits for a reply before it records the operation unknown; absent: 1 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface LinKvContext {
@@ -36,6 +46,12 @@ export interface LinKvContext {
   /** The nodes a client may pick now (running ones). */
   runningNodes(): readonly NodeId[];
   readonly random: () => number;
+  /**
+   * The node to ask, when the caller knows better than chance (the app: the node the lab last heard lead). A client
+   * asks it once and records what it answers: after an indefinite error (11) the operation may still take effect,
+   * so it is never retried elsewhere.
+   */
+  preferredNode?(): NodeId | null;
   publish(event: UnsequencedLabEvent): void;
   /** A node answered something that is not an answer: a protocol problem. */
   onProtocolProblem(text: string): void;
@@ -53,7 +69,19 @@ export class LinKvWorkload {
   /** The last value seen for each key: a cas from it has a chance to succeed. */
   private readonly lastSeen = new Map<number, number>();
 
-  constructor(readonly spec: LinKvSpec, private readonly c: LinKvContext) {}
+  private readonly mix: readonly [LinKvOp, number][];
+  private readonly mixTotal: number;
+
+  constructor(readonly spec: LinKvSpec, private readonly c: LinKvContext) {
+    const shares = spec.mix ?? { read: 1, write: 1, cas: 1 };
+    this.mix = LIN_KV_OPS.map((op): [LinKvOp, number] => [op, Math.max(0, shares[op] ?? 0)]).filter(([, share]) => share > 0);
+    this.mixTotal = this.mix.reduce((sum, [, share]) => sum + share, 0);
+    if (this.mixTotal <= 0) throw new Error('the lin-kv workload needs a share of read, write or cas');
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
 
   start(): void {
     if (this.running) return;
@@ -99,18 +127,43 @@ export class LinKvWorkload {
   }
 
   private async loop(client: number): Promise<void> {
+    const rate = this.spec.ratePerSecond;
+    const intervalMs = rate === undefined || rate <= 0 ? null : (1000 * this.spec.clients) / rate;
+    // Paced clients are staggered so their starts spread over the interval.
+    if (intervalMs !== null) await sleep(intervalMs * ((client - 1) / this.spec.clients));
+    let nextStartMs = performance.now();
     while (this.running && !this.history.isFull) {
-      const nodes = this.c.runningNodes();
-      const node = nodes[Math.floor(this.c.random() * nodes.length)];
+      const node = this.pickNode();
       if (node === undefined) {
         await sleep(NO_NODE_WAIT_MS);
         continue;
       }
-      const draw = this.c.random();
-      const op: LinKvOp = draw < 1 / 3 ? 'read' : draw < 2 / 3 ? 'write' : 'cas';
-      await this.runOne(client, node, op, Math.floor(this.c.random() * this.spec.keys));
-      await sleep(THINK_MIN_MS + this.c.random() * THINK_SPREAD_MS);
+      await this.runOne(client, node, this.pickOp(), Math.floor(this.c.random() * this.spec.keys));
+      if (intervalMs === null) {
+        await sleep(THINK_MIN_MS + this.c.random() * THINK_SPREAD_MS);
+        continue;
+      }
+      nextStartMs += intervalMs;
+      const waitMs = nextStartMs - performance.now();
+      if (waitMs > 0) await sleep(waitMs);
+      else nextStartMs = performance.now(); // fell behind: do not burst to catch up
     }
+  }
+
+  private pickNode(): NodeId | undefined {
+    const nodes = this.c.runningNodes();
+    const preferred = this.c.preferredNode?.() ?? null;
+    if (preferred !== null && nodes.includes(preferred)) return preferred;
+    return nodes[Math.floor(this.c.random() * nodes.length)];
+  }
+
+  private pickOp(): LinKvOp {
+    let draw = this.c.random() * this.mixTotal;
+    for (const [op, share] of this.mix) {
+      draw -= share;
+      if (draw < 0) return op;
+    }
+    return this.mix[this.mix.length - 1]?.[0] ?? 'read';
   }
 
   private async runOne(client: number, node: NodeId, op: LinKvOp, key: number): Promise<Outcome> {
@@ -134,7 +187,7 @@ export class LinKvWorkload {
     }
     const callNs = Math.round(monotonicNowNs());
     const message: MaelstromMessage = { src, dest: nodeNameOf(node), body: body as MaelstromMessage['body'] };
-    const outcome = this.outcomeOf(op, node, await this.c.connections.request(node, message, REQUEST_TIMEOUT_MS));
+    const outcome = this.outcomeOf(op, node, await this.c.connections.request(node, message, this.spec.requestTimeoutMs ?? REQUEST_TIMEOUT_MS));
     const retNs = Math.max(callNs, Math.round(monotonicNowNs()));
     // Recorded once its fate is known, with the time it was sent. An operation that certainly did not happen and saw
     // nothing (a request that never left, a cas refused for another reason than its value) is left out: a failed
