@@ -66,7 +66,7 @@ export class ClusterMembership {
     if (!slot) throw new Error(`there is no server S${id} in this cluster`);
     const leader = this.leaderReadyForChange(`remove S${id}`);
     const config = leader.view.config ?? null;
-    if (config !== null && !isMember(config, id)) throw new Error(`S${id} is not in the leader's configuration (${describe(config)})`);
+    if (config !== null && !isMember(config, id)) throw new Error(`S${id} is not in the leader's configuration (${describeConfiguration(config)})`);
     await this.exclusive(`removing S${id}`, async () => {
       const answer = await this.propose({ type: 'remove', node: id });
       if (!answer.ok || answer.index === null) throw new Error(`the leader refused to remove S${id}: ${answer.error ?? 'no reason given'}`);
@@ -86,6 +86,26 @@ export class ClusterMembership {
     });
   }
 
+  /**
+   * Promotes learner `id` to voter now (§4.2.1 leaves it to the leader; this is for a learner it never promoted: one
+   * that was down or cut off during its rounds, or one whose leader changed). Resolves once the leader appended it.
+   */
+  async promoteServer(id: NodeId): Promise<void> {
+    if (!this.o.supervisor.slot(id)) throw new Error(`there is no server S${id} in this cluster`);
+    const leader = this.leaderReadyForChange(`promote S${id}`);
+    const config = leader.view.config ?? null;
+    if (config !== null && !config.learners.includes(id)) {
+      throw new Error(`cannot promote S${id}: it is not a learner in the leader's configuration (${describeConfiguration(config)})`);
+    }
+    await this.exclusive(`promoting S${id}`, async () => {
+      const answer = await this.propose({ type: 'promote', node: id });
+      if (!answer.ok) throw new Error(`the leader refused to promote S${id}: ${answer.error ?? 'no reason given'}`);
+      this.publish('promote-server', [id], `S${id} is promoted from learner to voter on request (configuration entry ` +
+        `${answer.index ?? '?'}): from now on it votes and counts in every majority; a learner that is behind slows commits ` +
+        'until it catches up, which is why the leader normally waits for it (dissertation §4.2.1)');
+    });
+  }
+
   /** The leader, if there is one and it has no configuration change pending; otherwise a clear refusal. */
   private leaderReadyForChange(what: string): NodeSlot {
     if (this.busy !== null) throw new Error(`cannot ${what}: a configuration change is already pending (${this.busy})`);
@@ -93,19 +113,14 @@ export class ClusterMembership {
     if (leader === null) throw new Error(`cannot ${what}: there is no leader (a configuration change goes to the leader); wait for an election`);
     const config = leader.view.config ?? null;
     if (config !== null && leader.committedConfig !== null && !sameConfiguration(config, leader.committedConfig)) {
-      throw new Error(`cannot ${what}: a configuration change is already pending (${describe(config)} is not committed yet; ` +
+      throw new Error(`cannot ${what}: a configuration change is already pending (${describeConfiguration(config)} is not committed yet; ` +
         'one change at a time, dissertation §4.1)');
     }
     return leader;
   }
 
   private currentLeader(): NodeSlot | null {
-    let leader: NodeSlot | null = null;
-    for (const slot of this.o.supervisor.slots()) {
-      if (slot.view.role !== 'leader' || slot.view.status !== 'running' || !this.o.supervisor.isAnswering(slot)) continue;
-      if (leader === null || slot.view.term > leader.view.term) leader = slot;
-    }
-    return leader;
+    return answeringLeader(this.o.supervisor);
   }
 
   private async propose(change: MembershipChange): Promise<MembershipAnswer> {
@@ -140,6 +155,16 @@ export class ClusterMembership {
   }
 }
 
+/** The running, answering server that says it leads the highest term, if any: where changes and transfers go. */
+export function answeringLeader(supervisor: NodeSupervisor): NodeSlot | null {
+  let leader: NodeSlot | null = null;
+  for (const slot of supervisor.slots()) {
+    if (slot.view.role !== 'leader' || slot.view.status !== 'running' || !supervisor.isAnswering(slot)) continue;
+    if (leader === null || slot.view.term > leader.view.term) leader = slot;
+  }
+  return leader;
+}
+
 /** Some running server has committed, at or past `index`, a configuration without `id`. */
 function removalCommitted(supervisor: NodeSupervisor, id: NodeId, index: number): boolean {
   for (const slot of supervisor.slots()) {
@@ -158,7 +183,7 @@ function sameConfiguration(a: ConfigurationView, b: ConfigurationView): boolean 
   return same(a.voters, b.voters) && same(a.learners, b.learners) && same(a.outgoing, b.outgoing);
 }
 
-function describe(config: ConfigurationView): string {
+export function describeConfiguration(config: ConfigurationView): string {
   const list = (ids: readonly number[]): string => (ids.length === 0 ? 'none' : ids.map((n) => `S${n}`).join(', '));
   return `voters ${list(config.voters)}; learners ${list(config.learners)}${config.outgoing.length > 0 ? `; old voters ${list(config.outgoing)}` : ''}`;
 }

@@ -27,6 +27,7 @@ import { NodeSupervisor, type NodeSlot } from './node-supervisor';
 import { ClusterFaults, START_DEADLINE_MS } from './cluster-faults';
 import { ClientGateway } from './client-gateway';
 import { ClusterMembership } from './cluster-membership';
+import { ClusterTransfer } from './cluster-transfer';
 import { LabTimeKeeper } from './lab-time-keeper';
 import { ClusterStepper, type NextAction } from './cluster-stepper';
 import { describeStep, formatLabMs, MessageNotes } from './step-notes';
@@ -64,6 +65,7 @@ export class LabController implements LabApi {
   private readonly faultInjector: ClusterFaults;
   private readonly clients: ClientGateway;
   private readonly membership: ClusterMembership;
+  private readonly transfer: ClusterTransfer;
   /** How this cluster run's nodes are started (settings.implementation); the lab's own launcher by default. */
   private runLauncher: NodeLauncher;
   private readonly faults = new FaultState();
@@ -126,6 +128,7 @@ export class LabController implements LabApi {
     this.faultInjector = new ClusterFaults(supervisor, this.faults, this.events, this.dataRoot);
     this.membership = new ClusterMembership({ supervisor, events: this.events, dataRoot: this.dataRoot, maxNodes: this.maxNodes,
       timeScale: () => this.settings.timeScale });
+    this.transfer = new ClusterTransfer({ supervisor, events: this.events, settings: () => this.settings, frozen: () => this.clock.frozen });
     this.clients = new ClientGateway({
       connections: this.connections, events: this.events, safety: this.safety,
       liveNodes: () => [...supervisor.slots()].filter((slot) => slot.view.status === 'running' && slot.clientEndpoint)
@@ -262,6 +265,18 @@ export class LabController implements LabApi {
   async removeServer(id: NodeId): Promise<void> {
     this.assertRunning();
     return this.membership.removeServer(id);
+  }
+
+  async promoteServer(id: NodeId): Promise<void> {
+    this.assertRunning();
+    return this.membership.promoteServer(id);
+  }
+
+  // ---- leadership transfer (delegated: cluster-transfer.ts) ---------------------------------------------------
+
+  async transferLeadership(to: NodeId): Promise<void> {
+    this.assertRunning();
+    return this.transfer.transferLeadership(to);
   }
 
   async setPartition(groups: PartitionGroups): Promise<void> {

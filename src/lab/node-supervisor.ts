@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as zmq from 'zeromq';
 import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type MembershipAnswer,
-  type NodeToLabFrame } from '../protocol/control';
+  type NodeToLabFrame, type TransferAnswer } from '../protocol/control';
 import type { ConfigurationView } from '../protocol/events';
 import type { ClusterPhase, ClusterSettings, NodeStatus, NodeView } from '../protocol/lab-api';
 import type { MembershipChange, NodeId } from '../raft/types';
@@ -84,6 +84,8 @@ export class NodeSupervisor {
   private highestIdUsed = 0;
   private nextChangeId = 0;
   private readonly pendingChanges = new Map<number, (answer: MembershipAnswer) => void>();
+  private nextTransferId = 0;
+  private readonly pendingTransfers = new Map<number, (answer: TransferAnswer) => void>();
 
   constructor(private readonly o: NodeSupervisorOptions) {
     void this.receiveLoop();
@@ -168,17 +170,18 @@ export class NodeSupervisor {
    */
   proposeMembership(id: NodeId, change: MembershipChange, deadlineMs: number): Promise<MembershipAnswer> {
     const changeId = this.nextChangeId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingChanges.delete(changeId);
-        reject(new Error(`S${id} did not answer the configuration change within ${deadlineMs} ms`));
-      }, deadlineMs);
-      this.pendingChanges.set(changeId, (answer) => {
-        clearTimeout(timer);
-        resolve(answer);
-      });
-      this.sendToNode(id, { type: 'membership', changeId, change });
-    });
+    return awaitAnswer(this.pendingChanges, changeId, deadlineMs, `S${id} did not answer the configuration change within ${deadlineMs} ms`,
+      () => this.sendToNode(id, { type: 'membership', changeId, change }));
+  }
+
+  /**
+   * Asks node `id` (the leader) to hand leadership to `to` (dissertation §3.10). Resolves with whether it began;
+   * rejects if it does not answer within `deadlineMs`.
+   */
+  transferLeadership(id: NodeId, to: NodeId, deadlineMs: number): Promise<TransferAnswer> {
+    const transferId = this.nextTransferId++;
+    return awaitAnswer(this.pendingTransfers, transferId, deadlineMs, `S${id} did not answer the leadership transfer within ${deadlineMs} ms`,
+      () => this.sendToNode(id, { type: 'transfer', transferId, to }));
   }
 
   /**
@@ -302,6 +305,10 @@ export class NodeSupervisor {
       const settle = this.pendingChanges.get(frame.changeId);
       this.pendingChanges.delete(frame.changeId);
       settle?.(frame.answer);
+    } else if (frame.type === 'transfer-done') {
+      const settle = this.pendingTransfers.get(frame.transferId);
+      this.pendingTransfers.delete(frame.transferId);
+      settle?.(frame.answer);
     } else for (const raw of frame.events) this.onNodeEvent(slot, raw);
   }
 
@@ -408,4 +415,20 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 function initialView(id: NodeId): NodeView {
   return { id, status: 'starting', pid: null, peerEndpoint: null, role: 'follower', term: 0, votedFor: null,
     leaderId: null, commitIndex: 0, lastApplied: 0, lastLogIndex: 0, config: null, learner: false };
+}
+
+/** Sends a request to a node and waits for its answer under `id` in `pending`, or rejects with `timeoutMessage`. */
+function awaitAnswer<T>(pending: Map<number, (answer: T) => void>, id: number, deadlineMs: number, timeoutMessage: string,
+  send: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error(timeoutMessage));
+    }, deadlineMs);
+    pending.set(id, (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    send();
+  });
 }

@@ -149,6 +149,14 @@ class NodeProcessMain {
           pid: process.pid, changeId: frame.changeId, answer });
         break;
       }
+      case 'transfer': {
+        const answer = this.runtime?.transferLeadership(frame.to)
+          ?? { ok: false, leaderHint: null, error: `S${this.env.nodeId} is not running Raft yet` };
+        this.reporter.flush(); // the transfer's events reach the lab before its answer
+        this.link.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.env.secret, type: 'transfer-done', node: this.env.nodeId,
+          pid: process.pid, transferId: frame.transferId, answer });
+        break;
+      }
     }
   }
 

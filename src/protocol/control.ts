@@ -107,8 +107,25 @@ export const nodeMembershipDoneSchema = z.strictObject({
   answer: membershipAnswerSchema,
 });
 
+/**
+ * How a node answered a `transfer` frame (dissertation §3.10): whether its core began handing leadership over (it
+ * then reports the rest as leadership-transfer events), or why not (the core's reason: not the leader, not a voter).
+ */
+export const transferAnswerSchema = z.strictObject({
+  ok: z.boolean(),
+  leaderHint: nodeId.nullable(),
+  error: z.string().max(2048).nullable(),
+});
+export type TransferAnswer = z.infer<typeof transferAnswerSchema>;
+
+export const nodeTransferDoneSchema = z.strictObject({
+  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('transfer-done'), node: nodeId, pid: z.number().int().positive(),
+  transferId: requestId,
+  answer: transferAnswerSchema,
+});
+
 export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema,
-  nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema, nodeMembershipDoneSchema]);
+  nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema, nodeMembershipDoneSchema, nodeTransferDoneSchema]);
 export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
 
 const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
@@ -178,6 +195,8 @@ export const labToNodeSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('step'), stepId: requestId, action: z.enum(STEP_ACTIONS), messageId: messageId.optional() }),
   /** Propose a configuration change (only a leader appends it); answered with `membership-done`. */
   z.strictObject({ ...base, type: z.literal('membership'), changeId: requestId, change: membershipChangeSchema }),
+  /** Hand leadership to `to` (only a leader can; dissertation §3.10); answered with `transfer-done`. */
+  z.strictObject({ ...base, type: z.literal('transfer'), transferId: requestId, to: nodeId }),
 ]);
 export type LabToNodeFrame = z.infer<typeof labToNodeSchema>;
 

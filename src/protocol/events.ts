@@ -170,7 +170,7 @@ const kvStateEntriesSchema = z.array(z.tuple([z.string().max(KV_STATE_MAX_BYTES)
   .refine((entries) => entries.every(([key], i) => i === 0 || (entries[i - 1] as [string, string])[0] < key), 'kv-state keys must be sorted and unique');
 
 export const faultActionSchema = z.enum(['crash', 'restart', 'pause', 'resume', 'wipe', 'partition', 'link', 'heal', 'time-scale',
-  'add-server', 'remove-server']);
+  'add-server', 'remove-server', 'promote-server', 'transfer-leadership']);
 
 export const labEventSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('cluster-phase'), phase: z.enum(['stopped', 'starting', 'running', 'stopping']),

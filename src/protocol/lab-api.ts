@@ -247,6 +247,19 @@ export interface LabApi {
    * change is pending, or there is no such server.
    */
   removeServer(id: NodeId): Promise<void>;
+  /**
+   * Membership change: promote learner `id` to voter now (dissertation §4.2.1), for a learner the leader has not
+   * promoted by itself (one that was down or cut off while it joined). Resolves once the leader appended the change.
+   * Refused, changing nothing, when there is no leader, a change is pending, or `id` is not a learner.
+   */
+  promoteServer(id: NodeId): Promise<void>;
+  /**
+   * Leadership transfer (dissertation §3.10): the leader stops accepting client requests, brings `to` up to date and
+   * sends it TimeoutNow; `to` starts an election at once. Resolves once `to` leads (on a paused cluster, once the
+   * leader has begun: stepping plays out the rest). Rejects with the reason: no leader, `to` unknown, not a voter or
+   * already leading, or the transfer abandoned (the leader gives up after an election timeout) or won by another.
+   */
+  transferLeadership(to: NodeId): Promise<void>;
   /** Cut every link between groups, both ways (replaces earlier partitions; keeps per-link loss/delay). */
   setPartition(groups: PartitionGroups): Promise<void>;
   /** Faults on the directed link from -> to (a blocked link is a one-way partition). */

@@ -74,6 +74,8 @@ export const labMethodParams = {
   wipeNode: z.tuple([nodeId]),
   addServer: z.tuple([]),
   removeServer: z.tuple([nodeId]),
+  promoteServer: z.tuple([nodeId]),
+  transferLeadership: z.tuple([nodeId]),
   setPartition: z.tuple([partitionSchema]),
   setLinkFaults: z.tuple([nodeId, nodeId, linkFaultsSchema.partial().strict()]),
   healAll: z.tuple([]),

@@ -162,7 +162,7 @@ export function createBenchLabApi(options: BenchOptions): LabApi {
     startCluster: async () => snapshot(),
     stopCluster: async () => snapshot(),
     crashNode: nothing, restartNode: nothing, pauseNode: nothing, resumeNode: nothing, wipeNode: nothing, setPartition: nothing,
-    addServer: async () => { throw new Error('no membership changes in the benchmark lab'); }, removeServer: nothing,
+    addServer: async () => { throw new Error('no membership changes in the benchmark lab'); }, removeServer: nothing, promoteServer: nothing, transferLeadership: nothing,
     setLinkFaults: nothing, healAll: nothing, setTimeScale: nothing, setNetworkDelay: nothing, freezeCluster: nothing,
     resumeCluster: nothing, timeoutNode: nothing, heldMessage: nothing,
     listExercises: async () => [], getExercise: async (id) => { throw new Error(`no exercise ${id} in the benchmark lab`); },

@@ -277,6 +277,11 @@ class Relay {
           pid: process.pid, changeId: frame.changeId,
           answer: { ok: false, index: null, leaderHint: null, error: 'a student\'s own Raft (raft-lab maelstrom) has no membership changes' } });
         break;
+      case 'transfer':
+        this.link?.send({ v: CONTROL_PROTOCOL_VERSION, secret: this.secret, type: 'transfer-done', node: this.nodeId,
+          pid: process.pid, transferId: frame.transferId,
+          answer: { ok: false, leaderHint: null, error: 'a student\'s own Raft (Maelstrom\'s protocol) has no leadership transfer' } });
+        break;
     }
   }
 

@@ -21,8 +21,8 @@ import type { KvApplyResult } from '../../kv/result';
 import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
 import type { EventDetail } from '../../protocol/control';
 import type { PeerFrame } from '../../protocol/wire';
-import type { Entry, MembershipChange, ProposeResult, RaftNode, Ready, Snapshot } from '../../raft/types';
-import type { MembershipAnswer } from '../../protocol/control';
+import type { Entry, MembershipChange, NodeId, ProposeResult, RaftNode, Ready, Snapshot, TransferResult } from '../../raft/types';
+import type { MembershipAnswer, TransferAnswer } from '../../protocol/control';
 import { encodeKvCommand, type KvLogCommand } from '../../kv/command';
 import { monotonicNowNs } from '../../shared/monotonic-clock';
 import type { EventReporter } from '../reporting/event-reporter';
@@ -244,6 +244,24 @@ export class RaftRuntime {
     if (result.ok) return { ok: true, index: result.index, leaderHint: this.o.nodeId, error: null };
     return { ok: false, index: null, leaderHint: result.leaderHint,
       error: this.lastRejection ?? `S${this.o.nodeId} refused the configuration change` };
+  }
+
+  /**
+   * A leadership transfer from the lab (dissertation §3.10): the core begins it if this server leads and `to` is a
+   * voter; the rest (TimeoutNow, the target's election, or the abort after an election timeout) are its events.
+   */
+  transferLeadership(to: NodeId): TransferAnswer {
+    if (this.stopped) return { ok: false, leaderHint: null, error: `S${this.o.nodeId} is stopping` };
+    let result: TransferResult;
+    try {
+      this.o.core.tick(this.o.clock.nowMs());
+      result = this.o.core.transferLeadership(to);
+    } catch (error) {
+      this.coreFailed('a leadership transfer from the lab', error);
+      return { ok: false, leaderHint: null, error: `S${this.o.nodeId} failed on the transfer` };
+    }
+    this.drain(); // synchronous: the transfer's first events (or its refusal) are reported before the answer
+    return result.ok ? { ok: true, leaderHint: this.o.nodeId, error: null } : { ok: false, leaderHint: result.leaderHint, error: result.reason };
   }
 
   /** A step while frozen: fire the timers due at the lab's current time. */

@@ -26,7 +26,7 @@ export function fakeLabApi(snapshot: LabSnapshot, recent: readonly LabEvent[] = 
     },
     startCluster: unsupported, stopCluster: unsupported, crashNode: unsupported, restartNode: unsupported,
     pauseNode: unsupported, resumeNode: unsupported, wipeNode: unsupported, setPartition: unsupported,
-    addServer: unsupported, removeServer: unsupported,
+    addServer: unsupported, removeServer: unsupported, promoteServer: unsupported, transferLeadership: unsupported,
     setLinkFaults: unsupported, healAll: unsupported, setTimeScale: unsupported, clientRequest: unsupported,
     startWorkload: unsupported, stopWorkload: unsupported, getWorkload: unsupported, setNetworkDelay: unsupported,
     freezeCluster: unsupported, resumeCluster: unsupported, stepCluster: unsupported, timeoutNode: unsupported,

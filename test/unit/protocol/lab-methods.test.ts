@@ -32,6 +32,13 @@ describe('LabApi calls crossing a bridge are validated', () => {
     expect(calls.map(([method]) => method)).toEqual(['startCluster', 'freezeCluster', 'stepCluster', 'heldMessage', 'getExercise']);
   });
 
+  it('passes membership and leadership-transfer calls through', async () => {
+    const { api, calls } = recordingApi();
+    await dispatchLabCall(api, 'promoteServer', [4]);
+    await dispatchLabCall(api, 'transferLeadership', [2]);
+    expect(calls).toEqual([['promoteServer', 4], ['transferLeadership', 2]]);
+  });
+
   it.each([
     ['an unknown method', 'rmrf', []],
     ['a method name that is not a string', 42, []],
@@ -64,6 +71,10 @@ describe('LabApi calls crossing a bridge are validated', () => {
     ['a removal of a server id out of range', 'removeServer', [26]],
     ['a removal of a server given as text', 'removeServer', ['2']],
     ['an add with parameters (the lab picks the id)', 'addServer', [5]],
+    ['a transfer to a server id out of range', 'transferLeadership', [0]],
+    ['a transfer to a server given as text', 'transferLeadership', ['S2']],
+    ['a transfer without a target', 'transferLeadership', []],
+    ['a promotion of a fractional server id', 'promoteServer', [2.5]],
   ])('rejects %s with a clear error and calls nothing', async (_what, method, params) => {
     const { api, calls } = recordingApi();
     await expect(dispatchLabCall(api, method, params)).rejects.toBeInstanceOf(LabCallError);

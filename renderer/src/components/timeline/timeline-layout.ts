@@ -60,7 +60,7 @@ const BAND_HEIGHT_PX: Readonly<Record<Role, number>> = { follower: 6, precandida
 const ROLE_WORD: Readonly<Record<Role, string>> = { follower: 'follower', precandidate: 'pre-candidate', candidate: 'candidate', leader: 'leader' };
 export const MARKER_GLYPHS: Readonly<Record<MarkerKind, string>> = {
   crash: '✖', restart: '↻', pause: '‖', resume: '▶', wipe: '⌫', partition: '⊘', link: '⇢', heal: '✚', 'time-scale': '◷', leader: '★', snapshot: '◆', violation: '⚠',
-  'add-server': '⊕', 'remove-server': '⊖',
+  'add-server': '⊕', 'remove-server': '⊖', 'promote-server': '⇧', 'transfer-leadership': '⇄',
 };
 const LABEL_MIN_WIDTH_PX = 70;
 const MAX_CLIENT_OPS = 400;
