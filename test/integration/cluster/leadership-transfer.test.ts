@@ -66,8 +66,10 @@ describe('leadership transfer on a real cluster', () => {
     expect(await lab.put('a', '1')).toMatchObject({ status: 'ok' });
     const added = await lab.controller.addServer();
     await lab.controller.crashNode(added); // a learner that does not answer stays a learner (§4.2.1)
-    await eventually(async () => ((await lab.snapshot()).nodes.find((node) => node.role === 'leader')?.config?.learners.includes(added) ? true : null),
-      CLUSTER_DEADLINE_MS, `the leader to hold S${added} as a learner`);
+    await eventually(async () => {
+      const leader = (await lab.snapshot()).nodes.find((node) => node.role === 'leader');
+      return leader?.config?.learners.includes(added) && leader.commitIndex >= leader.lastLogIndex ? true : null;
+    }, CLUSTER_DEADLINE_MS, `the leader to have committed S${added} as a learner`);
     await expect(lab.controller.transferLeadership(added)).rejects.toThrow(/it is a learner, not a voter/);
 
     await lab.controller.promoteServer(added);
