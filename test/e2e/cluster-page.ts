@@ -10,7 +10,7 @@ export interface Leader {
   readonly term: number;
 }
 
-interface Card extends Leader {
+export interface Card extends Leader {
   readonly role: string;
   readonly status: string;
   readonly leaderId: number | null;
@@ -19,10 +19,10 @@ interface Card extends Leader {
 }
 
 /**
- * Every server's card and the timeline's last event seq (the scrubber's max) as one snapshot of the DOM (role, term and
- * indexes read together: the DOM changes under us).
+ * Every server's card and the seq of the newest event the cluster view draws them from, as one snapshot of the DOM
+ * (role, term and indexes read together: the DOM changes under us).
  */
-async function domSnapshot(page: Page): Promise<{ cards: Card[]; lastSeq: number }> {
+async function domSnapshot(page: Page): Promise<{ cards: Card[]; viewSeq: number }> {
   return page.evaluate(() => ({
     cards: [...document.querySelectorAll('[data-testid^="node-"][data-role]')].map((card) => ({
       id: Number(card.getAttribute('data-testid')?.replace('node-', '')),
@@ -33,11 +33,56 @@ async function domSnapshot(page: Page): Promise<{ cards: Card[]; lastSeq: number
       commit: Number(card.getAttribute('data-commit')),
       lastIndex: Number(card.getAttribute('data-last-index')),
     })),
-    lastSeq: Number(document.querySelector('[data-testid="timeline-scrubber"]')?.getAttribute('max') ?? Number.NaN),
+    viewSeq: Number(document.querySelector('[data-testid="cluster-view"]')?.getAttribute('data-seq') ?? Number.NaN),
   }));
 }
 
-async function cards(page: Page): Promise<Card[]> {
+/**
+ * The seq of the newest event the lab has published, asked of the lab itself on a socket of our own (with the page's
+ * token): what the page shows may still lag behind it.
+ */
+async function labNewestSeq(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((resolveSeq, reject) => {
+    const token = new URL(window.location.href).searchParams.get('token') ?? '';
+    const socket = new WebSocket(`ws://${window.location.host}/api?token=${encodeURIComponent(token)}`);
+    socket.onopen = () => socket.send(JSON.stringify({ id: 1, method: 'getSnapshot', params: [] }));
+    socket.onerror = () => reject(new Error('the lab refused a socket for getSnapshot'));
+    socket.onmessage = (message: MessageEvent<string>) => {
+      const reply = JSON.parse(message.data) as { kind: string; id?: number; ok?: boolean; value?: { nextSeq: number }; error?: string };
+      if (reply.kind !== 'result' || reply.id !== 1) return;
+      socket.close();
+      if (reply.ok === true && typeof reply.value?.nextSeq === 'number') resolveSeq(reply.value.nextSeq - 1);
+      else reject(new Error(`getSnapshot failed: ${reply.error ?? 'no nextSeq'}`));
+    };
+  }));
+}
+
+/**
+ * The cards of a cluster that makes no events of its own (paused, or a demo step played out) once the view draws
+ * everything the lab published: the view's seq has reached the lab's newest, and the lab had nothing newer once it had
+ * (a node slow to freeze may still flush a last event). A condition, not a quiet period: the page can lag behind the
+ * lab by a frame or a second under load, and both passes of a demo must read the same state.
+ */
+export async function caughtUpCards(page: Page, timeoutMs = 15_000): Promise<Card[]> {
+  let target = await labNewestSeq(page);
+  let caughtUp: Card[] | null = null;
+  await expect.poll(async () => {
+    const snapshot = await domSnapshot(page);
+    if (!(snapshot.viewSeq >= target)) return `the view draws seq ${snapshot.viewSeq}, the lab is at ${target}`;
+    const newest = await labNewestSeq(page);
+    if (newest !== target) {
+      target = newest;
+      return `the lab moved on to seq ${newest}`;
+    }
+    caughtUp = snapshot.cards;
+    return 'caught up';
+  }, { timeout: timeoutMs, message: "the view draws the lab's newest event" }).toBe('caught up');
+  if (caughtUp === null) throw new Error('the view never caught up');
+  return caughtUp;
+}
+
+/** Every server's card, read in one go. */
+export async function cards(page: Page): Promise<Card[]> {
   return (await domSnapshot(page)).cards;
 }
 
@@ -82,12 +127,14 @@ export async function runningLeaders(page: Page): Promise<Leader[]> {
 /**
  * Waits until exactly one running server leads in a term above `aboveTerm` (default: any), and it is not `notId`.
  * Leaders of lower terms are allowed (an isolated old leader does not know it was replaced) only when `aboveTerm` is
- * given; otherwise there must be exactly one leader in all.
+ * given; otherwise there must be exactly one leader in all. Servers in `excluding` are left out altogether (one cut
+ * off from the rest may still believe it leads, or campaign in ever higher terms).
  */
-export async function waitForLeader(page: Page, options: { notId?: number; aboveTerm?: number; timeoutMs?: number } = {}): Promise<Leader> {
+export async function waitForLeader(page: Page,
+  options: { notId?: number; aboveTerm?: number; excluding?: readonly number[]; timeoutMs?: number } = {}): Promise<Leader> {
   let leader: Leader | null = null;
   await expect.poll(async () => {
-    const all = await cards(page);
+    const all = (await cards(page)).filter((card) => !(options.excluding ?? []).includes(card.id));
     const leaders = all.filter((card) => card.role === 'leader' && card.status === 'running' && card.term > (options.aboveTerm ?? -1));
     const only = leaders.length === 1 ? leaders[0] : undefined;
     // Without aboveTerm, every running server must be in the leader's term (no election still under way elsewhere).
@@ -100,21 +147,6 @@ export async function waitForLeader(page: Page, options: { notId?: number; above
   return leader;
 }
 
-/**
- * The cards once the view has caught up with a paused cluster (the lab's last events reach the page a frame or two
- * after the pause): two equal reads a moment apart.
- */
-async function pausedCards(page: Page): Promise<Card[]> {
-  let previous = '';
-  let current: Card[] = await cards(page);
-  await expect.poll(async () => {
-    previous = JSON.stringify(current);
-    current = await cards(page);
-    return JSON.stringify(current) === previous;
-  }, { intervals: [300], timeout: 15_000, message: 'the paused view stops changing' }).toBe(true);
-  return current;
-}
-
 /** The one settled leader of a set of cards read together, every running server in its term; else null. */
 function agreedLeader(all: readonly Card[]): Leader | null {
   const leaders = all.filter((card) => card.role === 'leader' && card.status === 'running');
@@ -124,15 +156,15 @@ function agreedLeader(all: readonly Card[]): Leader | null {
 }
 
 /**
- * One settled leader and the timeline's last event seq, from the same DOM snapshot: scrubbing back to that seq shows
- * that leader leading (a seq read a moment later could already be past a re-election).
+ * One settled leader and the seq of the event the cards showing it were drawn at, from the same DOM snapshot: scrubbing
+ * back to that seq shows that leader leading (a seq read a moment later could already be past a re-election).
  */
 export async function leaderAtSeq(page: Page, timeoutMs = 30_000): Promise<Leader & { readonly seq: number }> {
   let found: (Leader & { seq: number }) | null = null;
   await expect.poll(async () => {
     const snapshot = await domSnapshot(page);
     const leader = agreedLeader(snapshot.cards);
-    found = leader === null || !(snapshot.lastSeq > 0) ? null : { ...leader, seq: snapshot.lastSeq };
+    found = leader === null || !(snapshot.viewSeq > 0) ? null : { ...leader, seq: snapshot.viewSeq };
     return found !== null;
   }, { timeout: timeoutMs, message: 'a settled leader, with the seq it leads at' }).toBe(true);
   if (found === null) throw new Error('no leader');
@@ -149,7 +181,7 @@ export async function pauseWithLeader(page: Page, attempts = 3): Promise<Leader>
     await waitForLeader(page, { timeoutMs: 30_000 });
     await page.getByTestId('pause-cluster').click();
     await expect(page.getByTestId('cluster-phase')).toContainText('paused');
-    const all = await pausedCards(page);
+    const all = await caughtUpCards(page);
     const leader = agreedLeader(all);
     if (leader !== null) return leader;
     if (attempt >= attempts) throw new Error(`no settled leader when paused, ${attempts} times: ${JSON.stringify(all)}`);

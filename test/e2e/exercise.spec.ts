@@ -35,15 +35,19 @@ test('leader-crash, done by hand: each step is checked from the cluster, and the
   // Step 1: nothing to click; the goal is reached when the cluster elects a leader.
   await expect(steps.nth(0)).toHaveAttribute('data-status', 'achieved', { timeout: 40_000 });
   await expect(page.getByTestId('exercise-explain')).toContainText('Followers 2');
+  // Step 2's goal is that the leader of the moment Next is pressed crashes. The first leader can still lose its term
+  // to a faster candidate (seen: S2 led term 1, S3 won term 2 a second later); so Next is pressed only once a leader
+  // has settled (its no-op committed, every server in its term), and that leader is the one crashed. Read after Next,
+  // it could be a later leader than the one the step started with, and the goal would never be reached.
+  const leader = await waitForLeader(page, { timeoutMs: 30_000 });
   await page.getByTestId('exercise-next').click();
   await expect(steps.nth(1)).toHaveAttribute('data-status', 'active');
   await expect(page.getByTestId('exercise-next')).toBeDisabled();
 
   // Step 2: crash the leader with the server's own Crash button.
-  const leader = await waitForLeader(page, { timeoutMs: 30_000 });
   await page.getByTestId(`crash-${leader.id}`).click();
   await expect(steps.nth(1)).toHaveAttribute('data-status', 'achieved', { timeout: 60_000 });
-  await waitForLeader(page, { notId: leader.id, aboveTerm: leader.term, timeoutMs: 10_000 });
+  await waitForLeader(page, { notId: leader.id, aboveTerm: leader.term, timeoutMs: 30_000 });
   await expect(page.getByTestId('exercise-explain')).toContainText('majority');
 
   await page.reload();

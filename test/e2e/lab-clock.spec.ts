@@ -3,7 +3,7 @@
 // messages held while paused can be delivered, dropped and duplicated by hand; Run lets a put through.
 import { expect, test, type Page } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { clientRequest, pauseWithLeader, runningLeaders, waitForLeader } from './cluster-page';
+import { clientRequest, pauseWithLeader, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -122,6 +122,9 @@ test('paused, nothing changes; a timed-out follower steps to leader; held messag
 
   await page.getByTestId('resume-cluster').click();
   await expect(page.getByTestId('cluster-phase')).toHaveText('running');
-  await expect.poll(async () => (await runningLeaders(page)).map((found) => found.id), { timeout: 20_000 }).toEqual([follower]);
+  // Running again: one settled leader above the paused leader's term. Usually the stepped one; on a loaded machine a
+  // server whose timer was about to run out may start a later election before its first heartbeat arrives, which is
+  // Raft working, not a failure of Run (the stepped election was checked above).
+  await waitForLeader(page, { aboveTerm: leader.term, timeoutMs: 30_000 });
   expect(await clientRequest(page, 'put', 'after', '2')).toBe('ok');
 });

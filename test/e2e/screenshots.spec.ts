@@ -25,7 +25,9 @@ test('screenshots of every view', async ({ page }, testInfo) => {
   const leader = await waitForLeader(page);
   const follower = leader.id === 5 ? 4 : 5;
   await page.getByTestId(`isolate-${follower}`).click();
-  expect(await clientRequest(page, 'put', 'z', '4')).toBe('ok');
+  // Ten seconds: should leadership have moved to the cut server just before the cut, the put waits for the others to
+  // elect a leader of their own (a deadline for one election on a loaded machine; the answer comes when it is known).
+  expect(await clientRequest(page, 'put', 'z', '4', 'auto', 10_000)).toBe('ok');
   // Select the leader to show its replication state (re-pick if leadership moved on a loaded machine).
   await expect.poll(async () => {
     const [current] = await runningLeaders(page);
