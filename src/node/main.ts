@@ -15,6 +15,7 @@ import { LabClock } from './runtime/lab-clock';
 import { NetworkDelay } from './runtime/network-delay';
 import { DeliveryGate } from './runtime/delivery-gate';
 import { HeldReporter } from './reporting/held-reporter';
+import { EventLoopScheduler } from './runtime/event-loop-scheduler';
 import { CONTROL_PROTOCOL_VERSION, type LabToNodeFrame, type NodeConfig, type StepAction } from '../protocol/control';
 import type { PeerFrame } from '../protocol/wire';
 import type { SendFate } from './transport/peer-transport';
@@ -263,7 +264,8 @@ class NodeProcessMain {
       snapshotProblem: (snapshot) => kv.snapshotProblem(snapshot.lastIncludedIndex, snapshot.data),
     }, this.opened.recovered, clock.nowMs());
     const runtime = new RaftRuntime({
-      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock, networkDelay, kv,
+      nodeId: this.env.nodeId, core, wal: this.opened.wal, transport: this.transport, clock,
+      scheduler: new EventLoopScheduler(clock), networkDelay, kv, bugs,
       reporter: this.reporter, eventDetail: config.eventDetail, snapshotPolicy: snapshotPolicyOf(config, this.env.snapshotPolicy),
       onError: (message) => this.reportError(message), onLogCompacted: collectGarbage, onFatal: (error) => this.fatal(error),
     });

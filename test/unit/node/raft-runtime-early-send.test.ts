@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RaftRuntime } from '../../../src/node/runtime/raft-runtime';
 import { EventReporter } from '../../../src/node/reporting/event-reporter';
 import { LabClock } from '../../../src/node/runtime/lab-clock';
+import { EventLoopScheduler } from '../../../src/node/runtime/event-loop-scheduler';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
@@ -58,7 +59,7 @@ function harness(eventDetail: EventDetail = 'state') {
   const labFrames: NodeToLabFrame[] = [];
   const link: LabLink = { send: (frame) => void labFrames.push(frame), close: () => undefined };
   const core = createRaftNode({ id: 1, members: [1, 2, 3], electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 7 }, null, 0);
-  const runtime = new RaftRuntime({ nodeId: 1, core, wal: wal.api, transport, clock, kv: new KvStateMachine(),
+  const runtime = new RaftRuntime({ nodeId: 1, core, scheduler: new EventLoopScheduler(clock), wal: wal.api, transport, clock, kv: new KvStateMachine(),
     reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail,
     snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, onError: (message) => { throw new Error(message); },
     onFatal: (error) => { throw error; } });

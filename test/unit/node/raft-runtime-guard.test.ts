@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RaftRuntime } from '../../../src/node/runtime/raft-runtime';
 import { EventReporter } from '../../../src/node/reporting/event-reporter';
 import { LabClock } from '../../../src/node/runtime/lab-clock';
+import { EventLoopScheduler } from '../../../src/node/runtime/event-loop-scheduler';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
@@ -28,7 +29,7 @@ function harness(core: RaftNode) {
     send: (frame: PeerFrame) => void sent.push(frame) } satisfies PeerTransport;
   const link: LabLink = { send: () => undefined, close: () => undefined };
   const fatal: string[] = [];
-  const runtime = new RaftRuntime({ nodeId: 1, core, wal, transport, clock, kv: new KvStateMachine(),
+  const runtime = new RaftRuntime({ nodeId: 1, core, scheduler: new EventLoopScheduler(clock), wal, transport, clock, kv: new KvStateMachine(),
     reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail: 'state',
     snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, onError: () => undefined,
     // As main.ts does: report, schedule the exit, and throw.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RaftRuntime } from '../../../src/node/runtime/raft-runtime';
 import { EventReporter } from '../../../src/node/reporting/event-reporter';
 import { LabClock } from '../../../src/node/runtime/lab-clock';
+import { EventLoopScheduler } from '../../../src/node/runtime/event-loop-scheduler';
 import type { LabLink } from '../../../src/node/lab-link';
 import type { Wal } from '../../../src/node/storage';
 import type { PeerTransport } from '../../../src/node/transport/peer-transport';
@@ -49,7 +50,7 @@ function harness(members: number[], policy: SnapshotPolicyOptions) {
   const kv = new KvStateMachine();
   const core = createRaftNode({ id: 1, members, electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 3 }, null, 0);
   let collections = 0;
-  const runtime = new RaftRuntime({ nodeId: 1, core, wal, transport, clock, kv, reporter: new EventReporter(link, 1, 'x'.repeat(16)),
+  const runtime = new RaftRuntime({ nodeId: 1, core, scheduler: new EventLoopScheduler(clock), wal, transport, clock, kv, reporter: new EventReporter(link, 1, 'x'.repeat(16)),
     eventDetail: 'state', snapshotPolicy: policy, onError: (message) => void errors.push(message),
     onLogCompacted: () => { collections += 1; }, onFatal: (error) => { throw error; } });
   runtime.start();
