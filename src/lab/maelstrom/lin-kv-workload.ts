@@ -39,6 +39,11 @@ export interface LinKvSpec {
   readonly mix?: Readonly<Partial<Record<LinKvOp, number>>>;
   /** How long a client waits for a reply before it records the operation unknown; absent: 1 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * The keys are firstKey..firstKey+K-1 (absent: 0..K-1). The checker takes every key to start absent, so a workload
+   * on a cluster that already holds data (the app's) needs keys nothing wrote before.
+   */
+  readonly firstKey?: number;
 }
 
 export interface LinKvContext {
@@ -104,7 +109,8 @@ export class LinKvWorkload {
     const client = this.spec.clients + 1;
     const until = performance.now() + deadlineMs;
     const finals = new Map<number, string | null | undefined>();
-    for (let key = 0; key < this.spec.keys; key += 1) {
+    const firstKey = this.spec.firstKey ?? 0;
+    for (let key = firstKey; key < firstKey + this.spec.keys; key += 1) {
       let attempt = 0;
       finals.set(key, undefined);
       while (performance.now() < until && !this.history.isFull) {
@@ -138,7 +144,7 @@ export class LinKvWorkload {
         await sleep(NO_NODE_WAIT_MS);
         continue;
       }
-      await this.runOne(client, node, this.pickOp(), Math.floor(this.c.random() * this.spec.keys));
+      await this.runOne(client, node, this.pickOp(), (this.spec.firstKey ?? 0) + Math.floor(this.c.random() * this.spec.keys));
       if (intervalMs === null) {
         await sleep(THINK_MIN_MS + this.c.random() * THINK_SPREAD_MS);
         continue;
