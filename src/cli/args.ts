@@ -77,6 +77,33 @@ export function integerOption(spec: CommandSpec, name: string, value: number, mi
   return value;
 }
 
+/**
+ * --bin and the repeatable --arg (a student's own executable and its arguments), taken before the other options: an
+ * --arg's value may be a flag of the student's program, which parseArgs would read as one of ours.
+ */
+export function takeBinAndArgs(spec: CommandSpec, argv: readonly string[]): { bin: string | undefined; args: string[]; rest: string[] } {
+  let bin: string | undefined;
+  const args: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name !== '--bin' && name !== '--arg') {
+      rest.push(arg);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${name} needs a value`, spec);
+    if (name === '--bin') {
+      if (bin !== undefined) throw new UsageError('--bin given twice', spec);
+      bin = value;
+    } else {
+      args.push(value);
+    }
+  }
+  return { bin, args, rest };
+}
+
 /** Numbers are read as strings and converted above; without strict mode, `--flag=false` reaches us as a value. */
 function parserOptions(options: OptionSpecs): Record<string, { type: 'string' | 'boolean' }> {
   return Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type === 'boolean' ? 'boolean' : 'string' }]));

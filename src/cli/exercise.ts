@@ -6,6 +6,7 @@ import { catalogFiles, findExercise, loadCatalog } from '../exercise/catalog';
 import { loadExerciseFile } from '../exercise/load';
 import { runExercise } from '../exercise/runner';
 import { exerciseSchema, summarizeExercise, type Exercise } from '../protocol/exercise/schema';
+import { describeFit, implementationFit } from '../protocol/exercise/implementation-fit';
 import { formatCommandHelp } from './command-spec';
 import { checkFiles, printSchema, writeReport } from './file-family';
 import { parseFamilyOptions } from './options/file-family';
@@ -18,6 +19,12 @@ export async function runExerciseCommand(argv: readonly string[]): Promise<numbe
       process.stdout.write(formatCommandHelp(commandLine.spec));
       return 0;
     case 'list': {
+      if (commandLine.ownRaft) {
+        const fits = loadCatalog().map((exercise) => ({ id: exercise.id, ...implementationFit(exercise) }));
+        if (commandLine.json) out(JSON.stringify(fits));
+        else for (const fit of fits) out(`${fit.id.padEnd(22)} ${describeFit(fit)}`);
+        return 0;
+      }
       const items = loadCatalog().map(summarizeExercise);
       if (commandLine.json) out(JSON.stringify(items));
       else for (const item of items) out(`${item.id.padEnd(22)} level ${item.level}  ${String(item.minutes).padStart(3)} min  ${item.paper.padEnd(10)} ${item.title}`);
@@ -38,8 +45,17 @@ export async function runExerciseCommand(argv: readonly string[]): Promise<numbe
         return 2;
       }
       let failures = 0;
+      let skipped = 0;
       for (const exercise of exercises) {
-        const outcome = await runExercise(exercise, out);
+        if (run.implementation !== undefined) {
+          const fit = implementationFit(exercise);
+          if (fit.need === 'built-in') {
+            skipped += 1;
+            out(`skip ${exercise.id}: ${describeFit(fit)}`);
+            continue;
+          }
+        }
+        const outcome = await runExercise(exercise, out, run.implementation);
         if (outcome.achieved) continue;
         failures += 1;
         const failed = outcome.steps.find((step) => !step.achieved);
@@ -49,8 +65,14 @@ export async function runExerciseCommand(argv: readonly string[]): Promise<numbe
         out('  last relevant events:');
         for (const line of failed.lastEvents) out(`    ${line}`);
       }
-      out(`${exercises.length - failures} passed, ${failures} failed`);
-      writeReport(run.report, exercises.length - failures, failures);
+      const passed = exercises.length - failures - skipped;
+      out(`${passed} passed, ${failures} failed${skipped > 0 ? `, ${skipped} skipped (they need the lab's own Raft)` : ''}`);
+      writeReport(run.report, passed, failures);
+      // Asked to run only exercises that cannot run on this Raft: nothing was checked, which is no success.
+      if (passed + failures === 0) {
+        process.stderr.write('none of these exercises runs on that Raft (see `raft-lab exercise list --own-raft`)\n');
+        return 2;
+      }
       return failures === 0 ? 0 : 1;
     }
   }

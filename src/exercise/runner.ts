@@ -6,6 +6,7 @@ import { describeCondition, evaluate } from '../protocol/exercise/conditions';
 import type { Exercise, ExerciseStep } from '../protocol/exercise/schema';
 import { clusterSettingsOf } from '../protocol/exercise/cluster-settings';
 import { describeEvent, LabSession } from './lab-session';
+import type { Implementation } from '../protocol/lab-api';
 
 const RECENT_EVENTS_SHOWN = 12;
 
@@ -28,8 +29,9 @@ export interface ExerciseOutcome {
 }
 
 
-export async function runExercise(exercise: Exercise, log: (line: string) => void): Promise<ExerciseOutcome> {
-  const session = await LabSession.start(clusterSettingsOf(exercise.cluster));
+/** `implementation`: the Raft to run it on (absent: the lab's own); the caller checks that the exercise fits it. */
+export async function runExercise(exercise: Exercise, log: (line: string) => void, implementation?: Implementation): Promise<ExerciseOutcome> {
+  const session = await LabSession.start(clusterSettingsOf(exercise.cluster, implementation));
   const steps: StepOutcome[] = [];
   try {
     for (const step of exercise.steps) {

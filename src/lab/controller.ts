@@ -33,6 +33,7 @@ import { ClusterStepper, type NextAction } from './cluster-stepper';
 import { describeStep, formatLabMs, MessageNotes } from './step-notes';
 import { SafetyMonitor } from './safety/safety-monitor';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
+import { implementationFit } from '../protocol/exercise/implementation-fit';
 import { summarizeDemo, summarizeExercise, type Demo, type DemoSummary, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
 import { loadCatalog, loadDemos } from '../exercise/catalog';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
@@ -476,7 +477,8 @@ export class LabController implements LabApi {
   }
 
   async listExercises(): Promise<readonly ExerciseSummary[]> {
-    return loadCatalog('exercises', this.exercisesDir).map(summarizeExercise);
+    return loadCatalog('exercises', this.exercisesDir).map((exercise) => ({ ...summarizeExercise(exercise),
+      ownRaft: implementationFit(exercise) }));
   }
 
   async getExercise(id: string): Promise<Exercise> {

@@ -95,3 +95,43 @@ test('the workload panel runs lin-kv against the example Raft: client results, u
   await expect(page.getByTestId('history-table')).toContainText(/unknown/);
   await screenshot(page, testInfo, 'byo-workload');
 });
+
+test('the exercise picker says which exercises run on the example Raft; from-outside runs on it, checked live', async ({ page }, testInfo) => {
+  test.setTimeout(150_000);
+  await page.goto(lab.url);
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+  await page.getByRole('tab', { name: /settings/i }).click();
+  await page.getByTestId('implementation-example').check();
+  await page.getByTestId('apply-settings').click();
+  await page.getByTestId('confirm-accept').click();
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+
+  await page.getByTestId('exercises-tab').click();
+  await expect(page.getByTestId('exercise-own-raft-note')).toBeVisible();
+  await expect(page.getByTestId('exercise-fit-from-outside')).toHaveAttribute('data-need', 'outside');
+  await expect(page.getByTestId('exercise-fit-leader-crash')).toHaveAttribute('data-need', 'state');
+  await expect(page.getByTestId('exercise-fit-first-election')).toHaveAttribute('data-need', 'built-in');
+  await expect(page.getByTestId('exercise-fit-first-election')).toContainText('time out now');
+  await screenshot(page, testInfo, 'byo-exercise-picker');
+
+  await page.getByTestId('exercise-item-from-outside').click();
+  await expect(page.getByTestId('exercise-implementation')).toHaveAttribute('data-own', 'true');
+  await page.getByTestId('exercise-start').click();
+  await page.getByTestId('confirm-accept').click();
+  await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
+  const steps = page.getByTestId('exercise-step');
+  // Step 1 is reached by the example Raft's own messages (its heartbeats and their answers).
+  await expect(steps.nth(0)).toHaveAttribute('data-status', 'achieved', { timeout: 30_000 });
+  await expect(page.locator('[data-testid^="message-"][data-type="append_entries"]').first()).toBeAttached({ timeout: 15_000 });
+  await page.getByTestId('exercise-next').click();
+  // Step 2 by "Show me": a lin-kv write and read through the relay.
+  await page.getByTestId('exercise-show-me').click();
+  await expect(steps.nth(1)).toHaveAttribute('data-status', 'achieved', { timeout: 40_000 });
+  await page.getByTestId('exercise-next').click();
+  // Step 3 by hand: crash S3, then a write through the client box.
+  await page.getByTestId('crash-3').click();
+  await page.getByRole('tab', { name: /client/i }).click();
+  expect(await clientRequest(page, 'put', '1', '20', 'auto', 5000)).toMatch(/ok/i);
+  await page.getByTestId('exercises-tab').click();
+  await expect(steps.nth(2)).toHaveAttribute('data-status', 'achieved', { timeout: 20_000 });
+});

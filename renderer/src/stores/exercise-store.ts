@@ -4,7 +4,8 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { LabEvent } from '../../../src/protocol/events';
-import type { LabApi } from '../../../src/protocol/lab-api';
+import { isOwnImplementation, type Implementation, type LabApi } from '../../../src/protocol/lab-api';
+import { implementationFit } from '../../../src/protocol/exercise/implementation-fit';
 import { clusterSettingsOf } from '../../../src/protocol/exercise/cluster-settings';
 import { evaluate, type StepContext } from '../../../src/protocol/exercise/conditions';
 import type { Exercise, ExerciseSummary } from '../../../src/protocol/exercise/schema';
@@ -13,6 +14,7 @@ import { ConditionWaiters } from '../../../src/protocol/exercise/condition-waite
 import { readProgress, writeProgress, type ExerciseProgress } from './exercise-progress';
 import { playSolution } from './exercise-solution';
 import { useCommandsStore } from './commands-store';
+import { useLabStore } from './lab-store';
 
 export type StepStatus = 'pending' | 'active' | 'achieved';
 
@@ -101,13 +103,23 @@ export const useExerciseStore = defineStore('exercise', () => {
     started.value = false;
   }
 
+  /**
+   * The student's own Raft (Settings → Implementation), when the lab runs one now and `exercise` needs nothing the
+   * lab cannot see of it (implementation-fit.ts); otherwise the lab's own Raft.
+   */
+  function implementationFor(exercise: Exercise): Implementation {
+    const chosen = useLabStore().liveView.settings.implementation;
+    if (chosen === undefined || !isOwnImplementation(chosen)) return { kind: 'raft' };
+    return implementationFit(exercise).need === 'built-in' ? { kind: 'raft' } : chosen;
+  }
+
   /** Starts the exercise's cluster (its settings, its sealed bugs) and makes the current step live. */
   async function start(): Promise<void> {
     const exercise = current.value;
     if (!api.value || !exercise) return;
     listening = true;
     // Through the commands store: its snapshot (the header's slow motion, the settings shown) follows, and a failure shows.
-    await useCommandsStore().startCluster(clusterSettingsOf(exercise.cluster));
+    await useCommandsStore().startCluster(clusterSettingsOf(exercise.cluster, implementationFor(exercise)));
     started.value = true;
     beginStep(stepIndex.value);
   }
@@ -175,6 +187,6 @@ export const useExerciseStore = defineStore('exercise', () => {
 
   return {
     list, listError, current, started, stepIndex, achieved, hintsShown, answer, showingSolution, progress, step, statuses,
-    stepAchieved, finished, attach, loadList, open, close, start, next, revealHint, choose, showMe, reset,
+    stepAchieved, finished, attach, loadList, open, close, start, implementationFor, next, revealHint, choose, showMe, reset,
   };
 });

@@ -2,7 +2,7 @@
 import { MAX_HEADLESS_NODES } from '../../protocol/lab-api';
 import { BYO_FAULT_KINDS } from '../../lab/maelstrom/maelstrom-run';
 import type { FaultKind } from '../../lab/chaos/fault-schedule';
-import { integerOption, noPositionals, parseCommandLine, UsageError } from '../args';
+import { integerOption, noPositionals, parseCommandLine, takeBinAndArgs, UsageError } from '../args';
 import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, SIGNAL_EXIT_CODES, type CommandSpec } from '../command-spec';
 
 export const maelstromCommand = {
@@ -57,7 +57,7 @@ export interface MaelstromOptions {
 
 /** `randomSeed` picks the seed when none is given (the run prints it, so it can be replayed). */
 export function parseMaelstromOptions(argv: readonly string[], randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31)): MaelstromOptions | 'help' {
-  const { bin, args, rest } = takeBinAndArgs(argv);
+  const { bin, args, rest } = takeBinAndArgs(maelstromCommand, argv);
   const parsed = parseCommandLine(maelstromCommand, rest);
   if (parsed.help) return 'help';
   const { flags, positional } = parsed;
@@ -77,28 +77,4 @@ export function parseMaelstromOptions(argv: readonly string[], randomSeed: () =>
   }
   return { bin, args, nodes, seconds, clients, keys, faults: kinds as FaultKind[], seed, history: flags.history,
     dataDir: flags['data-dir'] || undefined, report: flags.report || undefined };
-}
-
-/** --bin and the repeatable --arg, taken before the other options: an --arg's value may be a flag of the student's. */
-function takeBinAndArgs(argv: readonly string[]): { bin: string | undefined; args: string[]; rest: string[] } {
-  let bin: string | undefined;
-  const args: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (name !== '--bin' && name !== '--arg') {
-      rest.push(arg);
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`${name} needs a value`, maelstromCommand);
-    if (name === '--bin') {
-      if (bin !== undefined) throw new UsageError('--bin given twice', maelstromCommand);
-      bin = value;
-    } else {
-      args.push(value);
-    }
-  }
-  return { bin, args, rest };
 }

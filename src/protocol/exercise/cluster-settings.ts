@@ -1,10 +1,14 @@
 // The lab settings an exercise's or demo's cluster runs with: its own where it says, else the lab's teaching
 // defaults. One function for the app and the headless runners, so both run exactly the same cluster.
-import { TEACHING_SETTINGS, type ClusterSettings } from '../lab-api';
+import { TEACHING_SETTINGS, type ClusterSettings, type Implementation } from '../lab-api';
 import type { BugName } from '../../raft/types';
 import type { ClusterSpec } from './schema';
 
-export function clusterSettingsOf(spec: ClusterSpec): ClusterSettings {
+/**
+ * `implementation`: a student's own Raft to run it on, for an exercise whose goals it can reach
+ * (implementation-fit.ts); absent, the lab's own Raft, whatever the last cluster ran.
+ */
+export function clusterSettingsOf(spec: ClusterSpec, implementation: Implementation = { kind: 'raft' }): ClusterSettings {
   return {
     ...TEACHING_SETTINGS,
     nodeCount: spec.nodes,
@@ -18,8 +22,7 @@ export function clusterSettingsOf(spec: ClusterSpec): ClusterSettings {
     ...(spec.checkQuorum === undefined ? {} : { checkQuorum: spec.checkQuorum }),
     ...(spec.snapshotEveryEntries === undefined ? {} : { snapshotEveryEntries: spec.snapshotEveryEntries }),
     ...(spec.snapshotKeepEntries === undefined ? {} : { snapshotKeepEntries: spec.snapshotKeepEntries }),
-    // Exercises and demos are written for the lab's Raft, whatever the last cluster ran.
-    implementation: { kind: 'raft' },
+    implementation,
     // Validated as bug names by the schema (isBugName).
     bugs: (spec.bugs ?? []) as BugName[],
   };

@@ -1,6 +1,6 @@
 // The one condition evaluator: exercises' goals, demos' `until:`, the headless runners and the app all decide "has
 // this happened?" here, from a World folded from the lab's event stream (world.ts). Pure: no clock, no I/O.
-import type { Condition } from './schema';
+import type { Condition, MessageCondition } from './schema';
 import type { World, WorldNode } from './world';
 
 /** What a condition is relative to: the step it belongs to. */
@@ -42,6 +42,7 @@ export function evaluate(condition: Condition, world: World, context: StepContex
     if (node !== undefined && id === null) return false;
     return world.countEvents(type, id, context.sinceSeq) >= (count ?? 1);
   }
+  if ('message' in condition) return messagesSeen(world, condition.message, context);
   if ('committed' in condition) return committedOn(world, condition.committed);
   if ('stored' in condition) return storedOn(world, condition.stored);
   if ('client' in condition) {
@@ -60,6 +61,17 @@ export function evaluate(condition: Condition, world: World, context: StepContex
   if ('all' in condition) return condition.all.every((part) => evaluate(part, world, context));
   if ('any' in condition) return condition.any.some((part) => evaluate(part, world, context));
   return !evaluate(condition.not, world, context);
+}
+
+function messagesSeen(world: World, wanted: MessageCondition, context: StepContext): boolean {
+  const from = wanted.from === undefined ? undefined : resolveConditionNode(wanted.from, context);
+  const to = wanted.to === undefined ? undefined : resolveConditionNode(wanted.to, context);
+  if (from === null || to === null) return false;
+  const direction = wanted.direction ?? 'receive';
+  const count = wanted.count ?? 1;
+  return world.countMessages(context.sinceSeq, (message) => message.direction === direction
+    && (wanted.type === undefined || message.type === wanted.type)
+    && (from === undefined || message.from === from) && (to === undefined || message.to === to), count) >= count;
 }
 
 function nodeOf(world: World, name: string, context: StepContext): WorldNode | null {
@@ -168,6 +180,13 @@ export function describeCondition(condition: Condition): string {
     const what = phrase ? (count === 1 ? phrase[0] : `${count} ${phrase[1]}`)
       : `${count === 1 ? 'a' : count} ${condition.event.type.replace(/-/g, ' ')} event${count === 1 ? '' : 's'}`;
     return `${what}${condition.event.node ? ` on ${who(condition.event.node)}` : ''}`;
+  }
+  if ('message' in condition) {
+    const { type, from, to, direction, count } = condition.message;
+    const n = count ?? 1;
+    const verb = direction === 'send' ? 'sent' : direction === 'drop' ? 'dropped' : 'delivered';
+    const what = `${n === 1 ? 'a' : n} ${type === undefined ? '' : `${type} `}message${n === 1 ? '' : 's'}`;
+    return `${what}${from ? ` from ${who(from)}` : ''}${to ? ` to ${who(to)}` : ''} ${n === 1 ? 'is' : 'are'} ${verb}`;
   }
   if ('committed' in condition) {
     const on = condition.committed.on === 'all' ? 'every server' : condition.committed.on === 'majority' ? 'a majority' : condition.committed.on;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isBugName } from '../../raft/planted-bugs';
 import { electionTimeoutRangeSchema } from '../election-timeout';
+import type { ImplementationFit } from './implementation-fit';
 
 export const MAX_NODES_IN_EXERCISE = 9;
 const MAX_STEPS = 40;
@@ -37,6 +38,7 @@ export type Condition =
   | { readonly event: { readonly type: (typeof RAFT_EVENT_TYPES)[number]; readonly node?: string; readonly count?: number } }
   | { readonly committed: { readonly key: string; readonly value: string; readonly on: string } }
   | { readonly stored: { readonly key: string; readonly value: string; readonly on: string } }
+  | { readonly message: MessageCondition }
   | { readonly client: { readonly op: 'get' | 'put' | 'delete' | 'cas'; readonly outcome: 'ok' | 'fail' | 'timeout' | 'stale'; readonly value?: string } }
   | { readonly violation: { readonly invariant?: string } }
   | { readonly linearizable: boolean }
@@ -44,6 +46,20 @@ export type Condition =
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] }
   | { readonly not: Condition };
+
+/**
+ * Messages between servers since the step began: `count` (default 1) of them delivered (`receive`, the default), sent
+ * or dropped, of one `type` if given (the built-in Raft's RequestVote, AppendEntries, ...; a student's own nodes'
+ * body types), from and to the servers named if given. What anyone outside the servers can see, so a goal made of
+ * these, statuses and client results runs on a student's own Raft too.
+ */
+export interface MessageCondition {
+  readonly type?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly direction?: 'send' | 'receive' | 'drop';
+  readonly count?: number;
+}
 
 /** How deep all/any/not nest, counting the condition itself as 1. */
 function conditionDepth(condition: Condition): number {
@@ -61,6 +77,9 @@ const conditionShape: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ event: z.strictObject({ type: z.enum(RAFT_EVENT_TYPES), node: conditionNode.optional(), count: z.number().int().min(1).max(10_000).optional() }) }),
   z.strictObject({ committed: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
   z.strictObject({ stored: z.strictObject({ key: z.string().min(1).max(256), value: z.string().max(4096), on: z.union([z.literal('all'), z.literal('majority'), serverName]) }) }),
+  z.strictObject({ message: z.strictObject({ type: z.string().min(1).max(64).optional(), from: conditionNode.optional(),
+    to: conditionNode.optional(), direction: z.enum(['send', 'receive', 'drop']).optional(),
+    count: z.number().int().min(1).max(10_000).optional() }) }),
   z.strictObject({ client: z.strictObject({ op: z.enum(['get', 'put', 'delete', 'cas']), outcome: z.enum(['ok', 'fail', 'timeout', 'stale']), value: z.string().max(4096).optional() }) }),
   z.strictObject({ violation: z.strictObject({ invariant: z.string().min(1).max(64).optional() }) }),
   z.strictObject({ linearizable: z.boolean() }),
@@ -218,6 +237,8 @@ export interface ExerciseSummary {
   readonly level: 1 | 2 | 3;
   readonly minutes: number;
   readonly paper: string;
+  /** Whether it runs on a student's own Raft, and why not (the lab's list for the app; implementation-fit.ts). */
+  readonly ownRaft?: ImplementationFit;
 }
 
 export function summarizeExercise(exercise: Exercise): ExerciseSummary {

@@ -8,6 +8,9 @@ const MAX_LOG_ENTRIES = 10_000;
 const MAX_LOG_SLACK = 1_000;
 const MAX_EVENTS_PER_KIND = 5_000;
 const MAX_VIOLATIONS = 100;
+/** Message goals count at most this many (10,000) since their step began; older messages are dropped in one splice. */
+const MAX_MESSAGES = 10_000;
+const MAX_MESSAGES_SLACK = 1_000;
 
 export type ServerStatus = 'starting' | 'running' | 'paused' | 'crashed' | 'stopped';
 
@@ -32,6 +35,15 @@ export type ClientOpEvent = Extract<LabEvent, { type: 'client-op' }>;
 
 interface Occurrence { readonly seq: number; readonly node: number }
 
+/** A message between servers as the event stream told it (a send, a delivery or a drop). */
+export interface MessageOccurrence {
+  readonly seq: number;
+  readonly direction: 'send' | 'receive' | 'drop';
+  readonly type: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 export class World {
   readonly nodes = new Map<number, WorldNode>();
   lastSeq = -1;
@@ -40,6 +52,8 @@ export class World {
   lastWorkloadLinearizable: boolean | null = null;
   readonly violations: { readonly seq: number; readonly invariant: string }[] = [];
   private readonly raftEvents = new Map<string, Occurrence[]>();
+  /** The newest messages, oldest first. */
+  private readonly messages: MessageOccurrence[] = [];
 
   apply(event: LabEvent): void {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
@@ -63,6 +77,11 @@ export class World {
         return;
       case 'raft':
         this.count(event.event.kind, { seq: event.seq, node: event.node });
+        return;
+      case 'message':
+        this.messages.push({ seq: event.seq, direction: event.direction, type: event.message.type, from: event.message.from,
+          to: event.message.to });
+        if (this.messages.length > MAX_MESSAGES + MAX_MESSAGES_SLACK) this.messages.splice(0, this.messages.length - MAX_MESSAGES);
         return;
       case 'client-op':
         this.lastClientOp = event;
@@ -98,6 +117,17 @@ export class World {
       const occurrence = occurrences[i] as Occurrence;
       if (occurrence.seq <= afterSeq) break;
       if (node === null || occurrence.node === node) count += 1;
+    }
+    return count;
+  }
+
+  /** Messages with seq > afterSeq that `matches` accepts, counted newest first up to `enough` (no need to count on). */
+  countMessages(afterSeq: number, matches: (message: MessageOccurrence) => boolean, enough: number): number {
+    let count = 0;
+    for (let i = this.messages.length - 1; i >= 0 && count < enough; i -= 1) {
+      const message = this.messages[i] as MessageOccurrence;
+      if (message.seq <= afterSeq) break;
+      if (matches(message)) count += 1;
     }
     return count;
   }

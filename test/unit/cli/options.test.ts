@@ -132,6 +132,22 @@ describe('raft-lab exercise and demo options', () => {
     expect(parseFamilyOptions('demo', ['run', '--help'])).toMatchObject({ verb: 'help', spec: { name: 'demo run' } });
   });
 
+  it('exercise run on a student\'s own Raft: --bin with its --args in order, or --example; list --own-raft', () => {
+    expect(parseFamilyOptions('exercise', ['run', 'from-outside', '--bin', 'python3', '--arg', 'raft.py', '--arg', '--fast']))
+      .toEqual({ verb: 'run', all: false, names: ['from-outside'], report: undefined,
+        implementation: { kind: 'executable', bin: 'python3', args: ['raft.py', '--fast'] } });
+    expect(parseFamilyOptions('exercise', ['run', '--all', '--example'])).toMatchObject({ all: true, implementation: { kind: 'example' } });
+    expect(parseFamilyOptions('exercise', ['run', '--all'])).toMatchObject({ implementation: undefined });
+    expect(parseFamilyOptions('exercise', ['list', '--own-raft', '--json'])).toEqual({ verb: 'list', json: true, ownRaft: true });
+    expect(usageError(() => parseFamilyOptions('exercise', ['run', '--all', '--example', '--bin', 'x']))).toMatch(/give one/);
+    expect(usageError(() => parseFamilyOptions('exercise', ['run', '--all', '--arg', 'x']))).toMatch(/--bin, which is missing/);
+    expect(usageError(() => parseFamilyOptions('exercise', ['run', '--all', '--bin']))).toBe('--bin needs a value');
+    // Demos step the lab's own Raft's timers: they take neither.
+    expect(usageError(() => parseFamilyOptions('demo', ['run', '--all', '--bin', 'x']))).toBe('unknown option --bin');
+    expect(usageError(() => parseFamilyOptions('demo', ['run', '--all', '--example']))).toBe('unknown option --example');
+    expect(usageError(() => parseFamilyOptions('demo', ['list', '--own-raft']))).toBe('unknown option --own-raft');
+  });
+
   it('refuses a missing or unknown verb and missing files', () => {
     expect(usageError(() => parseFamilyOptions('exercise', []))).toBe('which exercise command? list, check, run or schema');
     expect(usageError(() => parseFamilyOptions('demo', ['play']))).toBe('unknown demo command "play"');

@@ -5,6 +5,7 @@ import { EventStream } from '../../component/model/event-builders';
 import { evaluate, describeCondition, type StepContext } from '../../../src/protocol/exercise/conditions';
 import { conditionSchema, type Condition } from '../../../src/protocol/exercise/schema';
 import { World } from '../../../src/protocol/exercise/world';
+import type { MessageView } from '../../../src/protocol/events';
 
 const put = (key: string, value: string, seq = 1): string => JSON.stringify({ clientId: 'c', seq, op: 'put', key, value });
 
@@ -78,6 +79,33 @@ describe('conditions, reached and not reached', () => {
     expect(check({ event: { type: 'entries-truncated', node: 'S3', count: 2 } }, world, context)).toBe(true);
     expect(check({ event: { type: 'entries-truncated', node: 'S3', count: 3 } }, world, context)).toBe(false);
     expect(check({ event: { type: 'entries-truncated', node: 'S2' } }, world, context)).toBe(false);
+  });
+
+  it('message: delivered (or sent, dropped) since the step began, by type, sender and receiver, counted', () => {
+    const { world, stream } = cluster();
+    const hello = (from: number, to: number, type = 'append_entries'): MessageView => ({ type, from, to, term: 0, fields: {} });
+    stream.receive('m0', hello(1, 2));
+    feed(world, stream, stream.events.length - 1);
+    const context: StepContext = { sinceSeq: world.lastSeq, startLeader: 1, answer: null };
+    expect(check({ message: {} }, world, context)).toBe(false); // delivered before the step
+    const from = stream.events.length;
+    stream.send('m1', hello(1, 3));
+    stream.receive('m1', hello(1, 3));
+    stream.receive('m2', hello(3, 1, 'append_entries_ok'));
+    stream.drop('m3', hello(2, 3, 'request_vote'), 3, 'partitioned');
+    feed(world, stream, from);
+    expect(check({ message: { to: 'S3' } }, world, context)).toBe(true);
+    expect(check({ message: { to: 'S2' } }, world, context)).toBe(false);
+    expect(check({ message: { from: 'startLeader', count: 1 } }, world, context)).toBe(true);
+    expect(check({ message: { count: 2 } }, world, context)).toBe(true);
+    expect(check({ message: { count: 3 } }, world, context)).toBe(false); // the drop and the send are no deliveries
+    expect(check({ message: { type: 'append_entries_ok', from: 'S3', to: 'S1' } }, world, context)).toBe(true);
+    expect(check({ message: { type: 'request_vote' } }, world, context)).toBe(false);
+    expect(check({ message: { type: 'request_vote', direction: 'drop' } }, world, context)).toBe(true);
+    expect(check({ message: { direction: 'send', from: 'S1', to: 'S3' } }, world, context)).toBe(true);
+    expect(describeCondition({ message: { type: 'request_vote', from: 'S2', count: 2, direction: 'drop' } }))
+      .toBe('2 request_vote messages from S2 are dropped');
+    expect(describeCondition({ message: { to: 'S1' } })).toBe('a message to S1 is delivered');
   });
 
   it('committed: on every server, a majority, or one server, by committed entries only', () => {
