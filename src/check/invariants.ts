@@ -48,6 +48,12 @@ export interface InvariantCheckerOptions {
    * free of false alarms; the simulator's observer sees every write at once and leaves this out.
    */
   readonly mayHoldUnreported?: (node: NodeId, index: number) => boolean;
+  /**
+   * Whether a node seen as candidate or leader of a term counts as having voted for itself in it (default true).
+   * The simulator passes false and reports a self-vote once it is on disk (observeVote): a candidate that crashes
+   * before its vote is durable has asked nobody for a vote and may vote for another in that term after a restart.
+   */
+  readonly selfVoteOnCandidacy?: boolean;
 }
 
 interface NodeTrack {
@@ -159,7 +165,8 @@ export class InvariantChecker {
     track.role = snapshot.role;
     track.term = snapshot.term;
     // A candidate (and so a leader) has voted for itself in its term (Figure 2, Candidates 1).
-    if ((snapshot.role === 'candidate' || snapshot.role === 'leader') && previousTerm !== snapshot.term) {
+    if ((snapshot.role === 'candidate' || snapshot.role === 'leader') && previousTerm !== snapshot.term &&
+      this.options.selfVoteOnCandidacy !== false) {
       this.observeVote(snapshot.id, snapshot.term, snapshot.id, nowMs);
     }
     this.checkElectionSafety(snapshot);

@@ -120,6 +120,7 @@ export function runFuzzSeed(options: FuzzOptions): FuzzResult {
     maxInflightMessages,
     maxInflightBytes,
     ...(cluster.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: cluster.electionTimeoutMs }),
+    ...(cluster.fsyncDelayMs === undefined ? {} : { fsyncDelayMs: cluster.fsyncDelayMs }),
     traceCapacity: options.traceCapacity ?? 0,
     replayHint: replay,
     ...(options.checkInvariants === false ? { checkInvariants: false } : {}),

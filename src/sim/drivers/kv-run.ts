@@ -75,6 +75,7 @@ export function runKvSeed(options: KvRunOptions): KvRunResult {
     ...(cluster.maxEntriesPerMessage === undefined ? {} : { maxEntriesPerMessage: cluster.maxEntriesPerMessage }),
     ...(cluster.deliverAcrossRestart === undefined ? {} : { deliverAcrossRestart: cluster.deliverAcrossRestart }),
     ...(cluster.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: cluster.electionTimeoutMs }),
+    ...(cluster.fsyncDelayMs === undefined ? {} : { fsyncDelayMs: cluster.fsyncDelayMs }),
   });
   const faults = new FaultSchedule(simulation, profile, root.fork('faults'), faultMs);
   const workload = new KvWorkload(simulation, root.fork('kv-clients'), options.workload);

@@ -1,6 +1,8 @@
-// One node's simulated disk. Writes land in a volatile buffer (the OS page cache); only a sync makes them durable.
-// A crash throws the buffer away, so a core that sends messages before its writes are synced (which `mustSync`
-// forbids) can be caught losing data it already promised to keep.
+// One node's simulated disk. Writes land in a volatile buffer (the OS page cache); only a sync makes them durable,
+// and a sync takes time (the simulator completes it after a drawn delay: see Simulation's fsyncDelayMs), so writes
+// issued meanwhile wait for the next one (group commit). A crash throws the buffer away, so a runtime that sends
+// messages or applies entries before its writes are synced can be caught losing data it already promised to keep.
+// Each write may carry a callback, called once it is durable (the Ready pipeline's LogStorage contract: in order).
 //
 // Log compaction (§7): the disk holds the last snapshot and the entries after it. A written snapshot is applied
 // before the entries of the same write, by Figure 13's rule 6-7: stored entries following the snapshot's last
@@ -13,12 +15,20 @@ import type { Entry, HardState, PersistedState, Persist, Snapshot } from '../../
 /** Bound on writes waiting for a sync; beyond it the disk syncs on its own (a full page cache flushes). */
 const MAX_UNSYNCED_WRITES = 1024;
 
+interface PendingWrite {
+  readonly persist: Persist;
+  readonly sequence: number;
+  readonly durable: (() => void) | null;
+}
+
 export class SimDisk {
   private syncedHardState: HardState = { term: 0, votedFor: null };
   private syncedSnapshot: Snapshot | null = null;
   /** Entries after the snapshot: syncedEntries[i] has index snapshotIndex + 1 + i. */
   private syncedEntries: Entry[] = [];
-  private unsynced: Persist[] = [];
+  private unsynced: PendingWrite[] = [];
+  /** Sequence number of the last write issued (a sync covers the writes issued before it started). */
+  private lastSequence = 0;
   /** Counts syncs that changed the durable state; the invariant checker rechecks durability only when it moves. */
   durableVersion = 0;
 
@@ -31,22 +41,40 @@ export class SimDisk {
     return this.syncedSnapshot?.lastIncludedIndex ?? 0;
   }
 
-  /** Records a write; it is durable only after sync(). */
-  write(persist: Persist): void {
-    if (persist.hardState === null && persist.entries.length === 0 && persist.snapshot === null) return;
-    this.unsynced.push(persist);
+  /** Sequence number of the newest write issued: a sync started now covers writes up to it. */
+  get issuedSequence(): number {
+    return this.lastSequence;
+  }
+
+  /** Records a write; it is durable only after a sync covers it, and then `durable` is called. */
+  write(persist: Persist, durable: (() => void) | null = null): void {
+    if (persist.hardState === null && persist.entries.length === 0 && persist.snapshot === null) {
+      durable?.();
+      return;
+    }
+    this.lastSequence += 1;
+    this.unsynced.push({ persist, sequence: this.lastSequence, durable });
     if (this.unsynced.length >= MAX_UNSYNCED_WRITES) this.sync();
   }
 
-  /** Makes every buffered write durable, in order. */
-  sync(): void {
-    if (this.unsynced.length === 0) return;
-    for (const persist of this.unsynced) this.applyDurably(persist);
-    this.unsynced = [];
+  /**
+   * Makes the buffered writes up to sequence `through` (default: all) durable, in order, then (after `beforeNotify`)
+   * tells their writers. Returns how many became durable.
+   */
+  sync(through = Infinity, beforeNotify?: () => void): number {
+    let count = 0;
+    while (count < this.unsynced.length && (this.unsynced[count] as PendingWrite).sequence <= through) count++;
+    if (count === 0) return 0;
+    const synced = this.unsynced.slice(0, count);
+    this.unsynced = this.unsynced.slice(count);
+    for (const write of synced) this.applyDurably(write.persist);
     this.durableVersion++;
+    beforeNotify?.();
+    for (const write of synced) write.durable?.();
+    return count;
   }
 
-  /** The machine lost power: buffered writes are gone. */
+  /** The machine lost power: buffered writes are gone (and their writers never hear of them). */
   dropUnsynced(): number {
     const lost = this.unsynced.length;
     this.unsynced = [];

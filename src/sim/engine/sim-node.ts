@@ -1,13 +1,19 @@
-// One simulated server: the core currently running (null while crashed), its disk, and the bookkeeping the
-// simulator needs to drive it (incarnation, timer, last clock value given to the core).
+// One simulated server: the core currently running (null while crashed) inside the Ready pipeline that real nodes
+// run (src/runtime), its disk, its state machine's side of the pipeline, and the bookkeeping the simulator needs to
+// drive it (incarnation, timer, last clock value given to the core, the sync in flight).
 
 import type { Entry, NodeId, RaftNode, RaftStatus, Role } from '../../raft/types';
 import { bootstrapConfiguration } from '../../raft/membership';
-import { EMPTY_PREFIX_HASH } from '../../check/invariants/log-hash';
+import type { ReadyPipeline } from '../../runtime/ready-pipeline';
 import { SimDisk } from './disk';
+import type { SimStateMachine } from './sim-state-machine';
 
 export class SimNode {
   core: RaftNode | null = null;
+  /** The pipeline around `core` (null while crashed). */
+  pipeline: ReadyPipeline | null = null;
+  /** The current incarnation's state machine (a restart starts a fresh one). */
+  stateMachine: SimStateMachine | null = null;
   readonly disk = new SimDisk();
   /** Bumped at every crash and restart: messages addressed to an older incarnation are dropped. */
   incarnation = 0;
@@ -22,15 +28,6 @@ export class SimNode {
   };
   /** A snapshot was installed during the current input: the checker is shown the whole log again. */
   installedSnapshot = false;
-  // The runtime's side of log compaction (§7).
-  /** Highest index handed to the state machine (in committedEntries or a restored snapshot). */
-  appliedIndex = 0;
-  /** Prefix hash (check/invariants/log-hash) of the entries the state machine applied: travels in snapshots. */
-  appliedDigest = EMPTY_PREFIX_HASH;
-  /** Index of the core's snapshot as far as the runtime knows. */
-  compactedIndex = 0;
-  /** State captured at an applied index, waiting until enough entries follow it to compact there (kept tail). */
-  pendingSnapshot: { readonly index: number; readonly data: string; readonly takenAtStep: number } | null = null;
   /** Log writes drained in the current input (reused buffer). */
   readonly logWrites: (readonly Entry[])[] = [];
   /** Bumped whenever the pending timer event is replaced: stale timer events are skipped. */
@@ -39,7 +36,12 @@ export class SimNode {
   lastTickMs = -1;
   /** Consecutive ticks at one instant, to catch a core whose deadline never moves forward. */
   ticksAtSameInstant = 0;
+  /** A lazy flush of writes that need no sync (planted bug ack-before-persist) is scheduled. */
   flushScheduled = false;
+  /** A sync is in flight (it completes at a 'flush' event); writes issued meanwhile wait for the next one. */
+  syncInFlight = false;
+  /** A write that needs a sync was issued while one was in flight. */
+  syncWanted = false;
   /** Status after the last input, kept while crashed (what a student last saw of it). */
   lastStatus: RaftStatus;
 

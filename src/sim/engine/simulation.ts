@@ -3,27 +3,30 @@
 // timers, disk flushes and scheduled callbacks (clients, fault schedules). Same seed + same calls = the same run,
 // event for event.
 //
-// After every input to a node the runtime loop of the contract runs: drain Ready, write `persist` (synced at
-// once when mustSync, else left in the disk's volatile buffer), then send messages, then apply committed
-// entries. The invariant checker then looks at that node; any breach throws an InvariantViolation.
+// Each node runs the Ready pipeline that real node processes run (src/runtime/ready-pipeline.ts): after every input
+// it drains the core's Ready batches, writes `persist` to the node's simulated disk, sends a leader's AppendEntries
+// early and every other message once its write is durable, and applies committed entries once they are durable
+// on that node. A sync completes after a drawn delay (fsyncDelayMs), so those gates really wait; a crash loses
+// what was not yet synced. The invariant checker looks at the node after every input and every completed sync; any
+// breach throws an InvariantViolation.
 
 import { createRaftNode } from '../../raft';
 import { RULE } from '../../raft/reasons';
 import type {
   BugName, Entry, MembershipChange, MembershipMode, Message, NodeId, PersistedState, ProposeResult, RaftConfig, RaftNode, RaftStatus, ReadFailure,
-  ReadState, Ready, Snapshot, TransferResult,
+  ReadState, Ready, TransferResult,
 } from '../../raft/types';
 import { InvariantChecker, type NodeSnapshot } from '../../check/invariants';
-import { EMPTY_PREFIX_HASH } from '../../check/invariants/log-hash';
+import { ReadyPipeline } from '../../runtime/ready-pipeline';
+import type { SnapshotPolicyOptions } from '../../runtime/snapshot-policy';
 import { EventQueue, type QueueItem } from './event-queue';
 import { jsonBytes } from './message-size';
 import { isRequest, Network, type DropReason, type NetworkOptions } from './network';
 import { Prng } from './prng';
 import { SimNode } from './sim-node';
-import { compactionPolicy, maybeCompact, recordApplied, type CompactionPolicy, type SnapshotSource } from './compaction';
-import { decodeSnapshotData } from './snapshot-data';
+import { SimStateMachine, type SimStateMachineContext, type SnapshotSource } from './sim-state-machine';
 
-export type { SnapshotSource } from './compaction';
+export type { SnapshotSource } from './sim-state-machine';
 import { Trace, type TraceListener } from './trace';
 
 export type CreateNode = (config: RaftConfig, persisted: PersistedState | null, nowMs: number) => RaftNode;
@@ -44,6 +47,11 @@ export interface SimulationOptions {
   readonly network?: Partial<NetworkOptions>;
   /** Writes not marked mustSync reach the disk after a uniform delay in this range (ms), or at the next sync. */
   readonly unsyncedFlushDelayMs?: readonly [number, number];
+  /**
+   * A sync (fdatasync) takes a uniform delay in this range (ms; default [1, 6]): writes issued meanwhile wait for the
+   * next one (group commit), messages and applies that wait for them wait that long, and a crash loses them.
+   */
+  readonly fsyncDelayMs?: readonly [number, number];
   /** Trace records retained (default 20 000); 0 keeps none (listeners still see every record). */
   readonly traceCapacity?: number;
   /** Run the invariant checker after every step (default true). */
@@ -106,12 +114,12 @@ export interface MessageStats {
 type SimEvent = QueueItem & (
   | { readonly kind: 'deliver'; readonly message: Message; readonly messageId: number; readonly toIncarnation: number }
   | { readonly kind: 'timer'; readonly node: NodeId; readonly generation: number }
-  | { readonly kind: 'flush'; readonly node: NodeId; readonly incarnation: number }
+  /** A sync completes: the node's writes up to sequence `through` are durable (Infinity: a lazy flush of all). */
+  | { readonly kind: 'flush'; readonly node: NodeId; readonly incarnation: number; readonly through: number }
   | { readonly kind: 'call'; readonly run: () => void }
 );
 
 const QUEUE_CAPACITY = 1_000_000;
-const MAX_READY_ROUNDS = 64;
 const MAX_TICKS_AT_ONE_INSTANT = 1_000;
 /** Zero-latency message storms or self-rescheduling callbacks would otherwise freeze the clock forever. */
 const MAX_EVENTS_AT_ONE_INSTANT = 1_000_000;
@@ -135,9 +143,15 @@ export class Simulation {
   private readonly createNode: CreateNode;
   private readonly baseConfig: Omit<RaftConfig, 'id' | 'randomSeed'>;
   private readonly flushDelayMs: readonly [number, number];
+  private readonly fsyncDelayMs: readonly [number, number];
   private readonly countBytes: boolean;
   private readonly deliverAcrossRestart: boolean;
-  private readonly compaction: CompactionPolicy;
+  private readonly compaction: SnapshotPolicyOptions;
+  private readonly bugs: readonly BugName[];
+  /** What the nodes' state machines tell (the checker, the listeners); one object shared by all of them. */
+  private readonly stateMachineContext: SimStateMachineContext;
+  /** A node's pipeline failed (its core threw, or a check inside its effects did): rethrown after the event. */
+  private fatal: Error | null = null;
   /** Without planted bugs no core may ever see an invalid message: each one is a bug of the simulator or the core. */
   private readonly refuseInvalidMessages: boolean;
   private readonly replayHint: string | undefined;
@@ -162,12 +176,17 @@ export class Simulation {
     this.createNode = options.createNode ?? createRaftNode;
     this.countBytes = options.countBytes ?? false;
     this.deliverAcrossRestart = options.deliverAcrossRestart ?? false;
-    this.compaction = compactionPolicy(options.snapshotEveryEntries ?? 0, options.snapshotKeepEntries ?? 0);
+    this.compaction = compactionOptions(options.snapshotEveryEntries ?? 0, options.snapshotKeepEntries ?? 0);
+    this.bugs = [...(options.bugs ?? [])];
     this.refuseInvalidMessages = (options.bugs ?? []).length === 0;
     this.replayHint = options.replayHint;
     this.flushDelayMs = options.unsyncedFlushDelayMs ?? [20, 300];
     if (!(this.flushDelayMs[0] >= 0 && this.flushDelayMs[1] >= this.flushDelayMs[0])) {
       throw new Error(`unsyncedFlushDelayMs must be a range [min, max] with 0 <= min <= max`);
+    }
+    this.fsyncDelayMs = options.fsyncDelayMs ?? [0.5, 2];
+    if (!(this.fsyncDelayMs[0] >= 0 && this.fsyncDelayMs[1] >= this.fsyncDelayMs[0])) {
+      throw new Error(`fsyncDelayMs must be a range [min, max] with 0 <= min <= max`);
     }
     const electionTimeoutMs = options.electionTimeoutMs ?? [150, 300];
     this.baseConfig = {
@@ -186,11 +205,17 @@ export class Simulation {
     this.coreSeeds = root.fork('core-seeds');
     this.checker = options.checkInvariants === false
       ? null
-      : new InvariantChecker({ members: this.members, seed: options.seed, ...(options.replayHint === undefined ? {} : { replayHint: options.replayHint }) });
+      : new InvariantChecker({ members: this.members, seed: options.seed, selfVoteOnCandidacy: false,
+        ...(options.replayHint === undefined ? {} : { replayHint: options.replayHint }) });
+    const checker = this.checker;
+    this.stateMachineContext = {
+      checker, listeners: this.listeners, withDigest: this.compaction.everyEntries > 0,
+      nowMs: () => this.clockMs, snapshotSource: () => this.snapshotSource,
+    };
     for (const id of this.ids) {
       const node = new SimNode(id, this.members);
       this.nodes[id] = node;
-      node.core = this.createNode(this.configFor(node, this.coreSeeds.nextU32()), null, 0);
+      this.startRuntime(node, this.createNode(this.configFor(node, this.coreSeeds.nextU32()), null, 0));
     }
     for (const id of this.ids) this.afterInput(this.node(id));
   }
@@ -212,7 +237,7 @@ export class Simulation {
     this.ids.push(id);
     this.network.addNode(id);
     this.checker?.addMember(id);
-    node.core = this.createNode(this.configFor(node, this.coreSeeds.nextU32()), null, this.clockMs);
+    this.startRuntime(node, this.createNode(this.configFor(node, this.coreSeeds.nextU32()), null, this.clockMs));
     node.lastTickMs = this.clockMs;
     if (this.trace.active) this.trace.add({ kind: 'fault', timeMs: this.clockMs, description: `new server S${id} started with an empty disk` });
     this.afterInput(node);
@@ -302,9 +327,10 @@ export class Simulation {
     switch (event.kind) {
       case 'deliver': this.deliver(event.message, event.messageId, event.toIncarnation); break;
       case 'timer': this.fireTimer(event.node, event.generation); break;
-      case 'flush': this.flush(event.node, event.incarnation); break;
+      case 'flush': this.flush(event.node, event.incarnation, event.through); break;
       case 'call': event.run(); break;
     }
+    if (this.fatal !== null) throw this.fatal;
     if (this.checker !== null && this.steps % FULL_SCAN_EVERY_STEPS === 0) this.fullCheck();
     return true;
   }
@@ -349,10 +375,15 @@ export class Simulation {
   crash(node: NodeId): void {
     const target = this.node(node);
     if (target.core === null) return;
+    target.pipeline?.stop();
     target.core = null;
+    target.pipeline = null;
+    target.stateMachine = null;
     target.incarnation++;
     target.scheduledDeadlineMs = null;
     target.flushScheduled = false;
+    target.syncInFlight = false;
+    target.syncWanted = false;
     const lost = target.disk.dropUnsynced();
     this.checker?.nodeCrashed(node, this.clockMs);
     if (this.trace.active) this.trace.add({ kind: 'crash', timeMs: this.clockMs, node, unsyncedWritesLost: lost });
@@ -368,7 +399,7 @@ export class Simulation {
     target.incarnation++;
     target.lastTickMs = -1;
     target.ticksAtSameInstant = 0;
-    target.core = this.createNode(this.configFor(target, this.restartRandom.nextU32()), isBlank ? null : durable, this.clockMs);
+    const core = this.createNode(this.configFor(target, this.restartRandom.nextU32()), isBlank ? null : durable, this.clockMs);
     this.checker?.nodeRestarted(node, durable.hardState.term, this.clockMs);
     if (this.trace.active) {
       this.trace.add({
@@ -376,13 +407,10 @@ export class Simulation {
         persistedVotedFor: durable.hardState.votedFor, persistedEntries: durable.entries.length,
       });
     }
-    target.appliedIndex = 0;
-    target.appliedDigest = EMPTY_PREFIX_HASH;
-    target.compactedIndex = 0;
-    target.pendingSnapshot = null;
+    const stateMachine = this.startRuntime(target, core);
     for (const listener of this.listeners) listener.onRestart?.(node);
     // The core restarts with lastApplied = the snapshot's index: the state machine restarts from the snapshot.
-    if (durable.snapshot !== null && durable.snapshot !== undefined) this.restoreSnapshot(target, durable.snapshot);
+    if (durable.snapshot !== null && durable.snapshot !== undefined) stateMachine.restoreSnapshot(durable.snapshot);
     this.afterInput(target);
   }
 
@@ -440,7 +468,7 @@ export class Simulation {
     for (const node of this.nodes) {
       if (node === undefined || node.core === null) continue;
       this.observeDurable(node);
-      this.checker.observeNode(snapshotOf(node.lastStatus, node.core.log(), []), this.clockMs, true);
+      this.checker.observeNode(snapshotOf(node.lastStatus, this.standingCommit(node, node.lastStatus), node.core.log(), []), this.clockMs, true);
     }
   }
 
@@ -488,7 +516,7 @@ export class Simulation {
     if (node.core === null || generation !== node.timerGeneration) return;
     node.scheduledDeadlineMs = null;
     if (node.core.nextDeadlineMs() > this.clockMs) {
-      this.scheduleTimer(node, node.core); // the deadline moved later since this wake-up was queued
+      this.scheduleTimer(node, node.core.nextDeadlineMs()); // the deadline moved later since this wake-up was queued
       return;
     }
     if (node.lastTickMs === this.clockMs) {
@@ -503,37 +531,118 @@ export class Simulation {
     this.afterInput(node);
   }
 
-  private flush(id: NodeId, incarnation: number): void {
+  /**
+   * Wraps a new core of `node` (a start or a restart) in the Ready pipeline, wired to the simulated disk, network,
+   * clock and state machine. Returns the incarnation's state machine.
+   */
+  private startRuntime(node: SimNode, core: RaftNode): SimStateMachine {
+    const stateMachine = new SimStateMachine(node.id, this.stateMachineContext);
+    const incarnation = node.incarnation;
+    node.core = core;
+    node.stateMachine = stateMachine;
+    node.pipeline = new ReadyPipeline({
+      core,
+      storage: { write: (persist, done) => this.writeToDisk(node, persist, () => done(null)) },
+      transport: { send: (message) => this.send(node, message) },
+      clock: { nowMs: () => this.clockMs },
+      scheduler: {
+        soon: (task) => this.queue.push({ kind: 'call', run: () => { if (node.incarnation === incarnation) task(); }, timeMs: this.clockMs, sequence: 0 }),
+        wakeAt: (deadlineMs) => this.scheduleTimer(node, deadlineMs),
+        cancel: () => {
+          node.scheduledDeadlineMs = null;
+          node.timerGeneration++;
+        },
+      },
+      stateMachine,
+      snapshotPolicy: this.compaction,
+      observer: {
+        onReady: (ready) => this.onReady(node, ready),
+        onDurable: () => undefined, // the checker reads the disk itself (observeDurable)
+        onReleased: () => undefined,
+        onLogCompacted: () => undefined,
+        afterDrain: () => this.observe(node),
+        onError: (message) => {
+          // Planted bugs may truncate applied entries, so the core refuses a compaction there; correct Raft never does.
+          if (this.bugs.length === 0) this.failWith(new Error(`S${node.id} at ${this.clockMs} ms: ${message} (seed ${this.seed})`));
+          else this.noteFault(`S${node.id}: ${message}`);
+        },
+        onFatal: (error) => this.failWith(rootCause(error)),
+      },
+      bugs: this.bugs,
+    });
+    return stateMachine;
+  }
+
+  /** A check inside a node's effects failed, or its core threw: the run fails with that error (after the event). */
+  private failWith(error: Error): never {
+    this.fatal ??= error;
+    throw error;
+  }
+
+  /**
+   * The pipeline's LogStorage: the write goes to the disk's volatile buffer; a write that must be synced starts a
+   * sync (or waits for the next one if one is in flight: group commit); others reach the disk by a lazy flush.
+   */
+  private writeToDisk(node: SimNode, persist: Ready['persist'], durable: () => void): void {
+    const disk = node.disk;
+    disk.write(persist, durable);
+    if (!disk.hasUnsyncedWrites) return;
+    if (persist.mustSync) {
+      if (node.syncInFlight) node.syncWanted = true;
+      else this.startSync(node);
+    } else if (!node.flushScheduled) {
+      node.flushScheduled = true;
+      const delayMs = this.diskRandom.between(this.flushDelayMs[0], this.flushDelayMs[1]);
+      this.queue.push({ kind: 'flush', node: node.id, incarnation: node.incarnation, through: Infinity, timeMs: this.clockMs + delayMs, sequence: 0 });
+    }
+  }
+
+  /** An fdatasync starts now: it covers the writes issued so far and completes after a drawn delay. */
+  private startSync(node: SimNode): void {
+    node.syncInFlight = true;
+    node.syncWanted = false;
+    const [min, max] = this.fsyncDelayMs;
+    const delayMs = max > min ? this.diskRandom.between(min, max) : min;
+    this.queue.push({ kind: 'flush', node: node.id, incarnation: node.incarnation, through: node.disk.issuedSequence, timeMs: this.clockMs + delayMs, sequence: 0 });
+  }
+
+  private flush(id: NodeId, incarnation: number, through: number): void {
     const node = this.node(id);
     if (node.incarnation !== incarnation) return;
-    node.flushScheduled = false;
-    node.disk.sync();
-    node.observedDurableVersion = node.disk.durableVersion;
-    this.observeDurable(node);
+    if (through === Infinity) node.flushScheduled = false;
+    else node.syncInFlight = false;
+    const disk = node.disk;
+    // The checker sees the disk before anything that waited for it happens.
+    const synced = disk.sync(through, () => {
+      node.observedDurableVersion = disk.durableVersion;
+      this.observeDurable(node);
+    });
+    if (!disk.hasUnsyncedWrites) node.syncWanted = false;
+    else if (node.syncWanted && !node.syncInFlight) this.startSync(node);
+    if (synced > 0 && node.pipeline !== null) this.observe(node);
   }
 
   private observeDurable(node: SimNode): void {
     if (this.checker === null) return;
     const snapshot = node.disk.durableSnapshot();
     this.checker.observeDurableLog(node.id, node.disk.durableEntries(), this.clockMs, snapshot?.lastIncludedIndex ?? 0, snapshot?.lastIncludedTerm ?? 0);
+    // A candidate's vote for itself counts once it is on disk (before that it asked nobody: see the checker's option).
+    const hardState = node.disk.durableHardState();
+    if (hardState.votedFor === node.id) this.checker.observeVote(node.id, hardState.term, node.id, this.clockMs);
   }
 
-  /** The runtime loop after any input to `node`. */
+  /** After any input to `node`: its pipeline drains the core (and observe() runs after the drain). */
   private afterInput(node: SimNode): void {
+    (node.pipeline as ReadyPipeline).drain();
+    if (this.fatal !== null) throw this.fatal;
+  }
+
+  /** The invariant checker looks at `node` (after a drain, and after a sync released what waited for it). */
+  private observe(node: SimNode): void {
     const core = node.requireCore();
-    let rounds = 0;
-    const writes = node.logWrites;
-    if (writes.length > 0) writes.length = 0; // setting length costs even when unchanged
-    node.installedSnapshot = false;
-    while (core.hasReady()) {
-      if (++rounds > MAX_READY_ROUNDS) throw new Error(`S${node.id} still has Ready after ${MAX_READY_ROUNDS} drains`);
-      const ready = core.ready();
-      if (ready.persist.entries.length > 0) writes.push(ready.persist.entries);
-      this.handleReady(node, ready);
-      if (this.compaction.every > 0) maybeCompact(node, core, this.compaction, this.steps, this.snapshotSource);
-    }
     const status = core.status();
     node.lastStatus = status;
+    const writes = node.logWrites;
     if (this.checker !== null) {
       if (node.disk.durableVersion !== node.observedDurableVersion) {
         node.observedDurableVersion = node.disk.durableVersion;
@@ -546,7 +655,7 @@ export class Simulation {
       const snapshot = node.snapshot;
       snapshot.role = status.role;
       snapshot.term = status.term;
-      snapshot.commitIndex = status.commitIndex;
+      snapshot.commitIndex = this.standingCommit(node, status);
       snapshot.lastLogIndex = status.lastLogIndex;
       snapshot.snapshotIndex = status.snapshotIndex;
       snapshot.snapshotTerm = status.snapshotTerm;
@@ -554,67 +663,36 @@ export class Simulation {
       snapshot.writes = writes;
       this.checker.observeNode(snapshot, this.clockMs);
     }
-    this.scheduleTimer(node, core);
+    if (writes.length > 0) writes.length = 0; // setting length costs even when unchanged
+    node.installedSnapshot = false;
   }
 
-  private handleReady(node: SimNode, ready: Ready): void {
-    const persist = ready.persist;
-    node.disk.write(persist);
-    if (persist.mustSync) node.disk.sync();
-    else if (node.disk.hasUnsyncedWrites && !node.flushScheduled) {
-      node.flushScheduled = true;
-      const delayMs = this.diskRandom.between(this.flushDelayMs[0], this.flushDelayMs[1]);
-      this.queue.push({ kind: 'flush', node: node.id, incarnation: node.incarnation, timeMs: this.clockMs + delayMs, sequence: 0 });
-    }
-    // Indexed loops: for-of on the frozen empty arrays a Ready hands out takes V8's slow iterator path (this is the
-    // hottest loop of the simulator).
-    const listeners = this.listeners;
+  /**
+   * The commit index `node` can stand behind, which the checker is shown: a leader's core counts its own entries as
+   * soon as it appends them, but the pipeline applies and announces only what is durable here too (§10.2.1). A
+   * follower's comes from a leader, which sends only a commit index that a majority's disks hold.
+   */
+  private standingCommit(node: SimNode, status: RaftStatus): number {
+    const pipeline = node.pipeline;
+    return status.role === 'leader' && pipeline !== null ? Math.min(status.commitIndex, pipeline.durableIndex) : status.commitIndex;
+  }
+
+  /** Each Ready batch of `node`, before its effects: the trace, the writes the checker is shown, invalid input. */
+  private onReady(node: SimNode, ready: Ready): void {
+    if (ready.persist.entries.length > 0) node.logWrites.push(ready.persist.entries);
+    if (ready.snapshotToApply !== null) node.installedSnapshot = true;
     if (this.trace.active) for (const event of ready.events) this.trace.add({ kind: 'raft-event', timeMs: this.clockMs, event });
     if (this.refuseInvalidMessages) {
+      // Indexed loop: for-of on the frozen empty arrays a Ready hands out takes V8's slow iterator path.
       const events = ready.events;
       for (let i = 0; i < events.length; i++) {
         const event = events[i];
         if (event?.rule === RULE.invalidMessage) {
-          throw new Error(`S${node.id} was handed an invalid message at ${this.clockMs} ms without planted bugs: ${event.reason}` +
-            ` (seed ${this.seed}${this.replayHint === undefined ? '' : `; replay: ${this.replayHint}`})`);
+          this.failWith(new Error(`S${node.id} was handed an invalid message at ${this.clockMs} ms without planted bugs: ${event.reason}` +
+            ` (seed ${this.seed}${this.replayHint === undefined ? '' : `; replay: ${this.replayHint}`})`));
         }
       }
     }
-    const messages = ready.messages;
-    for (let i = 0; i < messages.length; i++) this.send(node, messages[i] as Message);
-    if (ready.snapshotToApply !== null) {
-      node.installedSnapshot = true;
-      this.restoreSnapshot(node, ready.snapshotToApply);
-    }
-    const committed = ready.committedEntries;
-    if (committed.length > 0) {
-      this.checker?.observeApplied(node.id, committed, this.clockMs);
-      recordApplied(node, committed, this.compaction.every > 0);
-      for (let i = 0; i < listeners.length; i++) listeners[i]?.onApply?.(node.id, committed);
-    }
-    const readStates = ready.readStates;
-    for (let r = 0; r < readStates.length; r++) {
-      const readState = readStates[r] as ReadState;
-      this.checker?.readServed(node.id, readState.requestId, readState.index, this.clockMs);
-      for (let i = 0; i < listeners.length; i++) listeners[i]?.onReadState?.(node.id, readState);
-    }
-    const readFailures = ready.readFailures;
-    for (let r = 0; r < readFailures.length; r++) {
-      const failure = readFailures[r] as ReadFailure;
-      this.checker?.readFailed(failure.requestId);
-      for (let i = 0; i < listeners.length; i++) listeners[i]?.onReadFailure?.(node.id, failure);
-    }
-  }
-
-  /** The state machine is replaced by a snapshot's (installed, or recovered at a restart). */
-  private restoreSnapshot(node: SimNode, snapshot: Snapshot): void {
-    const { digest, stateMachineData } = decodeSnapshotData(snapshot.data);
-    node.appliedIndex = snapshot.lastIncludedIndex;
-    node.appliedDigest = digest;
-    node.compactedIndex = snapshot.lastIncludedIndex;
-    if (node.pendingSnapshot !== null && node.pendingSnapshot.index <= snapshot.lastIncludedIndex) node.pendingSnapshot = null;
-    this.checker?.observeSnapshotApplied(node.id, snapshot.lastIncludedIndex, snapshot.lastIncludedTerm, digest, this.clockMs);
-    for (const listener of this.listeners) listener.onSnapshot?.(node.id, snapshot.lastIncludedIndex, stateMachineData);
   }
 
   private send(node: SimNode, message: Message): void {
@@ -652,8 +730,7 @@ export class Simulation {
     if (this.trace.active) this.trace.add({ kind: 'drop', timeMs: this.clockMs, messageId, message, reason });
   }
 
-  private scheduleTimer(node: SimNode, core: RaftNode): void {
-    const deadlineMs = core.nextDeadlineMs();
+  private scheduleTimer(node: SimNode, deadlineMs: number): void {
     if (!Number.isFinite(deadlineMs)) {
       node.scheduledDeadlineMs = null;
       node.timerGeneration++;
@@ -668,9 +745,23 @@ export class Simulation {
   }
 }
 
-function snapshotOf(status: RaftStatus, log: readonly Entry[] | null, writes: readonly (readonly Entry[])[]): NodeSnapshot {
+function snapshotOf(status: RaftStatus, commitIndex: number, log: readonly Entry[] | null, writes: readonly (readonly Entry[])[]): NodeSnapshot {
   return {
-    id: status.id, role: status.role, term: status.term, commitIndex: status.commitIndex, lastLogIndex: status.lastLogIndex,
+    id: status.id, role: status.role, term: status.term, commitIndex, lastLogIndex: status.lastLogIndex,
     snapshotIndex: status.snapshotIndex, snapshotTerm: status.snapshotTerm, log, writes,
   };
+}
+
+function compactionOptions(everyEntries: number, keepEntries: number): SnapshotPolicyOptions {
+  if (!(Number.isSafeInteger(everyEntries) && everyEntries >= 0 && Number.isSafeInteger(keepEntries) && keepEntries >= 0)) {
+    throw new Error(`snapshotEveryEntries and snapshotKeepEntries must be integers >= 0, got ${everyEntries} and ${keepEntries}`);
+  }
+  return { everyEntries, keepEntries };
+}
+
+/** The error a pipeline wrapped (its "the Raft core failed on ..." message keeps the original as cause). */
+function rootCause(error: Error): Error {
+  let current = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current;
 }

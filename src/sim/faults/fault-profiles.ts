@@ -67,6 +67,8 @@ export interface FaultProfile {
     readonly electionTimeoutMs?: readonly [number, number];
     readonly maxEntriesPerMessage?: number;
     readonly deliverAcrossRestart?: boolean;
+    /** How long a sync (fdatasync) takes, ms (Simulation's fsyncDelayMs). */
+    readonly fsyncDelayMs?: readonly [number, number];
   };
   /** Upper bounds for the random network weather. */
   readonly weather: {
@@ -206,6 +208,17 @@ export const FAULT_PROFILES = {
     membership: { maxServers: 8, minVoters: 3, removeLeaderChance: 0.1 },
     rebootDowntimeMs: [0, 200],
     weather: { maxLoss: 0.1, maxDuplicate: 0.05, maxReorderProbability: 0.2, maxReorderMs: 50, maxLatencyMs: 10, labrpcChance: 0.2 },
+  },
+  /**
+   * Disks slower than the network (a leader's own sync outlasts a round trip to a follower and its sync), with leader
+   * crashes and reboots: exposes a runtime that acts on a leader's count before its own copy is durable.
+   */
+  'slow-disks': {
+    intervalMs: [100, 800],
+    weights: { 'crash-leader': 3, 'quick-reboot': 3, 'restart': 3, 'isolate-leader': 1, 'heal': 1 },
+    rebootDowntimeMs: [0, 100],
+    cluster: { fsyncDelayMs: [2, 30] },
+    weather: { maxLoss: 0.05, maxDuplicate: 0.05, maxReorderProbability: 0.1, maxReorderMs: 20, maxLatencyMs: 5, labrpcChance: 0 },
   },
   /** Heavy duplication and reordering on an otherwise stable cluster, one node often cut off. */
   reordering: {

@@ -52,8 +52,10 @@ const CASES: readonly BugCase[] = [
     caughtBy: ['committed-configuration-lost', 'leader-completeness', 'state-machine-safety', 'committed-entry-lost', 'log-matching', 'election-safety'],
   },
   // Two uncommitted changes add up to a two-server change: old and newest majorities need not overlap.
+  // Since the simulator runs the nodes' Ready pipeline with timed syncs (issue 14) the interleaving is rarer: first
+  // caught at seed 56 (within 50 before).
   {
-    bug: 'two-pending-config-changes', profile: 'membership', nodes: 5, mayWedge: true,
+    bug: 'two-pending-config-changes', profile: 'membership', nodes: 5, mayWedge: true, withinSeeds: 60,
     caughtBy: ['committed-configuration-lost', 'leader-completeness', 'state-machine-safety', 'committed-entry-lost', 'log-matching', 'election-safety'],
   },
   // Leaders count with the committed configuration while a newer one is in their log: commits that a majority of

@@ -172,18 +172,27 @@ describe('SimDisk', () => {
 });
 
 describe('Simulation runtime loop', () => {
-  it('makes mustSync writes durable before the messages that depend on them are sent', () => {
-    const sim = new Simulation({ seed: 1, nodes: 3 });
+  it('makes mustSync writes durable before the messages that depend on them are sent; a leader sends entries early', () => {
+    const sim = new Simulation({ seed: 1, nodes: 3, fsyncDelayMs: [5, 10] });
     let checked = 0;
+    let sentEarly = 0;
     sim.onTrace((record) => {
-      // A leader sends entries only once they are on its disk; a follower acknowledges only what is on its disk.
-      if (record.kind === 'send' && record.message.type === 'AppendEntries' && record.message.entries.length > 0) {
-        const last = record.message.entries[record.message.entries.length - 1] as Entry;
-        expect(sim.durableLog(record.message.from).length).toBeGreaterThanOrEqual(last.index);
+      if (record.kind !== 'send') return;
+      const { message } = record;
+      // A leader may send entries before they are on its disk (§10.2.1), but never a commit index beyond its disk.
+      if (message.type === 'AppendEntries') {
+        expect(sim.durableLog(message.from).length).toBeGreaterThanOrEqual(message.leaderCommit);
+        const last = message.entries[message.entries.length - 1];
+        if (last !== undefined && sim.durableLog(message.from).length < last.index) sentEarly++;
         checked++;
       }
-      if (record.kind === 'send' && record.message.type === 'AppendEntriesReply' && record.message.success) {
-        expect(sim.durableLog(record.message.from).length).toBeGreaterThanOrEqual(record.message.matchIndex);
+      // A follower acknowledges only what is on its disk; a vote only once it is on disk.
+      if (message.type === 'AppendEntriesReply' && message.success) {
+        expect(sim.durableLog(message.from).length).toBeGreaterThanOrEqual(message.matchIndex);
+        checked++;
+      }
+      if (message.type === 'RequestVoteReply' && message.voteGranted && !message.preVote) {
+        expect(sim.durableState(message.from).hardState).toEqual({ term: message.term, votedFor: message.to });
         checked++;
       }
     });
@@ -192,6 +201,7 @@ describe('Simulation runtime loop', () => {
     for (let i = 0; i < 5; i++) sim.propose(leader, `x${i}`);
     sim.runFor(100);
     expect(checked).toBeGreaterThan(10);
+    expect(sentEarly).toBeGreaterThan(0);
   });
 
   it('a crash loses unsynced writes (ack-before-persist) and restart builds the core from the synced state', () => {
