@@ -13,6 +13,7 @@ export const BUG_NAMES = [
   'config-change-before-own-term-commit',
   'two-pending-config-changes',
   'config-applied-on-commit',
+  'apply-before-durable',
 ] as const;
 
 /** Names of the deliberate mistakes a lab configuration may switch on. See planted-bugs.ts for what each breaks. */

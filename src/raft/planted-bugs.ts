@@ -107,4 +107,13 @@ export const PLANTED_BUGS: Readonly<Record<BugName, PlantedBug>> = {
       'configuration-changed events that follow commit-advanced instead of the append; a leader elected by servers ' +
       'still using the older configuration lacks entries the other side committed.',
   },
+  'apply-before-durable': {
+    title: 'The runtime applies committed entries before they are durable on its own disk',
+    breaks: 'State Machine Safety: a leader counts itself toward a majority as soon as it appends, so it applies (and answers clients for) an entry that only a minority of disks holds; a crash of the leader can then lose it.',
+    paperRule: 'Raft dissertation §10.2.1 (a leader may write its log in parallel with replication, but may count and act on its own copy only once it is durable); Figure 2: persistent state is "updated on stable storage before responding to RPCs"',
+    howToSpot:
+      'A leader whose disk is slower than the round trip to a follower applies an entry (a client is answered) ' +
+      'before its own log-write of it; the applied index runs ahead of the commit index the node can stand behind ' +
+      '(its durable log), and after a crash of the leader another entry can be committed at that index.',
+  },
 };

@@ -39,7 +39,7 @@ export interface ReadyPipelineOptions {
   readonly stateMachine: StateMachinePort;
   readonly snapshotPolicy: SnapshotPolicyOptions;
   readonly observer: PipelineObserver;
-  /** Planted bugs; the pipeline acts on its own, the core on the others (none of them lives here yet). */
+  /** Planted bugs; the pipeline acts on its own (`apply-before-durable`), the core on the others. */
   readonly bugs?: readonly BugName[];
 }
 
@@ -74,11 +74,14 @@ export class ReadyPipeline {
   private drainScheduled = false;
   private releasing = false;
   private idleWaiters: (() => void)[] = [];
+  /** Planted bug `apply-before-durable`: committed entries are applied without waiting for the local disk. */
+  private readonly applyBeforeDurable: boolean;
 
   constructor(private readonly o: ReadyPipelineOptions) {
     const status = o.core.status();
     this.durable = new DurablePrefix(status.lastLogIndex);
     this.snapshots = new SnapshotPolicy(o.snapshotPolicy, status.snapshotIndex);
+    this.applyBeforeDurable = (o.bugs ?? []).includes('apply-before-durable');
   }
 
   get core(): RaftNode {
@@ -297,7 +300,7 @@ export class ReadyPipeline {
     const queue = this.applyQueue;
     while (queue.length > 0) {
       const batch = queue[0] as ApplyBatch;
-      if (batch.durableIndex > this.durable.index) return;
+      if (batch.durableIndex > this.durable.index && !this.applyBeforeDurable) return;
       queue.shift();
       if (this.stopped) continue;
       const { ready } = batch;

@@ -20,6 +20,8 @@ export const BUG_BREAKS: Readonly<Record<BugName, readonly InvariantName[]>> = {
   'config-change-before-own-term-commit': ['committed-configuration-lost', ...AFTER_LOST_ENTRY, 'election-safety', 'leader-append-only'],
   'two-pending-config-changes': ['committed-configuration-lost', ...AFTER_LOST_ENTRY, 'election-safety', 'leader-append-only'],
   'config-applied-on-commit': ['committed-configuration-lost', ...AFTER_LOST_ENTRY, 'election-safety', 'leader-append-only'],
+  // A leader applies what only its own (unsynced) count committed; a crash then loses the entry from its disk.
+  'apply-before-durable': ['state-machine-safety', ...AFTER_LOST_ENTRY],
 };
 
 /** The switched-on bug that explains `invariant` (the first listed one if several do), or null. */

@@ -15,7 +15,7 @@ import type { EventDetail, NodeToLabFrame } from '../../../src/protocol/control'
 import type { ClientReplyFrame } from '../../../src/protocol/client';
 import { KvStateMachine } from '../../../src/kv/state-machine';
 import { createRaftNode } from '../../../src/raft';
-import type { AppendEntries, Message, Persist } from '../../../src/raft/types';
+import type { AppendEntries, BugName, Message, Persist } from '../../../src/raft/types';
 
 /** A WAL whose writes complete only when the test says so, in order. */
 class ManualWal {
@@ -48,7 +48,7 @@ class ManualWal {
 /** Lets promise chains, setImmediate drains and the reporter's 10 ms flush run. */
 const settle = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function harness(eventDetail: EventDetail = 'state') {
+function harness(eventDetail: EventDetail = 'state', bugs: readonly BugName[] = []) {
   let nowMs = 0;
   const clock = new LabClock({ anchorNs: 0, labMs: 0, timeScale: 1, frozen: false }, () => nowMs * 1e6);
   const wal = new ManualWal();
@@ -61,7 +61,7 @@ function harness(eventDetail: EventDetail = 'state') {
   const core = createRaftNode({ id: 1, members: [1, 2, 3], electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 7 }, null, 0);
   const runtime = new RaftRuntime({ nodeId: 1, core, scheduler: new EventLoopScheduler(clock), wal: wal.api, transport, clock, kv: new KvStateMachine(),
     reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail,
-    snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, onError: (message) => { throw new Error(message); },
+    snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, bugs, onError: (message) => { throw new Error(message); },
     onFatal: (error) => { throw error; } });
   const reportedEvents = (type: string): Record<string, unknown>[] => labFrames
     .flatMap((frame) => frame.type === 'events' ? frame.events : []).filter((event) => event['type'] === type);
@@ -95,8 +95,8 @@ function expectPerPeerOrder(sent: { frame: PeerFrame }[]): void {
   }
 }
 
-async function electedLeader() {
-  const h = harness();
+async function electedLeader(bugs: readonly BugName[] = []) {
+  const h = harness('state', bugs);
   h.runtime.start();
   h.advance(400);
   h.runtime.reschedule(); // the timer fires at once: the election timeout has passed
@@ -158,6 +158,25 @@ describe('leader sends AppendEntries before its own write is durable', () => {
     expect(Math.max(...h.reportedCommits())).toBe(index);
     expectNoEarlyCommitSent(h.sent);
     expectPerPeerOrder(h.sent);
+  });
+
+  it('with the planted bug apply-before-durable the client hears before the leader\'s own write is durable', async () => {
+    const h = await electedLeader(['apply-before-durable']);
+    await h.wal.completeAll(); // the leader's no-op
+    const noOp = h.core.status().lastLogIndex;
+    for (const from of [2, 3]) {
+      h.deliver({ type: 'AppendEntriesReply', from, to: 1, term: h.term, success: true, matchIndex: noOp, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    }
+    await settle();
+    await h.wal.completeAll();
+    const replies: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>[] = [];
+    h.runtime.handleClient({ v: 1, requestId: 'r1', clientId: 'c', seq: 1, op: 'put', key: 'k', value: 'v' }, (reply) => replies.push(reply));
+    await settle();
+    const index = h.core.status().lastLogIndex;
+    h.deliver({ type: 'AppendEntriesReply', from: 2, to: 1, term: h.term, success: true, matchIndex: index, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    await settle(20);
+    expect(h.wal.pending.some(({ persist }) => persist.entries.some((entry) => entry.index === index))).toBe(true);
+    expect(replies).toEqual([{ status: 'ok', value: null, leaderHint: null, index, error: null }]);
   });
 
   it('a commit that counted the leader\'s pending write is not reported while an earlier write completes', async () => {

@@ -64,6 +64,10 @@ const CASES: readonly BugCase[] = [
     bug: 'config-applied-on-commit', profile: 'membership', nodes: 5, mayWedge: true,
     caughtBy: ['committed-entry-lost', 'committed-configuration-lost', 'leader-completeness', 'state-machine-safety', 'log-matching', 'election-safety'],
   },
+  // The runtime layer (src/runtime/ready-pipeline.ts): a leader applies what only its own unsynced count committed.
+  // Caught the moment it applies past the commit index it can stand behind (its durable log), or when a crash then
+  // loses the entry; slow disks make a follower's acknowledgement arrive before the leader's own sync completes.
+  { bug: 'apply-before-durable', profile: 'slow-disks', nodes: 5, withinSeeds: 5, caughtBy: ['state-machine-safety', 'committed-entry-lost'] },
 ];
 
 function options(bugCase: BugCase, seed: number, bugs: readonly BugName[]): FuzzOptions {
