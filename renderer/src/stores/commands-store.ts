@@ -165,6 +165,11 @@ export const useCommandsStore = defineStore('commands', () => {
   /** Membership (dissertation ch. 4): a new server joins as a learner; the leader promotes it once caught up. */
   const addServer = (): Promise<void> => fault('add-server', 'Adding a server', async (labApi) => { await labApi.addServer(); });
   const removeServer = (id: NodeId): Promise<void> => fault(`remove:${id}`, `Removing S${id}`, (labApi) => labApi.removeServer(id));
+  /** A learner its leader never promoted (it was down while it joined) becomes a voter now (§4.2.1). */
+  const promoteServer = (id: NodeId): Promise<void> => fault(`promote:${id}`, `Promoting S${id}`, (labApi) => labApi.promoteServer(id));
+  /** Leadership transfer (dissertation §3.10): resolves once S<id> leads; the lab's reason otherwise. */
+  const transferLeadership = (id: NodeId): Promise<void> =>
+    fault(`transfer:${id}`, `Transferring leadership to S${id}`, (labApi) => labApi.transferLeadership(id));
   /** S<id> alone on one side, everyone else on the other. */
   const isolateNode = (id: NodeId): Promise<void> =>
     fault(`isolate:${id}`, `Isolating S${id}`, (labApi) => labApi.setPartition([[id]]));
@@ -259,7 +264,7 @@ export const useCommandsStore = defineStore('commands', () => {
     errors, busy, inFlight, clientOutcomes, lastClientOutcome, clientPending, workload, snapshot, linkFaults, labSettings,
     shownClientOutcome, clientClearedThrough,
     attach, reportError, dismissError, clearErrors, isPending, refreshSnapshot, startCluster, stopCluster,
-    crashNode, restartNode, pauseNode, resumeNode, wipeNode, addServer, removeServer, isolateNode, setPartition, setLinkFaults, blockLinks, healAll,
+    crashNode, restartNode, pauseNode, resumeNode, wipeNode, addServer, removeServer, promoteServer, transferLeadership, isolateNode, setPartition, setLinkFaults, blockLinks, healAll,
     setTimeScale, clientRequest, startWorkload, stopWorkload, refreshWorkload,
     setNetworkDelay, freezeCluster, resumeCluster, stepCluster, timeoutNode, heldMessage,
   };

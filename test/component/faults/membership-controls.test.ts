@@ -61,6 +61,27 @@ describe('membership controls', () => {
     wrapper.unmount();
   });
 
+  it('"Transfer" asks the lab to hand leadership to a voter; it is off for the leader and a learner, which alone gets "Promote"', async () => {
+    const config = { voters: [1, 2, 3], learners: [4], outgoing: [] };
+    const lab = fakeLab(snapshot([nodeView(1, { role: 'leader', config }), nodeView(2, { config }), nodeView(3, { config }),
+      nodeView(4, { config, learner: true })]));
+    const wrapper = await mounted(lab);
+    expect(wrapper.get('[data-testid="transfer-to-1"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="transfer-to-4"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="transfer-to-4"]').attributes('title')).toContain('only a voter can lead');
+    const transfer = wrapper.get('[data-testid="transfer-to-3"]');
+    expect(transfer.attributes('title')).toContain('§3.10');
+    await transfer.trigger('click');
+    await flushPromises();
+    expect(lab.api.transferLeadership).toHaveBeenCalledWith(3);
+
+    expect(wrapper.findAll('[data-testid^="promote-"]').map((button) => button.attributes('data-testid'))).toEqual(['promote-4']);
+    await wrapper.get('[data-testid="promote-4"]').trigger('click');
+    await flushPromises();
+    expect(lab.api.promoteServer).toHaveBeenCalledWith(4);
+    wrapper.unmount();
+  });
+
   it('a learner is drawn apart and says so; a voter is not', () => {
     const config = { voters: [1, 2, 3], learners: [4], outgoing: [] };
     const learner = mount(NodeGlyph, { props: { node: nodeState(4, { config, learner: true }), position: { x: 100, y: 100 }, selected: false } });
