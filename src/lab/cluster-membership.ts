@@ -26,11 +26,21 @@ export interface ClusterMembershipOptions {
   /** Largest cluster allowed (the lab's node limit). */
   readonly maxNodes: number;
   readonly timeScale: () => number;
+  /** The lab clock is paused: nothing commits until the student steps, so removeServer does not wait for the commit. */
+  readonly frozen: () => boolean;
+}
+
+/** A removal the leader appended: its configuration entry's index and the term of the leader that appended it. */
+interface PendingRemoval {
+  readonly index: number;
+  readonly term: number;
 }
 
 export class ClusterMembership {
   /** A change the lab started and has not finished (the core allows one at a time; so does the lab). */
   private busy: string | null = null;
+  /** Removals the lab stopped waiting for (past the deadline, or proposed while paused), by server: see removeServer. */
+  private readonly lateRemovals = new Map<NodeId, PendingRemoval>();
 
   constructor(private readonly o: ClusterMembershipOptions) {}
 
@@ -59,30 +69,74 @@ export class ClusterMembership {
     });
   }
 
-  /** Proposes removing server `id` and, once the change commits, stops its process. */
+  /**
+   * Proposes removing server `id` and, once the change commits, stops its process. A removal that has not committed
+   * by the deadline (or was proposed on a paused cluster, where nothing commits until the student steps) is not
+   * forgotten: the call says so, the server stays in the lab as the member it still is, and the lab finishes the
+   * removal when the entry commits, or reports it lost when a new leader does without it.
+   */
   async removeServer(id: NodeId): Promise<void> {
     const supervisor = this.o.supervisor;
     const slot = supervisor.slot(id);
     if (!slot) throw new Error(`there is no server S${id} in this cluster`);
+    const late = this.lateRemovals.get(id);
+    if (late !== undefined) {
+      throw new Error(`S${id}'s removal (configuration entry ${late.index}) is already pending: the lab stops S${id} once it commits`);
+    }
     const leader = this.leaderReadyForChange(`remove S${id}`);
     const config = leader.view.config ?? null;
     if (config !== null && !isMember(config, id)) throw new Error(`S${id} is not in the leader's configuration (${describeConfiguration(config)})`);
     await this.exclusive(`removing S${id}`, async () => {
       const answer = await this.propose({ type: 'remove', node: id });
       if (!answer.ok || answer.index === null) throw new Error(`the leader refused to remove S${id}: ${answer.error ?? 'no reason given'}`);
-      const index = answer.index;
+      const removal: PendingRemoval = { index: answer.index, term: leader.view.term };
+      if (this.o.frozen()) {
+        this.finishLater(id, slot, removal);
+        return;
+      }
       const deadlineMs = REMOVAL_COMMIT_DEADLINE_MS * this.o.timeScale();
       try {
-        await supervisor.waitUntil(() => removalCommitted(supervisor, id, index), deadlineMs,
-          `the removal of S${id} (configuration entry ${index}) to commit`);
+        await supervisor.waitUntil(() => removalCommitted(supervisor, id, removal.index) || removalLost(supervisor, id, removal) !== null,
+          deadlineMs, `the removal of S${id} (configuration entry ${removal.index}) to commit`);
       } catch {
-        throw new Error(`the removal of S${id} (configuration entry ${index}) did not commit within ${deadlineMs} ms; ` +
-          `S${id} keeps running`);
+        this.finishLater(id, slot, removal);
+        throw new Error(`the removal of S${id} (configuration entry ${removal.index}) has not committed within ${deadlineMs} ms ` +
+          `(a majority of the new configuration must store it), so S${id} is still a member and keeps running; ` +
+          `the lab stops S${id} if the entry commits later, and says so if a new leader drops it`);
       }
-      // Stopped first, then announced: the UI drops the server's card at the announcement, and nothing of it follows.
-      await this.discard(id, slot);
-      this.publish('remove-server', [id], `S${id} was removed: the configuration without it (entry ${index}) committed, ` +
-        'so its process stopped (dissertation §4.2.2; a removed leader steps down once the change commits)');
+      const lost = removalLost(supervisor, id, removal);
+      if (lost !== null && !removalCommitted(supervisor, id, removal.index)) throw new Error(lost);
+      await this.finishRemoval(id, slot, removal);
+    });
+  }
+
+  /** Stopped first, then announced: the UI drops the server's card at the announcement, and nothing of it follows. */
+  private async finishRemoval(id: NodeId, slot: NodeSlot, removal: PendingRemoval): Promise<void> {
+    await this.discard(id, slot);
+    this.publish('remove-server', [id], `S${id} was removed: the configuration without it (entry ${removal.index}) committed, ` +
+      'so its process stopped (dissertation §4.2.2; a removed leader steps down once the change commits)');
+  }
+
+  /** Watches a removal the call no longer waits for, on every event batch, until it commits or is lost. */
+  private finishLater(id: NodeId, slot: NodeSlot, removal: PendingRemoval): void {
+    const supervisor = this.o.supervisor;
+    this.lateRemovals.set(id, removal);
+    const stop = this.o.events.subscribe(() => {
+      if (supervisor.slot(id) !== slot) { // the cluster was stopped or replaced meanwhile
+        stop();
+        this.lateRemovals.delete(id);
+        return;
+      }
+      if (removalCommitted(supervisor, id, removal.index)) {
+        stop();
+        void this.finishRemoval(id, slot, removal).finally(() => this.lateRemovals.delete(id));
+        return;
+      }
+      const lost = removalLost(supervisor, id, removal);
+      if (lost === null) return;
+      stop();
+      this.lateRemovals.delete(id);
+      this.o.events.publish({ type: 'error', atNs: monotonicNowNs(), node: id, message: lost });
     });
   }
 
@@ -153,6 +207,18 @@ export class ClusterMembership {
   private publish(action: Extract<LabEvent, { type: 'fault' }>['action'], nodes: NodeId[], description: string): void {
     this.o.events.publish({ type: 'fault', atNs: monotonicNowNs(), action, nodes, description });
   }
+}
+
+/**
+ * Why a removal appended by the leader of `removal.term` was lost, or null: a leader of a later term holds `id` in its
+ * configuration (its latest, committed or not), so its log does without the entry, and it will never commit.
+ */
+function removalLost(supervisor: NodeSupervisor, id: NodeId, removal: PendingRemoval): string | null {
+  const leader = answeringLeader(supervisor);
+  const config = leader?.view.config ?? null;
+  if (leader === null || config === null || leader.view.term <= removal.term || !isMember(config, id)) return null;
+  return `the removal of S${id} (configuration entry ${removal.index} of term ${removal.term}) was lost: S${leader.view.id} leads ` +
+    `term ${leader.view.term} with a log without it (${describeConfiguration(config)}), so S${id} stays a member; remove it again if you still want it gone`;
 }
 
 /** The running, answering server that says it leads the highest term, if any: where changes and transfers go. */

@@ -128,7 +128,7 @@ export class LabController implements LabApi {
     });
     this.faultInjector = new ClusterFaults(supervisor, this.faults, this.events, this.dataRoot);
     this.membership = new ClusterMembership({ supervisor, events: this.events, dataRoot: this.dataRoot, maxNodes: this.maxNodes,
-      timeScale: () => this.settings.timeScale });
+      timeScale: () => this.settings.timeScale, frozen: () => this.clock.frozen });
     this.transfer = new ClusterTransfer({ supervisor, events: this.events, settings: () => this.settings, frozen: () => this.clock.frozen });
     this.clients = new ClientGateway({
       connections: this.connections, events: this.events, safety: this.safety,

@@ -244,7 +244,10 @@ export interface LabApi {
   /**
    * Membership change: propose removing server `id` at the leader; once the change commits, its process stops and
    * it leaves the lab (§4.2.2; a removed leader steps down). Refused, changing nothing, when there is no leader, a
-   * change is pending, or there is no such server.
+   * change is pending, or there is no such server. Rejects when the removal has not committed within 10 s (times the
+   * slow motion): the server then stays in the lab, still a member, and the lab stops it if the entry commits later
+   * (a `remove-server` fault event) or reports the removal lost (an `error` event) if a new leader does without it.
+   * On a paused cluster it resolves once the leader appended the change; the steps that commit it finish it.
    */
   removeServer(id: NodeId): Promise<void>;
   /**

@@ -24,6 +24,8 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
 
 for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
   test(`adds a server, removes one and transfers leadership from the Servers panel (${size.width}x${size.height})`, async ({ page }, testInfo) => {
+    // Three changes on a real cluster at teaching speed (each waits for a condition): ~45 s on a quiet machine.
+    test.setTimeout(150_000);
     await page.setViewportSize(size);
     await page.goto(lab.url);
     await startCluster(page, 3);

@@ -3,6 +3,7 @@
 // commits, the leader's too (§4.2.2); writes succeed across the changes; what cannot be done is refused with a
 // clear error and changes nothing.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../../src/protocol/events';
 import type { LabSnapshot, NodeView } from '../../../src/protocol/lab-api';
 import type { NodeId } from '../../../src/raft/types';
 import { isProcessAlive } from '../../helpers/lab-process';
@@ -106,6 +107,66 @@ describe('membership changes on a real cluster', () => {
     await putMany(lab, 'after', 5);
     for (const id of remaining) await waitForLog(lab, id, 'after-4');
     for (let i = 0; i < 5; i += 1) expect(await lab.get(`before-${i}`)).toMatchObject({ status: 'ok', value: `v${i}` });
+  });
+
+  it('a removal that cannot commit in time is said so and keeps the server; the lab later finishes it or reports it lost', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3 });
+    const leader = await waitForVoters(lab, [1, 2, 3]);
+    const [down, victim] = [1, 2, 3].filter((id) => id !== leader.id) as [NodeId, NodeId];
+    await lab.controller.crashNode(down);
+    const victimPid = (await lab.node(victim)).pid;
+    // The new configuration {leader, down} needs `down` to store the entry: it cannot commit while `down` is down.
+    await expect(lab.controller.removeServer(victim)).rejects.toThrow(
+      new RegExp(`removal of S${victim} \\(configuration entry \\d+\\) has not committed within 10000 ms.*S${victim} is still a member and keeps running`));
+    const meanwhile = await lab.node(victim);
+    expect(meanwhile.status).toBe('running');
+    expect(victimPid !== null && isProcessAlive(victimPid), `S${victim}'s process still runs`).toBe(true);
+    await expect(lab.controller.removeServer(victim)).rejects.toThrow(/already pending/);
+
+    // With `down` back, either the leader (holding the entry) leads again and the entry commits, and the lab
+    // finishes the removal; or the victim (never told of its removal) wins `down`'s vote first, its log overwrites the
+    // uncommitted entry, and the lab says the removal was lost. Both are Raft; each must leave a state that says so.
+    const mark = lab.mark();
+    await lab.controller.restartNode(down);
+    type Outcome = Extract<LabEvent, { type: 'fault' | 'error' }>;
+    const outcome = await lab.waitForEvent(mark, (event): event is Outcome =>
+      (event.type === 'fault' && event.action === 'remove-server' && event.nodes.includes(victim)) ||
+      (event.type === 'error' && event.node === victim && event.message.includes('was lost')), `S${victim}'s removal to end`, 20_000);
+    const ids = (await lab.snapshot()).nodes.map((node) => node.id);
+    if (outcome.type === 'fault') {
+      expect(ids).not.toContain(victim);
+      expect(victimPid !== null && isProcessAlive(victimPid), `S${victim}'s process stopped`).toBe(false);
+      await waitForVoters(lab, [leader.id, down]);
+    } else {
+      expect(ids).toContain(victim);
+      await waitForVoters(lab, [1, 2, 3]);
+    }
+    await putMany(lab, 'after', 2);
+  });
+
+  it('a removal appended by a leader that is then cut off is reported lost once a new leader does without it; the server stays', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3 });
+    const leader = await waitForVoters(lab, [1, 2, 3]);
+    const victim = leader.id === 3 ? 2 : 3;
+    await lab.controller.setPartition([[leader.id]]); // the entry reaches no one: the others elect a leader without it
+    await expect(lab.controller.removeServer(victim)).rejects.toThrow(
+      new RegExp(`removal of S${victim} \\(configuration entry \\d+ of term ${leader.term}\\) was lost: S\\d leads term \\d+`));
+    await lab.controller.healAll();
+    await waitForVoters(lab, [1, 2, 3]);
+    expect((await lab.snapshot()).nodes.map((node) => node.id)).toContain(victim);
+  });
+
+  it('on a paused cluster a removal returns once appended; the steps (here: running again) commit it and the lab finishes it', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3 });
+    const leader = await waitForVoters(lab, [1, 2, 3]);
+    const victim = leader.id === 3 ? 2 : 3;
+    await lab.controller.freezeCluster();
+    await lab.controller.removeServer(victim);
+    expect((await lab.snapshot()).nodes.map((node) => node.id)).toContain(victim);
+    await lab.controller.resumeCluster();
+    await eventually(async () => ((await lab.snapshot()).nodes.some((node) => node.id === victim) ? null : true), CLUSTER_DEADLINE_MS,
+      `S${victim} to leave once its removal commits`);
+    await waitForVoters(lab, [1, 2, 3].filter((id) => id !== victim));
   });
 
   it('refuses, changing nothing: an unknown server, no leader, a change already pending', async () => {
