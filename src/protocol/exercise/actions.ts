@@ -77,6 +77,13 @@ export async function performAction(action: Action, context: ActionContext): Pro
   if ('freeze' in action) return api.freezeCluster();
   if ('run' in action) return api.resumeCluster();
   if ('step' in action) return stepCluster(action.step, context);
+  if ('add-server' in action) {
+    await api.addServer();
+    return;
+  }
+  if ('remove-server' in action) return api.removeServer(await resolveNode(action['remove-server'], context));
+  if ('promote-server' in action) return api.promoteServer(await resolveNode(action['promote-server'], context));
+  if ('transfer-leadership' in action) return api.transferLeadership(await resolveNode(action['transfer-leadership'], context));
 }
 
 /** A node named in an action, as an id; "leader" and "follower" wait (within limits) until there is one. */

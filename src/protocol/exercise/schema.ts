@@ -117,6 +117,12 @@ export const actionSchema = z.union([
   z.strictObject({ freeze: z.literal(true) }),
   z.strictObject({ run: z.literal(true) }),
   z.strictObject({ step: z.union([z.number().int().min(1).max(1000), z.strictObject({ until: conditionSchema, max: z.number().int().min(1).max(2000) })]) }),
+  // Membership and leadership transfer (dissertation ch. 4, §3.10): the LabApi's addServer, removeServer,
+  // promoteServer and transferLeadership. An added server takes the next unused id (S4 in a 3-server cluster).
+  z.strictObject({ 'add-server': z.literal(true) }),
+  z.strictObject({ 'remove-server': actionNode }),
+  z.strictObject({ 'promote-server': actionNode }),
+  z.strictObject({ 'transfer-leadership': actionNode }),
 ]);
 export type Action = z.infer<typeof actionSchema>;
 
@@ -248,17 +254,22 @@ export function summarizeExercise(exercise: Exercise): ExerciseSummary {
 /**
  * What both kinds of file must get right across steps: unique step ids, and only servers the cluster has (a server
  * named in a step that the cluster lacks is an error of the file, not of the run). `named` gives what a step acts on.
+ * Each `add-server` action up to and including a step adds the next server id (S4 after one in a 3-server cluster).
  */
 function checkSteps<T extends { readonly id: string }>(steps: readonly T[], nodeCount: number, named: (step: T) => unknown,
   context: z.RefinementCtx): void {
   const seen = new Set<string>();
+  let added = 0;
   steps.forEach((step, index) => {
     if (seen.has(step.id)) context.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `step id "${step.id}" is used twice` });
     seen.add(step.id);
-    for (const match of JSON.stringify(named(step)).matchAll(/"S([1-9])"/g)) {
+    const text = JSON.stringify(named(step));
+    added += text.split('"add-server":true').length - 1;
+    for (const match of text.matchAll(/"S([1-9])"/g)) {
       const id = Number(match[1]);
-      if (id > nodeCount) {
-        context.addIssue({ code: 'custom', path: ['steps', index], message: `step "${step.id}" names S${id}, but the cluster has ${nodeCount} servers` });
+      if (id > nodeCount + added) {
+        context.addIssue({ code: 'custom', path: ['steps', index], message: `step "${step.id}" names S${id}, but the cluster has ` +
+          `${nodeCount} servers${added > 0 ? ` and ${added} added by add-server so far` : ''}` });
         return;
       }
     }

@@ -42,6 +42,18 @@ describe('exercise files', () => {
     expect(problems(VALID.replace('    withinMs: 1000\n', ''))[0]).toMatch(/^ex\.yaml:9:\d+: steps\.0\.withinMs: /);
   });
 
+  it('reads the membership and leadership-transfer actions, and names the field of a bad one', () => {
+    const solution = '      - add-server: true\n      - transfer-leadership: S4\n      - remove-server: follower\n      - promote-server: S4\n';
+    const parsed = parseExercise(VALID.replace('      - wait: {until: {leader: {}}}\n', solution), 'ex.yaml');
+    expect(parsed.steps[0]?.solution).toEqual([{ 'add-server': true }, { 'transfer-leadership': 'S4' }, { 'remove-server': 'follower' },
+      { 'promote-server': 'S4' }]);
+    // S4 exists once add-server has run; S5 would need a second one.
+    expect(problems(VALID.replace('      - wait: {until: {leader: {}}}\n', solution.replace('promote-server: S4', 'promote-server: S5')))[0])
+      .toMatch(/names S5, but the cluster has 3 servers and 1 added by add-server so far/);
+    expect(problems(VALID.replace('      - wait: {until: {leader: {}}}', '      - transfer-leadership: S0'))[0])
+      .toMatch(/^ex\.yaml:13:\d+: steps\.0\.solution\.0\.transfer-leadership: /);
+  });
+
   it('refuses conditions nested deeper than six levels', () => {
     const deep = 'goal: {not: {not: {not: {not: {not: {not: {leader: {}}}}}}}}';
     expect(problems(VALID.replace('goal: {leader: {}}', deep))[0]).toMatch(/steps\.0\.goal: conditions nest at most 6 deep/);

@@ -94,3 +94,32 @@ describe('put and get: the client timeout', () => {
     expect(actionSchema.safeParse({ put: { key: 'x', value: 'v', timeoutMs: 10 } }).success).toBe(true);
   });
 });
+
+describe('membership and leadership-transfer actions', () => {
+  it('call the lab with the server the action names, "leader" and "follower" resolved when it runs', async () => {
+    const calls: unknown[][] = [];
+    const record = (name: string) => async (...params: unknown[]) => {
+      calls.push([name, ...params]);
+      return name === 'addServer' ? 4 : undefined;
+    };
+    const api = { addServer: record('addServer'), removeServer: record('removeServer'), promoteServer: record('promoteServer'),
+      transferLeadership: record('transferLeadership') } as unknown as CallableLabApi;
+    const { world } = divergent(); // S3 leads term 2
+    const context: ActionContext = {
+      api, world, step: () => ({ sinceSeq: -1, startLeader: null, answer: null }), waitFor: async () => undefined,
+      sleep: async () => undefined, answer: () => undefined, remainingMs: () => 1000, settle: async () => undefined,
+    };
+    for (const action of [{ 'add-server': true }, { 'promote-server': 'S4' }, { 'transfer-leadership': 'S2' }, { 'remove-server': 'leader' }]) {
+      await performAction(actionSchema.parse(action), context);
+    }
+    expect(calls).toEqual([['addServer'], ['promoteServer', 4], ['transferLeadership', 2], ['removeServer', 3]]);
+  });
+
+  it('are validated like every action: a server name, or true for add-server', () => {
+    expect(actionSchema.safeParse({ 'transfer-leadership': 'S10' }).success).toBe(false);
+    expect(actionSchema.safeParse({ 'transfer-leadership': 2 }).success).toBe(false);
+    expect(actionSchema.safeParse({ 'remove-server': 'everyone' }).success).toBe(false);
+    expect(actionSchema.safeParse({ 'add-server': 'S4' }).success).toBe(false);
+    expect(actionSchema.safeParse({ 'add-server': true, 'remove-server': 'S1' }).success).toBe(false);
+  });
+});
