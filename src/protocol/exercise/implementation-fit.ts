@@ -84,6 +84,10 @@ function actionNeeds(action: Action, needs: Needs): void {
   if ('freeze' in action || 'run' in action || 'step' in action) {
     needs.add('built-in', 'steps the cluster timer by timer (your nodes\' timers are their own)');
   }
+  if ('add-server' in action || 'remove-server' in action || 'promote-server' in action) {
+    needs.add('built-in', 'changes the cluster\'s membership (Maelstrom\'s protocol has no membership changes)');
+  }
+  if ('transfer-leadership' in action) needs.add('built-in', 'transfers leadership (Maelstrom\'s protocol has no TimeoutNow)');
   if ('wait' in action && 'until' in action.wait) conditionNeeds(action.wait.until, needs);
   if ('step' in action && typeof action.step === 'object') conditionNeeds(action.step.until, needs);
   for (const node of namedNodes(action)) {
@@ -102,6 +106,9 @@ function namedNodes(action: Action): ActionNode[] {
   if ('link' in action) return [action.link.from, action.link.to];
   if ('put' in action) return action.put.via === undefined ? [] : [action.put.via];
   if ('get' in action) return action.get.via === undefined ? [] : [action.get.via];
+  if ('remove-server' in action) return [action['remove-server']];
+  if ('promote-server' in action) return [action['promote-server']];
+  if ('transfer-leadership' in action) return [action['transfer-leadership']];
   return [];
 }
 

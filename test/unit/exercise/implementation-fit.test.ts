@@ -37,6 +37,15 @@ describe('an exercise on a student\'s own Raft', () => {
     }
   });
 
+  it('needs the lab\'s own Raft to change membership or transfer leadership (Maelstrom\'s protocol has neither)', () => {
+    for (const [action, why] of [[{ 'add-server': true }, /membership/], [{ 'remove-server': 'S2' }, /membership/],
+      [{ 'promote-server': 'S3' }, /membership/], [{ 'transfer-leadership': 'S2' }, /transfers leadership/]] as const) {
+      const fit = implementationFit(exercise([{ goal: { status: { node: 'S1', is: 'running' } }, solution: [action] }]));
+      expect(fit.need, JSON.stringify(action)).toBe('built-in');
+      expect(describeFit(fit)).toMatch(why);
+    }
+  });
+
   it('needs the lab\'s own Raft for its events, logs, monitor, timers, bugs and extensions, and says why', () => {
     const cases: [object, object, RegExp][] = [
       [{ goal: { event: { type: 'became-leader' } }, solution: [{ wait: { ms: 1 } }] }, {}, /Raft events \(became-leader\)/],
