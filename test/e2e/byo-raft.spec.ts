@@ -30,6 +30,10 @@ test('the example Raft runs as the cluster: its messages and client results show
   await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 15_000 });
   // Its messages travel in the cluster view under their own names.
   await expect(page.locator('[data-testid^="message-"][data-type="append_entries"]').first()).toBeAttached({ timeout: 15_000 });
+  // Types the lab does not know: a grey "?" glyph with the type's name under it, and the legends say so.
+  await expect(page.locator('[data-testid^="message-"][data-type="append_entries"] [data-testid="message-type-name"]').first())
+    .toHaveText('append_entries', { timeout: 15_000 });
+  await expect(page.getByTestId('legend-own-types')).toContainText('?');
 
   await page.getByRole('tab', { name: /client/i }).click();
   expect(await clientRequest(page, 'put', '1', '42', 'auto', 5000)).toMatch(/ok/i);

@@ -39,6 +39,35 @@ describe('timeline layout', () => {
     expect(describeAt(layout, (hit.x1 + hit.x2) / 2, (hit.y1 + hit.y2) / 2)).toContain('delivered');
   });
 
+  it('names a student\'s own message types beside their grey arrows, "? type", once per 240 px for each sender and type', () => {
+    const stream = new EventStream().startCluster(3, 1);
+    const own = (from: number, to: number, type: string) => ({ type, from, to, term: 0, fields: {} });
+    for (let i = 0; i < 20; i += 1) {
+      stream.send(`h${i}`, own(1, 2, 'append_entries'));
+      stream.wait(5);
+      stream.receive(`h${i}`, own(1, 2, 'append_entries'));
+      stream.send(`r${i}`, own(2, 1, 'append_entries_ok'));
+      stream.wait(5);
+      stream.receive(`r${i}`, own(2, 1, 'append_entries_ok'));
+      stream.wait(90);
+    }
+    const history = new LabHistory(emptyModel(DEFAULT_SETTINGS, stream.events[0]!.atNs));
+    history.append(stream.events);
+    const layout = layoutTimeline(inputFor(history));
+    expect(layout.arrowHits).toHaveLength(40);
+    expect(layout.paths.some((path) => path.styleKey === 'other')).toBe(true);
+    const labels = layout.texts.filter((text) => text.styleKey === 'other-label');
+    const sends = labels.filter((text) => text.text === '? append_entries');
+    const replies = labels.filter((text) => text.text === '? append_entries_ok');
+    expect(sends.length).toBeGreaterThan(1);
+    expect(replies.length).toBeGreaterThan(1);
+    // ~2 s over 1000 px: an arrow every ~50 px, so about one in five is named, none closer than 240 px.
+    expect(sends.length).toBeLessThan(6);
+    for (let i = 1; i < sends.length; i += 1) expect(sends[i]!.x - sends[i - 1]!.x).toBeGreaterThanOrEqual(240);
+    // The built-in Raft's arrows carry no such label.
+    expect(layoutTimeline(inputFor(story())).texts.some((text) => text.styleKey === 'other-label')).toBe(false);
+  });
+
   it('draws a message with no receive for seconds as a stub that never arrived, not a line to the edge', () => {
     const history = story();
     const layout = layoutTimeline(inputFor(history));

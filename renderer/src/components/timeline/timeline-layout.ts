@@ -63,6 +63,11 @@ export const MARKER_GLYPHS: Readonly<Record<MarkerKind, string>> = {
   'add-server': '⊕', 'remove-server': '⊖', 'promote-server': '⇧', 'transfer-leadership': '⇄',
 };
 const LABEL_MIN_WIDTH_PX = 70;
+/**
+ * A message type this UI does not know (a student's own nodes') is named beside its arrow, "? append_entries", at
+ * most once per this many pixels for each sender and type: readable, without a label on every heartbeat.
+ */
+const OTHER_LABEL_GAP_PX = 240;
 const MAX_CLIENT_OPS = 400;
 const CLIENT_ROWS = 3;
 
@@ -109,10 +114,13 @@ export function layoutTimeline(input: LayoutInput): TimelineLayout {
   const query = input.timeline.arrowsIn(input.startNs, input.endNs, input.maxArrows);
   const arrowHits: ArrowHit[] = [];
   const withHeads = query.arrows.length <= MAX_ARROWS_WITH_HEADS;
+  const lastOtherLabelX = new Map<string, number>();
   for (const arrow of query.arrows) {
     if (arrow.sendSeq > input.limitSeq) continue;
     const hit = layoutArrow(arrow, laneY, input, scale, paths, withHeads);
-    if (hit) arrowHits.push(hit);
+    if (!hit) continue;
+    arrowHits.push(hit);
+    if (arrowStyle(arrow) === 'other') labelOtherArrow(hit, lastOtherLabelX, texts);
   }
 
   const markers: LayoutMarker[] = [];
@@ -199,6 +207,16 @@ function layoutArrow(arrow: TimelineArrow, laneY: ReadonlyMap<NodeId, number>, i
   if (fate === 'delivered' && withHead) paths.add(`${style}-head`, arrowHead(x1, y1, x2, y2));
   if (fate === 'dropped') paths.add('drop-x', `M${px(x2 - 4)} ${px(y2 - 4)}l8 8m0 -8l-8 8`);
   return { id: arrow.id, x1, y1, x2, y2, arrow, ended };
+}
+
+function labelOtherArrow(hit: ArrowHit, lastLabelX: Map<string, number>, texts: LayoutText[]): void {
+  const key = `${hit.arrow.fromNode}/${hit.arrow.message.type}`;
+  const last = lastLabelX.get(key);
+  if (last !== undefined && Math.abs(hit.x1 - last) < OTHER_LABEL_GAP_PX) return;
+  lastLabelX.set(key, hit.x1);
+  // Beside the arrow's start, on the side it leaves towards, so the name reads off the sender's lane.
+  const down = hit.y2 >= hit.y1;
+  texts.push({ x: hit.x1 + 3, y: hit.y1 + (down ? 10 : -4), text: `? ${hit.arrow.message.type.slice(0, 24)}`, styleKey: 'other-label' });
 }
 
 /** The arrow in words, for its tooltip (built on hover, not for every arrow drawn). */

@@ -88,6 +88,8 @@ export const TEXT_STYLES: Readonly<Record<string, (paint: Paint) => string>> = {
   'lane-label': (paint) => `fill:${paint('fg')};font-size:12px;font-weight:600`,
   'band-label': (paint) => `fill:${paint('fg')};font-size:10px;fill-opacity:0.85`,
   'op-label': (paint) => `fill:${paint('error-fg')};font-size:10px`,
+  // A student's own message type, named beside its grey arrow.
+  'other-label': (paint) => `fill:${paint('muted')};font-size:9px;font-weight:600`,
 };
 
 function defs(paint: Paint): string {
