@@ -64,8 +64,12 @@ describe('leadership transfer on a real cluster', () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
     await lab.waitForLeader();
     expect(await lab.put('a', '1')).toMatchObject({ status: 'ok' });
+    // Paused, the learner entry is appended but nothing reaches S4 before it crashes (running, it could catch up and be
+    // promoted within milliseconds); a learner that does not answer stays a learner (§4.2.1).
+    await lab.controller.freezeCluster();
     const added = await lab.controller.addServer();
-    await lab.controller.crashNode(added); // a learner that does not answer stays a learner (§4.2.1)
+    await lab.controller.crashNode(added);
+    await lab.controller.resumeCluster();
     await eventually(async () => {
       const leader = (await lab.snapshot()).nodes.find((node) => node.role === 'leader');
       return leader?.config?.learners.includes(added) && leader.commitIndex >= leader.lastLogIndex ? true : null;
