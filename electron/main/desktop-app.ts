@@ -9,6 +9,7 @@ import { APP_START_URL, handleAppProtocol, registerAppScheme, REPORT_ORIGIN } fr
 import { installIpcBridge } from './ipc-bridge';
 import { ReportPages } from './report-pages';
 import { installReportPdf } from './report-pdf';
+import { installExecutablePicker } from './executable-picker';
 import { hardenContents, hardenSession, mainWindowOptions } from './security';
 
 /** The lab as the desktop app uses it: the LabApi, an orderly stop, and a last-moment kill. */
@@ -45,9 +46,11 @@ export function startDesktopApp(options: DesktopAppOptions): void {
     lab ??= await options.createLab();
     const uninstallBridge = installIpcBridge(lab, window, isAllowedUrl);
     const uninstallPdf = installReportPdf(window, isAllowedUrl, reports);
+    const uninstallPicker = installExecutablePicker(window, isAllowedUrl);
     window.on('closed', () => {
       uninstallBridge();
       uninstallPdf();
+      uninstallPicker();
     });
     window.once('ready-to-show', () => window.show());
     await window.loadURL(url);

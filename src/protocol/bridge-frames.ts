@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { LabEvent } from './events';
 import type { ReportPdfRequest, ReportPdfResult } from './report-pdf';
+import type { ExecutablePickResult } from './executable-pick';
 
 export const MAX_BRIDGE_FRAME_BYTES = 256 * 1024;
 
@@ -23,6 +24,9 @@ export interface RaftLabBridge {
   onEvents(listener: (events: readonly LabEvent[]) => void): () => void;
   /** Desktop only: print a class handout to PDF and save it where the user says (see report-pdf.ts). */
   saveReportPdf?(request: ReportPdfRequest): Promise<ReportPdfResult>;
+  /** Desktop only: the native open dialog for a student's own Raft node (see executable-pick.ts). */
+  chooseExecutable?(): Promise<ExecutablePickResult>;
 }
 
-export const IPC_CHANNELS = { invoke: 'raft-lab:invoke', events: 'raft-lab:events', saveReportPdf: 'raft-lab:save-report-pdf' } as const;
+export const IPC_CHANNELS = { invoke: 'raft-lab:invoke', events: 'raft-lab:events', saveReportPdf: 'raft-lab:save-report-pdf',
+  chooseExecutable: 'raft-lab:choose-executable' } as const;

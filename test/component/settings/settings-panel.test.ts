@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises, mount } from '@vue/test-utils';
 import { DEFAULT_SETTINGS } from '../../../src/protocol/lab-api';
@@ -104,5 +104,45 @@ describe('SettingsPanel', () => {
     const instructor = mount(SettingsPanel);
     expect(instructor.get('[data-testid="running-bugs"]').text()).toContain(PLANTED_BUGS['double-vote'].title);
     expect(instructor.find('[data-testid="modified-raft-note"]').exists()).toBe(false);
+  });
+});
+
+describe('SettingsPanel: my own executable', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('in the desktop app, "Choose…" fills the path from the native dialog, and the next start runs it', async () => {
+    const chooseExecutable = vi.fn(async () => ({ chosen: true as const, path: '/home/student/raft/my-raft' }));
+    (window as unknown as { raftLab?: unknown }).raftLab = { chooseExecutable };
+    try {
+      const lab = fakeLab();
+      useCommandsStore().attach(lab.api);
+      await useLabStore().attach(lab.api);
+      const wrapper = mount(SettingsPanel);
+      await wrapper.get('[data-testid="implementation-executable"]').setValue(true);
+      await wrapper.get('[data-testid="implementation-choose"]').trigger('click');
+      await flushPromises();
+      expect(chooseExecutable).toHaveBeenCalledTimes(1);
+      expect((wrapper.get('[data-testid="implementation-bin"]').element as HTMLInputElement).value).toBe('/home/student/raft/my-raft');
+      await wrapper.get('[data-testid="apply-settings"]').trigger('click');
+      await flushPromises();
+      useConfirmStore().answer(true);
+      await flushPromises();
+      expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({
+        implementation: { kind: 'executable', bin: '/home/student/raft/my-raft', args: [] } }));
+      // Cancelled: the path stays as it was.
+      chooseExecutable.mockResolvedValueOnce({ chosen: false } as never);
+      await wrapper.get('[data-testid="implementation-choose"]').trigger('click');
+      await flushPromises();
+      expect((wrapper.get('[data-testid="implementation-bin"]').element as HTMLInputElement).value).toBe('/home/student/raft/my-raft');
+    } finally {
+      delete (window as unknown as { raftLab?: unknown }).raftLab;
+    }
+  });
+
+  it('in web mode there is no dialog: the path is typed', async () => {
+    const wrapper = mount(SettingsPanel);
+    await wrapper.get('[data-testid="implementation-executable"]').setValue(true);
+    expect(wrapper.find('[data-testid="implementation-choose"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="implementation-bin"]').exists()).toBe(true);
   });
 });

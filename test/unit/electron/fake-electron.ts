@@ -116,6 +116,7 @@ export interface FakeState {
   permissionCheck: Listener | null;
   headersListener: Listener | null;
   saveDialog: { canceled: boolean; filePath?: string };
+  openDialog: { canceled: boolean; filePaths: string[] };
   dialogsShown: unknown[];
   onLoad(url: string): Promise<void> | void;
 }
@@ -123,7 +124,7 @@ export interface FakeState {
 function freshState(): FakeState {
   return { app: new FakeApp(), windows: [], loaded: [], printed: [], calls: [], readyAt: -1, handlers: new Map(),
     privilegedSchemes: [], protocolHandler: null, permissionRequest: null, permissionCheck: null, headersListener: null,
-    saveDialog: { canceled: true }, dialogsShown: [], onLoad: () => undefined };
+    saveDialog: { canceled: true }, openDialog: { canceled: true, filePaths: [] }, dialogsShown: [], onLoad: () => undefined };
 }
 
 export let fake: FakeState = freshState();
@@ -178,6 +179,10 @@ export const fakeElectronModule = {
     async showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
       fake.dialogsShown.push(args);
       return fake.saveDialog;
+    },
+    async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+      fake.dialogsShown.push(args);
+      return fake.openDialog;
     },
   },
   Menu: {

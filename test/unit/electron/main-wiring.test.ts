@@ -249,6 +249,47 @@ describe('a handout saved as PDF', () => {
   });
 });
 
+describe('choosing an executable for "my own" Raft', () => {
+  it('shows the native open dialog over our window and answers the path chosen', async () => {
+    const window = await startApp();
+    fake.openDialog = { canceled: false, filePaths: ['/home/student/raft/my-raft'] };
+    const result = await handler(IPC_CHANNELS.chooseExecutable)(eventFrom(window), {});
+    expect(result).toEqual({ chosen: true, path: '/home/student/raft/my-raft' });
+    const [shownOver, options] = fake.dialogsShown[0] as [unknown, { properties: string[]; defaultPath: string }];
+    expect(shownOver).toBe(window);
+    expect(options.properties).toContain('openFile');
+    expect(options.defaultPath).toBe('/home/student/home');
+  });
+
+  it('answers nothing chosen when the student cancels', async () => {
+    const window = await startApp();
+    fake.openDialog = { canceled: true, filePaths: [] };
+    await expect(handler(IPC_CHANNELS.chooseExecutable)(eventFrom(window), {})).resolves.toEqual({ chosen: false });
+  });
+
+  it('refuses other senders and any request that carries something, before any dialog opens', async () => {
+    const window = await startApp();
+    fake.openDialog = { canceled: false, filePaths: ['/bin/sh'] };
+    const choose = handler(IPC_CHANNELS.chooseExecutable);
+    for (const [event, payload, why] of [
+      [eventFrom(window, 'subframe'), {}, /untrusted sender/],
+      [eventFrom(window, 'other-window'), {}, /untrusted sender/],
+      [eventFrom(window), { defaultPath: '/etc' }, /chooseExecutable refused/],
+      [eventFrom(window), 'a string', /chooseExecutable refused/],
+      [eventFrom(window), undefined, /chooseExecutable refused/],
+    ] as const) {
+      await expect(choose(event, payload)).rejects.toThrow(why);
+    }
+    expect(fake.dialogsShown).toHaveLength(0);
+  });
+
+  it('does not pass on a path it cannot use', async () => {
+    const window = await startApp();
+    fake.openDialog = { canceled: false, filePaths: ['relative/my-raft'] };
+    await expect(handler(IPC_CHANNELS.chooseExecutable)(eventFrom(window), {})).rejects.toThrow(/must be absolute/);
+  });
+});
+
 describe('quitting', () => {
   it('waits until the lab has stopped every node, then quits', async () => {
     await startApp();
