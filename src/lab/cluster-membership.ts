@@ -62,7 +62,7 @@ export class ClusterMembership {
         this.publish('add-server', [id], `S${id} joins as a learner (configuration entry ${answer.index ?? '?'}): it ` +
           'receives the log but does not vote or count until the leader promotes it once it has caught up (dissertation §4.2.1)');
       } catch (error) {
-        await this.discard(id, slot);
+        await this.discard(id);
         throw error;
       }
       return id;
@@ -91,7 +91,7 @@ export class ClusterMembership {
       if (!answer.ok || answer.index === null) throw new Error(`the leader refused to remove S${id}: ${answer.error ?? 'no reason given'}`);
       const removal: PendingRemoval = { index: answer.index, term: leader.view.term };
       if (this.o.frozen()) {
-        this.finishLater(id, slot, removal);
+        this.finishLater(id, removal);
         return;
       }
       const deadlineMs = REMOVAL_COMMIT_DEADLINE_MS * this.o.timeScale();
@@ -99,37 +99,40 @@ export class ClusterMembership {
         await supervisor.waitUntil(() => removalCommitted(supervisor, id, removal.index) || removalLost(supervisor, id, removal) !== null,
           deadlineMs, `the removal of S${id} (configuration entry ${removal.index}) to commit`);
       } catch {
-        this.finishLater(id, slot, removal);
+        this.finishLater(id, removal);
         throw new Error(`the removal of S${id} (configuration entry ${removal.index}) has not committed within ${deadlineMs} ms ` +
           `(a majority of the new configuration must store it), so S${id} is still a member and keeps running; ` +
           `the lab stops S${id} if the entry commits later, and says so if a new leader drops it`);
       }
       const lost = removalLost(supervisor, id, removal);
       if (lost !== null && !removalCommitted(supervisor, id, removal.index)) throw new Error(lost);
-      await this.finishRemoval(id, slot, removal);
+      await this.finishRemoval(id, removal);
     });
   }
 
   /** Stopped first, then announced: the UI drops the server's card at the announcement, and nothing of it follows. */
-  private async finishRemoval(id: NodeId, slot: NodeSlot, removal: PendingRemoval): Promise<void> {
-    await this.discard(id, slot);
+  private async finishRemoval(id: NodeId, removal: PendingRemoval): Promise<void> {
+    await this.discard(id);
     this.publish('remove-server', [id], `S${id} was removed: the configuration without it (entry ${removal.index}) committed, ` +
       'so its process stopped (dissertation §4.2.2; a removed leader steps down once the change commits)');
   }
 
   /** Watches a removal the call no longer waits for, on every event batch, until it commits or is lost. */
-  private finishLater(id: NodeId, slot: NodeSlot, removal: PendingRemoval): void {
+  private finishLater(id: NodeId, removal: PendingRemoval): void {
     const supervisor = this.o.supervisor;
+    // The cluster run, not the slot: a crash and restart of the server meanwhile gives it a new slot, and its removal
+    // is still pending (it must still be stopped once the entry commits).
+    const run = supervisor.clusterRun;
     this.lateRemovals.set(id, removal);
     const stop = this.o.events.subscribe(() => {
-      if (supervisor.slot(id) !== slot) { // the cluster was stopped or replaced meanwhile
+      if (supervisor.clusterRun !== run || !supervisor.slot(id)) { // the cluster was stopped or replaced meanwhile
         stop();
         this.lateRemovals.delete(id);
         return;
       }
       if (removalCommitted(supervisor, id, removal.index)) {
         stop();
-        void this.finishRemoval(id, slot, removal).finally(() => this.lateRemovals.delete(id));
+        void this.finishRemoval(id, removal).finally(() => this.lateRemovals.delete(id));
         return;
       }
       const lost = removalLost(supervisor, id, removal);
@@ -193,9 +196,11 @@ export class ClusterMembership {
   }
 
   /** The server leaves the lab: forgotten first (its exit is no crash), then stopped, its data directory deleted. */
-  private async discard(id: NodeId, slot: NodeSlot): Promise<void> {
+  private async discard(id: NodeId): Promise<void> {
+    // Its slot now, not when the change began: a restart meanwhile started a new process, and that is the one to stop.
+    const slot = this.o.supervisor.slot(id);
     this.o.supervisor.forgetNode(id);
-    if (slot.process) {
+    if (slot?.process) {
       this.o.supervisor.sendToNode(id, { type: 'shutdown' });
       await slot.process.stop(STOP_GRACE_MS);
     }

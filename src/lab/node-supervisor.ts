@@ -82,6 +82,7 @@ export class NodeSupervisor {
   private readonly addedIds = new Set<NodeId>();
   /** Every id this cluster run has used, removed servers included: an added server takes the next one. */
   private highestIdUsed = 0;
+  private runNumber = 0;
   private nextChangeId = 0;
   private readonly pendingChanges = new Map<number, (answer: MembershipAnswer) => void>();
   private nextTransferId = 0;
@@ -108,8 +109,14 @@ export class NodeSupervisor {
     return this.nodes.get(id);
   }
 
+  /** Which cluster run this is: a watcher that outlives its run (a pending removal) checks it to know it is stale. */
+  get clusterRun(): number {
+    return this.runNumber;
+  }
+
   /** Starts a cluster run: no node, no committed log, no leader known. */
   forgetCluster(): void {
+    this.runNumber += 1;
     this.nodes.clear();
     this.bootstrapIds = [];
     this.addedIds.clear();

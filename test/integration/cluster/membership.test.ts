@@ -122,6 +122,15 @@ describe('membership changes on a real cluster', () => {
     expect(meanwhile.status).toBe('running');
     expect(victimPid !== null && isProcessAlive(victimPid), `S${victim}'s process still runs`).toBe(true);
     await expect(lab.controller.removeServer(victim)).rejects.toThrow(/already pending/);
+    // A crash and restart of the victim meanwhile gives it a new process; its removal is still pending, and that
+    // process is the one the lab must stop once the entry commits.
+    await lab.controller.crashNode(victim);
+    await lab.controller.restartNode(victim);
+    const restarted = await eventually(async () => {
+      const node = await lab.node(victim);
+      return node.status === 'running' && node.pid !== null && node.pid !== victimPid ? node.pid : null;
+    }, CLUSTER_DEADLINE_MS, `S${victim} to run again`);
+    await expect(lab.controller.removeServer(victim)).rejects.toThrow(/already pending/);
 
     // With `down` back, either the leader (holding the entry) leads again and the entry commits, and the lab
     // finishes the removal; or the victim (never told of its removal) wins `down`'s vote first, its log overwrites the
@@ -135,7 +144,7 @@ describe('membership changes on a real cluster', () => {
     const ids = (await lab.snapshot()).nodes.map((node) => node.id);
     if (outcome.type === 'fault') {
       expect(ids).not.toContain(victim);
-      expect(victimPid !== null && isProcessAlive(victimPid), `S${victim}'s process stopped`).toBe(false);
+      expect(isProcessAlive(restarted), `S${victim}'s restarted process stopped`).toBe(false);
       await waitForVoters(lab, [leader.id, down]);
     } else {
       expect(ids).toContain(victim);
