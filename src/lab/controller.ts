@@ -36,7 +36,7 @@ import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/
 import { implementationFit } from '../protocol/exercise/implementation-fit';
 import { summarizeDemo, summarizeExercise, type Demo, type DemoSummary, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
 import { loadCatalog, loadDemos } from '../exercise/catalog';
-import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
+import { isOwnImplementation, MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import type { ExperimentSpec, ExperimentState } from '../protocol/experiments';
 import { ExperimentRunner } from './experiments/experiment-runner';
 
@@ -260,16 +260,19 @@ export class LabController implements LabApi {
 
   async addServer(): Promise<NodeId> {
     this.assertRunning();
+    this.assertBuiltInRaft('add a server');
     return this.membership.addServer();
   }
 
   async removeServer(id: NodeId): Promise<void> {
     this.assertRunning();
+    this.assertBuiltInRaft('remove a server');
     return this.membership.removeServer(id);
   }
 
   async promoteServer(id: NodeId): Promise<void> {
     this.assertRunning();
+    this.assertBuiltInRaft('promote a learner');
     return this.membership.promoteServer(id);
   }
 
@@ -277,6 +280,7 @@ export class LabController implements LabApi {
 
   async transferLeadership(to: NodeId): Promise<void> {
     this.assertRunning();
+    this.assertBuiltInRaft('transfer leadership');
     return this.transfer.transferLeadership(to);
   }
 
@@ -573,6 +577,17 @@ export class LabController implements LabApi {
   private assertRunning(): void {
     this.assertOpen();
     if (this.phase !== 'running') throw new Error(`the cluster is ${this.phase}; start it first`);
+  }
+
+  /**
+   * Refused before anything starts: a student's own Raft speaks Maelstrom's protocol, which has no configuration
+   * changes or leadership transfer (its relay would refuse too, but only after an added server had been spawned).
+   */
+  private assertBuiltInRaft(what: string): void {
+    if (isOwnImplementation(this.settings.implementation)) {
+      throw new Error(`cannot ${what}: this cluster runs your own Raft, and Maelstrom's protocol has no membership changes ` +
+        'or leadership transfer; they work with the lab\'s built-in Raft');
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { withConfirmDialog } from '../shell/with-confirm-dialog';
 import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { fakeLab, nodeState, nodeView, snapshot, type FakeLab } from '../shell/lab-fixtures';
+import { DEFAULT_SETTINGS } from '../../../src/protocol/lab-api';
 
 const ControlsWithDialog = withConfirmDialog(NodeControls, ConfirmDialog);
 
@@ -35,6 +36,19 @@ describe('membership controls', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
+  });
+
+  it('on a student\'s own Raft (Maelstrom\'s protocol: no membership changes) add, remove and transfer are disabled and say why', async () => {
+    const nodes = [nodeView(1, { role: 'leader' }), nodeView(2), nodeView(3)];
+    const lab = fakeLab(snapshot(nodes, { settings: { ...DEFAULT_SETTINGS, nodeCount: 3, implementation: { kind: 'example' } } }));
+    const wrapper = await mounted(lab);
+    for (const id of ['add-server', 'remove-server-2', 'transfer-to-2']) {
+      const button = wrapper.get(`[data-testid="${id}"]`);
+      expect(button.attributes('disabled'), id).toBeDefined();
+      expect(button.attributes('title'), id).toMatch(/your own Raft speaks Maelstrom's protocol/i);
+    }
+    expect(wrapper.get('[data-testid="crash-2"]').attributes('disabled')).toBeUndefined(); // faults still work
+    wrapper.unmount();
   });
 
   it('"Add server" asks the lab for a server; "Remove" asks in the page, cancel keeps it, accept removes it', async () => {

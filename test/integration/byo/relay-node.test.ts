@@ -144,6 +144,10 @@ describe('settings.implementation (the app\'s "Implementation" setting)', () => 
       expect(await lab.clientRequest({ op: 'get', key: '5', timeoutMs: 10_000 })).toMatchObject({ status: 'ok', value: '9' });
       expect(await lab.clientRequest({ op: 'get', key: '6', timeoutMs: 10_000 })).toMatchObject({ status: 'ok', value: null });
       expect(await lab.clientRequest({ op: 'delete', key: '5' })).toMatchObject({ status: 'fail', error: expect.stringContaining('no delete') });
+      // Maelstrom's protocol has no configuration changes: refused before any server is spawned.
+      await expect(lab.addServer()).rejects.toThrow(/cannot add a server: this cluster runs your own Raft/);
+      await expect(lab.transferLeadership(2)).rejects.toThrow(/cannot transfer leadership: this cluster runs your own Raft/);
+      expect((await lab.getSnapshot()).nodes.map((node) => node.id)).toEqual([1, 2, 3]);
       // The lab's own Raft again, as exercises and demos ask for it.
       await lab.startCluster({ nodeCount: 3, implementation: { kind: 'raft' } });
       expect((await lab.clientRequest({ op: 'put', key: 'k', value: 'v', timeoutMs: 10_000 })).status).toBe('ok');
