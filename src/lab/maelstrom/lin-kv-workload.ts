@@ -52,11 +52,11 @@ export interface LinKvContext {
   runningNodes(): readonly NodeId[];
   readonly random: () => number;
   /**
-   * The node to ask, when the caller knows better than chance (the app: the node the lab last heard lead). A client
-   * asks it once and records what it answers: after an indefinite error (11) the operation may still take effect,
-   * so it is never retried elsewhere.
+   * The node client `client` (1..C) asks, when the caller knows better than chance (the node the lab last heard
+   * lead); null: a random running node. A client asks it once and records what it answers: after an indefinite error
+   * (11) the operation may still take effect, so it is never retried elsewhere.
    */
-  preferredNode?(): NodeId | null;
+  preferredNode?(client: number): NodeId | null;
   publish(event: UnsequencedLabEvent): void;
   /** A node answered something that is not an answer: a protocol problem. */
   onProtocolProblem(text: string): void;
@@ -139,7 +139,7 @@ export class LinKvWorkload {
     if (intervalMs !== null) await sleep(intervalMs * ((client - 1) / this.spec.clients));
     let nextStartMs = performance.now();
     while (this.running && !this.history.isFull) {
-      const node = this.pickNode();
+      const node = this.pickNode(client);
       if (node === undefined) {
         await sleep(NO_NODE_WAIT_MS);
         continue;
@@ -156,9 +156,9 @@ export class LinKvWorkload {
     }
   }
 
-  private pickNode(): NodeId | undefined {
+  private pickNode(client: number): NodeId | undefined {
     const nodes = this.c.runningNodes();
-    const preferred = this.c.preferredNode?.() ?? null;
+    const preferred = this.c.preferredNode?.(client) ?? null;
     if (preferred !== null && nodes.includes(preferred)) return preferred;
     return nodes[Math.floor(this.c.random() * nodes.length)];
   }

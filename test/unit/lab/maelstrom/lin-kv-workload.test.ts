@@ -56,3 +56,23 @@ describe('LinKvWorkload records', () => {
     expect(ops.every((op) => op.status === 'unknown')).toBe(true);
   });
 });
+
+describe('LinKvWorkload node choice', () => {
+  it('a client the caller points at a node (the leader the lab knows) asks only it; the others pick at random', async () => {
+    const sent: { node: number; src: string }[] = [];
+    const connections = { request: async (node: number, message: MaelstromMessage) => {
+      sent.push({ node, src: message.src });
+      return reply(message, { type: 'error', code: 11 });
+    } } as unknown as MaelstromConnections;
+    const workload = new LinKvWorkload({ clients: 3, keys: 1 }, { connections, runningNodes: () => [1, 2, 3], random: Math.random,
+      preferredNode: (client) => (client === 1 ? 2 : null), publish: () => undefined, onProtocolProblem: () => undefined });
+    workload.start();
+    const until = performance.now() + 10_000;
+    while (sent.filter((one) => one.src !== 'c1').length < 30 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    await workload.stop();
+    const byC1 = sent.filter((one) => one.src === 'c1');
+    expect(byC1.length).toBeGreaterThan(0);
+    expect(byC1.every((one) => one.node === 2)).toBe(true);
+    expect(new Set(sent.filter((one) => one.src !== 'c1').map((one) => one.node))).toEqual(new Set([1, 2, 3]));
+  });
+});
