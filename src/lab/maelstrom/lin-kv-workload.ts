@@ -70,7 +70,6 @@ export class LinKvWorkload {
   private running = false;
   private loops: Promise<void>[] = [];
   private nextValue = 1;
-  private readonly msgIds = new Map<string, number>();
   /** The last value seen for each key: a cas from it has a chance to succeed. */
   private readonly lastSeen = new Map<number, number>();
 
@@ -174,8 +173,7 @@ export class LinKvWorkload {
 
   private async runOne(client: number, node: NodeId, op: LinKvOp, key: number): Promise<Outcome> {
     const src = `c${client}`;
-    const msgId = (this.msgIds.get(src) ?? 0) + 1;
-    this.msgIds.set(src, msgId);
+    const msgId = this.c.connections.nextMsgId(src);
     let body: Record<string, unknown>;
     let request: HistoryRequest;
     if (op === 'read') {

@@ -22,6 +22,19 @@ export class MaelstromConnections {
   private closed = false;
   /** Replies that were not valid messages, or answered nothing we asked (late ones: after their timeout). */
   strayReplies = 0;
+  /**
+   * The last msg_id each client name used, over every run these connections serve: a reply is matched by client and
+   * in_reply_to, so a late reply to an earlier run's request (timed out, recorded unknown) must not find a request of
+   * a later run waiting under the same id. Client names are few (c1..cN and the UI's), so this stays small.
+   */
+  private readonly lastMsgIds = new Map<string, number>();
+
+  /** The next msg_id for `client`: never one it used before on these connections. */
+  nextMsgId(client: string): number {
+    const next = (this.lastMsgIds.get(client) ?? 0) + 1;
+    this.lastMsgIds.set(client, next);
+    return next;
+  }
 
   /** Point node `id` at `endpoint` (a restarted node listens on a new port); null: it is down. */
   setEndpoint(id: NodeId, endpoint: string | null): void {

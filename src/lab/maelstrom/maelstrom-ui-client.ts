@@ -22,8 +22,6 @@ export interface MaelstromUiClientContext {
 }
 
 export class MaelstromUiClient {
-  private msgId = 0;
-
   constructor(private readonly c: MaelstromUiClientContext) {}
 
   async request(request: ClientRequest & { readonly node?: NodeId; readonly timeoutMs?: number }): Promise<ClientResult> {
@@ -47,9 +45,8 @@ export class MaelstromUiClient {
       if (node === null || leftMs <= 0) return result('unknown', null, null, lastError);
       tried.add(node);
       this.c.connections.setEndpoint(node, this.c.endpointOf(node));
-      this.msgId += 1;
       const outcome = await this.c.connections.request(node, { src: UI_CLIENT, dest: nodeNameOf(node),
-        body: { ...body, msg_id: this.msgId } as MaelstromBody }, leftMs);
+        body: { ...body, msg_id: this.c.connections.nextMsgId(UI_CLIENT) } as MaelstromBody }, leftMs);
       if (outcome.kind === 'timeout') return result('unknown', null, node, `S${node} did not answer in time`);
       if (outcome.kind === 'refused') {
         lastError = `S${node} could not be reached`;

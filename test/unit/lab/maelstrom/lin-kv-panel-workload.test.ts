@@ -32,11 +32,16 @@ function atomicStore(): (request: MaelstromMessage) => RequestOutcome {
 
 interface Sent { readonly node: NodeId; readonly message: MaelstromMessage }
 
-function connections(sent: Sent[], answer: (request: MaelstromMessage) => RequestOutcome): MaelstromConnections {
+function connections(sent: Sent[], answer: (request: MaelstromMessage) => RequestOutcome,
+  lastMsgIds = new Map<string, number>()): MaelstromConnections {
   return {
     request: async (node: NodeId, message: MaelstromMessage) => {
       sent.push({ node, message });
       return answer(message);
+    },
+    nextMsgId: (client: string) => {
+      lastMsgIds.set(client, (lastMsgIds.get(client) ?? 0) + 1);
+      return lastMsgIds.get(client) ?? 0;
     },
   } as unknown as MaelstromConnections;
 }
@@ -44,9 +49,9 @@ function connections(sent: Sent[], answer: (request: MaelstromMessage) => Reques
 const SPEC: WorkloadSpec = { ratePerSecond: 400, clients: 2, keys: 2, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 } };
 
 async function run(spec: WorkloadSpec, answer: (request: MaelstromMessage) => RequestOutcome, leader: NodeId | null,
-  enough: (sent: readonly Sent[]) => boolean) {
+  enough: (sent: readonly Sent[]) => boolean, lastMsgIds = new Map<string, number>()) {
   const sent: Sent[] = [];
-  const workload = new LinKvPanelWorkload(spec, 1, { connections: connections(sent, answer), runningNodes: () => [1, 2, 3],
+  const workload = new LinKvPanelWorkload(spec, 1, { connections: connections(sent, answer, lastMsgIds), runningNodes: () => [1, 2, 3],
     preferredNode: () => leader, random: Math.random, publish: () => undefined, onProtocolProblem: () => undefined });
   workload.start();
   expect(workload.isRunning).toBe(true);
@@ -57,6 +62,16 @@ async function run(spec: WorkloadSpec, answer: (request: MaelstromMessage) => Re
 }
 
 describe('the workload panel on a student\'s nodes (lin-kv)', () => {
+  it('a second run on the same connections never reuses a msg_id of the first (a late reply cannot answer the wrong run)', async () => {
+    const lastMsgIds = new Map<string, number>();
+    const first = await run(SPEC, atomicStore(), 1, (sent) => sent.length >= 10, lastMsgIds);
+    const second = await run(SPEC, atomicStore(), 1, (sent) => sent.length >= 10, lastMsgIds);
+    const idsOf = (sent: readonly Sent[]) => new Set(sent.map(({ message }) => `${message.src}/${String(message.body.msg_id)}`));
+    const reused = [...idsOf(second.sent)].filter((id) => idsOf(first.sent).has(id));
+    expect(second.sent.length).toBeGreaterThanOrEqual(10);
+    expect(reused).toEqual([]);
+  });
+
   it('sends read, write and cas (never a delete) to the leader, and the history checks linearizable', async () => {
     const { sent, workload } = await run(SPEC, atomicStore(), 2, (all) => all.length >= 60);
     const types = new Set(sent.map(({ message }) => message.body.type));

@@ -9,7 +9,8 @@ import type { UnsequencedLabEvent } from '../../../../src/protocol/events';
 
 /** Answers each request by its type from a fixed table (per body type: an outcome, or an error code). */
 function fakeConnections(answer: (request: MaelstromMessage) => RequestOutcome): MaelstromConnections {
-  return { request: async (_node: number, message: MaelstromMessage) => answer(message) } as unknown as MaelstromConnections;
+  let lastMsgId = 0;
+  return { request: async (_node: number, message: MaelstromMessage) => answer(message), nextMsgId: () => ++lastMsgId } as unknown as MaelstromConnections;
 }
 
 const reply = (request: MaelstromMessage, body: Record<string, unknown>): RequestOutcome =>
