@@ -1,23 +1,29 @@
 // Where a frame's time goes: records a Chromium trace of the bench page (renderer-bench's in-page bench lab, 2,000
-// events/s, 9 nodes) after a warm-up, and prints per thread the busiest trace events (total wall ms per second of
+// events/s, 9 nodes) after a warm-up, and prints per thread the busiest trace events (total thread CPU ms per second of
 // trace), so a change can be aimed at what is actually slow (script, style, layout, paint, raster).
 //
 //   npx tsx test/bench/renderer-trace.ts                        # reuses test-results/bench-renderer (run bench:ui once)
-//   options: --warmup-seconds N (default 15), --seconds N (default 5), --rate N, --nodes N, --css 'STYLE',
-//            --top N (rows per thread), --out FILE (keep the raw trace for chrome://tracing)
+//   options: --warmup-seconds N (default 15), --seconds N (default 5), --rate N (events/s; --events-per-second N is the
+//            same), --nodes N, --css 'STYLE', --top N (rows per thread), --out FILE (keep the raw trace for
+//            chrome://tracing), --dist DIR (trace a renderer built elsewhere, e.g. the baseline's test-results/bench-renderer),
+//            --cpu (a V8 CPU profile instead: JS functions by self and inclusive time), --virtual-time (1/60 s per
+//            frame in the page, see virtual-time.ts: each frame does an idle machine's work whatever the load)
+// The trace's summary starts with the main thread's tasks by CPU time (not wall time: on a busy machine a task's wall
+// time is mostly waiting for a core): a task over 16.7 ms of CPU is a dropped frame whatever the load.
 import { serveStatic } from './static-server';
+import { INSTALL_VIRTUAL_TIME } from './virtual-time';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 
 const ROOT = resolve('test-results/bench-renderer');
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink', 'cc',
-  'viz', 'disabled-by-default-devtools.timeline.frame'];
+  'viz', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-devtools.timeline.stack'];
 
-interface Options { warmupSeconds: number; seconds: number; rate: number; nodes: number; css: string; top: number; out: string; cpu: boolean }
+interface Options { warmupSeconds: number; seconds: number; rate: number; nodes: number; css: string; top: number; out: string; cpu: boolean; dist: string; virtualTime: boolean }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { warmupSeconds: 15, seconds: 5, rate: 2000, nodes: 9, css: '', top: 14, out: '', cpu: false };
+  const options: Options = { warmupSeconds: 15, seconds: 5, rate: 2000, nodes: 9, css: '', top: 14, out: '', cpu: false, dist: '', virtualTime: false };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     const text = argv[i + 1] ?? '';
@@ -25,11 +31,15 @@ function parseOptions(argv: readonly string[]): Options {
       // A V8 CPU profile instead of a trace: JS functions by self time.
       options.cpu = true;
       i -= 1;
+    } else if (flag === '--virtual-time') {
+      options.virtualTime = true;
+      i -= 1;
     } else if (flag === '--css') options.css = text;
     else if (flag === '--out') options.out = text;
     else if (flag === '--warmup-seconds') options.warmupSeconds = Number(text);
     else if (flag === '--seconds') options.seconds = Number(text);
-    else if (flag === '--rate') options.rate = Number(text);
+    else if (flag === '--rate' || flag === '--events-per-second') options.rate = Number(text);
+    else if (flag === '--dist') options.dist = resolve(text);
     else if (flag === '--nodes') options.nodes = Number(text);
     else if (flag === '--top') options.top = Number(text);
     else throw new Error(`unknown option ${flag}`);
@@ -37,7 +47,20 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
-interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly dur?: number; readonly args?: { readonly name?: string } }
+interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly dur?: number; readonly tdur?: number;
+  readonly args?: { readonly name?: string } }
+
+/** The renderer main thread's tasks by thread CPU time: what a frame costs, whatever else competes for the cores. */
+function summarizeMainTasks(events: readonly TraceEvent[], threadNames: ReadonlyMap<string, string>, seconds: number): void {
+  const cpuMs = events.filter((event) => event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' &&
+    threadNames.get(`${event.pid}:${event.tid}`) === 'CrRendererMain').map((event) => (event.tdur ?? 0) / 1000).sort((a, b) => a - b);
+  const at = (share: number): string => (cpuMs[Math.min(cpuMs.length - 1, Math.floor(share * cpuMs.length))] ?? NaN).toFixed(1);
+  const totalMs = cpuMs.reduce((sum, value) => sum + value, 0);
+  const over = cpuMs.filter((value) => value > 1000 / 60);
+  console.log(`main thread: ${(totalMs / seconds).toFixed(0)} ms CPU per second in ${(cpuMs.length / seconds).toFixed(0)} tasks/s; ` +
+    `task CPU p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; ${(over.length / seconds).toFixed(1)} tasks/s over 16.7 ms CPU ` +
+    `(the heaviest: ${over.slice(-8).map((value) => value.toFixed(0)).join(', ') || 'none'})`);
+}
 
 function summarize(events: readonly TraceEvent[], seconds: number, top: number): void {
   const threadNames = new Map<string, string>();
@@ -47,17 +70,19 @@ function summarize(events: readonly TraceEvent[], seconds: number, top: number):
   const byThread = new Map<string, Map<string, number>>();
   const mainFrames = events.filter((event) => event.name === 'ProxyMain::BeginMainFrame' && event.ph === 'X').length;
   console.log(`main frames: ${(mainFrames / seconds).toFixed(1)} per second`);
+  summarizeMainTasks(events, threadNames, seconds);
   for (const event of events) {
     if (event.ph !== 'X' || event.dur === undefined) continue;
     const thread = threadNames.get(`${event.pid}:${event.tid}`) ?? `${event.pid}:${event.tid}`;
     let names = byThread.get(thread);
     if (!names) byThread.set(thread, names = new Map());
-    names.set(event.name, (names.get(event.name) ?? 0) + event.dur / 1000);
+    // Thread CPU time where the trace has it (a busy machine's wall times are mostly waiting for a core).
+    names.set(event.name, (names.get(event.name) ?? 0) + (event.tdur ?? event.dur) / 1000);
   }
   for (const [thread, names] of byThread) {
     const rows = [...names].sort((a, b) => b[1] - a[1]).slice(0, top);
     if ((rows[0]?.[1] ?? 0) / seconds < 5) continue;
-    console.log(`\n${thread} (ms per second, nested events overlap)`);
+    console.log(`\n${thread} (CPU ms per second, nested events overlap)`);
     for (const [name, totalMs] of rows) console.log(`  ${(totalMs / seconds).toFixed(1).padStart(7)}  ${name}`);
   }
 }
@@ -98,14 +123,17 @@ function summarizeProfile(profile: CpuProfile, seconds: number, top: number): vo
 }
 
 async function main(options: Options): Promise<void> {
-  if (!existsSync(join(ROOT, 'index.html'))) throw new Error('no build: run `npm run bench:ui -- --seconds 10` once first');
-  const { server, url } = await serveStatic(ROOT);
+  const root = options.dist || ROOT;
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`no build in ${root}: run \`npm run bench:ui -- --seconds 10\` once first`);
+  const { server, url } = await serveStatic(root);
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', '--disable-quic'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // The page's CSP refuses inline styles: a diagnostic stylesheet (--css) needs it bypassed.
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: options.css !== '' });
     page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+    if (options.virtualTime) await page.addInitScript(INSTALL_VIRTUAL_TIME);
     await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
     await page.waitForSelector('[data-testid="timeline"]');
     if (options.css) await page.addStyleTag({ content: options.css });
