@@ -5,6 +5,7 @@ import ClusterDiagram from '../../../renderer/src/components/cluster/ClusterDiag
 import { labView, nodeState } from '../shell/lab-fixtures';
 import type { LabView } from '../../../renderer/src/model/lab-view';
 import type { MessageView } from '../../../src/protocol/events';
+import { messageSprites, motionTiming } from '../../../renderer/src/components/cluster/message-motion';
 
 const voteRequest: MessageView = { type: 'RequestVote', from: 1, to: 2, term: 2, fields: { lastLogIndex: 0, lastLogTerm: 0, preVote: false } };
 const voteDenied: MessageView = { type: 'RequestVoteReply', from: 3, to: 1, term: 2, fields: { voteGranted: false, preVote: false } };
@@ -63,6 +64,50 @@ describe('ClusterDiagram', () => {
     expect(before).toMatch(/^M /);
     await wrapper.setProps({ nowNs: 5.1e9 });
     expect(wrapper.get('[data-testid="timer-1"]').attributes('d')).not.toBe(before);
+  });
+
+  it('draws a new message in the element of one that has arrived, instead of building another', async () => {
+    const sentAtNs = 5e9 - 1e6;
+    const wrapper = diagram(labView(nodes, { inFlight: [{ id: 'm1', message: voteRequest, sentAtNs }] }));
+    const element = wrapper.get('[data-testid="message-m1"]').element;
+    await wrapper.setProps({ view: labView(nodes, { inFlight: [{ id: 'm3', message: voteRequest, sentAtNs }] }) });
+    expect(wrapper.find('[data-testid="message-m1"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="message-m3"]').element).toBe(element);
+  });
+
+  it('keeps the newest message first in the page as slots are reused', async () => {
+    const at = (id: string, ageMs: number) => ({ id, message: voteRequest, sentAtNs: 5e9 - ageMs * 1e6 });
+    const order = (wrapper: ReturnType<typeof diagram>): (string | undefined)[] =>
+      wrapper.findAll('[data-testid^="message-"]').map((found) => found.attributes('data-testid'));
+    const wrapper = diagram(labView(nodes, { inFlight: [at('m1', 3), at('m2', 2)] }));
+    expect(order(wrapper)).toEqual(['message-m2', 'message-m1']);
+    await wrapper.setProps({ view: labView(nodes, { inFlight: [at('m2', 2), at('m3', 1)] }) });
+    expect(order(wrapper)).toEqual(['message-m3', 'message-m2']);
+  });
+
+  it('draws exactly the messages of each moment, newest first, however often slots change hands', async () => {
+    const appendFrom = (from: number, to: number): MessageView =>
+      ({ type: 'AppendEntries', from, to, term: 2, fields: { prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, entryCount: 0 } });
+    const viewAt = (frame: number): LabView => {
+      // A changing crowd: 0 to 9 messages in flight, a delivered or dropped outcome now and then, every id new for a while.
+      const count = (frame * 7) % 10;
+      const inFlight = Array.from({ length: count }, (_, i) => ({ id: `f${frame - i}`, message: i % 3 === 0 ? voteRequest : appendFrom(1, 2 + (i % 2)),
+        sentAtNs: 5e9 - (count - i) * 1e6 }));
+      const recentOutcomes = frame % 4 === 0 ? [{ id: `o${frame}`, message: voteDenied, sentAtNs: 5e9 - 2e6, endedAtNs: 5e9 - 1e6,
+        fate: frame % 8 === 0 ? 'dropped' as const : 'delivered' as const, dropReason: null }] : [];
+      return labView(nodes, { inFlight, recentOutcomes });
+    };
+    const wrapper = diagram(viewAt(0));
+    for (let frame = 1; frame < 40; frame += 1) {
+      const view = viewAt(frame);
+      await wrapper.setProps({ view });
+      const expected = messageSprites(view, view.atNs, motionTiming(view.settings));
+      const drawn = wrapper.findAll('[data-testid^="message-"]');
+      expect(drawn.map((glyph) => glyph.attributes('data-testid'))).toEqual(expected.map((sprite) => `message-${sprite.id}`));
+      expect(drawn.map((glyph) => [glyph.attributes('data-type'), glyph.attributes('data-dropped'), glyph.attributes('display')]))
+        .toEqual(expected.map((sprite) => [sprite.look.message.type, String(sprite.dropped), undefined]));
+      expect(wrapper.findAll('.message-glyph').length).toBeLessThanOrEqual(10); // the most drawn at once
+    }
   });
 
   it('emits the clicked message', async () => {

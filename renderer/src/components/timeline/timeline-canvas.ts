@@ -5,6 +5,20 @@
 import type { TimelineLayout } from './timeline-layout';
 import { TEXT_STYLES, denseStyle, styleFor, type Paint } from './timeline-svg';
 
+/**
+ * Where the timeline is painted: the page's canvas, or (in a browser) the OffscreenCanvas it handed its drawing to. A
+ * document canvas resolves every new `font` against the page's style, which forces a style recalculation and layout
+ * of the whole document (measured at 5,000 events/s: the largest single cost of a frame); an OffscreenCanvas resolves
+ * fonts on its own.
+ */
+export type TimelineCanvas = HTMLCanvasElement | OffscreenCanvas;
+type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/** The canvas to paint `element` through: its OffscreenCanvas where the browser has one, else the element itself. */
+export function paintTarget(element: HTMLCanvasElement): TimelineCanvas {
+  return typeof element.transferControlToOffscreen === 'function' ? element.transferControlToOffscreen() : element;
+}
+
 /** The CSS properties our timeline styles use, as parsed from a `style` string. */
 export interface ShapeStyle {
   readonly fill: string | null;
@@ -39,7 +53,7 @@ export function parseShapeStyle(style: string): ShapeStyle {
 }
 
 /** The SVG's fill patterns (candidate hatching, pre-candidate dots, paused stripes, crashed crosses) as canvas patterns. */
-function patternFor(context: CanvasRenderingContext2D, id: string, paint: Paint): CanvasPattern | null {
+function patternFor(context: Context2D, id: string, paint: Paint): CanvasPattern | null {
   const tile = (size: number, draw: (tileContext: CanvasRenderingContext2D) => void): CanvasPattern | null => {
     const canvas = document.createElement('canvas');
     canvas.width = size;
@@ -79,7 +93,7 @@ function patternFor(context: CanvasRenderingContext2D, id: string, paint: Paint)
 /** Resolves `url(#id)` fills to patterns, once per painter (they depend on the theme only). */
 class FillResolver {
   private readonly patterns = new Map<string, CanvasPattern | null>();
-  constructor(private readonly context: CanvasRenderingContext2D, private readonly paint: Paint) {}
+  constructor(private readonly context: Context2D, private readonly paint: Paint) {}
   resolve(fill: string): string | CanvasPattern | null {
     const url = /^url\(#([\w-]+)\)$/.exec(fill);
     if (!url) return fill;
@@ -98,7 +112,7 @@ const WIDE_STROKE_MAX_SUBPATHS = 32;
  * So a wide stroke of many segments is drawn as side-by-side 1 px passes, across the segments' direction: `across`
  * is 'x' for the near-vertical message arrows, 'y' for the horizontal client-operation bars.
  */
-function strokeWide(context: CanvasRenderingContext2D, path: Path2D, width: number, across: 'x' | 'y'): void {
+function strokeWide(context: Context2D, path: Path2D, width: number, across: 'x' | 'y'): void {
   const passes = Math.max(2, Math.round(width));
   const spread = width - 1;
   context.lineWidth = 1;
@@ -119,7 +133,7 @@ interface ManySegments {
   readonly thin: boolean;
 }
 
-function drawShape(context: CanvasRenderingContext2D, path: Path2D, style: ShapeStyle, fills: FillResolver,
+function drawShape(context: Context2D, path: Path2D, style: ShapeStyle, fills: FillResolver,
   wide: ManySegments = { subpaths: 1, across: 'x', thin: false }): void {
   if (style.fill !== null) {
     const fill = fills.resolve(style.fill);
@@ -145,7 +159,7 @@ function drawShape(context: CanvasRenderingContext2D, path: Path2D, style: Shape
 /** Draws labels, setting `font` only when it changes: the setter parses it each time (the canvas' costliest call). */
 class TextPainter {
   private font = '';
-  constructor(private readonly context: CanvasRenderingContext2D) {}
+  constructor(private readonly context: Context2D) {}
   draw(x: number, y: number, text: string, style: ShapeStyle, anchor: 'start' | 'middle' | 'end' | undefined): void {
     const context = this.context;
     context.globalAlpha = style.fillOpacity;
@@ -163,16 +177,25 @@ function countSubpaths(d: string): number {
   return count;
 }
 
+/** The canvas' 2D context, or null where there is none (a DOM without canvas support may also throw here). */
+function context2d(canvas: TimelineCanvas): Context2D | null {
+  try {
+    return canvas.getContext('2d');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Paints everything of `layout` except the markers and the cursor (those stay SVG elements over the canvas: they carry
  * titles and test hooks, and there are few of them). `paint` must give real colours (a canvas knows no CSS variables).
  */
-export function paintTimelineCanvas(canvas: HTMLCanvasElement, layout: TimelineLayout, paint: Paint, pixelRatio: number): boolean {
+export function paintTimelineCanvas(canvas: TimelineCanvas, layout: TimelineLayout, paint: Paint, pixelRatio: number): boolean {
   const width = Math.round(layout.widthPx * pixelRatio);
   const height = Math.round(layout.heightPx * pixelRatio);
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
-  const context = canvas.getContext('2d');
+  const context = context2d(canvas);
   if (!context) return false;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, width, height);
