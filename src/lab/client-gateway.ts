@@ -24,6 +24,8 @@ export interface ClientGatewayOptions {
   /** Nodes running with a client endpoint, in any order. */
   readonly liveNodes: () => NodeId[];
   readonly leaderGuess: () => NodeId | null;
+  /** The running leader of the highest term (top-term-leader.ts): where the lin-kv workload sends its requests. */
+  readonly topTermLeader: () => NodeId | null;
   readonly timeScale: () => number;
   /** The nodes are a student's own (Maelstrom's protocol): the UI's client speaks lin-kv to them. */
   readonly ownNodes: () => boolean;
@@ -120,7 +122,7 @@ export class ClientGateway {
         this.maelstromConnections.setEndpoint(id, endpoint);
         return endpoint !== null;
       }),
-      preferredNode: () => this.o.leaderGuess(),
+      preferredNode: () => this.o.topTermLeader(),
       random: Math.random,
       publish: (event) => this.o.events.publish(event),
       onProtocolProblem: (text) => this.o.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null,

@@ -34,6 +34,7 @@ import { describeStep, formatLabMs, MessageNotes } from './step-notes';
 import { SafetyMonitor } from './safety/safety-monitor';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
 import { implementationFit } from '../protocol/exercise/implementation-fit';
+import { topTermLeader } from './top-term-leader';
 import { summarizeDemo, summarizeExercise, type Demo, type DemoSummary, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
 import { loadCatalog, loadDemos } from '../exercise/catalog';
 import { isOwnImplementation, MAX_HEADLESS_NODES } from '../protocol/lab-api';
@@ -135,6 +136,7 @@ export class LabController implements LabApi {
       liveNodes: () => [...supervisor.slots()].filter((slot) => slot.view.status === 'running' && slot.clientEndpoint)
         .map((slot) => slot.view.id),
       leaderGuess: () => supervisor.knownLeader,
+      topTermLeader: () => this.leaderOfTopTerm(),
       timeScale: () => this.settings.timeScale,
       ownNodes: () => this.runLauncher.ownProcessGroup === true,
       endpointOf: (id) => supervisor.slot(id)?.clientEndpoint ?? null,
@@ -526,6 +528,11 @@ export class LabController implements LabApi {
   }
 
   /** Where clients reach node `id` now (null while it is down): for clients other than the lab's own (Maelstrom's). */
+  /** The running leader of the highest term any running node reports (top-term-leader.ts), or null. */
+  leaderOfTopTerm(): NodeId | null {
+    return topTermLeader([...this.supervisor.slots()].map((slot) => slot.view));
+  }
+
   clientEndpointOf(id: NodeId): string | null {
     return this.supervisor.slot(id)?.clientEndpoint ?? null;
   }

@@ -18,7 +18,6 @@ import type { NodeId } from '../../raft/types';
 import { monotonicNowNs } from '../../shared/monotonic-clock';
 import { MaelstromConnections } from './maelstrom-connections';
 import { LinKvWorkload } from './lin-kv-workload';
-import { World } from '../../protocol/exercise/world';
 import { lostAcknowledgedWrites } from './final-state-lost-writes';
 
 /** The faults that make sense from outside a student's node (the others need to know who leads and when). */
@@ -106,11 +105,8 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     protocolErrors += 1;
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(text);
   };
-  // Who leads, as the condition evaluator sees it: an old leader cut off in a lower term is not the leader.
-  const world = new World();
   controller.subscribe((events) => {
     for (const event of events) {
-      world.apply(event);
       if (event.type === 'message' && event.direction === 'send') messages += 1;
       if (event.type === 'fault' && faultEvents.length < MAX_RECORDED_FAULTS) faultEvents.push({ atNs: event.atNs, description: event.description });
       if (event.type !== 'error' || event.node === null) continue;
@@ -156,7 +152,8 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     };
     const workload = new LinKvWorkload({ clients: o.clients, keys: o.keys }, {
       connections, runningNodes: running, random: seededRandom(o.seed ^ 0x9e3779b9),
-      preferredNode: (client) => (client <= (o.leaderFollowingClients ?? 0) ? world.currentLeader()?.id ?? null : null),
+      // An old leader cut off in a lower term is not the leader (top-term-leader.ts).
+      preferredNode: (client) => (client <= (o.leaderFollowingClients ?? 0) ? controller.leaderOfTopTerm() : null),
       publish: (event) => controller.events.publish(event),
       onProtocolProblem: (text) => {
         noteProblem(`${PROTOCOL_ERROR_MARK} ${text}`);
