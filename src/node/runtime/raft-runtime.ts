@@ -182,7 +182,9 @@ export class RaftRuntime {
     const dropped = fate === 'dropped' || fate === 'blocked';
     const labTimes = !dropped && frame.deliverAtMs !== undefined
       ? { sentAtLabMs: this.o.clock.nowMs(), deliverAtLabMs: frame.deliverAtMs } : {};
-    this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId,
+    // Stamped when the frame was made (beside the clock reading its due time came from), not now: under load the
+    // process can be descheduled inside send(), and a later stamp made a delayed message look faster than its delay.
+    this.o.reporter.report({ type: 'message', atNs: frame.sentAtNs, node: this.o.nodeId,
       direction: dropped ? 'drop' : 'send', id: frame.id, message: toMessageView(frame.msg),
       dropReason: fate === 'blocked' ? 'link blocked (partition)' : fate === 'dropped' ? 'lost (injected loss or full queue)' : null,
       ...labTimes });

@@ -68,13 +68,21 @@ describe('the lab clock on real processes', () => {
 
   it('holds messages while frozen: a student delivers, duplicates and drops them by hand', async () => {
     const lab = await ClusterLab.start({ nodeCount: 3, networkDelayMs: [8, 15] });
-    const leader = await lab.waitForLeader();
+    await lab.waitForLeader();
     await lab.controller.freezeCluster();
+    // The leader as the freeze found it (on a loaded machine an election may have happened since waitForLeader, or
+    // be under way: then steps play it out until someone leads).
+    const newestLeader = (nodes: readonly NodeView[]) => nodes.filter((node) => node.role === 'leader' && node.status === 'running')
+      .sort((a, b) => b.term - a.term)[0];
+    await stepUntil(lab, (nodes) => newestLeader(nodes) !== undefined);
+    const leader = newestLeader((await lab.snapshot()).nodes);
+    if (!leader) throw new Error('no leader after stepping');
     const from = lab.mark();
-    // The leader's next heartbeat timer: its AppendEntries then wait at both followers.
-    await stepUntil(lab, () => lab.eventsSince(from, isType('message')).filter((event) => event.direction === 'send').length >= 2);
-    const sends = lab.eventsSince(from, isType('message')).filter((event) => event.direction === 'send' && event.node === leader.id);
-    const [first, second] = sends;
+    // Steps until the leader has sent two messages (its next heartbeats, which then wait at the followers); a step
+    // may first deliver something held from before the freeze, and a follower's answer is not what is looked for.
+    const leaderSends = () => lab.eventsSince(from, isType('message')).filter((event) => event.direction === 'send' && event.node === leader.id);
+    await stepUntil(lab, () => leaderSends().length >= 2);
+    const [first, second] = leaderSends();
     if (!first || !second) throw new Error('the leader sent no heartbeats');
 
     const beforeDuplicate = lab.mark();
