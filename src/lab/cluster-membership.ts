@@ -63,6 +63,8 @@ export class ClusterMembership {
           'receives the log but does not vote or count until the leader promotes it once it has caught up (dissertation §4.2.1)');
       } catch (error) {
         await this.discard(id);
+        // Announced like a removal, so views drop its card: a server that never joined must not linger, stopped.
+        this.publish('remove-server', [id], `S${id} did not join and leaves the lab: ${error instanceof Error ? error.message : String(error)}`);
         throw error;
       }
       return id;

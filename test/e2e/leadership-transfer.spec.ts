@@ -76,3 +76,32 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
     }
   });
 }
+
+test('a learner that was down while it joined gets Promote, and is a voter once promoted (1280x720)', async ({ page }, testInfo) => {
+  test.setTimeout(150_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(lab.url);
+  await startCluster(page, 3);
+  await waitForLeader(page);
+  // Paused, S4's learner entry is appended but nothing reaches S4 before it crashes: it cannot catch up by itself.
+  await page.getByTestId('pause-cluster').click();
+  await expect(page.getByTestId('cluster-phase')).toContainText('paused');
+  await page.getByTestId('add-server').click();
+  await expect(page.getByTestId('node-4')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  await expect(page.getByTestId('add-server')).toBeEnabled({ timeout: 30_000 }); // the leader has appended S4 as a learner
+  await page.getByTestId('crash-4').click();
+  await expect(page.getByTestId('node-4')).toHaveAttribute('data-status', 'crashed');
+  await page.getByTestId('resume-cluster').click();
+  const promote = page.getByTestId('promote-4');
+  await expect(promote).toBeVisible();
+  await expect(page.getByTestId('transfer-to-4')).toBeDisabled(); // a learner cannot lead
+  // The learner entry commits on the three voters; then one change may follow it (§4.1).
+  const leader = await waitForLeader(page, { timeoutMs: 30_000 });
+  await expect(page.getByTestId(`node-${leader.id}`)).toHaveAttribute('data-commit', await page.getByTestId(`node-${leader.id}`).getAttribute('data-last-index') ?? '');
+  await shot(page, testInfo, 'promote-1280x720');
+  await promote.click();
+  await expect(promote).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('restart-4').click();
+  await expect(page.getByTestId('node-4')).toHaveAttribute('data-learner', 'false', { timeout: 30_000 });
+  await expect(page.getByTestId('transfer-to-4')).toBeEnabled({ timeout: 30_000 });
+});

@@ -96,6 +96,16 @@ describe('membership controls', () => {
     wrapper.unmount();
   });
 
+  it('a server the leader\'s configuration no longer names (its removal not committed) is marked leaving', async () => {
+    const config = { voters: [1, 2], learners: [], outgoing: [] };
+    const lab = fakeLab(snapshot([nodeView(1, { role: 'leader', config }), nodeView(2, { config }), nodeView(3)]));
+    const wrapper = await mounted(lab);
+    expect(wrapper.find('[data-testid="leaving-3"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="leaving-3"]').attributes('title')).toContain('§4.2.2');
+    expect(wrapper.find('[data-testid="leaving-2"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
   it('a learner is drawn apart and says so; a voter is not', () => {
     const config = { voters: [1, 2, 3], learners: [4], outgoing: [] };
     const learner = mount(NodeGlyph, { props: { node: nodeState(4, { config, learner: true }), position: { x: 100, y: 100 }, selected: false } });

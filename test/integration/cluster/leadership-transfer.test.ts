@@ -48,6 +48,24 @@ describe('leadership transfer on a real cluster', () => {
     expect(agreedLeader(await lab.snapshot())?.id).toBe(leader.id);
   });
 
+  it('on a paused cluster it returns once begun; meanwhile the leader refuses a new server, which leaves the lab again', async () => {
+    const lab = await ClusterLab.start({ nodeCount: 3 });
+    const leader = await lab.waitForLeader();
+    const target = leader.id === 3 ? 2 : 3;
+    await lab.controller.freezeCluster();
+    const mark = lab.mark();
+    await lab.controller.transferLeadership(target); // paused: nothing more happens until the cluster steps or runs
+    expect(lab.eventsSince(mark, isTransferEvent).map((event) => event.event.data['phase'])).toContain('started');
+    // §3.10: the leader accepts no proposals while it hands over, configuration changes included.
+    await expect(lab.controller.addServer()).rejects.toThrow(/refused to add S4: .*handing leadership to S/);
+    expect((await lab.snapshot()).nodes.map((node) => node.id)).toEqual([1, 2, 3]);
+    const gone = lab.eventsSince(mark, (event): event is Extract<LabEvent, { type: 'fault' }> =>
+      event.type === 'fault' && event.action === 'remove-server');
+    expect(gone.map((event) => event.nodes), 'the views are told S4 left (its card must not stay)').toEqual([[4]]);
+    await lab.controller.resumeCluster();
+    expect((await lab.waitForLeader({ minTerm: leader.term + 1 })).id).toBe(target);
+  });
+
   it('a transfer to a crashed follower is abandoned after an election timeout, and the leader takes writes again', async () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
     const leader = await lab.waitForLeader();
