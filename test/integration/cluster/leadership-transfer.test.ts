@@ -97,10 +97,14 @@ describe('leadership transfer on a real cluster', () => {
     await lab.controller.promoteServer(added);
     await expect(lab.controller.promoteServer(added)).rejects.toThrow(/not a learner|pending|not committed yet/); // one change at a time (§4.1)
     await lab.controller.restartNode(added);
+    // Restarted, S4 must catch up first: a transfer to a server that cannot within an election timeout is abandoned.
     const leader = await eventually(async () => {
-      const found = (await lab.snapshot()).nodes.find((node) => node.role === 'leader');
-      return found?.config?.voters.includes(added) && found.commitIndex >= found.lastLogIndex ? found : null;
-    }, CLUSTER_DEADLINE_MS, `a leader whose committed configuration names S${added} a voter`);
+      const nodes = (await lab.snapshot()).nodes;
+      const found = nodes.find((node) => node.role === 'leader');
+      const s4 = nodes.find((node) => node.id === added);
+      return found?.config?.voters.includes(added) && found.commitIndex >= found.lastLogIndex && s4 !== undefined &&
+        s4.lastLogIndex >= found.lastLogIndex ? found : null;
+    }, CLUSTER_DEADLINE_MS, `a leader whose committed configuration names S${added} a voter, and S${added} caught up`);
     await lab.controller.transferLeadership(added);
     expect((await lab.waitForLeader({ minTerm: leader.term + 1 })).id).toBe(added);
     expect(await lab.get('a')).toMatchObject({ status: 'ok', value: '1' });
