@@ -36,6 +36,8 @@ export class ClientGateway {
   private readonly uiClient: KvClient;
   /** The lab's own KV workload, when the panel's runs on the built-in Raft (chaos reads more than its report). */
   private workload: Workload | null = null;
+  /** Workload runs started by this gateway: each run's keys are its own (w1-k0.., w2-k0..). */
+  private workloadRuns = 0;
   /** What the workload panel started last: that workload, or the lin-kv one against a student's own nodes. */
   private panelWorkload: (WorkloadSource & { stop(): Promise<void> }) | null = null;
   private readonly maelstromConnections = new MaelstromConnections();
@@ -76,12 +78,15 @@ export class ClientGateway {
       linKv.start();
       return;
     }
+    // Keys nothing wrote before: the checker takes each key to start absent, and an earlier run, the client box or an
+    // exercise may have written k0.. (a second run on the same keys was reported not linearizable on a correct cluster).
+    this.workloadRuns += 1;
     const workload = new Workload(spec, this.clientContext(), (op) => {
       const atNs = monotonicNowNs();
       this.o.events.publish({ type: 'client-op', atNs, client: op.client + 1, op: op.op, key: op.key,
         status: op.result.status, value: op.result.value, servedBy: op.result.servedBy, latencyMs: op.result.latencyMs,
         callNs: op.callNs, ...(this.o.safety.clientOpCompleted(op.op, op.key, op.callNs, op.result, atNs) ? { stale: true as const } : {}) });
-    });
+    }, Math.random, `w${this.workloadRuns}-k`);
     this.workload = workload;
     this.panelWorkload = workload;
     workload.start();

@@ -17,7 +17,9 @@ export class WorkloadOps {
   private readonly mix: readonly [KvOpName, number][];
   private readonly mixTotal: number;
 
-  constructor(private readonly spec: Pick<WorkloadSpec, 'clients' | 'keys' | 'mix'>, private readonly random: () => number) {
+  /** `keyPrefix`: the run's keys are `${keyPrefix}0`..`${keyPrefix}${K-1}` (see Workload). */
+  constructor(private readonly spec: Pick<WorkloadSpec, 'clients' | 'keys' | 'mix'>, private readonly random: () => number,
+    private readonly keyPrefix = 'k') {
     this.knowledge = Array.from({ length: spec.clients }, () => new Map());
     this.lastKey = Array.from({ length: spec.clients }, () => null);
     this.mix = (Object.entries(spec.mix) as [KvOpName, number | undefined][])
@@ -77,7 +79,7 @@ export class WorkloadOps {
   }
 
   private randomKey(): string {
-    return `k${Math.floor(this.random() * this.spec.keys)}`;
+    return `${this.keyPrefix}${Math.floor(this.random() * this.spec.keys)}`;
   }
 
   private pickOp(): KvOpName {

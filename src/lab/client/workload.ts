@@ -26,9 +26,13 @@ export class Workload {
   private readonly clients: KvClient[];
   private readonly ops: WorkloadOps;
 
+  /**
+   * `keyPrefix` names the run's keys (`${keyPrefix}0`..): the checker takes every key of a history to start absent, so
+   * a run on a cluster that already holds data needs keys nothing wrote before (see ClientGateway.startWorkload).
+   */
   constructor(readonly spec: WorkloadSpec, context: KvClientContext, private readonly onCompleted: (op: CompletedOp) => void,
-    private readonly random: () => number = Math.random) {
-    this.ops = new WorkloadOps(spec, random);
+    private readonly random: () => number = Math.random, keyPrefix = 'k') {
+    this.ops = new WorkloadOps(spec, random, keyPrefix);
     this.clients = Array.from({ length: spec.clients }, (_, i) => new KvClient(context, `w${i}-${Math.floor(random() * 1e9).toString(36)}`));
   }
 
