@@ -14,7 +14,7 @@ import { ConditionWaiters } from '../../../src/protocol/exercise/condition-waite
 import { readProgress, writeProgress, type ExerciseProgress } from './exercise-progress';
 import { playSolution } from './exercise-solution';
 import { useCommandsStore } from './commands-store';
-import { useLabStore } from './lab-store';
+import { useUiStore } from './ui-store';
 
 export type StepStatus = 'pending' | 'active' | 'achieved';
 
@@ -104,11 +104,17 @@ export const useExerciseStore = defineStore('exercise', () => {
   }
 
   /**
-   * The student's own Raft (Settings → Implementation), when the lab runs one now and `exercise` needs nothing the
-   * lab cannot see of it (implementation-fit.ts); otherwise the lab's own Raft.
+   * The Raft the student chose in Settings → Implementation: their choice, not what the cluster runs now (an
+   * exercise that needs the lab's own Raft starts that, and the next exercise must still offer theirs).
+   */
+  const chosenImplementation = computed<Implementation | undefined>(() => useUiStore().settingsDraft.implementation);
+
+  /**
+   * The student's own Raft (Settings → Implementation), when they chose one and `exercise` needs nothing the lab
+   * cannot see of it (implementation-fit.ts); otherwise the lab's own Raft.
    */
   function implementationFor(exercise: Exercise): Implementation {
-    const chosen = useLabStore().liveView.settings.implementation;
+    const chosen = chosenImplementation.value;
     if (chosen === undefined || !isOwnImplementation(chosen)) return { kind: 'raft' };
     return implementationFit(exercise).need === 'built-in' ? { kind: 'raft' } : chosen;
   }
@@ -187,6 +193,6 @@ export const useExerciseStore = defineStore('exercise', () => {
 
   return {
     list, listError, current, started, stepIndex, achieved, hintsShown, answer, showingSolution, progress, step, statuses,
-    stepAchieved, finished, attach, loadList, open, close, start, implementationFor, next, revealHint, choose, showMe, reset,
+    stepAchieved, finished, attach, loadList, open, close, start, chosenImplementation, implementationFor, next, revealHint, choose, showMe, reset,
   };
 });

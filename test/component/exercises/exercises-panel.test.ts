@@ -8,6 +8,7 @@ import ExercisesPanel from '../../../renderer/src/components/exercises/Exercises
 import ConfirmDialog from '../../../renderer/src/components/shell/ConfirmDialog.vue';
 import { useExerciseStore } from '../../../renderer/src/stores/exercise-store';
 import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
+import { useUiStore } from '../../../renderer/src/stores/ui-store';
 import { parse } from 'yaml';
 import { exerciseSchema } from '../../../src/protocol/exercise/schema';
 import { EventStream } from '../model/event-builders';
@@ -52,6 +53,19 @@ describe('the Exercises tab', () => {
   beforeEach(() => {
     window.localStorage.clear();
     setActivePinia(createPinia());
+  });
+
+  it('offers the student\'s own Raft as chosen in Settings, whatever the cluster running now (an exercise may have started the lab\'s)', async () => {
+    const { lab, wrapper } = setup();
+    useUiStore().patchSettingsDraft({ implementation: { kind: 'example' } });
+    await flushPromises();
+    // The running cluster is the lab's own Raft (the fake lab's snapshot): the choice in Settings still decides.
+    expect(useExerciseStore().implementationFor(EXERCISE)).toEqual({ kind: 'example' });
+    await wrapper.get('[data-testid="exercise-item-two-steps"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid="exercise-start"]').trigger('click');
+    await flushPromises();
+    expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ implementation: { kind: 'example' } }));
   });
 
   it('lists the exercises, starts one with its own cluster and checks each step from the events', async () => {
