@@ -73,6 +73,7 @@ export class ReadyPipeline {
   private failed = false;
   private drainScheduled = false;
   private releasing = false;
+  private releaseAgain = false;
   private idleWaiters: (() => void)[] = [];
   /** Planted bug `apply-before-durable`: committed entries are applied without waiting for the local disk. */
   private readonly applyBeforeDurable: boolean;
@@ -267,11 +268,19 @@ export class ReadyPipeline {
 
   /** Releases, in order, every message batch whose write is durable, then every apply batch that is durable here. */
   private release(): void {
-    if (this.releasing) return; // a release already running goes on until nothing more is ready
+    // A release asked for from inside one (a state machine or observer callback that drained new output) is done by
+    // the running one, which goes round again: otherwise a batch queued meanwhile waited for some later write.
+    if (this.releasing) {
+      this.releaseAgain = true;
+      return;
+    }
     this.releasing = true;
     try {
-      this.releaseMessages();
-      this.releaseApplies();
+      do {
+        this.releaseAgain = false;
+        this.releaseMessages();
+        this.releaseApplies();
+      } while (this.releaseAgain && !this.stopped);
     } catch (error) {
       this.fail(error);
     } finally {
