@@ -20,10 +20,10 @@ const LIN_KV_OP_OF: Readonly<Record<KvOpName, LinKvOp | null>> = { get: 'read', 
 export class LinKvPanelWorkload implements WorkloadSource {
   readonly workload: LinKvWorkload;
 
-  /** Throws (changing nothing) when the mix has no operation lin-kv knows. */
   /** The run's first key (its keys are firstKey..firstKey+K-1). */
   readonly firstKey: number;
 
+  /** Throws (changing nothing) when the mix has no operation lin-kv knows. */
   constructor(readonly spec: WorkloadSpec, timeScale: number, context: LinKvContext) {
     const mix: Partial<Record<LinKvOp, number>> = {};
     for (const [op, share] of Object.entries(spec.mix) as [KvOpName, number | undefined][]) {

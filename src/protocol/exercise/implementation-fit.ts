@@ -3,6 +3,7 @@
 // (messages, client results, process statuses, the workload's verdict) plus, only if the nodes send raft_lab_state,
 // their roles and terms. It never knows their Raft events, their logs' commands (their store is theirs), and it cannot
 // fire their timers or plant bugs in them.
+import { messageTypeSchema } from '../events';
 import type { Action, ActionNode, Condition, Exercise } from './schema';
 
 /**
@@ -73,10 +74,14 @@ function conditionNeeds(condition: Condition, needs: Needs): void {
   else if ('committed' in condition || 'stored' in condition) {
     needs.add('built-in', 'reads the key-value commands in the servers\' logs (your store is your own)');
   } else if ('violation' in condition) needs.add('built-in', 'waits for the safety monitor, which reads the lab\'s Raft logs');
+  else if ('message' in condition && condition.message.type !== undefined && messageTypeSchema.safeParse(condition.message.type).success) {
+    // Named by the built-in Raft's own message type: a student's nodes name their messages as they like.
+    needs.add('built-in', `waits for the lab's Raft's ${condition.message.type} messages (your nodes name theirs as they like)`);
+  }
   else if ('all' in condition) for (const part of condition.all) conditionNeeds(part, needs);
   else if ('any' in condition) for (const part of condition.any) conditionNeeds(part, needs);
   else if ('not' in condition) conditionNeeds(condition.not, needs);
-  // status, message, client, linearizable, answer: seen from outside.
+  // status, message (of any other type), client, linearizable, answer: seen from outside.
 }
 
 function actionNeeds(action: Action, needs: Needs): void {

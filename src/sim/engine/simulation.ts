@@ -48,7 +48,7 @@ export interface SimulationOptions {
   /** Writes not marked mustSync reach the disk after a uniform delay in this range (ms), or at the next sync. */
   readonly unsyncedFlushDelayMs?: readonly [number, number];
   /**
-   * A sync (fdatasync) takes a uniform delay in this range (ms; default [1, 6]): writes issued meanwhile wait for the
+   * A sync (fdatasync) takes a uniform delay in this range (ms; default [0.5, 2]): writes issued meanwhile wait for the
    * next one (group commit), messages and applies that wait for them wait that long, and a crash loses them.
    */
   readonly fsyncDelayMs?: readonly [number, number];

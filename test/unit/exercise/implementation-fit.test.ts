@@ -52,6 +52,7 @@ describe('an exercise on a student\'s own Raft', () => {
       [{ goal: { committed: { key: 'x', value: '1', on: 'all' } }, solution: [{ wait: { ms: 1 } }] }, {}, /commands in the servers' logs/],
       [{ goal: { stored: { key: 'x', value: '1', on: 'S1' } }, solution: [{ wait: { ms: 1 } }] }, {}, /commands in the servers' logs/],
       [{ goal: { violation: {} }, solution: [{ wait: { ms: 1 } }] }, {}, /safety monitor/],
+      [{ goal: { message: { type: 'RequestVote' } }, solution: [{ wait: { ms: 1 } }] }, {}, /lab's Raft's RequestVote messages/],
       [{ goal: { message: {} }, solution: [{ timeout: 'S1' }] }, {}, /time out now/],
       [{ goal: { message: {} }, solution: [{ freeze: true }, { step: 3 }] }, {}, /timer by timer/],
       [{ goal: { message: {} }, solution: [{ wait: { ms: 1 } }] }, { bugs: ['commit-previous-term'] }, /plants bugs/],
