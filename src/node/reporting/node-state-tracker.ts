@@ -1,7 +1,7 @@
 // Tells when a node's visible Raft state changed, so the lab gets one node-state event per change, not per step.
-// The commit and applied indexes shown are capped at the node's durable log: a leader's core counts its own
-// entries before they are on disk (see raft-runtime.ts), and the lab must never show as committed an entry that a
-// crash of the leader could still take back.
+// The commit index shown is capped at the node's durable log: a leader's core counts its own entries before they are
+// on disk (see raft-runtime.ts), and the lab must never show as committed an entry that a crash of the leader could
+// still take back. lastApplied is the state machine's own: what it really applied.
 import type { NodeStateView } from '../../protocol/events';
 import type { RaftNode } from '../../raft/types';
 import type { LabClock } from '../runtime/lab-clock';
@@ -10,7 +10,12 @@ import { configurationView } from './log-entry-view';
 export class NodeStateTracker {
   private last = '';
 
-  constructor(private readonly core: RaftNode, private readonly clock: LabClock, private readonly durableIndex: () => number) {}
+  /**
+   * `appliedIndex`: what the state machine has applied, shown as lastApplied. It never runs ahead of the durable log
+   * in a correct node; with the planted bug apply-before-durable it does, and the card must show it.
+   */
+  constructor(private readonly core: RaftNode, private readonly clock: LabClock, private readonly durableIndex: () => number,
+    private readonly appliedIndex: () => number) {}
 
   current(): NodeStateView {
     const status = this.core.status();
@@ -26,7 +31,7 @@ export class NodeStateTracker {
       votedFor: status.votedFor,
       leaderId: status.leaderId,
       commitIndex: Math.min(status.commitIndex, durableIndex),
-      lastApplied: Math.min(status.lastApplied, durableIndex),
+      lastApplied: this.appliedIndex(),
       lastLogIndex: status.lastLogIndex,
       lastLogTerm: status.lastLogTerm,
       snapshotIndex: status.snapshotIndex,

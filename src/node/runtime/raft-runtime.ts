@@ -121,7 +121,7 @@ export class RaftRuntime {
       clock: o.clock, scheduler: o.scheduler, stateMachine, snapshotPolicy: o.snapshotPolicy, observer,
       ...(o.bugs === undefined ? {} : { bugs: o.bugs }) });
     const pipeline = this.pipeline;
-    this.stateTracker = new NodeStateTracker(o.core, o.clock, () => pipeline.durableIndex);
+    this.stateTracker = new NodeStateTracker(o.core, o.clock, () => pipeline.durableIndex, () => o.kv.appliedIndex);
     this.statePacer = o.eventDetail === 'quiet'
       ? new StateReportPacer(QUIET_STATE_REPORT_INTERVAL_MS, () => performance.now(), this.reportStateNow) : null;
     this.durableTerms = o.eventDetail === 'quiet' ? new DurableTerms(o.nodeId) : null;

@@ -177,6 +177,9 @@ describe('leader sends AppendEntries before its own write is durable', () => {
     await settle(20);
     expect(h.wal.pending.some(({ persist }) => persist.entries.some((entry) => entry.index === index))).toBe(true);
     expect(replies).toEqual([{ status: 'ok', value: null, leaderHint: null, index, error: null }]);
+    // And the server's card says so: applied up to the entry whose write is still pending.
+    const applied = h.reportedEvents('node-state').map((event) => (event['state'] as { lastApplied: number }).lastApplied);
+    expect(Math.max(...applied)).toBe(index);
   });
 
   it('a commit that counted the leader\'s pending write is not reported while an earlier write completes', async () => {
