@@ -63,6 +63,31 @@ const impureModules = [
   'timers', 'node:timers', 'crypto', 'node:crypto', 'perf_hooks', 'node:perf_hooks', 'zeromq', 'ws',
 ];
 
+/** Rules for a folder that must stay pure: no I/O modules, no timers, no clock, no process, no unseeded randomness. */
+function pureFolder(folder, what) {
+  return {
+    files: [`${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', { paths: impureModules.map((name) => ({ name, message: `${what}: no I/O.` })) }],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: `${what}: time is an input.` },
+        { name: 'setInterval', message: `${what}: time is an input.` },
+        { name: 'setImmediate', message: `${what}: time is an input.` },
+        { name: 'queueMicrotask', message: `${what}.` },
+        { name: 'process', message: `${what}: no process access.` },
+        { name: 'performance', message: `${what}: time is an input.` },
+        { name: 'fetch', message: `${what}: no I/O.` },
+        { name: 'require', message: `${what}.` },
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: `${what}: time is an input.` },
+        { object: 'Math', property: 'random', message: `${what}: randomness is a seeded input.` },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: `${what}: time is an input.` }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -101,46 +126,7 @@ export default tseslint.config(
       ] }],
     },
   },
-  {
-    files: ['src/raft/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: impureModules.map((name) => ({ name, message: 'src/raft is pure: no I/O.' })) }],
-      'no-restricted-globals': ['error',
-        { name: 'setTimeout', message: 'src/raft is pure: time is an input.' },
-        { name: 'setInterval', message: 'src/raft is pure: time is an input.' },
-        { name: 'setImmediate', message: 'src/raft is pure: time is an input.' },
-        { name: 'queueMicrotask', message: 'src/raft is pure.' },
-        { name: 'process', message: 'src/raft is pure: no process access.' },
-        { name: 'performance', message: 'src/raft is pure: time is an input.' },
-        { name: 'fetch', message: 'src/raft is pure: no I/O.' },
-        { name: 'require', message: 'src/raft is pure.' },
-      ],
-      'no-restricted-properties': ['error',
-        { object: 'Date', property: 'now', message: 'src/raft is pure: time is an input.' },
-        { object: 'Math', property: 'random', message: 'src/raft is pure: randomness is a seeded input.' },
-      ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'src/raft is pure: time is an input.' }],
-    },
-  },
-  {
-    files: ['src/runtime/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: impureModules.map((name) => ({ name, message: 'src/runtime does no I/O and keeps no time (ports.ts): no I/O.' })) }],
-      'no-restricted-globals': ['error',
-        { name: 'setTimeout', message: 'src/runtime does no I/O and keeps no time (ports.ts): time is an input.' },
-        { name: 'setInterval', message: 'src/runtime does no I/O and keeps no time (ports.ts): time is an input.' },
-        { name: 'setImmediate', message: 'src/runtime does no I/O and keeps no time (ports.ts): time is an input.' },
-        { name: 'queueMicrotask', message: 'src/runtime does no I/O and keeps no time (ports.ts).' },
-        { name: 'process', message: 'src/runtime does no I/O and keeps no time (ports.ts): no process access.' },
-        { name: 'performance', message: 'src/runtime does no I/O and keeps no time (ports.ts): time is an input.' },
-        { name: 'fetch', message: 'src/runtime does no I/O and keeps no time (ports.ts): no I/O.' },
-        { name: 'require', message: 'src/runtime does no I/O and keeps no time (ports.ts).' },
-      ],
-      'no-restricted-properties': ['error',
-        { object: 'Date', property: 'now', message: 'src/runtime does no I/O and keeps no time (ports.ts): time is an input.' },
-        { object: 'Math', property: 'random', message: 'src/runtime does no I/O and keeps no time (ports.ts): randomness is a seeded input.' },
-      ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'src/runtime does no I/O and keeps no time (ports.ts): time is an input.' }],
-    },
-  },
+  // The core and the Ready pipeline share the same purity: time, randomness and I/O come in as inputs.
+  pureFolder('src/raft', 'src/raft is pure'),
+  pureFolder('src/runtime', 'src/runtime does no I/O and keeps no time (ports.ts)'),
 );
