@@ -47,17 +47,10 @@ export function findNodeScript(fromUrl: string = import.meta.url, name = 'raft-n
  * - one malloc arena (ZeroMQ's I/O thread frees message buffers the main thread allocated, and every thread with its
  *   own arena keeps its own free memory) and fixed mmap/trim thresholds (glibc raises them as large blocks are freed,
  *   and then keeps up to 64 MB it could return).
- * - a TurboFan budget 8x Node 20's default (--interrupt-budget, in bytes of bytecode run): a node has a few hot
- *   functions (frame codecs, the core's step, the WAL encoder) and many lukewarm ones (recovery, schema set-up, control
- *   frames), and with the default TurboFan compiled the lukewarm ones too. That compiling was ~20% of a leader's CPU
- *   in a 10 s bench (perf: compiler:: symbols), and it touches the compiler's pages of the `node` binary and its zone
- *   memory in every process. Alternated with the default (load 17-23): 57 MB at start against 60-61, nodes' CPU per
- *   1000 writes 13-14% lower at 1 and 16 clients and within the noise at 64 (docs/benchmarks.md).
  * Peak resident memory (VmHWM) over 10 s at 64 clients (~50k writes): 72-78 MB with all of these, 78-83 MB without the
  * malloc settings; 62-64 MB at start.
  */
-const NODE_INTERRUPT_BUDGET_BYTES = 8 * 67_584;
-const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc', `--interrupt-budget=${NODE_INTERRUPT_BUDGET_BYTES}`];
+const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 /** glibc's malloc settings (see above); other allocators ignore them (other C libraries, and likely Electron's own). */
 const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
