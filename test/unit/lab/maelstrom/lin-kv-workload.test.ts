@@ -61,10 +61,11 @@ describe('LinKvWorkload records', () => {
 describe('LinKvWorkload node choice', () => {
   it('a client the caller points at a node (the leader the lab knows) asks only it; the others pick at random', async () => {
     const sent: { node: number; src: string }[] = [];
+    let lastMsgId = 0;
     const connections = { request: async (node: number, message: MaelstromMessage) => {
       sent.push({ node, src: message.src });
       return reply(message, { type: 'error', code: 11 });
-    } } as unknown as MaelstromConnections;
+    }, nextMsgId: () => ++lastMsgId } as unknown as MaelstromConnections;
     const workload = new LinKvWorkload({ clients: 3, keys: 1 }, { connections, runningNodes: () => [1, 2, 3], random: Math.random,
       preferredNode: (client) => (client === 1 ? 2 : null), publish: () => undefined, onProtocolProblem: () => undefined });
     workload.start();
