@@ -178,6 +178,7 @@ describe('mutated valid frames at every socket of a running node', () => {
       }
     }
     console.log(`[frame fuzz] seed=${seed}: ${counts.peer} peer, ${counts.client} client and ${counts.lab} lab frames`);
+    const fuzzEnded = lab.mark();
 
     // The same processes, all alive; none stopped on a core failure; the cluster still elects, commits and serves.
     const leader = await lab.waitForLeader({ deadlineMs: 3 * CLUSTER_DEADLINE_MS });
@@ -196,7 +197,21 @@ describe('mutated valid frames at every socket of a running node', () => {
     for (let attempt = 1; attempt < 3 && written.status === 'unknown' && /session \d+ expired/.test(written.error ?? ''); attempt += 1) {
       written = await lab.put('after-fuzz', 'fine', { node: leader.id });
     }
-    expect(written, `seed=${seed}: ${JSON.stringify(written)}; ${await lab.describe()}`).toMatchObject({ status: 'ok' });
+    if (written.status !== 'ok') {
+      // Raft trusts its peers: a forged leader of a newer term can make a follower commit entries the real leader
+      // never had (a Byzantine fault), and from then on that follower rightly refuses the real leader's conflicting
+      // entries (Leader Completeness), so with two such followers nothing commits. That is the one way the cluster may
+      // stop serving here, and the nodes must say so; anything else is a failure (seed 215170264 does this).
+      // Refusals of the real leader's own AppendEntries, after the fuzz: the forged commitment is what stops it.
+      const refusal = new RegExp(`^AppendEntries from S${leader.id} ignored as invalid: .* is committed with term .*Leader Completeness`);
+      const refusals = lab.eventsSince(fuzzEnded, isType('raft'))
+        .filter((event) => event.event.kind === 'message-ignored' && refusal.test(event.event.reason));
+      expect(refusals.length, `seed=${seed}: the put failed (${JSON.stringify(written)}; ${await lab.describe()}) and no node ` +
+        `reported refusing leader S${leader.id}'s entries for conflicting with what it committed`).toBeGreaterThan(0);
+      console.log(`[frame fuzz] seed=${seed}: forged commitment left the cluster unable to commit; ${refusals.length} refusals reported, e.g. ` +
+        (refusals[0]?.event.reason ?? ''));
+      return;
+    }
     const read = await lab.get('after-fuzz', { node: leader.id });
     expect(read, `seed=${seed}: ${JSON.stringify(read)}; ${await lab.describe()}`).toMatchObject({ status: 'ok', value: 'fine' });
   });
