@@ -378,7 +378,8 @@ export class NodeSupervisor {
       this.committedLog.learn(slot.mirror, event.state.commitIndex);
       const { role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex, config, committedConfig } = event.state;
       slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex,
-        ...(config === undefined ? {} : { config, learner: config.learners.includes(slot.view.id) }) };
+        ...(config === undefined ? {} : { config, learner: config.learners.includes(slot.view.id) }),
+        ...(committedConfig === undefined ? {} : { committedConfig }) };
       if (committedConfig !== undefined) slot.committedConfig = committedConfig;
       if (role === 'leader') this.knownLeaderId = slot.view.id;
       else if (leaderId !== null) this.knownLeaderId = leaderId;

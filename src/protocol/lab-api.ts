@@ -31,6 +31,8 @@ export interface NodeView {
    * before membership changes).
    */
   readonly config?: ConfigurationView | null;
+  /** The latest configuration this server has committed; absent or null until it reported one. */
+  readonly committedConfig?: ConfigurationView | null;
   /** A learner (§4.2.1): it receives the log but neither votes nor counts toward a majority. Absent: false. */
   readonly learner?: boolean;
 }

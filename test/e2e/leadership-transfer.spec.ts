@@ -39,7 +39,11 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
     await expect(added).toHaveAttribute('data-learner', 'false', { timeout: 30_000 });
     await expect(page.getByTestId('promote-4')).toHaveCount(0);
 
-    // Remove a follower other than S4.
+    // Remove a follower other than S4, once the leader's promotion of S4 has committed (one change at a time, §4.1):
+    // S4's own card may say voter before the leader's state says it appended the promotion, let alone committed it.
+    const servers = page.getByTestId('server-controls');
+    await expect(servers).toHaveAttribute('data-leader-voters', '1,2,3,4', { timeout: 30_000 });
+    await expect(servers).toHaveAttribute('data-config-pending', 'false', { timeout: 30_000 });
     const leader = await waitForLeader(page, { timeoutMs: 30_000 });
     const victim = [1, 2, 3].find((id) => id !== leader.id) as number;
     await page.getByTestId(`remove-server-${victim}`).click();
@@ -88,7 +92,11 @@ test('a learner that was down while it joined gets Promote, and is a voter once 
   await expect(page.getByTestId('cluster-phase')).toContainText('paused');
   await page.getByTestId('add-server').click();
   await expect(page.getByTestId('node-4')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
-  await expect(page.getByTestId('add-server')).toBeEnabled({ timeout: 30_000 }); // the leader has appended S4 as a learner
+  // The leader has appended S4 as a learner (its configuration names it: Promote shows); nothing commits while paused,
+  // so the next change waits (Add server is disabled, saying why).
+  await expect(page.getByTestId('promote-4')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('add-server')).toBeDisabled();
+  await expect(page.getByTestId('add-server')).toHaveAttribute('title', /has not committed yet/);
   await page.getByTestId('crash-4').click();
   await expect(page.getByTestId('node-4')).toHaveAttribute('data-status', 'crashed');
   await page.getByTestId('resume-cluster').click();

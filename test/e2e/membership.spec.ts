@@ -51,6 +51,8 @@ for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]
     const leader = await waitForLeader(page);
     await screenshot(page, testInfo, `membership-added-${size.width}`);
 
+    // The leader's promotion of S4 has committed: the next change may start (one at a time, §4.1).
+    await expect(page.getByTestId('server-controls')).toHaveAttribute('data-config-pending', 'false', { timeout: 30_000 });
     // Remove a follower (the confirm dialog asks first; cancel keeps it).
     const victim = [1, 2, 3].find((id) => id !== leader.id) ?? 1;
     await page.getByTestId(`remove-server-${victim}`).click();

@@ -2,7 +2,7 @@
 // while scrubbing the timeline or replaying a saved session, it is the moment under the cursor. Every view reads
 // this and nothing else, so scrubbing and replay need no special cases in the views.
 import type { ClusterPhase, ClusterSettings, LogEntryView, NodeView, PeerProgressView } from '../../../src/protocol/lab-api';
-import type { ConfigurationView, LabEvent, MessageView, RaftEventView } from '../../../src/protocol/events';
+import type { LabEvent, MessageView, RaftEventView } from '../../../src/protocol/events';
 import type { LabClockSegment, NetworkDelayMs } from '../../../src/protocol/lab-clock';
 import type { NodeId } from '../../../src/protocol/raft';
 
@@ -36,8 +36,6 @@ export interface NodeViewState extends NodeView {
    * started: its role, term and log are unknown, and shown so.
    */
   readonly roleUnknown?: boolean;
-  /** The latest configuration this node has committed (dissertation ch. 4); absent in older recordings. */
-  readonly committedConfig?: ConfigurationView;
 }
 
 /** A message that was sent and has not (yet) arrived or been dropped, for drawing it in flight. */

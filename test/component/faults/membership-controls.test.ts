@@ -96,6 +96,30 @@ describe('membership controls', () => {
     wrapper.unmount();
   });
 
+  it('while the leader\'s newest configuration is uncommitted, add, remove and promote wait for it and say why (§4.1)', async () => {
+    const committedConfig = { voters: [1, 2, 3], learners: [], outgoing: [] };
+    const config = { voters: [1, 2, 3], learners: [4], outgoing: [] };
+    const pending = [nodeView(1, { role: 'leader', config, committedConfig }), nodeView(2, { config }), nodeView(3, { config }),
+      nodeView(4, { config, learner: true })];
+    const wrapper = await mounted(fakeLab(snapshot(pending)));
+    for (const id of ['add-server', 'remove-server-2', 'promote-4']) {
+      const button = wrapper.get(`[data-testid="${id}"]`);
+      expect(button.attributes('disabled'), id).toBeDefined();
+      expect(button.attributes('title'), id).toContain('voters S1, S2, S3 · learners S4) has not committed yet');
+    }
+    expect(wrapper.get('[data-testid="transfer-to-2"]').attributes('disabled')).toBeUndefined(); // a transfer is no configuration change
+    expect(wrapper.get('[data-testid="server-controls"]').attributes()).toMatchObject({ 'data-leader-voters': '1,2,3', 'data-config-pending': 'true' });
+    wrapper.unmount();
+
+    setActivePinia(createPinia());
+    const committed = [nodeView(1, { role: 'leader', config, committedConfig: config }), nodeView(2, { config }), nodeView(3, { config }),
+      nodeView(4, { config, learner: true })];
+    const ready = await mounted(fakeLab(snapshot(committed)));
+    for (const id of ['add-server', 'remove-server-2', 'promote-4']) expect(ready.get(`[data-testid="${id}"]`).attributes('disabled'), id).toBeUndefined();
+    expect(ready.get('[data-testid="server-controls"]').attributes('data-config-pending')).toBe('false');
+    ready.unmount();
+  });
+
   it('a server the leader\'s configuration no longer names (its removal not committed) is marked leaving', async () => {
     const config = { voters: [1, 2], learners: [], outgoing: [] };
     const lab = fakeLab(snapshot([nodeView(1, { role: 'leader', config }), nodeView(2, { config }), nodeView(3)]));
