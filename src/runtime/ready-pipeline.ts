@@ -98,6 +98,14 @@ export class ReadyPipeline {
     return this.stopped;
   }
 
+  /**
+   * Batches waiting to be released: they pile up only while storage is behind (a write outstanding). A runtime
+   * bounds its input by this (RaftRuntime drops peer messages past a limit), since nothing here may drop a batch.
+   */
+  get backlogBatches(): number {
+    return this.messageQueue.length + this.applyQueue.length;
+  }
+
   /** No batch waits to be released and no drain is due. */
   get idle(): boolean {
     return this.messageQueue.length === 0 && this.applyQueue.length === 0 && !this.drainScheduled;

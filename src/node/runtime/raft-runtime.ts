@@ -36,6 +36,13 @@ const SKIPPED_EVENT_KINDS: Readonly<Record<EventDetail, ReadonlySet<string>>> = 
   quiet: new Set([...ROUTINE_EVENT_KINDS, 'entries-appended', 'commit-advanced']),
 };
 const MAX_PENDING_READS = 10_000;
+/**
+ * Ready batches that may wait for a slow or stuck disk before peer messages are dropped unread. Every message makes a
+ * batch (a reply at least), and none can be released before the write ahead of it is durable, so without a bound a
+ * disk that hangs would let a follower's memory grow with every heartbeat. Raft tolerates a lost message (the sender
+ * retries), so dropping is safe; clients are bounded by MAX_PENDING_WRITES and MAX_PENDING_READS.
+ */
+export const MAX_BACKLOG_BATCHES = 4096;
 /** settled() gives up after this many rounds of new work (a step causes a handful; a flood must not hang it). */
 const MAX_SETTLE_ROUNDS = 50;
 
@@ -154,6 +161,10 @@ export class RaftRuntime {
 
   onPeerFrame(frame: PeerFrame): void {
     if (this.stopped) return;
+    if (this.pipeline.backlogBatches >= MAX_BACKLOG_BATCHES) {
+      this.reportDropped(frame, `this node's disk is ${MAX_BACKLOG_BATCHES} batches behind: dropped unread (the sender retries)`);
+      return;
+    }
     if (this.fullDetail) {
       this.o.reporter.report({ type: 'message', atNs: monotonicNowNs(), node: this.o.nodeId, direction: 'receive',
         id: frame.id, message: toMessageView(frame.msg), dropReason: null });
