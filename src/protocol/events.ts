@@ -2,7 +2,7 @@
 // checkers all consume these same records. Schemas are the single definition; types are inferred from them.
 import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
-import { utf8ByteLength } from '../kv/utf8';
+import { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, kvStateBytes } from './kv-state-limits';
 import type { BugName, EventKind, MessageType, ProgressState } from '../raft/types';
 import { labClockSegmentSchema, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema, stepKindSchema } from './lab-clock';
 
@@ -153,16 +153,7 @@ export const logEntryViewSchema = z.object({
   config: configurationViewSchema.optional(),
 });
 
-/**
- * Bounds of a kv-state event's entries: a lab's KV is small, but a student can fill it; past these the node sends
- * null and the UI says the state is too large to show, rather than one event outgrowing the control channel.
- */
-export const KV_STATE_MAX_KEYS = 1000;
-export const KV_STATE_MAX_BYTES = 256 * 1024;
-
-/** UTF-8 bytes of all keys plus values: with JSON's quoting this keeps one event well inside a 1 MiB control frame. */
-export const kvStateBytes = (entries: readonly (readonly [string, string])[]): number =>
-  entries.reduce((sum, [key, value]) => sum + utf8ByteLength(key) + utf8ByteLength(value), 0);
+export { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, kvStateBytes } from './kv-state-limits';
 
 const kvStateEntriesSchema = z.array(z.tuple([z.string().max(KV_STATE_MAX_BYTES), z.string().max(KV_STATE_MAX_BYTES)]))
   .max(KV_STATE_MAX_KEYS)

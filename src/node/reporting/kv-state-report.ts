@@ -1,6 +1,7 @@
 // The kv-state event a node sends after restoring a snapshot: the UI rebuilds KV from applied entries, and a
 // snapshot's data never reaches it otherwise (message-view.ts drops it), so the node states the result outright.
-import { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, kvStateBytes, type UnsequencedLabEvent } from '../../protocol/events';
+import type { UnsequencedLabEvent } from '../../protocol/events';
+import { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, kvStateBytes } from '../../protocol/kv-state-limits';
 import type { NodeId } from '../../raft/types';
 
 export type KvStateEvent = Extract<UnsequencedLabEvent, { type: 'kv-state' }>;
