@@ -16,7 +16,10 @@ const common = {
 
 // The node script carries zod inside it, minified: V8 keeps every loaded script's source in the heap (for lazy
 // compilation), and zod's own modules are ~1.5 MB of it. Measured: 59 MB resident at start instead of 62, 2-3 MB less
-// at the peak under load, and no slower start. keepNames, so error and class names read as in the sources.
+// at the peak under load, and no slower start. Without keepNames: it wraps each of ~1,100 functions and classes in a
+// call that gives it an own `name` property, and so a property store of its own, ~0.5 MB of live heap in every node
+// (1 MB less resident at start). The node's errors carry explicit names (WalCorruptionError, KvCommandError), its
+// messages use error.message, and nothing reads a function's name; the source maps still give the real names.
 //
 // Nor does it carry zod's translated error messages: `z.locales` (~60 languages, ~280 KB of the script's ~640 KB)
 // comes with `import { z } from 'zod'`, but a node only ever uses the English ones zod configures itself (its
@@ -32,7 +35,7 @@ const onlyEnglishZodLocales = {
     }));
   },
 };
-const nodeScript = { ...common, external: ['zeromq'], minify: true, keepNames: true, plugins: [onlyEnglishZodLocales] };
+const nodeScript = { ...common, external: ['zeromq'], minify: true, plugins: [onlyEnglishZodLocales] };
 
 await Promise.all([
   build({ ...nodeScript, entryPoints: ['src/node/main.ts'], outfile: 'out/node/raft-node.js' }),
