@@ -4,7 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { resolve } from 'node:path';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { clientRequest, screenshot } from './cluster-page';
+import { clientRequest, openTab, screenshot } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -77,7 +77,7 @@ test('the workload panel runs lin-kv against the example Raft: client results, u
   await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
   await expect(page.locator('[data-testid^="node-"][data-role="leader"]')).toHaveCount(1, { timeout: 15_000 });
 
-  await page.getByTestId('tab-client').click();
+  await openTab(page, 'tab-client');
   await expect(page.getByTestId('workload-lin-kv-note')).toContainText('lin-kv');
   await expect(page.getByTestId('workload-mix-delete')).toBeDisabled();
   await page.getByTestId('workload-rate').fill('30');
@@ -110,7 +110,7 @@ test('the exercise picker says which exercises run on the example Raft; from-out
   await page.getByTestId('confirm-accept').click();
   await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
 
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await expect(page.getByTestId('exercise-own-raft-note')).toBeVisible();
   await expect(page.getByTestId('exercise-fit-from-outside')).toHaveAttribute('data-need', 'outside');
   await expect(page.getByTestId('exercise-fit-leader-crash')).toHaveAttribute('data-need', 'state');
@@ -136,6 +136,6 @@ test('the exercise picker says which exercises run on the example Raft; from-out
   await page.getByTestId('crash-3').click();
   await page.getByRole('tab', { name: /client/i }).click();
   expect(await clientRequest(page, 'put', '1', '20', 'auto', 5000)).toMatch(/ok/i);
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await expect(steps.nth(2)).toHaveAttribute('data-status', 'achieved', { timeout: 20_000 });
 });

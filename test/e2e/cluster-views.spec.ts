@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { clientRequest, runningLeaders, startCluster, waitForLeader, type Leader } from './cluster-page';
+import { clientRequest, type Leader, openTab, runningLeaders, startCluster, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -124,7 +124,7 @@ test('a put through an isolated leader never commits; after healing the cluster 
 
 test('a workload runs, and its recorded history is checked linearizable when it stops', async ({ page }) => {
   await waitForLeader(page);
-  await page.getByTestId('tab-client').click();
+  await openTab(page, 'tab-client');
   await page.getByTestId('workload-rate').fill('30');
   await page.getByTestId('workload-start').click();
   await expect.poll(async () => Number(/(\d+) ops/.exec((await page.getByTestId('workload-stats').textContent()) ?? '')?.[1] ?? 0),

@@ -3,7 +3,7 @@
 // is stepped from its timer seed).
 import { expect, test, type Page } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { caughtUpCards, type Card } from './cluster-page';
+import { type Card, caughtUpCards, openTab } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -31,7 +31,7 @@ async function stepState(page: Page): Promise<Card[]> {
 }
 
 async function passThrough(page: Page): Promise<{ narration: string[]; states: Card[][] }> {
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await page.getByTestId('demo-item-first-election').click();
   await page.getByTestId('confirm-accept').click(); // a cluster runs: the demo asks before replacing it
   await expect(page.getByTestId('presenter-view')).toBeVisible();

@@ -3,7 +3,7 @@
 // remembered as done after a reload.
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { waitForLeader } from './cluster-page';
+import { openTab, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -18,7 +18,7 @@ test.afterAll(async () => {
 test('leader-crash, done by hand: each step is checked from the cluster, and the exercise is remembered as done', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(lab.url);
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await expect(page.getByTestId('exercise-list')).toBeVisible();
   await page.getByTestId('exercise-item-leader-crash').click();
   const steps = page.getByTestId('exercise-step');
@@ -51,6 +51,6 @@ test('leader-crash, done by hand: each step is checked from the cluster, and the
   await expect(page.getByTestId('exercise-explain')).toContainText('majority');
 
   await page.reload();
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await expect(page.getByTestId('exercise-item-leader-crash')).toHaveAttribute('data-done', 'true');
 });

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { screenshot } from './cluster-page';
+import { openTab, screenshot } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -38,7 +38,7 @@ test('runs Figure 16 from the Experiments tab, draws it as it goes, exports CSV 
   // The lab's own cluster, counted once all its servers run (counted while it still starts, it would come out short).
   for (const id of [1, 2, 3]) await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   const labChildren = childPids(lab.process.pid ?? -1).length;
-  await page.getByTestId('tab-experiments').click();
+  await openTab(page, 'tab-experiments');
   await expect(page.getByTestId('experiments-panel')).toBeVisible();
 
   await page.getByTestId('experiment-nodes').fill('3');

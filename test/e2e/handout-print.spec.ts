@@ -3,7 +3,7 @@
 // dialog is where a PDF is saved; the desktop app saves one itself).
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { screenshot, waitForLeader } from './cluster-page';
+import { openTab, screenshot, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -35,7 +35,7 @@ test('the timeline and a printed handout are styled under the CSP, and nothing i
   for (const tab of ['tab-events', 'tab-faults', 'tab-client', 'tab-experiments', 'tab-settings']) {
     await page.getByTestId(tab).click();
   }
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await page.getByTestId('exercise-item-leader-crash').click();
   const print = page.getByTestId('exercise-report-pdf');
   await expect(print).toHaveText('Print…');

@@ -3,7 +3,7 @@
 // term, and the planted bug behind it), a marker on the timeline and the violation in the event log.
 import { expect, test, type Page } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { pauseWithLeader, runningLeaders } from './cluster-page';
+import { openTab, pauseWithLeader, runningLeaders } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -54,12 +54,12 @@ test('double-vote: the safety banner names the broken property (and, to an instr
   await expect(page.getByTestId('safety-violation-scope')).toContainText(/servers S\d, S\d.* · term \d+/);
   // Sealed for a student (instructor mode is off by default): the broken property, never the bug's name.
   await expect(page.getByTestId('safety-violation-bug')).toHaveCount(0);
-  await page.getByTestId('tab-settings').click();
+  await openTab(page, 'tab-settings');
   await page.getByTestId('instructor-mode').check();
   await expect(page.getByTestId('safety-violation-bug')).toContainText('double-vote');
 
   await expect(page.locator('[data-marker="violation"]').first()).toBeAttached();
-  await page.getByTestId('tab-events').click();
+  await openTab(page, 'tab-events');
   await page.getByTestId('event-filter-type').selectOption('violation');
   await expect(page.locator('[data-testid="event-row"][data-type="violation"]').first()).toContainText('SAFETY VIOLATION');
 });

@@ -2,7 +2,7 @@
 // the README when SAVE_SCREENSHOTS=1). Each also checks that its view shows what it is meant to.
 import { expect, test } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { clientRequest, pauseWithLeader, runningLeaders, screenshot, startCluster, waitForLeader } from './cluster-page';
+import { clientRequest, openTab, pauseWithLeader, runningLeaders, screenshot, startCluster, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -57,7 +57,7 @@ test('screenshots of every view', async ({ page }, testInfo) => {
     await screenshot(page, testInfo, `${tab}-tab`);
   }
 
-  await page.getByTestId('tab-events').click();
+  await openTab(page, 'tab-events');
   await page.getByTestId('theme-toggle').click();
   const theme = await page.locator('html').getAttribute('data-theme');
   expect(theme === 'dark' || theme === 'light').toBe(true);
@@ -94,7 +94,7 @@ test('screenshots of seeing Raft happen, an exercise and a demo, at the sizes pe
   }
 
   await page.setViewportSize({ width: 1600, height: 1000 });
-  await page.getByTestId('exercises-tab').click();
+  await openTab(page, 'exercises-tab');
   await screenshot(page, testInfo, 'exercises-list');
   await page.getByTestId('exercise-item-leader-crash').click();
   await page.getByTestId('exercise-start').click();
