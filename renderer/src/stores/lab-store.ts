@@ -10,6 +10,7 @@ import type { LabView, ViewCursor } from '../model/lab-view';
 import { DEFAULT_WINDOW_EVENTS, MAX_VIEW_LOG_ENTRIES } from '../model/limits';
 import { emptyModel, modelFromSnapshot, type BaseNodeDetail, type ModelState } from '../model/model-state';
 import { createFrameScheduler } from './frame-scheduler';
+import { createPublishStages } from './publish-stages';
 import { useReplay } from './lab-replay';
 
 /** refused: no connection was ever made (web mode without the lab's token, or no lab there); closed: one was lost. */
@@ -44,6 +45,11 @@ export const useLabStore = defineStore('lab', () => {
   /** Bumps once per applied frame: anything drawn from `history`/`events` depends on it. */
   const revision = ref(0);
   const liveView = shallowRef<LabView>(liveHistory.value.live);
+  /**
+   * The live view as the secondary panels (the logs view and its stores, the event log) have it: `liveView`, except in
+   * a busy lab, where it is brought up to date in a frame of its own, at a bounded rate (publish-stages.ts).
+   */
+  const panelLiveView = shallowRef<LabView>(liveHistory.value.live);
   /** The bounded event window of `history`, newest last. The same array, re-triggered per frame: do not mutate. */
   const events = shallowRef<readonly LabEvent[]>(liveHistory.value.events);
   const cursor = shallowRef<ViewCursor>({ mode: 'live' });
@@ -58,11 +64,15 @@ export const useLabStore = defineStore('lab', () => {
     useReplay({ history, replayHistory, cursor, viewPaused, frozenView, selectedMessageId, publish, flushPending });
   /** Newest seq the views draw: frozen while the view is paused, else the newest recorded. */
   const edgeSeq = computed(() => (viewPaused.value && frozenView.value ? frozenView.value.seq : liveView.value.seq));
+  /** The same for the secondary panels (see panelLiveView). */
+  const panelEdgeSeq = computed(() => (viewPaused.value && frozenView.value ? frozenView.value.seq : panelLiveView.value.seq));
   const view = computed<LabView>(() => {
     const at = cursor.value;
     if (at.mode === 'at') return history.value.stateAt(at.seq);
     return (viewPaused.value ? frozenView.value : null) ?? liveView.value;
   });
+  /** `view` for the secondary panels: the same except at the live edge of a busy lab (see panelLiveView). */
+  const panelView = computed<LabView>(() => (cursor.value.mode === 'live' && !viewPaused.value ? panelLiveView.value : view.value));
   const cursorSeq = computed(() => (cursor.value.mode === 'at' ? cursor.value.seq : edgeSeq.value));
   const timeRange = computed(() => {
     void revision.value;
@@ -78,27 +88,43 @@ export const useLabStore = defineStore('lab', () => {
   let pendingCount = 0;
   let lastPublishMs = -Infinity;
   let pendingPublish = false;
+  const stages = createPublishStages();
   const flushScheduler = createFrameScheduler((nowMs) => {
     // Every frame records what arrived; the views are told at most every LIVE_PUBLISH_INTERVAL_MS, which halves
-    // their work at 60 frames/s and keeps the frames in between free.
-    if (nowMs - lastPublishMs >= LIVE_PUBLISH_INTERVAL_MS) {
+    // their work at 60 frames/s and keeps the frames in between free. In a busy lab the secondary panels are told
+    // in a later frame (publish-stages.ts), so that no one frame redraws everything.
+    stages.frame();
+    if (nowMs - lastPublishMs >= LIVE_PUBLISH_INTERVAL_MS && (pending.length > 0 || pendingPublish)) {
+      stages.published(nowMs, pendingCount + appliedSincePublish);
       lastPublishMs = nowMs;
-      flushPending();
-    } else {
+      appliedSincePublish = 0;
+      flushPending(stages.busy);
+    } else if (pending.length > 0 || pendingPublish) {
+      appliedSincePublish += pendingCount;
       applyPending();
       pendingPublish = true;
-      flushScheduler.request();
     }
+    if (panelLiveView.value !== liveView.value && stages.panelsDue(nowMs)) publishPanels();
+    if (pendingPublish || panelLiveView.value !== liveView.value) flushScheduler.request();
   });
+  /** Events recorded since the last publish (for the event rate that tells a busy lab). */
+  let appliedSincePublish = 0;
 
-  function publish(): void {
+  /** Shows the newest recorded moment; `panelsLater`: the secondary panels are told in a later frame. */
+  function publish(panelsLater = false): void {
     const shown = history.value;
     liveView.value = shown.live;
+    if (!panelsLater) publishPanels();
     events.value = shown.events;
     triggerRef(events);
     revision.value += 1;
     const at = cursor.value;
     if (at.mode === 'at' && at.seq < shown.baseSeq) cursor.value = { mode: 'at', seq: shown.baseSeq };
+  }
+
+  function publishPanels(): void {
+    panelLiveView.value = liveView.value;
+    stages.panelsPublished(typeof performance === 'object' ? performance.now() : Date.now());
   }
 
   function enqueue(batch: readonly LabEvent[]): void {
@@ -117,13 +143,17 @@ export const useLabStore = defineStore('lab', () => {
     for (const batch of batches) liveHistory.value.append(batch);
   }
 
-  /** Applies every batch received and shows the result (the frame loop calls it; tests call it instead of waiting). */
-  function flushPending(): void {
+  /**
+   * Applies every batch received and shows the result (the frame loop calls it; tests call it instead of waiting).
+   * `panelsLater` (the frame loop in a busy lab): the secondary panels are told in a later frame.
+   */
+  function flushPending(panelsLater = false): void {
     flushScheduler.cancel();
     const changed = pending.length > 0 || pendingPublish;
     applyPending();
     pendingPublish = false;
-    if (changed && replayHistory.value === null) publish();
+    if (changed && replayHistory.value === null) publish(panelsLater);
+    else if (!panelsLater) publishPanels();
   }
 
   async function attach(labApi: LabApi): Promise<void> {
@@ -209,9 +239,9 @@ export const useLabStore = defineStore('lab', () => {
   }
 
   return {
-    linkState, api, history, revision, liveView, view, events, cursor, cursorSeq, edgeSeq, viewPaused, timeRange,
+    linkState, api, history, revision, liveView, view, panelView, events, cursor, cursorSeq, edgeSeq, panelEdgeSeq, viewPaused, timeRange,
     firstSeq, lastSeq, originNs, isReplay, replayInfo, replayPlaying, replaySpeed, selectedMessageId, highlightedOpKeys,
-    attach, detach, flushPending, setCursor, goLive, toggleViewPaused, selectMessage, setHighlightedOpKeys,
+    isBusy: () => stages.busy, attach, detach, flushPending: () => flushPending(), setCursor, goLive, toggleViewPaused, selectMessage, setHighlightedOpKeys,
     saveSession, loadSession, leaveReplay, playReplay, pauseReplay, advanceReplay,
   };
 });
