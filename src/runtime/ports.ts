@@ -58,7 +58,7 @@ export interface PipelineObserver {
   onDurable(entries: readonly Entry[]): void;
   /** A batch's effects were released (messages sent, entries applied): the node's reported state may have moved. */
   onReleased(): void;
-  /** The log just dropped a compacted prefix (a snapshot was handed to storage). */
+  /** The log dropped a compacted prefix, and the write of its snapshot is durable (storage let go of its copy). */
   onLogCompacted(): void;
   /** A drain of the core's Ready output finished. */
   afterDrain(): void;

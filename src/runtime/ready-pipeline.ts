@@ -22,7 +22,7 @@
 // Storage, transport, clock and deferred work are interfaces (ports.ts): no I/O and no timers here.
 
 import type { BugName } from '../raft/bug-names';
-import type { Entry, Message, RaftNode, Ready } from '../raft/types';
+import type { Message, Persist, RaftNode, Ready } from '../raft/types';
 import { DurablePrefix, type IssuedWrite } from './durable-prefix';
 import type { LogStorage, MessageTransport, PipelineObserver, RuntimeClock, RuntimeScheduler, StateMachinePort } from './ports';
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy';
@@ -211,9 +211,8 @@ export class ReadyPipeline {
     if (persist.snapshot !== null || persist.hardState !== null || persist.entries.length > 0) {
       const write: WriteTicket = { done: false };
       ticket = write;
-      this.o.storage.write(persist, (error) => this.written(write, persist.entries, issued, error));
+      this.o.storage.write(persist, (error) => this.written(write, persist, issued, error));
     }
-    if (persist.snapshot !== null) this.o.observer.onLogCompacted();
     // Planted bug `ack-before-persist`: the core says the messages need not wait for the disk.
     const gate = persist.mustSync ? ticket : null;
     this.messageQueue.push({ held: !sentEarly && messages.length > 0 ? messages : null, gate });
@@ -260,13 +259,16 @@ export class ReadyPipeline {
   }
 
   /** Storage finished a write (they finish in issue order). */
-  private written(write: WriteTicket, entries: readonly Entry[], issued: IssuedWrite | null, error: Error | null): void {
+  private written(write: WriteTicket, persist: Persist, issued: IssuedWrite | null, error: Error | null): void {
     if (error !== null) {
       this.fail(new Error(`write-ahead log failed: ${error.message}`, { cause: error }));
       return;
     }
     write.done = true;
     if (this.stopped) return;
+    const entries = persist.entries;
+    // Not when the write is issued: until it is done, storage still holds its encoded copy of the snapshot.
+    if (persist.snapshot !== null) this.o.observer.onLogCompacted();
     if (issued !== null) {
       if (entries.length > 0) this.o.observer.onDurable(entries); // an installed snapshot may come without entries
       this.durable.completed(issued);

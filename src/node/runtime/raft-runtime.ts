@@ -72,8 +72,8 @@ export interface RaftRuntimeOptions {
   /** Something went wrong that the node survives (reported to the lab as an error). */
   onError(message: string): void;
   /**
-   * Called right after the log dropped a compacted prefix (a snapshot was handed to the WAL): thousands of entries
-   * just became garbage at once. main.ts runs a full GC here, which keeps the node's resident memory near its live
+   * Called once the log dropped a compacted prefix and the WAL wrote its snapshot (so the WAL's encoded copy of it
+   * is garbage too): thousands of entries just became garbage at once. main.ts runs a full GC here, which keeps the node's resident memory near its live
    * size instead of letting V8 grow the heap first (see snapshot-policy.ts).
    */
   onLogCompacted?(): void;

@@ -31,12 +31,18 @@ async function until(probe: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function harness(members: number[], policy: SnapshotPolicyOptions) {
+function harness(members: number[], policy: SnapshotPolicyOptions, options: { holdSnapshotWrites?: boolean } = {}) {
   let nowMs = 0;
   const clock = new LabClock({ anchorNs: 0, labMs: 0, timeScale: 1, frozen: false }, () => nowMs * 1e6);
   const persists: Persist[] = [];
-  // Every write is durable at once, in order: this test is about what is written and applied, not when.
-  const wal: Wal = { path: '/nowhere', write: (persist) => { persists.push(persist); return Promise.resolve(); },
+  const heldSnapshotWrites: (() => void)[] = [];
+  // Every write is durable at once, in order: this test is about what is written and applied, not when. Except, with
+  // holdSnapshotWrites, a write that carries a snapshot: it completes when the test releases it.
+  const wal: Wal = { path: '/nowhere', write: (persist) => {
+    persists.push(persist);
+    if (options.holdSnapshotWrites === true && persist.snapshot !== null) return new Promise<void>((resolve) => void heldSnapshotWrites.push(resolve));
+    return Promise.resolve();
+  },
     compact: () => Promise.resolve(), close: () => Promise.resolve(),
     stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, fileBytes: 0,
       snapshotIndex: 0, lastIndex: 0, term: 0 }) };
@@ -55,7 +61,7 @@ function harness(members: number[], policy: SnapshotPolicyOptions) {
     onLogCompacted: () => { collections += 1; }, onFatal: (error) => { throw error; } });
   runtime.start();
   return {
-    core, kv, runtime, persists, sent, errors, reported, collections: () => collections,
+    core, kv, runtime, persists, sent, errors, reported, collections: () => collections, heldSnapshotWrites,
     async elapse(ms: number) { nowMs += ms; runtime.reschedule(); await settle(2); },
     deliver(msg: Message) { runtime.onPeerFrame({ v: 1, id: `x-${Math.random()}`, sentAtNs: 0, msg }); },
     put(seq: number, key: string, value: string): Promise<Reply> {
@@ -84,6 +90,24 @@ describe('RaftRuntime and log compaction', () => {
     expect(h.kv.appliedIndex - last.lastIncludedIndex, 'the tail kept for lagging followers').toBeGreaterThanOrEqual(2);
     expect(h.core.log()[0]?.index).toBe(last.lastIncludedIndex + 1);
     expect(h.collections()).toBe(snapshots.length);
+    expect(h.errors).toEqual([]);
+  });
+
+  it('collects the garbage once the snapshot\'s write is done, not while the WAL still holds its encoded copy', async () => {
+    const h = harness([1], { everyEntries: 4, keepEntries: 2 }, { holdSnapshotWrites: true });
+    await h.elapse(400);
+    await until(() => h.core.status().role === 'leader', 'S1 to lead');
+    // One write at a time, until one carries a snapshot (that write, and so its entries' replies, then waits).
+    for (let seq = 1; seq <= 12 && h.heldSnapshotWrites.length === 0; seq++) {
+      let replied = false;
+      void h.put(seq, `k${seq}`, `v${seq}`).then(() => { replied = true; });
+      await until(() => replied || h.heldSnapshotWrites.length > 0, `put ${seq} to be answered or a snapshot write issued`);
+    }
+    await until(() => h.heldSnapshotWrites.length === 1, 'a snapshot write to be issued');
+    await settle(5);
+    expect(h.collections(), 'no collection while the snapshot write is under way').toBe(0);
+    h.heldSnapshotWrites.shift()?.();
+    await until(() => h.collections() === 1, 'the collection after the snapshot write');
     expect(h.errors).toEqual([]);
   });
 
