@@ -7,23 +7,29 @@
 //            same), --nodes N, --css 'STYLE', --top N (rows per thread), --out FILE (keep the raw trace for
 //            chrome://tracing), --dist DIR (trace a renderer built elsewhere, e.g. the baseline's test-results/bench-renderer),
 //            --cpu (a V8 CPU profile instead: JS functions by self and inclusive time), --virtual-time (1/60 s per
-//            frame in the page, see virtual-time.ts: each frame does an idle machine's work whatever the load)
+//            frame in the page, see virtual-time.ts: each frame does an idle machine's work whatever the load),
+//            --vue (Vue's own timings instead: builds this tree's renderer in development mode, sets the app's
+//            config.performance and prints each component's render, patch and mount time per animation frame;
+//            wall time, so compare shares, not loads)
 // The trace's summary starts with the main thread's tasks by CPU time (not wall time: on a busy machine a task's wall
 // time is mostly waiting for a core): a task over 16.7 ms of CPU is a dropped frame whatever the load.
 import { serveStatic } from './static-server';
 import { INSTALL_VIRTUAL_TIME } from './virtual-time';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 
 const ROOT = resolve('test-results/bench-renderer');
+const VUE_ROOT = resolve('test-results/bench-renderer-vue');
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink', 'cc',
   'viz', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-devtools.timeline.stack'];
 
-interface Options { warmupSeconds: number; seconds: number; rate: number; nodes: number; css: string; top: number; out: string; cpu: boolean; dist: string; virtualTime: boolean }
+interface Options { warmupSeconds: number; seconds: number; rate: number; nodes: number; css: string; top: number; out: string; cpu: boolean; dist: string; virtualTime: boolean;
+  vue: boolean }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { warmupSeconds: 15, seconds: 5, rate: 2000, nodes: 9, css: '', top: 14, out: '', cpu: false, dist: '', virtualTime: false };
+  const options: Options = { warmupSeconds: 15, seconds: 5, rate: 2000, nodes: 9, css: '', top: 14, out: '', cpu: false, dist: '', virtualTime: false,
+    vue: false };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     const text = argv[i + 1] ?? '';
@@ -33,6 +39,9 @@ function parseOptions(argv: readonly string[]): Options {
       i -= 1;
     } else if (flag === '--virtual-time') {
       options.virtualTime = true;
+      i -= 1;
+    } else if (flag === '--vue') {
+      options.vue = true;
       i -= 1;
     } else if (flag === '--css') options.css = text;
     else if (flag === '--out') options.out = text;
@@ -122,8 +131,45 @@ function summarizeProfile(profile: CpuProfile, seconds: number, top: number): vo
   for (const [key, totalMs] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(totalMs / seconds).toFixed(1).padStart(7)}  ${key}`);
 }
 
+/** The renderer in Vue's development mode (component timings need it), with the bench lab, into its own folder. */
+async function buildDevelopmentRenderer(): Promise<string> {
+  const { build } = await import('vite');
+  const { default: vue } = await import('@vitejs/plugin-vue');
+  await build({ root: resolve('renderer'), mode: 'development', configFile: false, plugins: [vue()], logLevel: 'warn',
+    define: { __RAFT_LAB_BENCH__: 'true', 'process.env.NODE_ENV': '"development"' },
+    build: { outDir: VUE_ROOT, emptyOutDir: true, minify: false } });
+  return VUE_ROOT;
+}
+
+// In-page: Vue measures each component's render/patch/mount with performance.measure (and clears them at once), so
+// an observer sums them; animation frames are counted alongside.
+const START_VUE_TIMINGS = `(() => {
+  const app = document.querySelector('#app').__vue_app__;
+  app.config.performance = true;
+  const state = { totals: {}, frames: 0 };
+  globalThis.__benchVue = state;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) state.totals[entry.name] = (state.totals[entry.name] ?? 0) + entry.duration;
+  }).observe({ type: 'measure' });
+  const frame = globalThis.__benchRealFrame ?? requestAnimationFrame.bind(window);
+  const count = () => { state.frames += 1; frame(count); };
+  frame(count);
+})()`;
+
+async function vueTimings(page: Page, options: Options): Promise<void> {
+  await page.evaluate(START_VUE_TIMINGS);
+  await page.waitForTimeout(options.seconds * 1000);
+  const { totals, frames } = await page.evaluate('globalThis.__benchVue') as { totals: Record<string, number>; frames: number };
+  console.log(`Vue component timings (development build, wall ms per animation frame; ${frames} frames in ${options.seconds} s; ` +
+    `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}); a parent's patch includes its children's`);
+  for (const [name, totalMs] of Object.entries(totals).sort((a, b) => b[1] - a[1]).slice(0, options.top)) {
+    console.log(`  ${(totalMs / Math.max(1, frames)).toFixed(3).padStart(7)}  ${name}`);
+  }
+}
+
 async function main(options: Options): Promise<void> {
-  const root = options.dist || ROOT;
+  if (options.vue && options.dist) throw new Error('--vue builds this tree in development mode: it takes no --dist');
+  const root = options.vue ? await buildDevelopmentRenderer() : options.dist || ROOT;
   if (!existsSync(join(root, 'index.html'))) throw new Error(`no build in ${root}: run \`npm run bench:ui -- --seconds 10\` once first`);
   const { server, url } = await serveStatic(root);
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true,
@@ -138,6 +184,10 @@ async function main(options: Options): Promise<void> {
     await page.waitForSelector('[data-testid="timeline"]');
     if (options.css) await page.addStyleTag({ content: options.css });
     await page.waitForTimeout(options.warmupSeconds * 1000);
+    if (options.vue) {
+      await vueTimings(page, options);
+      return;
+    }
     if (options.cpu) {
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Profiler.enable');
