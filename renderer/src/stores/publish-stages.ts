@@ -5,6 +5,8 @@
 //   frame 1: the timeline redraws (TimelineView defers its redraw by a frame while the lab is busy);
 //   frame 2 or later: the secondary panels (logs view, stores, event log) take the new view, at most
 //            PANEL_PUBLISH_INTERVAL_MS apart: ten times a second is still faster than anyone reads them.
+// When frames are long (a loaded machine: 25 ms or more), every frame publishes and no frame 2 comes: the panels
+// then take the new view in whatever frame finds them MAX_PANEL_LAG_MS behind, so they never stop.
 // A lab below BUSY_EVENTS_PER_SECOND (slow motion, a normal-rate cluster) is drawn as before: everything in one frame.
 
 /** Above this rate (events a second, smoothed) a lab is busy. A 5-node cluster at normal speed under a workload stays under it. */
@@ -13,6 +15,8 @@ export const BUSY_EVENTS_PER_SECOND = 1000;
 export const PANEL_PUBLISH_INTERVAL_MS = 100;
 /** The panels are told this many frames after a publish: the frame after it is the timeline's. */
 export const PANEL_DELAY_FRAMES = 2;
+/** The panels are told in any frame, a publish frame too, once this long has passed since they were last told. */
+export const MAX_PANEL_LAG_MS = 2 * PANEL_PUBLISH_INTERVAL_MS;
 /**
  * Rate smoothing over about this long: a burst of a frame or two does not flip the state, and after a quiet spell the
  * first publish's rate counts fully (a lab that stopped is not busy).
@@ -54,7 +58,9 @@ export function createPublishStages(): PublishStages {
       framesSincePublish = 0;
     },
     panelsDue(nowMs) {
-      return framesSincePublish >= PANEL_DELAY_FRAMES && nowMs - lastPanelsMs >= PANEL_PUBLISH_INTERVAL_MS - FRAME_SLACK_MS;
+      const sinceMs = nowMs - lastPanelsMs;
+      if (sinceMs < PANEL_PUBLISH_INTERVAL_MS - FRAME_SLACK_MS) return false;
+      return framesSincePublish >= PANEL_DELAY_FRAMES || sinceMs >= MAX_PANEL_LAG_MS - FRAME_SLACK_MS;
     },
     panelsPublished(nowMs) {
       lastPanelsMs = nowMs;
