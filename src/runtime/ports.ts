@@ -64,6 +64,11 @@ export interface PipelineObserver {
   afterDrain(): void;
   /** Something the node survives (reported). */
   onError(message: string): void;
+  /**
+   * The backlog of batches waiting for storage reached ReadyPipelineOptions.maxBacklogBatches (full), or fell back
+   * below it: while full the node takes no input and its timers wait (see ReadyPipeline.backlogFull).
+   */
+  onBacklogChanged?(full: boolean): void;
   /** The node cannot keep its promises and must stop (storage failed, the core threw, a snapshot was unusable). */
   onFatal(error: Error): void;
 }

@@ -41,6 +41,8 @@ export interface ReadyPipelineOptions {
   readonly observer: PipelineObserver;
   /** Planted bugs; the pipeline acts on its own (`apply-before-durable`), the core on the others. */
   readonly bugs?: readonly BugName[];
+  /** Batches that may wait for storage before the node stops taking input (see backlogFull); default: no limit. */
+  readonly maxBacklogBatches?: number;
 }
 
 /** A write issued to storage; `done` once durable. */
@@ -77,12 +79,16 @@ export class ReadyPipeline {
   private idleWaiters: (() => void)[] = [];
   /** Planted bug `apply-before-durable`: committed entries are applied without waiting for the local disk. */
   private readonly applyBeforeDurable: boolean;
+  private readonly maxBacklogBatches: number;
+  /** The backlog was full at the last check: the timers wait, and the host was told (onBacklogChanged). */
+  private wasBacklogFull = false;
 
   constructor(private readonly o: ReadyPipelineOptions) {
     const status = o.core.status();
     this.durable = new DurablePrefix(status.lastLogIndex);
     this.snapshots = new SnapshotPolicy(o.snapshotPolicy, status.snapshotIndex);
     this.applyBeforeDurable = (o.bugs ?? []).includes('apply-before-durable');
+    this.maxBacklogBatches = o.maxBacklogBatches ?? Infinity;
   }
 
   get core(): RaftNode {
@@ -104,6 +110,16 @@ export class ReadyPipeline {
    */
   get backlogBatches(): number {
     return this.messageQueue.length + this.applyQueue.length;
+  }
+
+  /**
+   * The backlog reached maxBacklogBatches: storage is far behind (a slow or hung disk). Every input makes a batch that
+   * must wait, so the node then takes none: its host drops peer messages unread (Raft tolerates lost messages) and
+   * the core's timers wait, as in a paused process, until storage catches up. Without this a hung disk would grow
+   * the queues with every heartbeat, and with every election the timers start.
+   */
+  get backlogFull(): boolean {
+    return this.backlogBatches >= this.maxBacklogBatches;
   }
 
   /** No batch waits to be released and no drain is due. */
@@ -155,6 +171,7 @@ export class ReadyPipeline {
 
   /** The core's timer is due (RuntimeScheduler.wakeAt). */
   readonly onTimer = (): void => {
+    if (this.backlogFull) return; // the timers wait for storage (backlogFull); release() rearms them
     this.guarded('its timer', () => this.o.core.tick(this.o.clock.nowMs()));
     this.drain();
   };
@@ -196,7 +213,16 @@ export class ReadyPipeline {
   /** Asks to be woken at the core's next deadline (again: after a time-scale change it is at another real time). */
   reschedule(): void {
     if (this.stopped) return;
-    this.o.scheduler.wakeAt(this.o.core.nextDeadlineMs(), this.onTimer);
+    this.o.scheduler.wakeAt(this.backlogFull ? Infinity : this.o.core.nextDeadlineMs(), this.onTimer);
+  }
+
+  /** Tells the host when the backlog fills or drains (backlogFull), and rearms the timers once it drained. */
+  private checkBacklog(): void {
+    const full = this.backlogFull;
+    if (full === this.wasBacklogFull || this.stopped) return;
+    this.wasBacklogFull = full;
+    this.o.observer.onBacklogChanged?.(full);
+    if (!full) this.reschedule();
   }
 
   private process(ready: Ready): void {
@@ -222,6 +248,7 @@ export class ReadyPipeline {
       this.applyQueue.push({ ready, durableIndex: lastCommitted?.index ?? 0 });
     }
     this.release();
+    this.checkBacklog();
   }
 
   /**
@@ -296,6 +323,7 @@ export class ReadyPipeline {
     } finally {
       this.releasing = false;
     }
+    this.checkBacklog();
     this.notifyIdle();
   }
 

@@ -37,10 +37,11 @@ const SKIPPED_EVENT_KINDS: Readonly<Record<EventDetail, ReadonlySet<string>>> = 
 };
 const MAX_PENDING_READS = 10_000;
 /**
- * Ready batches that may wait for a slow or stuck disk before peer messages are dropped unread. Every message makes a
- * batch (a reply at least), and none can be released before the write ahead of it is durable, so without a bound a
- * disk that hangs would let a follower's memory grow with every heartbeat. Raft tolerates a lost message (the sender
- * retries), so dropping is safe; clients are bounded by MAX_PENDING_WRITES and MAX_PENDING_READS.
+ * Ready batches that may wait for a slow or stuck disk before the node stops taking input (ReadyPipeline.backlogFull):
+ * peer messages are then dropped unread and its timers wait. Every message makes a batch (a reply at least), and none
+ * can be released before the write ahead of it is durable, so without a bound a disk that hangs would let a follower's
+ * memory grow with every heartbeat. Raft tolerates a lost message (the sender retries), so dropping is safe; clients
+ * are bounded by MAX_PENDING_WRITES and MAX_PENDING_READS.
  */
 export const MAX_BACKLOG_BATCHES = 4096;
 /** settled() gives up after this many rounds of new work (a step causes a handful; a flood must not hang it). */
@@ -122,11 +123,12 @@ export class RaftRuntime {
       onLogCompacted: () => { if (o.onLogCompacted) o.scheduler.soon(o.onLogCompacted); },
       afterDrain: () => undefined,
       onError: (message) => o.onError(message),
+      onBacklogChanged: (full) => this.reportBacklog(full),
       onFatal: (error) => o.onFatal(error),
     };
     this.pipeline = new ReadyPipeline({ core: o.core, storage, transport: { send: (message) => this.sendMessage(message) },
       clock: o.clock, scheduler: o.scheduler, stateMachine, snapshotPolicy: o.snapshotPolicy, observer,
-      ...(o.bugs === undefined ? {} : { bugs: o.bugs }) });
+      maxBacklogBatches: MAX_BACKLOG_BATCHES, ...(o.bugs === undefined ? {} : { bugs: o.bugs }) });
     const pipeline = this.pipeline;
     this.stateTracker = new NodeStateTracker(o.core, o.clock, () => pipeline.durableIndex, () => o.kv.appliedIndex);
     this.statePacer = o.eventDetail === 'quiet'
@@ -161,7 +163,7 @@ export class RaftRuntime {
 
   onPeerFrame(frame: PeerFrame): void {
     if (this.stopped) return;
-    if (this.pipeline.backlogBatches >= MAX_BACKLOG_BATCHES) {
+    if (this.pipeline.backlogFull) {
       this.reportDropped(frame, `this node's disk is ${MAX_BACKLOG_BATCHES} batches behind: dropped unread (the sender retries)`);
       return;
     }
@@ -203,6 +205,15 @@ export class RaftRuntime {
 
   onInboundBlocked(frame: PeerFrame): void {
     this.reportDropped(frame, 'link blocked (partition, receiving side)');
+  }
+
+  /** Said in every event detail: a node that stops taking input must never do so silently. */
+  private reportBacklog(full: boolean): void {
+    const text = full
+      ? `S${this.o.nodeId}'s disk is far behind: ${MAX_BACKLOG_BATCHES} Ready batches wait for its writes. Until it catches ` +
+        'up it drops peer messages unread and its timers wait, as if it were paused (Raft tolerates lost messages)'
+      : `S${this.o.nodeId}'s disk caught up: it takes peer messages again and its timers run`;
+    this.o.reporter.report({ type: 'node-note', atNs: monotonicNowNs(), node: this.o.nodeId, text, rule: null });
   }
 
   /** A message that reached this node will never be handed to the core. */
@@ -287,6 +298,10 @@ export class RaftRuntime {
 
   handleClient(request: ClientRequestFrame, reply: Reply): void {
     if (this.stopped) return;
+    if (this.pipeline.backlogFull) {
+      reply({ status: 'retry', value: null, leaderHint: null, index: null, error: 'this node\'s disk is far behind; try again later' });
+      return;
+    }
     try { // inline, as in onPeerFrame: every client request
       this.o.core.tick(this.o.clock.nowMs());
       if (request.op === 'get') this.startRead(request, reply);
