@@ -322,7 +322,7 @@ export class NodeSupervisor {
   private onHello(slot: NodeSlot, frame: Extract<NodeToLabFrame, { type: 'hello' }>): void {
     // A (re)started node is a follower with what it recovered from disk, whatever it was before it crashed.
     slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint, role: 'follower', term: frame.recovered.term, leaderId: null,
-      commitIndex: 0, lastApplied: 0, lastLogIndex: frame.recovered.lastIndex, config: null, learner: false };
+      commitIndex: 0, lastApplied: 0, lastLogIndex: frame.recovered.lastIndex, config: null, committedConfig: null, learner: false };
     slot.committedConfig = null; // known again from its first state report
     slot.clientEndpoint = frame.clientEndpoint;
     slot.mirror.truncateTo(frame.recovered.lastIndex);
