@@ -19,7 +19,7 @@ test.afterAll(async () => {
 test('the example Raft runs as the cluster: its messages and client results show', async ({ page }, testInfo) => {
   await page.goto(lab.url);
   await expect(page.getByTestId('node-3')).toHaveAttribute('data-status', 'running');
-  await page.getByRole('tab', { name: /settings/i }).click();
+  await openTab(page, 'tab-settings');
   await page.getByTestId('implementation-example').check();
   await page.getByTestId('apply-settings').click();
   await page.getByTestId('confirm-accept').click(); // the running cluster is wiped: the lab asks first
@@ -35,13 +35,13 @@ test('the example Raft runs as the cluster: its messages and client results show
     .toHaveText('append_entries', { timeout: 15_000 });
   await expect(page.getByTestId('legend-own-types')).toContainText('?');
 
-  await page.getByRole('tab', { name: /client/i }).click();
+  await openTab(page, 'tab-client');
   expect(await clientRequest(page, 'put', '1', '42', 'auto', 5000)).toMatch(/ok/i);
   expect(await clientRequest(page, 'get', '1', '', 'auto', 5000)).toBe('42');
   expect(await clientRequest(page, 'get', '7', '', 'auto', 5000), 'error 20: the key is absent').toBe('(absent)');
   await screenshot(page, testInfo, 'byo-example-raft');
 
-  await page.getByRole('tab', { name: /events/i }).click();
+  await openTab(page, 'tab-events');
   // Its raft_lab_event notes, in the event log in its own words.
   await page.getByTestId('event-search').fill('says: n');
   await expect(page.getByTestId('event-row').first()).toContainText(/says: n\d (won the election|timed out)/);
@@ -49,7 +49,7 @@ test('the example Raft runs as the cluster: its messages and client results show
 
 test('my own executable: a path and its arguments typed in Settings run as the cluster', async ({ page }) => {
   await page.goto(lab.url);
-  await page.getByRole('tab', { name: /settings/i }).click();
+  await openTab(page, 'tab-settings');
   await page.getByTestId('implementation-executable').check();
   await expect(page.getByTestId('apply-settings')).toBeDisabled(); // no executable named yet
   await page.getByTestId('implementation-bin').fill('python3');
@@ -58,11 +58,11 @@ test('my own executable: a path and its arguments typed in Settings run as the c
   await page.getByTestId('confirm-accept').click();
   await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
   await expect(page.getByTestId('node-1')).toHaveAttribute('data-role', 'leader', { timeout: 10_000 }); // from its raft_lab_state
-  await page.getByRole('tab', { name: /client/i }).click();
+  await openTab(page, 'tab-client');
   expect(await clientRequest(page, 'put', '3', '8', 2, 5000)).toMatch(/ok/i);
   expect(await clientRequest(page, 'get', '3', '', 3, 5000)).toBe('8');
   // Through n2 and n3, which forward to n1: the forwards are messages between the nodes, under their own name.
-  await page.getByRole('tab', { name: /events/i }).click();
+  await openTab(page, 'tab-events');
   await page.getByTestId('event-search').fill('forward S2→S1');
   await expect(page.getByTestId('event-row').first()).toContainText('sent forward S2→S1');
 });
@@ -70,7 +70,7 @@ test('my own executable: a path and its arguments typed in Settings run as the c
 test('the workload panel runs lin-kv against the example Raft: client results, unknowns counted, a verdict', async ({ page }, testInfo) => {
   await page.goto(lab.url);
   await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
-  await page.getByRole('tab', { name: /settings/i }).click();
+  await openTab(page, 'tab-settings');
   await page.getByTestId('implementation-example').check();
   await page.getByTestId('apply-settings').click();
   await page.getByTestId('confirm-accept').click();
@@ -104,7 +104,7 @@ test('the exercise picker says which exercises run on the example Raft; from-out
   test.setTimeout(150_000);
   await page.goto(lab.url);
   await expect(page.getByTestId('cluster-phase')).toHaveText('running', { timeout: 20_000 });
-  await page.getByRole('tab', { name: /settings/i }).click();
+  await openTab(page, 'tab-settings');
   await page.getByTestId('implementation-example').check();
   await page.getByTestId('apply-settings').click();
   await page.getByTestId('confirm-accept').click();
@@ -134,7 +134,7 @@ test('the exercise picker says which exercises run on the example Raft; from-out
   await page.getByTestId('exercise-next').click();
   // Step 3 by hand: crash S3, then a write through the client box.
   await page.getByTestId('crash-3').click();
-  await page.getByRole('tab', { name: /client/i }).click();
+  await openTab(page, 'tab-client');
   expect(await clientRequest(page, 'put', '1', '20', 'auto', 5000)).toMatch(/ok/i);
   await openTab(page, 'exercises-tab');
   await expect(steps.nth(2)).toHaveAttribute('data-status', 'achieved', { timeout: 20_000 });

@@ -52,7 +52,7 @@ test('screenshots of every view', async ({ page }, testInfo) => {
   await screenshot(page, testInfo, 'events-tab', 'event-log');
   await screenshot(page, testInfo, 'timeline', 'timeline');
   for (const tab of ['faults', 'client', 'settings'] as const) {
-    await page.getByTestId(`tab-${tab}`).click();
+    await openTab(page, `tab-${tab}`);
     await expect(page.getByTestId(`${tab}-panel`)).toBeVisible();
     await screenshot(page, testInfo, `${tab}-tab`);
   }
