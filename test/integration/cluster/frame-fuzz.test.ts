@@ -21,6 +21,9 @@ const CLIENT_FRAMES_PER_NODE = 150;
 const LAB_FRAMES_PER_NODE = 60;
 /** The size of the last (invalid) frame sent to a peer socket: its report marks that every earlier frame was judged. */
 const PEER_MARKER_BYTES = 4343;
+/** What forged peer frames carry, so that a node's reports show when it took them in (forgedStateTakenIn). */
+const FORGED_CLIENT = 'forged';
+const FORGED_SNAPSHOT_VALUE = 'from-a-forged-snapshot';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -69,8 +72,8 @@ function peerTemplates(to: NodeView, nodes: readonly NodeView[], leader: NodeVie
   const from = others.find((id) => id !== leader.id) ?? others[0] ?? 1;
   const term = leader.term;
   const last = leader.lastLogIndex;
-  const put = (index: number): string => JSON.stringify({ clientId: 'forged', session: 1, seq: index, op: 'put', key: 'fuzz', value: `forged-${index}` });
-  const kvSnapshot = (index: number): string => JSON.stringify({ v: 2, appliedIndex: index, values: [['fuzz', 'from-a-forged-snapshot']], sessions: [], malformedCommandCount: 0 });
+  const put = (index: number): string => JSON.stringify({ clientId: FORGED_CLIENT, session: 1, seq: index, op: 'put', key: 'fuzz', value: `forged-${index}` });
+  const kvSnapshot = (index: number): string => JSON.stringify({ v: 2, appliedIndex: index, values: [['fuzz', FORGED_SNAPSHOT_VALUE]], sessions: [], malformedCommandCount: 0 });
   return [
     { type: 'RequestVote', from, to: to.id, term: term + 1, lastLogIndex: last, lastLogTerm: lastTerm, preVote: true },
     { type: 'RequestVote', from, to: to.id, term: term + 1, lastLogIndex: last + 5, lastLogTerm: term, preVote: false },
@@ -119,6 +122,19 @@ async function sendAll(socket: Dealer, payloads: readonly Buffer[]): Promise<voi
 
 const nodeError = (node: NodeId, text: string) => (event: LabEvent): event is Extract<LabEvent, { type: 'error' }> =>
   event.type === 'error' && event.node === node && event.message.includes(text);
+
+/**
+ * The first forged state a node reported taking in since `from`: a KV restored from a forged snapshot (its marker
+ * value), or a forged put written to its log (client 'forged'). Null when there is none.
+ */
+function forgedStateTakenIn(lab: ClusterLab, from: number): string | null {
+  const restored = lab.eventsSince(from, isType('kv-state'))
+    .find((event) => event.entries?.some(([, value]) => value === FORGED_SNAPSHOT_VALUE));
+  if (restored) return `S${restored.node} restored a forged snapshot at index ${restored.index}`;
+  const written = lab.eventsSince(from, isType('log-write'))
+    .find((event) => event.entries.some((entry) => entry.command?.includes(`"clientId":"${FORGED_CLIENT}"`) ?? false));
+  return written ? `S${written.node} wrote a forged entry` : null;
+}
 
 describe('mutated valid frames at every socket of a running node', () => {
   it('never crash it: the node keeps its process, reports no core failure, and the cluster serves a put (seed printed)', async () => {
@@ -213,6 +229,13 @@ describe('mutated valid frames at every socket of a running node', () => {
       return;
     }
     const read = await lab.get('after-fuzz', { node: leader.id });
-    expect(read, `seed=${seed}: ${JSON.stringify(read)}; ${await lab.describe()}`).toMatchObject({ status: 'ok', value: 'fine' });
+    if (read.status === 'ok' && read.value === 'fine') return;
+    // A read that misses an acknowledged put is allowed only where a node took in forged state (a snapshot or an entry
+    // no leader made, which Raft cannot tell from real ones), and the nodes' own reports must show it (seed 215170264
+    // gave a null read this way, on 6c9b327).
+    const forged = forgedStateTakenIn(lab, startedAt);
+    expect(forged, `seed=${seed}: ${JSON.stringify(read)} after an ok put, and no node reported taking in a forged snapshot ` +
+      `or entry; ${await lab.describe()}`).not.toBeNull();
+    console.log(`[frame fuzz] seed=${seed}: the read after the put gave ${JSON.stringify(read)}; forged state taken in: ${forged ?? ''}`);
   });
 });
