@@ -171,7 +171,8 @@ export class ClusterMembership {
     const leader = this.currentLeader();
     if (leader === null) throw new Error(`cannot ${what}: there is no leader (a configuration change goes to the leader); wait for an election`);
     const config = leader.view.config ?? null;
-    if (config !== null && leader.committedConfig !== null && !sameConfiguration(config, leader.committedConfig)) {
+    const committed = leader.view.committedConfig ?? null;
+    if (config !== null && committed !== null && !sameConfiguration(config, committed)) {
       throw new Error(`cannot ${what}: a configuration change is already pending (${describeConfiguration(config)} is not committed yet; ` +
         'one change at a time, dissertation §4.1)');
     }
@@ -241,8 +242,9 @@ export function answeringLeader(supervisor: NodeSupervisor): NodeSlot | null {
 /** Some running server has committed, at or past `index`, a configuration without `id`. */
 function removalCommitted(supervisor: NodeSupervisor, id: NodeId, index: number): boolean {
   for (const slot of supervisor.slots()) {
-    if (slot.view.id === id || slot.committedConfig === null) continue;
-    if (slot.view.commitIndex >= index && !isMember(slot.committedConfig, id)) return true;
+    const committed = slot.view.committedConfig ?? null;
+    if (slot.view.id === id || committed === null) continue;
+    if (slot.view.commitIndex >= index && !isMember(committed, id)) return true;
   }
   return false;
 }

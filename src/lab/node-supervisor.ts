@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type * as zmq from 'zeromq';
 import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type MembershipAnswer,
   type NodeToLabFrame, type TransferAnswer } from '../protocol/control';
-import type { ConfigurationView } from '../protocol/events';
 import type { ClusterPhase, ClusterSettings, NodeStatus, NodeView } from '../protocol/lab-api';
 import type { MembershipChange, NodeId } from '../raft/types';
 import { monotonicNowNs } from '../shared/monotonic-clock';
@@ -35,8 +34,6 @@ export interface NodeSlot {
   lastFailure: string | null;
   /** Version of the last fault table this process said it applied (see ClusterFaults.pushFaults). */
   appliedFaultsVersion: number;
-  /** The latest configuration at or below the node's commit index, as it last reported (null: not yet). */
-  committedConfig: ConfigurationView | null;
 }
 
 export type LabToNodeMessage = DistributiveOmit<LabToNodeFrame, 'v' | 'secret'>;
@@ -147,8 +144,7 @@ export class NodeSupervisor {
     this.highestIdUsed = Math.max(this.highestIdUsed, id);
     const previous = this.nodes.get(id);
     const slot: NodeSlot = { view: previous?.view ?? initialView(id), process: null, clientEndpoint: null, configured: false,
-      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null, appliedFaultsVersion: 0,
-      committedConfig: previous?.committedConfig ?? null };
+      mirror: previous?.mirror ?? new NodeMirror(), lastFailure: null, appliedFaultsVersion: 0 };
     this.nodes.set(id, slot);
     slot.process = new NodeProcess({
       nodeId: id,
@@ -323,7 +319,6 @@ export class NodeSupervisor {
     // A (re)started node is a follower with what it recovered from disk, whatever it was before it crashed.
     slot.view = { ...slot.view, peerEndpoint: frame.peerEndpoint, role: 'follower', term: frame.recovered.term, leaderId: null,
       commitIndex: 0, lastApplied: 0, lastLogIndex: frame.recovered.lastIndex, config: null, committedConfig: null, learner: false };
-    slot.committedConfig = null; // known again from its first state report
     slot.clientEndpoint = frame.clientEndpoint;
     slot.mirror.truncateTo(frame.recovered.lastIndex);
     this.o.connections.setEndpoint(frame.node, frame.clientEndpoint);
@@ -380,7 +375,6 @@ export class NodeSupervisor {
       slot.view = { ...slot.view, role, term, votedFor, leaderId, commitIndex, lastApplied, lastLogIndex,
         ...(config === undefined ? {} : { config, learner: config.learners.includes(slot.view.id) }),
         ...(committedConfig === undefined ? {} : { committedConfig }) };
-      if (committedConfig !== undefined) slot.committedConfig = committedConfig;
       if (role === 'leader') this.knownLeaderId = slot.view.id;
       else if (leaderId !== null) this.knownLeaderId = leaderId;
       // A wait on the cluster's state (a removal to commit) is re-checked with each state report: with less detail

@@ -124,7 +124,7 @@ export class ReadyPipeline {
 
   /** No batch waits to be released and no drain is due. */
   get idle(): boolean {
-    return this.messageQueue.length === 0 && this.applyQueue.length === 0 && !this.drainScheduled;
+    return this.backlogBatches === 0 && !this.drainScheduled;
   }
 
   /** Calls `done` once idle (at once if it is, or stopped). */
@@ -171,7 +171,7 @@ export class ReadyPipeline {
 
   /** The core's timer is due (RuntimeScheduler.wakeAt). */
   readonly onTimer = (): void => {
-    if (this.backlogFull) return; // the timers wait for storage (backlogFull); release() rearms them
+    if (this.backlogFull) return; // the timers wait for storage (backlogFull); checkBacklog() rearms them
     this.guarded('its timer', () => this.o.core.tick(this.o.clock.nowMs()));
     this.drain();
   };
@@ -247,8 +247,7 @@ export class ReadyPipeline {
       const lastCommitted = ready.committedEntries[ready.committedEntries.length - 1];
       this.applyQueue.push({ ready, durableIndex: lastCommitted?.index ?? 0 });
     }
-    this.release();
-    this.checkBacklog();
+    this.release(); // and checkBacklog()
   }
 
   /**

@@ -37,11 +37,8 @@ const SKIPPED_EVENT_KINDS: Readonly<Record<EventDetail, ReadonlySet<string>>> = 
 };
 const MAX_PENDING_READS = 10_000;
 /**
- * Ready batches that may wait for a slow or stuck disk before the node stops taking input (ReadyPipeline.backlogFull):
- * peer messages are then dropped unread and its timers wait. Every message makes a batch (a reply at least), and none
- * can be released before the write ahead of it is durable, so without a bound a disk that hangs would let a follower's
- * memory grow with every heartbeat. Raft tolerates a lost message (the sender retries), so dropping is safe; clients
- * are bounded by MAX_PENDING_WRITES and MAX_PENDING_READS.
+ * Ready batches that may wait for a slow or stuck disk before the node stops taking input (why: ReadyPipeline's
+ * backlogFull). Then peer messages are dropped unread, clients are answered retry, and its timers wait.
  */
 export const MAX_BACKLOG_BATCHES = 4096;
 /** settled() gives up after this many rounds of new work (a step causes a handful; a flood must not hang it). */
@@ -74,8 +71,8 @@ export interface RaftRuntimeOptions {
   onError(message: string): void;
   /**
    * Called once the log dropped a compacted prefix and the WAL wrote its snapshot (so the WAL's encoded copy of it
-   * is garbage too): thousands of entries just became garbage at once. main.ts runs a full GC here, which keeps the node's resident memory near its live
-   * size instead of letting V8 grow the heap first (see snapshot-policy.ts).
+   * is garbage too): thousands of entries just became garbage at once. main.ts runs a full GC here, which keeps the
+   * node's resident memory near its live size instead of letting V8 grow the heap first (see snapshot-policy.ts).
    */
   onLogCompacted?(): void;
   /**
