@@ -1,11 +1,12 @@
 // The lab controller: the LabApi over one cluster of real node processes. It owns the cluster's life (start, stop),
-// its lab clock (freeze, step, time out, held messages) and the inspection views, and delegates the rest: the node
-// processes and what they report to NodeSupervisor, breaking them to ClusterFaults, clients to ClientGateway, and
+// its settings and the inspection views, and delegates the rest: the node processes and what they report to
+// NodeSupervisor, breaking them to ClusterFaults, the lab clock's controls to ClusterClockControls, membership and
+// transfer to ClusterMembership and ClusterTransfer, clients to ClientGateway, exercises and demos to LabCatalog, and
 // experiments to a lab of their own. Everything they report becomes the one event stream and cluster view that the
 // UI, the recorder and the checkers share.
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as zmq from 'zeromq';
 import type { EventDetail } from '../protocol/control';
 import {
@@ -29,14 +30,14 @@ import { ClientGateway } from './client-gateway';
 import { ClusterMembership } from './cluster-membership';
 import { ClusterTransfer } from './cluster-transfer';
 import { LabTimeKeeper } from './lab-time-keeper';
-import { ClusterStepper, type NextAction } from './cluster-stepper';
-import { describeStep, formatLabMs, MessageNotes } from './step-notes';
+import { ClusterStepper } from './cluster-stepper';
+import { ClusterClockControls } from './cluster-clock-controls';
+import { MessageNotes } from './step-notes';
 import { SafetyMonitor } from './safety/safety-monitor';
 import type { HeldMessageAction, NetworkDelayMs, StepResult } from '../protocol/lab-clock';
-import { implementationFit } from '../protocol/exercise/implementation-fit';
 import { topTermLeader } from './top-term-leader';
-import { summarizeDemo, summarizeExercise, type Demo, type DemoSummary, type Exercise, type ExerciseSummary } from '../protocol/exercise/schema';
-import { loadCatalog, loadDemos } from '../exercise/catalog';
+import type { Demo, DemoSummary, Exercise, ExerciseSummary } from '../protocol/exercise/schema';
+import { LabCatalog } from './lab-catalog';
 import { isOwnImplementation, MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import type { ExperimentSpec, ExperimentState } from '../protocol/experiments';
 import { ExperimentRunner } from './experiments/experiment-runner';
@@ -79,10 +80,10 @@ export class LabController implements LabApi {
   private closed = false;
   private readonly clock: LabTimeKeeper;
   private readonly stepper: ClusterStepper;
+  private readonly clockControls: ClusterClockControls;
   /** What each recent message was, so that a step can say what it delivered. */
   private readonly messageNotes = new MessageNotes();
-  /** Steps, timeouts and held-message actions run one at a time, in the order asked. */
-  private stepChain: Promise<unknown> = Promise.resolve();
+  private readonly catalog: LabCatalog;
   /** Experiments (Figure 16, the client sweep) run on a lab of their own: see experiments/experiment-runner.ts. */
   private readonly experiments = new ExperimentRunner(() => LabController.create({ launcher: this.launcher,
     maxNodes: MAX_HEADLESS_NODES, windowEvents: 1000, eventDetail: 'quiet' }));
@@ -99,6 +100,7 @@ export class LabController implements LabApi {
     private readonly exercisesDir: string | undefined,
   ) {
     this.runLauncher = launcher;
+    this.catalog = new LabCatalog(exercisesDir);
     this.events = new EventHub(windowEvents);
     this.safety = new SafetyMonitor({ eventDetail, publish: (event) => this.events.publish(event) });
     this.events.subscribe((events) => this.safety.observe(events));
@@ -127,6 +129,8 @@ export class LabController implements LabApi {
       isAnswering: (node) => { const slot = supervisor.slot(node); return slot !== undefined && supervisor.isAnswering(slot); },
       waitUntil: (condition, deadlineMs, what) => supervisor.waitUntil(condition, deadlineMs, what),
     });
+    this.clockControls = new ClusterClockControls({ supervisor, events: this.events, clock: this.clock, stepper: this.stepper,
+      messageNotes: this.messageNotes, networkDelayMs: () => this.settings.networkDelayMs, assertRunning: () => this.assertRunning() });
     this.faultInjector = new ClusterFaults(supervisor, this.faults, this.events, this.dataRoot);
     this.membership = new ClusterMembership({ supervisor, events: this.events, dataRoot: this.dataRoot, maxNodes: this.maxNodes,
       timeScale: () => this.settings.timeScale, frozen: () => this.clock.frozen });
@@ -174,7 +178,7 @@ export class LabController implements LabApi {
     this.messageNotes.clear();
     this.clock.restart(settings.timeScale, settings.startPaused ?? false);
     this.setPhase('starting');
-    this.publishClock();
+    this.clockControls.publish();
     rmSync(this.dataRoot, { recursive: true, force: true });
     mkdirSync(this.dataRoot, { recursive: true });
     this.clients.forgetSessions();
@@ -304,120 +308,40 @@ export class LabController implements LabApi {
     if (!(timeScale >= 1 && timeScale <= 100)) throw new Error(`time scale must be 1..100, got ${timeScale}`);
     this.settings = { ...this.settings, timeScale };
     this.clock.setTimeScale(timeScale);
-    this.broadcastClock();
+    this.clockControls.broadcast();
     this.events.publish({ type: 'fault', atNs: monotonicNowNs(), action: 'time-scale', nodes: [], timeScale,
       description: `time runs ${timeScale}x slower` });
-    this.publishClock();
+    this.clockControls.publish();
   }
 
   async setNetworkDelay(delayMs: NetworkDelayMs): Promise<void> {
     const [min, max] = delayMs;
     if (!(min >= 0 && min <= max)) throw new Error(`network delay: need 0 <= min <= max, got [${min}, ${max}]`);
     this.settings = { ...this.settings, networkDelayMs: [min, max] };
-    this.broadcastClock();
-    this.publishClock();
+    this.clockControls.broadcast();
+    this.clockControls.publish();
   }
 
-  // ---- the lab clock: freeze, step, run ------------------------------------------------------------------------
+  // ---- the lab clock (delegated: cluster-clock-controls.ts) --------------------------------------------------
 
-  async freezeCluster(): Promise<void> {
-    this.assertRunning();
-    if (this.clock.frozen) return;
-    this.clock.freeze();
-    this.broadcastClock();
-    // Each node answers once what it had started has played out (writes synced, messages sent, events flushed):
-    // after this, nothing changes until someone steps, resumes, or sends a request. A node too slow to answer in time
-    // (a loaded machine) is frozen all the same: its clock stopped when the segment arrived; only the wait is cut short.
-    await this.stepper.query().catch(() => undefined);
-    this.publishClock();
+  freezeCluster(): Promise<void> {
+    return this.clockControls.freeze();
   }
 
-  async resumeCluster(): Promise<void> {
-    this.assertRunning();
-    if (!this.clock.frozen) return;
-    this.clock.run();
-    this.broadcastClock();
-    this.publishClock();
+  resumeCluster(): Promise<void> {
+    return this.clockControls.resume();
   }
 
   stepCluster(): Promise<StepResult> {
-    return this.serialized(async () => {
-      this.assertRunning();
-      if (!this.clock.frozen) throw new Error('Step works on a paused cluster: pause it first');
-      const next = ClusterStepper.pickNext(await this.stepper.query(), this.clock.nowMs());
-      if (next === null) {
-        const labMs = this.clock.nowMs();
-        return { kind: 'none', node: null, messageId: null, labMs, description: 'nothing is pending: no timer runs and no message is waiting' };
-      }
-      this.clock.advanceTo(next.atMs);
-      this.broadcastClock();
-      const done = await this.stepper.runStep(next.node, next.kind, next.messageId ?? undefined);
-      if (done.error !== null) throw new Error(done.error);
-      return this.reportStep(next);
-    });
+    return this.clockControls.step();
   }
 
   timeoutNode(id: NodeId): Promise<void> {
-    return this.serialized(async () => {
-      const slot = this.supervisor.requireRunning(id);
-      if (slot.view.status === 'paused') throw new Error(`S${id} is paused (SIGSTOP): resume it first`);
-      const done = await this.stepper.runStep(id, 'timeout');
-      if (done.error !== null) throw new Error(done.error);
-      this.publishClock({ kind: 'timer', node: id, messageId: null,
-        description: `S${id} was told to time out now: its election timer fired at ${formatLabMs(this.clock.nowMs())}` });
-    });
+    return this.clockControls.timeoutNode(id);
   }
 
   heldMessage(to: NodeId, messageId: string, action: HeldMessageAction): Promise<void> {
-    return this.serialized(async () => {
-      this.supervisor.requireRunning(to);
-      const done = await this.stepper.runStep(to, action, messageId);
-      if (done.error !== null) throw new Error(done.error);
-      if (done.copyId !== undefined) this.publishCopy(messageId, done.copyId);
-      if (action === 'deliver') {
-        this.publishClock({ kind: 'deliver', node: to, messageId,
-          description: `delivered by hand: ${this.messageNotes.describe(messageId, to)}` });
-      }
-    });
-  }
-
-  /**
-   * The copy made by hand travels like its original: the lab, which plays the network here, reports its send, so the
-   * copy is drawn and can be delivered or dropped on its own.
-   */
-  private publishCopy(originalId: string, copyId: string): void {
-    const note = this.messageNotes.get(originalId);
-    if (!note) return;
-    this.messageNotes.remember(copyId, note);
-    this.events.publish({ type: 'message', atNs: monotonicNowNs(), node: note.message.from, direction: 'send', id: copyId,
-      message: note.message, dropReason: null,
-      ...(note.sentAtLabMs === undefined ? {} : { sentAtLabMs: note.sentAtLabMs }),
-      ...(note.deliverAtLabMs === undefined ? {} : { deliverAtLabMs: note.deliverAtLabMs }) });
-  }
-
-  private reportStep(next: NextAction): StepResult {
-    const labMs = this.clock.nowMs();
-    const role = this.supervisor.slot(next.node)?.view.role ?? 'follower';
-    const description = describeStep(next, role, labMs, this.messageNotes);
-    this.publishClock({ kind: next.kind, node: next.node, messageId: next.messageId, description });
-    return { kind: next.kind, node: next.node, messageId: next.messageId, labMs, description };
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.stepChain.then(work, work);
-    this.stepChain = run.catch(() => undefined);
-    return run;
-  }
-
-  private broadcastClock(): void {
-    for (const id of this.supervisor.memberIds()) {
-      this.supervisor.sendToNode(id, { type: 'clock', clock: this.clock.current, networkDelayMs: [...this.settings.networkDelayMs] });
-    }
-  }
-
-  private publishClock(step?: { kind: 'timer' | 'deliver' | 'none'; node: NodeId | null; messageId: string | null; description: string }): void {
-    this.events.publish({ type: 'lab-clock', atNs: monotonicNowNs(), segment: this.clock.current,
-      networkDelayMs: [...this.settings.networkDelayMs], ...(step ? { step } : {}) });
+    return this.clockControls.heldMessage(to, messageId, action);
   }
 
   // ---- clients (client-gateway.ts) ---------------------------------------------------------------------------
@@ -482,15 +406,14 @@ export class LabController implements LabApi {
     return committed.prefix(count);
   }
 
+  // ---- exercises and demos (lab-catalog.ts) -----------------------------------------------------------------
+
   async listExercises(): Promise<readonly ExerciseSummary[]> {
-    return loadCatalog('exercises', this.exercisesDir).map((exercise) => ({ ...summarizeExercise(exercise),
-      ownRaft: implementationFit(exercise) }));
+    return this.catalog.listExercises();
   }
 
   async getExercise(id: string): Promise<Exercise> {
-    const found = loadCatalog('exercises', this.exercisesDir).find((exercise) => exercise.id === id);
-    if (!found) throw new Error(`there is no exercise "${id}"`);
-    return found;
+    return this.catalog.getExercise(id);
   }
 
   // ---- experiments (delegated: experiments/experiment-runner.ts) ----------------------------------------------
@@ -508,18 +431,11 @@ export class LabController implements LabApi {
   }
 
   async listDemos(): Promise<readonly DemoSummary[]> {
-    return loadDemos(this.demosDir).map(summarizeDemo);
+    return this.catalog.listDemos();
   }
 
   async getDemo(id: string): Promise<Demo> {
-    const found = loadDemos(this.demosDir).find((demo) => demo.id === id);
-    if (!found) throw new Error(`there is no demo "${id}"`);
-    return found;
-  }
-
-  /** Demos live beside the exercises (assets/demos next to assets/exercises). */
-  private get demosDir(): string | undefined {
-    return this.exercisesDir === undefined ? undefined : join(dirname(this.exercisesDir), 'demos');
+    return this.catalog.getDemo(id);
   }
 
   async getRecentEvents(limit: number): Promise<readonly LabEvent[]> {
@@ -527,12 +443,12 @@ export class LabController implements LabApi {
     return this.events.recent(limit);
   }
 
-  /** Where clients reach node `id` now (null while it is down): for clients other than the lab's own (Maelstrom's). */
   /** The running leader of the highest term any running node reports (top-term-leader.ts), or null. */
   leaderOfTopTerm(): NodeId | null {
     return topTermLeader([...this.supervisor.slots()].map((slot) => slot.view));
   }
 
+  /** Where clients reach node `id` now (null while it is down): for clients other than the lab's own (Maelstrom's). */
   clientEndpointOf(id: NodeId): string | null {
     return this.supervisor.slot(id)?.clientEndpoint ?? null;
   }
