@@ -1,5 +1,7 @@
 // Where KV clients reach a node: a ROUTER socket on loopback. Every request is validated; a bad one gets an error
 // reply (when it can be addressed) and changes nothing. Replies wait in ZeroMQ's bounded queue (high-water mark).
+// Requests may come batched, several in one message (src/protocol/client-batch.ts).
+import { MAX_CLIENT_FRAMES_PER_MESSAGE } from '../protocol/client-batch';
 import { decodeClientRequest, MAX_CLIENT_FRAME_BYTES, type ClientReplyFrame, type ClientRequestFrame } from '../protocol/client';
 import { bindLoopbackRouter } from './transport/loopback-router';
 
@@ -8,21 +10,58 @@ export interface ClientServer {
   close(): void;
 }
 
+/** Replies to batched requests of one client, waiting for the end of the turn. */
+interface ReplyBatch {
+  readonly routingId: Buffer;
+  readonly frames: Buffer[];
+}
+
 export async function startClientServer(options: {
   nodeId: number;
   onRequest(request: ClientRequestFrame, reply: (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void): void;
   onInvalid(error: string): void;
 }): Promise<ClientServer> {
-  const send = (routingId: Buffer, frame: ClientReplyFrame): void => router.send(routingId, Buffer.from(JSON.stringify(frame)));
+  const batches = new Map<string, ReplyBatch>();
+  let flushQueued = false;
+  // A microtask: replies made in one synchronous run (every write of an applied batch) share one message, and none
+  // waits for a later event-loop turn.
+  const flush = (): void => {
+    flushQueued = false;
+    for (const batch of batches.values()) {
+      if (batch.frames.length === 1) router.send(batch.routingId, batch.frames[0] as Buffer);
+      else router.sendFrames(batch.routingId, batch.frames);
+    }
+    batches.clear();
+  };
+  const send = (routingId: Buffer, frame: ClientReplyFrame, batched: boolean): void => {
+    const bytes = Buffer.from(JSON.stringify(frame));
+    if (!batched) {
+      router.send(routingId, bytes);
+      return;
+    }
+    const key = routingId.toString('latin1');
+    const batch = batches.get(key);
+    if (batch === undefined) batches.set(key, { routingId, frames: [bytes] });
+    else batch.frames.push(bytes);
+    if (batch !== undefined && batch.frames.length >= MAX_CLIENT_FRAMES_PER_MESSAGE) {
+      router.sendFrames(routingId, batch.frames);
+      batches.delete(key);
+    }
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flush);
+    }
+  };
   const router = await bindLoopbackRouter({
     maxFrameBytes: MAX_CLIENT_FRAME_BYTES * 2,
+    maxFramesPerMessage: MAX_CLIENT_FRAMES_PER_MESSAGE,
     onInvalid: options.onInvalid,
-    onFrame(routingId, payload) {
+    onFrame(routingId, payload, batched) {
       const decoded = decodeClientRequest(payload);
       if (!decoded.ok) {
         options.onInvalid(decoded.error);
         send(routingId, { v: 1, requestId: '', status: 'error', value: null, leaderHint: null, index: null,
-          node: options.nodeId, error: decoded.error.slice(0, 1000) });
+          node: options.nodeId, error: decoded.error.slice(0, 1000) }, batched);
         return;
       }
       const request = decoded.value;
@@ -30,7 +69,7 @@ export async function startClientServer(options: {
       options.onRequest(request, (reply) => {
         if (answered) return;
         answered = true;
-        send(routingId, { v: 1, requestId: request.requestId, node: options.nodeId, ...reply });
+        send(routingId, { v: 1, requestId: request.requestId, node: options.nodeId, ...reply }, batched);
       });
     },
   });

@@ -2,7 +2,12 @@
 // Bounded: at most MAX_IN_FLIGHT requests wait for replies at once. When the connection to a node drops (the node
 // died), the requests waiting on it fail at once: their replies can no longer come, and a client that waited out
 // its whole attempt timeout for them would add that much to every failover.
+//
+// A request made while others wait on the same connection is not sent at once: the requests of one event-loop turn go
+// together in one message (src/protocol/client-batch.ts), and their replies come back batched too. Under load that is
+// one ZeroMQ message per turn instead of one per request, on both sides. A request made alone goes alone, at once.
 import * as zmq from 'zeromq';
+import { MAX_CLIENT_FRAMES_PER_MESSAGE } from '../../protocol/client-batch';
 import { decodeClientReply, type ClientReplyFrame, type ClientRequestFrame } from '../../protocol/client';
 import type { NodeId } from '../../raft/types';
 
@@ -13,6 +18,8 @@ interface Connection {
   readonly socket: zmq.Dealer;
   /** Requests sent on this connection that wait for a reply: id -> settle. */
   readonly waiting: Map<string, (reply: ClientReplyFrame | null) => void>;
+  /** Requests of this turn not sent yet (they go in one message), with their settle. */
+  readonly unsent: { readonly bytes: Buffer; readonly settle: (reply: ClientReplyFrame | null) => void }[];
 }
 
 export class NodeConnections {
@@ -38,7 +45,7 @@ export class NodeConnections {
     // client moves on to another node without losing a whole attempt timeout.
     const socket = new zmq.Dealer({ linger: 0, sendHighWaterMark: 10_000, receiveHighWaterMark: 10_000, immediate: true, sendTimeout: 0 });
     socket.connect(endpoint);
-    const connection: Connection = { endpoint, socket, waiting: new Map() };
+    const connection: Connection = { endpoint, socket, waiting: new Map(), unsent: [] };
     socket.events.on('disconnect', () => this.failWaiting(connection));
     this.connections.set(id, connection);
     void this.receive(connection);
@@ -61,9 +68,29 @@ export class NodeConnections {
       this.inFlight += 1;
       // sendTimeout 0: the send completes (or fails) inside the call, so there is nothing to queue or await here;
       // ZeroMQ's high-water mark bounds what waits for the node. A refused send (node down, queue full) fails fast.
-      if (connection.socket.closed) settle(null);
-      else connection.socket.send(Buffer.from(JSON.stringify(frame))).then(undefined, () => settle(null));
+      if (connection.socket.closed) {
+        settle(null);
+        return;
+      }
+      const bytes = Buffer.from(JSON.stringify(frame));
+      if (connection.waiting.size === 1 && connection.unsent.length === 0) {
+        connection.socket.send(bytes).then(undefined, () => settle(null));
+        return;
+      }
+      if (connection.unsent.length === 0) setImmediate(() => this.sendUnsent(connection));
+      connection.unsent.push({ bytes, settle });
+      if (connection.unsent.length >= MAX_CLIENT_FRAMES_PER_MESSAGE) this.sendUnsent(connection);
     });
+  }
+
+  /** This turn's requests on `connection`, in one message (a single one as a plain frame). */
+  private sendUnsent(connection: Connection): void {
+    const batch = connection.unsent.splice(0);
+    if (batch.length === 0) return;
+    const failAll = (): void => { for (const request of batch) request.settle(null); };
+    if (connection.socket.closed) failAll();
+    else if (batch.length === 1) connection.socket.send((batch[0] as (typeof batch)[number]).bytes).then(undefined, failAll);
+    else connection.socket.send(batch.map((request) => request.bytes)).then(undefined, failAll);
   }
 
   close(): void {
@@ -78,19 +105,21 @@ export class NodeConnections {
   }
 
   private failWaiting(connection: Connection): void {
+    connection.unsent.length = 0; // failed below: they must not reach the node after their client moved on
     for (const settle of [...connection.waiting.values()]) settle(null);
   }
 
   private async receive(connection: Connection): Promise<void> {
     try {
-      for await (const [payload] of connection.socket) {
-        if (!payload) continue;
-        const decoded = decodeClientReply(payload);
-        if (!decoded.ok) {
-          this.invalidReplies += 1;
-          continue;
+      for await (const parts of connection.socket) {
+        for (const payload of parts) {
+          const decoded = decodeClientReply(payload);
+          if (!decoded.ok) {
+            this.invalidReplies += 1;
+            continue;
+          }
+          connection.waiting.get(decoded.value.requestId)?.(decoded.value);
         }
-        connection.waiting.get(decoded.value.requestId)?.(decoded.value);
       }
     } catch {
       // closed
