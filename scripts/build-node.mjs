@@ -37,7 +37,8 @@ const onlyEnglishZodLocales = {
     }));
   },
 };
-const nodeScript = { ...common, external: ['zeromq'], minify: true, plugins: [onlyEnglishZodLocales] };
+// RAFT_LAB_NO_MINIFY=1 builds it readable, for CPU profiles with real function names (docs/benchmarks.md).
+const nodeScript = { ...common, external: ['zeromq'], minify: !process.env.RAFT_LAB_NO_MINIFY, plugins: [onlyEnglishZodLocales] };
 
 await Promise.all([
   build({ ...nodeScript, entryPoints: ['src/node/main.ts'], outfile: 'out/node/raft-node.js' }),
