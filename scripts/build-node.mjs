@@ -14,18 +14,21 @@ const common = {
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
 
-// The node script carries zod inside it, minified: V8 keeps every loaded script's source in the heap (for lazy
-// compilation), and zod's own modules are ~1.5 MB of it. Measured: 59 MB resident at start instead of 62, 2-3 MB less
-// at the peak under load, and no slower start. Without keepNames: it wraps each of ~1,100 functions and classes in a
-// call that gives it an own `name` property, and so a property store of its own, ~0.5 MB of live heap in every node
-// (1 MB less resident at start). The node's errors carry explicit names (WalCorruptionError, KvCommandError), its
-// messages use error.message, and nothing of ours reads a function's name; the source maps still give the real names.
-// (zod's own messages name a value's constructor, "expected string, received Foo": node inputs are parsed JSON and
-// strings, whose constructors are built-ins and keep their names.)
+// The node script is minified: V8 keeps every loaded script's source in the heap (for lazy compilation), in every
+// node. It holds no zod: a node checks what it receives by hand (src/protocol/check.ts), which took ~4 MB off each
+// node's resident memory and the script from 380 to 168 KB (docs/benchmarks.md, "Zod out of the node process";
+// test/unit/node/node-bundle.test.ts keeps it out). The relay node still parses Maelstrom messages with zod, so it
+// carries zod inside it, minified, which measured 3 MB less resident at start than loading zod's own modules.
+// Without keepNames: it wraps each of ~1,100 functions and classes in a call that gives it an own `name` property,
+// and so a property store of its own, ~0.5 MB of live heap in every node (1 MB less resident at start). The node's
+// errors carry explicit names (WalCorruptionError, KvCommandError, CheckFailure), its messages use error.message,
+// and nothing of ours reads a function's name; the source maps still give the real names. (zod's own messages, in
+// the relay, name a value's constructor, "expected string, received Foo": its inputs are parsed JSON and strings,
+// whose constructors are built-ins and keep their names.)
 //
-// Nor does it carry zod's translated error messages: `z.locales` (~60 languages, ~280 KB of the script's ~640 KB)
-// comes with `import { z } from 'zod'`, but a node only ever uses the English ones zod configures itself (its
-// schemas.js imports locales/en.js directly). The source of every loaded script stays in the heap, in every node.
+// Nor does the relay carry zod's translated error messages: `z.locales` (~60 languages, ~280 KB of a ~640 KB script)
+// comes with `import { z } from 'zod'`, but only the English ones zod configures itself are used (its schemas.js
+// imports locales/en.js directly).
 const onlyEnglishZodLocales = {
   name: 'only-english-zod-locales',
   setup(pluginBuild) {

@@ -5,11 +5,14 @@
 //
 // Version 2 added registered sessions (`session`, the index of the register entry, dissertation §6.3); version 1
 // snapshots (written before) still decode: their sessions are all of the older form, keyed by client id.
-import { z } from 'zod';
+//
+// Checked by hand, not with zod: node processes restore snapshots and do not load zod (docs/benchmarks.md). The
+// rules are those of the zod schema this replaced; test/unit/kv/snapshot-check.test.ts holds the two to the same
+// answers on generated and mutated snapshots.
 import { KV_MAX_SESSIONS } from './limits';
-import type { KvApplyResult } from './result';
+import type { KvApplyResult, KvApplyStatus, KvFailReason } from './result';
 import { sessionKey } from './sessions';
-import { clientIdProblem, keyProblem, valueProblem } from './validate';
+import { clientIdProblem, describe, isJsonObject, keyProblem, valueProblem } from './validate';
 
 export const KV_SNAPSHOT_VERSION = 2;
 
@@ -30,32 +33,6 @@ export interface KvSnapshotState {
   readonly malformedCommandCount: number;
 }
 
-const countSchema = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
-const keySchema = z.string().superRefine(refineWith(keyProblem));
-const valueSchema = z.string().superRefine(refineWith((value) => valueProblem(value, 'value')));
-const clientIdSchema = z.string().superRefine(refineWith(clientIdProblem));
-
-const resultSchema = z.strictObject({
-  clientId: clientIdSchema,
-  seq: countSchema,
-  status: z.enum(['ok', 'fail', 'stale', 'session-expired']),
-  value: valueSchema.nullable().optional(),
-  reason: z.enum(['cas-mismatch', 'store-full']).optional(),
-  session: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-  duplicate: z.boolean(),
-});
-
-const snapshotSchema = z.strictObject({
-  v: z.union([z.literal(1), z.literal(KV_SNAPSHOT_VERSION)]),
-  appliedIndex: countSchema,
-  values: z.array(z.tuple([keySchema, valueSchema])),
-  sessions: z.array(z.strictObject({
-    clientId: clientIdSchema, session: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(), lastSeq: countSchema, lastResult: resultSchema,
-  })).max(KV_MAX_SESSIONS),
-  malformedCommandCount: countSchema,
-}).refine((snapshot) => snapshot.v === KV_SNAPSHOT_VERSION || snapshot.sessions.every((session) => session.session === undefined),
-  { message: 'a version 1 snapshot has no registered sessions', path: ['sessions'] });
-
 export function encodeKvSnapshot(state: KvSnapshotState): string {
   return JSON.stringify({ v: KV_SNAPSHOT_VERSION, ...state });
 }
@@ -68,12 +45,7 @@ export function decodeKvSnapshot(data: string): KvSnapshotState {
   } catch (error) {
     throw new Error(`KV snapshot is not JSON: ${(error as Error).message}`);
   }
-  const parsed = snapshotSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid KV snapshot at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown problem'}`);
-  }
-  const { appliedIndex, values, sessions, malformedCommandCount } = parsed.data;
+  const { appliedIndex, values, sessions, malformedCommandCount } = checkSnapshot(json);
   const keys = new Set<string>();
   for (const [key] of values) {
     if (keys.has(key)) throw new Error(`invalid KV snapshot: key ${JSON.stringify(key)} appears twice`);
@@ -96,24 +68,90 @@ export function decodeKvSnapshot(data: string): KvSnapshotState {
   }
   return {
     appliedIndex, values, malformedCommandCount,
-    sessions: sessions.map((s) => ({
-      clientId: s.clientId, ...(s.session === undefined ? {} : { session: s.session }), lastSeq: s.lastSeq, lastResult: withoutUndefined(s.lastResult),
-    })),
+    sessions,
   };
 }
 
-function withoutUndefined(result: z.infer<typeof resultSchema>): KvApplyResult {
+/** A snapshot's fields, each refused with its path ("sessions.3.lastResult.status: ..."). */
+class SnapshotProblem extends Error {}
+
+function problemAt(path: string, problem: string): never {
+  throw new SnapshotProblem(`invalid KV snapshot at ${path}: ${problem}`);
+}
+
+function checkFields(value: unknown, path: string, required: readonly string[], optional: readonly string[]): Record<string, unknown> {
+  if (!isJsonObject(value)) return problemAt(path, `expected an object, got ${describe(value)}`);
+  for (const field in value) {
+    if (!required.includes(field) && !optional.includes(field)) problemAt(path, `Unrecognized key ${JSON.stringify(field)}`);
+  }
+  for (const field of required) if (!(field in value)) problemAt(`${path}.${field}`, 'missing');
+  return value;
+}
+
+function checkCount(value: unknown, path: string, min = 0): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
+  return problemAt(path, `expected an integer >= ${min}, got ${describe(value)}`);
+}
+
+function checkProblem(problem: string | null, path: string): void {
+  if (problem !== null) problemAt(path, problem);
+}
+
+const STATUSES: readonly KvApplyStatus[] = ['ok', 'fail', 'stale', 'session-expired'];
+const REASONS: readonly KvFailReason[] = ['cas-mismatch', 'store-full'];
+
+function checkResult(value: unknown, path: string): KvApplyResult {
+  const fields = checkFields(value, path, ['clientId', 'seq', 'status', 'duplicate'], ['value', 'reason', 'session']);
+  const { clientId, status, value: resultValue, reason, session, duplicate } = fields;
+  checkProblem(clientIdProblem(clientId), `${path}.clientId`);
+  const seq = checkCount(fields['seq'], `${path}.seq`);
+  if (!STATUSES.includes(status as KvApplyStatus)) problemAt(`${path}.status`, `expected one of ${STATUSES.join(', ')}, got ${describe(status)}`);
+  if (resultValue !== undefined && resultValue !== null) checkProblem(valueProblem(resultValue, 'value'), `${path}.value`);
+  if (reason !== undefined && !REASONS.includes(reason as KvFailReason)) problemAt(`${path}.reason`, `expected one of ${REASONS.join(', ')}, got ${describe(reason)}`);
+  if (session !== undefined) checkCount(session, `${path}.session`, 1);
+  if (typeof duplicate !== 'boolean') problemAt(`${path}.duplicate`, `expected true or false, got ${describe(duplicate)}`);
   return {
-    clientId: result.clientId, seq: result.seq, status: result.status, duplicate: result.duplicate,
-    ...(result.value === undefined ? {} : { value: result.value }),
-    ...(result.reason === undefined ? {} : { reason: result.reason }),
-    ...(result.session === undefined ? {} : { session: result.session }),
+    clientId: clientId as string, seq, status: status as KvApplyStatus, duplicate,
+    ...(resultValue === undefined ? {} : { value: resultValue as string | null }),
+    ...(reason === undefined ? {} : { reason: reason as KvFailReason }),
+    ...(session === undefined ? {} : { session: session as number }),
   };
 }
 
-function refineWith(problem: (value: string) => string | null) {
-  return (value: string, context: z.RefinementCtx): void => {
-    const found = problem(value);
-    if (found !== null) context.addIssue({ code: 'custom', message: found });
-  };
+function checkSession(value: unknown, path: string): KvSession {
+  const fields = checkFields(value, path, ['clientId', 'lastSeq', 'lastResult'], ['session']);
+  const { clientId, session } = fields;
+  checkProblem(clientIdProblem(clientId), `${path}.clientId`);
+  if (session !== undefined) checkCount(session, `${path}.session`, 1);
+  const lastSeq = checkCount(fields['lastSeq'], `${path}.lastSeq`);
+  const lastResult = checkResult(fields['lastResult'], `${path}.lastResult`);
+  return { clientId: clientId as string, ...(session === undefined ? {} : { session: session as number }), lastSeq, lastResult };
+}
+
+function checkValues(value: unknown): [string, string][] {
+  if (!Array.isArray(value)) return problemAt('values', `expected an array, got ${describe(value)}`);
+  return value.map((pair: unknown, index): [string, string] => {
+    if (!Array.isArray(pair) || pair.length !== 2) return problemAt(`values.${index}`, `expected a [key, value] pair, got ${describe(pair)}`);
+    const [key, stored] = pair as unknown[];
+    checkProblem(keyProblem(key), `values.${index}.0`);
+    checkProblem(valueProblem(stored, 'value'), `values.${index}.1`);
+    return [key as string, stored as string];
+  });
+}
+
+function checkSnapshot(json: unknown): KvSnapshotState {
+  const fields = checkFields(json, '(root)', ['v', 'appliedIndex', 'values', 'sessions', 'malformedCommandCount'], []);
+  const version = fields['v'];
+  if (version !== 1 && version !== KV_SNAPSHOT_VERSION) problemAt('v', `expected 1 or ${KV_SNAPSHOT_VERSION}, got ${describe(version)}`);
+  const appliedIndex = checkCount(fields['appliedIndex'], 'appliedIndex');
+  const values = checkValues(fields['values']);
+  const sessionList = fields['sessions'];
+  if (!Array.isArray(sessionList)) return problemAt('sessions', `expected an array, got ${describe(sessionList)}`);
+  if (sessionList.length > KV_MAX_SESSIONS) problemAt('sessions', `more than ${KV_MAX_SESSIONS} sessions (${sessionList.length})`);
+  const sessions = sessionList.map((session: unknown, index) => checkSession(session, `sessions.${index}`));
+  const malformedCommandCount = checkCount(fields['malformedCommandCount'], 'malformedCommandCount');
+  if (version === 1 && sessions.some((session) => session.session !== undefined)) {
+    problemAt('sessions', 'a version 1 snapshot has no registered sessions');
+  }
+  return { appliedIndex, values, sessions, malformedCommandCount };
 }

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as zmq from 'zeromq';
-import { CONTROL_PROTOCOL_VERSION, decodeNodeToLab, encodeControlFrame, type EventDetail, type LabToNodeFrame, type MembershipAnswer,
+import { CONTROL_PROTOCOL_VERSION, encodeControlFrame, type EventDetail, type LabToNodeFrame, type MembershipAnswer,
   type NodeToLabFrame, type TransferAnswer } from '../protocol/control';
+import { decodeNodeToLab } from '../protocol/control-schema';
 import type { ClusterPhase, ClusterSettings, NodeStatus, NodeView } from '../protocol/lab-api';
 import type { MembershipChange, NodeId } from '../raft/types';
 import { monotonicNowNs } from '../shared/monotonic-clock';

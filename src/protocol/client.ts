@@ -6,75 +6,101 @@
 // client's writes then carries (`session`, with `seq` 1, 2, ...). A write of a session that is not open (it expired,
 // or its register entry never committed) is answered `session-expired` and was not applied: the client registers
 // again and reports that write as unknown.
-import { z } from 'zod';
-import { decodeJsonBytes, decodeWithSchema, type Decoded } from './validate';
+// The checks here are a node's (no zod): it decodes requests; the lab decodes replies with client-schema.ts's schema,
+// and the schemas and the checks agree (test/unit/protocol/hand-checks.test.ts, fast-checks.test.ts).
+import { integer, literal, object, oneOf, optional, refined, text, type Check } from './check';
+import { checkDecoded, decodeJsonBytes, type Decoded } from './validate';
 import { isCount, isIntIn, isObjectWithKeys, isStringOfLength } from './wire';
 
 export const MAX_CLIENT_FRAME_BYTES = 128 * 1024;
 
-const KEY_MAX = 256;
-const VALUE_MAX = 64 * 1024;
-const kvKey = z.string().min(1).max(KEY_MAX);
-const kvValue = z.string().max(VALUE_MAX);
+export const KV_KEY_MAX_CHARS = 256;
+export const KV_VALUE_MAX_CHARS = 64 * 1024;
+export const CLIENT_ID_MAX_CHARS = 64;
+export const CLIENT_ERROR_MAX_CHARS = 1024;
+const KEY_MAX = KV_KEY_MAX_CHARS;
+const VALUE_MAX = KV_VALUE_MAX_CHARS;
+
+export const CLIENT_OPS = ['get', 'put', 'delete', 'cas', 'register'] as const;
+/**
+ * ok / fail: final. not-leader: try leaderHint. retry: leadership changed under the request, try again.
+ * session-expired: the write's session is not open (expired, or never committed): not applied; register again.
+ * For register, ok (sent once the entry is appended, before it commits) carries the new session id in `index`.
+ */
+export const CLIENT_REPLY_STATUSES = ['ok', 'fail', 'not-leader', 'retry', 'error', 'session-expired'] as const;
 
 const WRITE_OPS: ReadonlySet<string> = new Set(['put', 'delete', 'cas']);
 
-export const clientRequestFrameSchema = z.strictObject({
-  v: z.literal(1),
-  requestId: z.string().min(1).max(64),
-  clientId: z.string().min(1).max(64),
+export interface ClientRequestFrame {
+  v: 1;
+  requestId: string;
+  clientId: string;
   /** The session of a write: the index of the client's register entry (dissertation §6.3). Absent otherwise. */
-  session: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  session?: number;
   /** Session sequence number of a write (dissertation §6.3), from 1; a retry reuses it. Reads and register carry 0. */
-  seq: z.number().int().nonnegative(),
-  op: z.enum(['get', 'put', 'delete', 'cas', 'register']),
+  seq: number;
+  op: (typeof CLIENT_OPS)[number];
   /** Every op but register names a key. */
-  key: kvKey.optional(),
-  value: kvValue.optional(),
-  from: kvValue.optional(),
-  to: kvValue.optional(),
-}).refine((frame) => (frame.key === undefined) === (frame.op === 'register'), { message: 'register names no key; every other op names one', path: ['key'] })
-  .refine((frame) => (frame.session === undefined) !== WRITE_OPS.has(frame.op), { message: 'a write carries its session (register first); get and register carry none', path: ['session'] })
-  .refine((frame) => (frame.seq >= 1) === WRITE_OPS.has(frame.op), { message: 'a write carries seq >= 1; get and register carry 0', path: ['seq'] });
-export type ClientRequestFrame = z.infer<typeof clientRequestFrameSchema>;
+  key?: string;
+  value?: string;
+  from?: string;
+  to?: string;
+}
 
-export const clientReplyFrameSchema = z.strictObject({
-  v: z.literal(1),
-  requestId: z.string().max(64),
-  /**
-   * ok / fail: final. not-leader: try leaderHint. retry: leadership changed under the request, try again.
-   * session-expired: the write's session is not open (expired, or never committed): not applied; register again.
-   * For register, ok (sent once the entry is appended, before it commits) carries the new session id in `index`.
-   */
-  status: z.enum(['ok', 'fail', 'not-leader', 'retry', 'error', 'session-expired']),
-  value: kvValue.nullable(),
-  leaderHint: z.number().int().min(1).max(25).nullable(),
-  index: z.number().int().nonnegative().nullable(),
-  node: z.number().int().min(1).max(25),
-  error: z.string().max(1024).nullable(),
-});
-export type ClientReplyFrame = z.infer<typeof clientReplyFrameSchema>;
+export interface ClientReplyFrame {
+  v: 1;
+  requestId: string;
+  status: (typeof CLIENT_REPLY_STATUSES)[number];
+  value: string | null;
+  leaderHint: number | null;
+  index: number | null;
+  node: number;
+  error: string | null;
+}
 
-// Every write crosses both decoders, so each first tries a hand-written check of the same rules (as for peer frames,
-// see wire.ts); what it does not accept goes to the schema, which explains the rejection.
+/** The rules of a request beyond its fields' shapes, each with the field it names and its sentence. */
+export const CLIENT_REQUEST_RULES = [
+  { field: 'key', message: 'register names no key; every other op names one',
+    holds: (frame: ClientRequestFrame) => (frame.key === undefined) === (frame.op === 'register') },
+  { field: 'session', message: 'a write carries its session (register first); get and register carry none',
+    holds: (frame: ClientRequestFrame) => (frame.session === undefined) !== WRITE_OPS.has(frame.op) },
+  { field: 'seq', message: 'a write carries seq >= 1; get and register carry 0',
+    holds: (frame: ClientRequestFrame) => (frame.seq >= 1) === WRITE_OPS.has(frame.op) },
+] as const;
+
+const kvValue = text(0, VALUE_MAX);
+
+export const checkClientRequest: Check<ClientRequestFrame> = CLIENT_REQUEST_RULES.reduce<Check<ClientRequestFrame>>(
+  (check, rule) => refined(check, rule.holds, rule.message, rule.field),
+  object<ClientRequestFrame>({
+    v: literal(1),
+    requestId: text(1, CLIENT_ID_MAX_CHARS),
+    clientId: text(1, CLIENT_ID_MAX_CHARS),
+    session: optional(integer(1)),
+    seq: integer(0),
+    op: oneOf(CLIENT_OPS),
+    key: optional(text(1, KEY_MAX)),
+    value: optional(kvValue),
+    from: optional(kvValue),
+    to: optional(kvValue),
+  }));
+
+// Every write crosses the node's decoder, so it first tries a hand-written check of the same rules written for
+// speed (as for peer frames, see wire.ts); what that does not accept goes to the full check, which explains the
+// rejection.
 
 export function decodeClientRequest(bytes: Uint8Array): Decoded<ClientRequestFrame> {
   const json = decodeJsonBytes(bytes, MAX_CLIENT_FRAME_BYTES);
-  if (json.ok && isClientRequestFrame(json.value)) return { ok: true, value: json.value };
-  return decodeWithSchema(bytes, clientRequestFrameSchema, MAX_CLIENT_FRAME_BYTES, 'client request');
+  if (!json.ok) return { ok: false, error: `client request: ${json.error}` };
+  if (isClientRequestFrame(json.value)) return { ok: true, value: json.value };
+  return checkDecoded(json.value, checkClientRequest, 'client request');
 }
 
-export function decodeClientReply(bytes: Uint8Array): Decoded<ClientReplyFrame> {
-  const json = decodeJsonBytes(bytes, MAX_CLIENT_FRAME_BYTES);
-  if (json.ok && isClientReplyFrame(json.value)) return { ok: true, value: json.value };
-  return decodeWithSchema(bytes, clientReplyFrameSchema, MAX_CLIENT_FRAME_BYTES, 'client reply');
-}
-
-const OPS: ReadonlySet<unknown> = new Set(clientRequestFrameSchema.shape.op.options);
-const STATUSES: ReadonlySet<unknown> = new Set(clientReplyFrameSchema.shape.status.options);
+const OPS: ReadonlySet<unknown> = new Set(CLIENT_OPS);
+const STATUSES: ReadonlySet<unknown> = new Set(CLIENT_REPLY_STATUSES);
 const REQUEST_OPTIONAL_KEYS = ['value', 'from', 'to'] as const;
 
-/** True only for values clientRequestFrameSchema accepts unchanged. */
+/** True only for values checkClientRequest (and clientRequestFrameSchema) accept unchanged. */
 export function isClientRequestFrame(value: unknown): value is ClientRequestFrame {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Readonly<Record<string, unknown>>;

@@ -1,134 +1,27 @@
 // Frames between the lab and its node processes (not between Raft peers: see wire.ts). The node connects to the
 // lab's socket; every frame in both directions carries the per-run secret so that nothing else on the machine can
 // drive a node or impersonate one. Decoding never throws: a bad frame is reported and changes nothing.
-import { z } from 'zod';
-import { electionTimeoutRangeSchema } from './election-timeout';
-import { faultTableSchema } from './link-faults';
-import { decodeWithSchema, type Decoded } from './validate';
+// A node decodes the lab's frames with the hand-written check here, without zod (a node process does not load it:
+// docs/benchmarks.md); the lab decodes its nodes' frames with control-schema.ts, which also holds this check's rules
+// as a zod schema, and the two agree (test/unit/protocol/hand-checks.test.ts).
 import { isBugName } from '../raft/planted-bugs';
-import { labClockSegmentSchema, networkDelaySchema } from './lab-clock';
-import { MAX_MESSAGE_ID_CHARS } from './validate';
+import type { BugName } from '../raft/bug-names';
+import {
+  boolean, integer, list, literal, object, oneOf, optional, record, refined, tagged, text, type Check,
+} from './check';
+import { checkElectionTimeoutRange } from './election-timeout';
+import { checkLabClockSegment, checkNetworkDelay, type LabClockSegment } from './lab-clock';
+import { checkFaultTable, type FaultTable } from './link-faults';
+import { decodeWithCheck, MAX_MESSAGE_ID_CHARS, MAX_NODE_ID, type Decoded } from './validate';
+
+import type { NodeToLabFrame } from './control-schema';
+
+export type { MembershipAnswer, NodeToLabFrame, TransferAnswer } from './control-schema';
 
 export const CONTROL_PROTOCOL_VERSION = 1;
 export const MAX_CONTROL_FRAME_BYTES = 1024 * 1024;
-
-const nodeId = z.number().int().min(1).max(25);
-const secret = z.string().min(16).max(128);
-
-export const nodeHelloSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION),
-  secret,
-  type: z.literal('hello'),
-  node: nodeId,
-  pid: z.number().int().positive(),
-  peerEndpoint: z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/),
-  /** Where KV clients reach this node. */
-  clientEndpoint: z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/),
-  atNs: z.number().nonnegative(),
-  /** What the node recovered from its write-ahead log at start. */
-  recovered: z.strictObject({ term: z.number().int().nonnegative(), lastIndex: z.number().int().nonnegative(),
-    /** Last index of the recovered snapshot (0: none); entries up to it are in the snapshot, not the log. */
-    snapshotIndex: z.number().int().nonnegative().optional(),
-    /** The vote recovered with the term (what keeps a restarted server from voting twice in it); absent from older nodes. */
-    votedFor: nodeId.nullable().optional(),
-    tornTailBytes: z.number().int().nonnegative() }),
-});
-
-/** Events a node reports: each is validated again by the lab (as a LabEvent of this node) before it is used. */
-export const nodeEventsSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION),
-  secret,
-  type: z.literal('events'),
-  node: nodeId,
-  pid: z.number().int().positive(),
-  events: z.array(z.record(z.string(), z.unknown())).max(5000),
-});
-
-/** The node applied the fault table the lab numbered `version` (so the lab's setPartition/healAll can wait for it). */
-export const nodeFaultsAppliedSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION),
-  secret,
-  type: z.literal('faults-applied'),
-  node: nodeId,
-  pid: z.number().int().positive(),
-  version: z.number().int().nonnegative(),
-});
-
-const messageId = z.string().min(1).max(MAX_MESSAGE_ID_CHARS);
-const requestId = z.number().int().nonnegative();
 /** Bounds a step's report: one step of one node sends at most one message per peer (a few with a client burst). */
-const MAX_STEP_MESSAGES = 1000;
-
-/** Answer to a `query` while frozen: what this node would do next, in lab time. */
-export const nodePendingSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('pending'), node: nodeId, pid: z.number().int().positive(),
-  queryId: requestId,
-  /** When the core's next timer (election or heartbeat) fires; null before Raft runs. */
-  nextTimerMs: z.number().nonnegative().nullable(),
-  /** The held message due first. */
-  nextHeld: z.strictObject({ id: messageId, deliverAtMs: z.number().nonnegative() }).nullable(),
-});
-
-/** A `step` is done and its effects are durable and sent: `sent` lists the frames it handed to the network. */
-export const nodeStepDoneSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('step-done'), node: nodeId, pid: z.number().int().positive(),
-  stepId: requestId,
-  sent: z.array(z.strictObject({ id: messageId, to: nodeId })).max(MAX_STEP_MESSAGES),
-  /** Why the step could not be done (e.g. the message is no longer held); null when it was. */
-  error: z.string().max(1024).nullable(),
-  /** A `duplicate` step: the id of the new copy, held beside the original. */
-  copyId: messageId.optional(),
-});
-
-/** While frozen: these frames arrived and wait in this node's inbox (so the lab knows a step's messages landed). */
-export const nodeHeldSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('held'), node: nodeId, pid: z.number().int().positive(),
-  ids: z.array(messageId).min(1).max(MAX_STEP_MESSAGES),
-});
-
-/** A configuration change the lab asked a node to propose (dissertation ch. 4): add a learner, promote it, remove. */
-export const membershipChangeSchema = z.strictObject({ type: z.enum(['add', 'promote', 'remove']), node: nodeId });
-
-/** How a node answered a `membership` frame. */
-export const membershipAnswerSchema = z.strictObject({
-  ok: z.boolean(),
-  /** The configuration entry's index when appended. */
-  index: z.number().int().positive().nullable(),
-  /** Who leads, as far as the node knows (itself when it refused as leader). */
-  leaderHint: nodeId.nullable(),
-  /** Why it was refused (the core's reason); null when appended. */
-  error: z.string().max(2048).nullable(),
-});
-export type MembershipAnswer = z.infer<typeof membershipAnswerSchema>;
-
-export const nodeMembershipDoneSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('membership-done'), node: nodeId, pid: z.number().int().positive(),
-  changeId: requestId,
-  answer: membershipAnswerSchema,
-});
-
-/**
- * How a node answered a `transfer` frame (dissertation §3.10): whether its core began handing leadership over (it
- * then reports the rest as leadership-transfer events), or why not (the core's reason: not the leader, not a voter).
- */
-export const transferAnswerSchema = z.strictObject({
-  ok: z.boolean(),
-  leaderHint: nodeId.nullable(),
-  error: z.string().max(2048).nullable(),
-});
-export type TransferAnswer = z.infer<typeof transferAnswerSchema>;
-
-export const nodeTransferDoneSchema = z.strictObject({
-  v: z.literal(CONTROL_PROTOCOL_VERSION), secret, type: z.literal('transfer-done'), node: nodeId, pid: z.number().int().positive(),
-  transferId: requestId,
-  answer: transferAnswerSchema,
-});
-
-export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema,
-  nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema, nodeMembershipDoneSchema, nodeTransferDoneSchema]);
-export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
-
-const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
+export const MAX_STEP_MESSAGES = 1000;
 
 /**
  * What a node reports to the lab. full: every message sent, received and dropped, every rule applied, and its log
@@ -142,79 +35,128 @@ const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
 export const EVENT_DETAILS = ['full', 'state', 'quiet'] as const;
 export type EventDetail = (typeof EVENT_DETAILS)[number];
 
+/** What a `step` frame asks a node to do. */
+export const STEP_ACTIONS = ['timer', 'deliver', 'drop', 'duplicate', 'timeout'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+export const MEMBERSHIP_CHANGE_TYPES = ['add', 'promote', 'remove'] as const;
+export const MEMBERSHIP_MODES = ['single-server', 'joint'] as const;
+
 /** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
-export const nodeConfigSchema = z.strictObject({
-  members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
+export interface NodeConfig {
+  /** Each member's peer endpoint, by node id. */
+  members: Record<string, string>;
   /**
    * The bootstrap configuration's voters (RaftConfig.members), used until the log or a snapshot holds a configuration.
    * Absent: every member (a cluster as started). Empty for a server added by a membership change: it waits to hear
    * from a leader (dissertation §4.2.1).
    */
-  bootstrapMembers: z.array(nodeId).max(25).optional(),
+  bootstrapMembers?: number[];
   /** How configurations change (RaftConfig.membershipMode); absent: one server at a time (dissertation ch. 4). */
-  membershipMode: z.enum(['single-server', 'joint']).optional(),
+  membershipMode?: (typeof MEMBERSHIP_MODES)[number];
   /** min == max: a fixed timeout; an inverted range is refused here, before the core would assert on it. */
-  electionTimeoutMs: electionTimeoutRangeSchema,
-  heartbeatMs: z.number().int().min(5).max(30_000),
+  electionTimeoutMs: [number, number];
+  heartbeatMs: number;
   /** The lab clock as it stands (a node restarted while the cluster is frozen starts frozen). */
-  clock: labClockSegmentSchema,
-  networkDelayMs: networkDelaySchema,
-  preVote: z.boolean(),
-  checkQuorum: z.boolean(),
-  bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(16),
+  clock: LabClockSegment;
+  networkDelayMs: [number, number];
+  preVote: boolean;
+  checkQuorum: boolean;
+  bugs: BugName[];
   /** The cluster's compaction policy (ClusterSettings.snapshotEveryEntries); absent: the node's own. */
-  snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
-  snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
-  randomSeed: z.number().int().nonnegative(),
-  faults: faultTableSchema,
-  eventDetail: z.enum(EVENT_DETAILS),
-});
-export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+  snapshotEveryEntries?: number;
+  snapshotKeepEntries?: number;
+  randomSeed: number;
+  faults: FaultTable;
+  eventDetail: EventDetail;
+}
 
-const base = { v: z.literal(CONTROL_PROTOCOL_VERSION), secret };
+interface FrameBase { v: typeof CONTROL_PROTOCOL_VERSION; secret: string }
 
-/** What a `step` frame asks a node to do. */
-export const STEP_ACTIONS = ['timer', 'deliver', 'drop', 'duplicate', 'timeout'] as const;
-export type StepAction = (typeof STEP_ACTIONS)[number];
+/** A configuration change the lab asked a node to propose (dissertation ch. 4): add a learner, promote it, remove. */
+export interface MembershipChangeRequest { type: (typeof MEMBERSHIP_CHANGE_TYPES)[number]; node: number }
 
-export const labToNodeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...base, type: z.literal('shutdown') }),
-  z.strictObject({ ...base, type: z.literal('configure'), config: nodeConfigSchema }),
+export type LabToNodeFrame =
+  | FrameBase & { type: 'shutdown' }
+  | FrameBase & { type: 'configure'; config: NodeConfig }
   /** A member moved (restarted on a new port). */
-  z.strictObject({ ...base, type: z.literal('peers'), members: z.record(z.string().regex(/^\d{1,2}$/), endpoint) }),
+  | FrameBase & { type: 'peers'; members: Record<string, string> }
   /** `version` (absent from older labs) is echoed in a faults-applied frame once the table is in force. */
-  z.strictObject({ ...base, type: z.literal('faults'), faults: faultTableSchema, version: z.number().int().nonnegative().optional() }),
+  | FrameBase & { type: 'faults'; faults: FaultTable; version?: number }
   /** The lab clock changed (slow motion, freeze, run, a step's new time) or the network delay did. */
-  z.strictObject({ ...base, type: z.literal('clock'), clock: labClockSegmentSchema, networkDelayMs: networkDelaySchema }),
+  | FrameBase & { type: 'clock'; clock: LabClockSegment; networkDelayMs: [number, number] }
   /** While frozen: report what you would do next (answered with `pending`). */
-  z.strictObject({ ...base, type: z.literal('query'), queryId: requestId }),
+  | FrameBase & { type: 'query'; queryId: number }
   /**
    * Do one thing now and answer `step-done` once its effects are durable and sent: fire the core's due timer,
    * deliver / drop / duplicate a held message, or time out now (the election timer fires at once).
    */
-  z.strictObject({ ...base, type: z.literal('step'), stepId: requestId, action: z.enum(STEP_ACTIONS), messageId: messageId.optional() }),
+  | FrameBase & { type: 'step'; stepId: number; action: StepAction; messageId?: string }
   /** Propose a configuration change (only a leader appends it); answered with `membership-done`. */
-  z.strictObject({ ...base, type: z.literal('membership'), changeId: requestId, change: membershipChangeSchema }),
+  | FrameBase & { type: 'membership'; changeId: number; change: MembershipChangeRequest }
   /** Hand leadership to `to` (only a leader can; dissertation §3.10); answered with `transfer-done`. */
-  z.strictObject({ ...base, type: z.literal('transfer'), transferId: requestId, to: nodeId }),
-]);
-export type LabToNodeFrame = z.infer<typeof labToNodeSchema>;
+  | FrameBase & { type: 'transfer'; transferId: number; to: number };
 
-function decodeControlFrame<T extends { secret: string }>(bytes: Uint8Array, schema: z.ZodType<T>,
-  expectedSecret: string): Decoded<T> {
-  const decoded = decodeWithSchema(bytes, schema, MAX_CONTROL_FRAME_BYTES, 'control frame');
+/** Endpoints are loopback TCP: nodes and lab share one machine. */
+export const LOOPBACK_ENDPOINT = /^tcp:\/\/127\.0\.0\.1:\d{1,5}$/;
+/** Keys of `members`: node ids as JSON object keys. */
+export const MEMBER_KEY = /^\d{1,2}$/;
+export const MIN_SECRET_CHARS = 16;
+export const MAX_SECRET_CHARS = 128;
+
+const nodeId = integer(1, MAX_NODE_ID);
+const requestId = integer(0);
+const messageId = text(1, MAX_MESSAGE_ID_CHARS);
+const endpoint = text(0, Number.MAX_SAFE_INTEGER, LOOPBACK_ENDPOINT, 'must be tcp://127.0.0.1:<port>');
+const members = record((name) => text(0, Number.MAX_SAFE_INTEGER, MEMBER_KEY, 'must be a node id')(name), endpoint);
+const snapshotSetting = optional(integer(0, 1_000_000));
+
+export const checkNodeConfig: Check<NodeConfig> = object<NodeConfig>({
+  members,
+  bootstrapMembers: optional(list(nodeId, MAX_NODE_ID)),
+  membershipMode: optional(oneOf(MEMBERSHIP_MODES)),
+  electionTimeoutMs: checkElectionTimeoutRange,
+  heartbeatMs: integer(5, 30_000),
+  clock: checkLabClockSegment,
+  networkDelayMs: checkNetworkDelay,
+  preVote: boolean,
+  checkQuorum: boolean,
+  bugs: list(refined(text(0, Number.MAX_SAFE_INTEGER), isBugName, 'unknown planted bug'), 16),
+  snapshotEveryEntries: snapshotSetting,
+  snapshotKeepEntries: snapshotSetting,
+  randomSeed: integer(0),
+  faults: checkFaultTable,
+  eventDetail: oneOf(EVENT_DETAILS),
+});
+
+const base = { v: literal(CONTROL_PROTOCOL_VERSION), secret: text(MIN_SECRET_CHARS, MAX_SECRET_CHARS) };
+type Frame<T extends LabToNodeFrame['type']> = Extract<LabToNodeFrame, { type: T }>;
+
+export const checkLabToNode: Check<LabToNodeFrame> = tagged<LabToNodeFrame>('type', {
+  shutdown: object<Frame<'shutdown'>>({ ...base, type: literal('shutdown') }),
+  configure: object<Frame<'configure'>>({ ...base, type: literal('configure'), config: checkNodeConfig }),
+  peers: object<Frame<'peers'>>({ ...base, type: literal('peers'), members }),
+  faults: object<Frame<'faults'>>({ ...base, type: literal('faults'), faults: checkFaultTable, version: optional(integer(0)) }),
+  clock: object<Frame<'clock'>>({ ...base, type: literal('clock'), clock: checkLabClockSegment, networkDelayMs: checkNetworkDelay }),
+  query: object<Frame<'query'>>({ ...base, type: literal('query'), queryId: requestId }),
+  step: object<Frame<'step'>>({ ...base, type: literal('step'), stepId: requestId, action: oneOf(STEP_ACTIONS), messageId: optional(messageId) }),
+  membership: object<Frame<'membership'>>({
+    ...base, type: literal('membership'), changeId: requestId,
+    change: object<MembershipChangeRequest>({ type: oneOf(MEMBERSHIP_CHANGE_TYPES), node: nodeId }),
+  }),
+  transfer: object<Frame<'transfer'>>({ ...base, type: literal('transfer'), transferId: requestId, to: nodeId }),
+});
+
+/** A decoded frame whose secret is not the run's is refused (the lab's and the node's decoders both end here). */
+export function decodeControlFrame<T extends { secret: string }>(decoded: Decoded<T>, expectedSecret: string): Decoded<T> {
   if (decoded.ok && !constantTimeEqual(decoded.value.secret, expectedSecret)) {
     return { ok: false, error: 'control frame with a wrong secret' };
   }
   return decoded;
 }
 
-export function decodeNodeToLab(bytes: Uint8Array, expectedSecret: string): Decoded<NodeToLabFrame> {
-  return decodeControlFrame(bytes, nodeToLabSchema, expectedSecret);
-}
-
 export function decodeLabToNode(bytes: Uint8Array, expectedSecret: string): Decoded<LabToNodeFrame> {
-  return decodeControlFrame(bytes, labToNodeSchema, expectedSecret);
+  return decodeControlFrame(decodeWithCheck(bytes, checkLabToNode, MAX_CONTROL_FRAME_BYTES, 'control frame'), expectedSecret);
 }
 
 export function encodeControlFrame(frame: NodeToLabFrame | LabToNodeFrame): Buffer {

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
 import { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, kvStateBytes } from './kv-state-limits';
 import type { BugName, EventKind, MessageType, ProgressState } from '../raft/types';
-import { labClockSegmentSchema, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema, stepKindSchema } from './lab-clock';
+import { MAX_TIME_SCALE, MIN_TIME_SCALE } from './lab-clock';
+import { labClockSegmentSchema, networkDelaySchema, stepKindSchema } from './lab-clock-schema';
 
 const nodeId = z.number().int().min(1).max(25);
 const timeNs = z.number().nonnegative();

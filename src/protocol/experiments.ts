@@ -3,7 +3,8 @@
 // summaries to files, and the app draws the same figures from them (src/plot).
 import { z } from 'zod';
 import { MAX_HEADLESS_NODES } from './lab-api';
-import { networkDelaySchema, type NetworkDelayMs } from './lab-clock';
+import type { NetworkDelayMs } from './lab-clock';
+import { networkDelaySchema } from './lab-clock-schema';
 
 /** An election-timeout range as the paper writes it, "150–155 ms": every whole millisecond from min to max. */
 export type TimeoutRange = readonly [number, number];

@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import { MAX_HEADLESS_NODES } from './lab-api';
 import type { LabApi } from './lab-api';
-import { electionTimeoutRangeSchema } from './election-timeout';
-import { linkFaultsSchema } from './link-faults';
+import { electionTimeoutRangeSchema } from './election-timeout-schema';
+import { linkFaultsSchema } from './link-faults-schema';
 import { isBugName } from '../raft/planted-bugs';
-import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE, networkDelaySchema } from './lab-clock';
+import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE } from './lab-clock';
+import { networkDelaySchema } from './lab-clock-schema';
 import { MAX_MESSAGE_ID_CHARS } from './validate';
 import { implementationSchema } from './events';
 import { experimentSpecSchema, MAX_FIG16_RANGES, MAX_FIG16_TRIALS } from './experiments';

@@ -1,27 +1,37 @@
 // Network faults the lab injects, applied per directed link inside each node's transport. A partition is not a
 // special mechanism: it is a set of blocked directed links, which is what makes asymmetric partitions ("A hears
 // B, B does not hear A") and bridges expressible with the same table.
-import { z } from 'zod';
+// The checks here are a node's (no zod); the lab's schemas are link-faults-schema.ts, and the two agree
+// (test/unit/protocol/hand-checks.test.ts).
 import type { NodeId } from '../raft/types';
-import { nodeIdSchema } from './validate';
+import { boolean, fail, finite, integer, list, object, record, type Check } from './check';
+import { MAX_NODE_ID } from './validate';
 
 /** Upper bound on an injected delay (before time scaling): beyond this a link is better modelled as blocked. */
 export const MAX_INJECTED_DELAY_MS = 60_000;
+/** Peers in one table's `blockedFrom`. */
+export const MAX_BLOCKED_FROM = 64;
 
-export const linkFaultsSchema = z.strictObject({
+export interface LinkFaults {
   /** Probability that a frame is lost, drawn per frame. */
-  dropProbability: z.number().min(0).max(1),
+  dropProbability: number;
   /** Fixed extra latency; each frame is delayed by delayMs + uniform[0, jitterMs), times the time scale. */
-  delayMs: z.number().min(0).max(MAX_INJECTED_DELAY_MS),
+  delayMs: number;
   /** Random extra latency; jitter larger than the gap between frames reorders them. */
-  jitterMs: z.number().min(0).max(MAX_INJECTED_DELAY_MS),
+  jitterMs: number;
   /** Probability that a frame is delivered twice (the copy has its own jitter, so it may overtake). */
-  duplicateProbability: z.number().min(0).max(1),
+  duplicateProbability: number;
   /** Nothing passes. Partitions are made of these. */
-  blocked: z.boolean(),
-});
+  blocked: boolean;
+}
 
-export type LinkFaults = z.infer<typeof linkFaultsSchema>;
+export const checkLinkFaults: Check<LinkFaults> = object<LinkFaults>({
+  dropProbability: finite(0, 1),
+  delayMs: finite(0, MAX_INJECTED_DELAY_MS),
+  jitterMs: finite(0, MAX_INJECTED_DELAY_MS),
+  duplicateProbability: finite(0, 1),
+  blocked: boolean,
+});
 
 export const NO_LINK_FAULTS: Readonly<LinkFaults> = Object.freeze({
   dropProbability: 0,
@@ -32,14 +42,26 @@ export const NO_LINK_FAULTS: Readonly<LinkFaults> = Object.freeze({
 });
 
 /** The faults one node applies. Peers missing from `outbound` get NO_LINK_FAULTS. */
-export const faultTableSchema = z.strictObject({
+export interface FaultTable {
   /** Faults on this node's outgoing link to each peer. */
-  outbound: z.record(nodeIdSchema, linkFaultsSchema),
+  outbound: Record<number, LinkFaults>;
   /** Peers whose frames this node discards on arrival (the receiving half of a blocked link). */
-  blockedFrom: z.array(nodeIdSchema).max(64),
-});
+  blockedFrom: number[];
+}
 
-export type FaultTable = z.infer<typeof faultTableSchema>;
+const nodeId = integer(1, MAX_NODE_ID);
+const NUMERIC_KEY = /^-?\d+(?:\.\d+)?$/;
+
+/** A record key that names a node: "2", and (as zod reads a numeric key) "02" or "2.0", stored as "2". */
+export function nodeIdKey(name: string): string {
+  if (!NUMERIC_KEY.test(name)) return fail(`expected a node id, got ${JSON.stringify(name)}`);
+  return String(nodeId(Number(name)));
+}
+
+export const checkFaultTable: Check<FaultTable> = object<FaultTable>({
+  outbound: record(nodeIdKey, checkLinkFaults),
+  blockedFrom: list(nodeId, MAX_BLOCKED_FROM),
+});
 
 export const EMPTY_FAULT_TABLE: Readonly<FaultTable> = Object.freeze({ outbound: {}, blockedFrom: [] });
 

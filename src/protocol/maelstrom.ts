@@ -5,7 +5,8 @@
 //
 // Every line a student's node writes is untrusted: parseMaelstromLine never throws and says what is wrong.
 import { z } from 'zod';
-import { decodeWithSchema, MAX_MESSAGE_ID_CHARS, MAX_NODE_ID, nodeIdSchema, type Decoded } from './validate';
+import { decodeWithSchema, nodeIdSchema } from './schema-helpers';
+import { MAX_MESSAGE_ID_CHARS, MAX_NODE_ID, type Decoded } from './validate';
 
 /** A longer line is malformed (and a node writing one without a newline is cut off there). */
 export const MAX_MAELSTROM_LINE_BYTES = 1024 * 1024;

@@ -1,36 +1,20 @@
 // Shared helpers for runtime validation at process boundaries: every byte that arrives from another process is
-// untrusted until a schema has accepted it, and decoding never throws (a bad frame must not kill a receive loop).
-import { z } from 'zod';
+// untrusted until a check or a schema has accepted it, and decoding never throws (a bad frame must not kill a
+// receive loop). Without zod: node processes import this (zod's side is schema-helpers.ts).
+import { attempt, type Check } from './check';
 
 /** Node ids are 1-based and a lab cluster has at most this many nodes. */
 export const MAX_NODE_ID = 25;
 
-export const nodeIdSchema = z.int().min(1).max(MAX_NODE_ID);
-
 /** A message id (peer frames, message events, held-message actions), e.g. "3.k2x9-1042". */
 export const MAX_MESSAGE_ID_CHARS = 64;
 
-/** A non-negative safe integer: terms, indexes and counters. */
-export const countSchema = z.int().nonnegative();
-
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const MAX_ISSUES_REPORTED = 3;
-
-/** One line naming the first few failing paths, e.g. `msg.term: Too small: expected number to be >=0`. */
-export function summarizeIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, MAX_ISSUES_REPORTED).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-    return `${path}: ${issue.message}`;
-  });
-  const hidden = error.issues.length - shown.length;
-  return hidden > 0 ? `${shown.join('; ')}; and ${hidden} more` : shown.join('; ');
-}
 
 // `fatal` makes malformed UTF-8 an error instead of silently becoming U+FFFD.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Size check, strict UTF-8 and JSON.parse; the result is still `unknown` until a schema accepts it. */
+/** Size check, strict UTF-8 and JSON.parse; the result is still `unknown` until a check accepts it. */
 export function decodeJsonBytes(bytes: Uint8Array, maxBytes: number): Decoded<unknown> {
   if (bytes.byteLength > maxBytes) {
     return { ok: false, error: `frame of ${bytes.byteLength} bytes exceeds the limit of ${maxBytes} bytes` };
@@ -49,16 +33,15 @@ export function decodeJsonBytes(bytes: Uint8Array, maxBytes: number): Decoded<un
   }
 }
 
-/** decodeJsonBytes, then the schema. `what` names the frame kind in error messages ("peer frame"). */
-export function decodeWithSchema<T>(
-  bytes: Uint8Array,
-  schema: z.ZodType<T>,
-  maxBytes: number,
-  what: string,
-): Decoded<T> {
+/** decodeJsonBytes, then the hand-written check. `what` names the frame kind in error messages ("peer frame"). */
+export function decodeWithCheck<T>(bytes: Uint8Array, check: Check<T>, maxBytes: number, what: string): Decoded<T> {
   const json = decodeJsonBytes(bytes, maxBytes);
   if (!json.ok) return { ok: false, error: `${what}: ${json.error}` };
-  const parsed = schema.safeParse(json.value);
-  if (!parsed.success) return { ok: false, error: `${what} does not match its schema: ${summarizeIssues(parsed.error)}` };
-  return { ok: true, value: parsed.data };
+  return checkDecoded(json.value, check, what);
+}
+
+/** The check on an already parsed value, with decodeWithCheck's error message. */
+export function checkDecoded<T>(value: unknown, check: Check<T>, what: string): Decoded<T> {
+  const checked = attempt(check, value);
+  return checked.ok ? checked : { ok: false, error: `${what} does not match its schema: ${checked.error}` };
 }

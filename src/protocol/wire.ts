@@ -1,16 +1,21 @@
 // The frame one Raft node process sends to another over ZeroMQ. JSON on the wire (measured ~2x faster to encode
 // than msgpack here); validated on receipt, because a peer may be buggy (planted bugs), old, or not a peer at all
-// (fuzz tests, a student's netcat). The zod schema below is the definition. Every frame of the write path passes
-// through here, so a hand-written check (isPeerFrame) accepts the frames the schema accepts at a fraction of
-// zod's cost; whatever it does not accept goes to the schema, which rejects it with a readable error (or accepts it:
-// the fast check may only be stricter than the schema, never looser; test/unit/protocol/fast-checks.test.ts).
+// (fuzz tests, a student's netcat). Every frame of the write path passes through here, so a hand-written fast check
+// (isPeerFrame) accepts the frames at a fraction of a full check's cost; whatever it does not accept goes to the full
+// check (checkPeerFrame), which rejects it with the field and the reason (or accepts it: the fast check may only be
+// stricter, never looser; test/unit/protocol/fast-checks.test.ts). Neither uses zod, which a node process does not
+// load (docs/benchmarks.md); the zod schemas in wire-schema.ts are the same rules for the lab, and the full check
+// agrees with them (test/unit/protocol/hand-checks.test.ts).
 // Beyond each field's shape, the message as a whole must be one a correct Raft server could send (terms >= 1,
-// entries numbered from prevLogIndex + 1 with terms up to the message's, ...): both apply the core's own rules,
+// entries numbered from prevLogIndex + 1 with terms up to the message's, ...): both checks apply the core's own rules,
 // messageProblem in src/raft/message-checks.ts, so an invalid frame is refused here with the reason and changes nothing.
-import { z } from 'zod';
 import { messageProblem } from '../raft/message-checks';
-import type { Message } from '../raft/types';
-import { countSchema, decodeJsonBytes, decodeWithSchema, MAX_MESSAGE_ID_CHARS, MAX_NODE_ID, nodeIdSchema } from './validate';
+import type {
+  AppendEntries, AppendEntriesReply, Configuration, Entry, InstallSnapshot, InstallSnapshotReply, Message, RequestVote,
+  RequestVoteReply, TimeoutNow,
+} from '../raft/types';
+import { boolean, fail, finite, integer, list, literal, nullable, object, optional, refined, tagged, text, type Check } from './check';
+import { checkDecoded, decodeJsonBytes, MAX_MESSAGE_ID_CHARS, MAX_NODE_ID } from './validate';
 
 export { MAX_MESSAGE_ID_CHARS } from './validate';
 
@@ -32,141 +37,22 @@ export const MAX_JSON_BYTES_PER_CHAR = 6;
 /** Servers in one configuration's list: the lab's node ids (1..MAX_NODE_ID) bound it. */
 export const MAX_CONFIGURATION_IDS = MAX_NODE_ID;
 
-/**
- * A cluster configuration (dissertation ch. 4): voters, learners, and in joint consensus the old voters. A server in
- * both voters and learners, or listed twice, is refused by messageProblem (configurationProblem), as in the core.
- */
-export const configurationSchema = z.strictObject({
-  voters: z.array(nodeIdSchema).max(MAX_CONFIGURATION_IDS).readonly(),
-  learners: z.array(nodeIdSchema).max(MAX_CONFIGURATION_IDS).readonly(),
-  outgoing: z.array(nodeIdSchema).max(MAX_CONFIGURATION_IDS).readonly(),
-});
-
-export const entrySchema = z.strictObject({
-  index: z.int().min(1),
-  term: countSchema,
-  command: z.string().max(MAX_COMMAND_CHARS).nullable(),
-  /** Present on a configuration entry only (its command is null). */
-  config: configurationSchema.optional(),
-});
-
-const addressing = { from: nodeIdSchema, to: nodeIdSchema, term: countSchema };
-
-export const requestVoteSchema = z.strictObject({
-  type: z.literal('RequestVote'),
-  ...addressing,
-  lastLogIndex: countSchema,
-  lastLogTerm: countSchema,
-  preVote: z.boolean(),
-  /** Only on a vote request caused by TimeoutNow (dissertation §3.10). */
-  leadershipTransfer: z.literal(true).optional(),
-});
-
-export const requestVoteReplySchema = z.strictObject({
-  type: z.literal('RequestVoteReply'),
-  ...addressing,
-  voteGranted: z.boolean(),
-  preVote: z.boolean(),
-});
-
-export const appendEntriesSchema = z.strictObject({
-  type: z.literal('AppendEntries'),
-  ...addressing,
-  prevLogIndex: countSchema,
-  prevLogTerm: countSchema,
-  entries: z.array(entrySchema).max(MAX_ENTRIES_PER_FRAME).readonly(),
-  leaderCommit: countSchema,
-  readRound: countSchema,
-});
-
-export const appendEntriesReplySchema = z.strictObject({
-  type: z.literal('AppendEntriesReply'),
-  ...addressing,
-  success: z.boolean(),
-  matchIndex: countSchema,
-  conflictTerm: countSchema,
-  conflictIndex: countSchema,
-  readRound: countSchema,
-});
-
-export const installSnapshotSchema = z.strictObject({
-  type: z.literal('InstallSnapshot'),
-  ...addressing,
-  lastIncludedIndex: z.int().min(1),
-  lastIncludedTerm: z.int().min(1),
-  offset: countSchema,
-  data: z.string().max(MAX_SNAPSHOT_CHUNK_CHARS),
-  done: z.boolean(),
-  /** The snapshot's configuration; absent: the bootstrap configuration (a snapshot taken before any change). */
-  config: configurationSchema.optional(),
-// A snapshot holds committed entries, whose terms never exceed the sender's: refused here, before it can move our term.
-}).refine((message) => message.lastIncludedTerm <= message.term,
-  { message: 'lastIncludedTerm must not exceed term', path: ['lastIncludedTerm'] });
-
-export const installSnapshotReplySchema = z.strictObject({
-  type: z.literal('InstallSnapshotReply'),
-  ...addressing,
-  lastIncludedIndex: z.int().min(1),
-  bytesStored: countSchema,
-  done: z.boolean(),
-});
-
-export const timeoutNowSchema = z.strictObject({
-  type: z.literal('TimeoutNow'),
-  ...addressing,
-});
-
-export const messageSchema = z.discriminatedUnion('type', [
-  requestVoteSchema,
-  requestVoteReplySchema,
-  appendEntriesSchema,
-  appendEntriesReplySchema,
-  installSnapshotSchema,
-  installSnapshotReplySchema,
-  timeoutNowSchema,
-]);
-
-// Compile-time proof that the schema and the core's Message type describe the same values: each must be
-// assignable to the other. If someone adds a field to a message in types.ts, this stops compiling until the
-// schema follows.
-type AssertAssignable<Sub extends Super, Super> = [Sub, Super];
-export type MessageSchemaMatchesMessage = [
-  AssertAssignable<z.infer<typeof messageSchema>, Message>,
-  AssertAssignable<Message, z.infer<typeof messageSchema>>,
-];
-
-export const peerFrameSchema = z.strictObject({
-  v: z.literal(PEER_FRAME_VERSION),
+export interface PeerFrame {
+  readonly v: typeof PEER_FRAME_VERSION;
   /** Unique per sender, e.g. "3-1042"; a duplicated frame keeps its id so duplicates can be recognised. */
-  id: z.string().min(1).max(MAX_MESSAGE_ID_CHARS),
+  readonly id: string;
   /**
    * Sender's CLOCK_MONOTONIC in ns when the core emitted the message. Not an integer check: past 2^53 ns
    * (~104 days of uptime) a float loses the last digits but stays ordered well enough.
    */
-  sentAtNs: z.number().nonnegative(),
+  readonly sentAtNs: number;
   /**
    * Lab time (ms, src/protocol/lab-clock.ts) at which the receiver may hand the message to its core: the sender's
    * lab time plus the cluster's network delay. Absent: at once. The receiver holds it until then (and while frozen).
    */
-  deliverAtMs: z.number().nonnegative().optional(),
-  msg: messageSchema.superRefine((message, context) => {
-    const problem = messageProblem(message);
-    if (problem !== null) context.addIssue({ code: 'custom', message: `not a message a Raft server sends: ${problem}` });
-  }),
-});
-
-export interface PeerFrame {
-  readonly v: typeof PEER_FRAME_VERSION;
-  readonly id: string;
-  readonly sentAtNs: number;
   readonly deliverAtMs?: number;
   readonly msg: Message;
 }
-
-export type PeerFrameSchemaMatchesPeerFrame = [
-  AssertAssignable<z.infer<typeof peerFrameSchema>, PeerFrame>,
-  AssertAssignable<PeerFrame, z.infer<typeof peerFrameSchema>>,
-];
 
 export type DecodePeerFrameResult = { ok: true; frame: PeerFrame } | { ok: false; error: string };
 
@@ -183,11 +69,12 @@ export function decodePeerFrame(buf: Buffer): DecodePeerFrameResult {
     if (json.value.msg.type === 'AppendEntries') Object.freeze(json.value.msg.entries);
     return { ok: true, frame: json.value };
   }
-  const decoded = decodeWithSchema(buf, peerFrameSchema, MAX_PEER_FRAME_BYTES, 'peer frame');
+  if (!json.ok) return { ok: false, error: `peer frame: ${json.error}` };
+  const decoded = checkDecoded(json.value, checkPeerFrame, 'peer frame');
   return decoded.ok ? { ok: true, frame: decoded.value } : decoded;
 }
 
-// --- The fast check: the same rules as the schemas above, written out by hand. ---
+// --- The fast check: the same rules as the full check below, for valid frames only. ---
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -220,7 +107,7 @@ function isIdList(value: unknown): boolean {
   return true;
 }
 
-/** The shape of configurationSchema; its rules (no server twice) are messageProblem's. */
+/** The shape of checkConfiguration; its rules (no server twice) are messageProblem's. */
 export function isConfiguration(value: unknown): boolean {
   return isObjectWithKeys(value, 3) && isIdList(value['voters']) && isIdList(value['learners']) && isIdList(value['outgoing']);
 }
@@ -271,7 +158,7 @@ function isMessage(msg: unknown): msg is Message {
   }
 }
 
-/** True only for values peerFrameSchema accepts unchanged. */
+/** True only for values checkPeerFrame (and peerFrameSchema) accept unchanged. */
 export function isPeerFrame(value: unknown): value is PeerFrame {
   if (typeof value !== 'object' || value === null) return false;
   const { sentAtNs, deliverAtMs } = value as Record<string, unknown>;
@@ -282,3 +169,68 @@ export function isPeerFrame(value: unknown): value is PeerFrame {
     (!hasDeliverAt || (typeof deliverAtMs === 'number' && Number.isFinite(deliverAtMs) && deliverAtMs >= 0)) &&
     isMessage(value['msg']) && messageProblem(value['msg']) === null;
 }
+
+// --- The full check: every rule, with the field and the reason when a frame breaks one. ---
+
+const nodeId = integer(1, MAX_NODE_ID);
+const count = integer(0);
+const nodeIds = list(nodeId, MAX_CONFIGURATION_IDS, { frozen: true });
+
+/**
+ * A cluster configuration (dissertation ch. 4): voters, learners, and in joint consensus the old voters. A server in
+ * both voters and learners, or listed twice, is refused by messageProblem (configurationProblem), as in the core.
+ */
+export const checkConfiguration: Check<Configuration> = object<Configuration>({ voters: nodeIds, learners: nodeIds, outgoing: nodeIds });
+
+export const checkEntry: Check<Entry> = object<Entry>({
+  index: integer(1),
+  term: count,
+  command: nullable(text(0, MAX_COMMAND_CHARS)),
+  /** Present on a configuration entry only (its command is null). */
+  config: optional(checkConfiguration),
+});
+
+const addressing = { from: nodeId, to: nodeId, term: count };
+
+const checkMessageShape = tagged<Message>('type', {
+  RequestVote: object<RequestVote>({
+    type: literal('RequestVote'), ...addressing, lastLogIndex: count, lastLogTerm: count, preVote: boolean,
+    /** Only on a vote request caused by TimeoutNow (dissertation §3.10). */
+    leadershipTransfer: optional(literal(true)),
+  }),
+  RequestVoteReply: object<RequestVoteReply>({ type: literal('RequestVoteReply'), ...addressing, voteGranted: boolean, preVote: boolean }),
+  AppendEntries: object<AppendEntries>({
+    type: literal('AppendEntries'), ...addressing, prevLogIndex: count, prevLogTerm: count,
+    entries: list(checkEntry, MAX_ENTRIES_PER_FRAME, { frozen: true }), leaderCommit: count, readRound: count,
+  }),
+  AppendEntriesReply: object<AppendEntriesReply>({
+    type: literal('AppendEntriesReply'), ...addressing, success: boolean, matchIndex: count, conflictTerm: count,
+    conflictIndex: count, readRound: count,
+  }),
+  // A snapshot holds committed entries, whose terms never exceed the sender's: refused here, before it can move our term.
+  InstallSnapshot: refined(object<InstallSnapshot>({
+    type: literal('InstallSnapshot'), ...addressing, lastIncludedIndex: integer(1), lastIncludedTerm: integer(1), offset: count,
+    data: text(0, MAX_SNAPSHOT_CHUNK_CHARS), done: boolean,
+    /** The snapshot's configuration; absent: the bootstrap configuration (a snapshot taken before any change). */
+    config: optional(checkConfiguration),
+  }), (message) => message.lastIncludedTerm <= message.term, 'lastIncludedTerm must not exceed term', 'lastIncludedTerm'),
+  InstallSnapshotReply: object<InstallSnapshotReply>({
+    type: literal('InstallSnapshotReply'), ...addressing, lastIncludedIndex: integer(1), bytesStored: count, done: boolean,
+  }),
+  TimeoutNow: object<TimeoutNow>({ type: literal('TimeoutNow'), ...addressing }),
+});
+
+/** A message of the right shape that a correct Raft server could send (messageProblem). */
+export const checkMessage: Check<Message> = (value) => {
+  const message = checkMessageShape(value);
+  const problem = messageProblem(message);
+  return problem === null ? message : fail(`not a message a Raft server sends: ${problem}`);
+};
+
+export const checkPeerFrame: Check<PeerFrame> = object<PeerFrame>({
+  v: literal(PEER_FRAME_VERSION),
+  id: text(1, MAX_MESSAGE_ID_CHARS),
+  sentAtNs: finite(0),
+  deliverAtMs: optional(finite(0)),
+  msg: checkMessage,
+});

@@ -1,8 +1,8 @@
 // Runtime schemas for what a session file's header carries: the cluster settings and the base LabSnapshot.
 // (The protocol defines LabSnapshot as a type only; these check an untrusted file against it.)
 import { z } from 'zod';
-import { linkFaultsSchema } from '../../../src/protocol/link-faults';
-import { networkDelaySchema } from '../../../src/protocol/lab-clock';
+import { linkFaultsSchema } from '../../../src/protocol/link-faults-schema';
+import { networkDelaySchema } from '../../../src/protocol/lab-clock-schema';
 
 const nodeId = z.number().int().min(1).max(25);
 const count = z.number().int().nonnegative();

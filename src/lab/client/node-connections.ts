@@ -8,7 +8,8 @@
 // one ZeroMQ message per turn instead of one per request, on both sides. A request made alone goes alone, at once.
 import * as zmq from 'zeromq';
 import { MAX_CLIENT_FRAMES_PER_MESSAGE } from '../../protocol/client-batch';
-import { decodeClientReply, type ClientReplyFrame, type ClientRequestFrame } from '../../protocol/client';
+import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
+import { decodeClientReply } from '../../protocol/client-schema';
 import type { NodeId } from '../../raft/types';
 
 const MAX_IN_FLIGHT = 20_000;

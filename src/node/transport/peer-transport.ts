@@ -7,8 +7,9 @@
 // at the sender (outbound table: block, drop, delay, jitter, duplicate) and blocks also at the receiver
 // (`blockedFrom`), so a partition holds even if one side's table is stale.
 import { randomBytes } from 'node:crypto';
-import { EMPTY_FAULT_TABLE, faultTableSchema, NO_LINK_FAULTS, type FaultTable } from '../../protocol/link-faults';
-import { MAX_NODE_ID, summarizeIssues } from '../../protocol/validate';
+import { attempt } from '../../protocol/check';
+import { checkFaultTable, EMPTY_FAULT_TABLE, NO_LINK_FAULTS, type FaultTable } from '../../protocol/link-faults';
+import { MAX_NODE_ID } from '../../protocol/validate';
 import { decodePeerFrame, encodePeerFrame, MAX_PEER_FRAME_BYTES, type PeerFrame } from '../../protocol/wire';
 import type { NodeId } from '../../raft/types';
 import { planDelivery, type SendFate } from './delivery-plan';
@@ -226,9 +227,9 @@ export async function createFrameTransport<F>(options: FrameTransportOptions<F>,
     send,
     setFaults(table) {
       // Checked here too (it is cheap and rare): a malformed table would silently turn into "no faults".
-      const parsed = faultTableSchema.safeParse(table);
-      if (!parsed.success) throw new RangeError(`invalid fault table: ${summarizeIssues(parsed.error)}`);
-      faults = parsed.data;
+      const parsed = attempt(checkFaultTable, table);
+      if (!parsed.ok) throw new RangeError(`invalid fault table: ${parsed.error}`);
+      faults = parsed.value;
       blockedFrom = new Set(faults.blockedFrom);
     },
     setTimeScale(scale) {

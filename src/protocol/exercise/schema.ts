@@ -6,7 +6,7 @@
 // which buttons were clicked.
 import { z } from 'zod';
 import { isBugName } from '../../raft/planted-bugs';
-import { electionTimeoutRangeSchema } from '../election-timeout';
+import { electionTimeoutRangeSchema } from '../election-timeout-schema';
 import type { ImplementationFit } from './implementation-fit';
 
 export const MAX_NODES_IN_EXERCISE = 9;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bridge, faultTableSchema, faultTablesForBlockedLinks, linkFaultsSchema, NO_LINK_FAULTS, oneWay,
-  partitionToBlockedLinks, type BlockedLink,
+  bridge, faultTablesForBlockedLinks, NO_LINK_FAULTS, oneWay, partitionToBlockedLinks, type BlockedLink,
 } from '../../../src/protocol/link-faults';
+import { faultTableSchema, linkFaultsSchema } from '../../../src/protocol/link-faults-schema';
 
 const sorted = (links: readonly BlockedLink[]): string[] => links.map(([from, to]) => `${from}->${to}`).sort();
 

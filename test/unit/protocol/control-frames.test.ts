@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_PROTOCOL_VERSION, decodeLabToNode, decodeNodeToLab, encodeControlFrame } from '../../../src/protocol/control';
+import { CONTROL_PROTOCOL_VERSION, decodeLabToNode, encodeControlFrame } from '../../../src/protocol/control';
+import { decodeNodeToLab } from '../../../src/protocol/control-schema';
 
 const SECRET = 'a-secret-of-sixteen-or-more';
 const bytes = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');

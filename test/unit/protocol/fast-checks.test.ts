@@ -3,8 +3,10 @@
 // thousands of valid values and mutations of them go through both, and whatever a fast check accepts the schema
 // must accept unchanged. The valid values themselves must pass the fast check, or it would never be used.
 import { describe, expect, it } from 'vitest';
-import { isPeerFrame, MAX_SNAPSHOT_CHUNK_CHARS, peerFrameSchema, type PeerFrame } from '../../../src/protocol/wire';
-import { clientReplyFrameSchema, clientRequestFrameSchema, isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
+import { isPeerFrame, MAX_SNAPSHOT_CHUNK_CHARS, type PeerFrame } from '../../../src/protocol/wire';
+import { peerFrameSchema } from '../../../src/protocol/wire-schema';
+import { isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
+import { clientReplyFrameSchema, clientRequestFrameSchema } from '../../../src/protocol/client-schema';
 import { labEventSchema } from '../../../src/protocol/events';
 import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
 import { seededRandom } from '../../../src/raft/random';
