@@ -10,7 +10,9 @@
 //            frame in the page, see virtual-time.ts: each frame does an idle machine's work whatever the load),
 //            --vue (Vue's own timings instead: builds this tree's renderer in development mode, sets the app's
 //            config.performance and prints each component's render, patch and mount time per animation frame;
-//            wall time, so compare shares, not loads)
+//            wall time, so compare shares, not loads), --invalidations (also record which element and which change
+//            made each layout necessary, and print the most frequent: element, reason, the JS function that did it;
+//            tracing them slows the page, so take CPU figures from a run without it)
 // The trace's summary starts with the main thread's tasks by CPU time (not wall time: on a busy machine a task's wall
 // time is mostly waiting for a core): a task over 16.7 ms of CPU is a dropped frame whatever the load.
 import { serveStatic } from './static-server';
@@ -24,12 +26,15 @@ const VUE_ROOT = resolve('test-results/bench-renderer-vue');
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink', 'cc',
   'viz', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-devtools.timeline.stack'];
 
+/** Which element and which change made a style recalculation or a layout necessary (--invalidations). */
+const INVALIDATION_CATEGORY = 'disabled-by-default-devtools.timeline.invalidationTracking';
+
 interface Options { warmupSeconds: number; seconds: number; rate: number; nodes: number; css: string; top: number; out: string; cpu: boolean; dist: string; virtualTime: boolean;
-  vue: boolean }
+  vue: boolean; invalidations: boolean }
 
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = { warmupSeconds: 15, seconds: 5, rate: 2000, nodes: 9, css: '', top: 14, out: '', cpu: false, dist: '', virtualTime: false,
-    vue: false };
+    vue: false, invalidations: false };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     const text = argv[i + 1] ?? '';
@@ -42,6 +47,9 @@ function parseOptions(argv: readonly string[]): Options {
       i -= 1;
     } else if (flag === '--vue') {
       options.vue = true;
+      i -= 1;
+    } else if (flag === '--invalidations') {
+      options.invalidations = true;
       i -= 1;
     } else if (flag === '--css') options.css = text;
     else if (flag === '--out') options.out = text;
@@ -57,7 +65,10 @@ function parseOptions(argv: readonly string[]): Options {
 }
 
 interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly dur?: number; readonly tdur?: number;
-  readonly args?: { readonly name?: string } }
+  readonly args?: { readonly name?: string; readonly data?: InvalidationData } }
+
+/** A LayoutInvalidationTracking event's data (--invalidations). */
+interface InvalidationData { readonly nodeName?: string; readonly reason?: string; readonly stackTrace?: readonly { readonly functionName: string }[] }
 
 /** The renderer main thread's tasks by thread CPU time: what a frame costs, whatever else competes for the cores. */
 function summarizeMainTasks(events: readonly TraceEvent[], threadNames: ReadonlyMap<string, string>, seconds: number): void {
@@ -94,6 +105,19 @@ function summarize(events: readonly TraceEvent[], seconds: number, top: number):
     console.log(`\n${thread} (CPU ms per second, nested events overlap)`);
     for (const [name, totalMs] of rows) console.log(`  ${(totalMs / seconds).toFixed(1).padStart(7)}  ${name}`);
   }
+}
+
+/** Layout invalidations by element, reason and the script function that caused them (none: the browser's own, in a layout). */
+function summarizeInvalidations(events: readonly TraceEvent[], seconds: number, top: number): void {
+  const counts = new Map<string, number>();
+  for (const event of events) {
+    if (event.name !== 'LayoutInvalidationTracking') continue;
+    const data = event.args?.data;
+    const key = `${data?.nodeName ?? '?'}: ${data?.reason ?? '?'} (${data?.stackTrace?.[0]?.functionName || 'no script'})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  console.log('\nlayout invalidations per second: element: reason (function)');
+  for (const [key, count] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(count / seconds).toFixed(1).padStart(7)}  ${key}`);
 }
 
 interface ProfileNode { readonly id: number; readonly children?: readonly number[]; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber: number } }
@@ -198,13 +222,14 @@ async function main(options: Options): Promise<void> {
       summarizeProfile(profile, options.seconds, options.top);
       return;
     }
-    await browser.startTracing(page, { categories: CATEGORIES });
+    await browser.startTracing(page, { categories: options.invalidations ? [...CATEGORIES, INVALIDATION_CATEGORY] : CATEGORIES });
     await page.waitForTimeout(options.seconds * 1000);
     const buffer = await browser.stopTracing();
     if (options.out) writeFileSync(options.out, buffer);
     const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
     console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
     summarize(parsed.traceEvents, options.seconds, options.top);
+    if (options.invalidations) summarizeInvalidations(parsed.traceEvents, options.seconds, options.top * 2);
   } finally {
     await browser.close();
     server.close();

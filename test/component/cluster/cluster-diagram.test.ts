@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import ClusterDiagram from '../../../renderer/src/components/cluster/ClusterDiagram.vue';
 import { labView, nodeState } from '../shell/lab-fixtures';
@@ -114,5 +114,28 @@ describe('ClusterDiagram', () => {
     const wrapper = diagram(labView(nodes, { inFlight: [{ id: 'm1', message: voteRequest, sentAtNs: 5e9 }] }));
     await wrapper.get('[data-testid="message-m1"]').trigger('click');
     expect(wrapper.emitted('selectMessage')).toEqual([['m1']]);
+  });
+
+  describe('its layers\' size', () => {
+    afterEach(() => { vi.unstubAllGlobals(); });
+
+    it('is the measured box in whole px, never a percentage of the panel, once measured', async () => {
+      // A percentage-sized SVG is laid out again, every shape in it, whenever its panel's grid is (a caption changing).
+      let report: ((entries: { contentRect: { width: number; height: number } }[]) => void) | null = null;
+      vi.stubGlobal('ResizeObserver', class {
+        constructor(callback: typeof report) { report = callback; }
+        observe(): void {}
+        disconnect(): void {}
+      });
+      const wrapper = diagram(labView(nodes));
+      const layers = (): string[][] => wrapper.findAll('svg.layer').map((svg) => [svg.attributes('width') ?? '', svg.attributes('height') ?? '']);
+      expect(layers()).toEqual([['100%', '100%'], ['100%', '100%'], ['100%', '100%']]);
+      report!([{ contentRect: { width: 812.6, height: 455.4 } }]);
+      await wrapper.vm.$nextTick();
+      expect(layers()).toEqual([['812', '455'], ['812', '455'], ['812', '455']]);
+      report!([{ contentRect: { width: 640, height: 360 } }]);
+      await wrapper.vm.$nextTick();
+      expect(layers()).toEqual([['640', '360'], ['640', '360'], ['640', '360']]);
+    });
   });
 });
