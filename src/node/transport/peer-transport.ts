@@ -6,7 +6,6 @@
 // Topology: each node binds one ROUTER (inbound) and opens one DEALER per peer (outbound). Faults are applied
 // at the sender (outbound table: block, drop, delay, jitter, duplicate) and blocks also at the receiver
 // (`blockedFrom`), so a partition holds even if one side's table is stale.
-import { randomBytes } from 'node:crypto';
 import { attempt } from '../../protocol/check';
 import { checkFaultTable, EMPTY_FAULT_TABLE, NO_LINK_FAULTS, type FaultTable } from '../../protocol/link-faults';
 import { MAX_NODE_ID } from '../../protocol/validate';
@@ -103,8 +102,9 @@ export async function createFrameTransport<F>(options: FrameTransportOptions<F>,
       printCallbackError(reportError); // the error reporter itself must not take the receive loop down
     }
   };
-  // Unique per transport instance, so a restarted node is a new sender to its peers' ROUTERs.
-  const routingId = `S${options.selfId}.${randomBytes(6).toString('hex')}`;
+  // Unique per transport instance, so a restarted node is a new sender to its peers' ROUTERs. Not from node:crypto:
+  // loading it (OpenSSL's bindings) cost every node ~1 MB of resident memory for these 48 bits (docs/benchmarks.md).
+  const routingId = `S${options.selfId}.${Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0')}`;
 
   let timeScale = checkedTimeScale(options.timeScale ?? 1);
   let faults: FaultTable = EMPTY_FAULT_TABLE;
