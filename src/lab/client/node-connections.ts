@@ -112,7 +112,9 @@ export class NodeConnections {
 
   private async receive(connection: Connection): Promise<void> {
     try {
-      for await (const parts of connection.socket) {
+      // receive() in a loop rather than for-await (see loopback-router.ts): this runs for every reply.
+      while (!connection.socket.closed) {
+        const parts = await connection.socket.receive();
         for (const payload of parts) {
           const decoded = decodeClientReply(payload);
           if (!decoded.ok) {

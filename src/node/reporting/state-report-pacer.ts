@@ -14,7 +14,8 @@ export const QUIET_STATE_REPORT_INTERVAL_MS = 100;
 
 export class StateReportPacer {
   private lastReportMs = -Infinity;
-  private lastIdentity = '';
+  /** Role, term, vote and leader of the last report (compared field by field: this runs after every batch). */
+  private last: PacedState | null = null;
   private trailing: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -28,10 +29,11 @@ export class StateReportPacer {
   /** A state change may need reporting: reports it now, or makes sure a report follows within the interval. */
   changed(state: PacedState): void {
     if (this.stopped) return;
-    const identity = `${state.role}|${state.term}|${state.votedFor}|${state.leaderId}`;
+    const last = this.last;
     const nowMs = this.nowMs();
-    if (identity !== this.lastIdentity || nowMs - this.lastReportMs >= this.intervalMs) {
-      this.lastIdentity = identity;
+    if (last === null || state.role !== last.role || state.term !== last.term || state.votedFor !== last.votedFor ||
+      state.leaderId !== last.leaderId || nowMs - this.lastReportMs >= this.intervalMs) {
+      this.last = state;
       this.reportNow(nowMs);
       return;
     }

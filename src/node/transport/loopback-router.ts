@@ -39,9 +39,12 @@ export async function bindLoopbackRouter(options: {
   const maxFrames = options.maxFramesPerMessage ?? 1;
   let closed = false;
 
+  // receive() in a loop rather than for-await: zeromq.js's async iterator wraps each message in one more async call
+  // and result object, and this loop runs for every client request.
   void (async () => {
     try {
-      for await (const parts of socket) {
+      while (!socket.closed) {
+        const parts = await socket.receive();
         const routingId = parts[0];
         if (!routingId || parts.length < 2 || parts.length - 1 > maxFrames) {
           options.onInvalid(`client message of ${parts.length - 1} parts (1..${maxFrames} accepted)`);

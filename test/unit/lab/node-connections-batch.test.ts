@@ -15,6 +15,33 @@ const get = (requestId: string): ClientRequestFrame => ({ v: 1, requestId, clien
 const reply = (requestId: string): Buffer => Buffer.from(JSON.stringify(
   { v: 1, requestId, status: 'ok', value: requestId, leaderHint: null, index: 1, node: 1, error: null } satisfies ClientReplyFrame));
 
+/**
+ * Until ZeroMQ's handshake is done a request is refused at once (the sockets are `immediate`): probe until one
+ * reaches the router, and answer it.
+ */
+async function connected(connections: NodeConnections, router: Router): Promise<void> {
+  router.receiveTimeout = 50;
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const probe = connections.request(1, get(`probe-${attempt}`), 1000);
+    try {
+      // Answer every probe that arrives (an earlier one may come late), until this attempt's own has.
+      for (;;) {
+        const [routingId, payload] = await router.receive();
+        const { requestId } = JSON.parse(payload?.toString('utf8') ?? '{}') as ClientRequestFrame;
+        await router.send([routingId as Buffer, reply(requestId)]);
+        if (requestId === `probe-${attempt}`) {
+          await probe;
+          router.receiveTimeout = -1;
+          return;
+        }
+      }
+    } catch {
+      await probe; // refused before the handshake (or not here yet): try again
+    }
+  }
+  throw new Error('the DEALER never connected to the test ROUTER');
+}
+
 describe('NodeConnections batching', () => {
   it('sends a lone request alone, and the requests of one turn made meanwhile in one message', async () => {
     const router = new Router({ linger: 0 });
@@ -23,6 +50,7 @@ describe('NodeConnections batching', () => {
     const connections = new NodeConnections();
     opened.push(connections);
     connections.setEndpoint(1, router.lastEndpoint as string);
+    await connected(connections, router);
 
     const pending = ['a', 'b', 'c', 'd', 'e'].map((id) => connections.request(1, get(id), 5000));
     const idsOf = (parts: Buffer[]): string[] => parts.slice(1).map((part) => (JSON.parse(part.toString('utf8')) as ClientRequestFrame).requestId);
