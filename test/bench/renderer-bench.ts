@@ -35,7 +35,9 @@ options:
 
 Prints, per interval: events/s fed, frames, frame p50/p95/p99/max, frames over 50 ms, main-thread and renderer CPU
 (% of a core: CPU time, meaningful on a busy machine), main-thread CPU ms per frame, JS heap after a forced GC, DOM
-nodes; and the machine's load average. Writes test-results/renderer-bench.json.`;
+nodes; and the machine's load average. At the end, besides the target's p95 (time between frame callbacks), a second
+figure: the p95 of the frames' own timestamps and the share of frames that missed a vsync (callback jitter excluded).
+Writes test-results/renderer-bench.json.`;
 
 const FRAME_TARGET_MS = 1000 / 60;
 const OUT_DIR = resolve('test-results/bench-renderer');
@@ -109,16 +111,32 @@ async function buildRenderer(minify: boolean): Promise<void> {
 }
 
 // In-page code is passed as text: this file is type-checked for Node, without the DOM.
-// Real frame times, also under --virtual-time (whose clock the page's own code sees).
+// Real frame times, also under --virtual-time (whose clock the page's own code sees). Two figures per frame: the time
+// between callbacks as the page's code sees it (the target's measure: it includes how late a callback ran), and the
+// time between the frames' own timestamps (the vsync each frame was drawn for: a missed frame shows as 33 ms, a late
+// callback within its frame does not count).
 const INSTALL_FRAME_RECORDER = `(() => {
   const frame = globalThis.__benchRealFrame ?? requestAnimationFrame.bind(window);
   const now = globalThis.__benchRealNow ?? performance.now.bind(performance);
-  const state = { deltas: [], last: now() };
+  const state = { deltas: [], stampDeltas: [], last: now(), lastStamp: null };
   globalThis.__benchFrames = state;
-  const loop = () => { const at = now(); state.deltas.push(at - state.last); state.last = at; frame(loop); };
+  const loop = (stamp) => {
+    const at = now();
+    state.deltas.push(at - state.last);
+    state.last = at;
+    if (state.lastStamp !== null) state.stampDeltas.push(stamp - state.lastStamp);
+    state.lastStamp = stamp;
+    frame(loop);
+  };
   frame(loop);
 })()`;
-const TAKE_FRAMES = `(() => { const s = globalThis.__benchFrames; const d = s.deltas; s.deltas = []; return d; })()`;
+const TAKE_FRAMES = `(() => {
+  const s = globalThis.__benchFrames;
+  const taken = { deltas: s.deltas, stampDeltas: s.stampDeltas };
+  s.deltas = [];
+  s.stampDeltas = [];
+  return taken;
+})()`;
 const EMITTED = `(globalThis.raftLabBench ? globalThis.raftLabBench.emitted : 0)`;
 const UI_STATE = `(() => ({
   events: document.querySelector('[data-testid="event-count"]')?.textContent ?? null,
@@ -129,6 +147,11 @@ const UI_STATE = `(() => ({
 function percentile(sorted: readonly number[], share: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
+}
+
+/** Frames drawn for a later vsync than the one after the previous frame's: a frame's timestamps more than 1.5 frames apart. */
+function missedFrameShare(stampDeltas: readonly number[]): number {
+  return stampDeltas.filter((delta) => delta > 1.5 * FRAME_TARGET_MS).length / Math.max(1, stampDeltas.length);
 }
 
 function frameStats(deltas: readonly number[]) {
@@ -178,7 +201,8 @@ async function showView(page: Page, view: View): Promise<void> {
   }
 }
 
-interface ViewResult { readonly view: View; readonly overall: ReturnType<typeof frameStats>; readonly meanMainCpuPct: number;
+interface ViewResult { readonly view: View; readonly overall: ReturnType<typeof frameStats>;
+  readonly byStamp: { readonly p95: number; readonly missedShare: number }; readonly meanMainCpuPct: number;
   readonly mainCpuMsPerFrame: number; readonly heapGrowthMB: number; readonly samples: readonly unknown[]; readonly load: string }
 
 async function measureView(page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
@@ -194,6 +218,7 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
   console.log(`\nview "${view}": machine load average ${loadAverage()} on ${availableParallelism()} cores (frame times need an idle machine)`);
   console.log('   t(s)  events/s  frames   p50ms   p95ms   p99ms   maxms  >50ms  main%  rend%  cpu/frame  heapMB  domNodes  event log');
   const all: number[] = [];
+  const allStamps: number[] = [];
   const samples: unknown[] = [];
   let lastEmitted = (await page.evaluate(EMITTED)) as number;
   const started = Date.now();
@@ -204,8 +229,9 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
     const cpuAfter = await metrics(cdp);
     const cpu = cpuShare(cpuBefore, cpuAfter);
     elapsed += step;
-    const deltas = (await page.evaluate(TAKE_FRAMES)) as number[];
+    const { deltas, stampDeltas } = (await page.evaluate(TAKE_FRAMES)) as { deltas: number[]; stampDeltas: number[] };
     all.push(...deltas);
+    allStamps.push(...stampDeltas);
     const emitted = (await page.evaluate(EMITTED)) as number;
     const memory = await heap(cdp);
     const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
@@ -223,6 +249,7 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
       `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}  load ${loadAverage()}`);
   }
   const overall = frameStats(all);
+  const byStamp = { p95: frameStats(allStamps).p95, missedShare: missedFrameShare(allStamps) };
   const cpuSamples = samples as { mainCpuPct: number; rendererCpuPct: number; mainCpuMs: number; frames: number }[];
   const meanMainCpuPct = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuPct, 0) / Math.max(1, cpuSamples.length);
   const mainCpuMsPerFrame = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuMs, 0) /
@@ -233,11 +260,13 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
   console.log(`frames: ${overall.frames} over ${((Date.now() - started) / 1000).toFixed(0)} s; p50 ${overall.p50.toFixed(1)} ms, ` +
     `p95 ${overall.p95.toFixed(1)} ms (target ${FRAME_TARGET_MS.toFixed(1)}), p99 ${overall.p99.toFixed(1)} ms, max ${overall.max.toFixed(1)} ms, ` +
     `${overall.over50ms} frames over 50 ms`);
+  console.log(`frames by their own timestamps (vsync each was drawn for; a second figure, not the target's): p95 ${byStamp.p95.toFixed(1)} ms, ` +
+    `${(byStamp.missedShare * 100).toFixed(1)}% of frames missed a vsync`);
   console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
     `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
   console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average, ${mainCpuMsPerFrame.toFixed(2)} ms per frame (CPU time, not ` +
     `wall time: it stays meaningful on a busy machine); load average at the end ${loadAverage()}`);
-  return { view, overall, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
+  return { view, overall, byStamp, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
 }
 
 async function run(options: Options): Promise<number> {
