@@ -36,7 +36,8 @@ options:
 Prints, per interval: events/s fed, frames, frame p50/p95/p99/max, frames over 50 ms, main-thread and renderer CPU
 (% of a core: CPU time, meaningful on a busy machine), main-thread CPU ms per frame, JS heap after a forced GC, DOM
 nodes; and the machine's load average. At the end, besides the target's p95 (time between frame callbacks), a second
-figure: the p95 of the frames' own timestamps and the share of frames that missed a vsync (callback jitter excluded).
+figure: the p95 of the frames' own timestamps and the share of frames that missed a vsync (callback jitter excluded),
+and how long after its frame began the recorder's callback ran (the jitter the target's p95 includes).
 Writes test-results/renderer-bench.json.`;
 
 const FRAME_TARGET_MS = 1000 / 60;
@@ -118,7 +119,7 @@ async function buildRenderer(minify: boolean): Promise<void> {
 const INSTALL_FRAME_RECORDER = `(() => {
   const frame = globalThis.__benchRealFrame ?? requestAnimationFrame.bind(window);
   const now = globalThis.__benchRealNow ?? performance.now.bind(performance);
-  const state = { deltas: [], stampDeltas: [], last: now(), lastStamp: null };
+  const state = { deltas: [], stampDeltas: [], lateness: [], last: now(), lastStamp: null };
   globalThis.__benchFrames = state;
   const loop = (stamp) => {
     const at = now();
@@ -126,15 +127,18 @@ const INSTALL_FRAME_RECORDER = `(() => {
     state.last = at;
     if (state.lastStamp !== null) state.stampDeltas.push(stamp - state.lastStamp);
     state.lastStamp = stamp;
+    // How long after its frame began this callback ran (the page's own callbacks of the frame come first).
+    state.lateness.push(at - stamp);
     frame(loop);
   };
   frame(loop);
 })()`;
 const TAKE_FRAMES = `(() => {
   const s = globalThis.__benchFrames;
-  const taken = { deltas: s.deltas, stampDeltas: s.stampDeltas };
+  const taken = { deltas: s.deltas, stampDeltas: s.stampDeltas, lateness: s.lateness };
   s.deltas = [];
   s.stampDeltas = [];
+  s.lateness = [];
   return taken;
 })()`;
 const EMITTED = `(globalThis.raftLabBench ? globalThis.raftLabBench.emitted : 0)`;
@@ -202,7 +206,8 @@ async function showView(page: Page, view: View): Promise<void> {
 }
 
 interface ViewResult { readonly view: View; readonly overall: ReturnType<typeof frameStats>;
-  readonly byStamp: { readonly p95: number; readonly missedShare: number }; readonly meanMainCpuPct: number;
+  readonly byStamp: { readonly p95: number; readonly missedShare: number; readonly latenessP50: number; readonly latenessP95: number };
+  readonly meanMainCpuPct: number;
   readonly mainCpuMsPerFrame: number; readonly heapGrowthMB: number; readonly samples: readonly unknown[]; readonly load: string }
 
 async function measureView(page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
@@ -219,6 +224,7 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
   console.log('   t(s)  events/s  frames   p50ms   p95ms   p99ms   maxms  >50ms  main%  rend%  cpu/frame  heapMB  domNodes  event log');
   const all: number[] = [];
   const allStamps: number[] = [];
+  const allLateness: number[] = [];
   const samples: unknown[] = [];
   let lastEmitted = (await page.evaluate(EMITTED)) as number;
   const started = Date.now();
@@ -229,9 +235,10 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
     const cpuAfter = await metrics(cdp);
     const cpu = cpuShare(cpuBefore, cpuAfter);
     elapsed += step;
-    const { deltas, stampDeltas } = (await page.evaluate(TAKE_FRAMES)) as { deltas: number[]; stampDeltas: number[] };
+    const { deltas, stampDeltas, lateness } = (await page.evaluate(TAKE_FRAMES)) as { deltas: number[]; stampDeltas: number[]; lateness: number[] };
     all.push(...deltas);
     allStamps.push(...stampDeltas);
+    allLateness.push(...lateness);
     const emitted = (await page.evaluate(EMITTED)) as number;
     const memory = await heap(cdp);
     const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
@@ -249,7 +256,8 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
       `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}  load ${loadAverage()}`);
   }
   const overall = frameStats(all);
-  const byStamp = { p95: frameStats(allStamps).p95, missedShare: missedFrameShare(allStamps) };
+  const lateness = frameStats(allLateness);
+  const byStamp = { p95: frameStats(allStamps).p95, missedShare: missedFrameShare(allStamps), latenessP50: lateness.p50, latenessP95: lateness.p95 };
   const cpuSamples = samples as { mainCpuPct: number; rendererCpuPct: number; mainCpuMs: number; frames: number }[];
   const meanMainCpuPct = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuPct, 0) / Math.max(1, cpuSamples.length);
   const mainCpuMsPerFrame = cpuSamples.reduce((sum, sample) => sum + sample.mainCpuMs, 0) /
@@ -261,7 +269,8 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
     `p95 ${overall.p95.toFixed(1)} ms (target ${FRAME_TARGET_MS.toFixed(1)}), p99 ${overall.p99.toFixed(1)} ms, max ${overall.max.toFixed(1)} ms, ` +
     `${overall.over50ms} frames over 50 ms`);
   console.log(`frames by their own timestamps (vsync each was drawn for; a second figure, not the target's): p95 ${byStamp.p95.toFixed(1)} ms, ` +
-    `${(byStamp.missedShare * 100).toFixed(1)}% of frames missed a vsync`);
+    `${(byStamp.missedShare * 100).toFixed(1)}% of frames missed a vsync; the recorder's callback ran p50 ${byStamp.latenessP50.toFixed(1)}, ` +
+    `p95 ${byStamp.latenessP95.toFixed(1)} ms after its frame began`);
   console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
     `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
   console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average, ${mainCpuMsPerFrame.toFixed(2)} ms per frame (CPU time, not ` +
