@@ -6,6 +6,9 @@
 // harmless (the pipeline's onTimer ticks the core, which fires only what is due, and asks again). The deadline moves
 // with nearly every input (a follower's election timer with each AppendEntries), and a fresh setTimeout plus a
 // clearTimeout per Ready batch were a measurable share of a node's allocations and timer-list work per write.
+// Not while the lab clock is frozen: a step may then move lab time past a deadline, and a timer kept from before the
+// freeze must not fire it ahead of the step (a frozen node acts only on the lab's word), so each wake-up asked for
+// replaces the armed one, as the runtime asks after every clock change.
 
 import type { RuntimeScheduler } from '../../runtime/ports';
 import type { LabClock } from './lab-clock';
@@ -34,7 +37,7 @@ export class EventLoopScheduler implements RuntimeScheduler {
     this.wake = wake;
     const delayMs = Math.min(this.clock.realDelayUntilMs(deadlineMs), MAX_TIMER_MS);
     const dueMs = performance.now() + delayMs;
-    if (this.timer !== null && this.timerDueMs <= dueMs) return;
+    if (this.timer !== null && this.timerDueMs <= dueMs && !this.clock.frozen) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timerDueMs = dueMs;
     this.timer = setTimeout(this.onTimeout, delayMs);

@@ -41,6 +41,14 @@ describe('EventLoopScheduler.wakeAt', () => {
     expect(wakes).toEqual([30]);
   });
 
+  it('while the lab clock is frozen, replaces the armed timer (no wake-up from before the freeze)', () => {
+    scheduler.wakeAt(100, wake);
+    clock.apply({ anchorNs: performance.now() * 1e6, labMs: clock.nowMs(), timeScale: 1, frozen: true });
+    scheduler.wakeAt(100, wake); // what the runtime's reschedule asks after a clock change
+    vi.advanceTimersByTime(1000);
+    expect(wakes).toEqual([]);
+  });
+
   it('wakes nobody after cancel, and arms afresh after it', () => {
     scheduler.wakeAt(50, wake);
     scheduler.cancel();
