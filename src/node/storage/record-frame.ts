@@ -40,10 +40,22 @@ export function encodeFrameBytes(payload: Uint8Array): Buffer {
     throw new RangeError(`frame payload of ${payload.length} bytes is outside [1, ${MAX_FRAME_PAYLOAD_BYTES}]`);
   }
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
   frame.set(payload, FRAME_HEADER_BYTES);
-  frame.writeUInt32LE(frameCrc(frame, 0, payload.length), 4);
-  return frame;
+  return frameInPlace(frame, payload.length);
+}
+
+/**
+ * Frames a payload already placed at `frame[FRAME_HEADER_BYTES...]` by writing the header in front of it; returns the
+ * frame (a view of `frame`'s first FRAME_HEADER_BYTES + payloadBytes bytes). Lets a writer encode straight into one
+ * reused buffer instead of copying each payload into a new frame (snapshot-file.ts). Throws RangeError like encodeFrame.
+ */
+export function frameInPlace(frame: Buffer, payloadBytes: number): Buffer {
+  if (payloadBytes < 1 || payloadBytes > MAX_FRAME_PAYLOAD_BYTES || FRAME_HEADER_BYTES + payloadBytes > frame.length) {
+    throw new RangeError(`frame payload of ${payloadBytes} bytes is outside [1, ${Math.min(MAX_FRAME_PAYLOAD_BYTES, frame.length - FRAME_HEADER_BYTES)}]`);
+  }
+  frame.writeUInt32LE(payloadBytes, 0);
+  frame.writeUInt32LE(frameCrc(frame, 0, payloadBytes), 4);
+  return frame.subarray(0, FRAME_HEADER_BYTES + payloadBytes);
 }
 
 function frameCrc(bytes: Buffer, offset: number, payloadBytes: number): number {

@@ -27,7 +27,7 @@ import type { Persist } from '../../raft/types';
 import type { LogMirror } from './log-mirror';
 import type { ResolvedWalOptions } from './wal-options';
 import { encodeFrames, writeSnapshotBody } from './snapshot-body';
-import { MAX_SNAPSHOT_BYTES, removeSnapshotFilesExcept, writeSnapshotFile, type SnapshotRef } from './snapshot-file';
+import { MAX_SNAPSHOT_BYTES, removeSnapshotFilesExcept, snapshotDataBytes, writeSnapshotFile, type SnapshotRef } from './snapshot-file';
 import { replaceWalFile, walPath, writeFullySync } from './wal-files';
 import { validatePersist } from './validate-persist';
 
@@ -72,8 +72,8 @@ interface QueuedWrite {
   readonly settle: Settle;
   /** The snapshot this write's record refers to, if any. */
   readonly snapshot: SnapshotRef | null;
-  /** Its data (UTF-8) until its file is durable; then null, so the queue stops holding a copy. */
-  snapshotBytes: Buffer | null;
+  /** Its data until its file is durable; then null. The core holds the same string, so this is no copy. */
+  snapshotData: string | null;
 }
 
 interface WaitingWrite {
@@ -173,16 +173,17 @@ export class FileWal implements Wal {
   private admit(persist: Persist, settle: Settle): void {
     let frames: Buffer;
     let snapshot: SnapshotRef | null = null;
-    let snapshotBytes: Buffer | null = null;
+    let snapshotData: string | null = null;
     try {
       validatePersist(persist, this.mirror);
       if (persist.snapshot !== null) {
-        snapshotBytes = Buffer.from(persist.snapshot.data, 'utf8');
-        if (snapshotBytes.length > MAX_SNAPSHOT_BYTES) {
-          throw new Error(`snapshot of ${snapshotBytes.length} bytes exceeds the bound of ${MAX_SNAPSHOT_BYTES}`);
+        snapshotData = persist.snapshot.data;
+        const snapshotBytes = snapshotDataBytes(snapshotData);
+        if (snapshotBytes > MAX_SNAPSHOT_BYTES) {
+          throw new Error(`snapshot of ${snapshotBytes} bytes exceeds the bound of ${MAX_SNAPSHOT_BYTES}`);
         }
         snapshot = { index: persist.snapshot.lastIncludedIndex, term: persist.snapshot.lastIncludedTerm,
-          generation: (this.mirror.snapshot?.generation ?? 0) + 1, bytes: snapshotBytes.length,
+          generation: (this.mirror.snapshot?.generation ?? 0) + 1, bytes: snapshotBytes,
           ...(persist.snapshot.config === undefined ? {} : { config: persist.snapshot.config }) };
       }
       frames = encodeFrames(snapshot, persist.hardState, persist.entries);
@@ -194,7 +195,7 @@ export class FileWal implements Wal {
     if (persist.hardState !== null) this.mirror.setHardState(persist.hardState);
     this.mirror.replaceFrom(persist.entries);
     const mustSync = persist.mustSync || snapshot !== null;
-    this.queue.push({ frames, mustSync, settle, snapshot, snapshotBytes });
+    this.queue.push({ frames, mustSync, settle, snapshot, snapshotData });
     if (mustSync) this.queuedSyncWrites++;
   }
 
@@ -217,7 +218,7 @@ export class FileWal implements Wal {
       while (this.failure === null) {
         if (this.compactionDue()) await this.compactNow();
         else if (this.queue.length === 0) break;
-        else if (this.queue[0]!.snapshotBytes !== null) await this.writeSnapshotFileOf(this.queue[0]!);
+        else if (this.queue[0]!.snapshotData !== null) await this.writeSnapshotFileOf(this.queue[0]!);
         else if (this.flushDue()) await this.writeBatch();
         else {
           this.armHoldTimer();
@@ -262,7 +263,7 @@ export class FileWal implements Wal {
     for (const queued of this.queue) {
       if (batchLength > 0 && batchBytes + queued.frames.length > this.options.maxBatchBytes) break;
       // A later snapshot's file must be durable before its record is written: the batch ends before it.
-      if (batchLength > 0 && queued.snapshotBytes !== null) break;
+      if (batchLength > 0 && queued.snapshotData !== null) break;
       batchBytes += queued.frames.length;
       batchLength++;
     }
@@ -298,8 +299,8 @@ export class FileWal implements Wal {
 
   /** Makes the snapshot file of `queued` durable; a failure stops the WAL before its record is written. */
   private async writeSnapshotFileOf(queued: QueuedWrite): Promise<void> {
-    await writeSnapshotFile(this.dir, queued.snapshot!, queued.snapshotBytes!);
-    queued.snapshotBytes = null;
+    await writeSnapshotFile(this.dir, queued.snapshot!, queued.snapshotData!);
+    queued.snapshotData = null;
     this.counts.snapshots++;
   }
 
@@ -332,8 +333,8 @@ export class FileWal implements Wal {
     let newest: QueuedWrite | null = null;
     for (const queued of absorbed) if (queued.snapshot !== null) newest = queued;
     try {
-      if (newest !== null && newest.snapshotBytes !== null) await this.writeSnapshotFileOf(newest);
-      for (const queued of absorbed) queued.snapshotBytes = null;
+      if (newest !== null && newest.snapshotData !== null) await this.writeSnapshotFileOf(newest);
+      for (const queued of absorbed) queued.snapshotData = null;
       const fileBytes = await replaceWalFile(this.dir, (handle, offset) => writeSnapshotBody(handle, offset, state));
       await this.handle.close();
       this.handle = await open(this.path, 'r+');

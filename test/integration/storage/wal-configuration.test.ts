@@ -64,7 +64,7 @@ describe('WAL configurations', () => {
 
   it('files written before membership changes still load, with no configuration anywhere', async () => {
     // By hand, as the old writer did: "s" with four fields, entries as [term, command], a header without "config".
-    await writeSnapshotFile(dir, { index: 2, term: 1, generation: 1, bytes: 3 }, Buffer.from('old', 'utf8'));
+    await writeSnapshotFile(dir, { index: 2, term: 1, generation: 1, bytes: 3 }, 'old');
     const records = ['{"h":[1,1],"i":1,"e":[[1,"a"],[1,null],[1,"c"]]}', '{"s":[2,1,1,3]}']
       .map((payload) => encodeFrame(payload));
     await writeFile(join(dir, WAL_FILE_NAME), Buffer.concat([WAL_MAGIC, ...records]));

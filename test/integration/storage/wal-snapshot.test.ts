@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openWal, snapshotFileName, WalCorruptionError, WAL_FILE_NAME } from '../../../src/node/storage';
-import { writeSnapshotFile } from '../../../src/node/storage/snapshot-file';
+import { readSnapshotFile, SNAPSHOT_DATA_FRAME_BYTES, SNAPSHOT_MAGIC, writeSnapshotFile } from '../../../src/node/storage/snapshot-file';
+import { readFrame } from '../../../src/node/storage/record-frame';
 import type { Entry, Persist } from '../../../src/raft/types';
 import { entry, makeTempDir, removeDir } from './wal-test-support';
 
@@ -90,6 +91,31 @@ describe('WAL snapshots', () => {
     await reopened.close();
   });
 
+  it('a snapshot file is written in frames of at most 64 KiB of data, characters never split, read back whole', async () => {
+    // Each frame is encoded into one reused buffer: no UTF-8 copy of the whole data is made (docs/benchmarks.md).
+    const ref = { index: 9, term: 2, generation: 1, bytes: 0 };
+    const data = `x${'é🚀日'.repeat(40_000)}`; // 3-, 4- and 2-byte characters, so frame ends fall mid-character
+    const sized = { ...ref, bytes: Buffer.byteLength(data, 'utf8') };
+    await expect(writeSnapshotFile(dir, ref, data)).rejects.toThrow(`its reference says 0`);
+    await writeSnapshotFile(dir, sized, data);
+    const bytes = await readFile(join(dir, snapshotFileName(sized)));
+    const payloads: Buffer[] = [];
+    for (let offset = SNAPSHOT_MAGIC.length; offset < bytes.length;) {
+      const frame = readFrame(bytes, offset);
+      if (!frame.ok) throw new Error(`frame at ${offset}: ${frame.reason}`);
+      payloads.push(frame.payload);
+      offset = frame.nextOffset;
+    }
+    const dataFrames = payloads.slice(1);
+    expect(dataFrames.length).toBeGreaterThanOrEqual(Math.ceil(sized.bytes / SNAPSHOT_DATA_FRAME_BYTES));
+    expect(dataFrames.reduce((sum, payload) => sum + payload.length, 0)).toBe(sized.bytes);
+    for (const payload of dataFrames) {
+      expect(payload.length).toBeLessThanOrEqual(SNAPSHOT_DATA_FRAME_BYTES);
+      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(payload)).not.toThrow();
+    }
+    expect(await readSnapshotFile(dir, sized)).toBe(data);
+  });
+
   it('refuses a snapshot that does not move forward, or entries rewriting the compacted prefix, changing nothing', async () => {
     const { wal } = await openWal(dir);
     await wal.write(append(entries(1, 10, 1), 1));
@@ -157,7 +183,7 @@ describe('WAL snapshots: crashes and damage', () => {
     await wal.write(append(entries(1, 10, 1), 1));
     await wal.close();
     const orphan = { index: 8, term: 1, generation: 1, bytes: 5 };
-    await writeSnapshotFile(dir, orphan, Buffer.from('eight'));
+    await writeSnapshotFile(dir, orphan, 'eight');
     await writeFile(join(dir, 'snapshot.tmp'), 'half a snapshot');
     const { wal: reopened, recovered, report } = await openWal(dir);
     expect(recovered).toEqual({ hardState: { term: 1, votedFor: 1 }, entries: entries(1, 10, 1) });
