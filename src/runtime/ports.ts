@@ -28,8 +28,9 @@ export interface RuntimeScheduler {
   /** Runs `task` after the current input has been handled (a node: its event loop's next turn), in call order. */
   soon(task: () => void): void;
   /**
-   * The core's next deadline (RuntimeClock ms; Infinity: none): call `wake` (the pipeline's onTimer) then,
-   * replacing any wake-up asked for earlier.
+   * The core's next deadline (RuntimeClock ms; Infinity: none): call `wake` (the pipeline's onTimer) then, in place
+   * of any wake-up asked for earlier. Waking early is allowed (the pipeline ticks the core, which fires only what is
+   * due, and asks again); waking late is not.
    */
   wakeAt(deadlineMs: number, wake: () => void): void;
   /** No more wake-ups (the pipeline stopped). */

@@ -6,9 +6,9 @@
 // harmless (the pipeline's onTimer ticks the core, which fires only what is due, and asks again). The deadline moves
 // with nearly every input (a follower's election timer with each AppendEntries), and a fresh setTimeout plus a
 // clearTimeout per Ready batch were a measurable share of a node's allocations and timer-list work per write.
-// Not while the lab clock is frozen: a step may then move lab time past a deadline, and a timer kept from before the
-// freeze must not fire it ahead of the step (a frozen node acts only on the lab's word), so each wake-up asked for
-// replaces the armed one, as the runtime asks after every clock change.
+// While the lab clock is frozen no timer is armed at all: a frozen node acts only on the lab's word (a step), and a
+// timer kept from before the freeze, or one armed for "never" (capped at MAX_TIMER_MS), would fire a deadline that a
+// step had reached without stepping this node. The runtime asks again after every clock change (resume, step).
 
 import type { RuntimeScheduler } from '../../runtime/ports';
 import type { LabClock } from './lab-clock';
@@ -24,7 +24,7 @@ export class EventLoopScheduler implements RuntimeScheduler {
   private readonly onTimeout = (): void => {
     this.timer = null;
     this.timerDueMs = Infinity;
-    this.wake?.();
+    if (!this.clock.frozen) this.wake?.();
   };
 
   constructor(private readonly clock: LabClock) {}
@@ -35,9 +35,13 @@ export class EventLoopScheduler implements RuntimeScheduler {
 
   wakeAt(deadlineMs: number, wake: () => void): void {
     this.wake = wake;
+    if (this.clock.frozen) {
+      this.cancel();
+      return;
+    }
     const delayMs = Math.min(this.clock.realDelayUntilMs(deadlineMs), MAX_TIMER_MS);
     const dueMs = performance.now() + delayMs;
-    if (this.timer !== null && this.timerDueMs <= dueMs && !this.clock.frozen) return;
+    if (this.timer !== null && this.timerDueMs <= dueMs) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timerDueMs = dueMs;
     this.timer = setTimeout(this.onTimeout, delayMs);

@@ -3,7 +3,10 @@
 // never block. Both client endpoints used to carry their own copy of this.
 import * as zmq from 'zeromq';
 
-/** Replies waiting in ZeroMQ for one client, at most; more are dropped (the client times out and retries). */
+/**
+ * ZeroMQ messages waiting for one client, at most; more are dropped (the client times out and retries). A message is
+ * one reply, or one batch of up to `maxFramesPerMessage` replies to requests that client sent batched.
+ */
 const MAX_QUEUED_REPLIES = 10_000;
 
 // The client went away (unroutable) or the socket closed: nothing to do; the client times out or retries.

@@ -49,6 +49,18 @@ describe('EventLoopScheduler.wakeAt', () => {
     expect(wakes).toEqual([]);
   });
 
+  it('while frozen, arms nothing: a node whose deadline a step reached fires only when stepped, never 60 s later', () => {
+    clock.apply({ anchorNs: performance.now() * 1e6, labMs: 150, timeScale: 1, frozen: true });
+    scheduler.wakeAt(150, wake); // due now in lab time: another node's step moved the frozen clock here
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(120_000);
+    expect(wakes).toEqual([]);
+    clock.apply({ anchorNs: performance.now() * 1e6, labMs: 150, timeScale: 1, frozen: false });
+    scheduler.wakeAt(150, wake); // resume: the runtime reschedules, and the due deadline fires at once
+    vi.advanceTimersByTime(0);
+    expect(wakes).toEqual([120_000]);
+  });
+
   it('wakes nobody after cancel, and arms afresh after it', () => {
     scheduler.wakeAt(50, wake);
     scheduler.cancel();

@@ -72,7 +72,9 @@ export function mutate(value: Json, random: Random): Json {
     else if (action < 0.8 && Array.isArray(parent)) (parent as Json[]).push(odd);
     else if (typeof container[last] === 'object' && container[last] !== null && !Array.isArray(container[last])) {
       const target = container[last] as Record<string, Json>;
-      target[pick(random, ['smuggled', '__proto__', '7', '07', '2.0', 'constructor'])] = random() < 0.5 ? odd : JSON.parse(JSON.stringify(target)) as Json;
+      // defineProperty: a plain assignment to '__proto__' would set the prototype, not add the own key a parsed frame has.
+      Object.defineProperty(target, pick(random, ['smuggled', '__proto__', '7', '07', '2.0', 'constructor']),
+        { value: random() < 0.5 ? odd : JSON.parse(JSON.stringify(target)) as Json, enumerable: true, writable: true, configurable: true });
     } else container[last] = odd;
   }
   return copy;
