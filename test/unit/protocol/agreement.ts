@@ -43,7 +43,7 @@ function oddValue(random: Random): Json {
 }
 
 /** Every path to a value inside `value` (objects and arrays), so mutations can reach nested fields. */
-function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
+export function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
   else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));

@@ -10,6 +10,7 @@ import { clientReplyFrameSchema, clientRequestFrameSchema } from '../../../src/p
 import { labEventSchema } from '../../../src/protocol/events';
 import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
 import { seededRandom } from '../../../src/raft/random';
+import { paths, type Json } from './agreement';
 
 const seeded = seededRandom;
 
@@ -19,16 +20,6 @@ const ODD_VALUES: unknown[] = [
   'InstallSnapshot', 'InstallSnapshotReply', 'snapshot-installed', 'x'.repeat(MAX_SNAPSHOT_CHUNK_CHARS + 1),
   '😀'.repeat(MAX_SNAPSHOT_CHUNK_CHARS / 2 + 1), // within the schema's code-point bound, past the fast check's units
 ];
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Every path to a value inside `value` (objects and arrays), so mutations can reach nested fields. */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
-  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));
-  return out;
-}
 
 /** A copy of `value` with one change at a random path: replaced, deleted, or given an extra key. */
 function mutate(value: Json, random: () => number): Json {
@@ -45,7 +36,9 @@ function mutate(value: Json, random: () => number): Json {
   if (action < 0.6) container[last] = odd;
   else if (action < 0.8 && !Array.isArray(parent)) delete container[last];
   else if (typeof container[last] === 'object' && container[last] !== null && !Array.isArray(container[last])) {
-    (container[last] as Record<string, Json>)[random() < 0.5 ? 'smuggled' : '__proto__'] = 1;
+    // defineProperty: assigning to '__proto__' would try to set the prototype (and a number is ignored), not add the
+    // own key that JSON.parse gives a frame.
+    Object.defineProperty(container[last], random() < 0.5 ? 'smuggled' : '__proto__', { value: 1, enumerable: true, writable: true, configurable: true });
   } else container[last] = odd;
   return copy;
 }
