@@ -1,8 +1,9 @@
 // Hand-written validation for what a node process receives (its lab's control frames, peer and client frames that
 // the fast checks do not accept, its environment), without zod: zod and its schemas were ~4 MB of every node's
 // resident memory (docs/benchmarks.md). A check returns the parsed value or throws a CheckFailure naming the path
-// and the problem. Each check accepts and returns exactly what the zod schema the lab keeps beside it does,
-// measuring strings in code points and integers as safe integers as zod does (test/unit/protocol/hand-checks.test.ts).
+// and the problem. Each check accepts and returns exactly what its zod schema (the lab's, or the reference it
+// replaced) does, measuring strings in code points and integers as safe integers as zod does
+// (test/unit/protocol/hand-checks.test.ts).
 
 export type PathSegment = string | number;
 

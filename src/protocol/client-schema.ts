@@ -1,31 +1,14 @@
-// KV client frames as zod schemas: the lab decodes a node's replies with these; a node decodes requests with
-// client.ts's checks (no zod in a node process, docs/benchmarks.md), and the two agree
-// (test/unit/protocol/hand-checks.test.ts).
+// KV client replies as a zod schema: the lab decodes a node's replies with it. A node decodes requests with client.ts's
+// hand-written check alone (no zod in a node process, docs/benchmarks.md).
 import { z } from 'zod';
 import {
-  CLIENT_ERROR_MAX_CHARS, CLIENT_ID_MAX_CHARS, CLIENT_OPS, CLIENT_REPLY_STATUSES, CLIENT_REQUEST_RULES, isClientReplyFrame,
-  KV_KEY_MAX_CHARS, KV_VALUE_MAX_CHARS, MAX_CLIENT_FRAME_BYTES, type ClientReplyFrame, type ClientRequestFrame,
+  CLIENT_ERROR_MAX_CHARS, CLIENT_ID_MAX_CHARS, CLIENT_REPLY_STATUSES, isClientReplyFrame, KV_VALUE_MAX_CHARS,
+  MAX_CLIENT_FRAME_BYTES, type ClientReplyFrame,
 } from './client';
 import { decodeWithSchema } from './schema-helpers';
 import { decodeJsonBytes, type Decoded } from './validate';
 
-const kvKey = z.string().min(1).max(KV_KEY_MAX_CHARS);
 const kvValue = z.string().max(KV_VALUE_MAX_CHARS);
-
-export const clientRequestFrameSchema = CLIENT_REQUEST_RULES.reduce<z.ZodType<ClientRequestFrame>>(
-  (schema, rule) => schema.refine(rule.holds, { message: rule.message, path: [rule.field] }),
-  z.strictObject({
-    v: z.literal(1),
-    requestId: z.string().min(1).max(CLIENT_ID_MAX_CHARS),
-    clientId: z.string().min(1).max(CLIENT_ID_MAX_CHARS),
-    session: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-    seq: z.number().int().nonnegative(),
-    op: z.enum(CLIENT_OPS),
-    key: kvKey.optional(),
-    value: kvValue.optional(),
-    from: kvValue.optional(),
-    to: kvValue.optional(),
-  }));
 
 export const clientReplyFrameSchema = z.strictObject({
   v: z.literal(1),

@@ -100,7 +100,7 @@ const OPS: ReadonlySet<unknown> = new Set(CLIENT_OPS);
 const STATUSES: ReadonlySet<unknown> = new Set(CLIENT_REPLY_STATUSES);
 const REQUEST_OPTIONAL_KEYS = ['value', 'from', 'to'] as const;
 
-/** True only for values checkClientRequest (and clientRequestFrameSchema) accept unchanged. */
+/** True only for values checkClientRequest accepts unchanged. */
 export function isClientRequestFrame(value: unknown): value is ClientRequestFrame {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Readonly<Record<string, unknown>>;

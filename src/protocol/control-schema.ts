@@ -1,15 +1,8 @@
-// Control frames as zod schemas. The lab decodes what its nodes send with these (node→lab). The lab→node schema is
-// the same rules as control.ts's hand-written check, which is what a node decodes with: a node process does not
-// load zod (docs/benchmarks.md); the two agree (test/unit/protocol/hand-checks.test.ts).
+// The node→lab control frames as zod schemas: the lab decodes what its nodes send with these. What a node receives
+// (lab→node) is checked by control.ts's hand-written check alone: a node process does not load zod
+// (docs/benchmarks.md).
 import { z } from 'zod';
-import { isBugName } from '../raft/planted-bugs';
-import {
-  CONTROL_PROTOCOL_VERSION, decodeControlFrame, EVENT_DETAILS, MAX_CONTROL_FRAME_BYTES, MAX_STEP_MESSAGES, STEP_ACTIONS,
-  type LabToNodeFrame, type NodeConfig,
-} from './control';
-import { electionTimeoutRangeSchema } from './election-timeout-schema';
-import { labClockSegmentSchema, networkDelaySchema } from './lab-clock-schema';
-import { faultTableSchema } from './link-faults-schema';
+import { CONTROL_PROTOCOL_VERSION, decodeControlFrame, MAX_CONTROL_FRAME_BYTES, MAX_STEP_MESSAGES } from './control';
 import { decodeWithSchema } from './schema-helpers';
 import { MAX_MESSAGE_ID_CHARS, type Decoded } from './validate';
 
@@ -126,69 +119,6 @@ export const nodeTransferDoneSchema = z.strictObject({
 export const nodeToLabSchema = z.discriminatedUnion('type', [nodeHelloSchema, nodeEventsSchema, nodeFaultsAppliedSchema,
   nodePendingSchema, nodeStepDoneSchema, nodeHeldSchema, nodeMembershipDoneSchema, nodeTransferDoneSchema]);
 export type NodeToLabFrame = z.infer<typeof nodeToLabSchema>;
-
-const endpoint = z.string().regex(/^tcp:\/\/127\.0\.0\.1:\d{1,5}$/);
-
-/** Everything a node needs to run Raft; sent once all members have reported their endpoints. */
-export const nodeConfigSchema = z.strictObject({
-  members: z.record(z.string().regex(/^\d{1,2}$/), endpoint),
-  /**
-   * The bootstrap configuration's voters (RaftConfig.members), used until the log or a snapshot holds a configuration.
-   * Absent: every member (a cluster as started). Empty for a server added by a membership change: it waits to hear
-   * from a leader (dissertation §4.2.1).
-   */
-  bootstrapMembers: z.array(nodeId).max(25).optional(),
-  /** How configurations change (RaftConfig.membershipMode); absent: one server at a time (dissertation ch. 4). */
-  membershipMode: z.enum(['single-server', 'joint']).optional(),
-  /** min == max: a fixed timeout; an inverted range is refused here, before the core would assert on it. */
-  electionTimeoutMs: electionTimeoutRangeSchema,
-  heartbeatMs: z.number().int().min(5).max(30_000),
-  /** The lab clock as it stands (a node restarted while the cluster is frozen starts frozen). */
-  clock: labClockSegmentSchema,
-  networkDelayMs: networkDelaySchema,
-  preVote: z.boolean(),
-  checkQuorum: z.boolean(),
-  bugs: z.array(z.string().refine(isBugName, 'unknown planted bug')).max(16),
-  /** The cluster's compaction policy (ClusterSettings.snapshotEveryEntries); absent: the node's own. */
-  snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
-  snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
-  randomSeed: z.number().int().nonnegative(),
-  faults: faultTableSchema,
-  eventDetail: z.enum(EVENT_DETAILS),
-});
-
-const base = { v: z.literal(CONTROL_PROTOCOL_VERSION), secret };
-
-export const labToNodeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...base, type: z.literal('shutdown') }),
-  z.strictObject({ ...base, type: z.literal('configure'), config: nodeConfigSchema }),
-  /** A member moved (restarted on a new port). */
-  z.strictObject({ ...base, type: z.literal('peers'), members: z.record(z.string().regex(/^\d{1,2}$/), endpoint) }),
-  /** `version` (absent from older labs) is echoed in a faults-applied frame once the table is in force. */
-  z.strictObject({ ...base, type: z.literal('faults'), faults: faultTableSchema, version: z.number().int().nonnegative().optional() }),
-  /** The lab clock changed (slow motion, freeze, run, a step's new time) or the network delay did. */
-  z.strictObject({ ...base, type: z.literal('clock'), clock: labClockSegmentSchema, networkDelayMs: networkDelaySchema }),
-  /** While frozen: report what you would do next (answered with `pending`). */
-  z.strictObject({ ...base, type: z.literal('query'), queryId: requestId }),
-  /**
-   * Do one thing now and answer `step-done` once its effects are durable and sent: fire the core's due timer,
-   * deliver / drop / duplicate a held message, or time out now (the election timer fires at once).
-   */
-  z.strictObject({ ...base, type: z.literal('step'), stepId: requestId, action: z.enum(STEP_ACTIONS), messageId: messageId.optional() }),
-  /** Propose a configuration change (only a leader appends it); answered with `membership-done`. */
-  z.strictObject({ ...base, type: z.literal('membership'), changeId: requestId, change: membershipChangeSchema }),
-  /** Hand leadership to `to` (only a leader can; dissertation §3.10); answered with `transfer-done`. */
-  z.strictObject({ ...base, type: z.literal('transfer'), transferId: requestId, to: nodeId }),
-]);
-
-
-type AssertAssignable<Sub extends Super, Super> = [Sub, Super];
-export type ControlSchemasMatchTypes = [
-  AssertAssignable<z.infer<typeof nodeConfigSchema>, NodeConfig>,
-  AssertAssignable<NodeConfig, z.infer<typeof nodeConfigSchema>>,
-  AssertAssignable<z.infer<typeof labToNodeSchema>, LabToNodeFrame>,
-  AssertAssignable<LabToNodeFrame, z.infer<typeof labToNodeSchema>>,
-];
 
 export function decodeNodeToLab(bytes: Uint8Array, expectedSecret: string): Decoded<NodeToLabFrame> {
   return decodeControlFrame(decodeWithSchema(bytes, nodeToLabSchema, MAX_CONTROL_FRAME_BYTES, 'control frame'), expectedSecret);

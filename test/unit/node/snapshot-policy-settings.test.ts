@@ -3,7 +3,7 @@
 // field over the node's own policy; absent, nothing changes.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SNAPSHOT_POLICY, snapshotPolicyOf } from '../../../src/node/runtime/snapshot-policy';
-import { nodeConfigSchema } from '../../../src/protocol/control-schema';
+import { nodeConfigSchema } from '../protocol/reference/lab-to-node-schema';
 import { clusterSettingsSchema } from '../../../src/protocol/events';
 import { clusterSettingsOf } from '../../../src/protocol/exercise/cluster-settings';
 import { clusterSpecSchema } from '../../../src/protocol/exercise/schema';

@@ -4,9 +4,10 @@
 // must accept unchanged. The valid values themselves must pass the fast check, or it would never be used.
 import { describe, expect, it } from 'vitest';
 import { isPeerFrame, MAX_SNAPSHOT_CHUNK_CHARS, type PeerFrame } from '../../../src/protocol/wire';
-import { peerFrameSchema } from '../../../src/protocol/wire-schema';
+import { peerFrameSchema } from './reference/wire-schema';
 import { isClientReplyFrame, isClientRequestFrame } from '../../../src/protocol/client';
-import { clientReplyFrameSchema, clientRequestFrameSchema } from '../../../src/protocol/client-schema';
+import { clientReplyFrameSchema } from '../../../src/protocol/client-schema';
+import { clientRequestFrameSchema } from './reference/client-request-schema';
 import { labEventSchema } from '../../../src/protocol/events';
 import { isFrequentEventOf, validateNodeEvent } from '../../../src/lab/node-event-intake';
 import { seededRandom } from '../../../src/raft/random';

@@ -1,12 +1,12 @@
-// A node process checks what it receives by hand, without zod (docs/benchmarks.md); the lab keeps the zod schemas.
-// Every boundary must stay exactly as strict as before: here each hand-written check and its zod schema see the same
+// A node process checks what it receives by hand, without zod (docs/benchmarks.md). Every boundary must stay exactly
+// as strict as before: here each hand-written check and its zod schema (the lab's, or a reference in ./reference/) see the same
 // generated, mutated and garbage inputs and must accept the same ones, returning equal values.
 import { describe, expect, it } from 'vitest';
 import { attempt, type Check } from '../../../src/protocol/check';
 import { checkClientRequest } from '../../../src/protocol/client';
-import { clientRequestFrameSchema } from '../../../src/protocol/client-schema';
+import { clientRequestFrameSchema } from './reference/client-request-schema';
 import { checkLabToNode, checkNodeConfig, CONTROL_PROTOCOL_VERSION, EVENT_DETAILS, STEP_ACTIONS } from '../../../src/protocol/control';
-import { labToNodeSchema, nodeConfigSchema } from '../../../src/protocol/control-schema';
+import { labToNodeSchema, nodeConfigSchema } from './reference/lab-to-node-schema';
 import { checkElectionTimeoutRange } from '../../../src/protocol/election-timeout';
 import { electionTimeoutRangeSchema } from '../../../src/protocol/election-timeout-schema';
 import { checkLabClockSegment, checkNetworkDelay } from '../../../src/protocol/lab-clock';
@@ -14,7 +14,7 @@ import { labClockSegmentSchema, networkDelaySchema } from '../../../src/protocol
 import { checkFaultTable, checkLinkFaults } from '../../../src/protocol/link-faults';
 import { faultTableSchema, linkFaultsSchema } from '../../../src/protocol/link-faults-schema';
 import { checkPeerFrame, MAX_SNAPSHOT_CHUNK_CHARS } from '../../../src/protocol/wire';
-import { peerFrameSchema } from '../../../src/protocol/wire-schema';
+import { peerFrameSchema } from './reference/wire-schema';
 import { BUG_NAMES } from '../../../src/raft/bug-names';
 import { agreementSeed, expectAgreement, intIn, pick, zodOutcome, type Json, type Random } from './agreement';
 

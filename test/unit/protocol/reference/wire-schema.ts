@@ -1,11 +1,11 @@
-// The peer frame as zod schemas: the same rules as wire.ts's checks, for the lab and for the tests that hold the
-// hand-written checks to them (test/unit/protocol/hand-checks.test.ts, fast-checks.test.ts). A node process decodes
-// with wire.ts alone and never loads zod (docs/benchmarks.md).
+// A test reference: the peer frame as zod schemas, the rules wire.ts's hand-written checks replaced. Only the tests
+// hold those checks to it (hand-checks.test.ts, fast-checks.test.ts); every process decodes peer frames with wire.ts
+// alone, and a node never loads zod (docs/benchmarks.md).
 import { z } from 'zod';
-import { messageProblem } from '../raft/message-checks';
-import type { Message } from '../raft/types';
-import { countSchema, nodeIdSchema } from './schema-helpers';
-import { MAX_COMMAND_CHARS, MAX_CONFIGURATION_IDS, MAX_ENTRIES_PER_FRAME, MAX_MESSAGE_ID_CHARS, MAX_SNAPSHOT_CHUNK_CHARS, PEER_FRAME_VERSION, type PeerFrame } from './wire';
+import { messageProblem } from '../../../../src/raft/message-checks';
+import type { Message } from '../../../../src/raft/types';
+import { countSchema, nodeIdSchema } from '../../../../src/protocol/schema-helpers';
+import { MAX_COMMAND_CHARS, MAX_CONFIGURATION_IDS, MAX_ENTRIES_PER_FRAME, MAX_MESSAGE_ID_CHARS, MAX_SNAPSHOT_CHUNK_CHARS, PEER_FRAME_VERSION, type PeerFrame } from '../../../../src/protocol/wire';
 
 /**
  * A cluster configuration (dissertation ch. 4): voters, learners, and in joint consensus the old voters. A server in
