@@ -1,10 +1,11 @@
 // `raft-lab chaos`: its options, their checks and its help.
-import { FAULT_KINDS, isFaultKind, type FaultKind } from '../../lab/chaos/fault-schedule';
+import { FAULT_KINDS } from '../../lab/chaos/fault-schedule';
 import { MAX_HEADLESS_NODES } from '../../protocol/lab-api';
 import type { BugName } from '../../raft/types';
 import { integerOption, noPositionals, parseCommandLine, UsageError } from '../args';
 import { bugsFlag } from '../bugs-flag';
 import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, SIGNAL_EXIT_CODES, type CommandSpec } from '../command-spec';
+import { parseWorkloadRun, type WorkloadRunOptions } from './workload-run';
 
 const DEFAULT_FAULTS = 'kill,pause,partition,loss';
 /**
@@ -43,15 +44,7 @@ export const chaosCommand = {
   ],
 } as const satisfies CommandSpec;
 
-export interface ChaosOptions {
-  readonly nodes: number;
-  readonly seconds: number;
-  readonly clients: number;
-  readonly keys: number;
-  readonly faults: FaultKind[];
-  readonly seed: number;
-  readonly history: string;
-  readonly dataDir: string | undefined;
+export interface ChaosOptions extends WorkloadRunOptions {
   readonly rate: number;
   readonly record: string | undefined;
   readonly bugs: BugName[];
@@ -65,20 +58,12 @@ export function parseChaosOptions(argv: readonly string[], randomSeed: () => num
   if (parsed.help) return 'help';
   const { flags, positional } = parsed;
   noPositionals(chaosCommand, positional);
-  const nodes = integerOption(chaosCommand, 'nodes', flags.nodes ?? 5, 1, MAX_HEADLESS_NODES);
-  const seconds = flags.seconds ?? 20;
-  if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]', chaosCommand);
-  const clients = integerOption(chaosCommand, 'clients', flags.clients ?? 4, 1, 64);
-  const keys = integerOption(chaosCommand, 'keys', flags.keys ?? 5, 1, 1000);
-  const seed = integerOption(chaosCommand, 'seed', flags.seed ?? randomSeed(), 0, 2 ** 31);
-  const kinds = (flags.faults ?? DEFAULT_FAULTS).split(',').filter((name) => name !== '');
-  const unknownKinds = kinds.filter((name) => !isFaultKind(name));
-  if (unknownKinds.length > 0) throw new UsageError(`unknown fault kind(s): ${unknownKinds.join(', ')} (known: ${FAULT_KINDS.join(', ')})`, chaosCommand);
+  const run = parseWorkloadRun(chaosCommand, flags, { nodes: 5, seconds: 20, clients: 4, keys: 5, faults: DEFAULT_FAULTS, knownFaults: FAULT_KINDS },
+    randomSeed);
   const bugs = bugsFlag(flags.bugs, chaosCommand);
   if (!flags.history) throw new UsageError('--history FILE is required', chaosCommand);
-  const rate = flags.rate ?? 40 * clients;
+  const rate = flags.rate ?? 40 * run.clients;
   if (!(rate > 0 && rate <= 100_000)) throw new UsageError('--rate must be in (0, 100000]', chaosCommand);
   const opTimeoutMs = integerOption(chaosCommand, 'op-timeout-ms', flags['op-timeout-ms'] ?? DEFAULT_OP_TIMEOUT_MS, 10, 120_000);
-  return { nodes, seconds, clients, keys, faults: kinds as FaultKind[], seed, history: flags.history, dataDir: flags['data-dir'] || undefined,
-    rate, record: flags.record || undefined, bugs, opTimeoutMs };
+  return { ...run, history: flags.history, rate, record: flags.record || undefined, bugs, opTimeoutMs };
 }

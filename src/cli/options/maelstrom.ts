@@ -1,9 +1,9 @@
 // `raft-lab maelstrom`: its options, their checks and its help.
 import { MAX_HEADLESS_NODES } from '../../protocol/lab-api';
 import { BYO_FAULT_KINDS } from '../../lab/maelstrom/maelstrom-run';
-import type { FaultKind } from '../../lab/chaos/fault-schedule';
-import { integerOption, noPositionals, parseCommandLine, takeBinAndArgs, UsageError } from '../args';
+import { noPositionals, parseCommandLine, takeBinAndArgs, UsageError } from '../args';
 import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, SIGNAL_EXIT_CODES, type CommandSpec } from '../command-spec';
+import { parseWorkloadRun, type WorkloadRunOptions } from './workload-run';
 
 export const maelstromCommand = {
   name: 'maelstrom',
@@ -41,17 +41,9 @@ export const maelstromCommand = {
   ],
 } as const satisfies CommandSpec;
 
-export interface MaelstromOptions {
+export interface MaelstromOptions extends WorkloadRunOptions {
   readonly bin: string;
   readonly args: string[];
-  readonly nodes: number;
-  readonly seconds: number;
-  readonly clients: number;
-  readonly keys: number;
-  readonly faults: FaultKind[];
-  readonly seed: number;
-  readonly history: string;
-  readonly dataDir: string | undefined;
   readonly report: string | undefined;
 }
 
@@ -64,17 +56,7 @@ export function parseMaelstromOptions(argv: readonly string[], randomSeed: () =>
   noPositionals(maelstromCommand, positional);
   if (bin === undefined || bin === '') throw new UsageError('--bin PATH is required (your node\'s executable)', maelstromCommand);
   if (!flags.history) throw new UsageError('--history FILE is required', maelstromCommand);
-  const nodes = integerOption(maelstromCommand, 'nodes', flags.nodes ?? 3, 1, MAX_HEADLESS_NODES);
-  const seconds = flags.seconds ?? 10;
-  if (!(seconds > 0 && seconds <= 3600)) throw new UsageError('--seconds must be in (0, 3600]', maelstromCommand);
-  const clients = integerOption(maelstromCommand, 'clients', flags.clients ?? 3, 1, 64);
-  const keys = integerOption(maelstromCommand, 'keys', flags.keys ?? 3, 1, 1000);
-  const seed = integerOption(maelstromCommand, 'seed', flags.seed ?? randomSeed(), 0, 2 ** 31);
-  const kinds = (flags.faults ?? '').split(',').filter((name) => name !== '');
-  const unknownKinds = kinds.filter((name) => !(BYO_FAULT_KINDS as readonly string[]).includes(name));
-  if (unknownKinds.length > 0) {
-    throw new UsageError(`unknown fault kind(s): ${unknownKinds.join(', ')} (known: ${BYO_FAULT_KINDS.join(', ')})`, maelstromCommand);
-  }
-  return { bin, args, nodes, seconds, clients, keys, faults: kinds as FaultKind[], seed, history: flags.history,
-    dataDir: flags['data-dir'] || undefined, report: flags.report || undefined };
+  const run = parseWorkloadRun(maelstromCommand, flags, { nodes: 3, seconds: 10, clients: 3, keys: 3, faults: '', knownFaults: BYO_FAULT_KINDS },
+    randomSeed);
+  return { ...run, bin, args, history: flags.history, report: flags.report || undefined };
 }
