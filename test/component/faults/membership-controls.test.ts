@@ -2,41 +2,20 @@
 // Membership controls (issue 13 §4): "Add server" asks the lab for a new server at once; "Remove" asks first in the
 // page (confirm-accept / confirm-cancel, never window.confirm); a learner's card is drawn apart (data-learner) and
 // says so; the inspector shows each server's own configuration; the log view marks configuration entries.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import NodeControls from '../../../renderer/src/components/faults/NodeControls.vue';
-import ConfirmDialog from '../../../renderer/src/components/shell/ConfirmDialog.vue';
 import NodeGlyph from '../../../renderer/src/components/cluster/NodeGlyph.vue';
 import NodeInspector from '../../../renderer/src/components/cluster/NodeInspector.vue';
 import { describeEntry } from '../../../renderer/src/components/logs/log-columns';
-import { withConfirmDialog } from '../shell/with-confirm-dialog';
-import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
-import { useLabStore } from '../../../renderer/src/stores/lab-store';
-import { fakeLab, nodeState, nodeView, snapshot, type FakeLab } from '../shell/lab-fixtures';
+import { confirmPage } from '../shell/confirm-page';
+import { fakeLab, nodeState, nodeView, snapshot } from '../shell/lab-fixtures';
 import { DEFAULT_SETTINGS } from '../../../src/protocol/lab-api';
 
-const ControlsWithDialog = withConfirmDialog(NodeControls, ConfirmDialog);
-
-async function mounted(lab: FakeLab): Promise<VueWrapper> {
-  useCommandsStore().attach(lab.api);
-  await useLabStore().attach(lab.api);
-  const wrapper = mount(ControlsWithDialog, { attachTo: document.body });
-  await flushPromises();
-  return wrapper;
-}
-
 describe('membership controls', () => {
-  let nativeConfirm: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    setActivePinia(createPinia());
-    nativeConfirm = vi.fn(() => true);
-    vi.stubGlobal('confirm', nativeConfirm);
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    document.body.innerHTML = '';
-  });
+  const page = confirmPage(NodeControls);
+  const mounted = page.mount;
 
   it('on a student\'s own Raft (Maelstrom\'s protocol: no membership changes) add, remove and transfer are disabled and say why', async () => {
     const nodes = [nodeView(1, { role: 'leader' }), nodeView(2), nodeView(3)];
@@ -71,7 +50,7 @@ describe('membership controls', () => {
     await wrapper.get('[data-testid="confirm-accept"]').trigger('click');
     await flushPromises();
     expect(lab.api.removeServer).toHaveBeenCalledWith(2);
-    expect(nativeConfirm).not.toHaveBeenCalled();
+    expect(page.nativeConfirm()).not.toHaveBeenCalled();
     wrapper.unmount();
   });
 

@@ -1,40 +1,18 @@
 // @vitest-environment happy-dom
 // Wiping a running cluster asks first, in the page (never window.confirm): the header's New cluster, Enter in the size
 // field. Starting when nothing runs does not ask.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPinia, setActivePinia } from 'pinia';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import AppHeader from '../../../renderer/src/components/shell/AppHeader.vue';
-import ConfirmDialog from '../../../renderer/src/components/shell/ConfirmDialog.vue';
-import { withConfirmDialog } from './with-confirm-dialog';
-import { useCommandsStore } from '../../../renderer/src/stores/commands-store';
-import { useLabStore } from '../../../renderer/src/stores/lab-store';
+import { confirmPage } from './confirm-page';
 import { fakeLab, nodeView, snapshot, type FakeLab } from './lab-fixtures';
-
-const HeaderWithDialog = withConfirmDialog(AppHeader, ConfirmDialog);
-
-async function mounted(lab: FakeLab): Promise<VueWrapper> {
-  useCommandsStore().attach(lab.api);
-  await useLabStore().attach(lab.api);
-  const wrapper = mount(HeaderWithDialog, { attachTo: document.body });
-  await flushPromises();
-  return wrapper;
-}
 
 const running = (): FakeLab => fakeLab(snapshot([nodeView(1), nodeView(2), nodeView(3)]));
 const stopped = (): FakeLab => fakeLab(snapshot([], { phase: 'stopped' }));
 
 describe('destructive actions ask in the page', () => {
-  let nativeConfirm: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    setActivePinia(createPinia());
-    nativeConfirm = vi.fn(() => true);
-    vi.stubGlobal('confirm', nativeConfirm);
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    document.body.innerHTML = '';
-  });
+  const page = confirmPage(AppHeader);
+  const mounted = page.mount;
 
   it('"New cluster" on a running cluster asks; cancel keeps it, accept starts the new one', async () => {
     const lab = running();
@@ -55,7 +33,7 @@ describe('destructive actions ask in the page', () => {
     await wrapper.get('[data-testid="confirm-accept"]').trigger('click');
     await flushPromises();
     expect(lab.api.startCluster).toHaveBeenCalledTimes(1);
-    expect(nativeConfirm).not.toHaveBeenCalled();
+    expect(page.nativeConfirm()).not.toHaveBeenCalled();
     wrapper.unmount();
   });
 
@@ -100,8 +78,7 @@ describe('destructive actions ask in the page', () => {
 });
 
 describe('the size field\'s limit', () => {
-  beforeEach(() => setActivePinia(createPinia()));
-  afterEach(() => { document.body.innerHTML = ''; });
+  const mounted = confirmPage(AppHeader).mount;
 
   it('12 servers says the limit instead of starting 9', async () => {
     const lab = stopped();
