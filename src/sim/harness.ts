@@ -92,7 +92,10 @@ export interface Harness {
   addServer(): number;
   /** Proposes removing server i at the current leader (same waiting rule); its process keeps running. */
   removeServer(i: number): void;
-  /** The voters of the latest committed configuration as the current leader knows it (0-based, sorted). */
+  /**
+   * The voters of the latest committed configuration as the current leader knows it (0-based, sorted); waits in
+   * simulated time for a leader, and for it to have committed an entry of its term (it knows the commit index then).
+   */
   members(): number[];
   /**
    * Asks the current leader to hand leadership to server `to` (dissertation §3.10), waiting in simulated time for a
@@ -183,8 +186,20 @@ export class SimHarness implements Harness {
   }
 
   members(): number[] {
-    const leader = this.awaitLeader('members()');
+    const leader = this.awaitLeader('members()', (id) => this.knowsItsCommitIndex(id));
     return this.simulation.status(leader).committedConfig.voters.map((id) => id - 1).sort((a, b) => a - b);
+  }
+
+  /**
+   * A leader knows what is committed only once an entry of its own term is (§8): until then its commit index is what
+   * it recovered or heard, and after a restart of everything that can be the bootstrap configuration long since replaced.
+   */
+  private knowsItsCommitIndex(leader: NodeId): boolean {
+    const status = this.simulation.status(leader);
+    const committedTerm = status.commitIndex === status.snapshotIndex
+      ? status.snapshotTerm
+      : this.simulation.entryAt(leader, status.commitIndex)?.term;
+    return committedTerm === status.term;
   }
 
   transferLeadership(to: number): void {
@@ -217,11 +232,11 @@ export class SimHarness implements Harness {
     throw new Error(`${change.type} S${change.node}: no leader accepted it within ${MEMBERSHIP_BUDGET_MS} ms (seed ${this.simulation.seed}, t=${this.simulation.nowMs} ms)`);
   }
 
-  private awaitLeader(what: string): NodeId {
+  private awaitLeader(what: string, ready: (leader: NodeId) => boolean = () => true): NodeId {
     const startMs = this.simulation.nowMs;
     while (true) {
       const leader = this.currentLeader();
-      if (leader !== null) return leader;
+      if (leader !== null && ready(leader)) return leader;
       if (this.simulation.nowMs - startMs >= MEMBERSHIP_BUDGET_MS) break;
       this.run(ONE_POLL_MS);
     }
