@@ -123,6 +123,13 @@ export function broadcastAppend(s: NodeState, trigger: SendTrigger): void {
   for (const peer of s.membership.peers) sendAppend(s, peer, trigger);
 }
 
+/** "1 MiB", "64 KiB", "1500 bytes": a reason a student reads says the window as they would. */
+function describeByteCount(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
 /** Moves a follower's flow control to `state`, with the event that says why. */
 export function changeProgressState(s: NodeState, peer: NodeId, progress: Progress, state: ProgressState, rule: string, why: string): void {
   const previous = progress.state;
@@ -134,7 +141,7 @@ export function changeProgressState(s: NodeState, peer: NodeId, progress: Progre
     ? 'probe: one AppendEntries at a time until its log matches'
     : state === 'replicate'
       ? `replicate: entries from ${progress.nextIndex} are pipelined, up to ${s.config.maxInflightMessages} messages / ` +
-        `${s.config.maxInflightBytes} bytes in flight`
+        `${describeByteCount(s.config.maxInflightBytes)} in flight`
       : 'snapshot: InstallSnapshot only';
   emit(s, 'progress-changed', rule, `${why}; S${peer} ${previous} -> ${what}`,
     { peer, from: previous, to: state, nextIndex: progress.nextIndex, matchIndex: progress.matchIndex });

@@ -62,9 +62,20 @@ describe('probe: one AppendEntries at a time until the follower\'s log is known 
     expect(node.status().progress?.[2]).toEqual({ nextIndex: 2, matchIndex: 1, state: 'replicate', inflight: 0 });
     expect(ready.events.find((e) => e.kind === 'progress-changed')).toMatchObject({
       rule: 'Flow control (as in etcd-io/raft) · Replicate: AppendEntries pipelined within the in-flight window',
-      reason: 'S2\'s log matches ours up to 1; S2 probe -> replicate: entries from 2 are pipelined, up to 64 messages / 1048576 bytes in flight',
+      reason: 'S2\'s log matches ours up to 1; S2 probe -> replicate: entries from 2 are pipelined, up to 64 messages / 1 MiB in flight',
       data: { peer: 2, from: 'probe', to: 'replicate', nextIndex: 2, matchIndex: 1 },
     });
+  });
+
+  it('the reason says a byte window as a student reads it: MiB, KiB, or bytes', () => {
+    const reasonWith = (maxInflightBytes: number): string | undefined => {
+      const node = makeLeader(null, { maxInflightBytes });
+      drain(node);
+      node.step(appendReply(2, 1, 1, true, 1));
+      return drain(node).events.find((e) => e.kind === 'progress-changed')?.reason;
+    };
+    expect(reasonWith(64 * 1024)).toMatch(/up to 64 messages \/ 64 KiB in flight$/);
+    expect(reasonWith(1500)).toMatch(/up to 64 messages \/ 1500 bytes in flight$/);
   });
 
   it('a read round reaches a follower whose probe is unanswered, with an empty AppendEntries', () => {

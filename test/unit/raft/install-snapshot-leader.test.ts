@@ -53,7 +53,7 @@ describe('§7: the leader sends InstallSnapshot to a follower that lags behind',
     expect(ready.events.find((e) => e.kind === 'progress-changed')).toMatchObject({
       rule: 'Flow control (as in etcd-io/raft) · Replicate: AppendEntries pipelined within the in-flight window',
       reason: 'S3 holds the snapshot through 3: its log matches ours up to there; S3 snapshot -> replicate: entries from 4 are pipelined, ' +
-        'up to 64 messages / 1048576 bytes in flight',
+        'up to 64 messages / 1 MiB in flight',
     });
     node.step(appendReply(3, 1, 2, true, 4));
     expect(node.status().progress?.[3]).toEqual({ matchIndex: 4, nextIndex: 5, state: 'replicate', inflight: 0 });
