@@ -2,7 +2,7 @@
 // with the bundled node script; inside Electron it is Electron's own binary with ELECTRON_RUN_AS_NODE, so the
 // packaged app needs no separate Node installation (which is why the RunAsNode fuse stays on: docs/security.md).
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface NodeLauncher {
@@ -67,7 +67,8 @@ export function defaultNodeLauncher(): NodeLauncher {
 
 /**
  * A student's own Raft: each node is our relay (out/node/maelstrom-relay.js), which runs `command args...` and speaks
- * Maelstrom's protocol with it (docs/byo-raft.md). The command is resolved against the lab's working directory.
+ * Maelstrom's protocol with it (docs/byo-raft.md). The command, and each argument that names an existing file or
+ * folder, are resolved against the lab's working directory (studentArgs).
  */
 export function byoNodeLauncher(command: string, args: readonly string[]): NodeLauncher {
   const script = findNodeScript(import.meta.url, 'maelstrom-relay.js');
@@ -76,10 +77,21 @@ export function byoNodeLauncher(command: string, args: readonly string[]): NodeL
     command: process.execPath,
     args: [script],
     // Read by src/node/maelstrom/relay-env.ts.
-    env: { ...runtimeEnv(), RAFT_LAB_BYO_BIN: bin, RAFT_LAB_BYO_ARGS: JSON.stringify(args) },
+    env: { ...runtimeEnv(), RAFT_LAB_BYO_BIN: bin, RAFT_LAB_BYO_ARGS: JSON.stringify(studentArgs(args)) },
     ownProcessGroup: true,
     implementation: bin,
   };
+}
+
+/**
+ * A student's node runs in its own working directory (the node's data directory, so that what it saves there is its
+ * own and found again after a restart), not where the lab was started. So `--bin python3 --arg my_raft.py`, the way
+ * everyone writes it, would look for my_raft.py in the node's directory: an argument that is not a flag and names a
+ * file or folder that exists relative to `cwd` (the lab's working directory) is passed as its absolute path. Anything
+ * else (flags, words, names of files the node will create) is passed as it is.
+ */
+export function studentArgs(args: readonly string[], cwd: string = process.cwd()): string[] {
+  return args.map((arg) => (arg === '' || arg.startsWith('-') || isAbsolute(arg) || !existsSync(resolve(cwd, arg)) ? arg : resolve(cwd, arg)));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../../../src/check/history';
 import { describeRun, lastJsonLine, PROJECT_ROOT, runCli, stopRunningCli } from '../cluster/cli-runner';
@@ -39,7 +39,8 @@ function fixtureProcesses(): string[] {
 describe('raft-lab maelstrom', () => {
   it('a linearizable node that forwards to n1 passes: exit 0, a JSON summary with node-to-node messages, a checkable history', async () => {
     const history = historyFile();
-    const run = await runCli(['maelstrom', '--bin', 'python3', '--arg', join(FIXTURES, 'forward_to_n1.py'), '--nodes', '3',
+    // The script's path relative to where the lab runs, as docs/byo-raft.md writes it (each node runs in its own directory).
+    const run = await runCli(['maelstrom', '--bin', 'python3', '--arg', relative(PROJECT_ROOT, join(FIXTURES, 'forward_to_n1.py')), '--nodes', '3',
       '--seconds', '4', '--clients', '3', '--keys', '3', '--seed', '7', '--history', history], RUN_DEADLINE_MS);
     const output = describeRun(run);
     expect(run.code, output).toBe(0);
