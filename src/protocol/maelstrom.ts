@@ -95,8 +95,12 @@ export function parseMaelstromLine(line: string): ParsedLine {
     if (!(name in fields)) return { ok: false, problem: `missing field "${name}"` };
   }
   const body = fields['body'];
-  if (typeof body === 'object' && body !== null && !Array.isArray(body) && !('type' in body)) {
-    return { ok: false, problem: 'missing field "body.type"' };
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    if (!('type' in body)) return { ok: false, problem: 'missing field "body.type"' };
+    // A null msg_id or in_reply_to is an absent one: `{"in_reply_to": body.get("msg_id")}` in Python, answering a
+    // message that had none, writes null, and Maelstrom passes such messages between nodes unchanged.
+    const fieldsOfBody = body as Record<string, unknown>;
+    for (const name of ['msg_id', 'in_reply_to']) if (fieldsOfBody[name] === null) delete fieldsOfBody[name];
   }
   const parsed = maelstromMessageSchema.safeParse(value);
   if (!parsed.success) {

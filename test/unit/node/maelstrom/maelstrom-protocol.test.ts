@@ -8,6 +8,11 @@ describe('parseMaelstromLine', () => {
     expect(parsed).toEqual({ ok: true, message: { src: 'n1', dest: 'n2', body: { type: 'append_entries', msg_id: 3, term: 2, entries: [] } } });
   });
 
+  it('takes a null msg_id or in_reply_to as absent (Python\'s body.get("msg_id") on a message that had none)', () => {
+    expect(parseMaelstromLine('{"src":"n1","dest":"n2","body":{"type":"gossip_ok","in_reply_to":null,"msg_id":null}}'))
+      .toEqual({ ok: true, message: { src: 'n1', dest: 'n2', body: { type: 'gossip_ok' } } });
+  });
+
   it.each([
     ['not json', 'not JSON'],
     ['[1,2]', 'not a JSON object'],
@@ -16,6 +21,7 @@ describe('parseMaelstromLine', () => {
     ['{"src":"n1","dest":"n2"}', 'missing field "body"'],
     ['{"src":"n1","dest":"n2","body":{}}', 'missing field "body.type"'],
     ['{"src":"n1","dest":"n2","body":{"type":"x","msg_id":-1}}', 'body.msg_id'],
+    ['{"src":"n1","dest":"n2","body":{"type":"x","in_reply_to":"7"}}', 'body.in_reply_to'],
     ['{"src":"n1","dest":"n2","body":{"type":""}}', 'body.type'],
   ])('%s is malformed: %s', (line, problem) => {
     const parsed = parseMaelstromLine(line);
