@@ -114,7 +114,7 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
       // The lab's word for a node process that ended by itself (not killed by a fault): see controller.onNodeExit.
       else if (/^S\d+ failed \(/.test(event.message) && phase !== 'done') {
         nodeExits += 1;
-        if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(event.message);
+        if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(exitProblem(event.message, controller.lastStderrOf(event.node)));
       }
     }
   });
@@ -225,6 +225,14 @@ function printStderr(controller: LabController, ids: readonly NodeId[], log: (li
     log(`--- n${id}: last lines of stderr`);
     for (const line of controller.lastStderrOf(id)) log(`  ${line}`);
   }
+}
+
+/**
+ * A node that ended by itself during the run, with its stderr: the lab's event gives only the last three lines, the
+ * relay's stderr has the student's own last lines (a Python traceback's first line is usually further up).
+ */
+function exitProblem(message: string, stderr: readonly string[]): string {
+  return stderr.length === 0 ? message : `${message.replace(/\): .*$/s, ')')}; last lines of stderr:\n${stderr.map((line) => `    ${line}`).join('\n')}`;
 }
 
 function emptyRecord(problems: readonly string[], stderr: readonly string[]): RunRecord {

@@ -110,6 +110,17 @@ describe('raft-lab maelstrom', () => {
     expect(lastJsonLine(run), output).toMatchObject({ ops: 0, linearizable: null });
   });
 
+  it('a node that crashes during the run: exit 2, and its stderr is printed from the traceback\'s first line', async () => {
+    const run = await runCli(['maelstrom', '--bin', join(FIXTURES, 'crash_mid_run.py'), '--nodes', '1', '--seconds', '2',
+      '--clients', '1', '--keys', '1', '--seed', '1', '--history', historyFile()], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(2);
+    expect(run.stdout, output).toMatch(/S1 failed \(exited with code 1\); last lines of stderr:\n {4}n1 \(your node\) exited with code 1/);
+    expect(run.stdout, output).toContain('    Traceback (most recent call last):');
+    expect(run.stdout, output).toContain('RuntimeError: my-raft: log index out of range');
+    expect(lastJsonLine(run), output).toMatchObject({ nodeExits: 1, protocolErrors: 0 });
+  });
+
   it('a binary that does not exist: exit 2 with the reason', async () => {
     const run = await runCli(['maelstrom', '--bin', join(FIXTURES, 'no-such-node'), '--nodes', '1', '--seconds', '1',
       '--clients', '1', '--keys', '1', '--seed', '1', '--history', historyFile()], RUN_DEADLINE_MS);
