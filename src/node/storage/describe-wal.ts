@@ -8,8 +8,12 @@ import { walPath } from './wal-files';
 export interface WalDescription {
   /** Intact records. */
   readonly records: number;
-  /** File size, torn tail included. 0 when there is no WAL. */
+  /** File size, torn tail and preallocated zeros included. 0 when there is no WAL. */
   readonly bytes: number;
+  /** The intact records' end (header included): where the next record goes. 0 when there is no WAL. */
+  readonly dataBytes: number;
+  /** Preallocated zeros after the last record, free for appends (0 with a torn tail, which openWal cuts first). */
+  readonly freeBytes: number;
   /** Last index of the snapshot the WAL refers to (0: none); the log holds snapshotIndex + 1..lastIndex. */
   readonly snapshotIndex: number;
   readonly lastIndex: number;
@@ -21,11 +25,13 @@ export interface WalDescription {
 export async function describeWal(dir: string): Promise<WalDescription> {
   const path = walPath(dir);
   const bytes = await readIfExists(path);
-  if (bytes === null) return { records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null };
+  if (bytes === null) return { records: 0, bytes: 0, dataBytes: 0, freeBytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null };
   const replay = replayWalBytes(bytes, path);
   return {
     records: replay.records,
     bytes: bytes.length,
+    dataBytes: replay.validBytes,
+    freeBytes: replay.freeBytes,
     snapshotIndex: replay.mirror.snapshotIndex,
     lastIndex: replay.mirror.lastIndex,
     term: replay.mirror.hardState.term,

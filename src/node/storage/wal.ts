@@ -19,6 +19,9 @@
 // record, which refers to that file, is appended like any other; files of older snapshots are deleted once that
 // record is durable. Such a write is always synced: the old file must not go while a crash could still lose the
 // reference to the new one.
+//
+// The file is preallocated (wal-files.ts): records go at endBytes, inside the file's length, and when a batch would
+// not fit the file first grows by whole preallocation steps of zeros, synced before the batch is written.
 
 import { fdatasyncSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -28,7 +31,7 @@ import type { LogMirror } from './log-mirror';
 import type { ResolvedWalOptions } from './wal-options';
 import { encodeFrames, writeSnapshotBody } from './snapshot-body';
 import { MAX_SNAPSHOT_BYTES, removeSnapshotFilesExcept, snapshotDataBytes, writeSnapshotFile, type SnapshotRef } from './snapshot-file';
-import { replaceWalFile, walPath, writeFullySync } from './wal-files';
+import { extendWithZerosSync, preallocatedLength, replaceWalFile, walPath, writeFullySync, type WalExtent } from './wal-files';
 import { validatePersist } from './validate-persist';
 
 export interface WalStats {
@@ -43,7 +46,12 @@ export interface WalStats {
   readonly snapshots: number;
   /** Deletions of superseded snapshot files that failed (harmless: openWal retries them). */
   readonly failedSnapshotDeletes: number;
+  /** Offset after the last record: the WAL's data (compaction is decided on this). */
+  readonly endBytes: number;
+  /** File length: endBytes and the preallocated zeros after it (at most one preallocation step more). */
   readonly fileBytes: number;
+  /** Times the file grew by preallocating more zeros (compactions and opens preallocate on their own). */
+  readonly extensions: number;
   /** Last index of the current snapshot (0: none); the WAL holds entries after it only. */
   readonly snapshotIndex: number;
   readonly lastIndex: number;
@@ -99,17 +107,21 @@ export class FileWal implements Wal {
   private snapshotSinceCompaction = false;
   /** The snapshot whose reference is durable in the WAL; every other snapshot file may go. */
   private durableSnapshot: SnapshotRef | null;
-  private counts = { writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0 };
+  private counts = { writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, extensions: 0 };
+  private endBytes: number;
+  private fileBytes: number;
 
   constructor(
     private readonly dir: string,
     private handle: FileHandle,
-    private fileBytes: number,
+    extent: WalExtent,
     private readonly mirror: LogMirror,
     private readonly options: ResolvedWalOptions,
   ) {
     this.path = walPath(dir);
-    this.compactedBytes = fileBytes;
+    this.endBytes = extent.endBytes;
+    this.fileBytes = extent.fileBytes;
+    this.compactedBytes = extent.endBytes;
     this.durableSnapshot = mirror.snapshot;
   }
 
@@ -140,6 +152,7 @@ export class FileWal implements Wal {
   stats(): WalStats {
     return {
       ...this.counts,
+      endBytes: this.endBytes,
       fileBytes: this.fileBytes,
       snapshotIndex: this.mirror.snapshotIndex,
       lastIndex: this.mirror.lastIndex,
@@ -243,7 +256,7 @@ export class FileWal implements Wal {
     if (this.queue.length === 0) return false;
     // After a snapshot most of the file is entries nobody needs; rewriting it is cheap then (a reference, the tail).
     const minBytes = this.snapshotSinceCompaction ? this.options.compactAfterSnapshotMinBytes : this.options.compactMinBytes;
-    return this.fileBytes >= Math.max(minBytes, 2 * this.compactedBytes);
+    return this.endBytes >= Math.max(minBytes, 2 * this.compactedBytes);
   }
 
   private flushDue(): boolean {
@@ -273,8 +286,14 @@ export class FileWal implements Wal {
     this.admitWaiting(); // room was made: waiting writes join the queue and ride the next batch
     const bytes = batch.length === 1 ? batch[0]!.frames : Buffer.concat(batch.map((queued) => queued.frames));
     try {
-      writeFullySync(this.handle.fd, bytes, this.fileBytes);
-      this.fileBytes += bytes.length;
+      if (this.endBytes + bytes.length > this.fileBytes) {
+        const grownBytes = preallocatedLength(this.endBytes + bytes.length, this.options.preallocateBytes);
+        extendWithZerosSync(this.handle.fd, this.fileBytes, grownBytes);
+        this.fileBytes = grownBytes;
+        this.counts.extensions++;
+      }
+      writeFullySync(this.handle.fd, bytes, this.endBytes);
+      this.endBytes += bytes.length;
       if (mustSync) {
         fdatasyncSync(this.handle.fd);
         this.counts.syncs++;
@@ -335,11 +354,13 @@ export class FileWal implements Wal {
     try {
       if (newest !== null && newest.snapshotData !== null) await this.writeSnapshotFileOf(newest);
       for (const queued of absorbed) queued.snapshotData = null;
-      const fileBytes = await replaceWalFile(this.dir, (handle, offset) => writeSnapshotBody(handle, offset, state));
+      const extent = await replaceWalFile(this.dir, (handle, offset) => writeSnapshotBody(handle, offset, state),
+        this.options.preallocateBytes);
       await this.handle.close();
       this.handle = await open(this.path, 'r+');
-      this.fileBytes = fileBytes;
-      this.compactedBytes = fileBytes;
+      this.endBytes = extent.endBytes;
+      this.fileBytes = extent.fileBytes;
+      this.compactedBytes = extent.endBytes;
       this.snapshotSinceCompaction = false;
       if (state.snapshot !== this.durableSnapshot && state.snapshot !== null) await this.snapshotDurable(state.snapshot);
     } catch (error) {

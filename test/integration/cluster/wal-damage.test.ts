@@ -1,11 +1,12 @@
 // Damage to a node's write-ahead log, seen from the whole lab. A torn tail (a crash cut the last write short) is
 // cut away with a report and the node carries on. A damaged record in the middle is corruption: the node refuses
 // to start, says which file and where, and nothing else in the cluster is hurt.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WAL_FILE_NAME } from '../../../src/node/storage';
 import { FRAME_HEADER_BYTES, readFrame } from '../../../src/node/storage/record-frame';
+import { replayWalBytes } from '../../../src/node/storage/replay';
 import { WAL_MAGIC } from '../../../src/node/storage/wal-files';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { NodeId } from '../../../src/raft/types';
@@ -21,11 +22,11 @@ type ErrorEvent = Extract<LabEvent, { type: 'error' }>;
 const errorOf = (node: NodeId, pattern: RegExp) => (event: LabEvent): event is ErrorEvent =>
   event.type === 'error' && event.node === node && pattern.test(event.message);
 
-/** Start offsets of the WAL's records, in file order. */
+/** Start offsets of the WAL's records, in file order (the zeros of the preallocated space after them end the list). */
 function recordOffsets(bytes: Buffer): number[] {
   const offsets: number[] = [];
   let offset = WAL_MAGIC.length;
-  while (offset < bytes.length) {
+  while (offset < bytes.length && !bytes.subarray(offset).every((byte) => byte === 0)) {
     const frame = readFrame(bytes, offset);
     if (!frame.ok) throw new Error(`unexpected damage at ${offset} before the test damaged anything: ${frame.reason}`);
     offsets.push(offset);
@@ -56,15 +57,20 @@ describe('a damaged write-ahead log in a running lab', () => {
   it('a torn tail is cut away and reported, and the node rejoins', async () => {
     const { lab, follower, walPath } = await crashedFollower();
     const intact = readFileSync(walPath);
+    const dataEnd = replayWalBytes(intact, walPath).validBytes;
+    expect(intact.length, 'the WAL is preallocated').toBeGreaterThan(dataEnd + 200);
     const torn = Buffer.alloc(FRAME_HEADER_BYTES + 10, 0x7b); // a header promising 100 bytes, then only 10 of them
     torn.writeUInt32LE(100, 0);
-    appendFileSync(walPath, torn);
+    const damaged = Buffer.from(intact);
+    torn.copy(damaged, dataEnd); // where the next record would go, in the zeros the node preallocated
+    writeFileSync(walPath, damaged);
 
     const restartedAt = lab.mark();
     await lab.controller.restartNode(follower);
     const report = await lab.waitForEvent(restartedAt, errorOf(follower, /torn tail/), `S${follower} to report the torn tail`);
     expect(report.message).toContain(walPath);
-    expect(report.message).toContain(`cut a torn tail of ${torn.length} bytes at offset ${intact.length}`);
+    // The torn write spans what its header announced; the zeros after it are free space, not torn bytes.
+    expect(report.message).toContain(`cut a torn tail of ${FRAME_HEADER_BYTES + 100} bytes at offset ${dataEnd}`);
 
     const everyone = (await lab.snapshot()).nodes.map((node) => node.id);
     await expectClusterServes(lab, everyone, 'after-torn-tail');
@@ -72,7 +78,7 @@ describe('a damaged write-ahead log in a running lab', () => {
       CLUSTER_DEADLINE_MS, `S${follower} to apply a write made after its recovery`);
     // The intact prefix is exactly what it was; the torn bytes are gone (new records may follow).
     const after = readFileSync(walPath);
-    expect(after.subarray(0, intact.length).equals(intact)).toBe(true);
+    expect(after.subarray(0, dataEnd).equals(intact.subarray(0, dataEnd))).toBe(true);
     expect(recordOffsets(after).length).toBeGreaterThanOrEqual(recordOffsets(intact).length);
   });
 

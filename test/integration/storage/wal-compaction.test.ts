@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeWal, openWal, WAL_FILE_NAME, WAL_TEMP_FILE_NAME } from '../../../src/node/storage';
 import type { Persist } from '../../../src/raft/types';
 import { applyPersist, copySnapshotFiles, entry, lastIndexOf, makeTempDir, makeWorkload, removeDir } from './wal-test-support';
 
 const SEED = 20240611;
+const PREALLOCATE_BYTES = 1024 * 1024; // the default
 
 let dir: string;
 beforeEach(async () => {
@@ -20,11 +21,16 @@ describe('compaction', () => {
     const workload = makeWorkload(SEED, 300);
     const { wal } = await openWal(dir);
     for (const persist of workload.persists) await wal.write({ ...persist, mustSync: false });
-    const bytesBefore = wal.stats().fileBytes;
+    const bytesBefore = wal.stats().endBytes;
     await wal.compact();
     const stats = wal.stats();
     expect(stats.compactions).toBe(1);
-    expect(stats.fileBytes, `seed ${SEED}`).toBeLessThan(bytesBefore);
+    expect(stats.endBytes, `seed ${SEED}`).toBeLessThan(bytesBefore);
+    // The rewritten file is preallocated too: its data, then zeros up to the next preallocation step.
+    expect(stats.fileBytes % PREALLOCATE_BYTES, `seed ${SEED}`).toBe(0);
+    expect(stats.fileBytes - stats.endBytes, `seed ${SEED}`).toBeGreaterThan(0);
+    expect(stats.fileBytes - stats.endBytes, `seed ${SEED}`).toBeLessThanOrEqual(PREALLOCATE_BYTES);
+    expect((await readFile(join(dir, WAL_FILE_NAME))).subarray(stats.endBytes).every((byte) => byte === 0)).toBe(true);
     const final = workload.states[workload.states.length - 1]!;
     const next = entry(lastIndexOf(final) + 1, final.hardState.term + 1, 'after compaction');
     const after: Persist = { snapshot: null, hardState: { term: next.term, votedFor: null }, entries: [next], mustSync: true };
@@ -38,7 +44,7 @@ describe('compaction', () => {
   });
 
   it('compacts on its own once the file passes compactMinBytes, keeping the file bounded', async () => {
-    const { wal } = await openWal(dir, { compactMinBytes: 4096 });
+    const { wal } = await openWal(dir, { compactMinBytes: 4096, preallocateBytes: 1024 });
     // A leader re-proposing at the same few indexes: lots of bytes written, little state kept.
     for (let round = 1; round <= 400; round++) {
       const base = Math.max(1, wal.stats().lastIndex - 2);
@@ -46,7 +52,10 @@ describe('compaction', () => {
     }
     const stats = wal.stats();
     expect(stats.compactions).toBeGreaterThan(0);
-    expect(stats.fileBytes).toBeLessThan(2 * 4096 + 200);
+    expect(stats.endBytes).toBeLessThan(2 * 4096 + 200);
+    // Disk use: the data and at most one preallocation step of zeros after it.
+    expect(stats.fileBytes).toBeLessThanOrEqual(stats.endBytes + 1024);
+    expect((await stat(join(dir, WAL_FILE_NAME))).size).toBe(stats.fileBytes);
     const expected = stats.lastIndex;
     await wal.close();
     const { wal: reopened, recovered } = await openWal(dir);

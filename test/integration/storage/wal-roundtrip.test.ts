@@ -41,7 +41,11 @@ describe('WAL round trip', () => {
     expect(report.createdFile).toBe(true);
     expect(report.tornTail).toBeNull();
     await wal.close();
-    expect(await describeWal(nested)).toEqual({ records: 0, bytes: 8, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null });
+    // A fresh file is the header and one preallocation step of zeros (default 1 MiB): free for appends.
+    const preallocated = 1024 * 1024;
+    expect(report.fileBytes).toBe(preallocated);
+    expect(await describeWal(nested)).toEqual({ records: 0, bytes: preallocated, dataBytes: 8, freeBytes: preallocated - 8,
+      snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null });
   });
 
   it('recovers after close exactly what was written', async () => {
@@ -131,7 +135,8 @@ describe('WAL round trip', () => {
   });
 
   it('describeWal of a directory without a WAL is all zeros and creates nothing', async () => {
-    expect(await describeWal(join(dir, 'nothing-here'))).toEqual({ records: 0, bytes: 0, snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null });
+    expect(await describeWal(join(dir, 'nothing-here'))).toEqual({ records: 0, bytes: 0, dataBytes: 0, freeBytes: 0,
+      snapshotIndex: 0, lastIndex: 0, term: 0, votedFor: null });
     await expect(readFile(join(dir, 'nothing-here', WAL_FILE_NAME))).rejects.toThrow(/ENOENT/);
   });
 });

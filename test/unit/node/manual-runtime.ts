@@ -24,7 +24,7 @@ export class ManualWal {
       this.pending.push({ persist, resolve });
     }),
     compact: () => Promise.resolve(),
-    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, fileBytes: 0,
+    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, extensions: 0, endBytes: 0, fileBytes: 0,
       snapshotIndex: 0, lastIndex: 0, term: 0 }),
     close: () => Promise.resolve(),
   };

@@ -44,7 +44,7 @@ function harness(members: number[], policy: SnapshotPolicyOptions, options: { ho
     return Promise.resolve();
   },
     compact: () => Promise.resolve(), close: () => Promise.resolve(),
-    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, fileBytes: 0,
+    stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, extensions: 0, endBytes: 0, fileBytes: 0,
       snapshotIndex: 0, lastIndex: 0, term: 0 }) };
   const sent: Message[] = [];
   const transport = { selfId: 1, endpoint: 'tcp://127.0.0.1:1', setPeers: () => undefined, setFaults: () => undefined,
