@@ -6,6 +6,8 @@
 // offset. Payloads are JSON text, which never contains a byte below 0x20 (control characters are escaped); read as a
 // u32, any four payload bytes are >= 0x20202020, far above MAX_FRAME_PAYLOAD_BYTES. So a valid-looking frame cannot be
 // hiding inside another record's payload, which is what lets the reader tell a torn tail from mid-file corruption.
+// A payload length of 0 is never valid (encodeFrame refuses it, readFrame reports it): that is what lets the zeros of
+// the preallocated space after the last record (wal-files.ts) read as the end of the log, never as a record.
 
 import { crc32c } from './crc32c';
 
