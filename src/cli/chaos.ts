@@ -49,8 +49,8 @@ export async function runChaosCommand(argv: readonly string[]): Promise<number> 
   });
   try {
     log(`chaos: seed ${seed}, ${nodes} nodes, ${clients} clients, ${keys} keys, ${seconds} s, faults ${kinds.join(',') || 'none'}` +
-      (bugs.length > 0 ? `, planted bugs ${bugs.join(',')}` : ''));
-    await controller.startCluster({ nodeCount: nodes, bugs });
+      (bugs.length > 0 ? `, planted bugs ${bugs.join(',')}` : '') + (options.membershipMode === 'joint' ? ', joint consensus' : ''));
+    await controller.startCluster({ nodeCount: nodes, bugs, membershipMode: options.membershipMode });
     await waitForLeader(controller, SETTLE_DEADLINE_MS);
     await controller.startWorkload({ ratePerSecond: options.rate, clients, keys, mix: { get: 0.4, put: 0.3, cas: 0.2, delete: 0.1 },
       requestTimeoutMs: options.opTimeoutMs });

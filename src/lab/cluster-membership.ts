@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigurationView, LabEvent } from '../protocol/events';
 import type { MembershipAnswer } from '../protocol/control';
+import type { NodeView } from '../protocol/lab-api';
 import type { MembershipChange, NodeId } from '../raft/types';
 import { monotonicNowNs } from '../shared/monotonic-clock';
 import type { EventHub } from './event-hub';
@@ -31,7 +32,7 @@ export interface ClusterMembershipOptions {
 }
 
 /** A removal the leader appended: its configuration entry's index and the term of the leader that appended it. */
-interface PendingRemoval {
+export interface PendingRemoval {
   readonly index: number;
   readonly term: number;
 }
@@ -217,16 +218,19 @@ export class ClusterMembership {
   }
 }
 
-/**
- * Why a removal appended by the leader of `removal.term` was lost, or null: a leader of a later term holds `id` in its
- * configuration (its latest, committed or not), so its log does without the entry, and it will never commit.
- */
 function removalLost(supervisor: NodeSupervisor, id: NodeId, removal: PendingRemoval): string | null {
-  const leader = answeringLeader(supervisor);
-  const config = leader?.view.config ?? null;
-  if (leader === null || config === null || leader.view.term <= removal.term || !isMember(config, id)) return null;
-  return `the removal of S${id} (configuration entry ${removal.index} of term ${removal.term}) was lost: S${leader.view.id} leads ` +
-    `term ${leader.view.term} with a log without it (${describeConfiguration(config)}), so S${id} stays a member; remove it again if you still want it gone`;
+  return lostRemovalReason(answeringLeader(supervisor)?.view ?? null, id, removal);
+}
+
+/**
+ * Why a removal appended by the leader of `removal.term` was lost, or null: `leader`, of a later term, keeps `id` in
+ * its configuration (its latest, committed or not), so its log does without the entry, and it will never commit.
+ */
+export function lostRemovalReason(leader: Pick<NodeView, 'id' | 'term' | 'config'> | null, id: NodeId, removal: PendingRemoval): string | null {
+  const config = leader?.config ?? null;
+  if (leader === null || config === null || leader.term <= removal.term || !staysMember(config, id)) return null;
+  return `the removal of S${id} (configuration entry ${removal.index} of term ${removal.term}) was lost: S${leader.id} leads ` +
+    `term ${leader.term} with a log without it (${describeConfiguration(config)}), so S${id} stays a member; remove it again if you still want it gone`;
 }
 
 /** The running, answering server that says it leads the highest term, if any: where changes and transfers go. */
@@ -251,6 +255,14 @@ function removalCommitted(supervisor: NodeSupervisor, id: NodeId, index: number)
 
 function isMember(config: ConfigurationView, id: NodeId): boolean {
   return config.voters.includes(id) || config.learners.includes(id) || config.outgoing.includes(id);
+}
+
+/**
+ * A member of the configuration that follows this one. A server only among the old voters of a joint configuration
+ * C_old,new is on its way out: a new leader holding C_old,new appends C_new itself (paper §6), so its removal goes on.
+ */
+function staysMember(config: ConfigurationView, id: NodeId): boolean {
+  return config.voters.includes(id) || config.learners.includes(id);
 }
 
 function sameConfiguration(a: ConfigurationView, b: ConfigurationView): boolean {

@@ -354,6 +354,7 @@ export class NodeSupervisor {
       preVote: settings.preVote,
       checkQuorum: settings.checkQuorum,
       bugs: [...settings.bugs],
+      ...(settings.membershipMode === undefined ? {} : { membershipMode: settings.membershipMode }),
       ...(settings.snapshotEveryEntries === undefined ? {} : { snapshotEveryEntries: settings.snapshotEveryEntries }),
       ...(settings.snapshotKeepEntries === undefined ? {} : { snapshotKeepEntries: settings.snapshotKeepEntries }),
       randomSeed: settings.timerSeed,

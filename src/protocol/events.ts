@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isBugName } from '../raft/planted-bugs';
 import { KV_STATE_MAX_BYTES, KV_STATE_MAX_KEYS, kvStateBytes } from './kv-state-limits';
-import type { BugName, EventKind, MessageType, ProgressState } from '../raft/types';
+import type { BugName, EventKind, MembershipMode, MessageType, ProgressState } from '../raft/types';
 import { MAX_TIME_SCALE, MIN_TIME_SCALE } from './lab-clock';
 import { labClockSegmentSchema, networkDelaySchema, stepKindSchema } from './lab-clock-schema';
 
@@ -94,6 +94,10 @@ export const implementationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('executable'), bin: z.string().min(1).max(4096), args: z.array(z.string().max(4096)).max(64).readonly() }),
 ]);
 
+/** ClusterSettings.membershipMode (lab-api.ts): one server at a time (dissertation ch. 4) or joint consensus (paper §6). */
+export const membershipModeSchema = z.enum(['single-server', 'joint']);
+export const MEMBERSHIP_MODES_MATCH: SameUnion<z.infer<typeof membershipModeSchema>, MembershipMode> = true;
+
 /** The settings a cluster was started with (so a recording replays at the right speed). */
 export const clusterSettingsSchema = z.object({
   nodeCount: z.number().int().min(1).max(25),
@@ -112,6 +116,8 @@ export const clusterSettingsSchema = z.object({
   snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),
   /** Absent: the lab's own Raft (and in recordings from before it existed). */
   implementation: implementationSchema.optional(),
+  /** Absent: single-server changes (and in recordings from before joint consensus ran on the real cluster). */
+  membershipMode: membershipModeSchema.optional(),
 });
 
 const common = { seq: z.number().int().nonnegative(), atNs: timeNs };

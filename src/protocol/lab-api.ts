@@ -1,7 +1,7 @@
 // The one interface between the UI and the lab. The renderer codes against `LabApi`; the Electron preload
 // (IPC) and the web-mode WebSocket bridge both carry exactly these methods, and the lab controller implements them.
 // Every method's parameters are validated where they cross a process boundary (see lab-methods.ts).
-import type { BugName, NodeId, ProgressState, Role } from '../raft/types';
+import type { BugName, MembershipMode, NodeId, ProgressState, Role } from '../raft/types';
 import type { ConfigurationView, LabEvent } from './events';
 import type { LinkFaults } from './link-faults';
 import type { Demo, DemoSummary, Exercise, ExerciseSummary } from './exercise/schema';
@@ -69,6 +69,11 @@ export interface ClusterSettings {
   readonly snapshotKeepEntries?: number;
   /** What runs behind each node: the lab's Raft (absent: the same), or a student's own (docs/byo-raft.md). */
   readonly implementation?: Implementation;
+  /**
+   * How the lab's Raft changes its configuration: one server at a time (dissertation ch. 4), or by joint consensus
+   * (paper §6, Figure 11: C_old,new, then C_new). Absent: single-server (and in recordings from before the choice).
+   */
+  readonly membershipMode?: MembershipMode;
 }
 
 /**
@@ -325,6 +330,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   preVote: false,
   checkQuorum: false,
   bugs: [],
+  membershipMode: 'single-server',
 };
 
 /**

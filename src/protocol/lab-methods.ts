@@ -9,7 +9,7 @@ import { isBugName } from '../raft/planted-bugs';
 import { HELD_MESSAGE_ACTIONS, MAX_TIME_SCALE, MIN_TIME_SCALE } from './lab-clock';
 import { networkDelaySchema } from './lab-clock-schema';
 import { MAX_MESSAGE_ID_CHARS } from './validate';
-import { implementationSchema } from './events';
+import { implementationSchema, membershipModeSchema } from './events';
 import { experimentSpecSchema, MAX_FIG16_RANGES, MAX_FIG16_TRIALS } from './experiments';
 
 const nodeId = z.number().int().min(1).max(MAX_HEADLESS_NODES);
@@ -32,6 +32,7 @@ export const clusterSettingsPatchSchema = z.strictObject({
   snapshotEveryEntries: snapshotEntries.optional(),
   snapshotKeepEntries: snapshotEntries.optional(),
   implementation: implementationSchema.optional(),
+  membershipMode: membershipModeSchema.optional(),
 });
 
 export const clientRequestSchema = z.strictObject({

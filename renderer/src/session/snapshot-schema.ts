@@ -19,6 +19,8 @@ export const clusterSettingsSchema = z.object({
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   bugs: z.array(z.string().max(64)).max(16),
+  /** Absent from sessions saved before joint consensus ran on the real cluster. */
+  membershipMode: z.enum(['single-server', 'joint']).optional(),
 });
 
 const nodeViewSchema = z.object({

@@ -1,7 +1,7 @@
 // `raft-lab chaos`: its options, their checks and its help.
 import { FAULT_KINDS } from '../../lab/chaos/fault-schedule';
 import { MAX_HEADLESS_NODES } from '../../protocol/lab-api';
-import type { BugName } from '../../raft/types';
+import type { BugName, MembershipMode } from '../../raft/types';
 import { integerOption, noPositionals, parseCommandLine, UsageError } from '../args';
 import { bugsFlag } from '../bugs-flag';
 import { COMMON_EXIT_CODES, EXIT_FAILED, EXIT_OK, SIGNAL_EXIT_CODES, type CommandSpec } from '../command-spec';
@@ -17,7 +17,7 @@ export const DEFAULT_OP_TIMEOUT_MS = 500;
 export const chaosCommand = {
   name: 'chaos',
   summary: 'real processes, a workload and random faults; checks linearizability, lost writes and Raft\'s invariants',
-  usage: ['chaos --history FILE [--nodes N] [--seconds S] [--clients C] [--keys K] [--faults a,b] [--seed X] [--bugs a,b] [--op-timeout-ms MS]'],
+  usage: ['chaos --history FILE [--nodes N] [--seconds S] [--clients C] [--keys K] [--faults a,b] [--seed X] [--bugs a,b] [--joint] [--op-timeout-ms MS]'],
   description: 'Starts a cluster of real node processes, runs a client workload against it and a seeded random fault ' +
     'schedule; then heals the cluster, lets every client finish, writes the history and checks it (linearizability, no ' +
     'lost acknowledged write). The live safety monitor checks Raft\'s invariants meanwhile. The last line on stdout is ' +
@@ -33,6 +33,7 @@ export const chaosCommand = {
     rate: { type: 'number', value: 'R', description: 'client operations per second in all (default 40 per client)' },
     'op-timeout-ms': { type: 'number', value: 'MS', description: `how long a client tries one operation before it gives up and records it as unknown, 10..120000 lab ms (default ${DEFAULT_OP_TIMEOUT_MS})` },
     bugs: { type: 'string', value: 'a,b', description: 'planted bugs switched on in every node' },
+    joint: { type: 'boolean', description: 'membership changes by joint consensus (paper §6) instead of one server at a time' },
     'data-dir': { type: 'string', value: 'DIR', description: 'keep the nodes\' data directories under DIR (default: a temporary directory)' },
     record: { type: 'string', value: 'FILE', description: 'write every event to FILE as NDJSON' },
   },
@@ -48,6 +49,8 @@ export interface ChaosOptions extends WorkloadRunOptions {
   readonly rate: number;
   readonly record: string | undefined;
   readonly bugs: BugName[];
+  /** How the cluster changes its configuration (with --faults ...,membership). */
+  readonly membershipMode: MembershipMode;
   /** A client gives up on an operation after this long (lab ms): it is then unknown in the history. */
   readonly opTimeoutMs: number;
 }
@@ -65,5 +68,6 @@ export function parseChaosOptions(argv: readonly string[], randomSeed: () => num
   const rate = flags.rate ?? 40 * run.clients;
   if (!(rate > 0 && rate <= 100_000)) throw new UsageError('--rate must be in (0, 100000]', chaosCommand);
   const opTimeoutMs = integerOption(chaosCommand, 'op-timeout-ms', flags['op-timeout-ms'] ?? DEFAULT_OP_TIMEOUT_MS, 10, 120_000);
-  return { ...run, history: flags.history, rate, record: flags.record || undefined, bugs, opTimeoutMs };
+  return { ...run, history: flags.history, rate, record: flags.record || undefined, bugs, opTimeoutMs,
+    membershipMode: flags.joint === true ? 'joint' : 'single-server' };
 }

@@ -20,6 +20,7 @@ export function clusterSettingsOf(spec: ClusterSpec, implementation: Implementat
     ...(spec.startPaused === undefined ? {} : { startPaused: spec.startPaused }),
     ...(spec.preVote === undefined ? {} : { preVote: spec.preVote }),
     ...(spec.checkQuorum === undefined ? {} : { checkQuorum: spec.checkQuorum }),
+    ...(spec.membershipMode === undefined ? {} : { membershipMode: spec.membershipMode }),
     ...(spec.snapshotEveryEntries === undefined ? {} : { snapshotEveryEntries: spec.snapshotEveryEntries }),
     ...(spec.snapshotKeepEntries === undefined ? {} : { snapshotKeepEntries: spec.snapshotKeepEntries }),
     implementation,

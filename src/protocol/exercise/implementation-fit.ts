@@ -60,6 +60,7 @@ export function implementationFit(exercise: Exercise): ImplementationFit {
   if (cluster.snapshotEveryEntries !== undefined || cluster.snapshotKeepEntries !== undefined) {
     needs.add('built-in', 'sets the lab\'s Raft\'s log compaction');
   }
+  if (cluster.membershipMode === 'joint') needs.add('built-in', 'changes the lab\'s Raft\'s membership by joint consensus');
   if (cluster.startPaused === true) needs.add('built-in', 'starts paused and steps the lab\'s Raft\'s timers');
   for (const step of exercise.steps) {
     conditionNeeds(step.goal, needs);

@@ -137,6 +137,8 @@ export const clusterSpecSchema = z.strictObject({
   startPaused: z.boolean().optional(),
   preVote: z.boolean().optional(),
   checkQuorum: z.boolean().optional(),
+  /** How configurations change (lab-api.ts ClusterSettings.membershipMode); absent: one server at a time. */
+  membershipMode: z.enum(['single-server', 'joint']).optional(),
   /** Log compaction at a small scale (§7): a snapshot every N applied entries, keeping K before it (lab-api.ts). */
   snapshotEveryEntries: z.number().int().min(0).max(1_000_000).optional(),
   snapshotKeepEntries: z.number().int().min(0).max(1_000_000).optional(),

@@ -17,6 +17,9 @@ describe('settings rules', () => {
     expect(settingsErrors({ ...DEFAULT_SETTINGS, electionTimeoutMs: [300, 150] })).toHaveLength(1);
     expect(settingsErrors({ ...DEFAULT_SETTINGS, nodeCount: 10 })[0]).toMatch(/1 to 9/);
     expect(settingsErrors(DEFAULT_SETTINGS)).toEqual([]);
+    expect(settingsErrors({ ...DEFAULT_SETTINGS, membershipMode: 'joint' })).toEqual([]);
+    // A value stored by hand (local storage) that is no mode: refused, so the defaults apply.
+    expect(settingsErrors({ ...DEFAULT_SETTINGS, membershipMode: 'all-at-once' as 'joint' })[0]).toMatch(/joint consensus/);
   });
 
   it('accepts a fixed election timeout (min == max, Figure 16\'s 150-150 ms) and warns what it does', () => {
@@ -49,6 +52,26 @@ describe('SettingsPanel', () => {
     useConfirmStore().answer(true); // a cluster runs: replacing it asks first
     await flushPromises();
     expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ nodeCount: 5, electionTimeoutMs: [500, 900], preVote: true, bugs: [] }));
+  });
+
+  it('starts the next cluster with joint consensus when chosen (paper §6), kept for the next reload; a student\'s own Raft cannot choose', async () => {
+    window.localStorage.clear();
+    const lab = fakeLab();
+    useCommandsStore().attach(lab.api);
+    await useLabStore().attach(lab.api);
+    const wrapper = mount(SettingsPanel);
+    const mode = wrapper.get<HTMLSelectElement>('[data-testid="membership-mode"]');
+    expect(mode.element.value).toBe('single-server');
+    await mode.setValue('joint');
+    await wrapper.get('[data-testid="apply-settings"]').trigger('click');
+    await flushPromises();
+    useConfirmStore().answer(true);
+    await flushPromises();
+    expect(lab.api.startCluster).toHaveBeenCalledWith(expect.objectContaining({ membershipMode: 'joint' }));
+    setActivePinia(createPinia());
+    expect(useUiStore().settingsDraft.membershipMode, 'after a reload').toBe('joint');
+    await wrapper.get('[data-testid="implementation-example"]').setValue(true);
+    expect(wrapper.get('[data-testid="membership-mode"]').attributes('disabled')).toBeDefined();
   });
 
   it('starts a cluster with a fixed election timeout (min == max)', async () => {

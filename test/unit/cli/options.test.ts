@@ -40,11 +40,12 @@ describe('raft-lab chaos options', () => {
   it('needs --history; defaults as documented; the seed is drawn when not given', () => {
     expect(parseChaosOptions(['--history', 'h.ndjson'], () => 77)).toEqual({ nodes: 5, seconds: 20, clients: 4, keys: 5,
       faults: ['kill', 'pause', 'partition', 'loss'], seed: 77, history: 'h.ndjson', dataDir: undefined, rate: 160, record: undefined, bugs: [],
-      opTimeoutMs: 500 });
+      opTimeoutMs: 500, membershipMode: 'single-server' });
     expect(parseChaosOptions(['--nodes', '3', '--seconds', '8', '--clients', '3', '--keys', '3', '--faults', 'split-vote,vote-reboot',
       '--seed', '1', '--bugs', 'double-vote', '--history', 'h', '--data-dir', '/tmp/d', '--rate', '50', '--record', 'r', '--op-timeout-ms', '2500']))
       .toMatchObject({ nodes: 3, seconds: 8, clients: 3, keys: 3, faults: ['split-vote', 'vote-reboot'], seed: 1, bugs: ['double-vote'],
         dataDir: '/tmp/d', rate: 50, record: 'r', opTimeoutMs: 2500 });
+    expect(parseChaosOptions(['--history', 'h', '--faults', 'membership', '--joint'])).toMatchObject({ faults: ['membership'], membershipMode: 'joint' });
   });
 
   it('refuses what it cannot run', () => {

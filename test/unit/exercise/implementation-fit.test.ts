@@ -58,6 +58,7 @@ describe('an exercise on a student\'s own Raft', () => {
       [{ goal: { message: {} }, solution: [{ wait: { ms: 1 } }] }, { bugs: ['commit-previous-term'] }, /plants bugs/],
       [{ goal: { message: {} }, solution: [{ wait: { ms: 1 } }] }, { preVote: true }, /pre-vote/],
       [{ goal: { message: {} }, solution: [{ wait: { ms: 1 } }] }, { startPaused: true }, /starts paused/],
+      [{ goal: { message: {} }, solution: [{ wait: { ms: 1 } }] }, { membershipMode: 'joint' }, /membership by joint consensus/],
     ];
     for (const [step, cluster, why] of cases) {
       const fit = implementationFit(exercise([step], cluster));

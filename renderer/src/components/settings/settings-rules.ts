@@ -17,6 +17,9 @@ export function settingsErrors(settings: ClusterSettings): string[] {
   if (!(minMs <= maxMs)) errors.push('The election timeout\'s minimum must not exceed its maximum (equal ends: a fixed timeout).');
   if (!(settings.heartbeatMs >= 5 && settings.heartbeatMs <= 30_000)) errors.push('The heartbeat interval must be between 5 and 30000 ms.');
   if (!(settings.timeScale >= 1 && settings.timeScale <= MAX_TIME_SCALE)) errors.push(`Slow motion must be between 1x and ${MAX_TIME_SCALE}x.`);
+  if (settings.membershipMode !== undefined && settings.membershipMode !== 'single-server' && settings.membershipMode !== 'joint') {
+    errors.push('Membership changes are either one server at a time or by joint consensus.');
+  }
   if (settings.implementation?.kind === 'executable' && settings.implementation.bin === '') {
     errors.push('Name the executable your servers run (a path, or a command such as python3 with its script as argument).');
   }

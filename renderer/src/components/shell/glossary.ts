@@ -24,6 +24,7 @@ export const GLOSSARY = {
   applied: 'Applied: executed on this server\'s key-value store.',
   preVote: 'Pre-vote (dissertation §9.6): a server asks "would you vote for me?" before starting a real election.',
   checkQuorum: 'Check quorum (dissertation §6.2): a leader that has not heard from a majority for an election timeout steps down.',
+  membershipMode: 'Membership changes: one server at a time (dissertation ch. 4), or joint consensus (paper §6): the cluster passes through C_old,new, where every decision needs a majority of the old voters and one of the new, before C_new.',
   timeScale: 'Slow motion: every timeout, heartbeat and injected delay is multiplied by this factor, so messages can be watched.',
   linearizable: 'Linearizable: every operation appears to take effect at one instant between its call and its return.',
   partition: 'Network partition: messages between groups of servers are lost; each side carries on without the other.',
