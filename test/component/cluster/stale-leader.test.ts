@@ -5,6 +5,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { mount } from '@vue/test-utils';
 import ClusterDiagram from '../../../renderer/src/components/cluster/ClusterDiagram.vue';
 import NodeInspector from '../../../renderer/src/components/cluster/NodeInspector.vue';
+import { newestLeaderTerm } from '../../../renderer/src/components/cluster/node-presentation';
 import { labView, nodeState } from '../shell/lab-fixtures';
 
 const oldLeader = nodeState(1, { role: 'leader', term: 3, votedFor: 1, leaderId: 1 });
@@ -39,5 +40,8 @@ describe('a leader of an old term', () => {
     const s1 = wrapper.get('[data-testid="node-1"]');
     expect(s1.classes()).not.toContain('stale-leader');
     expect(s1.attributes('aria-label')).not.toContain('believes it leads');
+    // The inspector gets the same cluster term from the view (ClusterView): no "Old leader" warning at the real leader.
+    const inspector = mount(NodeInspector, { props: { node: leader, clusterTerm: newestLeaderTerm(view.nodes) } });
+    expect(inspector.find('[data-testid="inspector-stale-leader"]').exists()).toBe(false);
   });
 });
