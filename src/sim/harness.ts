@@ -94,7 +94,8 @@ export interface Harness {
   removeServer(i: number): void;
   /**
    * The voters of the latest committed configuration as the current leader knows it (0-based, sorted); waits in
-   * simulated time for a leader, and for it to have committed an entry of its term (it knows the commit index then).
+   * simulated time for a leader, and for it to have committed an entry of its term (it knows the commit index then;
+   * a leader that cannot commit within the wait answers with what it knows).
    */
   members(): number[];
   /**
@@ -237,7 +238,11 @@ export class SimHarness implements Harness {
     while (true) {
       const leader = this.currentLeader();
       if (leader !== null && ready(leader)) return leader;
-      if (this.simulation.nowMs - startMs >= MEMBERSHIP_BUDGET_MS) break;
+      if (this.simulation.nowMs - startMs >= MEMBERSHIP_BUDGET_MS) {
+        // A leader that cannot commit (no majority reachable) still answers, with what it knows.
+        if (leader !== null) return leader;
+        break;
+      }
       this.run(ONE_POLL_MS);
     }
     throw new Error(`${what}: no leader within ${MEMBERSHIP_BUDGET_MS} ms (seed ${this.simulation.seed}, t=${this.simulation.nowMs} ms)`);

@@ -110,6 +110,24 @@ describe('the harness contract of issue 13, as a hidden test uses it', () => {
       expect(h.members()).toEqual([1, 2, 3]);
     }));
 
+  it.each(CASES)('members() from a leader with no majority to commit with: it waits, then answers with what it knows (%s, seed %i)',
+    (mode, seed) => withSeed(seed, () => {
+      const h = createHarness({ nodes: 3, seed, membershipMode: mode });
+      h.one('a', 3, true);
+      const leader = h.checkOneLeader();
+      for (const i of [0, 1, 2]) if (i !== leader) h.crash(i);
+      h.crash(leader);
+      h.restart(leader);
+      for (const i of [0, 1, 2]) if (i !== leader) h.restart(i);
+      // Every other server down again once one is elected: the new leader never commits an entry of its term.
+      for (let waited = 0; waited < 5_000 && ![0, 1, 2].some((i) => h.state(i).role === 'leader'); waited += 1) h.run(1);
+      const next = [0, 1, 2].find((i) => h.state(i).role === 'leader') as number;
+      expect(h.state(next).commitIndex, 'not committed yet in its term').toBe(0);
+      for (const i of [0, 1, 2]) if (i !== next) h.crash(i);
+      expect(h.members()).toEqual([0, 1, 2]);
+      expect(h.state(next)).toMatchObject({ role: 'leader', commitIndex: 0 });
+    }));
+
   it.each(CASES)('churn under an unreliable network, with crashes, then restart everything (%s, seed %i)',
     (mode, seed) => withSeed(seed, (random) => {
       const h = createHarness({ nodes: 3, seed, unreliable: true, membershipMode: mode, snapshotEvery: 10 });
