@@ -8,6 +8,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import NodeControls from '../../../renderer/src/components/faults/NodeControls.vue';
 import NodeGlyph from '../../../renderer/src/components/cluster/NodeGlyph.vue';
 import NodeInspector from '../../../renderer/src/components/cluster/NodeInspector.vue';
+import ErrorBanner from '../../../renderer/src/components/shell/ErrorBanner.vue';
 import { describeEntry } from '../../../renderer/src/components/logs/log-columns';
 import { confirmPage } from '../shell/confirm-page';
 import { fakeLab, nodeState, nodeView, snapshot } from '../shell/lab-fixtures';
@@ -51,6 +52,24 @@ describe('membership controls', () => {
     await flushPromises();
     expect(lab.api.removeServer).toHaveBeenCalledWith(2);
     expect(page.nativeConfirm()).not.toHaveBeenCalled();
+    wrapper.unmount();
+  });
+
+  it('a removal that does not commit in time is said in the page: the server is still a member and keeps running', async () => {
+    const lab = fakeLab(snapshot([nodeView(1, { role: 'leader' }), nodeView(2), nodeView(3)]));
+    const late = 'the removal of S2 (configuration entry 7) has not committed within 100000 ms (a majority of the new ' +
+      'configuration must store it), so S2 is still a member and keeps running; the lab stops S2 if the entry commits later, ' +
+      'and says so if a new leader drops it';
+    lab.api.removeServer.mockRejectedValueOnce(new Error(late));
+    const wrapper = await mounted(lab);
+    const banner = mount(ErrorBanner);
+    await wrapper.get('[data-testid="remove-server-2"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid="confirm-accept"]').trigger('click');
+    await flushPromises();
+    expect(banner.text()).toContain(`Removing S2 failed: ${late}`);
+    expect(wrapper.find('[data-testid="remove-server-2"]').exists(), 'S2 keeps its card').toBe(true);
+    banner.unmount();
     wrapper.unmount();
   });
 
