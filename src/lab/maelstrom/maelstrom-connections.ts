@@ -1,6 +1,7 @@
 // The lab's Maelstrom clients reach a student's nodes through each relay's client socket (src/node/maelstrom/
 // client-socket.ts): one DEALER per node, shared by every client; a reply is matched to its request by the client it
-// is addressed to and its in_reply_to. Bounded: at most MAX_IN_FLIGHT requests wait at once.
+// is addressed to and its in_reply_to, whichever node sends it (in Maelstrom any node may answer a client: a leader
+// answering what a follower forwarded). Bounded: at most MAX_IN_FLIGHT requests wait at once.
 import * as zmq from 'zeromq';
 import { decodeClientMessage, type MaelstromMessage } from '../../protocol/maelstrom';
 import type { NodeId } from '../../raft/types';
@@ -85,12 +86,26 @@ export class MaelstromConnections {
     this.connections.clear();
   }
 
+  /**
+   * The request a reply answers: first on the connection it came back on, else on any (msg_ids never repeat for a
+   * client on these connections, see nextMsgId, so the match is unambiguous).
+   */
+  private waitingFor(connection: Connection, key: string): ((outcome: RequestOutcome) => void) | undefined {
+    const here = connection.waiting.get(key);
+    if (here) return here;
+    for (const other of this.connections.values()) {
+      const settle = other.waiting.get(key);
+      if (settle) return settle;
+    }
+    return undefined;
+  }
+
   private async receive(connection: Connection): Promise<void> {
     try {
       for await (const [payload] of connection.socket) {
         if (!payload) continue;
         const decoded = decodeClientMessage(payload);
-        const waiting = decoded.ok ? connection.waiting.get(replyKey(decoded.value.dest, decoded.value.body.in_reply_to)) : undefined;
+        const waiting = decoded.ok ? this.waitingFor(connection, replyKey(decoded.value.dest, decoded.value.body.in_reply_to)) : undefined;
         if (decoded.ok && waiting) waiting({ kind: 'reply', message: decoded.value });
         else this.strayReplies += 1;
       }

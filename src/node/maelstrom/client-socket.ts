@@ -1,6 +1,10 @@
 // Where the lab's Maelstrom clients ("c1", "c2", ...) reach a student's node: a ROUTER socket on loopback. A client
 // sends one Maelstrom message per frame; the node's replies to "cK" go back on the connection "cK" last wrote from.
-// Every frame is validated; a bad one is reported and changes nothing.
+// In Maelstrom any node may message any client (a leader answering a request a follower forwarded to it, or one it
+// took before it was cut off); the lab's clients reach each node over one connection, shared by all of them, and
+// match replies by client and in_reply_to whichever node answers, so a reply to a client that never wrote to this node
+// goes back on the connection a client last wrote from. Every frame is validated; a bad one is reported and changes
+// nothing.
 import { decodeClientMessage, isClientName, LAB_INIT_CLIENT, MAX_MAELSTROM_LINE_BYTES, type MaelstromMessage } from '../../protocol/maelstrom';
 import { bindLoopbackRouter } from '../transport/loopback-router';
 
@@ -9,7 +13,7 @@ const MAX_CLIENTS = 4096;
 
 export interface ClientSocket {
   readonly endpoint: string;
-  /** Sends the node's message to its client; false when no client of that name has written to this node. */
+  /** Sends the node's message to its client; false when no client at all has written to this node. */
   reply(message: MaelstromMessage): boolean;
   close(): void;
 }
@@ -20,6 +24,7 @@ export async function bindClientSocket(options: {
   onInvalid(error: string): void;
 }): Promise<ClientSocket> {
   const routes = new Map<string, Buffer>();
+  let lastRoute: Buffer | undefined;
   let closed = false;
   const router = await bindLoopbackRouter({
     maxFrameBytes: MAX_MAELSTROM_LINE_BYTES * 2,
@@ -37,6 +42,7 @@ export async function bindClientSocket(options: {
       }
       routes.delete(message.src);
       routes.set(message.src, routingId);
+      lastRoute = routingId;
       if (routes.size > MAX_CLIENTS) routes.delete(routes.keys().next().value as string);
       options.onRequest(message);
     },
@@ -45,7 +51,7 @@ export async function bindClientSocket(options: {
   return {
     endpoint: router.endpoint,
     reply(message) {
-      const route = routes.get(message.dest);
+      const route = routes.get(message.dest) ?? lastRoute;
       if (route === undefined || closed) return false;
       router.send(route, Buffer.from(JSON.stringify(message)));
       return true;

@@ -178,8 +178,10 @@ class Relay {
       }
       return;
     }
-    // A client that this node never heard from (or forgot): the reply has nowhere to go.
-    if (!(this.clients?.reply(message) ?? false)) this.problems.report(`dropped a reply to ${message.dest}, which never wrote to ${this.name}`);
+    // No client has written to this node yet: the reply has nowhere to go.
+    if (!(this.clients?.reply(message) ?? false)) {
+      this.problems.report(`dropped a message to client ${message.dest}: no client has written to ${this.name} yet`);
+    }
   }
 
   private sendToPeer(to: number, message: MaelstromMessage): void {

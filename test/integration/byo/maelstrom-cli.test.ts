@@ -57,6 +57,17 @@ describe('raft-lab maelstrom', () => {
     expect(fixtureProcesses(), 'no student process outlives the lab').toEqual([]);
   });
 
+  it('a node may answer a client that wrote to another node (n1 answers what n2 and n3 forward): the client gets it', async () => {
+    const run = await runCli(['maelstrom', '--bin', 'python3', '--arg', join(FIXTURES, 'forward_to_n1.py'), '--arg', '--answer-directly',
+      '--nodes', '3', '--seconds', '3', '--clients', '3', '--keys', '3', '--seed', '8', '--history', historyFile()], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(0);
+    const summary = lastJsonLine(run);
+    expect(summary, output).toMatchObject({ linearizable: true, unknown: 0, protocolErrors: 0 });
+    expect(summary['ok'], output).toBeGreaterThan(20);
+    expect(run.stdout, output).not.toMatch(/dropped a (reply|message) to/);
+  });
+
   it('the example Raft shipped in assets/byo (JavaScript) stays linearizable under kill, pause, partition and loss', async () => {
     const run = await runCli(['maelstrom', '--bin', process.execPath, '--arg', join(PROJECT_ROOT, 'assets', 'byo', 'example-raft.mjs'),
       '--nodes', '3', '--seconds', '8', '--clients', '3', '--keys', '3', '--faults', 'kill,pause,partition,loss', '--seed', '2',
