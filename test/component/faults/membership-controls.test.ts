@@ -18,7 +18,7 @@ describe('membership controls', () => {
   const page = confirmPage(NodeControls);
   const mounted = page.mount;
 
-  it('on a student\'s own Raft (Maelstrom\'s protocol: no membership changes) add, remove and transfer are disabled and say why', async () => {
+  it('on a student\'s own Raft (Maelstrom\'s protocol: no membership changes) add, remove, transfer and time out are disabled and say why', async () => {
     const nodes = [nodeView(1, { role: 'leader' }), nodeView(2), nodeView(3)];
     const lab = fakeLab(snapshot(nodes, { settings: { ...DEFAULT_SETTINGS, nodeCount: 3, implementation: { kind: 'example' } } }));
     const wrapper = await mounted(lab);
@@ -27,6 +27,9 @@ describe('membership controls', () => {
       expect(button.attributes('disabled'), id).toBeDefined();
       expect(button.attributes('title'), id).toMatch(/your own Raft speaks Maelstrom's protocol/i);
     }
+    // Its timers are its own: the lab cannot fire them (the relay refuses), so Time out is off and says what to do.
+    expect(wrapper.get('[data-testid="timeout-2"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="timeout-2"]').attributes('title')).toMatch(/keeps its own timers/);
     expect(wrapper.get('[data-testid="crash-2"]').attributes('disabled')).toBeUndefined(); // faults still work
     wrapper.unmount();
   });
