@@ -99,13 +99,16 @@ export class World {
   }
 
   /**
-   * The leader the cluster follows now: a running leader in the highest term any running server knows. An old leader
-   * cut off in a lower term does not count (it only believes it leads).
+   * The leader the cluster follows now: the one running leader of the newest term in which a running server leads or
+   * knows its leader. An old leader cut off in a lower term does not count (it only believes it leads).
    */
   currentLeader(): WorldNode | null {
     const running = [...this.nodes.values()].filter((node) => node.status === 'running');
-    const topTerm = Math.max(0, ...running.map((node) => node.term));
-    const leaders = running.filter((node) => node.role === 'leader' && node.term === topTerm);
+    // The newest term in which a running server leads or knows its leader, not merely the highest term: a cut-off
+    // follower that times out again and again (without pre-vote) raises its own term with no election won, while the
+    // majority's leader goes on committing. The inspector judges an old leader the same way (newestLeaderTerm).
+    const newestLeaderTerm = Math.max(0, ...running.filter((node) => node.role === 'leader' || node.leaderId !== null).map((node) => node.term));
+    const leaders = running.filter((node) => node.role === 'leader' && node.term === newestLeaderTerm);
     return leaders.length === 1 ? (leaders[0] as WorldNode) : null;
   }
 

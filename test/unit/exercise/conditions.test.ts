@@ -31,7 +31,7 @@ function feed(world: World, stream: EventStream, from: number): void {
 const check = (condition: Condition, world: World, context: StepContext): boolean => evaluate(conditionSchema.parse(condition), world, context);
 
 describe('conditions, reached and not reached', () => {
-  it('leader: the one leader of the highest term, optionally a given server, not a given one, from a term on', () => {
+  it('leader: the one leader of the newest term in which a leader is known, optionally a given server, not a given one, from a term on', () => {
     const { world, context, stream } = cluster();
     expect(check({ leader: {} }, world, context)).toBe(true);
     expect(check({ leader: { node: 'S1', termAtLeast: 2 } }, world, context)).toBe(true);
@@ -42,6 +42,20 @@ describe('conditions, reached and not reached', () => {
     stream.state(2, { role: 'leader', term: 3, leaderId: 2, commitIndex: 2 });
     feed(world, stream, from);
     expect(check({ leader: { node: 'S2', notNode: 'startLeader', termAtLeast: 3 } }, world, context)).toBe(true);
+    expect(check({ leader: { node: 'S1' } }, world, context)).toBe(false);
+  });
+
+  it('leader: a cut-off follower raising its own term (no pre-vote) does not unseat the leader the majority follows', () => {
+    const { world, context, stream } = cluster();
+    const from = stream.events.length;
+    stream.state(3, { role: 'candidate', term: 5, leaderId: null, commitIndex: 1 });
+    feed(world, stream, from);
+    expect(check({ leader: { node: 'S1' } }, world, context)).toBe(true);
+    // Once a newer election is won, the old leader no longer counts.
+    const later = stream.events.length;
+    stream.state(3, { role: 'leader', term: 5, leaderId: 3, commitIndex: 1 });
+    feed(world, stream, later);
+    expect(check({ leader: { node: 'S3', termAtLeast: 5 } }, world, context)).toBe(true);
     expect(check({ leader: { node: 'S1' } }, world, context)).toBe(false);
   });
 
