@@ -16,6 +16,12 @@ export const MAX_BODY_TYPE_CHARS = 64;
 /** The lab's own client id, the sender of `init`. */
 export const LAB_INIT_CLIENT = 'c0';
 export const LAB_DEST = 'lab';
+/**
+ * What the lab's clients send a relay first on each connection, from LAB_INIT_CLIENT: it tells the relay where its
+ * clients are before any of them has written to that node (a new leader answering a client of the old one), and is
+ * never passed to the student's node.
+ */
+export const LAB_CLIENTS_HELLO = 'raft_lab_clients_hello';
 /** Marks the lab's error events about a student's node breaking the protocol (CLI exit 2 counts them). */
 export const PROTOCOL_ERROR_MARK = 'protocol error:';
 

@@ -3,10 +3,12 @@
 // is addressed to and its in_reply_to, whichever node sends it (in Maelstrom any node may answer a client: a leader
 // answering what a follower forwarded). Bounded: at most MAX_IN_FLIGHT requests wait at once.
 import * as zmq from 'zeromq';
-import { decodeClientMessage, type MaelstromMessage } from '../../protocol/maelstrom';
+import { decodeClientMessage, LAB_CLIENTS_HELLO, LAB_INIT_CLIENT, nodeNameOf, type MaelstromMessage } from '../../protocol/maelstrom';
 import type { NodeId } from '../../raft/types';
 
 const MAX_IN_FLIGHT = 20_000;
+const GREET_RETRY_MS = 20;
+const GREET_DEADLINE_MS = 10_000;
 
 /** What became of one request. `refused`: it never left (the node is down): it certainly did not take effect. */
 export type RequestOutcome = { kind: 'reply'; message: MaelstromMessage } | { kind: 'timeout' } | { kind: 'refused' };
@@ -52,6 +54,26 @@ export class MaelstromConnections {
     const connection: Connection = { endpoint, socket, waiting: new Map() };
     this.connections.set(id, connection);
     void this.receive(connection);
+    void this.greet(id, connection);
+  }
+
+  /**
+   * Tells the node's relay where the lab's clients are (LAB_CLIENTS_HELLO) as soon as the connection is up, so that it
+   * can pass on a reply to a client that never wrote to it. Until ZeroMQ has connected, a send fails at once
+   * (`immediate`): it is tried again every GREET_RETRY_MS, for GREET_DEADLINE_MS at most, while this is the node's
+   * connection.
+   */
+  private async greet(id: NodeId, connection: Connection): Promise<void> {
+    const hello = Buffer.from(JSON.stringify({ src: LAB_INIT_CLIENT, dest: nodeNameOf(id), body: { type: LAB_CLIENTS_HELLO } }));
+    const until = performance.now() + GREET_DEADLINE_MS;
+    while (!this.closed && this.connections.get(id) === connection && !connection.socket.closed && performance.now() < until) {
+      try {
+        await connection.socket.send(hello);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, GREET_RETRY_MS));
+      }
+    }
   }
 
   /** Sends `message` to node `id` and waits up to `timeoutMs` for the reply to its msg_id. */

@@ -3,9 +3,11 @@
 // In Maelstrom any node may message any client (a leader answering a request a follower forwarded to it, or one it
 // took before it was cut off); the lab's clients reach each node over one connection, shared by all of them, and
 // match replies by client and in_reply_to whichever node answers, so a reply to a client that never wrote to this node
-// goes back on the connection a client last wrote from. Every frame is validated; a bad one is reported and changes
-// nothing.
-import { decodeClientMessage, isClientName, LAB_INIT_CLIENT, MAX_MAELSTROM_LINE_BYTES, type MaelstromMessage } from '../../protocol/maelstrom';
+// goes back on the connection a client last wrote from, or the one the lab's clients greeted this node on
+// (LAB_CLIENTS_HELLO). Every frame is validated; a bad one is reported and changes nothing.
+import {
+  decodeClientMessage, isClientName, LAB_CLIENTS_HELLO, LAB_INIT_CLIENT, MAX_MAELSTROM_LINE_BYTES, type MaelstromMessage,
+} from '../../protocol/maelstrom';
 import { bindLoopbackRouter } from '../transport/loopback-router';
 
 /** Clients remembered at once; the oldest is forgotten past this (its late replies are reported as undeliverable). */
@@ -36,6 +38,10 @@ export async function bindClientSocket(options: {
         return;
       }
       const message = decoded.value;
+      if (message.src === LAB_INIT_CLIENT && message.dest === options.nodeName && message.body.type === LAB_CLIENTS_HELLO) {
+        lastRoute = routingId;
+        return;
+      }
       if (!isClientName(message.src) || message.src === LAB_INIT_CLIENT || message.dest !== options.nodeName) {
         options.onInvalid(`client message from "${message.src}" to "${message.dest}" (this is ${options.nodeName})`);
         return;
