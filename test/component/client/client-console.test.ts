@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises } from '@vue/test-utils';
 import { clientResultText } from '../../../renderer/src/components/client/client-result';
-import { fakeLab, okResult } from '../shell/lab-fixtures';
+import { fakeLab, nodeView, okResult, snapshot } from '../shell/lab-fixtures';
+import { DEFAULT_SETTINGS } from '../../../src/protocol/lab-api';
 import { mountConsole } from './mount-console';
 
 describe('ClientConsole', () => {
@@ -20,6 +21,19 @@ describe('ClientConsole', () => {
     expect(lab.api.clientRequest).toHaveBeenCalledWith({ op: 'put', key: 'colour', value: 'blue', timeoutMs: 3000 });
     expect(wrapper.get('[data-testid="client-result"]').text()).toBe('ok');
     expect(wrapper.get('[data-testid="client-detail"]').text()).toBe('ok · 3.3 ms · served by S2 · log index 7');
+  });
+
+  it('on a student\'s own Raft (lin-kv): the default key is an integer and Delete is off, saying why', async () => {
+    const lab = fakeLab(snapshot([nodeView(1), nodeView(2), nodeView(3)], { settings: { ...DEFAULT_SETTINGS, nodeCount: 3, implementation: { kind: 'example' } } }));
+    lab.api.clientRequest.mockResolvedValueOnce(okResult({ value: '5' }));
+    const wrapper = await mountConsole(lab);
+    expect((wrapper.get('[data-testid="client-key"]').element as HTMLInputElement).value).toBe('1');
+    const del = wrapper.get('[data-testid="client-delete"]');
+    expect(del.attributes('disabled')).toBeDefined();
+    expect(del.attributes('title')).toMatch(/lin-kv .* no delete/);
+    await wrapper.get('[data-testid="client-get"]').trigger('click');
+    await flushPromises();
+    expect(lab.api.clientRequest).toHaveBeenLastCalledWith(expect.objectContaining({ op: 'get', key: '1' }));
   });
 
   it('gets a value (or "(absent)"), sending through a chosen server', async () => {
