@@ -12,10 +12,18 @@ import { bindLoopbackRouter } from '../transport/loopback-router';
 
 /** Clients remembered at once; the oldest is forgotten past this (its late replies are reported as undeliverable). */
 const MAX_CLIENTS = 4096;
+/**
+ * Messages to clients kept while no client has reached this node yet (the lab's greeting may come a moment after a
+ * request another node forwarded here); sent once one has. Past this many, a message is refused.
+ */
+const MAX_WAITING_FOR_ROUTE = 1000;
 
 export interface ClientSocket {
   readonly endpoint: string;
-  /** Sends the node's message to its client; false when no client at all has written to this node. */
+  /**
+   * Sends the node's message to its client, or keeps it until a client (or the lab's greeting) has reached this node;
+   * false when MAX_WAITING_FOR_ROUTE messages already wait so.
+   */
   reply(message: MaelstromMessage): boolean;
   close(): void;
 }
@@ -27,7 +35,13 @@ export async function bindClientSocket(options: {
 }): Promise<ClientSocket> {
   const routes = new Map<string, Buffer>();
   let lastRoute: Buffer | undefined;
+  let waitingForRoute: Buffer[] = [];
   let closed = false;
+  const learnRoute = (routingId: Buffer): void => {
+    lastRoute = routingId;
+    for (const payload of waitingForRoute) router.send(routingId, payload);
+    waitingForRoute = [];
+  };
   const router = await bindLoopbackRouter({
     maxFrameBytes: MAX_MAELSTROM_LINE_BYTES * 2,
     onInvalid: options.onInvalid,
@@ -39,7 +53,7 @@ export async function bindClientSocket(options: {
       }
       const message = decoded.value;
       if (message.src === LAB_INIT_CLIENT && message.dest === options.nodeName && message.body.type === LAB_CLIENTS_HELLO) {
-        lastRoute = routingId;
+        learnRoute(routingId);
         return;
       }
       if (!isClientName(message.src) || message.src === LAB_INIT_CLIENT || message.dest !== options.nodeName) {
@@ -48,7 +62,7 @@ export async function bindClientSocket(options: {
       }
       routes.delete(message.src);
       routes.set(message.src, routingId);
-      lastRoute = routingId;
+      learnRoute(routingId);
       if (routes.size > MAX_CLIENTS) routes.delete(routes.keys().next().value as string);
       options.onRequest(message);
     },
@@ -57,9 +71,12 @@ export async function bindClientSocket(options: {
   return {
     endpoint: router.endpoint,
     reply(message) {
+      if (closed) return false;
       const route = routes.get(message.dest) ?? lastRoute;
-      if (route === undefined || closed) return false;
-      router.send(route, Buffer.from(JSON.stringify(message)));
+      const payload = Buffer.from(JSON.stringify(message));
+      if (route !== undefined) router.send(route, payload);
+      else if (waitingForRoute.length < MAX_WAITING_FOR_ROUTE) waitingForRoute.push(payload);
+      else return false;
       return true;
     },
     close() {

@@ -178,9 +178,9 @@ class Relay {
       }
       return;
     }
-    // No client has written to this node yet: the reply has nowhere to go.
+    // No client has reached this node yet, and many messages to clients already wait for one.
     if (!(this.clients?.reply(message) ?? false)) {
-      this.problems.report(`dropped a message to client ${message.dest}: no client has written to ${this.name} yet`);
+      this.problems.report(`dropped a message to client ${message.dest}: no client has reached ${this.name} yet`);
     }
   }
 

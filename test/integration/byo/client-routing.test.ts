@@ -1,6 +1,7 @@
 // In Maelstrom any node may answer a client. Here the lab's clients (MaelstromConnections) and two relays' client
 // sockets, over real ZeroMQ sockets on loopback: n1 answers a request that was sent to n2, although no client ever
-// wrote to n1 (a new leader answering a client of the old one), and the client waiting on n2 gets that answer.
+// wrote to n1 (a new leader answering a client of the old one), even before the lab's clients connected to n1, and
+// the client waiting on n2 gets that answer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { bindClientSocket, type ClientSocket } from '../../../src/node/maelstrom/client-socket';
 import { MaelstromConnections, type RequestOutcome } from '../../../src/lab/maelstrom/maelstrom-connections';
@@ -31,7 +32,6 @@ describe('client replies between relays and the lab\'s clients', () => {
     const n2 = await bindClientSocket({ nodeName: 'n2', onRequest: (message) => toN2.push(message), onInvalid: (error) => problems.push(error) });
     sockets = [n1, n2];
     connections = new MaelstromConnections();
-    connections.setEndpoint(1, n1.endpoint);
     connections.setEndpoint(2, n2.endpoint);
 
     // Until ZeroMQ has connected, a request is refused at once (it never left): send again until one is under way.
@@ -45,9 +45,10 @@ describe('client replies between relays and the lab\'s clients', () => {
     }
     await until(() => toN2.length === 1, 'n2 to receive the write');
     const request = toN2[0] as MaelstromMessage;
-    // n1 answers it: the lab's clients greeted n1 when they connected, so its relay knows where they are.
-    await until(() => n1.reply({ src: 'n1', dest: 'c3', body: { type: 'write_ok', in_reply_to: request.body.msg_id } }),
-      'n1 to have a route to the lab\'s clients');
+    // n1 answers it before the lab's clients have even connected to n1: the answer waits for them, and goes out once
+    // their greeting (or any request) tells n1's relay where they are.
+    expect(n1.reply({ src: 'n1', dest: 'c3', body: { type: 'write_ok', in_reply_to: request.body.msg_id } })).toBe(true);
+    connections.setEndpoint(1, n1.endpoint);
     const outcome = await reply;
     expect(outcome).toMatchObject({ kind: 'reply', message: { src: 'n1', body: { type: 'write_ok' } } });
     expect(problems, 'the greeting is not a request, and not a problem').toEqual([]);
