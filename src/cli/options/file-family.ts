@@ -11,7 +11,7 @@ export type FamilyKind = 'exercise' | 'demo';
  */
 const OWN_RAFT_OPTIONS = {
   bin: { type: 'string', value: 'PATH', description: 'run on your own Raft: this executable speaking Maelstrom\'s protocol (docs/byo-raft.md), behind relay nodes' },
-  arg: { type: 'string', value: 'A', description: 'an argument for --bin; repeat for several, in order (values may start with --)' },
+  arg: { type: 'string', value: 'A', description: 'an argument for --bin; repeat for several, in order (values may start with --); one naming a file or folder here is passed as its absolute path' },
   example: { type: 'boolean', description: 'run on the example Raft (assets/byo/example-raft.mjs) behind relay nodes' },
 } as const satisfies OptionSpecs;
 

@@ -18,7 +18,7 @@ export const maelstromCommand = {
     'messages between nodes, faults, seed, protocolErrors, nodeExits, unreadKeys).',
   options: {
     bin: { type: 'string', value: 'PATH', description: 'your node\'s executable (required), e.g. ./my-raft or python3' },
-    arg: { type: 'string', value: 'A', description: 'an argument for it; repeat for several, in order (values may start with --)' },
+    arg: { type: 'string', value: 'A', description: 'an argument for it; repeat for several, in order (values may start with --); one naming a file or folder here is passed as its absolute path (each node runs in its own directory)' },
     history: { type: 'string', value: 'FILE', description: 'where to write the operation history (required; `raft-lab check` reads it)' },
     nodes: { type: 'number', value: 'N', description: `nodes, 1..${MAX_HEADLESS_NODES} (default 3)` },
     seconds: { type: 'number', value: 'S', description: 'seconds of workload and faults, (0, 3600] (default 10)' },
