@@ -24,6 +24,8 @@ import { lostAcknowledgedWrites } from './final-state-lost-writes';
 export const BYO_FAULT_KINDS = ['kill', 'pause', 'partition', 'loss'] as const satisfies readonly FaultKind[];
 const FINAL_READS_DEADLINE_MS = 30_000;
 const CHECK_TIMEOUT_MS = 60_000;
+/** How long the lab's clients may take to connect to every node before the workload starts. */
+const CONNECT_DEADLINE_MS = 10_000;
 const MAX_REPORTED_PROBLEMS = 20;
 
 export interface MaelstromRunOptions {
@@ -160,6 +162,16 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
         controller.events.publish({ type: 'error', atNs: monotonicNowNs(), node: null, message: `${PROTOCOL_ERROR_MARK} ${text}` });
       },
     });
+    // The workload starts once the lab's clients are connected to every node: a request sent before is recorded as
+    // sent at that moment and waits for the connection, and its latency (and a history's timing) would be ZeroMQ's.
+    running();
+    const unreachable = await connections.whenConnected(nodeIds, CONNECT_DEADLINE_MS);
+    if (unreachable.length > 0) {
+      o.log(`maelstrom: the lab's clients could not connect to ${unreachable.map((id) => `n${id}`).join(', ')} within ` +
+        `${CONNECT_DEADLINE_MS / 1000} s (${unreachable.map((id) => controller.clientEndpointOf(id) ?? 'no endpoint: the node is down').join(', ')}); ` +
+        'no request was sent');
+      return { exitCode: 2, summary: empty(), record: emptyRecord(problems, [], 'the lab\'s clients could not connect to every node') };
+    }
     workload.start();
     const faults = await runFaultSchedule({ controller, kinds: o.plan ? [] : o.faults, nodes: nodeIds, random,
       untilMs: performance.now() + o.seconds * 1000, log: o.log });
@@ -187,6 +199,7 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     if (verdict.violation) printViolation(verdict.violation, o.log);
     if (verdict.timedOut) o.log('maelstrom: the linearizability check ran out of time: undecided');
     const count = (status: HistoryOp['status']): number => ops.filter((op) => op.status === status).length;
+    logFailures(ops, o.log);
     const summary: MaelstromSummary = { ops: ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'),
       linearizable: verdict.timedOut && !verdict.violation ? null : verdict.ok, lostAcknowledgedWrites: lost.lost, messages,
       faults: byoFaultCounts(faults), seed: o.seed, protocolErrors, nodeExits, unreadKeys };
@@ -209,6 +222,20 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     connections.close();
     await controller.close();
   }
+}
+
+/**
+ * What the summary's `fail` counts, so a student reading a non-zero one on a healthy run knows why: a cas whose key
+ * did not hold `from` is the node's own definite answer (errors 20, 22), common when clients race on a few keys.
+ */
+function logFailures(ops: readonly HistoryOp[], log: (line: string) => void): void {
+  const failed = ops.filter((op) => op.status === 'fail');
+  if (failed.length === 0) return;
+  const cas = failed.filter((op) => op.op === 'cas').length;
+  const other = failed.length - cas;
+  log(`maelstrom: fail ${failed.length}: ${cas} cas your nodes refused because the key did not hold \`from\` (errors 20, 22; ` +
+    `expected when clients race on few keys)${other > 0 ? `, ${other} reads or writes your nodes answered with a definite error or ` +
+    'that could not be sent (the node was down)' : ''}`);
 }
 
 function printViolation(violation: NonNullable<ReturnType<typeof checkLinearizability>['violation']>, log: (line: string) => void): void {
@@ -235,8 +262,8 @@ function exitProblem(message: string, stderr: readonly string[]): string {
   return stderr.length === 0 ? message : `${message.replace(/\): .*$/s, ')')}; last lines of stderr:\n${stderr.map((line) => `    ${line}`).join('\n')}`;
 }
 
-function emptyRecord(problems: readonly string[], stderr: readonly string[]): RunRecord {
-  return { ops: [], faults: [], failingOps: [], explanation: 'the nodes could not be started', problems: [...problems, ...stderr] };
+function emptyRecord(problems: readonly string[], stderr: readonly string[], explanation = 'the nodes could not be started'): RunRecord {
+  return { ops: [], faults: [], failingOps: [], explanation, problems: [...problems, ...stderr] };
 }
 
 function byoFaultCounts(counts: FaultCounts): Partial<FaultCounts> {

@@ -70,6 +70,22 @@ describe('raft-lab maelstrom', () => {
     expect((summary['unknown'] as number) * 10, output).toBeLessThan(summary['ops'] as number);
   });
 
+  it('a run without faults fails nothing it did not send: the workload starts once the lab\'s clients reach every node', async () => {
+    const history = historyFile();
+    const run = await runCli(['maelstrom', '--bin', process.execPath, '--arg', join(PROJECT_ROOT, 'assets', 'byo', 'example-raft.mjs'),
+      '--nodes', '3', '--seconds', '3', '--clients', '3', '--keys', '3', '--seed', '1', '--history', history], RUN_DEADLINE_MS);
+    const output = describeRun(run);
+    expect(run.code, output).toBe(0);
+    const summary = lastJsonLine(run);
+    const ops = parseHistory(readFileSync(history, 'utf8'));
+    // The only failure a healthy run has is the node's own definite answer: a cas whose key did not hold `from` (20, 22).
+    // Before, the first requests went out while ZeroMQ was still connecting, were refused and recorded failed.
+    const failed = ops.filter((op) => op.status === 'fail');
+    expect(failed.filter((op) => op.op !== 'cas'), output).toEqual([]);
+    expect(summary['fail'], output).toBe(failed.length);
+    expect(summary, output).toMatchObject({ linearizable: true, protocolErrors: 0, nodeExits: 0 });
+  });
+
   it('the example Raft shipped in assets/byo (JavaScript) stays linearizable under kill, pause, partition and loss', async () => {
     const run = await runCli(['maelstrom', '--bin', process.execPath, '--arg', join(PROJECT_ROOT, 'assets', 'byo', 'example-raft.mjs'),
       '--nodes', '3', '--seconds', '8', '--clients', '3', '--keys', '3', '--faults', 'kill,pause,partition,loss', '--seed', '2',
