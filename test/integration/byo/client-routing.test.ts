@@ -2,6 +2,9 @@
 // sockets, over real ZeroMQ sockets on loopback: n1 answers a request that was sent to n2, although no client ever
 // wrote to n1 (a new leader answering a client of the old one), even before the lab's clients connected to n1, and
 // the client waiting on n2 gets that answer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as zmq from 'zeromq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bindClientSocket, type ClientSocket } from '../../../src/node/maelstrom/client-socket';
@@ -12,7 +15,10 @@ const DEADLINE_MS = 10_000;
 let sockets: ClientSocket[] = [];
 let connections: MaelstromConnections | null = null;
 let routers: zmq.Router[] = [];
+let tempDirs: string[] = [];
 afterEach(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs = [];
   for (const socket of sockets) socket.close();
   sockets = [];
   for (const router of routers) router.close();
@@ -54,9 +60,10 @@ describe('client replies between relays and the lab\'s clients', () => {
   it('a request made while ZeroMQ is still connecting waits for the connection: it is answered, not refused', async () => {
     // The node's socket is bound only after the requests were made (a relay a moment late): ZeroMQ connects when it
     // comes up. Before, each request was refused at once (the workload recorded it failed).
-    const probe = await bindClientSocket({ nodeName: 'n1', onRequest: () => undefined, onInvalid: () => undefined });
-    const endpoint = probe.endpoint;
-    probe.close();
+    // An ipc endpoint of its own: a loopback port freed for the test may be taken meanwhile by anything on the machine.
+    const dir = mkdtempSync(join(tmpdir(), 'raft-lab-routing-'));
+    tempDirs.push(dir);
+    const endpoint = `ipc://${join(dir, 'n1.sock')}`;
     connections = new MaelstromConnections();
     connections.setEndpoint(1, endpoint);
     const lab = connections;
@@ -77,9 +84,9 @@ describe('client replies between relays and the lab\'s clients', () => {
   });
 
   it('whenConnected names the nodes the lab\'s clients cannot reach by the deadline, and a request to one is refused', async () => {
-    const n1 = await bindClientSocket({ nodeName: 'n1', onRequest: () => undefined, onInvalid: () => undefined });
-    const deadEndpoint = n1.endpoint;
-    n1.close(); // nothing listens there now
+    const dir = mkdtempSync(join(tmpdir(), 'raft-lab-routing-'));
+    tempDirs.push(dir);
+    const deadEndpoint = `ipc://${join(dir, 'nobody.sock')}`; // nothing ever listens there
     connections = new MaelstromConnections();
     connections.setEndpoint(1, deadEndpoint);
     const started = performance.now();
