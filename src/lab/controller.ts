@@ -458,6 +458,11 @@ export class LabController implements LabApi {
     return this.supervisor.lastStderrOf(id);
   }
 
+  /** Node processes of the current (or last) cluster run that ended by themselves: see NodeSupervisor.selfExits. */
+  get nodeSelfExits(): number {
+    return this.supervisor.selfExits;
+  }
+
   nodeMirror(id: NodeId): NodeMirror | null {
     return this.supervisor.slot(id)?.mirror ?? null;
   }

@@ -74,6 +74,8 @@ export class NodeSupervisor {
   private knownLeaderId: NodeId | null = null;
   /** Each node's last lines of stderr when its process last exited; kept after the cluster stops (a failed start). */
   private readonly lastStderr = new Map<NodeId, readonly string[]>();
+  /** See selfExits. */
+  private selfExitCount = 0;
   /** The servers the cluster started with: the bootstrap configuration of each of them (RaftConfig.members). */
   private bootstrapIds: NodeId[] = [];
   /** Servers added by a membership change: they start with no configuration and wait for a leader (§4.2.1). */
@@ -128,9 +130,19 @@ export class NodeSupervisor {
     return this.lastStderr.get(id) ?? [];
   }
 
-  /** A new cluster run: what earlier processes wrote is no longer news. */
+  /**
+   * How many node processes of this cluster run ended by themselves: a non-zero exit code, not a signal (the lab's
+   * crash is SIGKILL, its stop ends a node with code 0 or SIGKILL). Counted even while the lab stops the cluster, so a
+   * start that failed counts every node that failed at once, not only the first the lab heard of.
+   */
+  get selfExits(): number {
+    return this.selfExitCount;
+  }
+
+  /** A new cluster run: what earlier processes wrote, and how they ended, is no longer news. */
   forgetStderr(): void {
     this.lastStderr.clear();
+    this.selfExitCount = 0;
   }
 
   /**
@@ -266,6 +278,7 @@ export class NodeSupervisor {
     const how = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
     slot.clientEndpoint = null;
     this.lastStderr.set(id, stderrTail);
+    if (signal === null && code !== 0) this.selfExitCount += 1;
     if (this.knownLeaderId === id) this.knownLeaderId = null;
     this.updateNode(id, { pid: null }, expected ? 'stopped' : 'crashed', `node process ${how}`);
     if (!expected && signal === null && code !== 0) {

@@ -15,7 +15,8 @@ export const maelstromCommand = {
     'fault applies to it. Runs Maelstrom\'s lin-kv workload and a seeded random fault schedule; then heals the cluster, ' +
     'brings every node back, reads every key, writes the history and checks it (linearizability, no lost acknowledged ' +
     'write). The last line on stdout is a JSON summary (ops, ok, fail, unknown, linearizable, lostAcknowledgedWrites, ' +
-    'messages between nodes, faults, seed, protocolErrors, nodeExits, unreadKeys).',
+    'messages between nodes, faults, seed, protocolErrors, nodeExits: times a node exited by itself, at start or ' +
+    'during the run, not counting the kill fault, unreadKeys).',
   options: {
     bin: { type: 'string', value: 'PATH', description: 'your node\'s executable (required), e.g. ./my-raft or python3' },
     arg: { type: 'string', value: 'A', description: 'an argument for it; repeat for several, in order (values may start with --); one naming a file or folder here is passed as its absolute path (each node runs in its own directory)' },

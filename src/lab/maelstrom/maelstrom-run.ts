@@ -76,8 +76,12 @@ export interface MaelstromSummary {
   /** How often each fault kind was applied. */
   readonly faults: Partial<FaultCounts> | null;
   readonly seed: number;
-  /** Lines and replies that broke the protocol, and nodes that exited by themselves. */
+  /** Lines and replies that broke the protocol. */
   readonly protocolErrors: number;
+  /**
+   * Times a node exited by itself (it crashed, exited, or its relay stopped it: no init_ok in time, a flood), at start
+   * or during the run; the lab's kill faults are not counted. A start where all N nodes failed counts N.
+   */
   readonly nodeExits: number;
   /** Keys no node could read after the run was healed. */
   readonly unreadKeys: number;
@@ -100,7 +104,6 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
   let messages = 0;
   const problems: string[] = [];
   let protocolErrors = 0;
-  let nodeExits = 0;
   let phase: 'starting' | 'running' | 'done' = 'starting';
   const faultEvents: { atNs: number; description: string }[] = [];
   const noteProblem = (text: string): void => {
@@ -115,13 +118,12 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
       if (event.message.includes(PROTOCOL_ERROR_MARK)) noteProblem(event.message);
       // The lab's word for a node process that ended by itself (not killed by a fault): see controller.onNodeExit.
       else if (/^S\d+ failed \(/.test(event.message) && phase !== 'done') {
-        nodeExits += 1;
         if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(exitProblem(event.message, controller.lastStderrOf(event.node)));
       }
     }
   });
   const empty = (): MaelstromSummary => ({ ops: 0, ok: 0, fail: 0, unknown: 0, linearizable: null, lostAcknowledgedWrites: null,
-    messages, faults: null, seed: o.seed, protocolErrors, nodeExits, unreadKeys: 0 });
+    messages, faults: null, seed: o.seed, protocolErrors, nodeExits: controller.nodeSelfExits, unreadKeys: 0 });
   const connections = new MaelstromConnections();
   const nodeIds = Array.from({ length: o.nodes }, (_, i) => i + 1);
   try {
@@ -200,6 +202,8 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     if (verdict.timedOut) o.log('maelstrom: the linearizability check ran out of time: undecided');
     const count = (status: HistoryOp['status']): number => ops.filter((op) => op.status === status).length;
     logFailures(ops, o.log);
+    // Counted by the lab as each process ends, not from its events, which may still be on their way.
+    const nodeExits = controller.nodeSelfExits;
     const summary: MaelstromSummary = { ops: ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'),
       linearizable: verdict.timedOut && !verdict.violation ? null : verdict.ok, lostAcknowledgedWrites: lost.lost, messages,
       faults: byoFaultCounts(faults), seed: o.seed, protocolErrors, nodeExits, unreadKeys };

@@ -37,6 +37,8 @@ const INIT_MSG_ID = 1;
 /** How many of the student's last stderr lines the relay repeats when the student's node exits. */
 const EXIT_STDERR_LINES = 12;
 const MAX_EARLY_EVENTS = 1000;
+/** How long a relay whose student died of SIGTERM waits for its own (the lab's stop reaches both) before reporting. */
+const GROUP_SIGTERM_WAIT_MS = 500;
 
 const RELAY_FRAME_CODEC: FrameCodec<RelayFrame> = {
   decode: decodeRelayFrame,
@@ -63,6 +65,7 @@ class Relay {
   private readonly extension: LabExtension;
   private readonly problems: ProblemReports;
   private exiting = false;
+  private sigtermWaited = false;
   private readonly early: UnsequencedLabEvent[] = [];
   readonly name: string;
   readonly student: StudentProcess;
@@ -334,6 +337,14 @@ class Relay {
 
   private onStudentExit(code: number | null, signal: NodeJS.Signals | null, tail: readonly string[]): void {
     if (this.exiting) return;
+    if (signal === 'SIGTERM' && !this.sigtermWaited) {
+      // The lab stops a node by signalling its whole process group: the student's node may die of that SIGTERM before
+      // the relay has handled its own, and must not then be reported as a node that exited by itself (summary's
+      // nodeExits). The relay's own SIGTERM, if it comes, stops it first.
+      this.sigtermWaited = true;
+      setTimeout(() => this.onStudentExit(code, signal, tail), GROUP_SIGTERM_WAIT_MS);
+      return;
+    }
     const how = signal ? `was killed by ${signal}` : code === null ? 'could not be run' : `exited with code ${code}`;
     const lines = tail.slice(-EXIT_STDERR_LINES);
     const said = lines.length > 0 ? `; its last lines of stderr:\n${lines.join('\n')}` : '; it wrote nothing on stderr';

@@ -137,6 +137,11 @@ describe('raft-lab maelstrom', () => {
     expect(run.stdout, output).toContain('FileNotFoundError: my-raft.conf');
     expect(run.stdout, output).toMatch(/exited with code 3/);
     expect(lastJsonLine(run), output).toMatchObject({ ops: 0, linearizable: null });
+    // nodeExits counts every node whose stderr says it exited by itself (before: only the exit the lab heard of before
+    // it stopped the others, and only if its event had arrived: 0 or 1 while the output showed all 3 exits).
+    const exits = run.stdout.match(/^ {2}n\d \(your node\) exited with code 3/gm)?.length ?? 0;
+    expect(exits, output).toBeGreaterThanOrEqual(1);
+    expect(lastJsonLine(run)['nodeExits'], output).toBe(exits);
   });
 
   it('a node that crashes during the run: exit 2, and its stderr is printed from the traceback\'s first line', async () => {
