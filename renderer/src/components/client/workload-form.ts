@@ -9,6 +9,9 @@ export interface WorkloadDraft {
   mix: Record<KvOpName, number>;
 }
 
+/** The operations in the form's order. */
+export const KV_OPS: readonly KvOpName[] = ['get', 'put', 'cas', 'delete'];
+
 export const DEFAULT_WORKLOAD: Readonly<WorkloadDraft> = {
   ratePerSecond: 20,
   clients: 4,
@@ -20,14 +23,28 @@ function clamp(value: number, min: number, max: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
 }
 
-/** The spec to send, or an error to show when the draft cannot be run. */
-export function draftToSpec(draft: WorkloadDraft): { ok: true; spec: WorkloadSpec } | { ok: false; error: string } {
-  const mix: Partial<Record<KvOpName, number>> = {};
-  for (const [op, percent] of Object.entries(draft.mix) as [KvOpName, number][]) {
-    const share = clamp(percent, 0, 100) / 100;
-    if (share > 0) mix[op] = share;
+/**
+ * The spec to send, or an error to show when the draft cannot be run. `ops`: the operations the nodes know (a
+ * student's own nodes speak lin-kv, which has no delete); the others are not sent. The shares sent add up to 1, in the
+ * proportions of the percents shown, so what the panel says the mix is (sentMixText) is what runs.
+ */
+export function draftToSpec(draft: WorkloadDraft, ops: readonly KvOpName[] = KV_OPS):
+  { ok: true; spec: WorkloadSpec } | { ok: false; error: string } {
+  const percents: Partial<Record<KvOpName, number>> = {};
+  let total = 0;
+  for (const op of ops) {
+    const percent = clamp(draft.mix[op], 0, 100);
+    if (percent > 0) {
+      percents[op] = percent;
+      total += percent;
+    }
   }
-  if (Object.keys(mix).length === 0) return { ok: false, error: 'Give at least one operation a share of the mix.' };
+  if (total <= 0) {
+    return { ok: false, error: ops.includes('delete') ? 'Give at least one operation a share of the mix.'
+      : 'Give get, put or cas a share of the mix (lin-kv has no delete).' };
+  }
+  const mix: Partial<Record<KvOpName, number>> = {};
+  for (const [op, percent] of Object.entries(percents) as [KvOpName, number][]) mix[op] = percent / total;
   return {
     ok: true,
     spec: {
@@ -37,4 +54,9 @@ export function draftToSpec(draft: WorkloadDraft): { ok: true; spec: WorkloadSpe
       mix,
     },
   };
+}
+
+/** The mix a spec runs, in whole percents: "get 56% · put 33% · cas 11%". */
+export function sentMixText(spec: WorkloadSpec): string {
+  return KV_OPS.filter((op) => (spec.mix[op] ?? 0) > 0).map((op) => `${op} ${Math.round((spec.mix[op] ?? 0) * 100)}%`).join(' · ');
 }
