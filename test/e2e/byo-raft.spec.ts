@@ -80,6 +80,9 @@ test('the workload panel runs lin-kv against the example Raft: client results, u
   await openTab(page, 'tab-client');
   await expect(page.getByTestId('workload-lin-kv-note')).toContainText('lin-kv');
   await expect(page.getByTestId('workload-mix-delete')).toBeDisabled();
+  await expect(page.getByTestId('workload-mix-delete'), 'what is sent: no delete').toHaveValue('0');
+  await expect(page.getByTestId('workload-mix-sent')).toHaveText('sent as get 56% · put 33% · cas 11%');
+  await screenshot(page, testInfo, 'byo-workload-mix');
   await page.getByTestId('workload-rate').fill('30');
   await page.getByTestId('workload-start').click();
   const stats = page.getByTestId('workload-stats');
