@@ -88,10 +88,19 @@ test('the workload panel runs lin-kv against the example Raft: client results, u
   const stats = page.getByTestId('workload-stats');
   const count = async (what: string): Promise<number> => Number(new RegExp(`(\\d+) ${what}`).exec((await stats.textContent()) ?? '')?.[1] ?? 0);
   await expect.poll(() => count('ok'), { timeout: 30_000, message: 'the example Raft answers the workload' }).toBeGreaterThan(20);
-  // The leader is cut off: operations sent to it cannot be answered (timeouts) until a new leader is heard.
+  // No majority anywhere: one follower is paused, then the leader is cut off, so the last follower can neither elect a
+  // leader nor commit. Every operation from then on ends unknown (the old leader never answers: a timeout; the follower
+  // answers error 11). Isolating the leader alone does not have to produce an unknown: the requests in flight at the
+  // cut may already sit in the followers' logs, and the new leader commits them and answers them itself (ok, or a cas
+  // refused with 22), while no client has sent anything to the old leader since.
   const leader = Number((await page.locator('[data-testid^="node-"][data-role="leader"]').first().getAttribute('data-testid'))?.slice(5));
+  const paused = leader === 1 ? 2 : 1;
+  await page.getByTestId(`pause-${paused}`).click();
+  await expect(page.getByTestId(`node-${paused}`)).toHaveAttribute('data-status', 'paused');
   await page.getByTestId(`isolate-${leader}`).click();
-  await expect.poll(() => count('unknown'), { timeout: 30_000, message: 'requests to a cut-off leader end unknown' }).toBeGreaterThan(0);
+  await expect.poll(() => count('unknown'), { timeout: 30_000, message: 'without a majority, operations end unknown' }).toBeGreaterThan(0);
+  await page.getByTestId(`resume-${paused}`).click();
+  await expect(page.getByTestId(`node-${paused}`)).toHaveAttribute('data-status', 'running');
   await page.getByTestId('heal-all').click();
   const okAfterHeal = await count('ok');
   await expect.poll(() => count('ok'), { timeout: 30_000, message: 'the healed cluster answers again' }).toBeGreaterThan(okAfterHeal + 5);
