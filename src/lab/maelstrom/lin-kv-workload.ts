@@ -62,8 +62,12 @@ export interface LinKvContext {
   onProtocolProblem(text: string): void;
 }
 
+/** Why an operation ended unknown: no reply in time, error 11, another indefinite error, or a reply that is no answer. */
+export type UnknownCause = 'timeout' | 'temporarilyUnavailable' | 'otherIndefiniteError' | 'notAnAnswer';
+export type UnknownCauseCounts = Record<UnknownCause, number>;
+
 /** A failed operation `sawValue` when the node said the key did not hold what a cas expected (errors 20 and 22). */
-type Outcome = { status: 'ok'; value?: string | null } | { status: 'fail'; sawValue: boolean } | { status: 'unknown' };
+type Outcome = { status: 'ok'; value?: string | null } | { status: 'fail'; sawValue: boolean } | { status: 'unknown'; cause: UnknownCause };
 
 export class LinKvWorkload {
   readonly history = new HistoryRecorder({ maxOps: MAX_LIN_KV_OPS });
@@ -72,6 +76,8 @@ export class LinKvWorkload {
   private nextValue = 1;
   /** The last value seen for each key: a cas from it has a chance to succeed. */
   private readonly lastSeen = new Map<number, number>();
+  /** The history's unknown operations by cause, so a run can say what its `unknown` count is made of. */
+  readonly unknownCauses: UnknownCauseCounts = { timeout: 0, temporarilyUnavailable: 0, otherIndefiniteError: 0, notAnAnswer: 0 };
 
   private readonly mix: readonly [LinKvOp, number][];
   private readonly mixTotal: number;
@@ -201,7 +207,8 @@ export class LinKvWorkload {
       return outcome;
     }
     const handle = this.history.invoke(client, request, callNs);
-    if (outcome.status !== 'unknown') {
+    if (outcome.status === 'unknown') this.unknownCauses[outcome.cause] += 1;
+    else {
       const response: HistoryResponse = outcome.status === 'ok'
         ? (op === 'read' ? { status: 'ok', value: outcome.value ?? null } : { status: 'ok' }) : { status: 'fail' };
       this.history.complete(handle, response, retNs);
@@ -225,28 +232,29 @@ export class LinKvWorkload {
 
   private outcomeOf(op: LinKvOp, node: NodeId, outcome: RequestOutcome): Outcome {
     if (outcome.kind === 'refused') return { status: 'fail', sawValue: false };
-    if (outcome.kind === 'timeout') return { status: 'unknown' };
+    if (outcome.kind === 'timeout') return { status: 'unknown', cause: 'timeout' };
     const body = outcome.message.body;
     if (body.type === 'error') {
       const code = body['code'];
       if (typeof code !== 'number' || !Number.isInteger(code)) {
         this.c.onProtocolProblem(`n${node} answered a ${op} with an error without an integer code: ${JSON.stringify(body).slice(0, 300)}`);
-        return { status: 'unknown' };
+        return { status: 'unknown', cause: 'notAnAnswer' };
       }
       if (op === 'read' && code === MAELSTROM_ERRORS.keyDoesNotExist) return { status: 'ok', value: null };
       const sawValue = code === MAELSTROM_ERRORS.keyDoesNotExist || code === MAELSTROM_ERRORS.preconditionFailed;
-      return isDefiniteError(code) ? { status: 'fail', sawValue } : { status: 'unknown' };
+      if (isDefiniteError(code)) return { status: 'fail', sawValue };
+      return { status: 'unknown', cause: code === MAELSTROM_ERRORS.temporarilyUnavailable ? 'temporarilyUnavailable' : 'otherIndefiniteError' };
     }
     if (body.type !== `${op}_ok`) {
       this.c.onProtocolProblem(`n${node} answered a ${op} with "${body.type}" (expected ${op}_ok or error)`);
-      return { status: 'unknown' };
+      return { status: 'unknown', cause: 'notAnAnswer' };
     }
     if (op !== 'read') return { status: 'ok' };
     const value = body['value'];
     if (value === null) return { status: 'ok', value: null };
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
       this.c.onProtocolProblem(`n${node} answered a read with a value that is not an integer: ${JSON.stringify(value)?.slice(0, 100)}`);
-      return { status: 'unknown' };
+      return { status: 'unknown', cause: 'notAnAnswer' };
     }
     return { status: 'ok', value: String(value) };
   }

@@ -17,7 +17,7 @@ import { PROTOCOL_ERROR_MARK } from '../../protocol/maelstrom';
 import type { NodeId } from '../../raft/types';
 import { monotonicNowNs } from '../../shared/monotonic-clock';
 import { MaelstromConnections } from './maelstrom-connections';
-import { LinKvWorkload } from './lin-kv-workload';
+import { LinKvWorkload, type UnknownCauseCounts } from './lin-kv-workload';
 import { lostAcknowledgedWrites } from './final-state-lost-writes';
 
 /** The faults that make sense from outside a student's node (the others need to know who leads and when). */
@@ -202,6 +202,7 @@ export async function runMaelstrom(o: MaelstromRunOptions): Promise<MaelstromRun
     if (verdict.timedOut) o.log('maelstrom: the linearizability check ran out of time: undecided');
     const count = (status: HistoryOp['status']): number => ops.filter((op) => op.status === status).length;
     logFailures(ops, o.log);
+    logUnknowns(ops, workload.unknownCauses, o.log);
     // Counted by the lab as each process ends, not from its events, which may still be on their way.
     const nodeExits = controller.nodeSelfExits;
     const summary: MaelstromSummary = { ops: ops.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown'),
@@ -240,6 +241,23 @@ function logFailures(ops: readonly HistoryOp[], log: (line: string) => void): vo
   log(`maelstrom: fail ${failed.length}: ${cas} cas your nodes refused because the key did not hold \`from\` (errors 20, 22; ` +
     `expected when clients race on few keys)${other > 0 ? `, ${other} reads or writes your nodes answered with a definite error or ` +
     'that could not be sent (the node was down)' : ''}`);
+}
+
+/**
+ * What the summary's `unknown` counts: on a healthy run most are error 11 from a node that is not the leader (clients
+ * pick nodes at random, as Maelstrom's do, and error 11 is indefinite: the checker takes each as possibly done).
+ */
+export function logUnknowns(ops: readonly HistoryOp[], causes: UnknownCauseCounts, log: (line: string) => void): void {
+  const unknown = ops.filter((op) => op.status === 'unknown').length;
+  if (unknown === 0) return;
+  const parts = [
+    causes.temporarilyUnavailable > 0 ? `${causes.temporarilyUnavailable} answered error 11 (temporarily unavailable: ` +
+      'e.g. a node that is not the leader and does not forward; clients pick nodes at random, as Maelstrom\'s do)' : '',
+    causes.timeout > 0 ? `${causes.timeout} got no answer in time (a node down, cut off, or a leader that could not commit)` : '',
+    causes.otherIndefiniteError > 0 ? `${causes.otherIndefiniteError} answered another indefinite error (0, 13 or a code Maelstrom does not define)` : '',
+    causes.notAnAnswer > 0 ? `${causes.notAnAnswer} got a reply that is no answer (reported as protocol errors)` : '',
+  ].filter((part) => part !== '');
+  log(`maelstrom: unknown ${unknown}: ${parts.join(', ')}; the checker takes each as possibly done`);
 }
 
 function printViolation(violation: NonNullable<ReturnType<typeof checkLinearizability>['violation']>, log: (line: string) => void): void {

@@ -3,6 +3,8 @@
 // on a read is an ok read of an absent key.
 import { describe, expect, it } from 'vitest';
 import { LinKvWorkload } from '../../../../src/lab/maelstrom/lin-kv-workload';
+import { logUnknowns } from '../../../../src/lab/maelstrom/maelstrom-run';
+import type { HistoryOp } from '../../../../src/check/history';
 import type { MaelstromConnections, RequestOutcome } from '../../../../src/lab/maelstrom/maelstrom-connections';
 import type { MaelstromMessage } from '../../../../src/protocol/maelstrom';
 import type { UnsequencedLabEvent } from '../../../../src/protocol/events';
@@ -25,7 +27,7 @@ async function runUntil(enough: () => boolean, answer: (request: MaelstromMessag
   const until = performance.now() + 10_000;
   while (!enough() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
   await workload.stop();
-  return { ops: workload.history.ops(), published };
+  return { ops: workload.history.ops(), published, unknownCauses: workload.unknownCauses };
 }
 
 describe('LinKvWorkload records', () => {
@@ -47,14 +49,20 @@ describe('LinKvWorkload records', () => {
     expect(published.filter((event) => event.type === 'client-op' && event.op === 'cas')).toHaveLength(casCount);
   });
 
-  it('a timeout and error 11 are unknown', async () => {
+  it('a timeout, error 11, another indefinite error and a reply that is no answer are unknown, each counted by its cause', async () => {
     let count = 0;
-    const { ops } = await runUntil(() => count >= 6, (request) => {
+    const { ops, unknownCauses } = await runUntil(() => count >= 12, (request) => {
       count += 1;
-      return count % 2 === 0 ? { kind: 'timeout' } : reply(request, { type: 'error', code: 11 });
+      if (count % 4 === 0) return { kind: 'timeout' };
+      if (count % 4 === 1) return reply(request, { type: 'error', code: 11 });
+      if (count % 4 === 2) return reply(request, { type: 'error', code: 13 });
+      return reply(request, { type: 'something_else' });
     });
     expect(ops.length).toBeGreaterThan(0);
     expect(ops.every((op) => op.status === 'unknown')).toBe(true);
+    const { timeout, temporarilyUnavailable, otherIndefiniteError, notAnAnswer } = unknownCauses;
+    expect(timeout + temporarilyUnavailable + otherIndefiniteError + notAnAnswer).toBe(ops.length);
+    for (const counted of [timeout, temporarilyUnavailable, otherIndefiniteError, notAnAnswer]) expect(counted).toBeGreaterThan(0);
   });
 });
 
@@ -76,5 +84,21 @@ describe('LinKvWorkload node choice', () => {
     expect(byC1.length).toBeGreaterThan(0);
     expect(byC1.every((one) => one.node === 2)).toBe(true);
     expect(new Set(sent.filter((one) => one.src !== 'c1').map((one) => one.node))).toEqual(new Set([1, 2, 3]));
+  });
+});
+
+describe('what a run says its unknowns are', () => {
+  it('names each cause with its count, and says nothing when there are none', () => {
+    const lines: string[] = [];
+    const op = (status: 'ok' | 'unknown'): HistoryOp => (status === 'ok'
+      ? { client: 1, op: 'get', key: '1', call: 1, status, ret: 2, value: null }
+      : { client: 1, op: 'get', key: '1', call: 1, status, ret: null });
+    logUnknowns([op('ok')], { timeout: 0, temporarilyUnavailable: 0, otherIndefiniteError: 0, notAnAnswer: 0 }, (line) => lines.push(line));
+    expect(lines).toEqual([]);
+    logUnknowns([op('unknown'), op('unknown'), op('unknown'), op('ok')], { timeout: 1, temporarilyUnavailable: 2, otherIndefiniteError: 0, notAnAnswer: 0 },
+      (line) => lines.push(line));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^maelstrom: unknown 3: 2 answered error 11 .*, 1 got no answer in time .*possibly done$/);
+    expect(lines[0]).not.toMatch(/another indefinite|no answer \(reported/);
   });
 });
