@@ -8,11 +8,7 @@ import { INSTALL_VIRTUAL_TIME } from './virtual-time';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { summarizeChromeFrames, traceEventsOf, type ChromeFrameSummary, type FrameStage } from './chrome-frames';
-
-/** Chromium's frame trace covers at most this much of each view (the 1 h heap run must not hold an hour of trace). */
-const TRACED_SECONDS_MAX = 60;
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 
 const USAGE = `usage: npx tsx test/bench/renderer-bench.ts [options]     (npm run bench:ui -- [options])
 
@@ -41,10 +37,7 @@ Prints, per interval: events/s fed, frames, frame p50/p95/p99/max, frames over 5
 (% of a core: CPU time, meaningful on a busy machine), main-thread CPU ms per frame, JS heap after a forced GC, DOM
 nodes; and the machine's load average. At the end, besides the target's p95 (time between frame callbacks), a second
 figure: the p95 of the frames' own timestamps and the share of frames that missed a vsync (callback jitter excluded),
-and how long after its frame began the recorder's callback ran (the jitter the target's p95 includes). Third, Chromium's
-own account of its frames (a light trace of the first ${TRACED_SECONDS_MAX} s of each view, chrome-frames.ts): of the vsyncs in which
-the page had an update to show, the share whose update missed its vsync (dropped), and where a dropped frame's time
-went (main thread to commit, or submission to presentation).
+and how long after its frame began the recorder's callback ran (the jitter the target's p95 includes).
 Writes test-results/renderer-bench.json.`;
 
 const FRAME_TARGET_MS = 1000 / 60;
@@ -214,32 +207,10 @@ async function showView(page: Page, view: View): Promise<void> {
 
 interface ViewResult { readonly view: View; readonly overall: ReturnType<typeof frameStats>;
   readonly byStamp: { readonly p95: number; readonly missedShare: number; readonly latenessP50: number; readonly latenessP95: number };
-  /** Chromium's frame reporters over the view's first TRACED_SECONDS_MAX seconds. */
-  readonly chrome: ChromeFrameSummary | null;
   readonly meanMainCpuPct: number;
   readonly mainCpuMsPerFrame: number; readonly heapGrowthMB: number; readonly samples: readonly unknown[]; readonly load: string }
 
-/** Stops Chromium's frame trace and summarizes it. */
-async function chromeFrames(browser: Browser): Promise<ChromeFrameSummary> {
-  return summarizeChromeFrames(traceEventsOf(await browser.stopTracing()));
-}
-
-const STAGE_LABELS: Readonly<Record<FrameStage, string>> = {
-  BeginImplFrameToSendBeginMainFrame: 'vsync to main frame',
-  SendBeginMainFrameToCommit: 'main thread to commit',
-  EndCommitToActivation: 'commit to activation',
-  EndActivateToSubmitCompositorFrame: 'activation to submission',
-  SubmitCompositorFrameToPresentationCompositorFrame: 'submission to presentation',
-};
-
-function describeStages(stages: ChromeFrameSummary['stagesOfDropped']): string {
-  return (Object.keys(STAGE_LABELS) as FrameStage[]).flatMap((stage) => {
-    const times = stages[stage];
-    return times ? [`${STAGE_LABELS[stage]} ${times.p50Ms.toFixed(1)} / ${times.p95Ms.toFixed(1)}`] : [];
-  }).join(', ');
-}
-
-async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
+async function measureView(page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
   await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
   const ui = await page.waitForSelector('[data-testid="timeline"]', { timeout: 15_000 }).then(() => true, () => false);
   if (!ui) console.log('WARNING: no [data-testid="timeline"] on the page: is the lab store attached and the timeline mounted?');
@@ -256,10 +227,6 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
   const allLateness: number[] = [];
   const samples: unknown[] = [];
   let lastEmitted = (await page.evaluate(EMITTED)) as number;
-  // Only the 'benchmark' category: its frame reporters cost little, so the frames measured are the page's own.
-  await browser.startTracing(page, { categories: ['benchmark'] });
-  let tracing = true;
-  let chrome: ChromeFrameSummary | null = null;
   const started = Date.now();
   let cpuBefore = await metrics(cdp);
   for (let elapsed = 0; elapsed < options.seconds;) {
@@ -272,10 +239,6 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
     all.push(...deltas);
     allStamps.push(...stampDeltas);
     allLateness.push(...lateness);
-    if (tracing && (elapsed >= TRACED_SECONDS_MAX || elapsed >= options.seconds)) {
-      tracing = false;
-      chrome = await chromeFrames(browser); // before the forced GC below, which would stall frames
-    }
     const emitted = (await page.evaluate(EMITTED)) as number;
     const memory = await heap(cdp);
     const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
@@ -308,17 +271,11 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
   console.log(`frames by their own timestamps (vsync each was drawn for; a second figure, not the target's): p95 ${byStamp.p95.toFixed(1)} ms, ` +
     `${(byStamp.missedShare * 100).toFixed(1)}% of frames missed a vsync; the recorder's callback ran p50 ${byStamp.latenessP50.toFixed(1)}, ` +
     `p95 ${byStamp.latenessP95.toFixed(1)} ms after its frame began`);
-  if (chrome) {
-    console.log(`Chromium's own frames (first ${Math.min(TRACED_SECONDS_MAX, options.seconds)} s): ${chrome.vsyncs} vsyncs, ` +
-      `${chrome.withUpdate} with an update of the page, ${chrome.dropped} of those dropped (${(chrome.droppedShare * 100).toFixed(1)}%); ` +
-      `dropped frames' stages, p50 / p95 ms: ${describeStages(chrome.stagesOfDropped) || 'none'}; presented frames': ` +
-      `${describeStages(chrome.stagesOfPresented)}`);
-  }
   console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
     `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
   console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average, ${mainCpuMsPerFrame.toFixed(2)} ms per frame (CPU time, not ` +
     `wall time: it stays meaningful on a busy machine); load average at the end ${loadAverage()}`);
-  return { view, overall, byStamp, chrome, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
+  return { view, overall, byStamp, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
 }
 
 async function run(options: Options): Promise<number> {
@@ -342,7 +299,7 @@ async function run(options: Options): Promise<number> {
       `(${options.views.join(', ')}; Chromium ${browser.version()})` +
       (options.virtualTime ? '; virtual time: 1/60 s per frame, compare CPU per frame (frame times are not the page\'s)' : ''));
     const results: ViewResult[] = [];
-    for (const view of options.views) results.push(await measureView(browser, page, cdp, url, view, options));
+    for (const view of options.views) results.push(await measureView(page, cdp, url, view, options));
     const pass = results.every((result) => result.overall.p95 <= FRAME_TARGET_MS + 0.5);
     if (results.length > 1) {
       console.log('\nview       frames   p50ms   p95ms   p99ms  main%  cpu/frame  load at end');
