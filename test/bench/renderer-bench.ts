@@ -8,7 +8,11 @@ import { INSTALL_VIRTUAL_TIME } from './virtual-time';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { CHROME_FRAME_CATEGORIES, summarizeChromeFrames, traceEventsOf, type ChromeFrameSummary } from './chrome-frames';
+
+/** Chromium's frame trace covers at most this much of each view (the 1 h heap run must not hold an hour of trace). */
+const TRACED_SECONDS_MAX = 60;
 
 const USAGE = `usage: npx tsx test/bench/renderer-bench.ts [options]     (npm run bench:ui -- [options])
 
@@ -37,7 +41,10 @@ Prints, per interval: events/s fed, frames, frame p50/p95/p99/max, frames over 5
 (% of a core: CPU time, meaningful on a busy machine), main-thread CPU ms per frame, JS heap after a forced GC, DOM
 nodes; and the machine's load average. At the end, besides the target's p95 (time between frame callbacks), a second
 figure: the p95 of the frames' own timestamps and the share of frames that missed a vsync (callback jitter excluded),
-and how long after its frame began the recorder's callback ran (the jitter the target's p95 includes).
+and how long after its frame began the recorder's callback ran (the jitter the target's p95 includes). Third, the frames
+as the display compositor drew them (a light trace of the first ${TRACED_SECONDS_MAX} s of each view, chrome-frames.ts): of the
+vsyncs in which the page had an update to show, the share the display drew later than 1.5 vsyncs after their
+BeginFrame (late: the update missed its vsync), and how long after BeginFrame the display drew them.
 Writes test-results/renderer-bench.json.`;
 
 const FRAME_TARGET_MS = 1000 / 60;
@@ -207,10 +214,17 @@ async function showView(page: Page, view: View): Promise<void> {
 
 interface ViewResult { readonly view: View; readonly overall: ReturnType<typeof frameStats>;
   readonly byStamp: { readonly p95: number; readonly missedShare: number; readonly latenessP50: number; readonly latenessP95: number };
+  /** Chromium's frame reporters over the view's first TRACED_SECONDS_MAX seconds. */
+  readonly chrome: ChromeFrameSummary | null;
   readonly meanMainCpuPct: number;
   readonly mainCpuMsPerFrame: number; readonly heapGrowthMB: number; readonly samples: readonly unknown[]; readonly load: string }
 
-async function measureView(page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
+/** Stops Chromium's frame trace and summarizes it. */
+async function chromeFrames(browser: Browser): Promise<ChromeFrameSummary> {
+  return summarizeChromeFrames(traceEventsOf(await browser.stopTracing()));
+}
+
+async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: string, view: View, options: Options): Promise<ViewResult> {
   await page.goto(`${url}/index.html?bench=1&rate=${options.rate}&nodes=${options.nodes}`);
   const ui = await page.waitForSelector('[data-testid="timeline"]', { timeout: 15_000 }).then(() => true, () => false);
   if (!ui) console.log('WARNING: no [data-testid="timeline"] on the page: is the lab store attached and the timeline mounted?');
@@ -227,6 +241,10 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
   const allLateness: number[] = [];
   const samples: unknown[] = [];
   let lastEmitted = (await page.evaluate(EMITTED)) as number;
+  // Two light categories (chrome-frames.ts): the frames measured stay the page's own.
+  await browser.startTracing(page, { categories: [...CHROME_FRAME_CATEGORIES] });
+  let tracing = true;
+  let chrome: ChromeFrameSummary | null = null;
   const started = Date.now();
   let cpuBefore = await metrics(cdp);
   for (let elapsed = 0; elapsed < options.seconds;) {
@@ -239,6 +257,10 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
     all.push(...deltas);
     allStamps.push(...stampDeltas);
     allLateness.push(...lateness);
+    if (tracing && (elapsed >= TRACED_SECONDS_MAX || elapsed >= options.seconds)) {
+      tracing = false;
+      chrome = await chromeFrames(browser); // before the forced GC below, which would stall frames
+    }
     const emitted = (await page.evaluate(EMITTED)) as number;
     const memory = await heap(cdp);
     const state = (await page.evaluate(UI_STATE)) as { events: string | null; rows: number };
@@ -271,11 +293,18 @@ async function measureView(page: Page, cdp: CDPSession, url: string, view: View,
   console.log(`frames by their own timestamps (vsync each was drawn for; a second figure, not the target's): p95 ${byStamp.p95.toFixed(1)} ms, ` +
     `${(byStamp.missedShare * 100).toFixed(1)}% of frames missed a vsync; the recorder's callback ran p50 ${byStamp.latenessP50.toFixed(1)}, ` +
     `p95 ${byStamp.latenessP95.toFixed(1)} ms after its frame began`);
+  if (chrome) {
+    console.log(`frames as the display drew them (Chromium trace, first ${Math.min(TRACED_SECONDS_MAX, options.seconds)} s): ` +
+      `${chrome.vsyncs} vsyncs, ${chrome.withUpdate} with an update of the page, ${chrome.late} of those drawn late ` +
+      `(${(chrome.lateShare * 100).toFixed(1)}%; ${(chrome.lateShareOfVsyncs * 100).toFixed(1)}% of all vsyncs); ` +
+      `BeginFrame to display draw p50 ${chrome.drawnAfterP50Ms.toFixed(1)}, p95 ${chrome.drawnAfterP95Ms.toFixed(1)} ms` +
+      (chrome.displayDraws === 0 ? ' (NO display draws in the trace: this Chromium records none under `viz`)' : ''));
+  }
   console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
     `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
   console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average, ${mainCpuMsPerFrame.toFixed(2)} ms per frame (CPU time, not ` +
     `wall time: it stays meaningful on a busy machine); load average at the end ${loadAverage()}`);
-  return { view, overall, byStamp, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
+  return { view, overall, byStamp, chrome, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
 }
 
 async function run(options: Options): Promise<number> {
@@ -299,7 +328,7 @@ async function run(options: Options): Promise<number> {
       `(${options.views.join(', ')}; Chromium ${browser.version()})` +
       (options.virtualTime ? '; virtual time: 1/60 s per frame, compare CPU per frame (frame times are not the page\'s)' : ''));
     const results: ViewResult[] = [];
-    for (const view of options.views) results.push(await measureView(page, cdp, url, view, options));
+    for (const view of options.views) results.push(await measureView(browser, page, cdp, url, view, options));
     const pass = results.every((result) => result.overall.p95 <= FRAME_TARGET_MS + 0.5);
     if (results.length > 1) {
       console.log('\nview       frames   p50ms   p95ms   p99ms  main%  cpu/frame  load at end');
