@@ -49,8 +49,15 @@ export function findNodeScript(fromUrl: string = import.meta.url, name = 'raft-n
  *   and then keeps up to 64 MB it could return).
  * Peak resident memory (VmHWM) over 10 s at 64 clients (~50k writes): 72-78 MB with all of these, 78-83 MB without the
  * malloc settings; 62-64 MB at start.
+ *
+ * Those full GCs come every 2,000 entries, several times a second under load, where V8 expects them minutes apart. V8
+ * keeps an object shape (map) that optimized code relies on for only 2 full GCs without a live object of that shape;
+ * the shapes of decoded frames, requests and replies have none alive at the moment of a GC (each lives for one
+ * message), so every second or so the hot message path was deoptimized and compiled again (--retain-maps-for-n-gc:
+ * keep them for 1,000 full GCs, minutes at the highest compaction rate; docs/benchmarks.md, "Optimized code that died
+ * at every full GC").
  */
-const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
+const NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc', '--retain-maps-for-n-gc=1000'];
 /** glibc's malloc settings (see above); other allocators ignore them (other C libraries, and likely Electron's own). */
 const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 

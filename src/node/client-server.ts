@@ -16,9 +16,34 @@ interface ReplyBatch {
   readonly frames: Buffer[];
 }
 
+type ReplyBody = Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>;
+type SendReply = (routingId: Buffer, frame: ClientReplyFrame, batched: boolean) => void;
+
+/** One request waiting for its answer; answered once, later answers are ignored. */
+interface PendingAnswer {
+  readonly send: SendReply;
+  readonly routingId: Buffer;
+  readonly requestId: string;
+  readonly nodeId: number;
+  readonly batched: boolean;
+  answered: boolean;
+}
+
+/**
+ * The answer callback handed to the node for each request is this function bound to the request's PendingAnswer, not
+ * a closure made per request: V8 holds a closure's optimized code only through closures alive at a full GC, and a
+ * request's closure dies once called, so the reply path was compiled again after each of the node's full GCs (one
+ * per log compaction: docs/benchmarks.md, "Optimized code that died at every full GC").
+ */
+function answerOnce(this: PendingAnswer, reply: ReplyBody): void {
+  if (this.answered) return;
+  this.answered = true;
+  this.send(this.routingId, { v: 1, requestId: this.requestId, node: this.nodeId, ...reply }, this.batched);
+}
+
 export async function startClientServer(options: {
   nodeId: number;
-  onRequest(request: ClientRequestFrame, reply: (frame: Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'>) => void): void;
+  onRequest(request: ClientRequestFrame, reply: (frame: ReplyBody) => void): void;
   onInvalid(error: string): void;
 }): Promise<ClientServer> {
   const batches = new Map<string, ReplyBatch>();
@@ -33,7 +58,7 @@ export async function startClientServer(options: {
     }
     batches.clear();
   };
-  const send = (routingId: Buffer, frame: ClientReplyFrame, batched: boolean): void => {
+  const send: SendReply = (routingId, frame, batched) => {
     const bytes = Buffer.from(JSON.stringify(frame));
     if (!batched) {
       router.send(routingId, bytes);
@@ -65,12 +90,8 @@ export async function startClientServer(options: {
         return;
       }
       const request = decoded.value;
-      let answered = false;
-      options.onRequest(request, (reply) => {
-        if (answered) return;
-        answered = true;
-        send(routingId, { v: 1, requestId: request.requestId, node: options.nodeId, ...reply }, batched);
-      });
+      const pending: PendingAnswer = { send, routingId, requestId: request.requestId, nodeId: options.nodeId, batched, answered: false };
+      options.onRequest(request, answerOnce.bind(pending));
     },
   });
   return { endpoint: router.endpoint, close: () => router.close() };

@@ -15,9 +15,7 @@ export function maybeAdvanceLeaderCommit(s: NodeState): void {
   if (lastIndex <= s.commitIndex) return;
   // Only the voters of the configuration in effect count (both halves of a joint one); the leader counts itself only
   // while it is one of them (a leader that removed itself replicates without counting itself, §4.2.2).
-  const self = s.config.id;
-  const majorityIndex = quorumValue(s.membership.config,
-    (id) => (id === self ? lastIndex : Math.min(s.progress.get(id)?.matchIndex ?? 0, lastIndex)));
+  const majorityIndex = quorumValue(s.membership.config, replicatedIndex, s);
   if (majorityIndex <= s.commitIndex) return;
   const entryTerm = s.log.termAt(majorityIndex);
   // Planted bug: commit-previous-term — counts replicas of an older term's entry too (the Figure 8 mistake).
@@ -28,6 +26,12 @@ export function maybeAdvanceLeaderCommit(s: NodeState): void {
     { replicatedOn: nodeList(replicatedOn), entryTerm, firstIndex: first, commitIndex: majorityIndex });
   onLeaderCommitAdvanced(s);
   afterCommit(s);
+}
+
+/** How much of the leader's log server `id` holds: all of it for the leader itself, its match index for the others. */
+function replicatedIndex(id: NodeId, s: NodeState): number {
+  const lastIndex = s.log.lastIndex();
+  return id === s.config.id ? lastIndex : Math.min(s.progress.get(id)?.matchIndex ?? 0, lastIndex);
 }
 
 /**

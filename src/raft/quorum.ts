@@ -49,15 +49,22 @@ function halfHasQuorum(voters: readonly NodeId[], isIn: (id: NodeId) => boolean)
   return count >= quorumSize(voters.length);
 }
 
-/** The largest value a majority of the voters (of both halves when joint) reach; 0 without voters. */
-export function quorumValue(config: Configuration, valueOf: (id: NodeId) => number): number {
-  const value = halfValue(config.voters, valueOf);
-  return config.outgoing.length === 0 ? value : Math.min(value, halfValue(config.outgoing, valueOf));
+/**
+ * The largest value a majority of the voters (of both halves when joint) reach; 0 without voters. `valueOf(id,
+ * context)` gives each voter's value. A module-level function and its context, not a closure: this runs on every
+ * acknowledgement, and a closure made per call is compiled again by V8 after each full GC (its optimized code dies
+ * with the last closure: docs/benchmarks.md, "Optimized code that died at every full GC").
+ */
+export function quorumValue<C>(config: Configuration, valueOf: (id: NodeId, context: C) => number, context: C): number {
+  const value = halfValue(config.voters, valueOf, context);
+  return config.outgoing.length === 0 ? value : Math.min(value, halfValue(config.outgoing, valueOf, context));
 }
 
-function halfValue(voters: readonly NodeId[], valueOf: (id: NodeId) => number): number {
+function halfValue<C>(voters: readonly NodeId[], valueOf: (id: NodeId, context: C) => number, context: C): number {
   if (voters.length === 0) return 0;
-  return majorityValue(voters.map(valueOf));
+  const values: number[] = [];
+  for (const id of voters) values.push(valueOf(id, context));
+  return majorityValue(values);
 }
 
 /** An election's outcome under `config`: won when the granted votes form a quorum, lost when a quorum denied. */

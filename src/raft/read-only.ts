@@ -9,6 +9,7 @@ import { fail } from './assert';
 import { hasQuorum, quorumValue } from './quorum';
 import { RULE, aRole, redirectHint } from './reasons';
 import type { Progress } from './progress';
+import type { NodeId } from './types';
 import { MAX_PENDING_READ_RESULTS, emit, hasBug, isCorrectRaft, type NodeState } from './state';
 
 /** Bound on reads waiting for a commit or a heartbeat round; beyond it reads fail fast. */
@@ -69,11 +70,15 @@ export function acknowledgeReadRound(s: NodeState, progress: Progress, round: nu
   progress.ackedReadRound = Math.max(progress.ackedReadRound, round);
 }
 
+/** The newest read round server `id` acknowledged (the leader: its own newest round). */
+function acknowledgedRound(id: NodeId, s: NodeState): number {
+  return id === s.config.id ? s.reads.round : s.progress.get(id)?.ackedReadRound ?? 0;
+}
+
 /** Confirms every pending read whose round a majority (the leader included) has acknowledged. */
 export function confirmReads(s: NodeState): void {
   if (s.reads.pending.length === 0) return;
-  const self = s.config.id;
-  const confirmedRound = quorumValue(s.membership.config, (id) => (id === self ? s.reads.round : s.progress.get(id)?.ackedReadRound ?? 0));
+  const confirmedRound = quorumValue(s.membership.config, acknowledgedRound, s);
   while (true) {
     const read = s.reads.pending[0];
     if (read === undefined || read.round > confirmedRound) return;

@@ -237,7 +237,9 @@ export class ReadyPipeline {
     if (persist.snapshot !== null || persist.hardState !== null || persist.entries.length > 0) {
       const write: WriteTicket = { done: false };
       ticket = write;
-      this.o.storage.write(persist, (error) => this.written(write, persist, issued, error));
+      // Bound to the method rather than a closure per write: V8 compiles a closure per call again after every full GC
+      // (docs/benchmarks.md, "Optimized code that died at every full GC"); a bound method's code lives with the class.
+      this.o.storage.write(persist, this.written.bind(this, write, persist, issued));
     }
     // Planted bug `ack-before-persist`: the core says the messages need not wait for the disk.
     const gate = persist.mustSync ? ticket : null;
