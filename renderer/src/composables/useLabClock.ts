@@ -2,6 +2,10 @@
 // the browser's clock plus an offset learned from the newest event times (an event is seen after it happened, so
 // the largest offset observed is the best estimate). Anywhere else (scrubbing, replay, paused view) it is the view's
 // own moment, so the picture is exactly the recorded one.
+//
+// A frame's moment is its own timestamp (the vsync it is drawn for), not the time its callback happens to run, which
+// varies with what ran before it (a long task when the vsync came, other frame callbacks): positions taken from
+// performance.now() moved a message by uneven steps from frame to frame although the frames are shown evenly.
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 
 const NS_PER_MS = 1_000_000;
@@ -26,8 +30,9 @@ export function useLabClock(viewAtNs: Ref<number>, live: Ref<boolean>): Ref<numb
     if (!live.value) return;
     if (frameMs - lastDrawnMs >= MIN_FRAME_GAP_MS) {
       lastDrawnMs = frameMs;
+      const frameNs = frameMs * NS_PER_MS;
       // Never behind the newest event: the view must not show messages "before" they were sent.
-      nowNs.value = Math.max(viewAtNs.value, browserNowNs() + (offsetNs ?? viewAtNs.value - browserNowNs()));
+      nowNs.value = Math.max(viewAtNs.value, frameNs + (offsetNs ?? viewAtNs.value - browserNowNs()));
     }
     frame = requestAnimationFrame(tick);
   }
