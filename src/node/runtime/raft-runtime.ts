@@ -101,7 +101,9 @@ export class RaftRuntime {
   constructor(private readonly o: RaftRuntimeOptions) {
     this.fullDetail = o.eventDetail === 'full';
     const wal = o.wal;
-    const storage: LogStorage = { write: (persist, done) => void completeWhenWritten(wal.write(persist), done) };
+    // The pipeline's completion is called inside the write when the WAL syncs at once (its usual case): a follower's
+    // acknowledgement then goes out right after its fdatasync, before the committed entries of the same run are applied.
+    const storage: LogStorage = { write: (persist, done) => wal.writeThen(persist, done) };
     const stateMachine: StateMachinePort = {
       get appliedIndex() { return o.kv.appliedIndex; },
       restoreSnapshot: (snapshot) => this.restoreSnapshot(snapshot),
@@ -444,21 +446,6 @@ export class RaftRuntime {
   reschedule(): void {
     this.pipeline.reschedule();
   }
-}
-
-/**
- * Tells the pipeline how a WAL write ended. An async function rather than `.then` with two closures per write: V8
- * compiles a closure made per call again after each full GC, which the node runs after every log compaction
- * (docs/benchmarks.md, "Optimized code that died at every full GC").
- */
-async function completeWhenWritten(written: Promise<void>, done: (error: Error | null) => void): Promise<void> {
-  let failure: Error | null = null;
-  try {
-    await written;
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-  }
-  done(failure);
 }
 
 /** The log command of a client's write or register (the frame was validated: a write carries key and session). */

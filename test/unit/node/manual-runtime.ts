@@ -23,6 +23,7 @@ export class ManualWal {
     write: (persist) => new Promise<void>((resolve) => {
       this.pending.push({ persist, resolve });
     }),
+    writeThen: (persist, done) => void this.api.write(persist).then(() => done(null), (error: Error) => done(error)),
     compact: () => Promise.resolve(),
     stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, extensions: 0, endBytes: 0, fileBytes: 0,
       snapshotIndex: 0, lastIndex: 0, term: 0 }),

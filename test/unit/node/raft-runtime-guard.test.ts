@@ -19,7 +19,7 @@ const settle = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(re
 function harness(core: RaftNode) {
   const clock = new LabClock({ anchorNs: 0, labMs: 0, timeScale: 1, frozen: false }, () => 0);
   const wal: Wal = {
-    path: '/nowhere', write: () => Promise.resolve(), compact: () => Promise.resolve(), close: () => Promise.resolve(),
+    path: '/nowhere', write: () => Promise.resolve(), writeThen: (_persist, done) => done(null), compact: () => Promise.resolve(), close: () => Promise.resolve(),
     stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, extensions: 0, endBytes: 0, fileBytes: 0,
       snapshotIndex: 0, lastIndex: 0, term: 0 }),
   };

@@ -43,6 +43,7 @@ function harness(members: number[], policy: SnapshotPolicyOptions, options: { ho
     if (options.holdSnapshotWrites === true && persist.snapshot !== null) return new Promise<void>((resolve) => void heldSnapshotWrites.push(resolve));
     return Promise.resolve();
   },
+  writeThen: (persist, done) => void wal.write(persist).then(() => done(null), (error: Error) => done(error)),
     compact: () => Promise.resolve(), close: () => Promise.resolve(),
     stats: () => ({ writes: 0, syncs: 0, batches: 0, compactions: 0, snapshots: 0, failedSnapshotDeletes: 0, extensions: 0, endBytes: 0, fileBytes: 0,
       snapshotIndex: 0, lastIndex: 0, term: 0 }) };
