@@ -71,7 +71,9 @@ describe('membership changes on a real cluster', () => {
     await putMany(lab, 'compacted', 30);
     expect(await lab.controller.addServer()).toBe(4);
     await waitForVoters(lab, [1, 2, 3, 4]);
-    expect((await lab.log(4))[0]?.index ?? 0, 'S4 was caught up from a snapshot').toBeGreaterThan(1);
+    // The lab's copy of S4's log is reported apart from its state: wait for its first entries, then look at where they begin.
+    const firstIndexOf4 = await eventually(async () => (await lab.log(4))[0]?.index ?? null, CLUSTER_DEADLINE_MS, 'S4\'s log to reach the lab');
+    expect(firstIndexOf4, 'S4 was caught up from a snapshot').toBeGreaterThan(1);
     // Enough writes for S4 to compact past its own configuration entries: after the restart its configuration can
     // only come from its snapshot (the WAL's reference and the snapshot file), since it has no bootstrap one.
     await putMany(lab, 'joined', 25);
