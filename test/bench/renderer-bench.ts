@@ -259,7 +259,8 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
     allLateness.push(...lateness);
     if (tracing && (elapsed >= TRACED_SECONDS_MAX || elapsed >= options.seconds)) {
       tracing = false;
-      chrome = await chromeFrames(browser); // before the forced GC below, which would stall frames
+      // Before this interval's forced GC below; earlier intervals' GCs are in the trace, as in the other two figures.
+      chrome = await chromeFrames(browser);
     }
     const emitted = (await page.evaluate(EMITTED)) as number;
     const memory = await heap(cdp);
