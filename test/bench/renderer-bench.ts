@@ -51,8 +51,8 @@ Writes test-results/renderer-bench.json.`;
 
 const FRAME_TARGET_MS = 1000 / 60;
 /**
- * How far apart two on-time frames' timestamps may be: headless Chromium's begin-frame timer drifts by a tenth of a
- * millisecond or so (intervals of 16.6-16.8 ms with every frame on time), while a missed vsync adds a whole 16.7 ms.
+ * How far apart two on-time frames' timestamps may be beyond one vsync: a page sees time coarsened to 0.1 ms (Chromium
+ * without cross-origin isolation), so on-time frames read 16.6-16.8 ms apart, while a missed vsync adds a whole 16.7 ms.
  */
 const FRAME_STAMP_JITTER_MS = 0.5;
 const OUT_DIR = resolve('test-results/bench-renderer');
