@@ -5,29 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, nextTick, ref, type Ref } from 'vue';
 import { mount } from '@vue/test-utils';
 import { useLabClock } from '../../../renderer/src/composables/useLabClock';
+import { FRAME_MS, frameDriver } from '../frame-driver';
 
 const NS_PER_MS = 1_000_000;
-const FRAME_MS = 1000 / 60;
-
-/** Hand-driven frames: `frame(lateMs)` runs the callbacks with the frame's timestamp while performance.now() reads later. */
-function frameDriver() {
-  let nowMs = 1000;
-  let stampMs = 1000;
-  let callbacks: FrameRequestCallback[] = [];
-  vi.spyOn(performance, 'now').mockImplementation(() => nowMs);
-  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => callbacks.push(callback));
-  vi.stubGlobal('cancelAnimationFrame', () => undefined);
-  return {
-    frame(lateMs: number): void {
-      stampMs += FRAME_MS;
-      nowMs = stampMs + lateMs;
-      const due = callbacks;
-      callbacks = [];
-      for (const callback of due) callback(stampMs);
-    },
-    setNowMs(value: number): void { nowMs = value; },
-  };
-}
 
 function mountClock(viewAtNs: Ref<number>, live: Ref<boolean>): Ref<number> {
   let clock: Ref<number> | null = null;

@@ -8,28 +8,9 @@ import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { PANEL_PUBLISH_INTERVAL_MS } from '../../../renderer/src/stores/publish-stages';
 import { EventStream, appendEntries, snapshotOf } from './event-builders';
 import { fakeLabApi } from './fake-lab-api';
-
-const FRAME_MS = 1000 / 60;
+import { FRAME_MS, frameDriver } from '../frame-driver';
 
 interface FrameRecord { readonly atMs: number; readonly viewSeq: number; readonly panelSeq: number; readonly same: boolean }
-
-/** Hand-driven animation frames on a fake clock. */
-function frameDriver(frameMs = FRAME_MS) {
-  let nowMs = 1000;
-  let callbacks: FrameRequestCallback[] = [];
-  vi.spyOn(performance, 'now').mockImplementation(() => nowMs);
-  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => callbacks.push(callback));
-  vi.stubGlobal('cancelAnimationFrame', () => undefined);
-  return {
-    get nowMs() { return nowMs; },
-    frame(): void {
-      nowMs += frameMs;
-      const due = callbacks;
-      callbacks = [];
-      for (const callback of due) callback(nowMs);
-    },
-  };
-}
 
 /** `perFrame` message events (sends and receives between S1 and S2) for each of `frames` frames. */
 function traffic(stream: EventStream, frames: number, perFrame: number): EventStream['events'][] {

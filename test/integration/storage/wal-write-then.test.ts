@@ -15,6 +15,13 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
+/** The entries' indices a fresh open of the WAL recovers (the WAL under test closed first). */
+async function recoveredIndices(): Promise<number[]> {
+  const { wal, recovered } = await openWal(dir);
+  await wal.close();
+  return recovered.entries.map((e) => e.index);
+}
+
 function append(index: number, mustSync = true): Persist {
   return { snapshot: null, hardState: null, entries: [entry(index, 1)], mustSync };
 }
@@ -27,9 +34,7 @@ describe('writeThen', () => {
     expect(outcomes).toEqual([null]);
     expect(wal.stats()).toMatchObject({ writes: 1, syncs: 1 });
     await wal.close();
-    const { wal: reopened, recovered } = await openWal(dir);
-    expect(recovered.entries.map((e) => e.index)).toEqual([1]);
-    await reopened.close();
+    expect(await recoveredIndices()).toEqual([1]);
   });
 
   it('calls back in order, and a write issued from a callback completes after the one that called it', async () => {
@@ -42,9 +47,7 @@ describe('writeThen', () => {
     });
     await wal.close(); // flushes whatever was still queued
     expect(order).toEqual([1, 1.5, 2]);
-    const { wal: reopened, recovered } = await openWal(dir);
-    expect(recovered.entries.map((e) => e.index)).toEqual([1, 2]);
-    await reopened.close();
+    expect(await recoveredIndices()).toEqual([1, 2]);
   });
 
   it('later writes of the same run share one sync, called back after it', async () => {
@@ -69,9 +72,7 @@ describe('writeThen', () => {
     wal.writeThen(append(2), (error) => outcomes.push(error?.message ?? 'ok'));
     expect(outcomes[1]).toBe('ok');
     await wal.close();
-    const { wal: reopened, recovered } = await openWal(dir);
-    expect(recovered.entries.map((e) => e.index)).toEqual([1, 2]);
-    await reopened.close();
+    expect(await recoveredIndices()).toEqual([1, 2]);
   });
 
   it('an exception in a callback is thrown on its own and does not fail the WAL', async () => {
@@ -93,8 +94,6 @@ describe('writeThen', () => {
     expect(uncaught.map((error) => (error as Error).message)).toEqual(['the caller broke']);
     await expect(wal.write(append(2))).resolves.toBeUndefined();
     await wal.close();
-    const { wal: reopened, recovered } = await openWal(dir);
-    expect(recovered.entries.map((e) => e.index)).toEqual([1, 2]);
-    await reopened.close();
+    expect(await recoveredIndices()).toEqual([1, 2]);
   });
 });
