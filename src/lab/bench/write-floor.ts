@@ -9,8 +9,8 @@
 // two is the cost of everything Raft Lab adds.
 
 import { type ChildProcess, fork } from 'node:child_process';
-import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -105,8 +105,9 @@ function startChild(args: readonly string[]): Promise<{ child: ChildProcess; end
   });
 }
 
+/** The 1-, 5- and 15-minute load averages (zeros where the OS has none, e.g. Windows). */
 function loadAverage(): string {
-  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  return loadavg().map((load) => load.toFixed(2)).join(' ');
 }
 
 async function client(seconds: number): Promise<void> {
