@@ -149,7 +149,14 @@ async function main(): Promise<void> {
     else await leader(rest[0] ?? '', rest.slice(1));
     return;
   }
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log('usage: npm run bench:floor [-- --seconds S]   (npx tsx src/lab/bench/write-floor.ts [--seconds S])\n\n' +
+      'One client writes for S seconds (default 10) through a bare leader and two followers: four ZeroMQ hops and\n' +
+      'their fdatasyncs per write, no Raft. Prints p50/p90/p99 and the load average: the floor under\n' +
+      '`raft-lab bench --clients 1` on this machine.');
+    return;
+  }
   const seconds = Number(values.seconds);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--seconds ${values.seconds} is not a positive number`);
   await client(seconds);
