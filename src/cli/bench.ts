@@ -5,7 +5,7 @@ import { installShutdownHooks } from '../lab/shutdown-hooks';
 import { benchRaftLab } from '../lab/bench/raft-bench';
 import { benchEtcd, findEtcd } from '../lab/bench/etcd-bench';
 import { formatMs } from '../lab/bench/latency-stats';
-import { measureStartup, peakResidentMb, residentMb, type StartupResult } from '../lab/bench/startup';
+import { measureStartup, residentAndPeakMb, type StartupResult } from '../lab/bench/startup';
 import type { LoadResult } from '../lab/bench/closed-loop';
 import { MAX_HEADLESS_NODES } from '../protocol/lab-api';
 import { UsageError } from './args';
@@ -41,12 +41,9 @@ export async function runBenchCommand(argv: readonly string[]): Promise<number> 
     print(`start to elected leader: ${formatMs(startup.startToLeaderMs)}; node RSS at start: ${formatRss(startup.rssMbByNode)}`);
     raft = await benchRaftLab(controller, options);
     const nodesAfter = (await controller.getSnapshot()).nodes;
-    rssAfterMb = Object.fromEntries(nodesAfter.map((node) => [node.id, node.pid === null ? null : residentMb(node.pid)]));
-    // Linux (6.2 on) keeps a process's resident-page count in per-CPU counters and /proc reads them approximately,
-    // so VmHWM read a moment later can come out some pages below the VmRSS read before it (CI saw 58.19 against
-    // 58.21 MB): the peak is at least what was seen resident.
-    peakRssMb = Object.fromEntries(nodesAfter.map((node) => [node.id, node.pid === null ? null
-      : atLeast(peakResidentMb(node.pid), rssAfterMb[node.id] ?? null)]));
+    const memory = nodesAfter.map((node) => ({ id: node.id, read: node.pid === null ? null : residentAndPeakMb(node.pid) }));
+    rssAfterMb = Object.fromEntries(memory.map(({ id, read }) => [id, read?.residentMb ?? null]));
+    peakRssMb = Object.fromEntries(memory.map(({ id, read }) => [id, read?.peakMb ?? null]));
   } finally {
     await controller.close();
   }
@@ -73,10 +70,4 @@ function formatRss(rss: Record<number, number | null>): string {
 function describe(name: string, result: LoadResult): string {
   return `${name.padEnd(9)} ${result.opsPerSecond.toFixed(0).padStart(7)} writes/s  p50 ${formatMs(result.latency.p50Ms)}  ` +
     `p99 ${formatMs(result.latency.p99Ms)}  max ${formatMs(result.latency.maxMs)}  (${result.latency.count} ok, ${result.errors} failed)`;
-}
-
-/** The larger of two readings; null only when both are (a platform without /proc). */
-function atLeast(peakMb: number | null, seenMb: number | null): number | null {
-  if (peakMb === null) return seenMb;
-  return seenMb === null ? peakMb : Math.max(peakMb, seenMb);
 }

@@ -21,19 +21,33 @@ export async function measureStartup(controller: LabController, nodes: number): 
 
 /** VmRSS from /proc (Linux), in MB; null elsewhere. */
 export function residentMb(pid: number): number | null {
-  return procStatusMb(pid, 'VmRSS');
+  return residentAndPeakMb(pid)?.residentMb ?? null;
 }
 
-/** VmHWM from /proc (Linux): the most the process has ever held resident, in MB; null elsewhere. */
-export function peakResidentMb(pid: number): number | null {
-  return procStatusMb(pid, 'VmHWM');
+export interface ResidentMemory {
+  readonly residentMb: number;
+  /** VmHWM: the most the process has ever held resident. */
+  readonly peakMb: number;
 }
 
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+/**
+ * VmRSS and VmHWM from one read of /proc (Linux), in MB; null elsewhere. One read, because Linux (6.2 on) counts
+ * resident pages in per-CPU counters that /proc reads approximately: a VmHWM read a moment after a VmRSS can come out
+ * some pages below it (a CI run saw 58.19 against 58.21 MB), while within one read VmHWM is at least VmRSS.
+ */
+export function residentAndPeakMb(pid: number): ResidentMemory | null {
+  let status: string;
   try {
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] ? Number(match[1]) / 1024 : null;
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
+  const residentMb = statusFieldMb(status, 'VmRSS');
+  const peakMb = statusFieldMb(status, 'VmHWM');
+  return residentMb === null || peakMb === null ? null : { residentMb, peakMb };
+}
+
+function statusFieldMb(status: string, field: 'VmRSS' | 'VmHWM'): number | null {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+  return match?.[1] ? Number(match[1]) / 1024 : null;
 }
