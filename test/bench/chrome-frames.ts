@@ -113,10 +113,10 @@ export function summarizeChromeFrames(events: readonly TraceEventLike[]): Chrome
   };
 }
 
-/** Reads a trace file's bytes (Chromium writes `{ traceEvents: [...] }` or a bare array). */
-export function traceEventsOf(bytes: Uint8Array): TraceEventLike[] {
+/** Reads a trace file's bytes (Chromium writes `{ traceEvents: [...] }` or a bare array), as events with the fields `T` reads. */
+export function traceEventsOf<T = TraceEventLike>(bytes: Uint8Array): T[] {
   const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
   const list: unknown = Array.isArray(parsed) ? parsed : (parsed as { traceEvents?: unknown }).traceEvents;
   if (!Array.isArray(list)) throw new Error('not a Chromium trace: no traceEvents array');
-  return list as TraceEventLike[];
+  return list as T[];
 }

@@ -3,9 +3,11 @@
 // taken one after the other differ more than most changes do; two pages measured at once share the swings, so their
 // ratio shows the change. USAGE below (`--help` prints it).
 import { serveStatic } from './static-server';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { traceEventsOf } from './chrome-frames';
+import { loadAverageText } from './load-average';
+import { mainThreadFrames, mainThreadTaskCpuMs, type MainThreadEvent } from './main-thread';
 
 const USAGE = `usage: npx tsx test/bench/renderer-ab.ts --b DIR [options]
 
@@ -70,19 +72,12 @@ async function openPage(dist: string, css: string, options: Options): Promise<Op
   return { browser, page, close: async () => { await browser.close(); server.close(); } };
 }
 
-interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly tdur?: number;
-  readonly args?: { readonly name?: string } }
-
 interface PageFigures { readonly cpuMsPerSecond: number; readonly cpuMsPerFrame: number; readonly heaviestMeanMs: number; readonly overBudget: number }
 
 function figuresOf(trace: Buffer, seconds: number): PageFigures {
-  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = events.find((event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
-  if (!main) throw new Error('no renderer main thread in the trace');
-  const onMain = events.filter((event) => event.pid === main.pid && event.tid === main.tid && event.ph === 'X');
-  const taskMs = onMain.filter((event) => event.name === 'ThreadControllerImpl::RunTask').map((event) => (event.tdur ?? 0) / 1000)
-    .sort((x, y) => y - x);
-  const frames = onMain.filter((event) => event.name === 'ProxyMain::BeginMainFrame').length;
+  const events = traceEventsOf<MainThreadEvent>(trace);
+  const taskMs = mainThreadTaskCpuMs(events).reverse();
+  const frames = mainThreadFrames(events);
   const totalMs = taskMs.reduce((sum, value) => sum + value, 0);
   const heaviest = taskMs.slice(0, Math.max(1, Math.round(frames * 0.05)));
   return { cpuMsPerSecond: totalMs / seconds, cpuMsPerFrame: totalMs / Math.max(1, frames),
@@ -94,7 +89,6 @@ function describe(figures: PageFigures): string {
     `${figures.heaviestMeanMs.toFixed(2)} ms, ${figures.overBudget} tasks over 16.7 ms`;
 }
 
-const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = Math.floor(sorted.length / 2);
@@ -126,7 +120,7 @@ async function main(options: Options): Promise<void> {
   const ratios = { cpu: [] as number[], heaviest: [] as number[] };
   for (let i = 0; i < options.rounds; i += 1) {
     const { a, b } = await round(options, i % 2 === 1);
-    console.log(`round ${i + 1} (load ${loadAverage()})\n  A ${describe(a)}\n  B ${describe(b)}`);
+    console.log(`round ${i + 1} (load ${loadAverageText()})\n  A ${describe(a)}\n  B ${describe(b)}`);
     ratios.cpu.push(b.cpuMsPerSecond / a.cpuMsPerSecond);
     ratios.heaviest.push(b.heaviestMeanMs / a.heaviestMeanMs);
   }

@@ -5,7 +5,8 @@
 // full. USAGE below (`--help` prints it).
 import { serveStatic } from './static-server';
 import { INSTALL_VIRTUAL_TIME } from './virtual-time';
-import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { loadAverageText } from './load-average';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
@@ -197,15 +198,6 @@ function cpuShare(before: Record<string, number>, after: Record<string, number>)
   return { mainCpuPct: share('ThreadTime'), rendererCpuPct: share('ProcessTime') };
 }
 
-/** The machine's load (other work competing for the CPU makes frame times meaningless). */
-function loadAverage(): string {
-  try {
-    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    return 'unknown';
-  }
-}
-
 const ms = (value: number): string => value.toFixed(1).padStart(6);
 
 /** Arranges the window as a user looking at `view` has it (see VIEWS). */
@@ -245,7 +237,7 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
   if (options.css) await page.addStyleTag({ content: options.css });
   await showView(page, view);
   await page.evaluate(INSTALL_FRAME_RECORDER);
-  console.log(`\nview "${view}": machine load average ${loadAverage()} on ${availableParallelism()} cores (frame times need an idle machine)`);
+  console.log(`\nview "${view}": machine load average ${loadAverageText()} on ${availableParallelism()} cores (frame times need an idle machine)`);
   console.log('   t(s)  events/s  frames   p50ms   p95ms   p99ms   maxms  >50ms  main%  rend%  cpu/frame  heapMB  domNodes  event log');
   const allCallbacks: number[] = [];
   const allStamps: number[] = [];
@@ -283,11 +275,11 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
     const mainCpuMsPerFrame = mainCpuMs / Math.max(1, stats.frames);
     cpuBefore = await metrics(cdp); // after the forced GC and the reads above, so they are not counted
     samples.push({ atSeconds: elapsed, eventsPerSecond: rate, ...stats, ...cpu, mainCpuMs, mainCpuMsPerFrame, ...memory, eventLog: state.events,
-      load: loadAverage() });
+      load: loadAverageText() });
     console.log(`${String(elapsed).padStart(7)}  ${rate.toFixed(0).padStart(8)}  ${String(stats.frames).padStart(6)}  ${ms(stats.p50)}  ${ms(stats.p95)}  ` +
       `${ms(stats.p99)}  ${ms(stats.max)}  ${String(stats.over50ms).padStart(5)}  ${cpu.mainCpuPct.toFixed(0).padStart(5)}  ` +
       `${cpu.rendererCpuPct.toFixed(0).padStart(5)}  ${mainCpuMsPerFrame.toFixed(2).padStart(9)}  ${memory.heapMB.toFixed(1).padStart(6)}  ` +
-      `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}  load ${loadAverage()}`);
+      `${String(memory.domNodes).padStart(8)}  ${state.events ?? '-'}  load ${loadAverageText()}`);
   }
   const overall = frameStats(allStamps);
   const missedShare = missedFrameShare(allStamps);
@@ -317,8 +309,8 @@ async function measureView(browser: Browser, page: Page, cdp: CDPSession, url: s
   console.log(`heap: ${heapSamples.map((s) => s.heapMB.toFixed(0)).join(' → ')} MB; growth after the window filled (30 s on): ` +
     `${Number.isNaN(heapGrowthMB) ? 'n/a (run longer)' : `${heapGrowthMB.toFixed(1)} MB`}`);
   console.log(`main thread CPU: ${meanMainCpuPct.toFixed(0)}% of a core on average, ${mainCpuMsPerFrame.toFixed(2)} ms per frame (CPU time, not ` +
-    `wall time: it stays meaningful on a busy machine); load average at the end ${loadAverage()}`);
-  return { view, overall, missedShare, byCallback, chrome, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverage() };
+    `wall time: it stays meaningful on a busy machine); load average at the end ${loadAverageText()}`);
+  return { view, overall, missedShare, byCallback, chrome, meanMainCpuPct, mainCpuMsPerFrame, heapGrowthMB, samples, load: loadAverageText() };
 }
 
 async function run(options: Options): Promise<number> {

@@ -17,7 +17,9 @@
 // time is mostly waiting for a core): a task over 16.7 ms of CPU is a dropped frame whatever the load.
 import { serveStatic } from './static-server';
 import { INSTALL_VIRTUAL_TIME } from './virtual-time';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadAverageText } from './load-average';
+import { mainThreadFrames, mainThreadTaskCpuMs } from './main-thread';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 
@@ -71,9 +73,8 @@ interface TraceEvent { readonly name: string; readonly ph: string; readonly pid:
 interface InvalidationData { readonly nodeName?: string; readonly reason?: string; readonly stackTrace?: readonly { readonly functionName: string }[] }
 
 /** The renderer main thread's tasks by thread CPU time: what a frame costs, whatever else competes for the cores. */
-function summarizeMainTasks(events: readonly TraceEvent[], threadNames: ReadonlyMap<string, string>, seconds: number): void {
-  const cpuMs = events.filter((event) => event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' &&
-    threadNames.get(`${event.pid}:${event.tid}`) === 'CrRendererMain').map((event) => (event.tdur ?? 0) / 1000).sort((a, b) => a - b);
+function summarizeMainTasks(events: readonly TraceEvent[], seconds: number): void {
+  const cpuMs = mainThreadTaskCpuMs(events);
   const at = (share: number): string => (cpuMs[Math.min(cpuMs.length - 1, Math.floor(share * cpuMs.length))] ?? NaN).toFixed(1);
   const totalMs = cpuMs.reduce((sum, value) => sum + value, 0);
   const over = cpuMs.filter((value) => value > 1000 / 60);
@@ -88,9 +89,8 @@ function summarize(events: readonly TraceEvent[], seconds: number, top: number):
     if (event.ph === 'M' && event.name === 'thread_name') threadNames.set(`${event.pid}:${event.tid}`, event.args?.name ?? '?');
   }
   const byThread = new Map<string, Map<string, number>>();
-  const mainFrames = events.filter((event) => event.name === 'ProxyMain::BeginMainFrame' && event.ph === 'X').length;
-  console.log(`main frames: ${(mainFrames / seconds).toFixed(1)} per second`);
-  summarizeMainTasks(events, threadNames, seconds);
+  console.log(`main frames: ${(mainThreadFrames(events) / seconds).toFixed(1)} per second`);
+  summarizeMainTasks(events, seconds);
   for (const event of events) {
     if (event.ph !== 'X' || event.dur === undefined) continue;
     const thread = threadNames.get(`${event.pid}:${event.tid}`) ?? `${event.pid}:${event.tid}`;
@@ -185,7 +185,7 @@ async function vueTimings(page: Page, options: Options): Promise<void> {
   await page.waitForTimeout(options.seconds * 1000);
   const { totals, frames } = await page.evaluate('globalThis.__benchVue') as { totals: Record<string, number>; frames: number };
   console.log(`Vue component timings (development build, wall ms per animation frame; ${frames} frames in ${options.seconds} s; ` +
-    `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}); a parent's patch includes its children's`);
+    `load average ${loadAverageText()}); a parent's patch includes its children's`);
   for (const [name, totalMs] of Object.entries(totals).sort((a, b) => b[1] - a[1]).slice(0, options.top)) {
     console.log(`  ${(totalMs / Math.max(1, frames)).toFixed(3).padStart(7)}  ${name}`);
   }
@@ -227,7 +227,7 @@ async function main(options: Options): Promise<void> {
     const buffer = await browser.stopTracing();
     if (options.out) writeFileSync(options.out, buffer);
     const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
-    console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log(`load average ${loadAverageText()}`);
     summarize(parsed.traceEvents, options.seconds, options.top);
     if (options.invalidations) summarizeInvalidations(parsed.traceEvents, options.seconds, options.top * 2);
   } finally {
