@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import LogRow from '../../../renderer/src/components/logs/LogRow.vue';
-import { columnRange, describeCommand, followerMarks, logCells } from '../../../renderer/src/components/logs/log-columns';
+import { columnRange, describeCommand, fittedColumnRange, fittingColumns, followerMarks, logCells, MAX_LOG_COLUMNS } from '../../../renderer/src/components/logs/log-columns';
 import { labView, nodeState } from '../shell/lab-fixtures';
 
 const entries = (terms: number[]) => terms.map((term, i) => ({ index: i + 1, term, command: JSON.stringify({ clientId: 'c', seq: i, op: 'put', key: 'x', value: String(i) }) }));
@@ -54,6 +54,27 @@ describe('log columns', () => {
     const cells = logCells(long, range);
     expect(cells).toHaveLength(40);
     expect(cells[0]?.entry?.index).toBe(61);
+  });
+
+  it('fits as many boxes as a row has room for beside the markers\' labels, and the "…N" count when some are left out', () => {
+    // A wide panel at the usual type: the cap; presentation type (20 px) in a 240 px track: 3 boxes of 40 px with the
+    // count, 4 without.
+    expect(fittingColumns(3000, 15, true)).toBe(MAX_LOG_COLUMNS);
+    expect(fittingColumns(240, 20, true)).toBe(3);
+    expect(fittingColumns(240, 20, false)).toBe(4);
+    expect(2.7 * 20 + 3 * (1.9 * 20 + 2) + 2.5 * 20).toBeLessThanOrEqual(240);
+    // Larger type, fewer boxes in the same row; never fewer than three (a row narrower than that scrolls).
+    expect(fittingColumns(600, 20, true)).toBeLessThan(fittingColumns(600, 15, true));
+    expect(fittingColumns(100, 20, false)).toBe(3);
+  });
+
+  it('shows a whole short log without the count, and the newest part of a longer one beside it', () => {
+    const view = (last: number) => labView([nodeState(1, { log: entries(new Array<number>(last).fill(1)), lastLogIndex: last })]);
+    // 240 px at 20 px to the rem: 4 boxes without the count, 3 with it.
+    expect(fittedColumnRange(view(4), 240, 20)).toEqual({ first: 1, last: 4 });
+    const long = fittedColumnRange(view(9), 240, 20);
+    expect(long.last).toBe(9);
+    expect(long.last - long.first + 1).toBeLessThanOrEqual(3);
   });
 
   it('describes commands as students read them', () => {

@@ -8,6 +8,32 @@ import { describeConfiguration } from '../../model/configuration-text';
 /** Boxes per row; older entries are summarised as a count (a long-running cluster must not freeze the view). */
 export const MAX_LOG_COLUMNS = 40;
 
+/** What a log row draws beside its boxes, in rem (LogRow.vue's sizes): the "…N" count of earlier entries with its gap,
+ * and the room kept right of the last box for the markers' labels: "commit·applied" under the last entry, with the
+ * leader's nextIndex in the column after it, ends ~1.9rem past the grid. (Under the very last column, with no leader,
+ * it would end ~3.9rem past: the grid's padding keeps that room, and the row scrolls to it.) */
+const HIDDEN_COUNT_REM = 2.7;
+const MARKER_ROOM_REM = 2.5;
+/** A box (--box-size) in rem; the grid adds a 2 px gap after each. */
+const BOX_REM = 1.9;
+const BOX_GAP_PX = 2;
+/** Fewer than this and a row no longer shows a log: it scrolls instead. */
+const MIN_LOG_COLUMNS = 3;
+
+/** How many boxes fit in a log row's track (the row less the server's name) `trackPx` wide, at `remPx` to the rem:
+ * with the "…N" count of earlier entries beside them (`counted`) or without (when the whole log fits). */
+export function fittingColumns(trackPx: number, remPx: number, counted: boolean): number {
+  const room = trackPx - ((counted ? HIDDEN_COUNT_REM : 0) + MARKER_ROOM_REM) * remPx;
+  const columns = Math.floor(room / (BOX_REM * remPx + BOX_GAP_PX));
+  return Math.min(MAX_LOG_COLUMNS, Math.max(MIN_LOG_COLUMNS, columns));
+}
+
+/** The columns to show: the whole log when it fits without the count, else its newest part beside the count. */
+export function fittedColumnRange(view: Pick<LabView, 'nodes' | 'leaderId'>, trackPx: number, remPx: number): ColumnRange {
+  const whole = columnRange(view, fittingColumns(trackPx, remPx, false));
+  return whole.first === 1 ? whole : columnRange(view, fittingColumns(trackPx, remPx, true));
+}
+
 export interface ColumnRange {
   /** First index shown (>= 1). */
   readonly first: number;
