@@ -55,4 +55,16 @@ describe('NodeGlyph', () => {
     await card.trigger('keydown', { key: 'Enter' });
     expect(wrapper.emitted('select')).toEqual([[2], [2]]);
   });
+
+  it('answers a click anywhere on its circle and its words, between their lines too', () => {
+    const { card } = glyph({ votedFor: 3, lastEvent: { kind: 'vote-granted', node: 2, term: 4, rule: 'Figure 2',
+      reason: 'granted vote to 3 in term 4: its log is at least as up-to-date as ours', data: {} } });
+    const hit = card.get('rect.hit');
+    const [x, y, width, height] = ['x', 'y', 'width', 'height'].map((name) => Number(hit.attributes(name)));
+    const lowest = Math.max(...card.findAll('text').map((text) => Number(text.attributes('y'))));
+    // The circle (radius 40 around 100,100) and every line of words under it lie inside the one rectangle.
+    expect([x, y]).toEqual([100 - (width ?? 0) / 2, 60]);
+    expect((y ?? 0) + (height ?? 0)).toBeGreaterThanOrEqual(lowest);
+    expect(width).toBeGreaterThanOrEqual(80);
+  });
 });

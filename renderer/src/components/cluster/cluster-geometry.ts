@@ -40,6 +40,14 @@ export function diagramFrame(aspect: number, zoom = 1): DiagramFrame {
   return { width, height, center: { x: width / 2, y: LABEL_MARGIN_TOP + radiusY }, radiusX, radiusY };
 }
 
+/**
+ * How much larger presentation mode draws the servers of a `count`-server ring (diagramFrame's zoom): few servers
+ * large; with many, less, or the projector's type would leave their words little room (node-label.ts).
+ */
+export function presentationZoom(count: number): number {
+  return count <= 5 ? 1.35 : 1.15;
+}
+
 /** Position of the server at `slot` (0-based) of `count` servers, S1 at the top, clockwise. A lone server sits in the middle. */
 export function nodePosition(slot: number, count: number, frame: DiagramFrame = diagramFrame(MIN_WIDTH / DIAGRAM_HEIGHT)): Point {
   if (count <= 1) return frame.center;

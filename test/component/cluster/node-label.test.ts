@@ -1,0 +1,109 @@
+// The words under each server: cut to the room between servers, so that neighbours' labels never print over each
+// other or over a server, whatever the ring's size, the number of servers or the type.
+import { describe, expect, it } from 'vitest';
+import { diagramFrame, nodePosition, NODE_RADIUS, presentationZoom, type Point } from '../../../renderer/src/components/cluster/cluster-geometry';
+import { labelRooms, type LabelRoom } from '../../../renderer/src/components/cluster/label-room';
+import { estimatedLabelWidth, fitLabel, naturalLabelHeight, type LabelFonts, type LabelLine } from '../../../renderer/src/components/cluster/node-label';
+
+const NORMAL: LabelFonts = { state: 12, reason: 12 };
+const PROJECTED: LabelFonts = { state: 15, reason: 14 };
+const parts = { role: 'follower', second: 'voted S3', pid: 4242, event: 'granted its vote to S3 in term 4 after a timeout' };
+const wide: LabelRoom = { width: 1000, height: naturalLabelHeight(NORMAL), aboveWidth: 0, aboveHeight: 0 };
+const kinds = (lines: readonly LabelLine[]) => lines.map((line) => line.kind);
+
+describe('fitLabel', () => {
+  it('with room: role and vote on one line, the pid, and the event on two lines', () => {
+    const lines = fitLabel(parts, wide, NORMAL);
+    expect(kinds(lines)).toEqual(['state', 'pid', 'reason', 'reason']);
+    expect(lines[0]?.text).toBe('follower · voted S3');
+    expect(lines.map((line) => line.y)).toEqual([...lines.map((line) => line.y)].sort((a, b) => a - b));
+  });
+
+  it('narrower: the role and the vote on two lines, each event line shorter, nothing wider than the room', () => {
+    const room = { width: 90, height: 200, aboveWidth: 0, aboveHeight: 0 };
+    const lines = fitLabel(parts, room, NORMAL);
+    expect(lines.filter((line) => line.kind === 'state').map((line) => line.text)).toEqual(['follower', 'voted S3']);
+    expect(estimatedLabelWidth(lines)).toBeLessThanOrEqual(room.width);
+  });
+
+  it('lower: the pid goes first, then event lines; a cut event ends in an ellipsis; the role always stays', () => {
+    const full = fitLabel(parts, wide, NORMAL);
+    const fullBottom = (full.at(-1)?.y ?? 0) + 0.25 * NORMAL.reason;
+    const noPid = fitLabel(parts, { ...wide, height: fullBottom - 5 }, NORMAL);
+    expect(kinds(noPid)).toEqual(['state', 'reason', 'reason']);
+    const oneEvent = fitLabel(parts, { ...wide, height: (full[2]?.y ?? 0) - 2 }, NORMAL);
+    expect(kinds(oneEvent)).toEqual(['state', 'reason']);
+    expect(oneEvent[1]?.text.endsWith('…')).toBe(true);
+    expect(kinds(fitLabel(parts, { ...wide, height: 0 }, NORMAL))).toEqual(['state']);
+  });
+
+  it('with no line\'s room under the server, the role and the vote go above it, clear of its election timer', () => {
+    const lines = fitLabel(parts, { width: 1000, height: 4, aboveWidth: 1000, aboveHeight: 60 }, NORMAL);
+    expect(lines.map((line) => line.text)).toEqual(['follower · voted S3']);
+    expect(lines[0]?.y).toBeLessThanOrEqual(-2 * NODE_RADIUS - 16 - 3);
+    const narrow = fitLabel(parts, { width: 1000, height: 4, aboveWidth: 80, aboveHeight: 60 }, NORMAL);
+    expect(narrow.map((line) => line.text)).toEqual(['follower', 'voted S3']);
+    // A little short of a line under it: the line stays there, a little smaller.
+    const squeezed = fitLabel(parts, { width: 1000, height: 18, aboveWidth: 1000, aboveHeight: 60 }, NORMAL);
+    expect(squeezed[0]?.y).toBeGreaterThan(0);
+    expect(squeezed[0]?.fontSize).toBeLessThan(12);
+  });
+});
+
+describe('labelRooms', () => {
+  it('splits the width between level neighbours and keeps a label inside the diagram', () => {
+    const rooms = labelRooms([{ x: 100, y: 100 }, { x: 220, y: 100 }], { width: 400, height: 300 }, 60);
+    expect(rooms[0]?.width).toBeLessThanOrEqual(120);
+    expect(rooms[1]?.width).toBeLessThanOrEqual(120);
+    const [edge] = labelRooms([{ x: 30, y: 100 }], { width: 400, height: 300 }, 60);
+    expect(edge?.width).toBeLessThanOrEqual(60);
+  });
+
+  it('stops a label above a server just under it', () => {
+    const [above] = labelRooms([{ x: 100, y: 100 }, { x: 110, y: 200 }], { width: 400, height: 400 }, 80);
+    expect((above?.height ?? 0) + 100 + NODE_RADIUS).toBeLessThanOrEqual(200 - NODE_RADIUS);
+  });
+
+  // Every ring the lab draws: 1 to 9 servers, panels from narrow to wide, the usual type (enlarged up to 1.4x in a
+  // small panel) and the projector's with presentation mode's zoom.
+  it('leaves no label over another label or another server, for every ring drawn', () => {
+    for (const [fonts, projected] of [[NORMAL, false], [{ state: 16.8, reason: 16.8 }, false], [PROJECTED, true], [{ state: 21, reason: 19.6 }, true]] as const) {
+      for (const aspect of [0.8, 1, 1.3, 1.8, 2.5, 3.5]) {
+        for (let count = 1; count <= 9; count += 1) {
+          const zoom = projected ? presentationZoom(count) : 1;
+          const frame = diagramFrame(aspect, zoom);
+          const points = Array.from({ length: count }, (_, slot) => nodePosition(slot, count, frame));
+          const rooms = labelRooms(points, frame, naturalLabelHeight(fonts));
+          expect(rooms.length).toBe(count);
+          const boxes = points.map((point, i) => labelBox(point, fitLabel(
+            { role: 'candidate', second: 'cluster in term 12', pid: 123456, event: 'started an election for term 12 after its timeout' },
+            rooms[i] ?? wide, fonts)));
+          const where = `${count} servers, aspect ${aspect}, zoom ${zoom}, fonts ${fonts.state}`;
+          boxes.forEach((box, i) => {
+            boxes.forEach((other, j) => { if (j > i) expect(overlaps(box, other), `${where}: S${i + 1} and S${j + 1}`).toBe(false); });
+            points.forEach((point, j) => {
+              if (j !== i) expect(overlaps(box, circleBox(point)), `${where}: S${i + 1}'s label over S${j + 1}`).toBe(false);
+            });
+          });
+        }
+      }
+    }
+  });
+});
+
+interface Box { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number }
+
+function labelBox(point: Point, lines: readonly LabelLine[]): Box {
+  const half = estimatedLabelWidth(lines) / 2;
+  const bottom = point.y + NODE_RADIUS;
+  return { left: point.x - half, right: point.x + half, top: bottom + Math.min(...lines.map((line) => line.y - line.fontSize)),
+    bottom: bottom + Math.max(...lines.map((line) => line.y + 0.25 * line.fontSize)) };
+}
+
+function circleBox(point: Point): Box {
+  return { left: point.x - NODE_RADIUS, right: point.x + NODE_RADIUS, top: point.y - NODE_RADIUS, bottom: point.y + NODE_RADIUS };
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
