@@ -5,6 +5,8 @@ import { flushPromises, mount } from '@vue/test-utils';
 import ClusterView from '../../../renderer/src/components/cluster/ClusterView.vue';
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { useUiStore } from '../../../renderer/src/stores/ui-store';
+import { useDemoStore } from '../../../renderer/src/stores/demo-store';
+import { loadDemos } from '../../../src/exercise/catalog';
 import type { NodeStateView } from '../../../src/protocol/events';
 import { fakeLab, nodeView, snapshot } from '../shell/lab-fixtures';
 
@@ -32,6 +34,26 @@ describe('ClusterView', () => {
     const inspector = wrapper.get('[data-testid="server-inspector"]');
     expect(inspector.text()).toContain('nextIndex');
     expect(wrapper.find('[data-testid="progress-1-3"]').exists()).toBe(true);
+  });
+
+  it('draws the servers larger, for a projector, in presentation mode and while a demo is presented', async () => {
+    const lab = fakeLab(snapshot([nodeView(1), nodeView(2), nodeView(3)]));
+    await useLabStore().attach(lab.api);
+    const wrapper = mount(ClusterView);
+    const diagramHeight = () => Number(wrapper.get('[data-testid="cluster-diagram"] svg').attributes('viewBox')?.split(' ')[3]);
+    expect(diagramHeight()).toBe(560);
+    const [demo] = loadDemos();
+    if (!demo) throw new Error('no demo in assets/demos');
+    useDemoStore().$patch({ current: demo });
+    await flushPromises();
+    // Fewer diagram units in the same box: each server and its words drawn 1.35x larger.
+    expect(diagramHeight()).toBeCloseTo(560 / 1.35, 3);
+    useDemoStore().$patch({ current: null });
+    await flushPromises();
+    expect(diagramHeight()).toBe(560);
+    useUiStore().presentation = true;
+    await flushPromises();
+    expect(diagramHeight()).toBeCloseTo(560 / 1.35, 3);
   });
 
   it('says the cluster is starting while its processes come up', async () => {
