@@ -187,6 +187,23 @@ export async function closeAllLabs(): Promise<void> {
 }
 
 /** The KV command a put wrote, parsed from a log entry (null for no-ops and other commands). */
+/** Indeterminate answers a put may get before the test calls the cluster broken (see putMany). */
+const MAX_UNKNOWN_PUTS = 3;
+
+/**
+ * Puts `<prefix>-<i>` = `v<i>` for i < count, each acknowledged before the next. A put may come back `unknown`
+ * (indeterminate: its register or the write itself went through a leader that lost its term at once, as an early
+ * re-election right after a start does on a loaded machine): it is sent again, as a client would, up to
+ * MAX_UNKNOWN_PUTS times; the same value either way, so the end state is the same. A `fail` is never retried.
+ */
+export async function putMany(lab: ClusterLab, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    let result = await lab.put(`${prefix}-${i}`, `v${i}`);
+    for (let again = 1; result.status === 'unknown' && again < MAX_UNKNOWN_PUTS; again += 1) result = await lab.put(`${prefix}-${i}`, `v${i}`);
+    expect(result, `put ${prefix}-${i}: ${result.error ?? ''}`).toMatchObject({ status: 'ok' });
+  }
+}
+
 export function putOf(entry: LogEntryView | undefined): { key: string; value: string } | null {
   if (!entry?.command) return null;
   const parsed = JSON.parse(entry.command) as { op?: unknown; key?: unknown; value?: unknown };

@@ -5,7 +5,7 @@
 // leader (it was down) is promoted on request.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../src/protocol/events';
-import { agreedLeader, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually } from './cluster-harness';
+import { agreedLeader, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, putMany } from './cluster-harness';
 
 afterEach(closeAllLabs);
 
@@ -16,7 +16,7 @@ describe('leadership transfer on a real cluster', () => {
   it('hands leadership to a chosen follower: it leads the next term, every server follows it, and writes go on', async () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
     const leader = await lab.waitForLeader();
-    for (let i = 0; i < 5; i += 1) expect(await lab.put(`k${i}`, `v${i}`)).toMatchObject({ status: 'ok' });
+    await putMany(lab, 'k', 5);
     const target = leader.id === 3 ? 2 : 3;
     const mark = lab.mark();
 
@@ -35,7 +35,7 @@ describe('leadership transfer on a real cluster', () => {
     expect(asked.map((event) => event.nodes)).toEqual([[leader.id, target]]);
     expect(asked[0]?.description).toMatch(/§3\.10/);
     expect(await lab.put('after', 'x')).toMatchObject({ status: 'ok' });
-    expect(await lab.get('k4')).toMatchObject({ status: 'ok', value: 'v4' });
+    expect(await lab.get('k-4')).toMatchObject({ status: 'ok', value: 'v4' });
   });
 
   it('refuses, changing nothing: an unknown server, no leader, the leader itself', async () => {

@@ -7,13 +7,9 @@ import type { LabEvent } from '../../../src/protocol/events';
 import type { LabSnapshot, NodeView } from '../../../src/protocol/lab-api';
 import type { NodeId } from '../../../src/raft/types';
 import { isProcessAlive } from '../../helpers/lab-process';
-import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, describeNodes, eventually, putOf } from './cluster-harness';
+import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, describeNodes, eventually, putMany, putOf } from './cluster-harness';
 
 afterEach(closeAllLabs);
-
-async function putMany(lab: ClusterLab, prefix: string, count: number): Promise<void> {
-  for (let i = 0; i < count; i += 1) expect(await lab.put(`${prefix}-${i}`, `v${i}`), `put ${prefix}-${i}`).toMatchObject({ status: 'ok' });
-}
 
 /** The leader every running server agrees on, whose configuration has exactly `voters` and no learner. */
 function settledOn(snapshot: LabSnapshot, voters: readonly NodeId[]): NodeView | null {
