@@ -1,6 +1,7 @@
 // The words under a server, cut to the room they have (label-room.ts): its role and vote (always; on two lines when
-// one is too wide), its last significant event in a few words (up to two lines), and its pid (for the curious, the
-// first to go). Each line with its baseline below the circle, in diagram units. Pure, so tests can pin the layout.
+// one is too wide, a little smaller before a word is cut, and above the server where a server close below leaves no
+// line under it), its last significant event in a few words (up to two lines), and its pid (for the curious, the
+// first to go). Each line with its baseline from the circle's bottom, in diagram units. Pure, so tests can pin it.
 import { NODE_RADIUS, wrapText } from './cluster-geometry';
 import { ABOVE_GAP, type LabelRoom } from './label-room';
 
@@ -30,7 +31,7 @@ export interface LabelLine {
   readonly fontSize: number;
 }
 
-export const PID_FONT = 10;
+const PID_FONT = 10;
 const PID_LINE = 11;
 /** From the circle to the first line's top. */
 const TOP_GAP = 5;
