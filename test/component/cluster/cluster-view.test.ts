@@ -6,7 +6,7 @@ import ClusterView from '../../../renderer/src/components/cluster/ClusterView.vu
 import { useLabStore } from '../../../renderer/src/stores/lab-store';
 import { useUiStore } from '../../../renderer/src/stores/ui-store';
 import { useDemoStore } from '../../../renderer/src/stores/demo-store';
-import { loadDemos } from '../../../src/exercise/catalog';
+import type { Demo } from '../../../src/protocol/exercise/schema';
 import type { NodeStateView } from '../../../src/protocol/events';
 import { fakeLab, nodeView, snapshot } from '../shell/lab-fixtures';
 
@@ -42,8 +42,8 @@ describe('ClusterView', () => {
     const wrapper = mount(ClusterView);
     const diagramHeight = () => Number(wrapper.get('[data-testid="cluster-diagram"] svg').attributes('viewBox')?.split(' ')[3]);
     expect(diagramHeight()).toBe(560);
-    const [demo] = loadDemos();
-    if (!demo) throw new Error('no demo in assets/demos');
+    const demo: Demo = { kind: 'demo', id: 'first-election', title: 'A first election', minutes: 5, cluster: { nodes: 3 },
+      steps: [{ id: 'three-followers', narration: 'Three servers, no leader yet.' }] };
     useDemoStore().$patch({ current: demo });
     await flushPromises();
     // Fewer diagram units in the same box: each server and its words drawn 1.35x larger.
