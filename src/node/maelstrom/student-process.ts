@@ -36,6 +36,8 @@ export interface StudentProcessOptions {
 export class StudentProcess {
   private readonly child: ChildProcess;
   private readonly stderrTail: string[] = [];
+  /** The start of a stderr line whose newline has not come yet (a line may come in several writes, as a traceback's does). */
+  private stderrPartial = '';
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** Cutting an over-long line: the rest of it, up to its newline, is skipped. */
@@ -92,13 +94,16 @@ export class StudentProcess {
   }
 
   get lastStderrLines(): readonly string[] {
-    return [...this.stderrTail];
+    return this.stderrPartial.trim() === '' ? [...this.stderrTail] : [...this.stderrTail, this.stderrPartial];
   }
 
   private finish(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.exited) return;
     this.exited = true;
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    // Its last line may have no newline.
+    this.keepStderrLine(this.stderrPartial);
+    this.stderrPartial = '';
     this.o.onExit(code, signal, [...this.stderrTail]);
   }
 
@@ -186,11 +191,20 @@ export class StudentProcess {
   }
 
   private keepStderr(chunk: string): void {
-    for (const line of chunk.split('\n')) {
-      if (line.trim() === '') continue;
-      this.stderrTail.push(line.slice(0, STDERR_LINE_CHARS));
-      if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    const parts = chunk.split('\n');
+    // The chunk's last part has no newline yet: it waits for the rest of its line (bounded like any line).
+    const rest = parts.pop() ?? '';
+    for (const part of parts) {
+      this.keepStderrLine(this.stderrPartial + part);
+      this.stderrPartial = '';
     }
+    this.stderrPartial = (this.stderrPartial + rest).slice(0, STDERR_LINE_CHARS);
+  }
+
+  private keepStderrLine(line: string): void {
+    if (line.trim() === '') return;
+    this.stderrTail.push(line.slice(0, STDERR_LINE_CHARS));
+    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
   }
 }
 

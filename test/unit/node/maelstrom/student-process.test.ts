@@ -85,6 +85,14 @@ describe('StudentProcess', () => {
     expect(seen.exit?.tail).toEqual(['first', 'last words']);
   });
 
+  it('keeps a stderr line written in pieces whole (a Python traceback writes "RuntimeError" and ": why" apart), and a last line without a newline', async () => {
+    const { seen } = run(`
+      process.stderr.write('Traceback\\nRuntimeError');
+      setTimeout(() => { process.stderr.write(': my-raft: log index out of range\\nno newline'); setTimeout(() => process.exit(1), 50); }, 100);`);
+    await waitFor(() => seen.exit !== null, 10_000, 'the exit');
+    expect(seen.exit?.tail).toEqual(['Traceback', 'RuntimeError: my-raft: log index out of range', 'no newline']);
+  });
+
   it('a command that cannot be run is reported as an exit with the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'student-process-'));
     dirs.push(dir);
