@@ -26,6 +26,20 @@ const GAP = 6;
  */
 export const MIN_LABEL_WIDTH = 70;
 
+/** Width a label centred at `x` has inside the diagram's edges. */
+function edgeWidth(x: number, frameWidth: number): number {
+  return 2 * Math.min(x, frameWidth - x) - GAP;
+}
+
+/**
+ * Width a label keeps beside another server's circle `dx` away; null when that leaves less than MIN_LABEL_WIDTH (the
+ * label then stops short of the circle instead).
+ */
+function widthBeside(dx: number, radius: number): number | null {
+  const beside = 2 * (dx - radius - GAP);
+  return beside >= MIN_LABEL_WIDTH ? beside : null;
+}
+
 /**
  * The room of each server's label, in the order of `positions`. `naturalHeight` is a full label's height (its first
  * line to its last): servers whose labels would overlap at that height share the width between them.
@@ -36,17 +50,15 @@ export function labelRooms(positions: readonly Point[], frame: { readonly width:
   // stopped short above a server below it no longer reaches the labels beside that server.
   const clear = positions.map((self, i) => {
     const top = self.y + radius;
-    let width = 2 * Math.min(self.x, frame.width - self.x) - GAP;
+    let width = edgeWidth(self.x, frame.width);
     let height = Math.min(naturalHeight, frame.height - top);
     positions.forEach((other, j) => {
       if (j === i) return;
-      const dx = Math.abs(other.x - self.x);
       // The other server's circle (with its selection ring) inside the label's rows: go narrower, or stop above it.
       const circleTop = other.y - radius - GAP;
-      const circleBottom = other.y + radius;
-      if (circleBottom > top && circleTop < top + height) {
-        const beside = 2 * (dx - radius - GAP);
-        if (beside >= MIN_LABEL_WIDTH) width = Math.min(width, beside);
+      if (other.y + radius > top && circleTop < top + height) {
+        const beside = widthBeside(Math.abs(other.x - self.x), radius);
+        if (beside !== null) width = Math.min(width, beside);
         else if (other.y > self.y) height = Math.min(height, Math.max(0, circleTop - top));
       }
     });
@@ -70,16 +82,15 @@ export function labelRooms(positions: readonly Point[], frame: { readonly width:
     // Above the server, for when a server close below leaves no line under it: clear of the other circles and of the
     // words under them, at their full room.
     const bandBottom = self.y - radius - ABOVE_GAP;
-    let width = 2 * Math.min(self.x, frame.width - self.x) - GAP;
+    let width = edgeWidth(self.x, frame.width);
     let height = Math.max(0, Math.min(naturalHeight, bandBottom));
     positions.forEach((other, j) => {
       if (j === i) return;
       const dx = Math.abs(other.x - self.x);
-      const circleTop = other.y - radius - GAP;
       const circleBottom = other.y + radius + GAP;
-      if (circleBottom > bandBottom - height && circleTop < bandBottom) {
-        const beside = 2 * (dx - radius - GAP);
-        if (beside >= MIN_LABEL_WIDTH) width = Math.min(width, beside);
+      if (circleBottom > bandBottom - height && other.y - radius - GAP < bandBottom) {
+        const beside = widthBeside(dx, radius);
+        if (beside !== null) width = Math.min(width, beside);
         else height = Math.min(height, Math.max(0, bandBottom - circleBottom));
       }
       // Another server's words above it, should it need them too: level servers' meet halfway.

@@ -13,6 +13,9 @@ export interface LabelFonts {
   readonly reason: number;
 }
 
+/** The words' sizes on a desk's screen, before the diagram enlarges them for a small panel or a projector. */
+export const DEFAULT_LABEL_FONTS: LabelFonts = { state: 12, reason: 12 };
+
 export interface LabelParts {
   /** "follower", "leader", "old leader", "crashed"... */
   readonly role: string;
