@@ -3,7 +3,7 @@
 // on a read is an ok read of an absent key.
 import { describe, expect, it } from 'vitest';
 import { LinKvWorkload } from '../../../../src/lab/maelstrom/lin-kv-workload';
-import { logUnknowns } from '../../../../src/lab/maelstrom/maelstrom-run';
+import { logUnknowns, unknownBeforeFirstAnswer } from '../../../../src/lab/maelstrom/maelstrom-run';
 import type { HistoryOp } from '../../../../src/check/history';
 import type { MaelstromConnections, RequestOutcome } from '../../../../src/lab/maelstrom/maelstrom-connections';
 import type { MaelstromMessage } from '../../../../src/protocol/maelstrom';
@@ -92,13 +92,29 @@ describe('what a run says its unknowns are', () => {
     const lines: string[] = [];
     const op = (status: 'ok' | 'unknown'): HistoryOp => (status === 'ok'
       ? { client: 1, op: 'get', key: '1', call: 1, status, ret: 2, value: null }
-      : { client: 1, op: 'get', key: '1', call: 1, status, ret: null });
+      : { client: 1, op: 'get', key: '1', call: 3, status, ret: null });
     logUnknowns([op('ok')], { timeout: 0, temporarilyUnavailable: 0, otherIndefiniteError: 0, notAnAnswer: 0 }, (line) => lines.push(line));
     expect(lines).toEqual([]);
     logUnknowns([op('unknown'), op('unknown'), op('unknown'), op('ok')], { timeout: 1, temporarilyUnavailable: 2, otherIndefiniteError: 0, notAnAnswer: 0 },
       (line) => lines.push(line));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^maelstrom: unknown 3: 2 answered error 11 .*, 1 got no answer in time .*possibly done$/);
-    expect(lines[0]).not.toMatch(/another indefinite|no answer \(reported/);
+    expect(lines[0]).not.toMatch(/another indefinite|no answer \(reported|before your cluster answered/);
+  });
+
+  it('says how many were sent before the cluster answered anything: the first operations, before a leader was elected', () => {
+    const ms = 1e6;
+    const unknown = (client: number, callMs: number): HistoryOp => ({ client, op: 'put', key: '1', value: String(callMs), call: callMs * ms, status: 'unknown', ret: null });
+    // As the example Raft's first 0.35 s: every node answers 11 ("no leader known") until the first election is won.
+    const ops: HistoryOp[] = [unknown(1, 0), unknown(2, 10), unknown(3, 120), unknown(1, 330),
+      { client: 2, op: 'get', key: '1', call: 300 * ms, status: 'ok', ret: 350 * ms, value: null },
+      unknown(3, 360), { client: 1, op: 'cas', key: '1', from: '1', to: '2', call: 340 * ms, status: 'fail', ret: 348 * ms }];
+    const lines: string[] = [];
+    logUnknowns(ops, { timeout: 0, temporarilyUnavailable: 5, otherIndefiniteError: 0, notAnAnswer: 0 }, (line) => lines.push(line));
+    expect(lines).toHaveLength(1);
+    // The cas refused at 348 ms is the first answer: the unknown sent at 360 ms is not one of the first.
+    expect(lines[0]).toMatch(/^maelstrom: unknown 5: 5 answered error 11 .*; 4 of them were sent in the first 0\.35 s, before your cluster answered any operation: right after the start no node leads until an election timeout has passed .*; the checker takes each as possibly done$/);
+    expect(unknownBeforeFirstAnswer(ops)).toEqual({ count: 4, ms: 348 });
+    expect(unknownBeforeFirstAnswer(ops.filter((op) => op.status === 'unknown')), 'nothing answered: no first answer to count up to').toBeNull();
   });
 });
