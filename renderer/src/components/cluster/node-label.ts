@@ -1,9 +1,10 @@
 // The words under a server, cut to the room they have (label-room.ts): its role and vote (always; on two lines when
-// one is too wide, a little smaller before a word is cut, and above the server where a server close below leaves no
-// line under it), its last significant event in a few words (up to two lines), and its pid (for the curious, the
-// first to go). Each line with its baseline from the circle's bottom, in diagram units. Pure, so tests can pin it.
+// one is too wide, a little smaller before a word is cut, and beside or above the server where a server close below
+// leaves no line under it), its last significant event in a few words (up to two lines), and its pid (for the
+// curious, the first to go). Each line with its baseline from the circle's bottom, in diagram units. Pure, so tests
+// can pin it.
 import { NODE_RADIUS, wrapText } from './cluster-geometry';
-import { ABOVE_GAP, type LabelRoom } from './label-room';
+import { ABOVE_GAP, SIDE_GAP, type LabelHeights, type LabelRoom } from './label-room';
 
 /** Font sizes of the label's lines, in diagram units. */
 export interface LabelFonts {
@@ -29,6 +30,10 @@ export interface LabelParts {
 export interface LabelLine {
   readonly kind: 'state' | 'pid' | 'reason';
   readonly text: string;
+  /** Where the line is anchored, from the server's centre (0: centred under or over it). */
+  readonly x: number;
+  /** SVG's text-anchor: words beside a server start or end at `x`. */
+  readonly anchor: 'middle' | 'start' | 'end';
   /** Baseline, below the circle's bottom (negative: above the server). */
   readonly y: number;
   readonly fontSize: number;
@@ -59,9 +64,28 @@ export function naturalLabelHeight(fonts: LabelFonts): number {
   return TOP_GAP + fonts.state * (1 + LINE_SPACING) + PID_LINE + EVENT_LINES * fonts.reason * LINE_SPACING + DESCENT_EM * fonts.reason;
 }
 
+/** The heights labelRooms measures the room for, at these sizes. */
+export function labelHeights(fonts: LabelFonts): LabelHeights {
+  return { natural: naturalLabelHeight(fonts), minBelow: TOP_GAP + MIN_FONT_SHARE * fonts.state * (1 + DESCENT_EM),
+    state: fonts.state * (1 + LINE_SPACING + DESCENT_EM) };
+}
+
+function lineWidth(line: LabelLine): number {
+  return line.text.length * line.fontSize * (line.kind === 'state' ? BOLD_CHAR_EM : CHAR_EM);
+}
+
 /** The width `lines` are estimated to take (the estimate fitLabel keeps within its room). */
 export function estimatedLabelWidth(lines: readonly LabelLine[]): number {
-  return Math.max(0, ...lines.map((line) => line.text.length * line.fontSize * (line.kind === 'state' ? BOLD_CHAR_EM : CHAR_EM)));
+  return Math.max(0, ...lines.map(lineWidth));
+}
+
+/** The box `lines` are estimated to take, from the server's centre: what a click selects, and what tests check. */
+export function labelBounds(lines: readonly LabelLine[]): { left: number; right: number; top: number; bottom: number } {
+  const lefts = lines.map((line) => line.x - (line.anchor === 'middle' ? lineWidth(line) / 2 : line.anchor === 'end' ? lineWidth(line) : 0));
+  const rights = lines.map((line, index) => (lefts[index] ?? 0) + lineWidth(line));
+  // A line's y is from the circle's bottom: NODE_RADIUS below the centre.
+  return { left: Math.min(...lefts), right: Math.max(...rights), top: NODE_RADIUS + Math.min(...lines.map((line) => line.y - line.fontSize)),
+    bottom: NODE_RADIUS + Math.max(...lines.map((line) => line.y + DESCENT_EM * line.fontSize)) };
 }
 
 /**
@@ -77,14 +101,19 @@ const ONE_LINE_FONT_SHARE = 0.9;
 /** The lines that fit in `room`; the role line always stays (it is what the colour and outline say in words). */
 export function fitLabel(parts: LabelParts, room: LabelRoom, fonts: LabelFonts): LabelLine[] {
   if (room.height >= TOP_GAP + fonts.state * (1 + DESCENT_EM)) return fitBelow(parts, room, fonts);
-  // A line squeezed a little under the server, or the role (and vote) above it, or, where neither has room, the role
-  // at the smallest size under it.
+  // A line squeezed a little under the server, or the role and vote beside it, or above it, or, where none has room,
+  // the role at the smallest size under it.
   const squeezed = (room.height - TOP_GAP) / (1 + DESCENT_EM);
   const smallest = MIN_FONT_SHARE * fonts.state;
+  if (squeezed < smallest && room.sideWidth > 0) return fitSide(parts, room, fonts.state);
   if (squeezed < smallest && room.aboveHeight >= fonts.state * (1 + DESCENT_EM)) return fitAbove(parts, room, fonts.state);
   const font = Math.max(squeezed, smallest);
   const set = stateTexts(parts, room.width, font, false);
-  return [{ kind: 'state', text: set.texts[0] ?? parts.role, y: TOP_GAP + set.font, fontSize: set.font }];
+  return [centred('state', set.texts[0] ?? parts.role, TOP_GAP + set.font, set.font)];
+}
+
+function centred(kind: LabelLine['kind'], text: string, y: number, fontSize: number): LabelLine {
+  return { kind, text, x: 0, anchor: 'middle', y, fontSize };
 }
 
 /**
@@ -106,8 +135,18 @@ function stateTexts(parts: LabelParts, width: number, font: number, twoLines: bo
 function fitAbove(parts: LabelParts, room: LabelRoom, font: number): LabelLine[] {
   const set = stateTexts(parts, room.aboveWidth, font, room.aboveHeight >= font * (1 + LINE_SPACING + DESCENT_EM));
   const lowest = -2 * NODE_RADIUS - ABOVE_GAP - DESCENT_EM * set.font;
-  return set.texts.map((text, index) => ({ kind: 'state', text, y: lowest - (set.texts.length - 1 - index) * set.font * LINE_SPACING,
-    fontSize: set.font }));
+  return set.texts.map((text, index) => centred('state', text, lowest - (set.texts.length - 1 - index) * set.font * LINE_SPACING, set.font));
+}
+
+/** Beside the server, outward, level with it: the role and the vote, on two lines or one. */
+function fitSide(parts: LabelParts, room: LabelRoom, font: number): LabelLine[] {
+  const set = stateTexts(parts, room.sideWidth, font, true);
+  const blockHeight = set.font * (1 + (set.texts.length - 1) * LINE_SPACING + DESCENT_EM);
+  // The block's middle at the server's centre, NODE_RADIUS above the circle's bottom.
+  const firstBaseline = -NODE_RADIUS - blockHeight / 2 + set.font;
+  const x = (room.side === 'left' ? -1 : 1) * (NODE_RADIUS + SIDE_GAP);
+  return set.texts.map((text, index) => ({ kind: 'state', text, x, anchor: room.side === 'left' ? 'end' : 'start',
+    y: firstBaseline + index * set.font * LINE_SPACING, fontSize: set.font }));
 }
 
 /** Under the server: the role line(s), the event lines that fit, then the pid if it still does. */
@@ -119,7 +158,7 @@ function fitBelow(parts: LabelParts, room: LabelRoom, fonts: LabelFonts): LabelL
   let y = TOP_GAP + set.font;
   set.texts.forEach((text, index) => {
     if (index > 0) y += set.font * LINE_SPACING;
-    lines.push({ kind: 'state', text, y, fontSize: set.font });
+    lines.push(centred('state', text, y, set.font));
   });
   const eventChars = Math.min(MAX_EVENT_CHARS, Math.floor(room.width / (fonts.reason * CHAR_EM)));
   const eventLine = fonts.reason * LINE_SPACING;
@@ -132,11 +171,11 @@ function fitBelow(parts: LabelParts, room: LabelRoom, fonts: LabelFonts): LabelL
   const pid = parts.pid !== null && y + PID_LINE + events * eventLine + descent <= room.height;
   if (pid) {
     y += PID_LINE;
-    lines.push({ kind: 'pid', text: `pid ${parts.pid ?? ''}`, y, fontSize: PID_FONT });
+    lines.push(centred('pid', `pid ${parts.pid ?? ''}`, y, PID_FONT));
   }
   for (const text of eventTexts) {
     y += eventLine;
-    lines.push({ kind: 'reason', text, y, fontSize: fonts.reason });
+    lines.push(centred('reason', text, y, fonts.reason));
   }
   return lines;
 }
