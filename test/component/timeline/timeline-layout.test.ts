@@ -5,6 +5,7 @@ import { emptyModel } from '../../../renderer/src/model/model-state';
 import { arrowTitle, layoutTimeline, type LayoutInput } from '../../../renderer/src/components/timeline/timeline-layout';
 import { describeAt } from '../../../renderer/src/components/timeline/timeline-hit';
 import { renderTimelineSvgDocument } from '../../../renderer/src/components/timeline/timeline-svg';
+import { textBox } from '../../../renderer/src/components/timeline/text-boxes';
 import { EventStream, appendEntries } from '../model/event-builders';
 
 function inputFor(history: LabHistory, overrides: Partial<LayoutInput> = {}): LayoutInput {
@@ -66,6 +67,37 @@ describe('timeline layout', () => {
     for (let i = 1; i < sends.length; i += 1) expect(sends[i]!.x - sends[i - 1]!.x).toBeGreaterThanOrEqual(240);
     // The built-in Raft's arrows carry no such label.
     expect(layoutTimeline(inputFor(story())).texts.some((text) => text.styleKey === 'other-label')).toBe(false);
+  });
+
+  it('prints no own type\'s name over another, over a band\'s words or over a lane\'s name', () => {
+    // A busy student cluster: three servers, several types leaving each lane within a few px of each other.
+    const stream = new EventStream().startCluster(3, 1);
+    const own = (from: number, to: number, type: string) => ({ type, from, to, term: 0, fields: {} });
+    for (let i = 0; i < 60; i += 1) {
+      for (const [from, to, type] of [[1, 2, 'request_vote'], [1, 3, 'append_entries_ok'], [2, 1, 'append_entries'], [2, 3, 'append_entries'],
+        [3, 2, 'request_vote_ok'], [2, 1, 'install_snapshot']] as const) {
+        stream.send(`m${i}-${from}-${to}-${type}`, own(from, to, type));
+        stream.wait(1);
+        stream.receive(`m${i}-${from}-${to}-${type}`, own(from, to, type));
+      }
+      stream.wait(20);
+    }
+    const history = new LabHistory(emptyModel(DEFAULT_SETTINGS, stream.events[0]!.atNs));
+    history.append(stream.events);
+    const layout = layoutTimeline(inputFor(history));
+    const sizes: Record<string, number> = { 'lane-label': 12, 'band-label': 10, 'other-label': 9 };
+    const words = layout.texts.filter((text) => sizes[text.styleKey] !== undefined)
+      .map((text) => ({ text, box: textBox(text.x, text.y, text.text, sizes[text.styleKey] ?? 0) }));
+    const named = words.filter((word) => word.text.styleKey === 'other-label');
+    expect(named.length).toBeGreaterThan(5);
+    expect(new Set(named.map((word) => word.text.text)).size, 'every type is named somewhere').toBe(5);
+    named.forEach((word) => {
+      for (const other of words) {
+        if (other === word) continue;
+        const apart = other.box.right <= word.box.left || word.box.right <= other.box.left || other.box.bottom <= word.box.top || word.box.bottom <= other.box.top;
+        expect(apart, `"${word.text.text}" at ${word.text.x.toFixed(0)},${word.text.y} over "${other.text.text}" at ${other.text.x.toFixed(0)},${other.text.y}`).toBe(true);
+      }
+    });
   });
 
   it('draws a message with no receive for seconds as a stub that never arrived, not a line to the edge', () => {

@@ -7,6 +7,7 @@ import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';
 import type { TimelineIndex } from '../../model/timeline-index';
 import type { LaneSegment, MarkerKind, TimelineArrow } from '../../model/timeline-types';
 import { AXIS_PX, CLIENT_LANE_PX, LANE_PX, axisTicks, timeScale, type TimeScale } from './timeline-scale';
+import { textBox, TextBoxes } from './text-boxes';
 
 export interface LayoutInput {
   readonly timeline: TimelineIndex;
@@ -68,6 +69,10 @@ const LABEL_MIN_WIDTH_PX = 70;
  * most once per this many pixels for each sender and type: readable, without a label on every heartbeat.
  */
 const OTHER_LABEL_GAP_PX = 240;
+/** Font sizes of the lanes' names, the bands' words and the own types' names (timeline-svg.ts's text styles). */
+const LANE_LABEL_PX = 12;
+const BAND_LABEL_PX = 10;
+const OTHER_LABEL_PX = 9;
 const MAX_CLIENT_OPS = 400;
 const CLIENT_ROWS = 3;
 
@@ -98,6 +103,8 @@ export function layoutTimeline(input: LayoutInput): TimelineLayout {
   const lanesBottom = AXIS_PX + nodeIds.length * LANE_PX;
   const paths = new PathSet();
   const texts: LayoutText[] = [];
+  /** Where the lanes' names, the bands' words and the own types' names are (a name that would overlap one is left out). */
+  const wordBoxes = new TextBoxes();
   const bandHits: BandHit[] = [];
   const clientOps = input.timeline.clientOpsIn(input.startNs, input.endNs, MAX_CLIENT_OPS).filter((op) => op.seq <= input.limitSeq);
   const heightPx = lanesBottom + (clientOps.length > 0 ? CLIENT_LANE_PX : 0) + 6;
@@ -106,8 +113,10 @@ export function layoutTimeline(input: LayoutInput): TimelineLayout {
     const y = laneY.get(node) as number;
     paths.add('lane', `M${px(scale.x(input.startNs))} ${y}H${input.widthPx}`);
     texts.push({ x: 8, y: y + 4, text: `S${node}`, styleKey: 'lane-label' });
+    wordBoxes.add(textBox(8, y + 4, `S${node}`, LANE_LABEL_PX));
     for (const segment of input.timeline.segmentsIn(node, input.startNs, input.endNs)) {
-      layoutBand(segment, y, input, scale, paths, texts, bandHits);
+      const words = layoutBand(segment, y, input, scale, paths, texts, bandHits);
+      if (words) wordBoxes.add(textBox(words.x, words.y, words.text, BAND_LABEL_PX));
     }
   }
 
@@ -120,7 +129,7 @@ export function layoutTimeline(input: LayoutInput): TimelineLayout {
     const hit = layoutArrow(arrow, laneY, input, scale, paths, withHeads);
     if (!hit) continue;
     arrowHits.push(hit);
-    if (arrowStyle(arrow) === 'other') labelOtherArrow(hit, lastOtherLabelX, texts);
+    if (arrowStyle(arrow) === 'other') labelOtherArrow(hit, lastOtherLabelX, texts, wordBoxes);
   }
 
   const markers: LayoutMarker[] = [];
@@ -153,14 +162,15 @@ export function layoutTimeline(input: LayoutInput): TimelineLayout {
   };
 }
 
+/** Draws one band of a lane; returns its words when they are drawn on it. */
 function layoutBand(segment: LaneSegment, y: number, input: LayoutInput, scale: TimeScale, paths: PathSet,
-  texts: LayoutText[], hits: BandHit[]): void {
-  if (segment.startSeq > input.limitSeq) return;
+  texts: LayoutText[], hits: BandHit[]): LayoutText | null {
+  if (segment.startSeq > input.limitSeq) return null;
   const open = segment.endSeq === null || segment.endSeq > input.limitSeq;
   const endNs = open ? input.edgeNs : (segment.endNs as number);
   const x1 = scale.x(Math.max(segment.startNs, input.startNs));
   const x2 = scale.x(Math.min(endNs, input.endNs));
-  if (x2 <= x1) return;
+  if (x2 <= x1) return null;
   const alive = segment.status === 'running' || segment.status === 'paused';
   const heightPx = alive ? BAND_HEIGHT_PX[segment.role] : 4;
   const rect = `M${px(x1)} ${px(y - heightPx / 2)}H${px(x2)}V${px(y + heightPx / 2)}H${px(x1)}Z`;
@@ -171,8 +181,11 @@ function layoutBand(segment: LaneSegment, y: number, input: LayoutInput, scale: 
   if (segment.status === 'paused') paths.add('paused', rect);
   if (!alive) paths.add(`status-${segment.status}`, rect);
   const words = alive ? `${ROLE_WORD[segment.role]} t${segment.term}${segment.status === 'paused' ? ' (paused)' : ''}` : segment.status;
-  if (x2 - x1 >= LABEL_MIN_WIDTH_PX) texts.push({ x: x1 + 3, y: y - LANE_PX / 2 + 9, text: words, styleKey: 'band-label' });
   hits.push({ x1, x2, y1: y - LANE_PX / 2, y2: y + LANE_PX / 2, title: `S${segment.node}: ${words}` });
+  if (x2 - x1 < LABEL_MIN_WIDTH_PX) return null;
+  const text: LayoutText = { x: x1 + 3, y: y - LANE_PX / 2 + 9, text: words, styleKey: 'band-label' };
+  texts.push(text);
+  return text;
 }
 
 function layoutArrow(arrow: TimelineArrow, laneY: ReadonlyMap<NodeId, number>, input: LayoutInput, scale: TimeScale,
@@ -209,14 +222,19 @@ function layoutArrow(arrow: TimelineArrow, laneY: ReadonlyMap<NodeId, number>, i
   return { id: arrow.id, x1, y1, x2, y2, arrow, ended };
 }
 
-function labelOtherArrow(hit: ArrowHit, lastLabelX: Map<string, number>, texts: LayoutText[]): void {
+function labelOtherArrow(hit: ArrowHit, lastLabelX: Map<string, number>, texts: LayoutText[], wordBoxes: TextBoxes): void {
   const key = `${hit.arrow.fromNode}/${hit.arrow.message.type}`;
   const last = lastLabelX.get(key);
   if (last !== undefined && Math.abs(hit.x1 - last) < OTHER_LABEL_GAP_PX) return;
-  lastLabelX.set(key, hit.x1);
-  // Beside the arrow's start, on the side it leaves towards, so the name reads off the sender's lane.
+  // Beside the arrow's start, on the side it leaves towards, so the name reads off the sender's lane. Where other
+  // words are already there (another type's name, the band's role and term), a later arrow of this type is named.
   const down = hit.y2 >= hit.y1;
-  texts.push({ x: hit.x1 + 3, y: hit.y1 + (down ? 10 : -4), text: `? ${hit.arrow.message.type.slice(0, 24)}`, styleKey: 'other-label' });
+  const text: LayoutText = { x: hit.x1 + 3, y: hit.y1 + (down ? 10 : -4), text: `? ${hit.arrow.message.type.slice(0, 24)}`, styleKey: 'other-label' };
+  const box = textBox(text.x, text.y, text.text, OTHER_LABEL_PX);
+  if (!wordBoxes.free(box)) return;
+  lastLabelX.set(key, hit.x1);
+  wordBoxes.add(box);
+  texts.push(text);
 }
 
 /** The arrow in words, for its tooltip (built on hover, not for every arrow drawn). */
