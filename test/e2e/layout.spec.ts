@@ -3,7 +3,7 @@
 // screen at 1280x720). Sizes are measured in the real browser: only layout can show them.
 import { expect, test, type Page } from '@playwright/test';
 import { startLab, type RunningLab } from '../helpers/lab-process';
-import { startCluster } from './cluster-page';
+import { clientRequest, startCluster, waitForLeader } from './cluster-page';
 
 let lab: RunningLab;
 
@@ -65,5 +65,38 @@ test('presentation mode at 1280x720: no control panels, larger servers and type,
   await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('28px');
   await page.reload();
   await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('28px');
+  await page.getByTestId('presentation-toggle').click();
+});
+
+test('presentation mode at 1280x720 with an inspector: it opens at its top, and each log shows its entries with whole labels', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(lab.url);
+  await waitForLeader(page);
+  for (const key of ['x', 'y', 'z', 'w']) expect(await clientRequest(page, 'put', key, '1')).toMatch(/ok/i);
+  // A student scrolled the side column down to the client console, then turns to the projector.
+  await page.locator('aside.side').evaluate((column) => { column.scrollTop = column.scrollHeight; });
+  await page.getByTestId('presentation-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-presentation', 'true');
+
+  await page.getByTestId('node-1').click();
+  const inspector = page.getByTestId('server-inspector');
+  await expect(inspector).toBeVisible();
+  // Its top (the server's name and role) in sight, not the middle of it.
+  await expect.poll(async () => {
+    const [top, column] = await Promise.all([inspector.boundingBox(), page.locator('aside.side').boundingBox()]);
+    return top !== null && column !== null && top.y >= column.y - 1 && top.y < column.y + 40;
+  }).toBe(true);
+
+  // The logs panel is narrow beside the inspector: each server's name goes over its log, which keeps three boxes or
+  // more, and the commit and applied label under the newest entries is whole, not cut at the panel's edge.
+  await expect.poll(() => page.locator('[data-testid^="log-entry-1-"]').count()).toBeGreaterThanOrEqual(3);
+  const row = await page.getByTestId('log-row-1').evaluate((element) => {
+    const track = element.querySelector('.track') as HTMLElement;
+    const marker = element.querySelector('.marker') as HTMLElement;
+    return { overflowPx: track.scrollWidth - track.clientWidth, markerPastPx: marker.getBoundingClientRect().right - track.getBoundingClientRect().right };
+  });
+  expect(row.overflowPx).toBeLessThanOrEqual(1);
+  expect(row.markerPastPx).toBeLessThanOrEqual(1);
   await page.getByTestId('presentation-toggle').click();
 });
