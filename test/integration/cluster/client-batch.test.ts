@@ -6,7 +6,7 @@ import { KvClient } from '../../../src/lab/client/kv-client';
 import { MAX_CLIENT_FRAMES_PER_MESSAGE } from '../../../src/protocol/client-batch';
 import type { ClientReplyFrame, ClientRequestFrame } from '../../../src/protocol/client';
 import type { LabEvent } from '../../../src/protocol/events';
-import { clientEndpointOf, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, rawDealer } from './cluster-harness';
+import { clientEndpointOf, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, putRetryingUnknown, rawDealer } from './cluster-harness';
 
 afterEach(closeAllLabs);
 
@@ -16,8 +16,11 @@ const get = (requestId: string, key: string): ClientRequestFrame => ({ v: 1, req
 describe('batched client requests', () => {
   it('are each answered, in messages of one reply per part; a lone request gets a lone reply', async () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
+    await lab.waitForLeader();
+    // Setup, not under test: the value the batched reads find.
+    await putRetryingUnknown(lab, 'batch-key', 'batch-value');
+    // The leader the raw socket talks to, as agreed after the put (a put that had to be sent again went to a new one).
     const leader = await lab.waitForLeader();
-    expect(await lab.put('batch-key', 'batch-value')).toMatchObject({ status: 'ok' });
     const socket = rawDealer(clientEndpointOf(lab.controller, leader.id), { receiveTimeoutMs: CLUSTER_DEADLINE_MS });
     const messages: ClientReplyFrame[][] = [];
     const received = (async () => {
@@ -62,6 +65,8 @@ describe('batched client requests', () => {
 
   it("carry the lab's concurrent requests: every one answered", async () => {
     const lab = await ClusterLab.start({ nodeCount: 3 });
+    // Established (its no-op committed, every node knowing it): every one of these first writes must be ok as sent,
+    // so none may race the term's first heartbeats (no put is sent again: that would hide a lost batched request).
     const leader = await lab.waitForLeader();
     // 40 clients with a request each at once, as the bench's clients: all but the first go batched.
     const clients = Array.from({ length: 40 }, () => new KvClient(lab.controller.clientContext()));
