@@ -14,7 +14,7 @@ import { CONTROL_PROTOCOL_VERSION, STEP_ACTIONS } from '../../../src/protocol/co
 import type { NodeView } from '../../../src/protocol/lab-api';
 import type { NodeId } from '../../../src/raft/types';
 import { isProcessAlive } from '../../helpers/lab-process';
-import { clientEndpointOf, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, isType, rawDealer, testSeed } from './cluster-harness';
+import { clientEndpointOf, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, isType, putRetryingUnknown, rawDealer, testSeed } from './cluster-harness';
 
 const PEER_FRAMES_PER_NODE = 400;
 const CLIENT_FRAMES_PER_NODE = 150;
@@ -142,7 +142,7 @@ describe('mutated valid frames at every socket of a running node', () => {
     const prng = new Prng(seed);
     const lab = await ClusterLab.start({ nodeCount: 3 });
     await lab.waitForLeader();
-    expect(await lab.put('before-fuzz', 'kept')).toMatchObject({ status: 'ok' });
+    await putRetryingUnknown(lab, 'before-fuzz', 'kept'); // setup: some history before the fuzz
     const before = (await lab.snapshot()).nodes;
     const startedAt = lab.mark();
     const counts = { peer: 0, client: 0, lab: 0 };
