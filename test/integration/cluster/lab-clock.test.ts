@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { NodeView } from '../../../src/protocol/lab-api';
-import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, isType } from './cluster-harness';
+import { agreedLeader, closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, describeNodes, eventually, isType } from './cluster-harness';
 
 type MessageEvent = Extract<LabEvent, { type: 'message' }>;
 
@@ -44,10 +44,13 @@ describe('the lab clock on real processes', () => {
 
   it('freezes: nothing changes; a forced timeout and steps elect a new leader; resumed, a put succeeds', async () => {
     const lab = await ClusterLab.start({ nodeCount: 3, networkDelayMs: [8, 15], timerSeed: 42 });
-    const leader = await lab.waitForLeader();
+    await lab.waitForLeader();
     await lab.controller.freezeCluster();
     const frozen = await lab.snapshot();
     expect(frozen.clock?.frozen).toBe(true);
+    // The leader as the freeze found it: the forced timeout below must start exactly the term after its term.
+    const leader = agreedLeader(frozen);
+    if (!leader) throw new Error(`the freeze found no leader every node follows: ${describeNodes(frozen.nodes)}`);
     const quietFrom = lab.mark();
     // Several election timeouts' worth of real time: a running cluster would send dozens of heartbeats.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -63,6 +66,9 @@ describe('the lab clock on real processes', () => {
 
     await lab.controller.resumeCluster();
     expect((await lab.snapshot()).clock?.frozen).toBe(false);
+    // The stepped election left a leader whose no-op is not yet committed: the put is sent once its term is
+    // established, so that it checks the resumed cluster serves, not whether it races that term's first heartbeats.
+    await lab.waitForLeader({ minTerm: leader.term + 1 });
     expect(await lab.put('after', 'resume')).toMatchObject({ status: 'ok' });
   });
 
