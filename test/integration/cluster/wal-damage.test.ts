@@ -11,7 +11,7 @@ import { WAL_MAGIC } from '../../../src/node/storage/wal-files';
 import type { LabEvent } from '../../../src/protocol/events';
 import type { NodeId } from '../../../src/raft/types';
 import { isProcessAlive } from '../../helpers/lab-process';
-import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually } from './cluster-harness';
+import { closeAllLabs, CLUSTER_DEADLINE_MS, ClusterLab, eventually, putRetryingUnknown } from './cluster-harness';
 
 afterEach(closeAllLabs);
 
@@ -38,11 +38,17 @@ function recordOffsets(bytes: Buffer): number[] {
 /** A running cluster with some history, and a crashed follower whose WAL the test may now damage. */
 async function crashedFollower(): Promise<{ lab: ClusterLab; follower: NodeId; walPath: string }> {
   const lab = await ClusterLab.start({ nodeCount: 3 });
+  await lab.waitForLeader();
+  let lastWrite = 0;
+  for (let i = 0; i < 6; i += 1) lastWrite = (await putRetryingUnknown(lab, `k${i}`, `v${i}`)).index ?? 0;
+  // The leader as agreed after the writes (one sent again went to a new leader): the crashed node must be a follower.
   const leader = await lab.waitForLeader();
-  for (let i = 0; i < 6; i += 1) expect(await lab.put(`k${i}`, `v${i}`)).toMatchObject({ status: 'ok' });
   const follower = (await lab.snapshot()).nodes.find((node) => node.id !== leader.id)?.id as NodeId;
-  await eventually(async () => ((await lab.node(follower)).commitIndex === (await lab.node(leader.id)).commitIndex ? true : null),
-    CLUSTER_DEADLINE_MS, `S${follower} to catch up before the crash`, () => lab.describe());
+  // Up to the last write at least: the lab's views may still show both as they were before it (equal, but earlier).
+  await eventually(async () => {
+    const commit = (await lab.node(follower)).commitIndex;
+    return commit >= lastWrite && commit === (await lab.node(leader.id)).commitIndex ? true : null;
+  }, CLUSTER_DEADLINE_MS, `S${follower} to catch up to ${lastWrite} before the crash`, () => lab.describe());
   await lab.controller.crashNode(follower);
   return { lab, follower, walPath: join(lab.controller.dataRoot, `node-${follower}`, WAL_FILE_NAME) };
 }
