@@ -2,7 +2,7 @@
 // node processes: with no environment variable set, they compact after a handful of entries; without it, they do not.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../../src/protocol/events';
-import { closeAllLabs, ClusterLab } from './cluster-harness';
+import { closeAllLabs, ClusterLab, putRetryingUnknown } from './cluster-harness';
 
 afterEach(closeAllLabs);
 
@@ -11,7 +11,7 @@ const compacted = (event: LabEvent): event is RaftEvent => event.type === 'raft'
 
 async function writeTen(lab: ClusterLab): Promise<void> {
   await lab.waitForLeader();
-  for (let i = 0; i < 10; i += 1) expect(await lab.put(`k${i % 3}`, `v${i}`)).toMatchObject({ status: 'ok' });
+  for (let i = 0; i < 10; i += 1) await putRetryingUnknown(lab, `k${i % 3}`, `v${i}`);
 }
 
 describe('a cluster-wide snapshot policy on real processes', () => {
