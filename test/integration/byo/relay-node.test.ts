@@ -12,6 +12,7 @@ import { byoNodeLauncher } from '../../../src/lab/node-launcher';
 import { MaelstromConnections } from '../../../src/lab/maelstrom/maelstrom-connections';
 import type { LabEvent } from '../../../src/protocol/events';
 import { PROJECT_ROOT } from '../cluster/cli-runner';
+import { agreedLeader, CLUSTER_DEADLINE_MS, describeNodes, eventually, leaderEstablished } from '../cluster/cluster-harness';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'byo', 'forward_to_n1.py');
 
@@ -148,8 +149,19 @@ describe('settings.implementation (the app\'s "Implementation" setting)', () => 
       await expect(lab.addServer()).rejects.toThrow(/cannot add a server: this cluster runs your own Raft/);
       await expect(lab.transferLeadership(2)).rejects.toThrow(/cannot transfer leadership: this cluster runs your own Raft/);
       expect((await lab.getSnapshot()).nodes.map((node) => node.id)).toEqual([1, 2, 3]);
-      // The lab's own Raft again, as exercises and demos ask for it.
+      // The lab's own Raft again, as exercises and demos ask for it. Its first write waits for an established leader
+      // (its no-op committed, every node knowing it): one elected a moment earlier may lose its term to an early
+      // re-election, which leaves a first write unknown (cluster-harness.ts, leaderEstablished).
+      const seen: LabEvent[] = [];
+      const unsubscribe = lab.subscribe((batch) => seen.push(...batch));
       await lab.startCluster({ nodeCount: 3, implementation: { kind: 'raft' } });
+      await eventually(async () => {
+        lab.events.flush();
+        const snapshot = await lab.getSnapshot();
+        const leader = agreedLeader(snapshot);
+        return leader && leaderEstablished(snapshot, leader, seen) ? leader : null;
+      }, CLUSTER_DEADLINE_MS, 'an established leader of the lab\'s own Raft', async () => describeNodes((await lab.getSnapshot()).nodes));
+      unsubscribe();
       expect((await lab.clientRequest({ op: 'put', key: 'k', value: 'v', timeoutMs: 10_000 })).status).toBe('ok');
     } finally {
       await lab.close();
