@@ -5,7 +5,8 @@
 // appended the register entry, and the reply's `index` (that entry's index) is the new session id, which each of the
 // client's writes then carries (`session`, with `seq` 1, 2, ...). A write of a session that is not open (it expired,
 // or its register entry never committed) is answered `session-expired` and was not applied: the client registers
-// again and reports that write as unknown.
+// again and sends the write again when no earlier attempt of it can have been applied (every attempt was refused, or
+// the session never opened: SESSION_NEVER_OPENED_ERROR), and reports it unknown otherwise.
 // The checks here are a node's (no zod): it decodes requests; the lab decodes replies with client-schema.ts's schema,
 // and the schemas and the checks agree (test/unit/protocol/hand-checks.test.ts, fast-checks.test.ts).
 import { integer, literal, object, oneOf, optional, refined, text, type Check } from './check';
@@ -28,6 +29,12 @@ export const CLIENT_OPS = ['get', 'put', 'delete', 'cas', 'register'] as const;
  * For register, ok (sent once the entry is appended, before it commits) carries the new session id in `index`.
  */
 export const CLIENT_REPLY_STATUSES = ['ok', 'fail', 'not-leader', 'retry', 'error', 'session-expired'] as const;
+/**
+ * The `error` of a session-expired reply whose session never opened (its register entry was lost with a leader
+ * change, and its index committed holding something else: src/kv/session-origin.ts): no attempt of the write was
+ * applied, nor ever will be, so the client may send it again in a new session.
+ */
+export const SESSION_NEVER_OPENED_ERROR = 'the session never opened (its register entry was lost with a leader change): no attempt of this request was applied; register a new session';
 
 const WRITE_OPS: ReadonlySet<string> = new Set(['put', 'delete', 'cas']);
 

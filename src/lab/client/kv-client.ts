@@ -1,13 +1,14 @@
 // A KV client with a session (dissertation §6.3): before its first write it registers, and the index of the register
 // entry is its session; each write then carries (session, seq), and a retry reuses the seq so the cluster applies it
 // at most once. If the session is not open (the cluster answers session-expired), the write was not applied by that
-// request: when no earlier attempt of it can have been applied either (every one was refused), the client registers a
-// new session and sends the write again; otherwise an earlier attempt may have taken effect before the session
+// request: when no earlier attempt of it can have been applied either (every one was refused, or the session never
+// opened: its register entry was lost with a leader change), the client registers a new session and sends the write
+// again; otherwise an earlier attempt may have taken effect before the session
 // expired, so it reports `unknown` and registers a new session for its next write. It follows leader hints, retries
 // on timeouts, and when it cannot know whether a write happened it says so (`unknown`) rather than guessing.
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, ClientResult } from '../../protocol/lab-api';
-import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
+import { SESSION_NEVER_OPENED_ERROR, type ClientReplyFrame, type ClientRequestFrame } from '../../protocol/client';
 import type { NodeId } from '../../raft/types';
 import { monotonicNowMs } from '../../shared/monotonic-clock';
 import type { NodeConnections } from './node-connections';
@@ -95,8 +96,10 @@ export class KvClient {
       if (!(outcome.done && outcome.reply.status === 'session-expired')) break;
       this.session = null;
       // Refused by every attempt: applied nowhere, so a new session may send it again (its register may have been
-      // lost with a leader change, or the lab started a new cluster).
-      if (outcome.uncertain || renewals >= MAX_SESSION_RENEWALS) break;
+      // lost with a leader change, or the lab started a new cluster). After an attempt whose fate is unknown, only if
+      // the session never opened: then no attempt of it can ever be applied.
+      const neverOpened = outcome.reply.error === SESSION_NEVER_OPENED_ERROR;
+      if ((outcome.uncertain && !neverOpened) || renewals >= MAX_SESSION_RENEWALS) break;
     }
     if (!outcome.done) {
       // A write that may have reached a leader may have been applied: unknown. A read that never answered is
@@ -114,7 +117,7 @@ export class KvClient {
       case 'session-expired':
         // Not applied by this request; an earlier attempt of it may have been, before the session expired.
         return { status: 'unknown', value: null, servedBy: reply.node, latencyMs, index: null,
-          error: outcome.uncertain
+          error: outcome.uncertain && reply.error !== SESSION_NEVER_OPENED_ERROR
             ? `session ${session ?? 0} expired: this request was not applied, an earlier attempt may have been; the next write opens a new session`
             : `session ${session ?? 0} was not open either, after ${MAX_SESSION_RENEWALS} new sessions: the write was not applied` };
       default:

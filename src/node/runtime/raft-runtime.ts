@@ -4,13 +4,14 @@
 // replies, ReadIndex reads waiting for the KV, and reports to the lab. The simulator runs the same pipeline.
 import type { KvStateMachine } from '../../kv/state-machine';
 import type { KvApplyResult } from '../../kv/result';
-import type { ClientReplyFrame, ClientRequestFrame } from '../../protocol/client';
+import { SESSION_NEVER_OPENED_ERROR, type ClientReplyFrame, type ClientRequestFrame } from '../../protocol/client';
 import type { EventDetail } from '../../protocol/control';
 import type { PeerFrame } from '../../protocol/wire';
 import type { BugName } from '../../raft/bug-names';
 import type { Entry, MembershipChange, Message, NodeId, ProposeResult, RaftNode, ReadFailure, ReadState, Ready, Snapshot, TransferResult } from '../../raft/types';
 import type { MembershipAnswer, TransferAnswer } from '../../protocol/control';
-import { encodeKvCommand, type KvLogCommand } from '../../kv/command';
+import { decodeKvLogCommand, encodeKvCommand, type KvLogCommand } from '../../kv/command';
+import { sessionNeverOpened } from '../../kv/session-origin';
 import { monotonicNowNs } from '../../shared/monotonic-clock';
 import type { LogStorage, PipelineObserver, RuntimeScheduler, StateMachinePort } from '../../runtime/ports';
 import { ReadyPipeline } from '../../runtime/ready-pipeline';
@@ -408,10 +409,32 @@ export class RaftRuntime {
       if (pending.term !== entry.term) {
         pending.reply({ status: 'retry', value: null, leaderHint: null, index: null,
           error: `entry ${entry.index} was replaced by one from term ${entry.term}: leadership changed` });
+      } else if (result?.status === 'session-expired' && this.neverOpened(entry)) {
+        pending.reply({ status: 'session-expired', value: null, leaderHint: null, index: entry.index, error: SESSION_NEVER_OPENED_ERROR });
       } else {
         pending.reply(replyFor(result, entry.index));
       }
     }
+  }
+
+  /**
+   * The session `write` (a committed write answered session-expired) names never opened: its register's index is
+   * below the write's, so committed, and holds another command (sessionNeverOpened). False when that entry was
+   * compacted away: the session may then have opened and expired.
+   */
+  private neverOpened(write: Entry): boolean {
+    if (write.command === null) return false;
+    let command: KvLogCommand;
+    try {
+      command = decodeKvLogCommand(write.command);
+    } catch {
+      return false;
+    }
+    const session = command.op === 'register' ? undefined : command.session;
+    if (session === undefined || session >= write.index) return false;
+    const snapshotIndex = this.o.core.status().snapshotIndex;
+    const atSession = session > snapshotIndex ? this.o.core.log()[session - snapshotIndex - 1] : undefined;
+    return atSession !== undefined && atSession.index === session && sessionNeverOpened(atSession.command, command.clientId);
   }
 
   /** A batch's ReadIndex answers, after its entries were applied: serve every read the KV has caught up with. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { KvClient, type KvClientContext } from '../../../src/lab/client/kv-client';
 import type { NodeConnections } from '../../../src/lab/client/node-connections';
-import type { ClientReplyFrame, ClientRequestFrame } from '../../../src/protocol/client';
+import { SESSION_NEVER_OPENED_ERROR, type ClientReplyFrame, type ClientRequestFrame } from '../../../src/protocol/client';
 
 type Answer = Omit<ClientReplyFrame, 'v' | 'requestId' | 'node'> | null;
 
@@ -66,5 +66,18 @@ describe('KvClient sessions (dissertation §6.3)', () => {
     client.forgetSession();
     await client.request({ op: 'put', key: 'x', value: 'a' });
     expect(sent.map(({ op }) => op)).toEqual(['register', 'put', 'register', 'put']);
+  });
+});
+
+describe('KvClient, a session that never opened (its register entry lost with a leader change)', () => {
+  const neverOpened: Answer = { status: 'session-expired', value: null, leaderHint: null, index: 9, error: SESSION_NEVER_OPENED_ERROR };
+
+  it('after an unanswered attempt, sends the write again in a new session: no attempt of it can ever be applied', async () => {
+    const { client, sent } = scripted([ok(4), null, neverOpened, ok(12), ok(13)]);
+    expect(await client.request({ op: 'put', key: 'x', value: 'a' })).toMatchObject({ status: 'ok', index: 13 });
+    expect(sent.map(({ op, session, seq }) => ({ op, session, seq }))).toEqual([
+      { op: 'register', session: undefined, seq: 0 }, { op: 'put', session: 4, seq: 1 }, { op: 'put', session: 4, seq: 1 },
+      { op: 'register', session: undefined, seq: 0 }, { op: 'put', session: 12, seq: 1 },
+    ]);
   });
 });
