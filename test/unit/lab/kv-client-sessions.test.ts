@@ -80,4 +80,12 @@ describe('KvClient, a session that never opened (its register entry lost with a 
       { op: 'register', session: undefined, seq: 0 }, { op: 'put', session: 12, seq: 1 },
     ]);
   });
+
+  it('but a later session that did open and expired, after an unanswered attempt in it, still means unknown', async () => {
+    const { client, sent } = scripted([ok(4), null, neverOpened, ok(12), null, expired]);
+    const result = await client.request({ op: 'put', key: 'x', value: 'a' });
+    expect(result).toMatchObject({ status: 'unknown', index: null });
+    expect(result.error).toMatch(/session 12 expired: this request was not applied, an earlier attempt may have been/);
+    expect(sent.map(({ op, session }) => `${op} ${session ?? ''}`)).toEqual(['register ', 'put 4', 'put 4', 'register ', 'put 12', 'put 12']);
+  });
 });

@@ -46,7 +46,8 @@ export class ManualWal {
 /** Lets promise chains, setImmediate drains and the reporter's 10 ms flush run. */
 export const settle = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function harness(eventDetail: EventDetail = 'state', bugs: readonly BugName[] = []) {
+/** `maxSessions`: the KV's bound of open client sessions (its default when omitted). */
+export function harness(eventDetail: EventDetail = 'state', bugs: readonly BugName[] = [], maxSessions?: number) {
   let nowMs = 0;
   const clock = new LabClock({ anchorNs: 0, labMs: 0, timeScale: 1, frozen: false }, () => nowMs * 1e6);
   const wal = new ManualWal();
@@ -57,7 +58,7 @@ export function harness(eventDetail: EventDetail = 'state', bugs: readonly BugNa
   const labFrames: NodeToLabFrame[] = [];
   const link: LabLink = { send: (frame) => void labFrames.push(frame), close: () => undefined };
   const core = createRaftNode({ id: 1, members: [1, 2, 3], electionTimeoutMs: [150, 300], heartbeatMs: 50, randomSeed: 7 }, null, 0);
-  const runtime = new RaftRuntime({ nodeId: 1, core, scheduler: new EventLoopScheduler(clock), wal: wal.api, transport, clock, kv: new KvStateMachine(),
+  const runtime = new RaftRuntime({ nodeId: 1, core, scheduler: new EventLoopScheduler(clock), wal: wal.api, transport, clock, kv: new KvStateMachine(maxSessions === undefined ? {} : { maxSessions }),
     reporter: new EventReporter(link, 1, 'x'.repeat(16)), eventDetail,
     snapshotPolicy: { everyEntries: 0, keepEntries: 0 }, bugs, onError: (message) => { throw new Error(message); },
     onFatal: (error) => { throw error; } });

@@ -30,11 +30,11 @@ async function elect(h: ReturnType<typeof harness>, voter: number): Promise<numb
   return term;
 }
 
-/** Sends a client request to S1; its answer, once the runtime (its writes completed) gives one. */
+/** Sends client `clientId`'s request to S1; its answer, once the runtime (its writes completed) gives one. */
 async function client(h: ReturnType<typeof harness>, frame: { op: 'register' } | { op: 'put'; session: number; key: string; value: string },
-  beforeAnswer: () => void = () => undefined): Promise<Reply> {
+  beforeAnswer: () => void = () => undefined, clientId = 'c'): Promise<Reply> {
   let answer: Reply | null = null;
-  h.runtime.handleClient({ v: 1, requestId: `r-${frame.op}`, clientId: 'c', seq: frame.op === 'register' ? 0 : 1, ...frame }, (reply) => { answer = reply; });
+  h.runtime.handleClient({ v: 1, requestId: `r-${clientId}-${frame.op}`, clientId, seq: frame.op === 'register' ? 0 : 1, ...frame }, (reply) => { answer = reply; });
   await until(h, () => h.core.status().lastLogIndex > 0 && h.wal.pending.length === 0, 'the request to be appended');
   beforeAnswer();
   await until(h, () => answer !== null, `an answer to the ${frame.op}`);
@@ -60,6 +60,22 @@ describe('a session whose register entry was lost with a leader change', () => {
       h.deliver({ type: 'AppendEntriesReply', from: 3, to: 1, term, success: true, matchIndex: 4, conflictTerm: 0, conflictIndex: 0, readRound: 0 });
     });
     expect(write).toMatchObject({ status: 'session-expired', index: 4, error: SESSION_NEVER_OPENED_ERROR });
+  });
+
+  it('that opened and expired (its register committed at its index) is answered plainly: an earlier attempt may have been applied', async () => {
+    const h = harness('state', [], 1); // one open session at most: a second client's register expires the first's
+    h.runtime.start();
+    const term = await elect(h, 2);
+    /** S2 acknowledges S1's log up to `index`, which commits it. */
+    const ack = (index: number) => () => h.deliver({ type: 'AppendEntriesReply', from: 2, to: 1, term, success: true, matchIndex: index,
+      conflictTerm: 0, conflictIndex: 0, readRound: 0 });
+    expect(await client(h, { op: 'register' }, ack(2))).toMatchObject({ status: 'ok', index: 2 });
+    await until(h, () => h.core.status().commitIndex === 2, 'c\'s register to commit');
+    expect(await client(h, { op: 'register' }, ack(3), 'd')).toMatchObject({ status: 'ok', index: 3 });
+    await until(h, () => h.core.status().commitIndex === 3, 'd\'s register to commit');
+    const reply = await client(h, { op: 'put', session: 2, key: 'k', value: 'v' }, ack(4));
+    expect(reply).toMatchObject({ status: 'session-expired', index: 4 });
+    expect(reply.error).not.toBe(SESSION_NEVER_OPENED_ERROR);
   });
 
   it('whose register index is not committed yet is answered plainly: the session may still open there', async () => {
