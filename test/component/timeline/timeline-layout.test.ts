@@ -6,6 +6,7 @@ import { arrowTitle, layoutTimeline, type LayoutInput } from '../../../renderer/
 import { describeAt } from '../../../renderer/src/components/timeline/timeline-hit';
 import { renderTimelineSvgDocument } from '../../../renderer/src/components/timeline/timeline-svg';
 import { textBox } from '../../../renderer/src/components/timeline/text-boxes';
+import { LABEL_FONT_PX } from '../../../renderer/src/components/timeline/timeline-scale';
 import { EventStream, appendEntries } from '../model/event-builders';
 
 function inputFor(history: LabHistory, overrides: Partial<LayoutInput> = {}): LayoutInput {
@@ -85,7 +86,7 @@ describe('timeline layout', () => {
     const history = new LabHistory(emptyModel(DEFAULT_SETTINGS, stream.events[0]!.atNs));
     history.append(stream.events);
     const layout = layoutTimeline(inputFor(history));
-    const sizes: Record<string, number> = { 'lane-label': 12, 'band-label': 10, 'other-label': 9 };
+    const sizes: Record<string, number> = { 'lane-label': LABEL_FONT_PX.lane, 'band-label': LABEL_FONT_PX.band, 'other-label': LABEL_FONT_PX.other };
     const words = layout.texts.filter((text) => sizes[text.styleKey] !== undefined)
       .map((text) => ({ text, box: textBox(text.x, text.y, text.text, sizes[text.styleKey] ?? 0) }));
     const named = words.filter((word) => word.text.styleKey === 'other-label');

@@ -45,7 +45,8 @@ const GAP = 6;
  */
 export const MIN_LABEL_WIDTH = 70;
 
-interface Box {
+/** A rectangle in diagram units. */
+export interface Box {
   readonly left: number;
   readonly right: number;
   readonly top: number;
@@ -71,7 +72,7 @@ function circleBox(point: Point, radius: number): Box {
 }
 
 /** The box a server's words beside it may take (their band, level with the server), `width` long. */
-export function sideBox(point: Point, side: Side, width: number, bandHeight: number, radius: number = NODE_RADIUS): Box {
+function sideBox(point: Point, side: Side, width: number, bandHeight: number, radius: number = NODE_RADIUS): Box {
   const near = radius + SIDE_GAP;
   return { left: side === 'left' ? point.x - near - width : point.x + near, right: side === 'left' ? point.x - near : point.x + near + width,
     top: point.y - bandHeight / 2, bottom: point.y + bandHeight / 2 };

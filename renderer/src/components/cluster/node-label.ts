@@ -4,7 +4,7 @@
 // curious, the first to go). Each line with its baseline from the circle's bottom, in diagram units. Pure, so tests
 // can pin it.
 import { NODE_RADIUS, wrapText } from './cluster-geometry';
-import { ABOVE_GAP, SIDE_GAP, type LabelHeights, type LabelRoom } from './label-room';
+import { ABOVE_GAP, SIDE_GAP, type Box, type LabelHeights, type LabelRoom } from './label-room';
 
 /** Font sizes of the label's lines, in diagram units. */
 export interface LabelFonts {
@@ -80,7 +80,7 @@ export function estimatedLabelWidth(lines: readonly LabelLine[]): number {
 }
 
 /** The box `lines` are estimated to take, from the server's centre: what a click selects, and what tests check. */
-export function labelBounds(lines: readonly LabelLine[]): { left: number; right: number; top: number; bottom: number } {
+export function labelBounds(lines: readonly LabelLine[]): Box {
   const lefts = lines.map((line) => line.x - (line.anchor === 'middle' ? lineWidth(line) / 2 : line.anchor === 'end' ? lineWidth(line) : 0));
   const rights = lines.map((line, index) => (lefts[index] ?? 0) + lineWidth(line));
   // A line's y is from the circle's bottom: NODE_RADIUS below the centre.

@@ -6,7 +6,7 @@ import { messageSummary } from '../../model/event-summary';
 import { INSTALL_SNAPSHOT_HELP } from '../../model/message-help';
 import type { TimelineIndex } from '../../model/timeline-index';
 import type { LaneSegment, MarkerKind, TimelineArrow } from '../../model/timeline-types';
-import { AXIS_PX, CLIENT_LANE_PX, LANE_PX, axisTicks, timeScale, type TimeScale } from './timeline-scale';
+import { AXIS_PX, CLIENT_LANE_PX, LABEL_FONT_PX, LANE_PX, axisTicks, timeScale, type TimeScale } from './timeline-scale';
 import { textBox, TextBoxes } from './text-boxes';
 
 export interface LayoutInput {
@@ -69,10 +69,6 @@ const LABEL_MIN_WIDTH_PX = 70;
  * most once per this many pixels for each sender and type: readable, without a label on every heartbeat.
  */
 const OTHER_LABEL_GAP_PX = 240;
-/** Font sizes of the lanes' names, the bands' words and the own types' names (timeline-svg.ts's text styles). */
-const LANE_LABEL_PX = 12;
-const BAND_LABEL_PX = 10;
-const OTHER_LABEL_PX = 9;
 const MAX_CLIENT_OPS = 400;
 const CLIENT_ROWS = 3;
 
@@ -113,10 +109,10 @@ export function layoutTimeline(input: LayoutInput): TimelineLayout {
     const y = laneY.get(node) as number;
     paths.add('lane', `M${px(scale.x(input.startNs))} ${y}H${input.widthPx}`);
     texts.push({ x: 8, y: y + 4, text: `S${node}`, styleKey: 'lane-label' });
-    wordBoxes.add(textBox(8, y + 4, `S${node}`, LANE_LABEL_PX));
+    wordBoxes.add(textBox(8, y + 4, `S${node}`, LABEL_FONT_PX.lane));
     for (const segment of input.timeline.segmentsIn(node, input.startNs, input.endNs)) {
       const words = layoutBand(segment, y, input, scale, paths, texts, bandHits);
-      if (words) wordBoxes.add(textBox(words.x, words.y, words.text, BAND_LABEL_PX));
+      if (words) wordBoxes.add(textBox(words.x, words.y, words.text, LABEL_FONT_PX.band));
     }
   }
 
@@ -230,7 +226,7 @@ function labelOtherArrow(hit: ArrowHit, lastLabelX: Map<string, number>, texts: 
   // words are already there (another type's name, the band's role and term), a later arrow of this type is named.
   const down = hit.y2 >= hit.y1;
   const text: LayoutText = { x: hit.x1 + 3, y: hit.y1 + (down ? 10 : -4), text: `? ${hit.arrow.message.type.slice(0, 24)}`, styleKey: 'other-label' };
-  const box = textBox(text.x, text.y, text.text, OTHER_LABEL_PX);
+  const box = textBox(text.x, text.y, text.text, LABEL_FONT_PX.other);
   if (!wordBoxes.free(box)) return;
   lastLabelX.set(key, hit.x1);
   wordBoxes.add(box);

@@ -5,6 +5,11 @@ export const RIGHT_PAD_PX = 10;
 export const AXIS_PX = 22;
 export const LANE_PX = 38;
 export const CLIENT_LANE_PX = 30;
+/**
+ * Font sizes of the lanes' names, the bands' words and a student's own message types' names: drawn at these sizes
+ * (timeline-svg.ts's styles) and kept apart by them (timeline-layout.ts, text-boxes.ts).
+ */
+export const LABEL_FONT_PX = { lane: 12, band: 10, other: 9 } as const;
 
 export interface TimeScale {
   readonly startNs: number;

@@ -4,6 +4,7 @@
 // inline styles, and presentation attributes are not styles to it, so the same markup draws on screen and in a
 // handout printed under that policy.
 import type { TimelineLayout } from './timeline-layout';
+import { LABEL_FONT_PX } from './timeline-scale';
 
 export type Paint = (variable: string) => string;
 
@@ -85,11 +86,11 @@ function arrowColour(style: string): string {
 }
 
 export const TEXT_STYLES: Readonly<Record<string, (paint: Paint) => string>> = {
-  'lane-label': (paint) => `fill:${paint('fg')};font-size:12px;font-weight:600`,
-  'band-label': (paint) => `fill:${paint('fg')};font-size:10px;fill-opacity:0.85`,
+  'lane-label': (paint) => `fill:${paint('fg')};font-size:${LABEL_FONT_PX.lane}px;font-weight:600`,
+  'band-label': (paint) => `fill:${paint('fg')};font-size:${LABEL_FONT_PX.band}px;fill-opacity:0.85`,
   'op-label': (paint) => `fill:${paint('error-fg')};font-size:10px`,
   // A student's own message type, named beside its grey arrow.
-  'other-label': (paint) => `fill:${paint('muted')};font-size:9px;font-weight:600`,
+  'other-label': (paint) => `fill:${paint('muted')};font-size:${LABEL_FONT_PX.other}px;font-weight:600`,
 };
 
 function defs(paint: Paint): string {
