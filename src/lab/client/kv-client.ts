@@ -35,6 +35,8 @@ type Exchange =
 
 /** A write whose session turned out not to be open, with no attempt that may have been applied, is resent this often. */
 const MAX_SESSION_RENEWALS = 2;
+/** Dropped session ids a client remembers, so that it never opens one of them again (see openSession). */
+const MAX_DROPPED_SESSIONS = 64;
 
 export class KvClient {
   readonly clientId: string;
@@ -44,6 +46,8 @@ export class KvClient {
   private busy = false;
   private lastServer: NodeId | null = null;
   private attempt = 0;
+  /** Sessions this client stopped using, oldest first (see openSession). */
+  private readonly droppedSessions = new Set<number>();
 
   constructor(private readonly context: KvClientContext, clientId?: string) {
     this.clientId = clientId ?? `c-${randomBytes(6).toString('hex')}`;
@@ -53,6 +57,7 @@ export class KvClient {
   forgetSession(): void {
     this.session = null;
     this.seq = 0;
+    this.droppedSessions.clear(); // ids in the new cluster's log say nothing about the old one's
   }
 
   async request(request: ClientRequest): Promise<ClientResult> {
@@ -74,14 +79,11 @@ export class KvClient {
     let session: number | null = null;
     for (let renewals = 0; ; renewals += 1) {
       if (isWrite && this.session === null) {
-        const registered = await this.exchange(() => ({ v: 1, requestId: `${this.clientId}-register-${this.attempt}`, clientId: this.clientId,
-          seq: 0, op: 'register' }), request.node, deadlineMs);
-        if (!registered.done || registered.reply.status !== 'ok' || registered.reply.index === null) {
-          // The write itself was never sent; a register that did get through opened a session nobody uses (it expires).
-          return this.unknown(startedMs, `could not open a session (dissertation §6.3) before the deadline, so the write was not sent: ${
-            registered.done ? registered.reply.error ?? registered.reply.status : registered.error}`);
+        const opened = await this.openSession(request.node, deadlineMs);
+        if (typeof opened === 'string') {
+          return this.unknown(startedMs, `could not open a session (dissertation §6.3) before the deadline, so the write was not sent: ${opened}`);
         }
-        this.session = registered.reply.index;
+        this.session = opened;
         this.seq = 0;
       }
       session = this.session;
@@ -94,7 +96,7 @@ export class KvClient {
         ...(request.to !== undefined ? { to: request.to } : {}),
       }), request.node, deadlineMs);
       if (!(outcome.done && outcome.reply.status === 'session-expired')) break;
-      this.session = null;
+      this.dropSession();
       // Refused by every attempt: applied nowhere, so a new session may send it again (its register may have been
       // lost with a leader change, or the lab started a new cluster). After an attempt whose fate is unknown, only if
       // the session never opened: then no attempt of it can ever be applied.
@@ -124,6 +126,37 @@ export class KvClient {
         return { status: 'fail', value: reply.value, servedBy: reply.node, latencyMs, index: reply.index,
           error: reply.error === 'cas-mismatch' ? `${CAS_MISMATCH_ERROR_PREFIX} the value is ${reply.value === null ? 'absent' : `"${reply.value}"`}, not "${request.from ?? ''}"` : reply.error };
     }
+  }
+
+  /**
+   * Registers (dissertation §6.3) and returns the new session's id, or why none opened before the deadline. A session
+   * id this client dropped is never taken again. A leader hands out the id when it appends the register, before it
+   * commits; a deposed one can hand out an index whose entry is later replaced, and a later register can land on that
+   * same index. An attempt sent in the dropped session (seq 1, 2, ...) whose answer never came may still be in flight:
+   * in a new session of the same number it would be applied as that session's write, and a different write sent with
+   * the same seq would get its cached answer. The refused register's own session goes unused and expires like any other.
+   */
+  private async openSession(pinned: NodeId | undefined, deadlineMs: number): Promise<number | string> {
+    for (;;) {
+      const registered = await this.exchange(() => ({ v: 1, requestId: `${this.clientId}-register-${this.attempt}`, clientId: this.clientId,
+        seq: 0, op: 'register' }), pinned, deadlineMs);
+      if (!registered.done) return registered.error;
+      // The write itself was never sent; a register that did get through opened a session nobody uses (it expires).
+      if (registered.reply.status !== 'ok' || registered.reply.index === null) return registered.reply.error ?? registered.reply.status;
+      if (!this.droppedSessions.has(registered.reply.index)) return registered.reply.index;
+    }
+  }
+
+  /** Forgets the open session, remembering its id (openSession never takes it again). */
+  private dropSession(): void {
+    if (this.session === null) return;
+    this.droppedSessions.add(this.session);
+    // Bounded: only a session dropped in the last few renewals can still have attempts in flight.
+    if (this.droppedSessions.size > MAX_DROPPED_SESSIONS) {
+      const oldest = this.droppedSessions.values().next();
+      if (oldest.done !== true) this.droppedSessions.delete(oldest.value);
+    }
+    this.session = null;
   }
 
   private unknown(startedMs: number, error: string): ClientResult {

@@ -88,4 +88,25 @@ describe('KvClient, a session that never opened (its register entry lost with a 
     expect(result.error).toMatch(/session 12 expired: this request was not applied, an earlier attempt may have been/);
     expect(sent.map(({ op, session }) => `${op} ${session ?? ''}`)).toEqual(['register ', 'put 4', 'put 4', 'register ', 'put 12', 'put 12']);
   });
+
+  it('never takes a dropped session id again: a later write would share its (session, seq) with an abandoned attempt', async () => {
+    // A deposed leader handed out session 4 before its register committed, and the write landed at an index below 4
+    // (session-expired); one attempt went unanswered, so the write's outcome is unknown and that attempt may still be
+    // in flight. The next register lands on index 4 again: sent as (4, 1), the next write would be answered with the
+    // cached result of the abandoned (4, 1) if that one committed first, a write reported done that never happened.
+    const { client, sent } = scripted([ok(4), null, expired, ok(4), ok(6), ok(7)]);
+    expect(await client.request({ op: 'put', key: 'x', value: 'a' })).toMatchObject({ status: 'unknown' });
+    expect(await client.request({ op: 'put', key: 'y', value: 'b' })).toMatchObject({ status: 'ok', index: 7 });
+    expect(sent.map(({ op, session, seq }) => `${op} ${session ?? '-'} ${seq}`)).toEqual([
+      'register - 0', 'put 4 1', 'put 4 1', 'register - 0', 'register - 0', 'put 6 1',
+    ]);
+  });
+
+  it('a new cluster (forgetSession) forgets the dropped ids: its log is another', async () => {
+    const { client, sent } = scripted([ok(4), neverOpened, ok(5), ok(6), ok(4), ok(5)]);
+    await client.request({ op: 'put', key: 'x', value: 'a' });
+    client.forgetSession();
+    expect(await client.request({ op: 'put', key: 'x', value: 'b' })).toMatchObject({ status: 'ok', index: 5 });
+    expect(sent.slice(4).map(({ op, session }) => `${op} ${session ?? '-'}`)).toEqual(['register -', 'put 4']);
+  });
 });
