@@ -24,6 +24,8 @@ export function useTimeScale(): TimeScaleControl {
   const ui = useUiStore();
   const typed = ref<number | null>(null);
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The value sent to the lab and not answered yet: Enter in the input is also its change event, one commit each. */
+  let sending: number | null = null;
 
   const labValue = computed(() => commands.labSettings?.timeScale ?? liveView.value.settings.timeScale);
   const running = computed(() => liveView.value.phase === 'running');
@@ -45,8 +47,13 @@ export function useTimeScale(): TimeScaleControl {
       return;
     }
     typed.value = next;
+    if (sending === next) return;
+    sending = next;
     // On failure (reported by the store) the control falls back to what the lab really runs at.
-    void commands.setTimeScale(next).then((applied) => { if (!applied && typed.value === next) typed.value = null; });
+    void commands.setTimeScale(next).then((applied) => {
+      if (sending === next) sending = null;
+      if (!applied && typed.value === next) typed.value = null;
+    });
   }
 
   function input(value: number): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../../src/protocol/events';
 import { nodeLine, raftLine } from '../../../renderer/src/model/node-line';
 import { jumpKind, storyTopic } from '../../../renderer/src/model/significance';
 import { StoryIndex } from '../../../renderer/src/model/story-index';
@@ -26,6 +27,15 @@ describe('significant events', () => {
     stream.fault('crash', [3], 'S3 crashed');
     const topics = new Set(stream.events.map(storyTopic));
     for (const topic of ['election', 'vote', 'leader', 'term', 'commit', 'fault', 'cluster']) expect(topics).toContain(topic);
+  });
+
+  it('tells a change of slow motion once: by its lab-clock event, not also by the fault event beside it', () => {
+    const stream = new EventStream().startCluster(3, 1);
+    const fault = stream.fault('time-scale', [], 'time runs 20x slower');
+    const clock: LabEvent = { seq: fault.seq + 1, atNs: fault.atNs, type: 'lab-clock',
+      segment: { anchorNs: fault.atNs, labMs: 500, timeScale: 20, frozen: false }, networkDelayMs: [8, 15] };
+    expect(storyTopic(fault)).toBeNull();
+    expect(storyTopic(clock)).toBe('clock');
   });
 
   it('jumps to the previous and next election, commit or fault from any moment', () => {
