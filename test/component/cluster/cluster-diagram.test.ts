@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
 import { mount } from '@vue/test-utils';
 import ClusterDiagram from '../../../renderer/src/components/cluster/ClusterDiagram.vue';
 import { labView, nodeState } from '../shell/lab-fixtures';
 import type { LabView } from '../../../renderer/src/model/lab-view';
 import type { MessageView } from '../../../src/protocol/events';
 import { messageSprites, motionTiming } from '../../../renderer/src/components/cluster/message-motion';
+import { diagramFrame, laneOffset, nodePosition, pointBetween } from '../../../renderer/src/components/cluster/cluster-geometry';
 
 const voteRequest: MessageView = { type: 'RequestVote', from: 1, to: 2, term: 2, fields: { lastLogIndex: 0, lastLogTerm: 0, preVote: false } };
 const voteDenied: MessageView = { type: 'RequestVoteReply', from: 3, to: 1, term: 2, fields: { voteGranted: false, preVote: false } };
@@ -34,6 +36,22 @@ describe('ClusterDiagram', () => {
     const reply = wrapper.get('[data-testid="message-m2"]');
     expect(reply.classes()).toContain('reply');
     expect(reply.find('.denied').exists()).toBe(true);
+  });
+
+  it('draws a message waiting at a server\'s rim clear of the words under that server', async () => {
+    // S3 (lower left) to S1 (top): the link reaches S1 from below, through S1's words.
+    const fromBelow: MessageView = { type: 'RequestVote', from: 3, to: 1, term: 2, fields: { lastLogIndex: 0, lastLogTerm: 0, preVote: false } };
+    const wrapper = diagram(labView(nodes, { inFlight: [{ id: 'm1', message: fromBelow, sentAtNs: 1e9 }] }));
+    await nextTick(); // the servers' words are laid out when they are drawn, after the messages' first layout
+    const [x, y] = (wrapper.get('[data-testid="message-m1"]').element.parentElement?.getAttribute('transform') ?? '')
+      .match(/-?[\d.]+/g)?.map(Number) ?? [];
+    const frame = diagramFrame(16 / 9);
+    const s1 = nodePosition(0, 3, frame);
+    const s3 = nodePosition(2, 3, frame);
+    const lane = laneOffset(s3, s1, 8);
+    const parked = pointBetween(s3, s1, 0.9); // where a message waiting for its fate is drawn, words or not
+    expect(y).toBeGreaterThan(parked.y + lane.y + 1); // moved back down its link, away from S1
+    expect(x).toBeLessThan(parked.x + lane.x - 1);
   });
 
   it('marks a dropped message with an X and forgets a delivered one once it has arrived', () => {
