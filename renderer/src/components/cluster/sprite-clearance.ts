@@ -34,13 +34,16 @@ export function clearSpritePoint(ends: SpriteEnds, progress: number, lane: Point
   let at = progress;
   let point = offset(pointBetween(ends.from, ends.to, at), lane);
   const box = words && { left: owner.x + words.left, right: owner.x + words.right, top: owner.y + words.top, bottom: owner.y + words.bottom };
-  // The server's circle too: a glyph on its rim (with its lane offset) covered the server's name and term.
-  const inTheWay = (p: Point): boolean => Math.hypot(p.x - owner.x, p.y - owner.y) < NODE_RADIUS + GLYPH_RADIUS || (box !== undefined && overlaps(box, p));
-  while (inTheWay(point) && at !== 0.5) {
+  while (inTheWay(point, owner, box) && at !== 0.5) {
     at = nearReceiver ? Math.max(0.5, at - STEP) : Math.min(0.5, at + STEP);
     point = offset(pointBetween(ends.from, ends.to, at), lane);
   }
   return point;
+}
+
+/** On the server's circle (a glyph on its rim, with its lane offset, covered its name and term) or on its words. */
+function inTheWay(at: Point, server: Point, words: Box | undefined): boolean {
+  return Math.hypot(at.x - server.x, at.y - server.y) < NODE_RADIUS + GLYPH_RADIUS || (words !== undefined && overlaps(words, at));
 }
 
 function offset(point: Point, by: Point): Point {
