@@ -100,3 +100,22 @@ test('presentation mode at 1280x720 with an inspector: it opens at its top, and 
   expect(row.markerPastPx).toBeLessThanOrEqual(1);
   await page.getByTestId('presentation-toggle').click();
 });
+
+test('an inspector open when presentation mode starts shows from its top, not from where the column was scrolled', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(lab.url);
+  await waitForLeader(page);
+  await page.getByTestId('node-1').click();
+  const inspector = page.getByTestId('server-inspector');
+  await expect(inspector).toBeVisible();
+  // The student went on down the side column (the tabs under the servers), the inspector still open above.
+  await page.locator('aside.side').evaluate((column) => { column.scrollTop = column.scrollHeight; });
+  await page.getByTestId('presentation-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-presentation', 'true');
+  await expect.poll(async () => {
+    const [top, column] = await Promise.all([inspector.boundingBox(), page.locator('aside.side').boundingBox()]);
+    return top !== null && column !== null && top.y >= column.y - 1 && top.y < column.y + 40;
+  }).toBe(true);
+  await page.getByTestId('presentation-toggle').click();
+});
