@@ -91,11 +91,12 @@ describe('labelRooms', () => {
   });
 
   // Every ring the lab draws: 1 to 9 servers, panels from narrow to wide, the usual type (enlarged up to 1.4x in a
-  // small panel) and the projector's with presentation mode's zoom.
+  // small panel, 1.7x for up to five servers) and the projector's with presentation mode's zoom.
   it('leaves no label over another label or another server, for every ring drawn', () => {
-    for (const [fonts, projected] of [[NORMAL, false], [{ state: 16.8, reason: 16.8 }, false], [PROJECTED, true], [{ state: 21, reason: 19.6 }, true]] as const) {
+    for (const [fonts, projected, maxCount] of [[NORMAL, false, 9], [{ state: 16.8, reason: 16.8 }, false, 9], [{ state: 20.4, reason: 20.4 }, false, 5],
+      [PROJECTED, true, 9], [{ state: 21, reason: 19.6 }, true, 9], [{ state: 25.5, reason: 23.8 }, true, 5]] as const) {
       for (const aspect of [0.8, 1, 1.3, 1.8, 2.5, 3.5]) {
-        for (let count = 1; count <= 9; count += 1) {
+        for (let count = 1; count <= maxCount; count += 1) {
           const zoom = projected ? presentationZoom(count) : 1;
           const frame = diagramFrame(aspect, zoom);
           const points = Array.from({ length: count }, (_, slot) => nodePosition(slot, count, frame));
