@@ -24,8 +24,11 @@ export function useTimeScale(): TimeScaleControl {
   const ui = useUiStore();
   const typed = ref<number | null>(null);
   let timer: ReturnType<typeof setTimeout> | null = null;
-  /** The value sent to the lab and not answered yet: Enter in the input is also its change event, one commit each. */
-  let sending: number | null = null;
+  /**
+   * The change sent to the lab and not answered yet (Enter in the input is also its change event: one commit each).
+   * One object per send: after 20, 5 and 20 again, the first answer must not clear the third.
+   */
+  let sending: { readonly value: number } | null = null;
 
   const labValue = computed(() => commands.labSettings?.timeScale ?? liveView.value.settings.timeScale);
   const running = computed(() => liveView.value.phase === 'running');
@@ -47,11 +50,12 @@ export function useTimeScale(): TimeScaleControl {
       return;
     }
     typed.value = next;
-    if (sending === next) return;
-    sending = next;
+    if (sending?.value === next) return;
+    const sent = { value: next };
+    sending = sent;
     // On failure (reported by the store) the control falls back to what the lab really runs at.
     void commands.setTimeScale(next).then((applied) => {
-      if (sending === next) sending = null;
+      if (sending === sent) sending = null;
       if (!applied && typed.value === next) typed.value = null;
     });
   }

@@ -32,4 +32,27 @@ describe('the slow-motion input', () => {
     expect(lab.api.setTimeScale).toHaveBeenLastCalledWith(5);
     wrapper.unmount();
   });
+
+  it('a change made again while another is on its way is sent again; an Enter after it is not', async () => {
+    setActivePinia(createPinia());
+    const lab = fakeLab(snapshot([nodeView(1), nodeView(2), nodeView(3)]));
+    const answers: (() => void)[] = [];
+    lab.api.setTimeScale.mockImplementation(() => new Promise<void>((resolve) => { answers.push(resolve); }));
+    useCommandsStore().attach(lab.api);
+    await useLabStore().attach(lab.api);
+    await flushPromises();
+    const wrapper = mount(TimeScaleInput, { attachTo: document.body });
+    const input = wrapper.get('[data-testid="time-scale"]');
+    await input.setValue('20');
+    await input.setValue('5');
+    await input.setValue('20'); // 20, 5 and 20 again: three changes, all on their way
+    expect(lab.api.setTimeScale.mock.calls.map(([scale]) => scale)).toEqual([20, 5, 20]);
+    answers.shift()?.(); // the first 20 is answered
+    await flushPromises();
+    await input.trigger('keydown', { key: 'Enter' }); // the third change's Enter: still on its way, not sent again
+    expect(lab.api.setTimeScale).toHaveBeenCalledTimes(3);
+    for (const answer of answers) answer();
+    await flushPromises();
+    wrapper.unmount();
+  });
 });
